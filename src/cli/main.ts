@@ -1,0 +1,52 @@
+import yargs, { type Argv } from 'yargs';
+import { BadInputError, ExitCode, exitCodeOf, GateFailedError } from '../util/errors.js';
+import { harnessVersion } from '../util/version.js';
+
+/** Every verb lives in its own module under src/cli and is registered here. */
+const commands = [] as const;
+
+/**
+ * Parse argv, run one command, and map the outcome to modeval's documented exit codes.
+ * Never calls process.exit: the caller owns the process (tests call main directly).
+ */
+export async function main(argv: string[]): Promise<number> {
+  let parser: Argv = yargs(argv)
+    .scriptName('modeval')
+    .usage(
+      '$0 <command> [options]\n\nMeasure how far AI moderation models are from human judgement, and why.',
+    )
+    .version(harnessVersion())
+    .strict()
+    .demandCommand(1, 'Name a command; `modeval --help` lists them.')
+    .recommendCommands()
+    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .epilogue('Exit codes: 0 ok, 1 gate failed, 2 bad input or usage, 3 internal error.')
+    .exitProcess(false)
+    .fail((msg, err) => {
+      if (err) throw err;
+      throw new UsageError(msg);
+    });
+  for (const command of commands) parser = parser.command(command);
+  try {
+    await parser.parseAsync();
+    return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok;
+  } catch (err) {
+    return reportError(err);
+  }
+}
+
+class UsageError extends Error {}
+
+function reportError(err: unknown): number {
+  if (err instanceof UsageError) {
+    process.stderr.write(`modeval: ${err.message}\n`);
+    return ExitCode.badInput;
+  }
+  if (err instanceof BadInputError || err instanceof GateFailedError) {
+    process.stderr.write(`modeval: ${err.message}\n`);
+    return exitCodeOf(err);
+  }
+  const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
+  process.stderr.write(`modeval: internal error (please report): ${detail}\n`);
+  return ExitCode.internal;
+}

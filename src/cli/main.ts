@@ -1,9 +1,10 @@
 import yargs, { type Argv } from 'yargs';
 import { BadInputError, ExitCode, exitCodeOf, GateFailedError } from '../util/errors.js';
 import { harnessVersion } from '../util/version.js';
+import { inspectCommand } from './inspect.js';
 
 /** Every verb lives in its own module under src/cli and is registered here. */
-const commands = [] as const;
+const commands = [inspectCommand] as const;
 
 /**
  * Parse argv, run one command, and map the outcome to modeval's documented exit codes.

@@ -1,0 +1,149 @@
+import { readFile } from 'node:fs/promises';
+import type { DataType, Schema } from 'apache-arrow';
+import { z } from 'zod';
+import { BadInputError } from '../util/errors.js';
+import { isAnnotationsType, isSliceType, isStringListType, isStringType } from './columns.js';
+
+/**
+ * How a dataset's columns map to modeval's roles. Every field has a default, so a plain Arrow file
+ * with `id`, `text` and `label` columns needs no spec at all.
+ */
+export const DatasetSpec = z
+  .object({
+    /** Unique item id (Utf8). */
+    id: z.string().min(1).default('id'),
+    /** Content column(s) a model reads; the first is the default text input. */
+    text: z.array(z.string().min(1)).min(1).default(['text']),
+    /**
+     * Golden label column: Utf8/Dictionary for binary or multiclass, List<Utf8> for multilabel.
+     * Default: `label`, else `labels` when the dataset has that column.
+     */
+    label: z.string().min(1).optional(),
+    /** The declared label set, in the order reports use. Default: the labels observed, sorted. */
+    labels: z.array(z.string().min(1)).min(1).optional(),
+    /** The positive label of a binary task (used for AUC, PR curves, calibration). */
+    positive: z.string().min(1).optional(),
+    /** Per-annotator labels: List<Struct<annotator: Utf8, label: Utf8>>. Default: `annotations` if present. */
+    annotations: z.string().min(1).optional(),
+    /** Slice columns. Default: every other Utf8/Dictionary/Bool/Int column. */
+    slices: z.array(z.string().min(1)).optional(),
+    /** Slice crossings reported jointly, e.g. [["language", "region"]]. */
+    crossings: z.array(z.array(z.string().min(1)).min(2)).default([]),
+    /** Identity columns for bias metrics (Bool, or Utf8 values naming a subgroup). */
+    identity: z.array(z.string().min(1)).default([]),
+  })
+  .strict()
+  .superRefine((spec, ctx) => {
+    if (spec.labels && new Set(spec.labels).size !== spec.labels.length) {
+      ctx.addIssue({ code: 'custom', path: ['labels'], message: 'labels must be unique' });
+    }
+    if (spec.positive !== undefined && spec.labels && !spec.labels.includes(spec.positive)) {
+      ctx.addIssue({ code: 'custom', path: ['positive'], message: `"${spec.positive}" is not in labels` });
+    }
+  });
+export type DatasetSpec = z.infer<typeof DatasetSpec>;
+export type DatasetSpecInput = z.input<typeof DatasetSpec>;
+
+/** A spec checked against a concrete schema: every role bound to a column of the right type. */
+export interface ResolvedSpec {
+  readonly id: string;
+  readonly text: readonly string[];
+  readonly label: string;
+  readonly multilabel: boolean;
+  readonly labels: readonly string[] | undefined;
+  readonly positive: string | undefined;
+  readonly annotations: string | undefined;
+  readonly slices: readonly string[];
+  readonly crossings: readonly (readonly string[])[];
+  readonly identity: readonly string[];
+}
+
+export function parseDatasetSpec(raw: unknown, file = '<spec>'): DatasetSpec {
+  const parsed = DatasetSpec.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new BadInputError(issue.message, { file, field: issue.path.join('.') || '(root)' });
+  }
+  return parsed.data;
+}
+
+export async function loadDatasetSpec(file: string): Promise<DatasetSpec> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new BadInputError(`cannot read dataset spec (${(err as NodeJS.ErrnoException).code})`, { file });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new BadInputError(`dataset spec is not valid JSON (${(err as Error).message})`, { file });
+  }
+  return parseDatasetSpec(json, file);
+}
+
+/** Bind a spec to a schema; a missing column or a wrong type is a BadInputError naming the field. */
+export function resolveSpec(spec: DatasetSpec, schema: Schema, file: string): ResolvedSpec {
+  const types = new Map<string, DataType>(schema.fields.map((f) => [f.name, f.type as DataType]));
+  const columns = [...types.keys()];
+  const need = (name: string, role: string, ok: (t: DataType) => boolean, expected: string): DataType => {
+    const type = types.get(name);
+    if (type === undefined) {
+      throw new BadInputError(`missing ${role} column; the dataset has: ${columns.join(', ')}`, {
+        file,
+        field: name,
+      });
+    }
+    if (!ok(type)) {
+      throw new BadInputError(`${role} column has type ${String(type)}, expected ${expected}`, {
+        file,
+        field: name,
+      });
+    }
+    return type;
+  };
+
+  need(spec.id, 'id', isStringType, 'Utf8');
+  for (const t of spec.text) need(t, 'content', isStringType, 'Utf8');
+  const labelName = spec.label ?? (!types.has('label') && types.has('labels') ? 'labels' : 'label');
+  const labelType = need(
+    labelName,
+    'label',
+    (t) => isStringType(t) || isStringListType(t),
+    'Utf8, Dictionary<Utf8> or List<Utf8>',
+  );
+  const annotations = spec.annotations ?? (types.has('annotations') ? 'annotations' : undefined);
+  if (annotations !== undefined) {
+    need(annotations, 'annotations', isAnnotationsType, 'List<Struct<annotator: Utf8, label: Utf8>>');
+  }
+  for (const col of spec.identity) need(col, 'identity', isSliceType, 'Bool, Int, Utf8 or Dictionary<Utf8>');
+
+  const roles = new Set<string>([spec.id, ...spec.text, labelName, ...(annotations ? [annotations] : [])]);
+  const slices =
+    spec.slices ??
+    columns.filter((c) => !roles.has(c) && !spec.identity.includes(c) && isSliceType(types.get(c)!));
+  for (const col of slices) need(col, 'slice', isSliceType, 'Bool, Int, Utf8 or Dictionary<Utf8>');
+  for (const crossing of spec.crossings) {
+    for (const col of crossing) {
+      if (!slices.includes(col)) {
+        throw new BadInputError(`crossing names "${col}", which is not a slice column`, {
+          file,
+          field: 'crossings',
+        });
+      }
+    }
+  }
+  return {
+    id: spec.id,
+    text: spec.text,
+    label: labelName,
+    multilabel: isStringListType(labelType),
+    labels: spec.labels,
+    positive: spec.positive,
+    annotations,
+    slices,
+    crossings: spec.crossings,
+    identity: spec.identity,
+  };
+}

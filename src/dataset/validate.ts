@@ -1,0 +1,322 @@
+import { basename } from 'node:path';
+import type { RecordBatch } from 'apache-arrow';
+import { z } from 'zod';
+import { type AtomicStream, openAtomicStream } from '../util/atomic.js';
+import { BadInputError, truncate } from '../util/errors.js';
+import type { ArrowSource } from './arrow-reader.js';
+import {
+  type AnnotationsColumn,
+  annotationsColumn,
+  InvalidUtf8Error,
+  type SliceColumn,
+  type StringColumn,
+  type StringListColumn,
+  sliceColumn,
+  stringColumn,
+  stringListColumn,
+} from './columns.js';
+import { IdFingerprintSet } from './id-set.js';
+import type { ResolvedSpec } from './spec.js';
+
+export const OnInvalid = z.enum(['error', 'skip', 'collect']);
+/** error: stop at the first bad row; skip: write it to a side file and go on; collect: count and go on. */
+export type OnInvalid = z.infer<typeof OnInvalid>;
+
+export const ProblemKind = z.enum([
+  'missing_id',
+  'duplicate_id',
+  'missing_text',
+  'empty_text',
+  'invalid_utf8',
+  'label_not_in_set',
+  'annotation_label_not_in_set',
+]);
+export type ProblemKind = z.infer<typeof ProblemKind>;
+
+export const Problem = z.object({
+  kind: ProblemKind,
+  batch: z.number().int(),
+  row: z.number().int(),
+  id: z.string().nullable(),
+  field: z.string(),
+  message: z.string(),
+});
+export type Problem = z.infer<typeof Problem>;
+
+export const ValidationSummary = z.object({
+  file: z.string(),
+  rows: z.number().int(),
+  batches: z.number().int(),
+  /** Rows that passed validation (labelled or not). */
+  valid: z.number().int(),
+  /** Valid rows with a null golden label: kept for inference, excluded from metrics. */
+  unlabelled: z.number().int(),
+  rejected: z.number().int(),
+  problems: z.record(z.string(), z.number().int()),
+  /** The first problems found, for display. */
+  examples: z.array(Problem),
+  /** Golden label counts over valid rows (multilabel: per label). */
+  labelCounts: z.record(z.string(), z.number().int()),
+  rejectsFile: z.string().optional(),
+});
+export type ValidationSummary = z.infer<typeof ValidationSummary>;
+
+/** Row status codes in `ValidatedBatch.status`. */
+export const RowStatus = { rejected: 0, labelled: 1, unlabelled: 2 } as const;
+
+/** A record batch with its role columns bound and every row's verdict. */
+export interface ValidatedBatch {
+  readonly batch: RecordBatch;
+  readonly index: number;
+  /** Global index of this batch's first row in the dataset. */
+  readonly rowOffset: number;
+  readonly status: Uint8Array;
+  readonly ids: StringColumn;
+  readonly texts: readonly StringColumn[];
+  /** Golden label per row (multilabel: a list); null where unlabelled or rejected. */
+  readonly labels: readonly (string | string[] | null)[];
+  readonly annotations: AnnotationsColumn | undefined;
+  readonly slices: ReadonlyMap<string, SliceColumn>;
+  readonly identity: ReadonlyMap<string, SliceColumn>;
+}
+
+export interface ScanOptions {
+  onInvalid?: OnInvalid;
+  /** Where `skip` writes rejected rows (JSONL); required for `skip`. */
+  rejectsPath?: string;
+  /** How many problem examples the summary keeps. */
+  maxExamples?: number;
+}
+
+const MAX_FIELD_ECHO = 200;
+
+/**
+ * One validating pass over a dataset. Iterate it for batches; read `summary` afterwards.
+ * Memory: one record batch at a time, plus 16 bytes per row for duplicate-id detection.
+ */
+export class DatasetScan implements AsyncIterable<ValidatedBatch> {
+  readonly summary: ValidationSummary;
+  private readonly onInvalid: OnInvalid;
+  private readonly maxExamples: number;
+  private readonly declared: ReadonlySet<string> | undefined;
+  private readonly ids = new IdFingerprintSet();
+  private readonly encoder = new TextEncoder();
+  private rejects: AtomicStream | undefined;
+  private started = false;
+
+  constructor(
+    readonly source: ArrowSource,
+    readonly spec: ResolvedSpec,
+    private readonly options: ScanOptions = {},
+  ) {
+    this.onInvalid = options.onInvalid ?? 'error';
+    this.maxExamples = options.maxExamples ?? 20;
+    this.declared = spec.labels ? new Set(spec.labels) : undefined;
+    if (this.onInvalid === 'skip' && !options.rejectsPath) {
+      throw new Error('DatasetScan: onInvalid "skip" needs a rejectsPath');
+    }
+    this.summary = {
+      file: source.path,
+      rows: 0,
+      batches: 0,
+      valid: 0,
+      unlabelled: 0,
+      rejected: 0,
+      problems: {},
+      examples: [],
+      labelCounts: {},
+      ...(options.rejectsPath && this.onInvalid === 'skip' ? { rejectsFile: options.rejectsPath } : {}),
+    };
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<ValidatedBatch> {
+    if (this.started) throw new Error('DatasetScan can be iterated once');
+    this.started = true;
+    if (this.onInvalid === 'skip') this.rejects = await openAtomicStream(this.options.rejectsPath!);
+    let committed = false;
+    try {
+      let index = 0;
+      for await (const batch of this.source.batches()) {
+        yield this.validate(batch, index++);
+      }
+      if (this.rejects) await this.rejects.commit();
+      committed = true;
+    } finally {
+      if (this.rejects && !committed) await this.rejects.abort();
+    }
+  }
+
+  /** Drain the scan (validation only) and return the summary. */
+  async run(): Promise<ValidationSummary> {
+    for await (const _ of this) {
+      // validation happens as batches are produced
+    }
+    return this.summary;
+  }
+
+  private validate(batch: RecordBatch, index: number): ValidatedBatch {
+    const { spec } = this;
+    const child = (name: string) => batch.getChild(name)!.data[0]!;
+    const ids = stringColumn(child(spec.id));
+    const texts = spec.text.map((t) => stringColumn(child(t)));
+    const labelData = child(spec.label);
+    const labelCol: StringColumn | StringListColumn = spec.multilabel
+      ? stringListColumn(labelData)
+      : stringColumn(labelData);
+    const annotations = spec.annotations ? annotationsColumn(child(spec.annotations)) : undefined;
+    const slices = new Map(spec.slices.map((s) => [s, sliceColumn(child(s))] as const));
+    const identity = new Map(spec.identity.map((s) => [s, sliceColumn(child(s))] as const));
+
+    const n = batch.numRows;
+    const rowOffset = this.summary.rows;
+    const status = new Uint8Array(n);
+    const labels: (string | string[] | null)[] = new Array(n).fill(null);
+
+    for (let i = 0; i < n; i++) {
+      const row = rowOffset + i;
+      const problem = this.checkRow(i, row, index, ids, texts, labelCol, annotations, labels);
+      if (problem) {
+        this.reject(problem, batch, i);
+        status[i] = RowStatus.rejected;
+        labels[i] = null;
+        continue;
+      }
+      const label = labels[i];
+      if (label === null || label === undefined) {
+        status[i] = RowStatus.unlabelled;
+        this.summary.unlabelled++;
+      } else {
+        status[i] = RowStatus.labelled;
+        for (const l of Array.isArray(label) ? label : [label]) {
+          this.summary.labelCounts[l] = (this.summary.labelCounts[l] ?? 0) + 1;
+        }
+      }
+      this.summary.valid++;
+    }
+    this.summary.rows += n;
+    this.summary.batches++;
+    return { batch, index, rowOffset, status, ids, texts, labels, annotations, slices, identity };
+  }
+
+  private checkRow(
+    i: number,
+    row: number,
+    batch: number,
+    ids: StringColumn,
+    texts: readonly StringColumn[],
+    labelCol: StringColumn | StringListColumn,
+    annotations: AnnotationsColumn | undefined,
+    labels: (string | string[] | null)[],
+  ): Problem | undefined {
+    const { spec } = this;
+    const at = (kind: ProblemKind, field: string, id: string | null, message: string): Problem => ({
+      kind,
+      batch,
+      row,
+      id,
+      field,
+      message,
+    });
+    let id: string | null;
+    try {
+      id = ids.get(i);
+    } catch {
+      return at('invalid_utf8', spec.id, null, 'id is not valid UTF-8');
+    }
+    if (id === null || id === '') return at('missing_id', spec.id, null, 'id is null or empty');
+    const firstRow = this.ids.addOrGetRow(ids.bytes(i) ?? this.encoder.encode(id), row);
+    if (firstRow >= 0) return at('duplicate_id', spec.id, id, `duplicate id (first seen at row ${firstRow})`);
+
+    for (let t = 0; t < texts.length; t++) {
+      const field = spec.text[t]!;
+      let text: string | null;
+      try {
+        text = texts[t]!.get(i);
+      } catch (err) {
+        if (err instanceof InvalidUtf8Error) return at('invalid_utf8', field, id, 'text is not valid UTF-8');
+        throw err;
+      }
+      if (text === null) return at('missing_text', field, id, 'text is null');
+      if (text.trim() === '') return at('empty_text', field, id, 'text is empty');
+    }
+
+    let label: string | string[] | null;
+    try {
+      label = labelCol.get(i);
+    } catch {
+      return at('invalid_utf8', spec.label, id, 'label is not valid UTF-8');
+    }
+    if (label !== null && this.declared) {
+      for (const l of Array.isArray(label) ? label : [label]) {
+        if (!this.declared.has(l)) {
+          return at(
+            'label_not_in_set',
+            spec.label,
+            id,
+            `label ${JSON.stringify(truncate(l, 60))} is not in the declared set [${[...this.declared].join(', ')}]`,
+          );
+        }
+      }
+    }
+    labels[i] = label;
+
+    if (annotations && this.declared) {
+      let list: ReturnType<AnnotationsColumn['get']>;
+      try {
+        list = annotations.get(i);
+      } catch {
+        return at('invalid_utf8', spec.annotations!, id, 'annotation is not valid UTF-8');
+      }
+      for (const a of list ?? []) {
+        if (a.label !== null && !this.declared.has(a.label)) {
+          return at(
+            'annotation_label_not_in_set',
+            spec.annotations!,
+            id,
+            `annotator ${JSON.stringify(truncate(a.annotator, 40))} gave label ${JSON.stringify(truncate(a.label, 60))}, not in the declared set`,
+          );
+        }
+      }
+    }
+    return undefined;
+  }
+
+  private reject(problem: Problem, batch: RecordBatch, i: number): void {
+    if (this.onInvalid === 'error') {
+      throw new BadInputError(`${problem.message} (use --on-invalid skip to set such rows aside)`, {
+        file: this.source.path,
+        batch: problem.batch,
+        row: problem.row,
+        ...(problem.id !== null ? { id: problem.id } : {}),
+        field: problem.field,
+      });
+    }
+    this.summary.rejected++;
+    this.summary.problems[problem.kind] = (this.summary.problems[problem.kind] ?? 0) + 1;
+    if (this.summary.examples.length < this.maxExamples) this.summary.examples.push(problem);
+    if (this.rejects) {
+      const record = { ...problem, file: basename(this.source.path), values: rowEcho(batch, i) };
+      this.rejects.stream.write(`${JSON.stringify(record)}\n`);
+    }
+  }
+}
+
+/** The rejected row's values, each capped, so the side file stays readable and bounded. */
+function rowEcho(batch: RecordBatch, i: number): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const row = batch.get(i);
+  if (!row) return out;
+  for (const field of batch.schema.fields) {
+    let v: unknown;
+    try {
+      v = row[field.name];
+    } catch {
+      v = '<undecodable>';
+    }
+    if (typeof v === 'string') v = truncate(v, MAX_FIELD_ECHO);
+    else if (typeof v === 'bigint') v = v.toString();
+    else if (v !== null && typeof v === 'object' && 'toJSON' in v) v = (v as { toJSON(): unknown }).toJSON();
+    out[field.name] = v;
+  }
+  return out;
+}

@@ -21,7 +21,7 @@ export interface Dataset {
 
 export interface OpenDatasetOptions {
   /** A spec object, or the path of a spec JSON file. Default: discovered beside the data, else defaults. */
-  spec?: DatasetSpec | string;
+  spec?: DatasetSpecInput | DatasetSpec | string;
 }
 
 /**

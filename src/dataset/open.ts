@@ -3,6 +3,7 @@ import { basename, dirname, extname, join } from 'node:path';
 import { type ArrowSource, openArrow } from './arrow-reader.js';
 import {
   type DatasetSpec,
+  type DatasetSpecInput,
   loadDatasetSpec,
   parseDatasetSpec,
   type ResolvedSpec,

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../src/util/atomic.js';
+import { packageRoot } from '../../src/util/paths.js';
 import { type DatasetRow, datasetSchema, encodeArrowFile } from './arrow-table.js';
 import {
   type InputFingerprint,
@@ -25,6 +26,7 @@ export const OUTPUT_FILES = {
   train: 'train.arrow',
   golden: 'golden.arrow',
   rejected: 'rejected.jsonl',
+  spec: 'spec.json',
   manifest: 'manifest.json',
 } as const;
 
@@ -42,11 +44,18 @@ export interface BuildResult {
   train: string;
   golden: string;
   rejected: string;
+  /** Copy of datasets/spamassassin/spec.json, so tools opening the data discover it. */
+  spec: string;
   manifestPath: string;
   manifest: Manifest;
 }
 
 const PARSERS = ['postal-mime', 'html-to-text'] as const;
+
+/** The dataset spec kept in git beside the builder; a copy goes next to the data for discovery. */
+export function specSourcePath(): string {
+  return join(packageRoot(), 'datasets', 'spamassassin', 'spec.json');
+}
 
 async function packageVersion(name: string): Promise<string> {
   const require = createRequire(import.meta.url);
@@ -61,16 +70,21 @@ function sha256(data: string | Uint8Array): string {
 }
 
 /** The parser versions are part of the input: a new postal-mime can decode differently. */
-async function inputFingerprint(corpus: CorpusSource): Promise<InputFingerprint & { fingerprint: string }> {
+async function inputFingerprint(
+  corpus: CorpusSource,
+  spec: Uint8Array,
+): Promise<InputFingerprint & { fingerprint: string }> {
   const parsers: Record<string, string> = {};
   for (const p of PARSERS) parsers[p] = await packageVersion(p);
   const fp: InputFingerprint = {
     package: CORPUS_PACKAGE,
     version: corpus.version,
     fileListSha256: corpus.fileListSha256,
+    specSha256: sha256(spec),
     parsers,
   };
-  return { ...fp, fingerprint: sha256(JSON.stringify([fp.package, fp.version, fp.fileListSha256, parsers])) };
+  const key = [fp.package, fp.version, fp.fileListSha256, fp.specSha256, parsers];
+  return { ...fp, fingerprint: sha256(JSON.stringify(key)) };
 }
 
 function pathsIn(outDir: string) {
@@ -78,6 +92,7 @@ function pathsIn(outDir: string) {
     train: join(outDir, OUTPUT_FILES.train),
     golden: join(outDir, OUTPUT_FILES.golden),
     rejected: join(outDir, OUTPUT_FILES.rejected),
+    spec: join(outDir, OUTPUT_FILES.spec),
     manifestPath: join(outDir, OUTPUT_FILES.manifest),
   };
 }
@@ -94,7 +109,7 @@ export async function currentManifest(outDir: string, fingerprint: string): Prom
   }
   if (manifest.builderVersion !== BUILDER_VERSION || manifest.input.fingerprint !== fingerprint)
     return undefined;
-  for (const name of [OUTPUT_FILES.train, OUTPUT_FILES.golden, OUTPUT_FILES.rejected]) {
+  for (const name of [OUTPUT_FILES.train, OUTPUT_FILES.golden, OUTPUT_FILES.rejected, OUTPUT_FILES.spec]) {
     const expected = manifest.outputs[name];
     const file = join(outDir, name);
     if (expected === undefined || !existsSync(file)) return undefined;
@@ -122,7 +137,8 @@ export async function buildSpamAssassinDataset(options: BuildOptions): Promise<B
   const started = performance.now();
   const paths = pathsIn(options.outDir);
   const corpus = await openCorpus();
-  const input = await inputFingerprint(corpus);
+  const spec = await readFile(specSourcePath());
+  const input = await inputFingerprint(corpus, spec);
 
   if (!options.force) {
     const manifest = await currentManifest(options.outDir, input.fingerprint);
@@ -247,6 +263,8 @@ export async function buildSpamAssassinDataset(options: BuildOptions): Promise<B
     bytes: Buffer.byteLength(jsonl),
     rows: rejected.length,
   };
+  await writeFileAtomic(paths.spec, spec);
+  outputs[OUTPUT_FILES.spec] = { sha256: sha256(spec), bytes: spec.byteLength, rows: 0 };
 
   const kept = rows.train.length + rows.golden.length;
   const manifest: Manifest = ManifestSchema.parse({

@@ -13,6 +13,7 @@ export const InputFingerprintSchema = z.object({
   package: z.string(),
   version: z.string(),
   fileListSha256: z.string(),
+  specSha256: z.string(),
   parsers: z.record(z.string(), z.string()),
 });
 

@@ -10,7 +10,7 @@ import { z } from 'zod';
  * Items × annotators; each cell is a category index into `categories`, or null when that
  * annotator did not label that item.
  */
-export const RatingMatrix = z
+export const RatingMatrixSchema = z
   .object({
     annotators: z.array(z.string().min(1)).min(1),
     categories: z.array(z.string().min(1)).min(1),
@@ -48,7 +48,7 @@ export const RatingMatrix = z
       }
     }
   });
-export type RatingMatrix = z.infer<typeof RatingMatrix>;
+export type RatingMatrix = z.infer<typeof RatingMatrixSchema>;
 
 const count = z.number().int().nonnegative();
 const countMatrix = z.array(z.array(count));
@@ -58,7 +58,7 @@ const countMatrix = z.array(z.array(count));
  * by size keeps every field an integer, so merging partial tallies is exact and order-free;
  * Fleiss' kappa, Krippendorff's alpha and Gwet's AC1 are all functions of this tally.
  */
-export const SizeTally = z.object({
+export const SizeTallySchema = z.object({
   /** Number of ratings each of these items received. */
   raters: z.number().int().positive(),
   /** Items with exactly `raters` ratings. */
@@ -68,19 +68,19 @@ export const SizeTally = z.object({
   /** Σ over these items of ordered within-item pairs (c, k): n_ic·n_ik off the diagonal, n_ic(n_ic−1) on it. */
   pairs: countMatrix,
 });
-export type SizeTally = z.infer<typeof SizeTally>;
+export type SizeTally = z.infer<typeof SizeTallySchema>;
 
-export const RatingTally = z.object({
+export const RatingTallySchema = z.object({
   categories: z.number().int().positive(),
   /** Items that nobody rated (kept only to report coverage). */
   unrated: count,
   /** Sorted by `raters`, one entry per distinct size seen. */
-  sizes: z.array(SizeTally),
+  sizes: z.array(SizeTallySchema),
 });
-export type RatingTally = z.infer<typeof RatingTally>;
+export type RatingTally = z.infer<typeof RatingTallySchema>;
 
 /** Contingency tables for every annotator pair (a < b), rows = a, columns = b, and per-annotator tables against gold. */
-export const PairTables = z.object({
+export const PairTablesSchema = z.object({
   annotators: z.number().int().positive(),
   categories: z.number().int().positive(),
   /** Indexed by `pairIndex(a, b, annotators)`. */
@@ -88,20 +88,20 @@ export const PairTables = z.object({
   /** Rows = annotator's category, columns = golden category; one table per annotator. */
   gold: z.array(countMatrix),
 });
-export type PairTables = z.infer<typeof PairTables>;
+export type PairTables = z.infer<typeof PairTablesSchema>;
 
-export const AgreementAccumulator = z.object({
-  tally: RatingTally,
-  tables: PairTables,
+export const AgreementAccumulatorSchema = z.object({
+  tally: RatingTallySchema,
+  tables: PairTablesSchema,
   /** Items seen, whether or not anybody rated them. */
   items: count,
 });
-export type AgreementAccumulator = z.infer<typeof AgreementAccumulator>;
+export type AgreementAccumulator = z.infer<typeof AgreementAccumulatorSchema>;
 
 const stat = z.number().nullable();
 const reason = z.string().optional();
 
-export const CohenKappa = z.object({
+export const CohenKappaSchema = z.object({
   /** Items both raters labelled. */
   n: count,
   pObserved: stat,
@@ -109,12 +109,12 @@ export const CohenKappa = z.object({
   kappa: stat,
   reason,
 });
-export type CohenKappa = z.infer<typeof CohenKappa>;
+export type CohenKappa = z.infer<typeof CohenKappaSchema>;
 
-export const PairKappa = CohenKappa.extend({ a: z.string(), b: z.string() });
-export type PairKappa = z.infer<typeof PairKappa>;
+export const PairKappaSchema = CohenKappaSchema.extend({ a: z.string(), b: z.string() });
+export type PairKappa = z.infer<typeof PairKappaSchema>;
 
-export const FleissKappa = z.object({
+export const FleissKappaSchema = z.object({
   /** Items with at least two ratings (the only ones that carry agreement information). */
   items: count,
   /** Whether every counted item had the same number of ratings (then this is Fleiss' 1971 formula exactly). */
@@ -125,9 +125,9 @@ export const FleissKappa = z.object({
   kappa: stat,
   reason,
 });
-export type FleissKappa = z.infer<typeof FleissKappa>;
+export type FleissKappa = z.infer<typeof FleissKappaSchema>;
 
-export const KrippendorffAlpha = z.object({
+export const KrippendorffAlphaSchema = z.object({
   /** Pairable values: ratings in units with at least two ratings. */
   pairableValues: count,
   /** Units with at least two ratings. */
@@ -139,9 +139,9 @@ export const KrippendorffAlpha = z.object({
   alpha: stat,
   reason,
 });
-export type KrippendorffAlpha = z.infer<typeof KrippendorffAlpha>;
+export type KrippendorffAlpha = z.infer<typeof KrippendorffAlphaSchema>;
 
-export const GwetAc1 = z.object({
+export const GwetAc1Schema = z.object({
   /** Items with at least one rating (they set the category prevalences). */
   ratedItems: count,
   /** Items with at least two ratings (they set the observed agreement). */
@@ -151,9 +151,9 @@ export const GwetAc1 = z.object({
   ac1: stat,
   reason,
 });
-export type GwetAc1 = z.infer<typeof GwetAc1>;
+export type GwetAc1 = z.infer<typeof GwetAc1Schema>;
 
-export const AnnotatorVsGold = z.object({
+export const AnnotatorVsGoldSchema = z.object({
   annotator: z.string(),
   /** Items this annotator labelled that also have a golden label. */
   n: count,
@@ -161,18 +161,18 @@ export const AnnotatorVsGold = z.object({
   kappa: stat,
   reason,
 });
-export type AnnotatorVsGold = z.infer<typeof AnnotatorVsGold>;
+export type AnnotatorVsGold = z.infer<typeof AnnotatorVsGoldSchema>;
 
-export const AgreementReport = z.object({
+export const AgreementReportSchema = z.object({
   annotators: z.array(z.string()),
   categories: z.array(z.string()),
   items: count,
   ratedItems: count,
   pairableItems: count,
-  pairwiseCohen: z.array(PairKappa),
-  fleiss: FleissKappa,
-  krippendorffNominal: KrippendorffAlpha,
-  gwetAc1: GwetAc1,
-  vsGold: z.array(AnnotatorVsGold).optional(),
+  pairwiseCohen: z.array(PairKappaSchema),
+  fleiss: FleissKappaSchema,
+  krippendorffNominal: KrippendorffAlphaSchema,
+  gwetAc1: GwetAc1Schema,
+  vsGold: z.array(AnnotatorVsGoldSchema).optional(),
 });
-export type AgreementReport = z.infer<typeof AgreementReport>;
+export type AgreementReport = z.infer<typeof AgreementReportSchema>;

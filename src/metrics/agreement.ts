@@ -9,7 +9,8 @@ import {
   type KrippendorffAlpha,
   type PairKappa,
   type PairTables,
-  RatingMatrix,
+  type RatingMatrix,
+  RatingMatrixSchema,
   type RatingTally,
   type SizeTally,
 } from './agreement-schema.js';
@@ -545,7 +546,7 @@ export function computeAgreement(matrix: RatingMatrix, gold?: readonly (number |
 
 /** Validates untrusted input (e.g. parsed JSON) as a RatingMatrix; the error names the first bad cell. */
 export function parseRatingMatrix(raw: unknown, file?: string): RatingMatrix {
-  const parsed = RatingMatrix.safeParse(raw);
+  const parsed = RatingMatrixSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
   const [head, row, col] = issue.path;

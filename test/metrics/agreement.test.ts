@@ -19,7 +19,7 @@ import {
   pairIndex,
   parseRatingMatrix,
 } from '../../src/metrics/agreement.js';
-import { AgreementReport, type RatingMatrix } from '../../src/metrics/agreement-schema.js';
+import { AgreementReportSchema, type RatingMatrix } from '../../src/metrics/agreement-schema.js';
 import { BadInputError } from '../../src/util/errors.js';
 
 /**
@@ -259,7 +259,7 @@ describe('computeAgreement on a matrix', () => {
     close(p.pExpected, 23 / 81);
     close(p.kappa, 49 / 58);
     expect(r.pairwiseCohen).toHaveLength(6);
-    expect(AgreementReport.parse(r)).toEqual(r);
+    expect(AgreementReportSchema.parse(r)).toEqual(r);
   });
 
   it('all annotators always agreeing (several categories) gives 1 everywhere', () => {

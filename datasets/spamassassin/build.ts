@@ -20,7 +20,7 @@ import { GOLDEN_PERCENT, type Split, splitOf } from './split.js';
 import { MAX_TEXT_CHARS } from './text.js';
 
 /** Bump whenever a change here would change any output byte; a mismatch forces a rebuild. */
-export const BUILDER_VERSION = '1.0.0';
+export const BUILDER_VERSION = '1.1.0';
 
 export const OUTPUT_FILES = {
   train: 'train.arrow',

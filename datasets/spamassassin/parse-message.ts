@@ -1,5 +1,5 @@
 import { convert } from 'html-to-text';
-import PostalMime, { type Address } from 'postal-mime';
+import PostalMime, { type Address, type Attachment } from 'postal-mime';
 import { bodyLengthBucket, declaredCharset, senderTld, yearOf } from './slices.js';
 import { composeText, normalizeWhitespace } from './text.js';
 
@@ -42,6 +42,15 @@ export function stripMboxEnvelope(raw: Uint8Array): Uint8Array {
   return nl < 0 ? raw : raw.subarray(nl + 1);
 }
 
+/**
+ * A file the sender attached: a part marked `Content-Disposition: attachment`, or a named part
+ * that is not an inline resource of the HTML. Unnamed alternatives postal-mime lists as
+ * attachments (e.g. a text/enriched twin of the text part) do not count.
+ */
+export function isRealAttachment(a: Attachment): boolean {
+  return a.disposition === 'attachment' || (a.filename !== null && a.related !== true);
+}
+
 function firstAddress(from: Address | undefined): string | undefined {
   if (from === undefined) return undefined;
   if (from.group !== undefined) return from.group[0]?.address;
@@ -66,7 +75,7 @@ export async function parseMessage(raw: Uint8Array): Promise<ParsedMessage> {
     text: composeText(subject, body),
     bodyChars: body.length,
     hasHtml,
-    hasAttachment: email.attachments.length > 0,
+    hasAttachment: email.attachments.some(isRealAttachment),
     multipart: /^\s*multipart\//i.test(contentType),
     charset: declaredCharset(
       Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1'),

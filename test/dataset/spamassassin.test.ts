@@ -23,6 +23,7 @@ import { bodyLengthBucket, declaredCharset, senderTld, yearOf } from '../../data
 import { parseEntry } from '../../datasets/spamassassin/source.js';
 import { GOLDEN_PERCENT, splitOf } from '../../datasets/spamassassin/split.js';
 import { capText, composeText, normalizeWhitespace } from '../../datasets/spamassassin/text.js';
+import { formatBuildResult } from '../../src/cli/data.js';
 import { buildSpamAssassin } from '../../src/dataset/builtin.js';
 import { openDataset } from '../../src/dataset/open.js';
 
@@ -226,6 +227,13 @@ describe('full build', () => {
     for (const name of [OUTPUT_FILES.train, OUTPUT_FILES.golden, OUTPUT_FILES.rejected, OUTPUT_FILES.spec]) {
       expect(sha256(await readFile(join(outDir, name)))).toBe(result.manifest.outputs[name]?.sha256);
     }
+    const table = formatBuildResult(result);
+    const c = result.manifest.counts;
+    expect(table).toContain(`${c.totalFiles} listed files = ${c.kept} kept + ${c.rejected} rejected`);
+    expect(table).toMatch(/^Built: /);
+    expect(table).toMatch(
+      new RegExp(`golden\\s+${c.keptBySplitLabel.golden?.ham.toLocaleString('en-US')}\\s`),
+    );
     const ds = await openDataset(result.golden);
     expect(ds.spec).toMatchObject({ id: 'id', label: 'label', positive: 'spam', labels: ['ham', 'spam'] });
     expect(ds.spec.slices).toContain('sender_tld');

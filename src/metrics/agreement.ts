@@ -395,6 +395,13 @@ export function addToPairTables(t: PairTables, ratings: Row, gold?: number | nul
   if (ratings.length !== m) {
     throw new BadInputError(`item has ${ratings.length} ratings for ${m} annotators`, { row });
   }
+  const hasGold = gold !== null && gold !== undefined;
+  if (hasGold && (!Number.isInteger(gold) || gold < 0 || gold >= t.categories)) {
+    throw new BadInputError(`golden category index ${gold} is outside 0..${t.categories - 1}`, {
+      row,
+      field: 'gold',
+    });
+  }
   for (let a = 0; a < m; a++) {
     const va = ratings[a];
     if (va === null || va === undefined) continue;
@@ -405,15 +412,7 @@ export function addToPairTables(t: PairTables, ratings: Row, gold?: number | nul
       checkCategory(vb, t.categories, row, b);
       t.pairs[pairIndex(a, b, m)]![va]![vb]!++;
     }
-    if (gold !== null && gold !== undefined) {
-      if (!Number.isInteger(gold) || gold < 0 || gold >= t.categories) {
-        throw new BadInputError(`golden category index ${gold} is outside 0..${t.categories - 1}`, {
-          row,
-          field: 'gold',
-        });
-      }
-      t.gold[a]![va]![gold]!++;
-    }
+    if (hasGold) t.gold[a]![va]![gold]!++;
   }
   return t;
 }

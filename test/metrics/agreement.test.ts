@@ -378,6 +378,11 @@ describe('bad input', () => {
     );
   });
 
+  it('rejects an out-of-range golden label even on an item nobody rated', () => {
+    const acc = createAgreementAccumulator(2, 2);
+    expect(() => addAgreementItem(acc, [null, null], 2, 3)).toThrow(/row 3, field "gold"/);
+  });
+
   it('rejects an out-of-range category while streaming too', () => {
     const acc = createAgreementAccumulator(2, 2);
     expect(() => addAgreementItem(acc, [0, 5], null, 7)).toThrow(/row 7, field "ratings\[1\]"/);

@@ -1,0 +1,14 @@
+// Public API of the metric core (pure, mergeable accumulators and functions).
+
+export * from './agreement.js';
+export * from './agreement-schema.js';
+export * from './bias.js';
+export * from './bootstrap.js';
+export * from './calibration.js';
+export * from './classification.js';
+export * from './confusion.js';
+export * from './prng.js';
+export * from './ranking.js';
+export * from './schema.js';
+export * from './score-store.js';
+export * from './significance.js';

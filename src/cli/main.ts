@@ -1,10 +1,14 @@
-import yargs, { type Argv } from 'yargs';
-import { BadInputError, ExitCode, exitCodeOf, GateFailedError } from '../util/errors.js';
+import yargs, { type Argv, type CommandModule } from 'yargs';
+import { BadInputError, ExitCode, exitCodeOf, GateFailedError, RunFailedError } from '../util/errors.js';
 import { harnessVersion } from '../util/version.js';
+import { dataCommand } from './data.js';
+import { demoCommand } from './demo.js';
 import { inspectCommand } from './inspect.js';
+import { runCommand } from './run.js';
 
 /** Every verb lives in its own module under src/cli and is registered here. */
-const commands = [inspectCommand] as const;
+// Each module types its own arguments; yargs only needs them as generic command modules.
+const commands = [demoCommand, dataCommand, inspectCommand, runCommand] as unknown as CommandModule[];
 
 /**
  * Parse argv, run one command, and map the outcome to modeval's documented exit codes.
@@ -43,7 +47,7 @@ function reportError(err: unknown): number {
     process.stderr.write(`modeval: ${err.message}\n`);
     return ExitCode.badInput;
   }
-  if (err instanceof BadInputError || err instanceof GateFailedError) {
+  if (err instanceof BadInputError || err instanceof GateFailedError || err instanceof RunFailedError) {
     process.stderr.write(`modeval: ${err.message}\n`);
     return exitCodeOf(err);
   }

@@ -23,6 +23,8 @@ export interface Dataset {
 export interface OpenDatasetOptions {
   /** A spec object, or the path of a spec JSON file. Default: discovered beside the data, else defaults. */
   spec?: DatasetSpecInput | DatasetSpec | string;
+  /** Replace the spec's content columns (a model run validates the columns its model reads). */
+  textColumns?: readonly string[];
 }
 
 /**
@@ -50,6 +52,8 @@ export async function openDataset(path: string, options: OpenDatasetOptions = {}
     spec = file ? await loadDatasetSpec(file) : parseDatasetSpec({});
     specOrigin = file ?? 'defaults';
   }
+  if (options.textColumns && options.textColumns.length > 0)
+    spec = { ...spec, text: [...options.textColumns] };
   const resolved = resolveSpec(spec, source.schema, path);
   return {
     source,

@@ -44,6 +44,18 @@ export class GateFailedError extends Error {
   }
 }
 
+/**
+ * The program could not finish for a reason outside the user's input (a model that keeps
+ * crashing, a disk that fills up). Maps to exit code 3 but, unlike a bug, prints no stack trace.
+ */
+export class RunFailedError extends Error {
+  readonly exitCode = ExitCode.internal;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RunFailedError';
+  }
+}
+
 export function formatLocation(loc: InputLocation): string {
   const parts: string[] = [];
   if (loc.file !== undefined) parts.push(loc.file);
@@ -66,6 +78,8 @@ export function truncate(s: string, max: number): string {
 }
 
 export function exitCodeOf(err: unknown): ExitCode {
-  if (err instanceof BadInputError || err instanceof GateFailedError) return err.exitCode;
+  if (err instanceof BadInputError || err instanceof GateFailedError || err instanceof RunFailedError) {
+    return err.exitCode;
+  }
   return ExitCode.internal;
 }

@@ -1,0 +1,158 @@
+/**
+ * Benchmark: stream a synthetic dataset of short texts through the reader and validator.
+ * Reports rows/s and peak RSS for 100k and 1M rows (each size in a fresh process, so peak RSS
+ * is that run's own), plus tinybench timings of column access against apache-arrow's `get`.
+ *
+ *   npm run build && node dist/bench/dataset-read.js
+ */
+import { execFileSync } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type RecordBatch, RecordBatchStreamWriter, Table, Utf8, vectorFromArray } from 'apache-arrow';
+import { Bench } from 'tinybench';
+import { stringColumn } from '../src/dataset/columns.js';
+import { openDataset } from '../src/dataset/open.js';
+import { packageRoot } from '../src/util/paths.js';
+import { describeMachine, median, medianLatencyMs } from './machine.js';
+
+const WORDS = ['free', 'offer', 'meeting', 'report', 'click', 'now', 'team', 'lunch', 'winner', 'invoice'];
+const LABELS = ['ham', 'spam'];
+const LANGS = ['en', 'es', 'de', 'pt', 'hi'];
+
+function syntheticBatch(start: number, n: number): RecordBatch {
+  const ids = new Array<string>(n);
+  const texts = new Array<string>(n);
+  const labels = new Array<string>(n);
+  const langs = new Array<string>(n);
+  for (let i = 0; i < n; i++) {
+    const r = start + i;
+    ids[i] = `syn-${r}`;
+    texts[i] = `synthetic ${WORDS[r % 10]} ${WORDS[(r * 7) % 10]} ${WORDS[(r * 3) % 10]} message ${r}`;
+    labels[i] = LABELS[(r * 13) % 2]!;
+    langs[i] = LANGS[r % 5]!;
+  }
+  const table = new Table({
+    id: vectorFromArray(ids, new Utf8()),
+    text: vectorFromArray(texts, new Utf8()),
+    label: vectorFromArray(labels, new Utf8()),
+    language: vectorFromArray(langs, new Utf8()),
+  });
+  return table.batches[0]!;
+}
+
+async function writeSynthetic(path: string, rows: number): Promise<void> {
+  const out = createWriteStream(path);
+  const writer = RecordBatchStreamWriter.throughNode();
+  const done = new Promise<void>((resolve, reject) => {
+    out.on('finish', resolve);
+    out.on('error', reject);
+  });
+  writer.pipe(out);
+  const batch = 10_000;
+  for (let start = 0; start < rows; start += batch) {
+    writer.write(syntheticBatch(start, Math.min(batch, rows - start)));
+    if (start % 200_000 === 0) await new Promise((r) => setImmediate(r));
+  }
+  writer.end();
+  await done;
+}
+
+/** Child mode: one validating pass; prints JSON. */
+async function child(path: string): Promise<void> {
+  const t0 = performance.now();
+  const ds = await openDataset(path);
+  const summary = await ds.scan({ onInvalid: 'error' }).run();
+  const seconds = (performance.now() - t0) / 1000;
+  process.stdout.write(
+    JSON.stringify({ rows: summary.rows, seconds, maxRssMiB: process.resourceUsage().maxRSS / 1024 }),
+  );
+}
+
+async function main(): Promise<void> {
+  const dir = join(packageRoot(), 'bench', '.data');
+  mkdirSync(dir, { recursive: true });
+  const sizes = [100_000, 1_000_000];
+  const results: { rows: number; seconds: number; rowsPerSec: number; maxRssMiB: number }[] = [];
+  for (const rows of sizes) {
+    const file = join(dir, `synthetic-${rows}.arrows`);
+    if (!existsSync(file)) await writeSynthetic(file, rows);
+    const runs: { rows: number; seconds: number; maxRssMiB: number }[] = [];
+    for (let rep = 0; rep < 3; rep++) {
+      const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--child', file], {
+        encoding: 'utf8',
+      });
+      runs.push(JSON.parse(out));
+    }
+    const seconds = median(runs.map((r) => r.seconds));
+    results.push({
+      rows,
+      seconds,
+      rowsPerSec: rows / seconds,
+      maxRssMiB: median(runs.map((r) => r.maxRssMiB)),
+    });
+  }
+
+  // Micro: decoding a 100k-row Utf8 column, our zero-copy reader vs apache-arrow's Vector.get.
+  const batch = syntheticBatch(0, 100_000);
+  const textVector = batch.getChild('text')!;
+  const bench = new Bench({ iterations: 20 });
+  bench
+    .add('apache-arrow Vector.get(i)', () => {
+      let n = 0;
+      for (let i = 0; i < textVector.length; i++) n += (textVector.get(i) as string).length;
+      return n;
+    })
+    .add('modeval stringColumn.get(i) (strict UTF-8)', () => {
+      const col = stringColumn(textVector.data[0]!);
+      let n = 0;
+      for (let i = 0; i < col.length; i++) n += col.get(i)!.length;
+      return n;
+    });
+  await bench.run();
+
+  const lines: string[] = [];
+  lines.push('# Dataset reading benchmark');
+  lines.push('');
+  lines.push(
+    `Machine: ${describeMachine()}. Run: \`npm run build && node dist/bench/dataset-read.js\`, ${new Date().toISOString().slice(0, 10)}.`,
+  );
+  lines.push('');
+  lines.push(
+    'Synthetic short texts (Arrow IPC stream, 10k-row batches: id, text, label, language) read end to end',
+  );
+  lines.push(
+    'through `openDataset` + the streaming validator (types, ids, duplicate ids, UTF-8, labels). Median of 3',
+  );
+  lines.push('runs, each in a fresh process (peak RSS is that process’s maximum resident set).');
+  lines.push('');
+  lines.push('| rows | seconds | rows/s | peak RSS (MiB) |');
+  lines.push('| ---: | ---: | ---: | ---: |');
+  for (const r of results) {
+    lines.push(
+      `| ${r.rows.toLocaleString('en-US')} | ${r.seconds.toFixed(2)} | ${Math.round(r.rowsPerSec).toLocaleString('en-US')} | ${r.maxRssMiB.toFixed(0)} |`,
+    );
+  }
+  const [small, large] = results;
+  lines.push('');
+  lines.push(
+    `RSS ratio 1M / 100k: ${(large!.maxRssMiB / small!.maxRssMiB).toFixed(2)} for 10× the rows. The only per-row state is the ` +
+      'duplicate-id fingerprint table (16 bytes per row at load ≤ 1/2, i.e. ~16 MiB per million rows); everything else is one record batch.',
+  );
+  lines.push('');
+  lines.push('Column access on one 100k-row batch (tinybench, median latency per full pass):');
+  lines.push('');
+  lines.push('| task | median ms | ratio vs apache-arrow get |');
+  lines.push('| --- | ---: | ---: |');
+  const base = medianLatencyMs(bench.tasks[0]!);
+  for (const t of bench.tasks) {
+    const p50 = medianLatencyMs(t);
+    lines.push(`| ${t.name} | ${p50.toFixed(1)} | ${(p50 / base).toFixed(2)} |`);
+  }
+  const md = `${lines.join('\n')}\n`;
+  writeFileSync(join(packageRoot(), 'bench', 'RESULTS-dataset.md'), md);
+  process.stdout.write(md);
+}
+
+if (process.argv[2] === '--child') await child(process.argv[3]!);
+else await main();

@@ -1,0 +1,140 @@
+import type { CommandModule } from 'yargs';
+import { type RunSummary, runModel } from '../run/run.js';
+import { BadInputError } from '../util/errors.js';
+import { renderTable } from './table.js';
+
+interface RunArgs {
+  model: string;
+  dataset: string;
+  out: string;
+  spec?: string;
+  workers?: number;
+  threads?: number;
+  'batch-size': number;
+  device: 'cpu' | 'cuda' | 'auto';
+  'on-invalid': 'error' | 'skip';
+  resume: boolean;
+  quiet: boolean;
+  json: boolean;
+  threshold?: string[];
+}
+
+/** Exit code of a run stopped by SIGINT/SIGTERM (a checkpoint is left; 128 + SIGINT by convention). */
+export const INTERRUPTED_EXIT_CODE = 130;
+
+export const runCommand: CommandModule<object, RunArgs> = {
+  command: 'run',
+  describe: 'Score a dataset with an ONNX model on a worker pool; write predictions in dataset order',
+  builder: (y) =>
+    y
+      .option('model', {
+        type: 'string',
+        demandOption: true,
+        describe: 'model folder (model.json + model.onnx)',
+      })
+      .option('dataset', { type: 'string', demandOption: true, describe: 'Arrow IPC file or stream' })
+      .option('out', { type: 'string', demandOption: true, describe: 'output folder' })
+      .option('spec', { type: 'string', describe: 'dataset spec JSON' })
+      .option('workers', { type: 'number', describe: 'worker threads (default: one per core)' })
+      .option('threads', {
+        type: 'number',
+        describe: 'ONNX Runtime intra-op threads per worker (default: cores / workers)',
+      })
+      .option('batch-size', { type: 'number', default: 256, describe: 'rows per inference call' })
+      .option('device', { choices: ['cpu', 'cuda', 'auto'] as const, default: 'cpu' as const })
+      .option('on-invalid', {
+        choices: ['error', 'skip'] as const,
+        default: 'error' as const,
+        describe: 'bad dataset rows: stop, or set aside in <out>/rejected.jsonl',
+      })
+      .option('threshold', {
+        type: 'string',
+        array: true,
+        describe: 'decision threshold override, label=value',
+      })
+      .option('resume', {
+        type: 'boolean',
+        default: false,
+        describe: "continue an interrupted run from <out>'s checkpoint",
+      })
+      .option('quiet', { type: 'boolean', default: false, describe: 'no progress output' })
+      .option('json', { type: 'boolean', default: false, describe: 'print the run summary as JSON' })
+      .example(
+        '$0 run --model models/spam-v1 --dataset datasets/spamassassin/build/golden.arrow --out out/v1',
+        'score the golden set',
+      ),
+  handler: async (args) => {
+    const controller = new AbortController();
+    const onSignal = () => {
+      if (controller.signal.aborted) process.exit(INTERRUPTED_EXIT_CODE);
+      process.stderr.write(
+        '\nmodeval: interrupting; finishing in-flight batches (press again to abort now)\n',
+      );
+      controller.abort();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    try {
+      const summary = await runModel(
+        {
+          model: args.model,
+          dataset: args.dataset,
+          out: args.out,
+          ...(args.spec ? { spec: args.spec } : {}),
+          ...(args.workers ? { workers: args.workers } : {}),
+          ...(args.threads ? { threads: args.threads } : {}),
+          batchSize: args['batch-size'],
+          device: args.device,
+          onInvalid: args['on-invalid'],
+          resume: args.resume,
+          quiet: args.quiet,
+          thresholds: parseThresholds(args.threshold ?? []),
+        },
+        { signal: controller.signal },
+      );
+      process.stdout.write(args.json ? `${JSON.stringify(summary, null, 2)}\n` : formatRunSummary(summary));
+      if (summary.status === 'interrupted') process.exitCode = INTERRUPTED_EXIT_CODE;
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+  },
+};
+
+function parseThresholds(items: string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const item of items) {
+    const m = /^(.+)=([0-9.eE+-]+)$/.exec(item);
+    const value = m ? Number(m[2]) : Number.NaN;
+    if (!m || !(value >= 0 && value <= 1)) {
+      throw new BadInputError(
+        `--threshold ${JSON.stringify(item)}: expected label=value with value in [0, 1]`,
+      );
+    }
+    out[m[1]!] = value;
+  }
+  return out;
+}
+
+export function formatRunSummary(s: RunSummary): string {
+  const rows = [
+    ['model', `${s.model.name}@${s.model.version} (sha256 ${s.model.sha256.slice(0, 12)})`],
+    ['dataset', `${s.dataset.file} (sha256 ${s.dataset.fingerprint.slice(0, 12)})`],
+    ['status', s.status],
+    ['rows', s.rows],
+    ['predicted', s.predicted],
+    ['rejected (dataset)', s.rejected],
+    ['invalid (model)', s.invalid],
+    ['accuracy', s.accuracy === null ? null : `${(100 * s.accuracy).toFixed(2)}% of ${s.labelled} labelled`],
+    [
+      'throughput',
+      `${Math.round(s.rowsPerSecond).toLocaleString('en-US')} rows/s in ${s.seconds.toFixed(1)}s`,
+    ],
+    [
+      'pool',
+      `${s.workers} workers × ${s.threads} threads on ${s.provider}${s.retries ? `, ${s.retries} retries` : ''}`,
+    ],
+    ['predictions', s.predictions],
+  ];
+  return `${renderTable(['run', ''], rows)}\n`;
+}

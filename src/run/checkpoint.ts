@@ -1,0 +1,66 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { writeFileAtomic } from '../util/atomic.js';
+import { BadInputError } from '../util/errors.js';
+
+/** Files an interrupted run leaves in `<out>/.checkpoint/`. */
+export const CHECKPOINT_DIR = '.checkpoint';
+export const PARTIAL_PREDICTIONS = 'predictions.partial.arrows';
+
+export const RunTally = z.object({
+  predicted: z.number().int(),
+  invalid: z.number().int(),
+  truncated: z.number().int(),
+  labelled: z.number().int(),
+  correct: z.number().int(),
+});
+export type RunTally = z.infer<typeof RunTally>;
+
+export const Checkpoint = z.object({
+  schemaVersion: z.literal(1),
+  /** Identity of the run: a resume must match it exactly. */
+  key: z.object({
+    modelSha256: z.string(),
+    datasetFingerprint: z.string(),
+    options: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+  }),
+  /** Dataset row where the resumed run starts (just after the last written chunk). */
+  nextRow: z.number().int(),
+  nextSeq: z.number().int(),
+  tally: RunTally,
+  invalidRows: z.array(z.object({ row: z.number().int(), id: z.string(), reason: z.string() })),
+});
+export type Checkpoint = z.infer<typeof Checkpoint>;
+
+export function checkpointPaths(outDir: string): { dir: string; file: string; partial: string } {
+  const dir = join(outDir, CHECKPOINT_DIR);
+  return { dir, file: join(dir, 'checkpoint.json'), partial: join(dir, PARTIAL_PREDICTIONS) };
+}
+
+export async function writeCheckpoint(outDir: string, cp: Checkpoint): Promise<void> {
+  await writeFileAtomic(checkpointPaths(outDir).file, `${JSON.stringify(cp, null, 2)}\n`);
+}
+
+export async function readCheckpoint(outDir: string): Promise<Checkpoint | undefined> {
+  const { file } = checkpointPaths(outDir);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const parsed = Checkpoint.safeParse(JSON.parse(text));
+  if (!parsed.success) throw new BadInputError('checkpoint is unreadable; delete it to start over', { file });
+  return parsed.data;
+}
+
+/** Explain why a checkpoint does not belong to this run, or undefined when it does. */
+export function checkpointMismatch(cp: Checkpoint, key: Checkpoint['key']): string | undefined {
+  if (cp.key.modelSha256 !== key.modelSha256) return 'the model changed since the checkpoint';
+  if (cp.key.datasetFingerprint !== key.datasetFingerprint) return 'the dataset changed since the checkpoint';
+  const a = JSON.stringify(cp.key.options);
+  const b = JSON.stringify(key.options);
+  if (a !== b) return `options differ from the checkpoint's (${a} vs ${b})`;
+  return undefined;
+}

@@ -1,0 +1,166 @@
+import {
+  type Data,
+  Field,
+  FixedSizeList,
+  Float32,
+  List,
+  makeData,
+  RecordBatch,
+  Schema,
+  Struct,
+  Utf8,
+  vectorFromArray,
+} from 'apache-arrow';
+import { z } from 'zod';
+import { type ArrowSource, openArrow } from '../dataset/arrow-reader.js';
+import {
+  type StringColumn,
+  type StringListColumn,
+  stringColumn,
+  stringListColumn,
+} from '../dataset/columns.js';
+import { BadInputError } from '../util/errors.js';
+
+/** Schema-metadata key under which a predictions file carries its provenance (JSON). */
+export const PREDICTIONS_META_KEY = 'modeval.predictions';
+
+/**
+ * Provenance of a predictions file. It deliberately holds no timestamp, so that the same model,
+ * data and options give byte-identical predictions (also across an interrupt and `--resume`);
+ * times live in the run's `run.json`.
+ */
+export const PredictionsMeta = z.object({
+  schemaVersion: z.literal(1),
+  source: z.enum(['model', 'import']),
+  model: z.object({
+    name: z.string(),
+    version: z.string(),
+    sha256: z.string().nullable(),
+    task: z.enum(['binary', 'multiclass', 'multilabel']),
+    labels: z.array(z.string()).min(1),
+    positive: z.string().nullable(),
+    thresholds: z.record(z.string(), z.number()),
+  }),
+  dataset: z.object({
+    file: z.string(),
+    /** sha256 of the dataset file's bytes. */
+    fingerprint: z.string(),
+    rows: z.number().int().nullable(),
+  }),
+  harness: z.object({ name: z.literal('modeval'), version: z.string() }),
+  runtime: z.record(z.string(), z.string()),
+  options: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+});
+export type PredictionsMeta = z.infer<typeof PredictionsMeta>;
+
+/** The Arrow schema of predictions: id, scores (K floats in card label order), predicted. */
+export function predictionsSchema(meta: PredictionsMeta): Schema {
+  const k = meta.model.labels.length;
+  const predicted =
+    meta.model.task === 'multilabel'
+      ? new Field('predicted', new List(new Field('item', new Utf8(), false)), false)
+      : new Field('predicted', new Utf8(), false);
+  return new Schema(
+    [
+      new Field('id', new Utf8(), false),
+      new Field('scores', new FixedSizeList(k, new Field('score', new Float32(), false)), false),
+      predicted,
+    ],
+    new Map([[PREDICTIONS_META_KEY, JSON.stringify(meta)]]),
+  );
+}
+
+/** One batch of predictions with zero-copy access. */
+export interface PredictionBatch {
+  readonly length: number;
+  readonly ids: StringColumn;
+  /** Row-major scores, `length × K`, in card label order. */
+  readonly scores: Float32Array;
+  readonly predicted: StringColumn | StringListColumn;
+}
+
+export interface PredictionsSource {
+  readonly path: string;
+  readonly meta: PredictionsMeta;
+  readonly arrow: ArrowSource;
+  batches(): AsyncGenerator<PredictionBatch>;
+}
+
+/** Open a predictions file written by `modeval run` or `modeval predictions import`. */
+export async function openPredictions(path: string): Promise<PredictionsSource> {
+  const arrow = await openArrow(path);
+  const raw = arrow.schema.metadata.get(PREDICTIONS_META_KEY);
+  if (raw === undefined) {
+    throw new BadInputError(
+      `not a modeval predictions file (no "${PREDICTIONS_META_KEY}" schema metadata); normalise it with \`modeval predictions import\``,
+      { file: path },
+    );
+  }
+  let meta: PredictionsMeta;
+  try {
+    meta = PredictionsMeta.parse(JSON.parse(raw));
+  } catch (err) {
+    throw new BadInputError(`predictions metadata is invalid (${(err as Error).message.split('\n')[0]})`, {
+      file: path,
+    });
+  }
+  const k = meta.model.labels.length;
+  const scoresField = arrow.schema.fields.find((f) => f.name === 'scores');
+  if (!scoresField || !(scoresField.type instanceof FixedSizeList) || scoresField.type.listSize !== k) {
+    throw new BadInputError(`column "scores" must be FixedSizeList<Float32>[${k}]`, {
+      file: path,
+      field: 'scores',
+    });
+  }
+  return {
+    path,
+    meta,
+    arrow,
+    async *batches() {
+      for await (const batch of arrow.batches())
+        yield predictionBatch(batch, k, meta.model.task === 'multilabel');
+    },
+  };
+}
+
+function predictionBatch(batch: RecordBatch, k: number, multilabel: boolean): PredictionBatch {
+  const scoresData = batch.getChild('scores')!.data[0]!;
+  const child = scoresData.children[0]!;
+  const start = scoresData.offset * k;
+  const scores = (child.values as Float32Array).subarray(start, start + batch.numRows * k);
+  const predictedData = batch.getChild('predicted')!.data[0]!;
+  return {
+    length: batch.numRows,
+    ids: stringColumn(batch.getChild('id')!.data[0]!),
+    scores,
+    predicted: multilabel ? stringListColumn(predictedData) : stringColumn(predictedData),
+  };
+}
+
+/** Build one predictions record batch; every batch of a file must share the same `schema` object. */
+export function makePredictionBatch(
+  schema: Schema,
+  ids: readonly string[],
+  scores: Float32Array,
+  predicted: readonly (string | string[])[],
+): RecordBatch {
+  const n = ids.length;
+  const scoresType = schema.fields[1]!.type as FixedSizeList<Float32>;
+  const k = scoresType.listSize;
+  if (scores.length !== n * k) throw new Error(`scores has ${scores.length} values, expected ${n}×${k}`);
+  const idData = vectorFromArray(ids as string[], new Utf8()).data[0]!;
+  const scoreData = makeData({
+    type: scoresType,
+    length: n,
+    nullCount: 0,
+    child: makeData({ type: new Float32(), length: n * k, nullCount: 0, data: scores }),
+  });
+  const predictedData = vectorFromArray(predicted as string[], schema.fields[2]!.type).data[0]! as Data;
+  const struct = makeData({
+    type: new Struct(schema.fields),
+    length: n,
+    nullCount: 0,
+    children: [idData, scoreData, predictedData],
+  });
+  return new RecordBatch(schema, struct);
+}

@@ -1,0 +1,33 @@
+import type { Device } from '../model/onnx-session.js';
+import type { PackedInput } from './rebatch.js';
+
+/** Set once per worker (piscina `workerData`): what to load. */
+export interface WorkerSetup {
+  modelDir: string;
+  threads: number;
+  device: Device;
+  thresholds: Record<string, number>;
+}
+
+/** One chunk of rows to score. Buffers are shared, so this message copies no row data. */
+export interface InferTask {
+  seq: number;
+  rows: number;
+  inputs: Record<string, PackedInput>;
+  /**
+   * Fault injection for tests: the worker exits while holding this task, as a native crash
+   * or an OOM kill would. Never set by the CLI.
+   */
+  crash?: boolean;
+}
+
+export interface InferResult {
+  seq: number;
+  /** Row-major [rows, K] scores (NaN rows are in `invalid`). */
+  scores: Float32Array;
+  predicted: (string | string[] | null)[];
+  invalid: { row: number; reason: string }[];
+  truncated: number;
+  provider: 'cpu' | 'cuda';
+  providerFallback: string | null;
+}

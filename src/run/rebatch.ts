@@ -1,0 +1,162 @@
+import type { Data } from 'apache-arrow';
+import { type FloatListColumn, floatListColumn, stringColumn } from '../dataset/columns.js';
+import { RowStatus, type ValidatedBatch } from '../dataset/validate.js';
+
+/**
+ * A model input column packed for a worker. Buffers are SharedArrayBuffer-backed: workers read them
+ * without a copy, and the bytes survive a worker crash so the chunk can be retried.
+ */
+export type PackedInput =
+  | { kind: 'utf8'; offsets: Int32Array; bytes: Uint8Array }
+  | { kind: 'floats'; offsets: Int32Array; values: Float32Array };
+
+/** `batchSize` consecutive valid rows, in dataset order. */
+export interface RowChunk {
+  seq: number;
+  ids: string[];
+  /** Packed model inputs by dataset column. */
+  inputs: Record<string, PackedInput>;
+  /** Golden label per row (null where unlabelled), kept on the main thread for the run summary. */
+  labels: (string | string[] | null)[];
+  /** Dataset row index of each row. */
+  rows: number[];
+  /** The dataset row just after this chunk's last row: where a resume starts. */
+  endRow: number;
+}
+
+/** A dataset column the model reads, and how it is packed. */
+export interface InputColumn {
+  name: string;
+  kind: 'utf8' | 'floats';
+}
+
+/** Growable byte/float storage that ends up in one SharedArrayBuffer per chunk. */
+class Packer {
+  private bytes = new Uint8Array(1 << 16);
+  private floats = new Float32Array(1 << 12);
+  private used = 0;
+  private offsets: number[] = [0];
+
+  constructor(readonly kind: 'utf8' | 'floats') {}
+
+  get rows(): number {
+    return this.offsets.length - 1;
+  }
+
+  addBytes(b: Uint8Array): void {
+    if (this.used + b.length > this.bytes.length) {
+      const next = new Uint8Array(Math.max(this.bytes.length * 2, this.used + b.length));
+      next.set(this.bytes.subarray(0, this.used));
+      this.bytes = next;
+    }
+    this.bytes.set(b, this.used);
+    this.used += b.length;
+    this.offsets.push(this.used);
+  }
+
+  addFloats(src: Float32Array | Float64Array, start: number, end: number): void {
+    const n = end - start;
+    if (this.used + n > this.floats.length) {
+      const next = new Float32Array(Math.max(this.floats.length * 2, this.used + n));
+      next.set(this.floats.subarray(0, this.used));
+      this.floats = next;
+    }
+    for (let j = 0; j < n; j++) this.floats[this.used + j] = src[start + j]!;
+    this.used += n;
+    this.offsets.push(this.used);
+  }
+
+  take(): PackedInput {
+    const offsets = shared(Int32Array, this.offsets.length);
+    offsets.set(this.offsets);
+    let input: PackedInput;
+    if (this.kind === 'utf8') {
+      const bytes = shared(Uint8Array, this.used);
+      bytes.set(this.bytes.subarray(0, this.used));
+      input = { kind: 'utf8', offsets, bytes };
+    } else {
+      const values = shared(Float32Array, this.used);
+      values.set(this.floats.subarray(0, this.used));
+      input = { kind: 'floats', offsets, values };
+    }
+    this.used = 0;
+    this.offsets = [0];
+    return input;
+  }
+}
+
+function shared<T extends Int32Array | Uint8Array | Float32Array>(
+  ctor: { new (buffer: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number },
+  length: number,
+): T {
+  return new ctor(new SharedArrayBuffer(Math.max(1, length) * ctor.BYTES_PER_ELEMENT));
+}
+
+/**
+ * Re-batches validated dataset batches into chunks of exactly `batchSize` valid rows (the last may
+ * be shorter). Chunk boundaries depend only on the count of valid rows since the start, so a run
+ * resumed at a chunk boundary produces the same chunks as an uninterrupted one.
+ */
+export class Rebatcher {
+  private packers: Map<string, Packer>;
+  private ids: string[] = [];
+  private labels: (string | string[] | null)[] = [];
+  private rows: number[] = [];
+  private encoder = new TextEncoder();
+  private nextSeq: number;
+
+  constructor(
+    private readonly batchSize: number,
+    columns: readonly InputColumn[],
+    /** Rows before this dataset index were done by an earlier, interrupted run. */
+    private readonly startRow = 0,
+    firstSeq = 0,
+  ) {
+    this.packers = new Map(columns.map((c) => [c.name, new Packer(c.kind)]));
+    this.nextSeq = firstSeq;
+  }
+
+  *push(vb: ValidatedBatch): Generator<RowChunk> {
+    const readers = [...this.packers].map(([name, packer]) => {
+      const data = vb.batch.getChild(name)!.data[0]! as Data;
+      if (packer.kind === 'utf8') {
+        const text = stringColumn(data);
+        // Utf8 rows are copied as raw bytes; Dictionary rows (no byte view) are re-encoded.
+        return (i: number) => packer.addBytes(text.bytes(i) ?? this.encoder.encode(text.get(i) ?? ''));
+      }
+      const floats: FloatListColumn = floatListColumn(data);
+      return (i: number) => {
+        const [s, e] = floats.isNull(i) ? [0, 0] : floats.offsets(i);
+        packer.addFloats(floats.values, s, e);
+      };
+    });
+    for (let i = 0; i < vb.batch.numRows; i++) {
+      const row = vb.rowOffset + i;
+      if (row < this.startRow || vb.status[i] === RowStatus.rejected) continue;
+      for (const read of readers) read(i);
+      this.ids.push(vb.ids.get(i)!);
+      this.labels.push(vb.labels[i] ?? null);
+      this.rows.push(row);
+      if (this.ids.length === this.batchSize) yield this.take();
+    }
+  }
+
+  *flush(): Generator<RowChunk> {
+    if (this.ids.length > 0) yield this.take();
+  }
+
+  private take(): RowChunk {
+    const chunk: RowChunk = {
+      seq: this.nextSeq++,
+      ids: this.ids,
+      inputs: Object.fromEntries([...this.packers].map(([name, p]) => [name, p.take()])),
+      labels: this.labels,
+      rows: this.rows,
+      endRow: this.rows[this.rows.length - 1]! + 1,
+    };
+    this.ids = [];
+    this.labels = [];
+    this.rows = [];
+    return chunk;
+  }
+}

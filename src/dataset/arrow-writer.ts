@@ -1,8 +1,9 @@
 import { once } from 'node:events';
 import { type RecordBatch, RecordBatchFileWriter, RecordBatchStreamWriter, Schema, util } from 'apache-arrow';
 import { openAtomicStream } from '../util/atomic.js';
+import type { ArrowFormat } from './arrow-reader.js';
 
-export type ArrowFormat = 'stream' | 'file';
+export type { ArrowFormat };
 
 export interface ArrowWriterOptions {
   /** `stream` (.arrows: append-only, readable while incomplete) or `file` (.arrow: random access footer). */
@@ -116,7 +117,7 @@ export async function openArrowWriter(dest: string, options: ArrowWriterOptions)
         await out.commit();
       } catch (err) {
         await out.abort();
-        throw err;
+        throw failure ?? err;
       }
     },
     async abort() {
@@ -124,7 +125,11 @@ export async function openArrowWriter(dest: string, options: ArrowWriterOptions)
       state = 'aborted';
       // Not awaiting the pump: it may wait for a 'drain' that a destroyed stream never emits.
       await out.abort();
-      writer.abort(new Error('aborted'));
+      try {
+        writer.abort(new Error('aborted'));
+      } catch {
+        // The byte queue is already closed (the pump failed or finished): nothing left to stop.
+      }
     },
   };
 }

@@ -1,0 +1,160 @@
+import { join } from 'node:path';
+import type { CommandModule } from 'yargs';
+import { compareModels } from '../gate/compare.js';
+import { formatNumber } from '../gate/evaluate-rules.js';
+import { compareMarkdown } from '../gate/markdown.js';
+import type { Comparison } from '../gate/schema.js';
+import { writeFileAtomic } from '../util/atomic.js';
+import { BadInputError } from '../util/errors.js';
+import { renderTable } from './table.js';
+
+interface CompareArgs {
+  baseline: string;
+  candidate: string;
+  dataset: string;
+  spec?: string;
+  out?: string;
+  resamples: number;
+  seed: number;
+  level: number;
+  'list-limit': number;
+  json: boolean;
+}
+
+export const compareCommand: CommandModule<object, CompareArgs> = {
+  command: 'compare',
+  describe:
+    'Compare a candidate model with a baseline on the same golden set: paired intervals, McNemar, flips, slice regressions',
+  builder: (y) =>
+    y
+      .option('baseline', {
+        type: 'string',
+        demandOption: true,
+        describe: 'predictions of the model in production',
+      })
+      .option('candidate', { type: 'string', demandOption: true, describe: 'predictions of the new model' })
+      .option('dataset', { type: 'string', demandOption: true, describe: 'golden dataset (Arrow IPC)' })
+      .option('spec', { type: 'string', describe: 'dataset spec JSON (default: found beside the dataset)' })
+      .option('out', { type: 'string', describe: 'folder for compare.json and compare.md' })
+      .option('resamples', { type: 'number', default: 2000, describe: 'paired bootstrap replicates' })
+      .option('seed', { type: 'number', default: 0, describe: 'bootstrap seed (same seed, same report)' })
+      .option('level', { type: 'number', default: 0.95, describe: 'interval coverage' })
+      .option('list-limit', { type: 'number', default: 50, describe: 'flipped items listed per direction' })
+      .option('json', { type: 'boolean', default: false, describe: 'print the report as JSON' })
+      .example(
+        '$0 compare --baseline out/v1/predictions.arrows --candidate out/v2/predictions.arrows --dataset golden.arrow',
+        'what changed between two model versions, beyond noise',
+      ),
+  handler: async (args) => {
+    if (!(Number.isInteger(args.resamples) && args.resamples >= 1)) {
+      throw new BadInputError(`--resamples must be a positive integer, got ${args.resamples}`);
+    }
+    if (!(Number.isInteger(args.seed) && args.seed >= 0)) {
+      throw new BadInputError(`--seed must be a non-negative integer, got ${args.seed}`);
+    }
+    if (!(args.level > 0 && args.level < 1))
+      throw new BadInputError(`--level must be in (0, 1), got ${args.level}`);
+    if (!(Number.isInteger(args['list-limit']) && args['list-limit'] >= 0)) {
+      throw new BadInputError(`--list-limit must be a non-negative integer, got ${args['list-limit']}`);
+    }
+    const report = await compareModels({
+      baseline: args.baseline,
+      candidate: args.candidate,
+      dataset: args.dataset,
+      ...(args.spec ? { spec: args.spec } : {}),
+      resamples: args.resamples,
+      seed: args.seed,
+      level: args.level,
+      listLimit: args['list-limit'],
+    });
+    if (args.out) {
+      await writeFileAtomic(join(args.out, 'compare.md'), compareMarkdown(report));
+      await writeFileAtomic(join(args.out, 'compare.json'), `${JSON.stringify(report, null, 2)}\n`);
+    }
+    process.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : formatComparison(report));
+  },
+};
+
+const signed = (x: number | null) =>
+  x === null ? null : `${x >= 0 ? '+' : '-'}${formatNumber(Math.abs(x))}`;
+
+export function formatComparison(c: Comparison): string {
+  const out: string[] = [];
+  const level = `${Math.round(c.level * 100)}%`;
+  out.push(
+    `candidate ${c.candidate.name} ${c.candidate.version} vs baseline ${c.baseline.name} ${c.baseline.version} · ` +
+      `${c.n.toLocaleString('en-US')} items · ${level} paired bootstrap, ${c.resamples} resamples, seed ${c.seed}`,
+  );
+  for (const w of c.warnings) out.push(`warning: ${w}`);
+  out.push('');
+  out.push(
+    renderTable(
+      ['metric', 'baseline', 'candidate', 'delta', `${level} CI of delta`, 'verdict'],
+      c.metrics.map((m) => [
+        m.class === null ? m.metric : `${m.metric}[${m.class}]`,
+        m.baseline,
+        m.candidate,
+        signed(m.delta),
+        m.interval.low === null ? null : `[${signed(m.interval.low)}, ${signed(m.interval.high)}]`,
+        m.verdict,
+      ]),
+    ),
+  );
+  out.push('');
+  out.push(
+    renderTable(
+      ['McNemar', 'n', 'newly wrong', 'newly right', 'p-value', 'method'],
+      [c.mcnemar.overall, ...c.mcnemar.perClass].map((g) => [
+        g.class === null ? 'all items' : `golden ${g.class}`,
+        g.n,
+        g.b,
+        g.c,
+        formatNumber(g.pValue),
+        g.method,
+      ]),
+    ),
+  );
+  const f = c.flips;
+  out.push('');
+  out.push(
+    `flips: ${f.newlyWrong} newly wrong, ${f.newlyRight} newly right, ${f.predictionFlips} predictions changed ` +
+      `(flip rate ${f.predictionFlipRate === null ? '—' : `${(100 * f.predictionFlipRate).toFixed(2)}%`})`,
+  );
+  const k = c.labels.length;
+  const shown = f.newlyWrongItems.slice(0, 10);
+  if (shown.length > 0) {
+    out.push('');
+    out.push(
+      renderTable(
+        ['newly wrong id', 'golden', 'baseline', 'candidate', ...c.labels.map((l) => `cand. p(${l})`)],
+        shown.map((x) => [
+          x.id,
+          x.truth,
+          x.baselinePredicted,
+          x.candidatePredicted,
+          ...x.candidateScores.slice(0, k),
+        ]),
+      ),
+    );
+  }
+  if (c.sliceRegressions.length > 0) {
+    out.push('');
+    out.push(
+      renderTable(
+        ['slice regression', 'n', 'baseline acc', 'candidate acc', 'delta', 'wrong/right', 'McNemar p'],
+        c.sliceRegressions
+          .slice(0, 10)
+          .map((r) => [
+            `${r.column}=${r.value}`,
+            r.n,
+            r.baselineAccuracy,
+            r.candidateAccuracy,
+            signed(r.delta),
+            `${r.newlyWrong}/${r.newlyRight}`,
+            formatNumber(r.mcnemar.pValue),
+          ]),
+      ),
+    );
+  }
+  return `${out.join('\n')}\n`;
+}

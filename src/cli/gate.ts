@@ -1,0 +1,72 @@
+import type { CommandModule } from 'yargs';
+import { runGate } from '../gate/gate.js';
+import { BadInputError, GateFailedError } from '../util/errors.js';
+import { formatCell } from './table.js';
+
+interface GateArgs {
+  policy: string;
+  baseline: string;
+  candidate: string;
+  dataset: string;
+  spec?: string;
+  out: string;
+  'step-summary'?: string;
+  'list-limit': number;
+}
+
+export const gateCommand: CommandModule<object, GateArgs> = {
+  command: 'gate',
+  describe: 'Decide whether a candidate model may replace the baseline: exit 0 pass, 1 fail, 2 bad input',
+  builder: (y) =>
+    y
+      .option('policy', { type: 'string', demandOption: true, describe: 'gate policy (YAML or JSON)' })
+      .option('baseline', {
+        type: 'string',
+        demandOption: true,
+        describe: 'predictions of the model in production',
+      })
+      .option('candidate', { type: 'string', demandOption: true, describe: 'predictions of the new model' })
+      .option('dataset', { type: 'string', demandOption: true, describe: 'golden dataset (Arrow IPC)' })
+      .option('spec', { type: 'string', describe: 'dataset spec JSON (default: found beside the dataset)' })
+      .option('out', {
+        type: 'string',
+        demandOption: true,
+        describe: 'folder for gate.json, junit.xml, summary.md',
+      })
+      .option('step-summary', {
+        type: 'string',
+        describe: 'append the Markdown summary to this file (default: $GITHUB_STEP_SUMMARY when set)',
+      })
+      .option('list-limit', { type: 'number', default: 50, describe: 'flipped items listed per direction' })
+      .example(
+        '$0 gate --policy gate.yaml --baseline v1/predictions.arrows --candidate v2/predictions.arrows --dataset golden.arrow --out gate/',
+        'release gate for CI',
+      ),
+  handler: async (args) => {
+    if (!(Number.isInteger(args['list-limit']) && args['list-limit'] >= 0)) {
+      throw new BadInputError(`--list-limit must be a non-negative integer, got ${args['list-limit']}`);
+    }
+    const stepSummary = args['step-summary'] ?? (process.env.GITHUB_STEP_SUMMARY || undefined);
+    const { report, files } = await runGate({
+      policy: args.policy,
+      baseline: args.baseline,
+      candidate: args.candidate,
+      dataset: args.dataset,
+      ...(args.spec ? { spec: args.spec } : {}),
+      outDir: args.out,
+      listLimit: args['list-limit'],
+      ...(stepSummary ? { stepSummary } : {}),
+    });
+    for (const r of report.rules) {
+      process.stdout.write(
+        `${r.status === 'pass' ? 'PASS' : 'FAIL'}  ${formatCell(r.rule.name)}\n      ${formatCell(r.message)}\n`,
+      );
+    }
+    process.stdout.write(
+      `\ngate ${report.verdict.toUpperCase()}: ${report.summary.passed}/${report.summary.rules} rules pass · ${files.json} · ${files.junit} · ${files.markdown}\n`,
+    );
+    if (report.verdict === 'fail') {
+      throw new GateFailedError(`${report.summary.failed} of ${report.summary.rules} gate rules failed`);
+    }
+  },
+};

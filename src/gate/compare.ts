@@ -1,0 +1,275 @@
+import type { DatasetSpec, DatasetSpecInput } from '../dataset/spec.js';
+import { type BootstrapOptions, pairedBootstrapConfusionMetric } from '../metrics/bootstrap.js';
+import type { ConfusionMatrix } from '../metrics/confusion.js';
+import type { Interval } from '../metrics/schema.js';
+import { mcnemar } from '../metrics/significance.js';
+import { loadPairedSet } from './load.js';
+import { type CostMatrix, METRICS, type MetricName } from './metrics.js';
+import {
+  allRows,
+  confusionOf,
+  flipCounts,
+  type ModelSide,
+  type PairedSet,
+  pick,
+  type Rows,
+  rowsBySliceValue,
+} from './paired.js';
+import type {
+  Comparison,
+  FlipItem,
+  McNemarGroup,
+  MetricComparison,
+  ModelRef,
+  SliceRegression,
+} from './schema.js';
+
+export interface CompareOptions {
+  /** Bootstrap replicates; default 2000. */
+  resamples?: number;
+  /** PRNG seed; default 0. Same inputs and seed give the same report. */
+  seed?: number;
+  /** Interval coverage; default 0.95. */
+  level?: number;
+  /** Adds the cost metric to the headline table. */
+  costs?: CostMatrix;
+  /** How many newly wrong / newly right items to list; default 50. */
+  listLimit?: number;
+}
+
+/** Headline metrics compared side by side (per-class ones for every label). */
+const OVERALL: readonly MetricName[] = [
+  'accuracy',
+  'balanced_accuracy',
+  'f1_macro',
+  'f1_weighted',
+  'precision_macro',
+  'recall_macro',
+  'mcc',
+  'kappa',
+];
+const PER_CLASS: readonly MetricName[] = ['precision', 'recall', 'f1', 'fpr', 'fnr'];
+
+function modelRef(m: ModelSide): ModelRef {
+  return { file: m.file, name: m.name, version: m.version, sha256: m.sha256 };
+}
+
+/** The confusion-metric function a paired bootstrap replicate evaluates. */
+export function confusionMetric(
+  metric: MetricName,
+  classIdx: number,
+  costs: CostMatrix | undefined,
+): (cm: ConfusionMatrix) => number | null {
+  const def = METRICS[metric];
+  if (def.kind !== 'confusion') throw new Error(`${metric} is not a confusion metric`);
+  return (cm) => def.value(cm, classIdx, costs);
+}
+
+/** Paired bootstrap of metric(candidate) − metric(baseline) on some rows. */
+export function pairedDelta(
+  set: PairedSet,
+  rows: Rows,
+  metric: (cm: ConfusionMatrix) => number | null,
+  options: BootstrapOptions,
+): Interval {
+  const truth = pick(set.truth, rows);
+  return pairedBootstrapConfusionMetric(
+    set.labels,
+    truth,
+    pick(set.candidate.predicted, rows),
+    pick(set.baseline.predicted, rows),
+    metric,
+    options,
+  );
+}
+
+function verdict(interval: Interval, higherIsBetter: boolean): MetricComparison['verdict'] {
+  if (interval.low === null || interval.high === null) return 'undefined';
+  if (interval.low > 0) return higherIsBetter ? 'better' : 'worse';
+  if (interval.high < 0) return higherIsBetter ? 'worse' : 'better';
+  return 'no-significant-change';
+}
+
+function compareMetric(
+  set: PairedSet,
+  rows: Rows,
+  metric: MetricName,
+  classIdx: number,
+  costs: CostMatrix | undefined,
+  boot: BootstrapOptions,
+  cms: { baseline: ConfusionMatrix; candidate: ConfusionMatrix },
+): MetricComparison {
+  const f = confusionMetric(metric, classIdx, costs);
+  const interval = pairedDelta(set, rows, f, boot);
+  const b = f(cms.baseline);
+  const c = f(cms.candidate);
+  return {
+    metric,
+    class: classIdx >= 0 ? set.labels[classIdx]! : null,
+    higherIsBetter: METRICS[metric].higherIsBetter,
+    baseline: b,
+    candidate: c,
+    delta: b === null || c === null ? null : c - b,
+    interval,
+    verdict: verdict(interval, METRICS[metric].higherIsBetter),
+  };
+}
+
+function mcnemarGroup(set: PairedSet, rows: Rows, classIdx: number): McNemarGroup {
+  const f = flipCounts(set, rows, classIdx);
+  return {
+    class: classIdx >= 0 ? set.labels[classIdx]! : null,
+    n: f.n,
+    ...mcnemar(f.newlyWrong, f.newlyRight),
+  };
+}
+
+function flipItem(set: PairedSet, i: number): FlipItem {
+  const k = set.labels.length;
+  const scores = (m: ModelSide) => Array.from(m.scores.subarray(i * k, (i + 1) * k));
+  return {
+    id: set.ids[i]!,
+    truth: set.labels[set.truth[i]!]!,
+    baselinePredicted: set.labels[set.baseline.predicted[i]!]!,
+    candidatePredicted: set.labels[set.candidate.predicted[i]!]!,
+    baselineScores: scores(set.baseline),
+    candidateScores: scores(set.candidate),
+  };
+}
+
+/**
+ * Flip lists: newly wrong items ordered by how confident the candidate is in its wrong label
+ * (the mistakes a reviewer should see first), newly right by the candidate's score of the truth;
+ * ties by id so the order is deterministic.
+ */
+function flipLists(set: PairedSet, limit: number): { wrong: FlipItem[]; right: FlipItem[] } {
+  const k = set.labels.length;
+  const t = set.truth;
+  const b = set.baseline.predicted;
+  const c = set.candidate.predicted;
+  const s = set.candidate.scores;
+  const wrong: number[] = [];
+  const right: number[] = [];
+  for (let i = 0; i < t.length; i++) {
+    if (b[i] === t[i] && c[i] !== t[i]) wrong.push(i);
+    else if (b[i] !== t[i] && c[i] === t[i]) right.push(i);
+  }
+  const byScore = (score: (i: number) => number) => (x: number, y: number) =>
+    score(y) - score(x) || (set.ids[x]! < set.ids[y]! ? -1 : set.ids[x]! > set.ids[y]! ? 1 : 0);
+  wrong.sort(byScore((i) => s[i * k + c[i]!]!));
+  right.sort(byScore((i) => s[i * k + t[i]!]!));
+  return {
+    wrong: wrong.slice(0, limit).map((i) => flipItem(set, i)),
+    right: right.slice(0, limit).map((i) => flipItem(set, i)),
+  };
+}
+
+const accuracyMetric = confusionMetric('accuracy', -1, undefined);
+
+function sliceRegressions(set: PairedSet, boot: BootstrapOptions): SliceRegression[] {
+  const out: SliceRegression[] = [];
+  for (const column of set.slices) {
+    rowsBySliceValue(column).forEach((rows, v) => {
+      const f = flipCounts(set, rows);
+      if (f.newlyWrong <= f.newlyRight) return;
+      const truth = pick(set.truth, rows);
+      const b = accuracyMetric(confusionOf(set.labels, truth, pick(set.baseline.predicted, rows)));
+      const c = accuracyMetric(confusionOf(set.labels, truth, pick(set.candidate.predicted, rows)));
+      out.push({
+        column: column.name,
+        value: column.values[v]!,
+        n: f.n,
+        baselineAccuracy: b,
+        candidateAccuracy: c,
+        delta: b === null || c === null ? null : c - b,
+        interval: pairedDelta(set, rows, accuracyMetric, boot),
+        newlyWrong: f.newlyWrong,
+        newlyRight: f.newlyRight,
+        mcnemar: mcnemar(f.newlyWrong, f.newlyRight),
+      });
+    });
+  }
+  // Most significant first; among equals the larger drop; then by name for a stable order.
+  return out.sort(
+    (x, y) =>
+      x.mcnemar.pValue - y.mcnemar.pValue ||
+      (x.delta ?? 0) - (y.delta ?? 0) ||
+      (x.column < y.column ? -1 : x.column > y.column ? 1 : 0) ||
+      (x.value < y.value ? -1 : x.value > y.value ? 1 : 0),
+  );
+}
+
+/** Compare a candidate with a baseline on the same golden items (pure; deterministic given the seed). */
+export function comparePaired(set: PairedSet, options: CompareOptions = {}): Comparison {
+  const boot: Required<BootstrapOptions> = {
+    resamples: options.resamples ?? 2000,
+    seed: options.seed ?? 0,
+    level: options.level ?? 0.95,
+  };
+  const listLimit = options.listLimit ?? 50;
+  const n = set.ids.length;
+  const rows = allRows(n);
+  const cms = {
+    baseline: confusionOf(set.labels, set.truth, set.baseline.predicted),
+    candidate: confusionOf(set.labels, set.truth, set.candidate.predicted),
+  };
+  const metrics: MetricComparison[] = OVERALL.map((m) =>
+    compareMetric(set, rows, m, -1, undefined, boot, cms),
+  );
+  if (options.costs) metrics.push(compareMetric(set, rows, 'cost', -1, options.costs, boot, cms));
+  set.labels.forEach((_, j) => {
+    for (const m of PER_CLASS) metrics.push(compareMetric(set, rows, m, j, undefined, boot, cms));
+  });
+
+  const total = flipCounts(set, rows);
+  const lists = flipLists(set, listLimit);
+  return {
+    schemaVersion: 1,
+    dataset: { ...set.dataset },
+    baseline: modelRef(set.baseline),
+    candidate: modelRef(set.candidate),
+    labels: [...set.labels],
+    n,
+    level: boot.level,
+    resamples: boot.resamples,
+    seed: boot.seed,
+    metrics,
+    mcnemar: {
+      overall: mcnemarGroup(set, rows, -1),
+      perClass: set.labels.map((_, j) => mcnemarGroup(set, rows, j)),
+    },
+    flips: {
+      ...total,
+      predictionFlipRate: n === 0 ? null : total.predictionFlips / n,
+      perClass: set.labels.map((label, j) => ({ class: label, ...flipCounts(set, rows, j) })),
+      perSlice: set.slices.flatMap((column) =>
+        rowsBySliceValue(column).map((r, v) => ({
+          column: column.name,
+          value: column.values[v]!,
+          ...flipCounts(set, r),
+        })),
+      ),
+      listLimit,
+      newlyWrongItems: lists.wrong,
+      newlyRightItems: lists.right,
+    },
+    sliceRegressions: sliceRegressions(set, boot),
+    warnings: [...set.warnings],
+  };
+}
+
+export interface CompareModelsOptions extends CompareOptions {
+  /** Predictions file of the model in production. */
+  baseline: string;
+  /** Predictions file of the model that would replace it. */
+  candidate: string;
+  /** Golden dataset both were run on. */
+  dataset: string;
+  spec?: DatasetSpecInput | DatasetSpec | string;
+}
+
+/** Load both predictions files joined to the golden set, then compare them. */
+export async function compareModels(options: CompareModelsOptions): Promise<Comparison> {
+  const set = await loadPairedSet(options);
+  return comparePaired(set, options);
+}

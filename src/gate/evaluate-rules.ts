@@ -1,0 +1,241 @@
+import { bootstrapConfusionMetric } from '../metrics/bootstrap.js';
+import type { Interval } from '../metrics/schema.js';
+import { confusionMetric, pairedDelta } from './compare.js';
+import { METRICS } from './metrics.js';
+import {
+  allRows,
+  confusionOf,
+  flipCounts,
+  type PairedSet,
+  pick,
+  type Rows,
+  rowsBySliceValue,
+} from './paired.js';
+import type { BoundRule, Comparator, GatePolicy } from './policy.js';
+import type { RuleOutcome, RuleResult } from './schema.js';
+
+/**
+ * Decide every rule of a bound policy on a paired set.
+ *
+ * - Absolute rules compare the candidate's metric with the bound: on the point estimate by default,
+ *   or (`decideOn: interval`) on the conservative end of its bootstrap interval (the lower end for
+ *   `>=`, the upper end for `<=`). The interval is reported either way.
+ * - Rules relative to the baseline are non-inferiority tests on the paired bootstrap interval of
+ *   candidate − baseline: `m >= baseline - 0.01` passes only when the interval's lower end is at
+ *   least -0.01, so noise cannot pass a regression.
+ * - Flip rules count items on the golden set itself (no sampling, no interval).
+ * A metric that is undefined (0/0) fails a rule on the whole set or one slice; when a rule runs
+ * over every value of a slice, such values are skipped and listed, as are values with fewer items
+ * than `minSupport`; a rule with nothing left to check fails.
+ */
+
+export interface EvaluateOptions {
+  level: number;
+  resamples: number;
+  seed: number;
+}
+
+function holds(x: number, op: Comparator, bound: number): boolean {
+  // A tiny tolerance so that 0.95 >= 0.95 survives floating-point arithmetic on counts.
+  const eps = 1e-12;
+  return op === '>=' ? x >= bound - eps : x <= bound + eps;
+}
+
+interface Subset {
+  slice: RuleOutcome['slice'];
+  rows: Rows;
+  /** Undefined values and small slices are skipped only when the rule spans every slice value. */
+  optional: boolean;
+}
+
+function subsets(set: PairedSet, b: BoundRule): Subset[] {
+  const slice = b.rule.slice;
+  if (slice === null) return [{ slice: null, rows: allRows(set.ids.length), optional: false }];
+  const column = set.slices.find((s) => s.name === slice.column);
+  if (!column) throw new Error(`slice column ${slice.column} vanished after binding`);
+  const byValue = rowsBySliceValue(column);
+  return column.values.flatMap((value, v) =>
+    slice.value === null || slice.value === value
+      ? [{ slice: { column: column.name, value }, rows: byValue[v]!, optional: slice.value === null }]
+      : [],
+  );
+}
+
+function outcomeOf(set: PairedSet, b: BoundRule, sub: Subset, options: EvaluateOptions): RuleOutcome {
+  const { rule } = b;
+  const def = METRICS[b.metric];
+  const base = { slice: sub.slice, n: sub.rows.length, reason: null } as const;
+  const skipOrFail: RuleOutcome['status'] = sub.optional ? 'skipped' : 'fail';
+
+  if (sub.optional && sub.rows.length < rule.minSupport) {
+    return {
+      ...base,
+      status: 'skipped',
+      observed: null,
+      baseline: null,
+      delta: null,
+      interval: null,
+      decidedOn: 'estimate',
+      space: 'value',
+      decisive: null,
+      bound: rule.bound.kind === 'absolute' ? rule.bound.value : rule.bound.offset,
+      reason: `${sub.rows.length} items, fewer than minSupport ${rule.minSupport}`,
+    };
+  }
+
+  if (def.kind === 'flips') {
+    const f = flipCounts(set, sub.rows, b.classIdx);
+    const observed =
+      b.metric === 'newly_wrong'
+        ? f.newlyWrong
+        : b.metric === 'newly_right'
+          ? f.newlyRight
+          : f.n === 0
+            ? null
+            : f.predictionFlips / f.n;
+    const bound = rule.bound.kind === 'absolute' ? rule.bound.value : 0;
+    const pass = observed !== null && holds(observed, rule.op, bound);
+    return {
+      ...base,
+      status: observed === null ? skipOrFail : pass ? 'pass' : 'fail',
+      observed,
+      baseline: null,
+      delta: null,
+      interval: null,
+      decidedOn: 'estimate',
+      space: 'value',
+      decisive: observed,
+      bound,
+      reason: observed === null ? 'no items' : null,
+    };
+  }
+
+  const metric = confusionMetric(b.metric, b.classIdx, b.costs);
+  const truth = pick(set.truth, sub.rows);
+  const candPred = pick(set.candidate.predicted, sub.rows);
+  const observed = metric(confusionOf(set.labels, truth, candPred));
+  const baseline = metric(confusionOf(set.labels, truth, pick(set.baseline.predicted, sub.rows)));
+  const delta = observed === null || baseline === null ? null : observed - baseline;
+  const boot = { resamples: options.resamples, seed: options.seed, level: options.level };
+
+  let interval: Interval;
+  let space: RuleOutcome['space'];
+  let bound: number;
+  if (rule.bound.kind === 'baseline') {
+    interval = pairedDelta(set, sub.rows, metric, boot);
+    space = 'delta';
+    bound = rule.bound.offset;
+  } else {
+    interval = bootstrapConfusionMetric(set.labels, truth, candPred, metric, boot);
+    space = 'value';
+    bound = rule.bound.value;
+  }
+  const useInterval = rule.decideOn === 'interval';
+  const decidedOn: RuleOutcome['decidedOn'] = useInterval
+    ? rule.op === '>='
+      ? 'interval-low'
+      : 'interval-high'
+    : 'estimate';
+  const decisive =
+    decidedOn === 'interval-low'
+      ? interval.low
+      : decidedOn === 'interval-high'
+        ? interval.high
+        : interval.estimate;
+  let reason: string | null = null;
+  if (interval.estimate === null) reason = `${rule.metric} is undefined here (0/0)`;
+  else if (decisive === null) reason = 'the interval is undefined (every bootstrap replicate was 0/0)';
+  const status: RuleOutcome['status'] =
+    decisive === null ? skipOrFail : holds(decisive, rule.op, bound) ? 'pass' : 'fail';
+  return { ...base, status, observed, baseline, delta, interval, decidedOn, space, decisive, bound, reason };
+}
+
+export function formatNumber(x: number | null): string {
+  if (x === null) return 'undefined';
+  if (Number.isInteger(x)) return String(x);
+  return Math.abs(x) >= 1e-3 || x === 0
+    ? x.toFixed(4).replace(/0+$/, '').replace(/\.$/, '')
+    : x.toExponential(2);
+}
+
+function signed(x: number): string {
+  return `${x >= 0 ? '+' : '−'}${formatNumber(Math.abs(x))}`;
+}
+
+function intervalText(i: Interval | null): string {
+  if (!i || i.low === null || i.high === null) return '';
+  return `${Math.round(i.level * 100)}% CI [${formatNumber(i.low)}, ${formatNumber(i.high)}]`;
+}
+
+/** One line about one outcome: observed value, bound, interval. */
+export function describeOutcome(rule: RuleResult['rule'], o: RuleOutcome): string {
+  const where = o.slice ? `${o.slice.column}=${JSON.stringify(o.slice.value)} (n=${o.n}): ` : '';
+  if (o.status === 'skipped') return `${where}skipped: ${o.reason}`;
+  const name = rule.class === null ? rule.metric : `${rule.metric}[${rule.class}]`;
+  const parts: string[] = [];
+  if (o.space === 'delta') {
+    parts.push(
+      `${name} ${formatNumber(o.observed)} vs baseline ${formatNumber(o.baseline)}, Δ ${o.delta === null ? 'undefined' : signed(o.delta)}`,
+    );
+    const ci = intervalText(o.interval);
+    if (ci) parts.push(`paired ${ci}`);
+    parts.push(
+      `required Δ ${o.decidedOn === 'interval-low' ? 'CI low' : 'CI high'} ${rule.op} ${signed(o.bound)}` +
+        (o.baseline === null ? '' : ` (${name} ${rule.op} ${formatNumber(o.baseline + o.bound)})`),
+    );
+  } else {
+    parts.push(`${name} ${formatNumber(o.observed)}`);
+    const ci = intervalText(o.interval);
+    if (ci) parts.push(ci);
+    const on =
+      o.decidedOn === 'estimate'
+        ? ''
+        : ` (decided on CI ${o.decidedOn === 'interval-low' ? 'low' : 'high'} ${formatNumber(o.decisive)})`;
+    parts.push(`required ${rule.op} ${formatNumber(o.bound)}${on}`);
+  }
+  if (o.reason) parts.push(o.reason);
+  return `${where}${parts.join('; ')}`;
+}
+
+/** The outcome a one-line message should show: the first failure, else the tightest pass. */
+function headline(outcomes: readonly RuleOutcome[]): RuleOutcome | undefined {
+  const failed = outcomes.find((o) => o.status === 'fail');
+  if (failed) return failed;
+  const checked = outcomes.filter((o) => o.status === 'pass' && o.decisive !== null);
+  return checked.sort((a, b) => Math.abs(a.decisive! - a.bound) - Math.abs(b.decisive! - b.bound))[0];
+}
+
+export function evaluateRules(
+  set: PairedSet,
+  rules: readonly BoundRule[],
+  options: EvaluateOptions,
+): RuleResult[] {
+  return rules.map((b) => {
+    const outcomes = subsets(set, b).map((sub) => outcomeOf(set, b, sub, options));
+    const failed = outcomes.filter((o) => o.status === 'fail');
+    const checked = outcomes.filter((o) => o.status !== 'skipped');
+    const status = failed.length === 0 && checked.length > 0 ? 'pass' : 'fail';
+    let message: string;
+    if (checked.length === 0) {
+      message = `nothing to check: every slice value was skipped (${outcomes.length} values; see minSupport)`;
+    } else {
+      const head = describeOutcome(b.rule, headline(outcomes)!);
+      const skipped = outcomes.length - checked.length;
+      const tally =
+        b.rule.slice?.value === null
+          ? ` [${failed.length} of ${checked.length} slice values fail${skipped ? `, ${skipped} skipped` : ''}]`
+          : '';
+      message = `${head}${tally}`;
+    }
+    return { rule: b.rule, status, message, outcomes };
+  });
+}
+
+/** Decide a policy's rules with its own bootstrap settings. */
+export function evaluatePolicy(
+  set: PairedSet,
+  policy: GatePolicy,
+  rules: readonly BoundRule[],
+): RuleResult[] {
+  return evaluateRules(set, rules, { level: policy.level, resamples: policy.resamples, seed: policy.seed });
+}

@@ -1,0 +1,99 @@
+import { appendFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { DatasetSpec, DatasetSpecInput } from '../dataset/spec.js';
+import { writeFileAtomic } from '../util/atomic.js';
+import { BadInputError } from '../util/errors.js';
+import { comparePaired } from './compare.js';
+import { evaluatePolicy } from './evaluate-rules.js';
+import { gateJUnit } from './junit.js';
+import { loadPairedSet } from './load.js';
+import { gateMarkdown } from './markdown.js';
+import type { CostMatrix } from './metrics.js';
+import type { PairedSet } from './paired.js';
+import { bindPolicy, costMatrixOf, type GatePolicy, loadPolicy } from './policy.js';
+import { type GateReport, GateReportSchema } from './schema.js';
+
+export interface GateOptions {
+  /** Policy file (YAML or JSON). */
+  policy: string;
+  baseline: string;
+  candidate: string;
+  dataset: string;
+  spec?: DatasetSpecInput | DatasetSpec | string;
+  /** Folder for gate.json, junit.xml and summary.md. */
+  outDir: string;
+  /** A file to append the Markdown summary to (GitHub's `$GITHUB_STEP_SUMMARY`). */
+  stepSummary?: string;
+  /** How many flipped items gate.json lists per direction; default 50. */
+  listLimit?: number;
+}
+
+export interface GateOutputs {
+  report: GateReport;
+  files: { json: string; junit: string; markdown: string };
+}
+
+/** Decide a loaded policy on a paired set (pure, deterministic given the policy's seed). */
+export function decideGate(policy: GatePolicy, set: PairedSet, listLimit = 50): GateReport {
+  const bound = bindPolicy(policy, {
+    labels: set.labels,
+    slices: new Map(set.slices.map((s) => [s.name, s.values])),
+  });
+  let costs: CostMatrix | undefined;
+  if (policy.costs) {
+    // bindPolicy checked it if a rule uses it; check it here too for the comparison's cost row.
+    costs = costMatrixOf(policy.costs, set.labels, (path, message) => {
+      throw new BadInputError(`costs.${path.join('.')}: ${message}`, policy.locate(['costs', ...path]));
+    });
+  }
+  const rules = evaluatePolicy(set, policy, bound);
+  const comparison = comparePaired(set, {
+    resamples: policy.resamples,
+    seed: policy.seed,
+    level: policy.level,
+    listLimit,
+    ...(costs ? { costs } : {}),
+  });
+  const failed = rules.filter((r) => r.status === 'fail').length;
+  // Validate before writing: a report that does not match its schema is a bug, not an output.
+  return GateReportSchema.parse({
+    schemaVersion: 1,
+    verdict: failed === 0 ? 'pass' : 'fail',
+    policy: { file: policy.file, level: policy.level, resamples: policy.resamples, seed: policy.seed },
+    summary: { rules: rules.length, passed: rules.length - failed, failed },
+    rules,
+    comparison,
+  });
+}
+
+/** Write a gate report's three files atomically into `outDir`. */
+export async function writeGateOutputs(report: GateReport, outDir: string): Promise<GateOutputs['files']> {
+  const files = {
+    json: join(outDir, 'gate.json'),
+    junit: join(outDir, 'junit.xml'),
+    markdown: join(outDir, 'summary.md'),
+  };
+  const markdown = gateMarkdown(report);
+  await writeFileAtomic(files.junit, gateJUnit(report));
+  await writeFileAtomic(files.markdown, markdown);
+  // gate.json last: its presence says the other two are complete.
+  await writeFileAtomic(files.json, `${JSON.stringify(report, null, 2)}\n`);
+  return files;
+}
+
+/**
+ * Run the release gate: policy first (so a bad policy fails before any data is read), then the
+ * paired set, then the rules. Writes the outputs whatever the verdict; the caller maps the
+ * verdict to an exit code.
+ */
+export async function runGate(options: GateOptions): Promise<GateOutputs> {
+  const policy = await loadPolicy(options.policy);
+  const set = await loadPairedSet(options);
+  const report = decideGate(policy, set, options.listLimit);
+  const files = await writeGateOutputs(report, options.outDir);
+  if (options.stepSummary) {
+    // GitHub collects the step summary by appending; other steps may have written to it already.
+    await appendFile(options.stepSummary, `${gateMarkdown(report)}\n`);
+  }
+  return { report, files };
+}

@@ -1,0 +1,76 @@
+import { describeOutcome } from './evaluate-rules.js';
+import type { GateReport } from './schema.js';
+
+/**
+ * JUnit XML for CI test reporters: one testsuite, one testcase per rule, a <failure> carrying the
+ * observed value, the bound and the interval. Everything interpolated comes (indirectly) from
+ * user files and hostile data (ids, labels, slice values, rule names), so every string goes
+ * through `xmlText`/`xmlAttr`: no CDATA (a `]]>` in an id would end it), and characters XML 1.0
+ * cannot carry at all are replaced. No timestamps or timings, so the file is deterministic.
+ */
+
+// Code points XML 1.0 forbids even as references: C0 controls except tab/LF/CR, lone surrogates, U+FFFE/U+FFFF.
+const INVALID_XML =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+export function xmlText(s: string): string {
+  return s.replace(INVALID_XML, '\ufffd').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Attribute values are double-quoted; newlines and tabs are kept as references (no normalisation). */
+export function xmlAttr(s: string): string {
+  return xmlText(s)
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;')
+    .replace(/\n/g, '&#10;')
+    .replace(/\r/g, '&#13;')
+    .replace(/\t/g, '&#9;');
+}
+
+function attrs(a: Record<string, string | number>): string {
+  return Object.entries(a)
+    .map(([k, v]) => ` ${k}="${xmlAttr(String(v))}"`)
+    .join('');
+}
+
+export function gateJUnit(report: GateReport): string {
+  const c = report.comparison;
+  const suiteName = `modeval gate (${report.policy.file})`;
+  const counts = { tests: report.summary.rules, failures: report.summary.failed, errors: 0, skipped: 0 };
+  const lines: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
+  lines.push(`<testsuites${attrs({ name: 'modeval gate', ...counts, time: 0 })}>`);
+  lines.push(`  <testsuite${attrs({ name: suiteName, ...counts, time: 0 })}>`);
+  lines.push('    <properties>');
+  const props: [string, string][] = [
+    ['verdict', report.verdict],
+    ['baseline', `${c.baseline.name} ${c.baseline.version} (${c.baseline.file})`],
+    ['candidate', `${c.candidate.name} ${c.candidate.version} (${c.candidate.file})`],
+    ['dataset', `${c.dataset.file} sha256:${c.dataset.fingerprint}`],
+    ['items', String(c.n)],
+    [
+      'bootstrap',
+      `${report.policy.resamples} paired resamples, level ${report.policy.level}, seed ${report.policy.seed}`,
+    ],
+  ];
+  for (const [name, value] of props) lines.push(`      <property${attrs({ name, value })}/>`);
+  lines.push('    </properties>');
+  for (const r of report.rules) {
+    const name = r.rule.name === r.rule.text ? r.rule.text : `${r.rule.name}: ${r.rule.text}`;
+    lines.push(`    <testcase${attrs({ classname: 'modeval.gate', name, time: 0 })}>`);
+    const detail = r.outcomes
+      .map((o) => `${o.status.toUpperCase()} ${describeOutcome(r.rule, o)}`)
+      .join('\n');
+    if (r.status === 'fail') {
+      lines.push(
+        `      <failure${attrs({ message: r.message, type: 'GateRuleFailed' })}>${xmlText(detail)}</failure>`,
+      );
+    } else {
+      lines.push(`      <system-out>${xmlText(detail)}</system-out>`);
+    }
+    lines.push('    </testcase>');
+  }
+  lines.push('  </testsuite>');
+  lines.push('</testsuites>');
+  return `${lines.join('\n')}\n`;
+}

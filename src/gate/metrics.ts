@@ -1,0 +1,189 @@
+import { classificationReport } from '../metrics/classification.js';
+import type { ConfusionMatrix } from '../metrics/confusion.js';
+
+/**
+ * The metrics a gate rule or a comparison can name. Confusion metrics are functions of a confusion
+ * matrix, so the paired bootstrap can recompute them per replicate; flip metrics count items that
+ * changed between the two models and have no interval (they are counts on the golden set itself).
+ *
+ * Undefined ratios (0/0) are null, never a made-up 0: a gate must not pass a recall it could not
+ * measure.
+ */
+
+/** A per-class cost matrix, `costs[k * trueIdx + predIdx]`, diagonal 0. */
+export interface CostMatrix {
+  readonly labels: readonly string[];
+  readonly values: Float64Array;
+}
+
+export type ClassArity = 'required' | 'forbidden' | 'optional';
+
+interface ConfusionMetricDef {
+  readonly kind: 'confusion';
+  readonly perClass: 'required' | 'forbidden';
+  readonly description: string;
+  readonly higherIsBetter: boolean;
+  /** classIdx is defined iff perClass is required; costs iff the metric is `cost`. */
+  value(cm: ConfusionMatrix, classIdx: number, costs: CostMatrix | undefined): number | null;
+}
+
+interface FlipMetricDef {
+  readonly kind: 'flips';
+  readonly perClass: 'optional' | 'forbidden';
+  readonly description: string;
+  readonly higherIsBetter: boolean;
+}
+
+export type MetricDef = ConfusionMetricDef | FlipMetricDef;
+
+const nan = { zeroDivision: 'nan' } as const;
+
+function classCounts(cm: ConfusionMatrix, j: number): { tp: number; fp: number; fn: number; tn: number } {
+  let row = 0;
+  let col = 0;
+  for (let x = 0; x < cm.k; x++) {
+    row += cm.get(j, x);
+    col += cm.get(x, j);
+  }
+  const tp = cm.get(j, j);
+  const n = cm.total();
+  return { tp, fp: col - tp, fn: row - tp, tn: n - row - col + tp };
+}
+
+const ratio = (num: number, den: number): number | null => (den === 0 ? null : num / den);
+
+const perClass = (
+  description: string,
+  higherIsBetter: boolean,
+  f: (c: { tp: number; fp: number; fn: number; tn: number }) => number | null,
+): ConfusionMetricDef => ({
+  kind: 'confusion',
+  perClass: 'required',
+  description,
+  higherIsBetter,
+  value: (cm, j) => f(classCounts(cm, j)),
+});
+
+const overall = (
+  description: string,
+  higherIsBetter: boolean,
+  f: (cm: ConfusionMatrix, costs: CostMatrix | undefined) => number | null,
+): ConfusionMetricDef => ({
+  kind: 'confusion',
+  perClass: 'forbidden',
+  description,
+  higherIsBetter,
+  value: (cm, _j, costs) => f(cm, costs),
+});
+
+function accuracyOf(cm: ConfusionMatrix): number | null {
+  const n = cm.total();
+  if (n === 0) return null;
+  let trace = 0;
+  for (let j = 0; j < cm.k; j++) trace += cm.get(j, j);
+  return trace / n;
+}
+
+/** Mean cost per item: sum over cells of count × cost(true, predicted), divided by the item count. */
+export function meanCost(cm: ConfusionMatrix, costs: CostMatrix): number | null {
+  const n = cm.total();
+  if (n === 0) return null;
+  let sum = 0;
+  for (let i = 0; i < cm.counts.length; i++) sum += cm.counts[i]! * costs.values[i]!;
+  return sum / n;
+}
+
+export const METRICS = {
+  accuracy: overall('fraction of items predicted as their golden label', true, accuracyOf),
+  error_rate: overall('1 - accuracy', false, (cm) => {
+    const a = accuracyOf(cm);
+    return a === null ? null : 1 - a;
+  }),
+  balanced_accuracy: overall('mean recall over classes present in the truth', true, (cm) => {
+    return classificationReport(cm, nan).balancedAccuracy;
+  }),
+  f1_macro: overall('unweighted mean of per-class F1', true, (cm) => classificationReport(cm, nan).macro.f1),
+  f1_micro: overall('F1 of the pooled counts', true, (cm) => classificationReport(cm, nan).micro.f1),
+  f1_weighted: overall('support-weighted mean of per-class F1', true, (cm) => {
+    return classificationReport(cm, nan).weighted.f1;
+  }),
+  precision_macro: overall('unweighted mean of per-class precision', true, (cm) => {
+    return classificationReport(cm, nan).macro.precision;
+  }),
+  recall_macro: overall('unweighted mean of per-class recall', true, (cm) => {
+    return classificationReport(cm, nan).macro.recall;
+  }),
+  mcc: overall('Matthews correlation (multiclass R_K)', true, (cm) => classificationReport(cm, nan).matthews),
+  kappa: overall("Cohen's kappa between model and golden labels", true, (cm) => {
+    return classificationReport(cm, nan).cohenKappa;
+  }),
+  cost: overall('mean misclassification cost per item (cost matrix)', false, (cm, costs) => {
+    if (!costs) throw new Error('metric "cost" needs a cost matrix');
+    return meanCost(cm, costs);
+  }),
+  precision: perClass('TP / (TP + FP) of the class', true, (c) => ratio(c.tp, c.tp + c.fp)),
+  recall: perClass('TP / (TP + FN) of the class', true, (c) => ratio(c.tp, c.tp + c.fn)),
+  f1: perClass('2TP / (2TP + FP + FN) of the class', true, (c) => ratio(2 * c.tp, 2 * c.tp + c.fp + c.fn)),
+  fpr: perClass('FP / (FP + TN): items of other classes predicted as the class', false, (c) => {
+    return ratio(c.fp, c.fp + c.tn);
+  }),
+  fnr: perClass('FN / (TP + FN): items of the class predicted as another', false, (c) => {
+    return ratio(c.fn, c.tp + c.fn);
+  }),
+  newly_wrong: {
+    kind: 'flips',
+    perClass: 'optional',
+    description: 'items (of the golden class) the baseline got right and the candidate gets wrong',
+    higherIsBetter: false,
+  },
+  newly_right: {
+    kind: 'flips',
+    perClass: 'optional',
+    description: 'items (of the golden class) the baseline got wrong and the candidate gets right',
+    higherIsBetter: true,
+  },
+  flip_rate: {
+    kind: 'flips',
+    perClass: 'forbidden',
+    description: 'fraction of items whose predicted label differs between the two models',
+    higherIsBetter: false,
+  },
+} as const satisfies Record<string, MetricDef>;
+
+export type MetricName = keyof typeof METRICS;
+export const METRIC_NAMES = Object.keys(METRICS) as MetricName[];
+
+export function isMetricName(name: string): name is MetricName {
+  return Object.hasOwn(METRICS, name);
+}
+
+export function metricDef(name: MetricName): MetricDef {
+  return METRICS[name];
+}
+
+/** Levenshtein distance, for "did you mean" hints on misspelt names. */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur.push(Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    }
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+/** The closest known name within a small edit distance, or undefined. */
+export function closest(name: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Number.POSITIVE_INFINITY;
+  for (const k of known) {
+    const d = editDistance(name.toLowerCase(), k.toLowerCase());
+    if (d < bestD) {
+      bestD = d;
+      best = k;
+    }
+  }
+  return bestD <= Math.max(1, Math.floor(name.length / 3)) ? best : undefined;
+}

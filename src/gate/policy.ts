@@ -1,0 +1,481 @@
+import { readFile } from 'node:fs/promises';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import { z } from 'zod';
+import { BadInputError, type InputLocation } from '../util/errors.js';
+import {
+  type CostMatrix,
+  closest,
+  isMetricName,
+  METRIC_NAMES,
+  type MetricName,
+  metricDef,
+} from './metrics.js';
+
+/**
+ * The gate policy: a YAML (or JSON, which is YAML) file of rules a candidate model must meet.
+ * Parsing happens in two steps: `parsePolicy` checks everything the file alone decides (syntax,
+ * metric names, operators, numbers), `bindPolicy` checks the names that only the data can confirm
+ * (classes, slice columns and values). Every error names the path inside the file, e.g.
+ * `gate.yaml, line 7: rules[2].metric: unknown metric "recal" (did you mean "recall"?)`.
+ */
+
+export const ComparatorSchema = z.enum(['>=', '<=']);
+export type Comparator = z.infer<typeof ComparatorSchema>;
+
+/** How a rule is decided: on the point estimate, or on the conservative end of its interval. */
+export const DecideOnSchema = z.enum(['estimate', 'interval']);
+
+/** A rule after parsing, as recorded in gate.json. */
+export const GateRuleSchema = z.object({
+  /** Position in the policy's `rules` list. */
+  index: z.number().int().nonnegative(),
+  name: z.string(),
+  /** The rule in compact form, e.g. `f1_macro >= baseline - 0.01 per corpus_group`. */
+  text: z.string(),
+  metric: z.string(),
+  class: z.string().nullable(),
+  op: ComparatorSchema,
+  bound: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('absolute'), value: z.number() }),
+    /** candidate op baseline + offset, decided on the paired interval of candidate - baseline. */
+    z.object({ kind: z.literal('baseline'), offset: z.number() }),
+  ]),
+  /** Restrict to one slice value, or (value null) check every value of the column. */
+  slice: z.object({ column: z.string(), value: z.string().nullable() }).nullable(),
+  /** Slice values with fewer items are skipped (every-value rules only). */
+  minSupport: z.number().int().nonnegative(),
+  decideOn: DecideOnSchema,
+  /** Cost matrix for metric `cost`: costs[golden][predicted]. */
+  costs: z.record(z.string(), z.record(z.string(), z.number())).nullable(),
+});
+export type GateRule = z.infer<typeof GateRuleSchema>;
+
+const CostsSchema = z.record(z.string(), z.record(z.string(), z.number().nonnegative().finite()));
+
+const SliceSchema = z.union([
+  z.string().min(1),
+  z
+    .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+    .refine((r) => Object.keys(r).length === 1, 'name exactly one column: { <column>: <value> }'),
+]);
+
+const ruleOptions = {
+  name: z.string().min(1).optional(),
+  slice: SliceSchema.optional(),
+  minSupport: z.number().int().nonnegative().optional(),
+  decideOn: DecideOnSchema.optional(),
+  costs: CostsSchema.optional(),
+};
+
+const ExpressionRuleSchema = z.object({ rule: z.string().min(1), ...ruleOptions }).strict();
+
+const StructuredRuleSchema = z
+  .object({
+    metric: z.string().min(1),
+    class: z.string().min(1).optional(),
+    op: ComparatorSchema,
+    /** Absolute bound. */
+    value: z.number().finite().optional(),
+    /** Relative bound: the baseline's value plus this offset (e.g. -0.01). */
+    baseline: z.number().finite().optional(),
+    ...ruleOptions,
+  })
+  .strict()
+  .superRefine((r, ctx) => {
+    if ((r.value === undefined) === (r.baseline === undefined)) {
+      ctx.addIssue({ code: 'custom', path: [], message: 'give exactly one of "value" or "baseline"' });
+    }
+  });
+
+export const PolicyFileSchema = z
+  .object({
+    version: z.literal(1).default(1),
+    /** Interval coverage for every rule. */
+    level: z.number().gt(0).lt(1).default(0.95),
+    /** Bootstrap replicates. */
+    resamples: z.number().int().min(100).max(100_000).default(2000),
+    seed: z.number().int().nonnegative().default(0),
+    /** Default cost matrix for rules on metric `cost`. */
+    costs: CostsSchema.optional(),
+    rules: z.array(z.unknown()).min(1),
+  })
+  .strict();
+
+export interface GatePolicy {
+  readonly file: string;
+  readonly level: number;
+  readonly resamples: number;
+  readonly seed: number;
+  /** The top-level cost matrix, shared by rules on `cost` that have none of their own. */
+  readonly costs: Record<string, Record<string, number>> | undefined;
+  readonly rules: readonly GateRule[];
+  /** The file position of a path in the document (for errors found after parsing). */
+  locate(path: readonly (string | number)[]): InputLocation;
+}
+
+/** `rules[2].metric` from ['rules', 2, 'metric']. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const p of path) {
+    if (typeof p === 'number') out += `[${p}]`;
+    else out += out === '' ? String(p) : `.${String(p)}`;
+  }
+  return out || '(root)';
+}
+
+class PolicyError extends Error {
+  constructor(
+    readonly path: readonly (string | number)[],
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const RULE_RE =
+  /^\s*([A-Za-z_]\w*)\s*(?:\[\s*([^\]]*?)\s*\])?\s*(>=|<=)\s*(.+?)(?:\s+(per|where)\s+(.+?))?\s*$/;
+const RHS_RE = /^baseline(?:\s*([+-])\s*(\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|\.\d+))?$/;
+const NUMBER_RE = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+const WHERE_RE = /^([^=\s]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S.*))$/;
+
+interface RuleCore {
+  metric: string;
+  class: string | undefined;
+  op: Comparator;
+  bound: GateRule['bound'];
+  slice: GateRule['slice'];
+}
+
+/** Parse the compact form `metric[class] op (number | baseline [+|- number]) [per col | where col = value]`. */
+export function parseRuleExpression(text: string, path: readonly (string | number)[]): RuleCore {
+  const m = RULE_RE.exec(text);
+  if (!m) {
+    throw new PolicyError(
+      path,
+      `cannot parse rule ${JSON.stringify(text)}; expected e.g. "recall[spam] >= 0.95" or "f1_macro >= baseline - 0.01"`,
+    );
+  }
+  const [, metric, cls, op, rhsRaw, sliceKind, sliceText] = m;
+  const rhs = rhsRaw!.trim();
+  let bound: GateRule['bound'];
+  const rel = RHS_RE.exec(rhs);
+  if (rel) {
+    const magnitude = rel[2] === undefined ? 0 : Number(rel[2]);
+    bound = { kind: 'baseline', offset: rel[1] === '-' ? -magnitude : magnitude };
+  } else if (NUMBER_RE.test(rhs)) {
+    bound = { kind: 'absolute', value: Number(rhs) };
+  } else {
+    throw new PolicyError(path, `bound ${JSON.stringify(rhs)} is neither a number nor "baseline ± number"`);
+  }
+  let slice: GateRule['slice'] = null;
+  if (sliceKind === 'per') {
+    slice = { column: sliceText!, value: null };
+  } else if (sliceKind === 'where') {
+    const w = WHERE_RE.exec(sliceText!);
+    if (!w)
+      throw new PolicyError(path, `expected "where <column> = <value>", got ${JSON.stringify(sliceText)}`);
+    slice = { column: w[1]!, value: w[2] ?? w[3] ?? w[4]!.trim() };
+  }
+  return {
+    metric: metric!,
+    class: cls === undefined || cls === '' ? undefined : cls,
+    op: op as Comparator,
+    bound,
+    slice,
+  };
+}
+
+function numberText(x: number): string {
+  return String(x);
+}
+
+/** The canonical compact text of a rule (what reports and JUnit show). */
+export function ruleText(r: Pick<GateRule, 'metric' | 'class' | 'op' | 'bound' | 'slice'>): string {
+  const lhs = r.class === null ? r.metric : `${r.metric}[${r.class}]`;
+  let rhs: string;
+  if (r.bound.kind === 'absolute') rhs = numberText(r.bound.value);
+  else if (r.bound.offset === 0) rhs = 'baseline';
+  else rhs = `baseline ${r.bound.offset < 0 ? '-' : '+'} ${numberText(Math.abs(r.bound.offset))}`;
+  let where = '';
+  if (r.slice && r.slice.value === null) where = ` per ${r.slice.column}`;
+  else if (r.slice) where = ` where ${r.slice.column} = ${JSON.stringify(r.slice.value)}`;
+  return `${lhs} ${r.op} ${rhs}${where}`;
+}
+
+function zodIssue(error: z.ZodError, base: readonly (string | number)[]): PolicyError {
+  const issue = error.issues[0]!;
+  const path = [...base, ...issue.path.filter((p): p is string | number => typeof p !== 'symbol')];
+  let message = issue.message;
+  if (issue.code === 'unrecognized_keys')
+    message = `unknown key ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  return new PolicyError(path, message);
+}
+
+function checkMetric(core: RuleCore, path: readonly (string | number)[], hasCosts: boolean): void {
+  if (!isMetricName(core.metric)) {
+    const hint = closest(core.metric, METRIC_NAMES);
+    throw new PolicyError(
+      [...path, 'metric'],
+      `unknown metric ${JSON.stringify(core.metric)}${hint ? ` (did you mean "${hint}"?)` : ''}; known: ${METRIC_NAMES.join(', ')}`,
+    );
+  }
+  const def = metricDef(core.metric);
+  if (def.perClass === 'required' && core.class === undefined) {
+    throw new PolicyError(
+      [...path, 'class'],
+      `metric "${core.metric}" needs a class, e.g. ${core.metric}[spam]`,
+    );
+  }
+  if (def.perClass === 'forbidden' && core.class !== undefined) {
+    throw new PolicyError(
+      [...path, 'class'],
+      `metric "${core.metric}" is not per class; drop [${core.class}]`,
+    );
+  }
+  if (def.kind === 'flips' && core.bound.kind === 'baseline') {
+    throw new PolicyError(
+      [...path, 'baseline'],
+      `metric "${core.metric}" already compares the two models; give an absolute bound`,
+    );
+  }
+  if (core.metric === 'cost' && !hasCosts) {
+    throw new PolicyError(
+      [...path, 'costs'],
+      'metric "cost" needs a cost matrix: a top-level "costs:" or the rule\'s own "costs:"',
+    );
+  }
+}
+
+function normaliseRule(
+  entry: unknown,
+  index: number,
+  defaultCosts: Record<string, Record<string, number>> | undefined,
+): GateRule {
+  const path = ['rules', index] as const;
+  let core: RuleCore;
+  let options: {
+    name?: string;
+    slice?: z.infer<typeof SliceSchema>;
+    minSupport?: number;
+    decideOn?: 'estimate' | 'interval';
+    costs?: Record<string, Record<string, number>>;
+  };
+  if (typeof entry === 'string') {
+    core = parseRuleExpression(entry, path);
+    options = {};
+  } else if (entry !== null && typeof entry === 'object' && !Array.isArray(entry) && 'rule' in entry) {
+    const parsed = ExpressionRuleSchema.safeParse(entry);
+    if (!parsed.success) throw zodIssue(parsed.error, path);
+    core = parseRuleExpression(parsed.data.rule, [...path, 'rule']);
+    options = parsed.data;
+  } else if (entry !== null && typeof entry === 'object' && !Array.isArray(entry)) {
+    const parsed = StructuredRuleSchema.safeParse(entry);
+    if (!parsed.success) throw zodIssue(parsed.error, path);
+    const r = parsed.data;
+    core = {
+      metric: r.metric,
+      class: r.class,
+      op: r.op,
+      bound:
+        r.value !== undefined
+          ? { kind: 'absolute', value: r.value }
+          : { kind: 'baseline', offset: r.baseline! },
+      slice: null,
+    };
+    options = r;
+  } else {
+    throw new PolicyError(path, 'a rule is a string like "recall[spam] >= 0.95" or a mapping');
+  }
+  if (options.slice !== undefined) {
+    if (core.slice) throw new PolicyError([...path, 'slice'], 'the rule text already names a slice');
+    if (typeof options.slice === 'string') core.slice = { column: options.slice, value: null };
+    else {
+      const [column, value] = Object.entries(options.slice)[0]!;
+      core.slice = { column, value: String(value) };
+    }
+  }
+  const costs = options.costs ?? defaultCosts;
+  checkMetric(core, path, costs !== undefined);
+  const relative = core.bound.kind === 'baseline';
+  const rule: GateRule = {
+    index,
+    name: '',
+    text: '',
+    metric: core.metric,
+    class: core.class ?? null,
+    op: core.op,
+    bound: core.bound,
+    slice: core.slice,
+    minSupport: options.minSupport ?? 1,
+    // Relative rules are non-inferiority tests: the interval decides, never the point estimate.
+    decideOn: options.decideOn ?? (relative ? 'interval' : 'estimate'),
+    costs: core.metric === 'cost' ? (costs ?? null) : null,
+  };
+  if (relative && rule.decideOn === 'estimate') {
+    throw new PolicyError(
+      [...path, 'decideOn'],
+      'a rule relative to the baseline is decided on the paired interval; remove decideOn',
+    );
+  }
+  rule.text = ruleText(rule);
+  rule.name = options.name ?? rule.text;
+  return rule;
+}
+
+function locator(
+  file: string,
+  doc: ReturnType<typeof parseDocument>,
+  lineCounter: LineCounter,
+): (path: readonly (string | number)[]) => InputLocation {
+  return (path) => {
+    // Walk up until the document has the node: a missing key points at its parent mapping.
+    for (let depth = path.length; depth >= 0; depth--) {
+      const node: unknown = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
+      if ((isMap(node) || isSeq(node) || isScalar(node)) && node.range) {
+        return { file, line: lineCounter.linePos(node.range[0]).line };
+      }
+    }
+    return { file };
+  };
+}
+
+function policyFailure(
+  locate: (path: readonly (string | number)[]) => InputLocation,
+  path: readonly (string | number)[],
+  message: string,
+): BadInputError {
+  return new BadInputError(`${formatPath(path)}: ${message}`, locate(path));
+}
+
+/** Parse and validate a policy's text; `file` names it in errors. */
+export function parsePolicy(source: string, file: string): GatePolicy {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(source, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!;
+    const line = lineCounter.linePos(e.pos[0]).line;
+    throw new BadInputError(`not valid YAML: ${e.message.split('\n')[0]}`, { file, line });
+  }
+  const locate = locator(file, doc, lineCounter);
+  const raw: unknown = doc.toJS({ maxAliasCount: 100 });
+  const parsed = PolicyFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const err = zodIssue(parsed.error, []);
+    throw policyFailure(locate, err.path, err.message);
+  }
+  const p = parsed.data;
+  let rules: GateRule[];
+  try {
+    rules = p.rules.map((entry, i) => normaliseRule(entry, i, p.costs));
+  } catch (err) {
+    if (err instanceof PolicyError) throw policyFailure(locate, err.path, err.message);
+    throw err;
+  }
+  return { file, level: p.level, resamples: p.resamples, seed: p.seed, costs: p.costs, rules, locate };
+}
+
+export async function loadPolicy(file: string): Promise<GatePolicy> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new BadInputError(
+      `cannot read gate policy (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+      {
+        file,
+      },
+    );
+  }
+  return parsePolicy(text, file);
+}
+
+/** What the data offers for a policy's names to refer to. */
+export interface PolicyContext {
+  readonly labels: readonly string[];
+  /** Slice column → its distinct values. */
+  readonly slices: ReadonlyMap<string, readonly string[]>;
+}
+
+function quoteList(values: readonly string[], max = 20): string {
+  const shown = values.slice(0, max).map((v) => JSON.stringify(v));
+  return values.length > max ? `${shown.join(', ')}, … (${values.length} in all)` : shown.join(', ');
+}
+
+/** Resolve a cost matrix over the data's labels: unlisted errors cost 1, correct predictions 0. */
+export function costMatrixOf(
+  costs: Record<string, Record<string, number>>,
+  labels: readonly string[],
+  onError: (path: readonly string[], message: string) => never,
+): CostMatrix {
+  const k = labels.length;
+  const values = new Float64Array(k * k);
+  for (let t = 0; t < k; t++) for (let p = 0; p < k; p++) values[t * k + p] = t === p ? 0 : 1;
+  for (const [golden, row] of Object.entries(costs)) {
+    const t = labels.indexOf(golden);
+    if (t < 0) onError([golden], `unknown class ${JSON.stringify(golden)}; classes: ${quoteList(labels)}`);
+    for (const [predicted, cost] of Object.entries(row)) {
+      const p = labels.indexOf(predicted);
+      if (p < 0)
+        onError(
+          [golden, predicted],
+          `unknown class ${JSON.stringify(predicted)}; classes: ${quoteList(labels)}`,
+        );
+      values[t * k + p] = cost;
+    }
+  }
+  return { labels, values };
+}
+
+/** A rule bound to the data: class index and cost matrix resolved. */
+export interface BoundRule {
+  readonly rule: GateRule;
+  readonly metric: MetricName;
+  readonly classIdx: number;
+  readonly costs: CostMatrix | undefined;
+}
+
+/** Check the policy's class and slice names against the data; BadInputError naming the path. */
+export function bindPolicy(policy: GatePolicy, context: PolicyContext): BoundRule[] {
+  return policy.rules.map((rule) => {
+    const path = ['rules', rule.index];
+    const fail = (sub: readonly (string | number)[], message: string): never => {
+      throw policyFailure(policy.locate, [...path, ...sub], message);
+    };
+    let classIdx = -1;
+    if (rule.class !== null) {
+      classIdx = context.labels.indexOf(rule.class);
+      if (classIdx < 0) {
+        const hint = closest(rule.class, context.labels);
+        fail(
+          ['class'],
+          `unknown class ${JSON.stringify(rule.class)}${hint ? ` (did you mean "${hint}"?)` : ''}; classes: ${quoteList(context.labels)}`,
+        );
+      }
+    }
+    if (rule.slice) {
+      const columns = [...context.slices.keys()];
+      const values = context.slices.get(rule.slice.column);
+      if (!values) {
+        const hint = closest(rule.slice.column, columns);
+        fail(
+          ['slice'],
+          `unknown slice ${JSON.stringify(rule.slice.column)}${hint ? ` (did you mean "${hint}"?)` : ''}; slice columns: ${columns.length ? quoteList(columns) : '(none)'}`,
+        );
+      }
+      if (rule.slice.value !== null && !values!.includes(rule.slice.value)) {
+        fail(
+          ['slice', rule.slice.column],
+          `slice ${rule.slice.column} has no value ${JSON.stringify(rule.slice.value)}; values: ${quoteList(values!)}`,
+        );
+      }
+    }
+    // A shared top-level matrix is reported at its own path, not at the rule that uses it.
+    const costsPath = rule.costs === policy.costs ? ['costs'] : [...path, 'costs'];
+    const costs = rule.costs
+      ? costMatrixOf(rule.costs, context.labels, (sub, message) => {
+          throw policyFailure(policy.locate, [...costsPath, ...sub], message);
+        })
+      : undefined;
+    return { rule, metric: rule.metric as MetricName, classIdx, costs };
+  });
+}

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { Table, tableToIPC } from 'apache-arrow';
+import { openDataset } from '../../src/dataset/open.js';
 import { makePredictionBatch, type PredictionsMeta, predictionsSchema } from '../../src/run/predictions.js';
 
 /**
@@ -89,4 +90,19 @@ export function noisyBinaryScores(ids: string[], positive: boolean[], salt = 1, 
     const q = Math.fround(p);
     return [1 - q, q];
   });
+}
+
+/** The labelled rows of a real dataset (ids and golden labels), to synthesise predictions over. */
+export async function labelledRows(path: string): Promise<{ ids: string[]; labels: string[] }> {
+  const ds = await openDataset(path);
+  const ids: string[] = [];
+  const labels: string[] = [];
+  for await (const b of ds.scan({ onInvalid: 'collect' })) {
+    for (let i = 0; i < b.status.length; i++) {
+      if (b.status[i] !== 1) continue;
+      ids.push(b.ids.get(i)!);
+      labels.push(b.labels[i] as string);
+    }
+  }
+  return { ids, labels };
 }

@@ -1,0 +1,314 @@
+import type { CommandModule } from 'yargs';
+import { evaluate } from '../evaluate/evaluate.js';
+import type { ClassIntervals, Headline, MetricsReport, ModelMetrics } from '../evaluate/schema.js';
+import type { Interval } from '../metrics/schema.js';
+import { type Cell, renderTable } from './table.js';
+
+interface EvalArgs {
+  predictions: string[];
+  dataset: string;
+  spec?: string;
+  out: string;
+  resamples: number;
+  seed: number;
+  level: number;
+  bins: number;
+  binning: 'uniform' | 'equal-mass';
+  'min-slice-support': number;
+  'max-slice-rows': number;
+  json: boolean;
+}
+
+export const evalCommand: CommandModule<object, EvalArgs> = {
+  command: 'eval',
+  describe:
+    'Score predictions against golden labels: per-class, per-slice, calibration, bias and agreement metrics with bootstrap intervals',
+  builder: (y) =>
+    y
+      .option('predictions', {
+        type: 'string',
+        array: true,
+        demandOption: true,
+        describe:
+          'predictions file(s) from `modeval run` (repeat for several models; rows all of them scored are used)',
+      })
+      .option('dataset', {
+        type: 'string',
+        demandOption: true,
+        describe: 'golden dataset (Arrow IPC file or stream)',
+      })
+      .option('spec', {
+        type: 'string',
+        describe: 'dataset spec JSON (default: <name>.spec.json or spec.json beside it)',
+      })
+      .option('out', { type: 'string', demandOption: true, describe: 'output folder for metrics.json' })
+      .option('resamples', { type: 'number', default: 1000, describe: 'bootstrap resamples per interval' })
+      .option('seed', { type: 'number', default: 0, describe: 'bootstrap seed (same seed, same intervals)' })
+      .option('level', { type: 'number', default: 0.95, describe: 'interval coverage' })
+      .option('bins', { type: 'number', default: 15, describe: 'calibration bins' })
+      .option('binning', { choices: ['uniform', 'equal-mass'] as const, default: 'uniform' as const })
+      .option('min-slice-support', {
+        type: 'number',
+        default: 30,
+        describe: 'slices with fewer items are flagged small',
+      })
+      .option('max-slice-rows', {
+        type: 'number',
+        default: 15,
+        describe: 'values printed per slice table, largest first (metrics.json has all)',
+      })
+      .option('json', { type: 'boolean', default: false, describe: 'print metrics.json instead of tables' })
+      .example(
+        '$0 eval --predictions out/v1/predictions.arrows --dataset datasets/spamassassin/build/golden.arrow --out out/v1',
+        'metrics of one model on the golden set',
+      ),
+  handler: async (args) => {
+    const { report, path } = await evaluate({
+      dataset: args.dataset,
+      predictions: args.predictions,
+      ...(args.spec ? { spec: args.spec } : {}),
+      out: args.out,
+      resamples: args.resamples,
+      seed: args.seed,
+      level: args.level,
+      bins: args.bins,
+      binning: args.binning,
+      minSliceSupport: args['min-slice-support'],
+    });
+    for (const w of report.warnings) process.stderr.write(`modeval: warning: ${w}\n`);
+    if (args.json) {
+      process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      return;
+    }
+    process.stdout.write(formatMetrics(report, { maxSliceRows: args['max-slice-rows'] }));
+    process.stdout.write(`\nwrote ${path}\n`);
+  },
+};
+
+const f3 = (v: number | null | undefined): string => (v === null || v === undefined ? '—' : v.toFixed(3));
+
+/** "0.912 [0.893, 0.930]"; an undefined estimate prints as "—". */
+export function formatInterval(iv: Interval | undefined): string {
+  if (!iv || iv.estimate === null) return '—';
+  if (iv.low === null || iv.high === null) return f3(iv.estimate);
+  return `${f3(iv.estimate)} [${f3(iv.low)}, ${f3(iv.high)}]`;
+}
+
+function maybe(m: { value: number | null; reason?: string } | undefined): string {
+  return m === undefined || m.value === null ? '—' : f3(m.value);
+}
+
+function overallRows(h: Headline, positive: string | null): Cell[][] {
+  const rows: Cell[][] = [];
+  const add = (name: string, iv: Interval | undefined) => {
+    if (iv) rows.push([name, formatInterval(iv)]);
+  };
+  add('accuracy', h.accuracy);
+  add('balanced accuracy', h.balancedAccuracy);
+  add('subset accuracy', h.subsetAccuracy);
+  add('hamming loss', h.hammingLoss);
+  add('macro F1', h.macro.f1);
+  add('micro F1', h.micro.f1);
+  add('weighted F1', h.weighted.f1);
+  add("Cohen's kappa", h.cohenKappa);
+  add('MCC', h.matthews);
+  rows.push(['ROC-AUC', maybe(h.rocAuc)]);
+  rows.push(['average precision', maybe(h.averagePrecision)]);
+  if (h.ece) rows.push([positive ? `ECE (${positive})` : 'top-label ECE', maybe(h.ece)]);
+  return rows;
+}
+
+function classRows(m: ModelMetrics): Cell[][] {
+  const auc = new Map(m.ranking.map((r) => [r.label, r.ranking] as const));
+  return m.perClass.map((c: ClassIntervals) => [
+    c.label,
+    c.support,
+    c.predicted,
+    formatInterval(c.precision),
+    formatInterval(c.recall),
+    formatInterval(c.f1),
+    formatInterval(c.fpr),
+    formatInterval(c.fnr),
+    auc.has(c.label) ? f3(auc.get(c.label)!.rocAuc) : '',
+    auc.has(c.label) ? f3(auc.get(c.label)!.averagePrecision) : '',
+  ]);
+}
+
+/** The slice table's main score: the positive class's F1 (binary), else macro F1. */
+function sliceScoreName(report: MetricsReport): string {
+  return report.task === 'binary' ? `F1(${report.positive})` : 'macro F1';
+}
+
+function sliceTables(report: MetricsReport, m: ModelMetrics, maxRows: number, level: string): string[] {
+  const binary = report.task === 'binary';
+  const positiveIdx = report.positive === null ? -1 : report.labels.indexOf(report.positive);
+  const out: string[] = [];
+  for (const s of m.slices) {
+    const ordered = [...s.values].sort((a, b) => b.metrics.n - a.metrics.n);
+    const shown = ordered.slice(0, maxRows);
+    const rows: Cell[][] = shown.map((v) => {
+      const h = v.metrics;
+      return [
+        v.values.map((x) => (x === null ? '(null)' : x)).join(' × '),
+        h.n,
+        binary ? h.support[positiveIdx]! : h.support.filter((x) => x > 0).length,
+        formatInterval(h.accuracy ?? h.subsetAccuracy),
+        formatInterval(binary ? h.positive?.f1 : h.macro.f1),
+        binary ? formatInterval(h.positive?.recall) : formatInterval(h.macro.recall),
+        binary ? formatInterval(h.positive?.fpr) : '',
+        maybe(h.rocAuc),
+        [v.small ? 'small' : '', h.rocAuc.value === null ? 'one class' : ''].filter(Boolean).join(', '),
+      ];
+    });
+    const more = ordered.length - shown.length;
+    const head = [
+      s.columns.join(' × '),
+      'n',
+      binary ? `${report.positive}` : 'classes',
+      `accuracy ${level}`,
+      sliceScoreName(report),
+      binary ? 'recall' : 'macro recall',
+      binary ? 'FPR' : '',
+      'AUC',
+      'flag',
+    ];
+    out.push(
+      renderTable(head, rows, {
+        title: `Slice ${s.columns.join(' × ')}${more > 0 ? ` (largest ${shown.length} of ${ordered.length})` : ''}`,
+      }),
+    );
+  }
+  return out;
+}
+
+/** Human-readable tables of a metrics report (the terminal view of metrics.json). */
+export function formatMetrics(report: MetricsReport, options: { maxSliceRows?: number } = {}): string {
+  const maxRows = options.maxSliceRows ?? 15;
+  const d = report.dataset;
+  const b = report.definitions.bootstrap;
+  const level = `${Math.round(b.level * 100)}% CI`;
+  const out: string[] = [];
+  out.push(
+    `${d.file} (sha256 ${d.fingerprint.slice(0, 12)}): ${d.evaluated.toLocaleString('en-US')} evaluated of ` +
+      `${d.rows.toLocaleString('en-US')} rows · ${d.rejected} rejected · ${d.unlabelled} unlabelled · ` +
+      `${d.droppedMissingPrediction} without prediction · task ${report.task}` +
+      (report.positive ? ` (positive: ${report.positive})` : ''),
+  );
+  out.push(
+    `intervals: ${level}, percentile bootstrap, ${b.resamples} resamples, seed ${b.seed} · zero division → ` +
+      `${report.definitions.zeroDivision === 'nan' ? 'undefined (—)' : report.definitions.zeroDivision}`,
+  );
+  for (const m of report.models) {
+    out.push('');
+    out.push(`== ${m.model.name}@${m.model.version} (${m.model.predictionsFile})`);
+    if (m.join.missing.count + m.join.unknown.count > 0) {
+      out.push(
+        `   ids: ${m.join.missing.count} labelled rows without prediction` +
+          (m.join.missing.examples.length
+            ? ` (e.g. ${m.join.missing.examples.slice(0, 3).join(', ')})`
+            : '') +
+          `, ${m.join.unknown.count} predictions for unknown ids` +
+          (m.join.unknown.examples.length ? ` (e.g. ${m.join.unknown.examples.slice(0, 3).join(', ')})` : ''),
+      );
+    }
+    out.push('');
+    out.push(
+      renderTable(
+        ['metric', `value ${level}`],
+        overallRows(m.overall, report.task === 'binary' ? report.positive : null),
+        { title: 'Overall' },
+      ),
+    );
+    out.push('');
+    out.push(
+      renderTable(
+        ['label', 'support', 'predicted', 'precision', 'recall', 'F1', 'FPR', 'FNR', 'AUC', 'AP'],
+        classRows(m),
+        { title: `Per class (${level})` },
+      ),
+    );
+    const cal = m.calibration;
+    const calParts = [
+      ...cal.positiveClass.map((c) => `ECE(${c.label}) ${f3(c.report.ece)}`),
+      ...(cal.topLabel ? [`top-label ECE ${f3(cal.topLabel.ece)}`] : []),
+      ...cal.brier.map((x) => `Brier${x.label ? `(${x.label})` : ''} ${f3(x.report.brier)}`),
+    ];
+    out.push('');
+    out.push(
+      `Calibration (${report.definitions.calibration.bins} ${report.definitions.calibration.binning} bins): ${calParts.join(' · ')}`,
+    );
+    const ops = m.ranking.flatMap((r) =>
+      r.operatingPoints.map((o) => [
+        r.label,
+        o.constraint.kind === 'max-recall-at-precision'
+          ? `recall at precision ≥ ${o.constraint.value}`
+          : o.constraint.kind === 'max-tpr-at-fpr'
+            ? `TPR at FPR ≤ ${o.constraint.value}`
+            : `FPR at TPR ≥ ${o.constraint.value}`,
+        o.point ? f3(o.point.recall) : '—',
+        o.point ? f3(o.point.precision) : '—',
+        o.point ? f3(o.point.fpr) : '—',
+        o.point ? f3(o.point.threshold) : (o.reason ?? '—'),
+      ]),
+    );
+    if (ops.length > 0) {
+      out.push('');
+      out.push(
+        renderTable(['label', 'operating point', 'recall', 'precision', 'FPR', 'threshold'], ops, {
+          title: 'Operating points',
+        }),
+      );
+    }
+    out.push('');
+    out.push(`Slices (small: n < ${report.definitions.slices.minSupport}; AUC — when a slice has one class)`);
+    for (const t of sliceTables(report, m, maxRows, level)) {
+      out.push('');
+      out.push(t);
+    }
+    if (m.bias && 'subgroups' in m.bias) {
+      out.push('');
+      out.push(
+        renderTable(
+          ['subgroup', 'n', 'subgroup AUC', 'BPSN AUC', 'BNSP AUC'],
+          m.bias.subgroups.map((g) => [
+            g.subgroup,
+            g.size,
+            maybe(g.subgroupAuc),
+            maybe(g.bpsnAuc),
+            maybe(g.bnspAuc),
+          ]),
+          { title: `Bias (final score ${maybe(m.bias.finalScore)}, power ${m.bias.power})` },
+        ),
+      );
+    } else if (m.bias) {
+      out.push('', `Bias: ${m.bias.reason}`);
+    }
+  }
+  const ag = report.agreement;
+  if (ag && 'annotators' in ag) {
+    out.push('');
+    out.push(
+      `Annotator agreement on ${ag.pairableItems} items with 2+ labels: Fleiss κ ${f3(ag.fleiss.kappa)} · ` +
+        `Krippendorff α ${f3(ag.krippendorffNominal.alpha)} · Gwet AC1 ${f3(ag.gwetAc1.ac1)}`,
+    );
+    if (ag.vsGold) {
+      out.push(
+        renderTable(
+          ['annotator', 'n', 'accuracy vs golden', 'κ vs golden'],
+          ag.vsGold.map((a) => [a.annotator, a.n, f3(a.accuracy), f3(a.kappa)]),
+        ),
+      );
+    }
+    if (ag.pairwiseCohen.length > 0) {
+      out.push(
+        renderTable(
+          ['pair', 'n', "Cohen's κ"],
+          ag.pairwiseCohen.map((p) => [`${p.a} × ${p.b}`, p.n, f3(p.kappa)]),
+        ),
+      );
+    }
+  } else if (ag) {
+    out.push('', `Annotator agreement: ${ag.reason}`);
+  }
+  return `${out.join('\n')}\n`;
+}

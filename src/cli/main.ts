@@ -1,14 +1,25 @@
 import yargs, { type Argv, type CommandModule } from 'yargs';
 import { BadInputError, ExitCode, exitCodeOf, GateFailedError, RunFailedError } from '../util/errors.js';
 import { harnessVersion } from '../util/version.js';
+import { compareCommand } from './compare.js';
 import { dataCommand } from './data.js';
 import { demoCommand } from './demo.js';
+import { evalCommand } from './eval.js';
+import { gateCommand } from './gate.js';
 import { inspectCommand } from './inspect.js';
 import { runCommand } from './run.js';
 
 /** Every verb lives in its own module under src/cli and is registered here. */
 // Each module types its own arguments; yargs only needs them as generic command modules.
-const commands = [demoCommand, dataCommand, inspectCommand, runCommand] as unknown as CommandModule[];
+const commands = [
+  demoCommand,
+  dataCommand,
+  inspectCommand,
+  runCommand,
+  evalCommand,
+  compareCommand,
+  gateCommand,
+] as unknown as CommandModule[];
 
 /**
  * Parse argv, run one command, and map the outcome to modeval's documented exit codes.

@@ -1,0 +1,249 @@
+import { basename, extname } from 'node:path';
+import { type DuckDBDataChunk, DuckDBInstance, type DuckDBResult, type DuckDBType } from '@duckdb/node-api';
+import { Field, makeData, RecordBatch, Schema, Struct } from 'apache-arrow';
+import { z } from 'zod';
+import { BadInputError } from '../util/errors.js';
+import { harnessVersion } from '../util/version.js';
+import { type ArrowFormat, openArrowWriter } from './arrow-writer.js';
+import {
+  checkInputFile,
+  INPUT_FORMATS,
+  type InputFormat,
+  inputFormatFromPath,
+  sourceSql,
+  sqlIdentifier,
+  translateReadError,
+} from './convert-source.js';
+import {
+  ColumnAccumulator,
+  type ColumnMapping,
+  mapDuckDBType,
+  SUPPORTED_TYPES_HINT,
+} from './duckdb-arrow.js';
+
+export const ConvertOptionsSchema = z.object({
+  /** CSV (header required), TSV, JSONL (one object per line) or Parquet file. */
+  input: z.string().min(1),
+  /** Arrow IPC output: `.arrows` = stream, `.arrow` = file, unless `format` says otherwise. */
+  output: z.string().min(1),
+  inputFormat: z.enum(INPUT_FORMATS).optional(),
+  format: z.enum(['stream', 'file']).optional(),
+  /** Keep only these source columns, in this order (default: all, in file order). */
+  select: z.array(z.string().min(1)).optional(),
+  /** Rename source columns: source name → output name. */
+  map: z.record(z.string(), z.string().min(1)).default({}),
+  /** CSV/TSV: every column as Utf8 instead of the types DuckDB's sniffer detects. */
+  allVarchar: z.boolean().default(false),
+  /** Rows per output record batch (rounded up to whole DuckDB chunks of 2,048 rows). */
+  batchRows: z.number().int().positive().default(16_384),
+});
+export type ConvertOptions = z.input<typeof ConvertOptionsSchema>;
+
+export interface ConvertedColumn {
+  source: string;
+  name: string;
+  /** The DuckDB type read from the input. */
+  sourceType: string;
+  /** The Arrow type written. */
+  type: string;
+}
+
+export interface ConvertSummary {
+  input: string;
+  inputFormat: InputFormat;
+  output: string;
+  format: ArrowFormat;
+  rows: number;
+  batches: number;
+  columns: ConvertedColumn[];
+}
+
+interface PlannedColumn extends ConvertedColumn {
+  mapping: ColumnMapping;
+}
+
+/**
+ * Convert a CSV/TSV/JSONL/Parquet file to Arrow IPC through DuckDB, streaming: memory is bounded
+ * by `batchRows`, not by the input size. Every input problem is a BadInputError naming the file
+ * (and the line, column or type); on any error no output file is left behind.
+ */
+export async function convertToArrow(options: ConvertOptions): Promise<ConvertSummary> {
+  const opts = ConvertOptionsSchema.parse(options);
+  const inputFormat = opts.inputFormat ?? inputFormatFromPath(opts.input);
+  const format = opts.format ?? outputFormatFromPath(opts.output);
+  if (opts.allVarchar && inputFormat !== 'csv' && inputFormat !== 'tsv') {
+    throw new BadInputError('--all-varchar applies to CSV and TSV inputs only', { file: opts.input });
+  }
+  await checkInputFile(opts.input);
+
+  const instance = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false' });
+  const connection = await instance.connect();
+  try {
+    const source = sourceSql(inputFormat, opts.input, { allVarchar: opts.allVarchar });
+    const readError = (err: unknown) => translateReadError(err, inputFormat, opts.input, connection);
+
+    // Bind only (LIMIT 0): the sniffed/declared column names and types, before reading any rows.
+    let names: string[];
+    let types: DuckDBType[];
+    try {
+      const probe = await connection.stream(`SELECT * FROM ${source} LIMIT 0`);
+      names = probe.columnNames();
+      types = probe.columnTypes();
+    } catch (err) {
+      throw await readError(err);
+    }
+    const columns = planColumns(opts.input, names, types, opts.select, opts.map);
+    const expressions = columns.map((c) => {
+      const col = sqlIdentifier(c.source);
+      return c.mapping.castTo ? `CAST(${col} AS ${c.mapping.castTo})` : col;
+    });
+
+    // DuckDB's streaming results end quietly on an error (an empty chunk, like the real end), so
+    // the whole input is first read once by an aggregate over every column, which fails loudly on
+    // a ragged row, malformed JSON or a failed CAST, and gives the row count the stream must reach.
+    let expected: number;
+    try {
+      const counted = await connection.runAndReadAll(
+        `SELECT count(*)${expressions.map((e) => `, count(${e})`).join('')} FROM ${source}`,
+      );
+      expected = Number(counted.getRows()[0]![0]);
+    } catch (err) {
+      throw await readError(err);
+    }
+    if (expected === 0) throw new BadInputError('no data rows', { file: opts.input });
+
+    const schema = new Schema(
+      columns.map((c) => new Field(c.name, c.mapping.type, true)),
+      new Map([
+        ['modeval.converted_from', basename(opts.input)],
+        ['modeval.source_format', inputFormat],
+        ['modeval.version', harnessVersion()],
+      ]),
+    );
+    const structType = new Struct(schema.fields);
+    const accumulators = columns.map((c) => new ColumnAccumulator(c.mapping));
+    const writer = await openArrowWriter(opts.output, { format, schema });
+    let rows = 0;
+    let batches = 0;
+    try {
+      const select = `SELECT ${expressions.map((e, i) => `${e} AS ${sqlIdentifier(columns[i]!.name)}`).join(', ')} FROM ${source}`;
+      let result: DuckDBResult;
+      try {
+        result = await connection.stream(select);
+      } catch (err) {
+        throw await readError(err);
+      }
+      let pending = 0;
+      const flush = async () => {
+        const children = accumulators.map((a) => a.flush());
+        await writer.write(
+          new RecordBatch(schema, makeData({ type: structType, length: pending, children })),
+        );
+        batches++;
+        pending = 0;
+      };
+      for (;;) {
+        let chunk: DuckDBDataChunk | null;
+        try {
+          chunk = await result.fetchChunk();
+        } catch (err) {
+          throw await readError(err);
+        }
+        if (!chunk || chunk.rowCount === 0) break;
+        const n = chunk.rowCount;
+        accumulators.forEach((a, c) => {
+          a.appendVector(chunk.getColumnVector(c), n);
+        });
+        pending += n;
+        rows += n;
+        if (pending >= opts.batchRows) await flush();
+      }
+      if (pending > 0) await flush();
+      if (rows !== expected) {
+        throw new BadInputError(
+          `the read stopped after ${rows} of ${expected} rows (the file changed, or DuckDB hit an error it did not report)`,
+          { file: opts.input },
+        );
+      }
+      await writer.commit();
+    } catch (err) {
+      await writer.abort();
+      throw err;
+    }
+    return {
+      input: opts.input,
+      inputFormat,
+      output: opts.output,
+      format,
+      rows,
+      batches,
+      columns: columns.map(({ mapping: _, ...c }) => c),
+    };
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+export function outputFormatFromPath(path: string): ArrowFormat {
+  const ext = extname(path).toLowerCase();
+  if (ext === '.arrows') return 'stream';
+  if (ext === '.arrow' || ext === '.feather') return 'file';
+  throw new BadInputError(
+    'cannot tell the Arrow format from the extension: use .arrows (stream), .arrow (file) or --format',
+    {
+      file: path,
+    },
+  );
+}
+
+/** Apply --select and --map to the input's columns and map each one's type, refusing what we cannot. */
+function planColumns(
+  file: string,
+  names: readonly string[],
+  types: readonly DuckDBType[],
+  select: readonly string[] | undefined,
+  map: Readonly<Record<string, string>>,
+): PlannedColumn[] {
+  const available = new Map(names.map((n, i) => [n, i]));
+  const list = (xs: Iterable<string>) =>
+    [...xs]
+      .slice(0, 30)
+      .map((x) => JSON.stringify(x))
+      .join(', ');
+  const requireColumn = (name: string, flag: string) => {
+    if (!available.has(name)) {
+      throw new BadInputError(`${flag} names a column the input does not have; it has ${list(names)}`, {
+        file,
+        field: name,
+      });
+    }
+  };
+  for (const name of select ?? []) requireColumn(name, '--select');
+  for (const name of Object.keys(map)) requireColumn(name, '--map');
+  const chosen = select ?? names;
+  if (new Set(chosen).size !== chosen.length)
+    throw new BadInputError('--select names a column twice', { file });
+  for (const name of Object.keys(map)) {
+    if (!chosen.includes(name)) {
+      throw new BadInputError('--map renames a column that --select leaves out', { file, field: name });
+    }
+  }
+
+  const seen = new Set<string>();
+  return chosen.map((source) => {
+    const type = types[available.get(source)!]!;
+    const name = map[source] ?? source;
+    if (seen.has(name))
+      throw new BadInputError('two output columns would have this name', { file, field: name });
+    seen.add(name);
+    const mapping = mapDuckDBType(type);
+    if (!mapping) {
+      throw new BadInputError(`column type ${type.toString()} is not supported (${SUPPORTED_TYPES_HINT})`, {
+        file,
+        field: source,
+      });
+    }
+    return { source, name, sourceType: type.toString(), type: String(mapping.type), mapping };
+  });
+}

@@ -3,7 +3,9 @@ import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { type RecordBatch, RecordBatchReader, type Schema } from 'apache-arrow';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import yargs from 'yargs';
+import { convertCommand, parseMap } from '../../src/cli/convert.js';
 import { annotationsColumn, isAnnotationsType, stringListColumn } from '../../src/dataset/columns.js';
 import { type ConvertOptions, convertToArrow } from '../../src/dataset/convert.js';
 import { BadInputError, ExitCode } from '../../src/util/errors.js';
@@ -409,6 +411,49 @@ describe('convertToArrow', () => {
         /\.arrows \(stream\), \.arrow \(file\) or --format/,
         tmp(),
       );
+    });
+  });
+
+  describe('CLI: modeval convert', () => {
+    it('parses --map/--select and prints a summary', async () => {
+      const input = join(tmp(), 'in.csv');
+      writeFileSync(input, 'msg,gold,junk\nhello,spam,1\n');
+      const output = join(tmp(), 'out.arrows');
+      const printed: string[] = [];
+      const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+        printed.push(String(chunk));
+        return true;
+      });
+      try {
+        await yargs()
+          .command(convertCommand)
+          .strict()
+          .exitProcess(false)
+          .parseAsync([
+            'convert',
+            input,
+            output,
+            '--map',
+            'msg=text',
+            '--map',
+            'gold=label',
+            '--select',
+            'msg,gold',
+          ]);
+      } finally {
+        write.mockRestore();
+      }
+      expect(printed.join('')).toMatch(
+        /wrote 1 rows in 1 batches .*\n {2}text \(from msg\): Utf8 <- VARCHAR/s,
+      );
+      expect((await readArrow(output)).rows).toEqual([{ text: 'hello', label: 'spam' }]);
+    });
+
+    it('parseMap splits on the first "=" and refuses malformed pairs', () => {
+      expect(parseMap(['a=b', 'c=d=e'])).toEqual({ a: 'b', c: 'd=e' });
+      expect(() => parseMap(['nodst='])).toThrow(BadInputError);
+      expect(() => parseMap(['=x'])).toThrow(/--map wants src=dst/);
+      expect(() => parseMap(['a=b', 'a=c'])).toThrow(/twice/);
     });
   });
 });

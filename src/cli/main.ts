@@ -2,6 +2,7 @@ import yargs, { type Argv, type CommandModule } from 'yargs';
 import { BadInputError, ExitCode, exitCodeOf, GateFailedError, RunFailedError } from '../util/errors.js';
 import { harnessVersion } from '../util/version.js';
 import { compareCommand } from './compare.js';
+import { convertCommand } from './convert.js';
 import { dataCommand } from './data.js';
 import { demoCommand } from './demo.js';
 import { evalCommand } from './eval.js';
@@ -15,6 +16,7 @@ const commands = [
   demoCommand,
   dataCommand,
   inspectCommand,
+  convertCommand,
   runCommand,
   evalCommand,
   compareCommand,

@@ -1,0 +1,92 @@
+import { z } from 'zod';
+
+/** clusters.json, written by `modeval clusters` and read by `modeval review export --clusters`. */
+
+export const ClusterExampleSchema = z.object({
+  id: z.string(),
+  /** Length-capped text. */
+  text: z.string(),
+  /** The model's probability of its (wrong) predicted label. */
+  score: z.number(),
+  /** Cosine distance to the cluster centroid in the reduced space. */
+  distance: z.number(),
+});
+export type ClusterExample = z.infer<typeof ClusterExampleSchema>;
+
+export const SliceLiftSchema = z.object({
+  column: z.string(),
+  value: z.string(),
+  /** P(slice | cluster) / P(slice | cell). */
+  lift: z.number(),
+  /** Cluster members in the slice. */
+  support: z.number().int(),
+  clusterShare: z.number(),
+  cellShare: z.number(),
+});
+export type SliceLift = z.infer<typeof SliceLiftSchema>;
+
+export const ClusterSchema = z.object({
+  /** `c<rank>`: stable for the same inputs and seed. */
+  id: z.string(),
+  rank: z.number().int().positive(),
+  /** The confusion cell, `golden>predicted`. */
+  cell: z.string(),
+  golden: z.string(),
+  predicted: z.string(),
+  /** `false_negative` / `false_positive` for a binary task's positive label, else `confusion`. */
+  kind: z.enum(['false_positive', 'false_negative', 'confusion']),
+  /** c-TF-IDF top terms joined: the cluster's name. */
+  name: z.string(),
+  terms: z.array(z.object({ term: z.string(), weight: z.number() })),
+  size: z.number().int().positive(),
+  /** size / cell size. */
+  share: z.number(),
+  meanScore: z.number(),
+  /**
+   * Errors among the golden-`golden` items that fall in this cluster's region (nearest this
+   * centroid, within its radius): how often the model fails on this kind of item.
+   */
+  errorRate: z.number(),
+  /** size × errorRate: the ranking key. */
+  impact: z.number(),
+  slices: z.array(SliceLiftSchema),
+  representatives: z.array(ClusterExampleSchema),
+  outliers: z.array(ClusterExampleSchema),
+  members: z.array(z.string()),
+});
+export type Cluster = z.infer<typeof ClusterSchema>;
+
+export const CellSummarySchema = z.object({
+  cell: z.string(),
+  golden: z.string(),
+  predicted: z.string(),
+  size: z.number().int(),
+  clustered: z.boolean(),
+  /** Why a cell was not clustered (too small), when it was not. */
+  note: z.string().nullable(),
+  k: z.number().int().nullable(),
+  silhouette: z.number().nullable(),
+  /** Silhouette per k tried. */
+  tried: z.array(z.object({ k: z.number().int(), silhouette: z.number() })),
+});
+export type CellSummary = z.infer<typeof CellSummarySchema>;
+
+export const ClustersReportSchema = z.object({
+  schemaVersion: z.literal(1),
+  dataset: z.object({ file: z.string(), fingerprint: z.string() }),
+  model: z.object({ file: z.string(), name: z.string(), version: z.string() }),
+  labels: z.array(z.string()),
+  seed: z.number().int(),
+  options: z.object({
+    minCellSize: z.number().int(),
+    maxK: z.number().int(),
+    dimensions: z.number().int(),
+    wordNgrams: z.tuple([z.number().int(), z.number().int()]),
+    charNgrams: z.tuple([z.number().int(), z.number().int()]),
+    minSliceSupport: z.number().int(),
+    maxTextChars: z.number().int(),
+  }),
+  cells: z.array(CellSummarySchema),
+  clusters: z.array(ClusterSchema),
+});
+export type ClustersReport = z.infer<typeof ClustersReportSchema>;

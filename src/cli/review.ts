@@ -1,0 +1,299 @@
+import type { CommandModule } from 'yargs';
+import { ALL_FORMATS, ExportFormatSchema, exportReview, type ReviewExportSummary } from '../review/export.js';
+import { GoldenModeSchema } from '../review/formats/labelstudio.js';
+import {
+  ConflictPolicySchema,
+  formatProblem,
+  importReview,
+  type ReviewImportSummary,
+  VerdictProblemsError,
+} from '../review/import.js';
+import { PriorityKeySchema, parseSelectRule } from '../review/select.js';
+import { VerdictFormatSchema } from '../review/verdicts.js';
+import { BadInputError } from '../util/errors.js';
+import { formatCell, renderTable } from './table.js';
+
+interface ExportArgs {
+  dataset: string;
+  spec?: string;
+  predictions: string[];
+  out: string;
+  queue: string;
+  store?: string;
+  select: string[];
+  priority: string[];
+  cost: string[];
+  'priority-slice': string[];
+  cap?: number;
+  'stratify-by'?: string;
+  clusters?: string;
+  format: string[];
+  golden: string;
+  'max-text-chars': number;
+  json: boolean;
+}
+
+function parseCosts(items: readonly string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const c of items) {
+    const m = /^(.+>.+)=([0-9.]+)$/.exec(c);
+    if (!m)
+      throw new BadInputError(`cost ${JSON.stringify(c)} must look like golden>predicted=5`, {
+        field: 'cost',
+      });
+    out[m[1]!] = Number(m[2]);
+  }
+  return out;
+}
+
+function list(values: readonly string[]): string[] {
+  return values.flatMap((v) => v.split(',')).filter((v) => v !== '');
+}
+
+const exportCommand: CommandModule<object, ExportArgs> = {
+  command: 'export',
+  describe:
+    'Select disagreements and write a review queue (Label Studio, Argilla, Arrow, Parquet, JSONL, CSV)',
+  builder: (y) =>
+    y
+      .option('dataset', { type: 'string', demandOption: true, describe: 'golden dataset (Arrow)' })
+      .option('spec', { type: 'string', describe: 'dataset spec JSON (default: beside the dataset)' })
+      .option('predictions', {
+        type: 'string',
+        array: true,
+        demandOption: true,
+        describe: 'predictions file(s); the first is the model label issues are computed for',
+      })
+      .option('out', {
+        type: 'string',
+        demandOption: true,
+        describe: 'output folder (<out>/<queue>/batch-NNNN/)',
+      })
+      .option('queue', { type: 'string', default: 'review', describe: 'queue name (letters, digits, . _ -)' })
+      .option('store', {
+        type: 'string',
+        describe: 'DuckDB store of what was sent (default <out>/review-store.duckdb)',
+      })
+      .option('select', {
+        type: 'string',
+        array: true,
+        default: ['model-vs-golden'],
+        describe:
+          'rules (OR): model-vs-golden[:m], model-vs-model[:a,b], low-margin[:t], label-issue, annotator-disagreement, cluster:<id>',
+      })
+      .option('priority', {
+        type: 'string',
+        array: true,
+        default: ['cost', 'cluster', 'margin'],
+        describe: `priority keys in order: ${PriorityKeySchema.options.join(', ')}`,
+      })
+      .option('cost', { type: 'string', array: true, default: [], describe: 'error costs, e.g. spam>ham=5' })
+      .option('priority-slice', {
+        type: 'string',
+        array: true,
+        default: [],
+        describe: 'column=value reviewed first',
+      })
+      .option('cap', { type: 'number', describe: 'most items in this batch' })
+      .option('stratify-by', {
+        type: 'string',
+        describe: 'share the cap across: label, reason or a slice column',
+      })
+      .option('clusters', { type: 'string', describe: 'clusters.json from `modeval clusters`' })
+      .option('format', {
+        type: 'string',
+        array: true,
+        default: [...ALL_FORMATS],
+        describe: `formats: ${ALL_FORMATS.join(', ')}`,
+      })
+      .option('golden', {
+        type: 'string',
+        default: 'annotation',
+        describe:
+          'golden label in Label Studio: annotation, prediction, or hidden (blind review, all formats)',
+      })
+      .option('max-text-chars', { type: 'number', default: 20_000, describe: 'cut longer texts' })
+      .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON' })
+      .example(
+        '$0 review export --dataset golden.arrow --predictions out/demo/spam-v1/predictions.arrows --out review --queue qa --cap 200 --stratify-by label',
+        'the 200 most costly disagreements, both labels represented',
+      ),
+  handler: async (args) => {
+    const summary = await exportReview({
+      dataset: args.dataset,
+      ...(args.spec ? { spec: args.spec } : {}),
+      predictions: args.predictions,
+      out: args.out,
+      queue: args.queue,
+      ...(args.store ? { store: args.store } : {}),
+      ...(args.clusters ? { clusters: args.clusters } : {}),
+      select: {
+        rules: list(args.select).map(parseSelectRule),
+        priority: list(args.priority).map((p) => {
+          const parsed = PriorityKeySchema.safeParse(p.replace(/-/g, '_'));
+          if (!parsed.success)
+            throw new BadInputError(`unknown priority key ${JSON.stringify(p)}`, { field: 'priority' });
+          return parsed.data;
+        }),
+        costs: parseCosts(args.cost),
+        prioritySlices: args['priority-slice'],
+        ...(args.cap !== undefined ? { cap: args.cap } : {}),
+        ...(args['stratify-by'] ? { stratifyBy: args['stratify-by'] } : {}),
+      },
+      formats: list(args.format).map((f) => {
+        const parsed = ExportFormatSchema.safeParse(f);
+        if (!parsed.success)
+          throw new BadInputError(`unknown format ${JSON.stringify(f)}`, { field: 'format' });
+        return parsed.data;
+      }),
+      golden: (() => {
+        const parsed = GoldenModeSchema.safeParse(args.golden);
+        if (!parsed.success) {
+          throw new BadInputError('--golden must be annotation, prediction or hidden', { field: 'golden' });
+        }
+        return parsed.data;
+      })(),
+      maxTextChars: args['max-text-chars'],
+    });
+    process.stdout.write(args.json ? `${JSON.stringify(summary, null, 2)}\n` : formatExport(summary));
+  },
+};
+
+export function formatExport(s: ReviewExportSummary): string {
+  const out = [
+    `queue ${s.queue}: ${s.matched} matched, ${s.alreadyExported} already sent, ${s.exported} exported${s.batch ? ` as ${s.batch}` : ''}`,
+  ];
+  if (s.exported > 0) {
+    out.push(
+      renderTable(
+        ['reason', 'items'],
+        Object.entries(s.byReason).map(([k, v]) => [k, v]),
+      ),
+    );
+    const li = Object.entries(s.byLabelIssue);
+    if (li.length > 0)
+      out.push(
+        renderTable(
+          ['model vs golden', 'items'],
+          li.map(([k, v]) => [`${k} candidate`, v]),
+        ),
+      );
+    out.push(`written to ${formatCell(s.dir)}:`, ...s.files.map((f) => `  ${formatCell(f)}`));
+  }
+  return `${out.join('\n')}\n`;
+}
+
+interface ImportArgs {
+  dataset: string;
+  spec?: string;
+  verdicts: string[];
+  format?: string;
+  out: string;
+  'on-conflict': string;
+  reviewer: string;
+  json: boolean;
+}
+
+const importCommand: CommandModule<object, ImportArgs> = {
+  command: 'import <verdicts..>',
+  describe: "Apply reviewers' verdicts and write a new golden version with provenance columns",
+  builder: (y) =>
+    y
+      .positional('verdicts', {
+        type: 'string',
+        array: true,
+        demandOption: true,
+        describe: 'Label Studio JSON export, Argilla export, or JSONL/CSV with id + verdict',
+      })
+      .option('dataset', {
+        type: 'string',
+        demandOption: true,
+        describe: 'the golden version reviewed (Arrow)',
+      })
+      .option('spec', { type: 'string', describe: 'dataset spec JSON (default: beside the dataset)' })
+      .option('format', {
+        type: 'string',
+        describe: 'force the verdict format: labelstudio, argilla, jsonl, csv',
+      })
+      .option('out', { type: 'string', demandOption: true, describe: 'new golden version (Arrow IPC file)' })
+      .option('on-conflict', {
+        type: 'string',
+        default: 'keep',
+        describe: 'reviewers disagree: keep (golden stays, conflict listed), majority, fail',
+      })
+      .option('reviewer', {
+        type: 'string',
+        default: 'unknown',
+        describe: 'reviewer for CSV/JSONL rows without one',
+      })
+      .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON' })
+      .example(
+        '$0 review import ls-export.json --dataset golden.arrow --out golden.v2.arrow',
+        'relabel from a Label Studio export',
+      ),
+  handler: async (args) => {
+    const format = args.format === undefined ? undefined : VerdictFormatSchema.safeParse(args.format);
+    if (format && !format.success) {
+      throw new BadInputError('--format must be labelstudio, argilla, jsonl or csv', { field: 'format' });
+    }
+    const policy = ConflictPolicySchema.safeParse(args['on-conflict']);
+    if (!policy.success)
+      throw new BadInputError('--on-conflict must be keep, majority or fail', { field: 'on-conflict' });
+    try {
+      const summary = await importReview({
+        dataset: args.dataset,
+        ...(args.spec ? { spec: args.spec } : {}),
+        sources: args.verdicts.map((file) => ({ file, ...(format?.success ? { format: format.data } : {}) })),
+        out: args.out,
+        onConflict: policy.data,
+        defaultReviewer: args.reviewer,
+      });
+      process.stdout.write(args.json ? `${JSON.stringify(summary, null, 2)}\n` : formatImport(summary));
+    } catch (err) {
+      if (err instanceof VerdictProblemsError && err.problems.length > 1) {
+        for (const p of err.problems) process.stderr.write(`  ${formatCell(formatProblem(p))}\n`);
+      }
+      throw err;
+    }
+  },
+};
+
+export function formatImport(s: ReviewImportSummary): string {
+  const out = [
+    `new golden version ${formatCell(s.output)}: ${s.verdicts} verdicts on ${s.reviewed} items, ${s.relabelled} relabelled, ${s.conflicts.length} conflicts (${s.skipped} unanswered skipped)`,
+    renderTable(
+      ['from', 'to', 'items'],
+      s.transitions.map((t) => [t.from, t.to, t.count]),
+      { title: 'Label transitions' },
+    ),
+  ];
+  if (s.conflicts.length > 0) {
+    out.push(
+      renderTable(
+        ['id', 'golden', 'answers', 'kept'],
+        s.conflicts
+          .slice(0, 20)
+          .map((c) => [
+            c.id,
+            c.golden,
+            c.answers.map((a) => `${a.reviewer}: ${a.label}`).join('; '),
+            c.resolution,
+          ]),
+        { title: `Conflicts (policy ${s.conflicts[0]!.policy}; all answers in ${s.report})` },
+      ),
+    );
+  }
+  out.push(`spec: ${formatCell(s.spec)}  report: ${formatCell(s.report)}`);
+  return `${out.join('\n')}\n`;
+}
+
+export const reviewCommand: CommandModule = {
+  command: 'review <command>',
+  describe: 'Send disagreements to human review and bring verdicts back as a new golden version',
+  builder: (y) =>
+    y
+      .command(exportCommand as unknown as CommandModule)
+      .command(importCommand as unknown as CommandModule)
+      .demandCommand(1, 'Name a review command: export or import.'),
+  handler: () => {},
+};

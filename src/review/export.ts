@@ -1,0 +1,229 @@
+import { join } from 'node:path';
+import { z } from 'zod';
+import { readTexts } from '../analysis/texts.js';
+import { openDataset } from '../dataset/open.js';
+import type { DatasetSpec, DatasetSpecInput } from '../dataset/spec.js';
+import { type EvalSet, loadEvalSet } from '../evaluate/join.js';
+import { writeFileAtomic } from '../util/atomic.js';
+import { BadInputError } from '../util/errors.js';
+import { loadClusterMembership } from './cluster-membership.js';
+import { writeArgillaQueue } from './formats/argilla.js';
+import { writeArrowQueue } from './formats/arrow.js';
+import { writeCsvQueue } from './formats/csv.js';
+import { writeJsonlQueue } from './formats/jsonl.js';
+import { type GoldenMode, GoldenModeSchema, writeLabelStudioQueue } from './formats/labelstudio.js';
+import { writeParquetQueue } from './formats/parquet.js';
+import { checkQueueName, externalId, type ModelVerdict, modelKey, type ReviewItem } from './item.js';
+import {
+  type Candidate,
+  capAndStratify,
+  prioritise,
+  type SelectOptions,
+  SelectOptionsSchema,
+  selectCandidates,
+} from './select.js';
+import { openReviewStore } from './store.js';
+
+export const ExportFormatSchema = z.enum(['arrow', 'parquet', 'jsonl', 'csv', 'labelstudio', 'argilla']);
+export type ExportFormat = z.infer<typeof ExportFormatSchema>;
+export const ALL_FORMATS: readonly ExportFormat[] = ExportFormatSchema.options;
+
+export interface ReviewExportOptions {
+  dataset: string;
+  spec?: DatasetSpecInput | DatasetSpec | string;
+  predictions: readonly string[];
+  /** Output folder; each export writes `<out>/<queue>/batch-NNNN/`. */
+  out: string;
+  queue: string;
+  /** DuckDB file remembering what each queue received. Default `<out>/review-store.duckdb`. */
+  store?: string;
+  select: SelectOptions;
+  /** clusters.json from `modeval clusters` (needed by `cluster:<id>` rules and the `cluster` priority). */
+  clusters?: string;
+  formats?: readonly ExportFormat[];
+  /** How Label Studio receives the golden label; `hidden` also drops it from every other format. */
+  golden?: GoldenMode;
+  /** Texts longer than this are cut (the item says so). Default 20,000 characters. */
+  maxTextChars?: number;
+  /** Clock for `exportedAt` (tests pin it). */
+  now?: () => Date;
+}
+
+export const ReviewExportSummarySchema = z.object({
+  queue: z.string(),
+  batch: z.string().nullable(),
+  dir: z.string().nullable(),
+  matched: z.number().int(),
+  alreadyExported: z.number().int(),
+  exported: z.number().int(),
+  byReason: z.record(z.string(), z.number().int()),
+  byLabelIssue: z.record(z.string(), z.number().int()),
+  files: z.array(z.string()),
+});
+export type ReviewExportSummary = z.infer<typeof ReviewExportSummarySchema>;
+
+function modelVerdicts(set: EvalSet, row: number): ModelVerdict[] {
+  const k = set.labels.length;
+  const taken = new Set<string>();
+  return set.models.map((m) => {
+    const model = `${m.meta.model.name}@${m.meta.model.version}`;
+    const scores = Array.from(m.scores.subarray(row * k, (row + 1) * k));
+    const p = m.predicted[row]!;
+    return { model, key: modelKey(model, taken), predicted: set.labels[p]!, score: scores[p]!, scores };
+  });
+}
+
+function sliceValues(set: EvalSet, row: number): Record<string, string | null> {
+  const out: Record<string, string | null> = {};
+  for (const s of set.slices) {
+    const c = s.codes[row]!;
+    out[s.name] = c < 0 ? null : s.values[c]!;
+  }
+  return out;
+}
+
+function count<T>(xs: readonly T[], key: (x: T) => readonly string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const x of xs) for (const k of key(x)) out[k] = (out[k] ?? 0) + 1;
+  return out;
+}
+
+/**
+ * Selects disagreements, drops what the queue already received, prioritises, caps and writes the
+ * batch in every requested format, then records it in the store (only after every file is in place).
+ */
+export async function exportReview(options: ReviewExportOptions): Promise<ReviewExportSummary> {
+  const queue = checkQueueName(options.queue);
+  const select = SelectOptionsSchema.parse(options.select);
+  const formats = options.formats ?? ALL_FORMATS;
+  const golden = GoldenModeSchema.parse(options.golden ?? 'annotation');
+  const blind = golden === 'hidden';
+  const maxText = options.maxTextChars ?? 20_000;
+  const now = options.now ?? (() => new Date());
+
+  const set = await loadEvalSet({
+    dataset: options.dataset,
+    predictions: options.predictions,
+    ...(options.spec === undefined ? {} : { spec: options.spec }),
+  });
+  const clusters = options.clusters ? await loadClusterMembership(options.clusters) : new Map();
+  if (select.rules.some((r) => r.kind === 'cluster') && !options.clusters) {
+    throw new BadInputError('a cluster rule needs --clusters <clusters.json>', { field: 'select' });
+  }
+  const fingerprint = set.dataset.fingerprint;
+  const ext = (c: Candidate) => externalId(fingerprint, c.id, queue);
+  const matched = selectCandidates(set, select, clusters);
+
+  const store = await openReviewStore(options.store ?? join(options.out, 'review-store.duckdb'));
+  try {
+    const sent = await store.exportedIds(queue, fingerprint);
+    const fresh = matched.filter((c) => !sent.has(c.id));
+    const ordered = prioritise(set, fresh, select, ext);
+    const chosen = capAndStratify(set, ordered, select.cap, select.stratifyBy);
+    const summary: ReviewExportSummary = {
+      queue,
+      batch: null,
+      dir: null,
+      matched: matched.length,
+      alreadyExported: matched.length - fresh.length,
+      exported: chosen.length,
+      byReason: count(chosen, (c) => c.reasons),
+      byLabelIssue: count(chosen, (c) => (c.labelIssue ? [c.labelIssue] : [])),
+      files: [],
+    };
+    if (chosen.length === 0) return summary;
+
+    const ds = await openDataset(options.dataset, options.spec === undefined ? {} : { spec: options.spec });
+    const texts = await readTexts(ds, new Set(chosen.map((c) => c.id)));
+    const items: ReviewItem[] = chosen.map((c, i) => {
+      const text = texts.get(c.id) ?? '';
+      return {
+        externalId: ext(c),
+        id: c.id,
+        queue,
+        text: text.length > maxText ? text.slice(0, maxText) : text,
+        textTruncated: text.length > maxText,
+        golden: set.labels[set.truth[c.row]!]!,
+        models: modelVerdicts(set, c.row),
+        reasons: c.reasons,
+        margin: c.margin,
+        labelIssue: c.labelIssue,
+        labelQuality: c.labelQuality,
+        annotatorEntropy: c.annotatorEntropy,
+        cluster: c.cluster,
+        clusterRank: c.clusterRank,
+        slices: sliceValues(set, c.row),
+        priority: i + 1,
+      };
+    });
+
+    const batches = new Set((await store.list(queue)).map((r) => r.batch));
+    const batch = `batch-${String(batches.size + 1).padStart(4, '0')}`;
+    const dir = join(options.out, queue, batch);
+    const files: string[] = [];
+    const tab = { blind };
+    for (const f of formats) {
+      if (f === 'arrow')
+        files.push(await put(join(dir, 'queue.arrow'), (p) => writeArrowQueue(p, items, tab)));
+      if (f === 'parquet')
+        files.push(await put(join(dir, 'queue.parquet'), (p) => writeParquetQueue(p, items, tab)));
+      if (f === 'jsonl')
+        files.push(await put(join(dir, 'queue.jsonl'), (p) => writeJsonlQueue(p, items, tab)));
+      if (f === 'csv') files.push(await put(join(dir, 'queue.csv'), (p) => writeCsvQueue(p, items, tab)));
+      if (f === 'labelstudio') {
+        const tasks = join(dir, 'labelstudio-tasks.json');
+        const config = join(dir, 'labelstudio-config.xml');
+        await writeLabelStudioQueue(tasks, config, items, set.labels, golden, `modeval review: ${queue}`);
+        files.push(tasks, config);
+      }
+      if (f === 'argilla') {
+        const adir = join(dir, 'argilla');
+        const names = await writeArgillaQueue(adir, items, set.labels, blind);
+        files.push(join(adir, 'settings.json'), ...names.map((n) => join(adir, n)));
+      }
+    }
+    const exportedAt = now().toISOString();
+    const manifest = join(dir, 'manifest.json');
+    await writeFileAtomic(
+      manifest,
+      `${JSON.stringify(
+        {
+          queue,
+          batch,
+          exportedAt,
+          dataset: set.dataset,
+          labels: set.labels,
+          models: set.models.map((m) => ({
+            file: m.file,
+            model: m.meta.model.name,
+            version: m.meta.model.version,
+          })),
+          select,
+          golden,
+          items: items.map((x) => ({ externalId: x.externalId, id: x.id, priority: x.priority })),
+        },
+        null,
+        1,
+      )}\n`,
+    );
+    files.push(manifest);
+    await store.record(
+      items.map((x) => ({
+        queue,
+        externalId: x.externalId,
+        id: x.id,
+        datasetFingerprint: fingerprint,
+        exportedAt,
+        batch,
+      })),
+    );
+    return { ...summary, batch, dir, files };
+  } finally {
+    store.close();
+  }
+}
+
+async function put(path: string, write: (p: string) => Promise<void>): Promise<string> {
+  await write(path);
+  return path;
+}

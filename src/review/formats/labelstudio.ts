@@ -1,0 +1,109 @@
+import { z } from 'zod';
+import { writeFileAtomic } from '../../util/atomic.js';
+import type { ReviewItem } from '../item.js';
+
+/**
+ * Label Studio tasks ("Basic Label Studio JSON format", https://labelstud.io/guide/predictions and
+ * https://labelstud.io/guide/task_format): `data` holds what the labelling config's `$text` reads
+ * plus our ids; `predictions` holds one entry per model version with `model_version`, `score` and
+ * a `result` in the Choices format. The golden label can travel as a ground-truth annotation,
+ * as a prediction named `golden`, or not at all (blind review).
+ */
+
+/** The name of the Choices control and of the Text object in the labelling config. */
+export const LS_FROM_NAME = 'label';
+export const LS_TO_NAME = 'text';
+
+export const GoldenModeSchema = z.enum(['annotation', 'prediction', 'hidden']);
+export type GoldenMode = z.infer<typeof GoldenModeSchema>;
+
+export const LabelStudioChoiceResultSchema = z.object({
+  from_name: z.string(),
+  to_name: z.string(),
+  type: z.literal('choices'),
+  value: z.object({ choices: z.array(z.string()) }),
+});
+
+export const LabelStudioTaskSchema = z.object({
+  data: z.object({
+    text: z.string(),
+    item_id: z.string(),
+    external_id: z.string(),
+    queue: z.string(),
+    golden: z.string().optional(),
+  }),
+  predictions: z.array(
+    z.object({
+      model_version: z.string(),
+      score: z.number(),
+      result: z.array(LabelStudioChoiceResultSchema),
+    }),
+  ),
+  annotations: z
+    .array(z.object({ ground_truth: z.boolean(), result: z.array(LabelStudioChoiceResultSchema) }))
+    .optional(),
+});
+export type LabelStudioTask = z.infer<typeof LabelStudioTaskSchema>;
+
+function choice(label: string) {
+  return {
+    from_name: LS_FROM_NAME,
+    to_name: LS_TO_NAME,
+    type: 'choices' as const,
+    value: { choices: [label] },
+  };
+}
+
+export function labelStudioTasks(items: readonly ReviewItem[], golden: GoldenMode): LabelStudioTask[] {
+  return items.map((x) => {
+    const task: LabelStudioTask = {
+      data: { text: x.text, item_id: x.id, external_id: x.externalId, queue: x.queue },
+      predictions: x.models.map((m) => ({
+        model_version: m.model,
+        score: m.score,
+        result: [choice(m.predicted)],
+      })),
+    };
+    if (golden === 'annotation') {
+      // ground_truth marks it as the reference; `review import` never counts it as a verdict.
+      task.annotations = [{ ground_truth: true, result: [choice(x.golden)] }];
+    } else if (golden === 'prediction') {
+      task.data.golden = x.golden;
+      task.predictions.push({ model_version: 'golden', score: 1, result: [choice(x.golden)] });
+    }
+    return task;
+  });
+}
+
+/** XML attribute escaping: every value in the config passes through here. */
+export function escapeXml(s: string): string {
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
+}
+
+/** The labelling config matching the tasks: one Text object and a single-choice Choices control. */
+export function labelStudioConfig(labels: readonly string[], title?: string): string {
+  const lines = ['<View>'];
+  if (title) lines.push(`  <Header value="${escapeXml(title)}"/>`);
+  lines.push(`  <Text name="${LS_TO_NAME}" value="$text"/>`);
+  lines.push(`  <Choices name="${LS_FROM_NAME}" toName="${LS_TO_NAME}" choice="single" showInLine="true">`);
+  for (const l of labels) lines.push(`    <Choice value="${escapeXml(l)}"/>`);
+  lines.push('  </Choices>', '</View>', '');
+  return lines.join('\n');
+}
+
+export async function writeLabelStudioQueue(
+  tasksPath: string,
+  configPath: string,
+  items: readonly ReviewItem[],
+  labels: readonly string[],
+  golden: GoldenMode,
+  title?: string,
+): Promise<void> {
+  await writeFileAtomic(tasksPath, `${JSON.stringify(labelStudioTasks(items, golden), null, 1)}\n`);
+  await writeFileAtomic(configPath, labelStudioConfig(labels, title));
+}

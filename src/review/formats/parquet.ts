@@ -1,0 +1,60 @@
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { tempPathFor } from '../../util/atomic.js';
+import type { ReviewItem } from '../item.js';
+import { type ColumnType, type TabularOptions, tabularColumns } from './tabular.js';
+
+const SQL_TYPE: Record<ColumnType, string> = {
+  string: 'VARCHAR',
+  float: 'DOUBLE',
+  int: 'INTEGER',
+  bool: 'BOOLEAN',
+};
+
+const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/**
+ * Parquet through an in-memory DuckDB: rows go in through the appender (values never become SQL),
+ * then `COPY ... TO` a temporary file that is renamed into place. DuckDB's arrow extension needs a
+ * download, so Arrow data is not handed over directly.
+ */
+export async function writeParquetQueue(
+  dest: string,
+  items: readonly ReviewItem[],
+  options: TabularOptions,
+): Promise<void> {
+  const cols = tabularColumns(items, options);
+  await mkdir(dirname(dest), { recursive: true });
+  const tmp = tempPathFor(dest);
+  const instance = await DuckDBInstance.create(':memory:');
+  const conn = await instance.connect();
+  try {
+    await conn.run(
+      `CREATE TABLE queue (${cols.map((c) => `${ident(c.name)} ${SQL_TYPE[c.type]}`).join(', ')})`,
+    );
+    const appender = await conn.createAppender('queue');
+    for (const x of items) {
+      for (const c of cols) {
+        const v = c.value(x);
+        if (v === null) appender.appendNull();
+        else if (c.type === 'string') appender.appendVarchar(String(v));
+        else if (c.type === 'float') appender.appendDouble(Number(v));
+        else if (c.type === 'int') appender.appendInteger(Number(v));
+        else appender.appendBoolean(Boolean(v));
+      }
+      appender.endRow();
+    }
+    appender.flushSync();
+    appender.closeSync();
+    // The path is ours (output folder + temp name), never dataset text; quotes are still escaped.
+    await conn.run(`COPY queue TO '${tmp.replace(/'/g, "''")}' (FORMAT parquet, COMPRESSION zstd)`);
+    await rename(tmp, dest);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
+}

@@ -1,0 +1,106 @@
+import { parse } from 'csv-parse/sync';
+import { z } from 'zod';
+import { BadInputError } from '../../util/errors.js';
+import type { ParsedVerdicts } from '../verdicts.js';
+
+/**
+ * Verdicts edited in a spreadsheet (CSV) or an editor (JSONL): the queue files we export, with
+ * `verdict` (or `label`) filled in. Rows with an empty verdict were not reviewed and are skipped.
+ */
+const RowSchema = z.object({
+  id: z.string().min(1),
+  verdict: z.string().nullish(),
+  label: z.string().nullish(),
+  reviewer: z.string().nullish(),
+  reviewed_at: z.string().nullish(),
+  queue: z.string().nullish(),
+});
+
+function take(
+  out: ParsedVerdicts,
+  raw: unknown,
+  file: string,
+  row: number,
+  line: number,
+  defaultReviewer: string,
+): void {
+  const parsed = RowSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    out.problems.push({ file, row, line, field: issue.path.join('.') || undefined, message: issue.message });
+    return;
+  }
+  const r = parsed.data;
+  const label = (r.verdict ?? r.label ?? '').trim();
+  if (label === '') {
+    out.skipped++;
+    return;
+  }
+  out.verdicts.push({
+    id: r.id,
+    label,
+    reviewer: r.reviewer?.trim() || defaultReviewer,
+    reviewedAt: r.reviewed_at?.trim() || null,
+    queue: r.queue?.trim() || null,
+    file,
+    row,
+    line,
+  });
+}
+
+export function parseJsonlVerdicts(file: string, text: string, defaultReviewer: string): ParsedVerdicts {
+  const out: ParsedVerdicts = { verdicts: [], problems: [], skipped: 0 };
+  const trimmed = text.trimStart();
+  if (trimmed.startsWith('[')) {
+    throw new BadInputError(
+      'not JSON Lines: the file is one JSON array (is it a Label Studio or Argilla export?)',
+      {
+        file,
+      },
+    );
+  }
+  let row = 0;
+  text.split('\n').forEach((l, i) => {
+    if (l.trim() === '') return;
+    let json: unknown;
+    try {
+      json = JSON.parse(l);
+    } catch (err) {
+      if (row === 0)
+        throw new BadInputError(`not JSON Lines: ${(err as Error).message}`, { file, line: i + 1 });
+      out.problems.push({ file, row, line: i + 1, message: `not a JSON object: ${(err as Error).message}` });
+      row++;
+      return;
+    }
+    if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+      out.problems.push({ file, row, line: i + 1, message: 'not a JSON object' });
+    } else take(out, json, file, row, i + 1, defaultReviewer);
+    row++;
+  });
+  return out;
+}
+
+export function parseCsvVerdicts(file: string, text: string, defaultReviewer: string): ParsedVerdicts {
+  let rows: { record: Record<string, string>; info: { lines: number } }[];
+  try {
+    // `info` gives each record's line: quoted cells (message text) may span several lines.
+    rows = parse(text, { columns: true, skip_empty_lines: true, bom: true, info: true });
+  } catch (err) {
+    throw new BadInputError(`not a CSV file: ${(err as Error).message.split('\n')[0]}`, { file });
+  }
+  const header = Object.keys(rows[0]?.record ?? {});
+  if (
+    rows.length > 0 &&
+    (!header.includes('id') || !(header.includes('verdict') || header.includes('label')))
+  ) {
+    throw new BadInputError(
+      `not a verdict CSV: the header needs "id" and "verdict" (or "label") columns, found ${JSON.stringify(header.slice(0, 8).map((h) => h.slice(0, 30)))}`,
+      { file, line: 1 },
+    );
+  }
+  const out: ParsedVerdicts = { verdicts: [], problems: [], skipped: 0 };
+  rows.forEach((r, i) => {
+    take(out, r.record, file, i, r.info.lines, defaultReviewer);
+  });
+  return out;
+}

@@ -1,0 +1,330 @@
+import { z } from 'zod';
+import { annotatorDisagreement, findLabelIssues } from '../analysis/label-issues.js';
+import type { EvalSet } from '../evaluate/join.js';
+import { BadInputError } from '../util/errors.js';
+import type { Reason } from './item.js';
+
+/**
+ * Which items go to review (rules are OR-ed; an item keeps every reason it matched), in what
+ * order (priority keys, lexicographic), and how many per stratum. Pure functions over an EvalSet.
+ */
+
+export const SelectRuleSchema = z.discriminatedUnion('kind', [
+  /** A model's prediction differs from the golden label. `model` indexes EvalSet.models (default 0). */
+  z.object({ kind: z.literal('model_vs_golden'), model: z.number().int().nonnegative().default(0) }),
+  /** Two models disagree with each other. */
+  z.object({
+    kind: z.literal('model_vs_model'),
+    a: z.number().int().nonnegative().default(0),
+    b: z.number().int().nonnegative().default(1),
+  }),
+  /** Top-1 minus top-2 probability below `below` for any model. */
+  z.object({ kind: z.literal('low_margin'), below: z.number().positive().max(1).default(0.2) }),
+  /** Confident learning flags the golden label as a probable error (first model's scores). */
+  z.object({ kind: z.literal('label_issue') }),
+  z.object({ kind: z.literal('annotator_disagreement') }),
+  /** Members of an error cluster (`c<rank>`) from clusters.json. */
+  z.object({ kind: z.literal('cluster'), cluster: z.string().min(1) }),
+]);
+export type SelectRule = z.infer<typeof SelectRuleSchema>;
+
+/** `model-vs-golden[:m]`, `model-vs-model[:a,b]`, `low-margin[:0.2]`, `label-issue`, `annotator-disagreement`, `cluster:c3`. */
+export function parseSelectRule(text: string): SelectRule {
+  const [head = '', arg] = text.split(':', 2);
+  const kind = head.replace(/-/g, '_');
+  const num = (s: string) => {
+    const v = Number(s);
+    if (s.trim() === '' || !Number.isFinite(v)) {
+      throw new BadInputError(`rule ${JSON.stringify(text)}: ${JSON.stringify(s)} is not a number`, {
+        field: 'select',
+      });
+    }
+    return v;
+  };
+  let raw: unknown;
+  if (kind === 'model_vs_golden') raw = { kind, ...(arg ? { model: num(arg) } : {}) };
+  else if (kind === 'model_vs_model') {
+    const [a, b] = (arg ?? '').split(',');
+    raw = { kind, ...(a ? { a: num(a) } : {}), ...(b ? { b: num(b) } : {}) };
+  } else if (kind === 'low_margin') raw = { kind, ...(arg ? { below: num(arg) } : {}) };
+  else if (kind === 'cluster') raw = { kind, cluster: arg && /^\d+$/.test(arg) ? `c${arg}` : arg };
+  else raw = { kind };
+  const parsed = SelectRuleSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new BadInputError(
+      `rule ${JSON.stringify(text)} is not valid (${parsed.error.issues[0]!.message}); rules: model-vs-golden[:m], model-vs-model[:a,b], low-margin[:t], label-issue, annotator-disagreement, cluster:<id>`,
+      { field: 'select' },
+    );
+  }
+  return parsed.data;
+}
+
+export const PriorityKeySchema = z.enum(['cost', 'cluster', 'margin', 'label_quality', 'slice']);
+export type PriorityKey = z.infer<typeof PriorityKeySchema>;
+
+export const SelectOptionsSchema = z.object({
+  rules: z.array(SelectRuleSchema).min(1),
+  /** Lexicographic priority keys; ties end with the external id (stable pseudo-random order). */
+  priority: z.array(PriorityKeySchema).default(['cost', 'cluster', 'margin']),
+  /** Cost of an error `golden>predicted` (e.g. `spam>ham: 5`); unlisted errors cost 1, agreement 0. */
+  costs: z.record(z.string(), z.number().nonnegative()).default({}),
+  /** Slice values reviewed first under the `slice` key: `column=value`. */
+  prioritySlices: z.array(z.string()).default([]),
+  /** Most items to export (after dropping what the queue already received). */
+  cap: z.number().int().positive().optional(),
+  /** Share the cap across strata: `label` (golden), `reason`, or a slice column. */
+  stratifyBy: z.string().optional(),
+});
+export type SelectOptions = z.input<typeof SelectOptionsSchema>;
+
+/** A selected row, before text and store lookups. */
+export interface Candidate {
+  row: number;
+  id: string;
+  reasons: Reason[];
+  margin: number;
+  labelIssue: 'relabel' | 'model_error' | null;
+  labelQuality: number;
+  annotatorEntropy: number | null;
+  cluster: string | null;
+  clusterRank: number | null;
+  /** Cost of the first model's prediction (0 when it agrees with golden). */
+  cost: number;
+}
+
+export interface ClusterMembership {
+  cluster: string;
+  rank: number;
+}
+
+function rowScores(set: EvalSet, m: number, r: number): Float32Array {
+  const k = set.labels.length;
+  return set.models[m]!.scores.subarray(r * k, (r + 1) * k);
+}
+
+function topTwoMargin(p: ArrayLike<number>): number {
+  let a = Number.NEGATIVE_INFINITY;
+  let b = Number.NEGATIVE_INFINITY;
+  for (let j = 0; j < p.length; j++) {
+    const v = p[j]!;
+    if (v > a) {
+      b = a;
+      a = v;
+    } else if (v > b) b = v;
+  }
+  return p.length < 2 ? 1 : a - b;
+}
+
+function checkModel(set: EvalSet, m: number, rule: string): void {
+  if (m >= set.models.length) {
+    throw new BadInputError(
+      `rule ${rule} names model ${m}, but ${set.models.length} predictions file(s) were given`,
+      {
+        field: 'select',
+      },
+    );
+  }
+}
+
+/** Applies the rules; candidates come in row order. */
+export function selectCandidates(
+  set: EvalSet,
+  options: SelectOptions,
+  clusters: ReadonlyMap<string, ClusterMembership> = new Map(),
+): Candidate[] {
+  const opts = SelectOptionsSchema.parse(options);
+  if (set.task === 'multilabel') {
+    throw new BadInputError('review export supports single-label (binary or multiclass) tasks', {
+      field: 'task',
+    });
+  }
+  if (set.models.length === 0) throw new BadInputError('no predictions given', { field: 'predictions' });
+  const n = set.n;
+  const labels = set.labels;
+  const truth = set.truth;
+  const probs = Array.from({ length: n }, (_, r) => rowScores(set, 0, r));
+  // Confident learning on the first model: splits its disagreements into relabel / model-error.
+  const issues = findLabelIssues(Array.from(truth), probs, {}, set.ids);
+  const flagged = new Set(issues.issues.map((i) => i.index));
+  const entropy = new Map<number, number>();
+  if (set.annotations) {
+    const a = set.annotations.annotators.length;
+    const ratings = Array.from({ length: n }, (_, r) =>
+      Array.from(set.annotations!.ratings.subarray(r * a, (r + 1) * a), (v) => (v < 0 ? null : v)),
+    );
+    for (const d of annotatorDisagreement({
+      annotators: [...set.annotations.annotators],
+      categories: [...set.annotations.categories],
+      ratings,
+    }))
+      entropy.set(d.index, d.entropy);
+  }
+  const costOf = (g: number, p: number) =>
+    g === p ? 0 : (opts.costs[`${labels[g]}>${labels[p]}`] ?? opts.costs[`*>${labels[p]}`] ?? 1);
+
+  const out: Candidate[] = [];
+  for (let r = 0; r < n; r++) {
+    const reasons = new Set<Reason>();
+    let margin = 1;
+    for (let m = 0; m < set.models.length; m++) margin = Math.min(margin, topTwoMargin(rowScores(set, m, r)));
+    const membership = clusters.get(set.ids[r]!);
+    for (const rule of opts.rules) {
+      switch (rule.kind) {
+        case 'model_vs_golden':
+          checkModel(set, rule.model, 'model-vs-golden');
+          if (set.models[rule.model]!.predicted[r] !== truth[r]) reasons.add('model_vs_golden');
+          break;
+        case 'model_vs_model':
+          checkModel(set, Math.max(rule.a, rule.b), 'model-vs-model');
+          if (set.models[rule.a]!.predicted[r] !== set.models[rule.b]!.predicted[r])
+            reasons.add('model_vs_model');
+          break;
+        case 'low_margin':
+          if (margin < rule.below) reasons.add('low_margin');
+          break;
+        case 'label_issue':
+          if (flagged.has(r)) reasons.add('label_issue');
+          break;
+        case 'annotator_disagreement':
+          if (entropy.has(r)) reasons.add('annotator_disagreement');
+          break;
+        case 'cluster':
+          if (membership?.cluster === rule.cluster) reasons.add('cluster');
+          break;
+      }
+    }
+    if (reasons.size === 0) continue;
+    const predicted = set.models[0]!.predicted[r]!;
+    const wrong = predicted !== truth[r];
+    out.push({
+      row: r,
+      id: set.ids[r]!,
+      reasons: [...reasons],
+      margin,
+      labelIssue: wrong ? (flagged.has(r) ? 'relabel' : 'model_error') : null,
+      labelQuality: probs[r]![truth[r]!]!,
+      annotatorEntropy: entropy.get(r) ?? null,
+      cluster: membership?.cluster ?? null,
+      clusterRank: membership?.rank ?? null,
+      cost: costOf(truth[r]!, predicted),
+    });
+  }
+  return out;
+}
+
+/** Value of a stratification key for a candidate. */
+export function stratumOf(set: EvalSet, c: Candidate, by: string): string {
+  if (by === 'label') return set.labels[set.truth[c.row]!]!;
+  if (by === 'reason') return c.reasons[0]!;
+  const col = set.slices.find((s) => s.name === by);
+  if (!col) {
+    throw new BadInputError(
+      `cannot stratify by ${JSON.stringify(by)}: use label, reason or a slice column (${set.slices.map((s) => s.name).join(', ')})`,
+      { field: 'stratify-by' },
+    );
+  }
+  const code = col.codes[c.row]!;
+  return code < 0 ? '(null)' : col.values[code]!;
+}
+
+/**
+ * Orders candidates by the priority keys (each ascending in "review this first" order), then by
+ * `tieBreak` (the external id), so the order is total and reproducible.
+ */
+export function prioritise(
+  set: EvalSet,
+  candidates: readonly Candidate[],
+  options: SelectOptions,
+  tieBreak: (c: Candidate) => string,
+): Candidate[] {
+  const opts = SelectOptionsSchema.parse(options);
+  const wanted = opts.prioritySlices.map((s) => {
+    const eq = s.indexOf('=');
+    const col = set.slices.find((c) => c.name === s.slice(0, eq));
+    if (eq < 1 || !col) {
+      throw new BadInputError(
+        `priority slice ${JSON.stringify(s)} must be column=value with a slice column`,
+        {
+          field: 'priority-slice',
+        },
+      );
+    }
+    return { col, code: col.values.indexOf(s.slice(eq + 1)) };
+  });
+  const sliceHit = (c: Candidate) => (wanted.some((w) => w.col.codes[c.row] === w.code) ? 0 : 1);
+  const key = (c: Candidate, k: PriorityKey): number => {
+    switch (k) {
+      case 'cost':
+        return -c.cost;
+      case 'cluster':
+        return c.clusterRank ?? Number.MAX_SAFE_INTEGER;
+      case 'margin':
+        return c.margin;
+      case 'label_quality':
+        return c.labelQuality;
+      case 'slice':
+        return sliceHit(c);
+    }
+  };
+  const tie = new Map(candidates.map((c) => [c, tieBreak(c)]));
+  return [...candidates].sort((a, b) => {
+    for (const k of opts.priority) {
+      const d = key(a, k) - key(b, k);
+      if (d !== 0) return d;
+    }
+    const ta = tie.get(a)!;
+    const tb = tie.get(b)!;
+    return ta < tb ? -1 : ta > tb ? 1 : 0;
+  });
+}
+
+/**
+ * Takes the first `cap` of an ordered list; with `stratifyBy`, the cap is shared across strata in
+ * proportion to their sizes (largest remainder, at least one each while the cap allows), each
+ * stratum giving its highest-priority items. The result keeps the priority order.
+ */
+export function capAndStratify(
+  set: EvalSet,
+  ordered: readonly Candidate[],
+  cap: number | undefined,
+  stratifyBy: string | undefined,
+): Candidate[] {
+  if (cap === undefined || ordered.length <= cap) return [...ordered];
+  if (stratifyBy === undefined) return ordered.slice(0, cap);
+  const groups = new Map<string, Candidate[]>();
+  for (const c of ordered) {
+    const s = stratumOf(set, c, stratifyBy);
+    let g = groups.get(s);
+    if (!g) {
+      g = [];
+      groups.set(s, g);
+    }
+    g.push(c);
+  }
+  const names = [...groups.keys()].sort();
+  const total = ordered.length;
+  const quota = new Map<string, number>();
+  let given = 0;
+  const rests: { name: string; rest: number }[] = [];
+  for (const name of names) {
+    const exact = (groups.get(name)!.length / total) * cap;
+    const base = Math.min(Math.floor(exact), groups.get(name)!.length);
+    quota.set(name, base);
+    given += base;
+    rests.push({ name, rest: exact - base });
+  }
+  // Every stratum gets one item before any gets a second remainder unit.
+  rests.sort(
+    (a, b) => quota.get(a.name)! - quota.get(b.name)! || b.rest - a.rest || (a.name < b.name ? -1 : 1),
+  );
+  for (let i = 0; given < cap; i = (i + 1) % rests.length) {
+    const name = rests[i]!.name;
+    if (quota.get(name)! < groups.get(name)!.length) {
+      quota.set(name, quota.get(name)! + 1);
+      given++;
+    }
+  }
+  const keep = new Set<Candidate>();
+  for (const name of names) for (const c of groups.get(name)!.slice(0, quota.get(name)!)) keep.add(c);
+  return ordered.filter((c) => keep.has(c));
+}

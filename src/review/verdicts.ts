@@ -1,0 +1,43 @@
+import { z } from 'zod';
+
+/** One reviewer's answer for one item, as read from any verdict format. */
+export const VerdictSchema = z.object({
+  id: z.string(),
+  label: z.string(),
+  reviewer: z.string(),
+  reviewedAt: z.string().nullable(),
+  queue: z.string().nullable(),
+  file: z.string(),
+  /** 0-based record index in the file (JSON arrays), or data row (CSV/JSONL). */
+  row: z.number().int().nonnegative(),
+  /** 1-based line for line-oriented files. */
+  line: z.number().int().positive().optional(),
+});
+export type Verdict = z.infer<typeof VerdictSchema>;
+
+export const VerdictProblemSchema = z.object({
+  file: z.string(),
+  row: z.number().int().nonnegative(),
+  line: z.number().int().positive().optional(),
+  id: z.string().optional(),
+  field: z.string().optional(),
+  message: z.string(),
+});
+export type VerdictProblem = z.infer<typeof VerdictProblemSchema>;
+
+export interface ParsedVerdicts {
+  verdicts: Verdict[];
+  problems: VerdictProblem[];
+  /** Records that carried no answer yet (unreviewed rows, cancelled or draft annotations). */
+  skipped: number;
+}
+
+export const VerdictFormatSchema = z.enum(['labelstudio', 'argilla', 'jsonl', 'csv']);
+export type VerdictFormat = z.infer<typeof VerdictFormatSchema>;
+
+/** First zod issue as a short phrase with its path. */
+export function zodPhrase(error: z.ZodError): { message: string; field?: string } {
+  const issue = error.issues[0]!;
+  const field = issue.path.map(String).join('.');
+  return field ? { message: issue.message, field } : { message: issue.message };
+}

@@ -159,7 +159,7 @@ export function formatNumber(x: number | null): string {
 }
 
 function signed(x: number): string {
-  return `${x >= 0 ? '+' : '−'}${formatNumber(Math.abs(x))}`;
+  return `${x >= 0 ? '+' : '-'}${formatNumber(Math.abs(x))}`;
 }
 
 function intervalText(i: Interval | null): string {

@@ -205,10 +205,9 @@ export function ruleText(r: Pick<GateRule, 'metric' | 'class' | 'op' | 'bound' |
 function zodIssue(error: z.ZodError, base: readonly (string | number)[]): PolicyError {
   const issue = error.issues[0]!;
   const path = [...base, ...issue.path.filter((p): p is string | number => typeof p !== 'symbol')];
-  let message = issue.message;
-  if (issue.code === 'unrecognized_keys')
-    message = `unknown key ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-  return new PolicyError(path, message);
+  // Point at the offending key itself, so the line number is the key's.
+  if (issue.code === 'unrecognized_keys') return new PolicyError([...path, issue.keys[0]!], 'unknown key');
+  return new PolicyError(path, issue.message);
 }
 
 function checkMetric(core: RuleCore, path: readonly (string | number)[], hasCosts: boolean): void {
@@ -354,7 +353,8 @@ export function parsePolicy(source: string, file: string): GatePolicy {
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
     const line = lineCounter.linePos(e.pos[0]).line;
-    throw new BadInputError(`not valid YAML: ${e.message.split('\n')[0]}`, { file, line });
+    const message = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    throw new BadInputError(`not valid YAML: ${message}`, { file, line });
   }
   const locate = locator(file, doc, lineCounter);
   const raw: unknown = doc.toJS({ maxAliasCount: 100 });

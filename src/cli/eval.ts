@@ -15,6 +15,7 @@ interface EvalArgs {
   bins: number;
   binning: 'uniform' | 'equal-mass';
   'min-slice-support': number;
+  'score-intervals': boolean;
   'max-slice-rows': number;
   json: boolean;
 }
@@ -52,6 +53,11 @@ export const evalCommand: CommandModule<object, EvalArgs> = {
         default: 30,
         describe: 'slices with fewer items are flagged small',
       })
+      .option('score-intervals', {
+        type: 'boolean',
+        default: true,
+        describe: 'bootstrap ROC-AUC and AP too (--no-score-intervals for very large sets)',
+      })
       .option('max-slice-rows', {
         type: 'number',
         default: 15,
@@ -74,6 +80,7 @@ export const evalCommand: CommandModule<object, EvalArgs> = {
       bins: args.bins,
       binning: args.binning,
       minSliceSupport: args['min-slice-support'],
+      scoreIntervals: args['score-intervals'],
     });
     for (const w of report.warnings) process.stderr.write(`modeval: warning: ${w}\n`);
     if (args.json) {
@@ -98,6 +105,10 @@ function maybe(m: { value: number | null; reason?: string } | undefined): string
   return m === undefined || m.value === null ? '—' : f3(m.value);
 }
 
+function scoreMetric(m: Headline['rocAuc']): string {
+  return m.interval ? formatInterval(m.interval) : maybe(m);
+}
+
 function overallRows(h: Headline, positive: string | null): Cell[][] {
   const rows: Cell[][] = [];
   const add = (name: string, iv: Interval | undefined) => {
@@ -112,8 +123,8 @@ function overallRows(h: Headline, positive: string | null): Cell[][] {
   add('weighted F1', h.weighted.f1);
   add("Cohen's kappa", h.cohenKappa);
   add('MCC', h.matthews);
-  rows.push(['ROC-AUC', maybe(h.rocAuc)]);
-  rows.push(['average precision', maybe(h.averagePrecision)]);
+  rows.push(['ROC-AUC', scoreMetric(h.rocAuc)]);
+  rows.push(['average precision', scoreMetric(h.averagePrecision)]);
   if (h.ece) rows.push([positive ? `ECE (${positive})` : 'top-label ECE', maybe(h.ece)]);
   return rows;
 }
@@ -156,7 +167,7 @@ function sliceTables(report: MetricsReport, m: ModelMetrics, maxRows: number, le
         formatInterval(binary ? h.positive?.f1 : h.macro.f1),
         binary ? formatInterval(h.positive?.recall) : formatInterval(h.macro.recall),
         binary ? formatInterval(h.positive?.fpr) : '',
-        maybe(h.rocAuc),
+        scoreMetric(h.rocAuc),
         [v.small ? 'small' : '', h.rocAuc.value === null ? 'one class' : ''].filter(Boolean).join(', '),
       ];
     });

@@ -84,6 +84,11 @@ export interface MetricOptions {
   curvePoints?: number;
   /** Threshold sweep steps over [0, 1]. Default 20 (every 0.05). */
   sweepSteps?: number;
+  /**
+   * Bootstrap intervals for ROC-AUC and AP too. Default true. They resample items and re-sort the
+   * scores per replicate (O(resamples · n log n) per slice), so very large sets may turn them off.
+   */
+  scoreIntervals?: boolean;
 }
 
 export interface EvaluateOptions extends EvalSetOptions, MetricOptions {
@@ -108,6 +113,7 @@ interface Resolved {
   absentClasses: AbsentClassPolicy;
   curvePoints: number;
   sweep: number[];
+  scoreIntervals: boolean;
 }
 
 function resolveOptions(o: MetricOptions): Resolved {
@@ -130,6 +136,7 @@ function resolveOptions(o: MetricOptions): Resolved {
     absentClasses: o.absentClasses ?? 'skip',
     curvePoints: int(o.curvePoints, 200, 2, 'curve points'),
     sweep: thresholdGrid(int(o.sweepSteps, 20, 1, 'sweep steps')),
+    scoreIntervals: o.scoreIntervals ?? true,
   };
 }
 
@@ -147,7 +154,9 @@ function definitions(r: Resolved): Definitions {
     bootstrap: {
       method: 'percentile-bootstrap',
       ...r.bootstrap,
-      unit: 'items, resampled with replacement within the set or slice; all intervals of one set or slice share the same replicates',
+      unit: r.scoreIntervals
+        ? 'items, resampled with replacement within the set or slice; the confusion-based intervals of one set or slice share the same replicates, ROC-AUC and AP intervals are drawn separately with the same seed'
+        : 'items, resampled with replacement within the set or slice; the confusion-based intervals of one set or slice share the same replicates; ROC-AUC and AP have no interval (turned off)',
     },
     calibration: {
       bins: r.bins,
@@ -174,15 +183,28 @@ function definitions(r: Resolved): Definitions {
 // ---------------------------------------------------------------------------------------------
 // Score stores and ranking
 
-/** One-vs-rest scores of label j over the given rows (all rows when `rows` is null). */
-function labelStore(set: EvalSet, m: ModelColumns, j: number, rows: Uint32Array | null): BinaryScoreStore {
+/**
+ * One-vs-rest scores of label j over the given rows (all rows when `rows` is null); `weights`
+ * (a bootstrap replicate's multiplicity per row) adds each row that many times.
+ */
+function labelStore(
+  set: EvalSet,
+  m: ModelColumns,
+  j: number,
+  rows: Uint32Array | null,
+  weights?: Float64Array,
+  order?: Uint32Array,
+): BinaryScoreStore {
   const k = set.labels.length;
   const n = rows ? rows.length : set.n;
   const store = new BinaryScoreStore({ initialCapacity: n });
-  for (let t = 0; t < n; t++) {
+  for (let u = 0; u < n; u++) {
+    const t = order ? order[u]! : u;
     const i = rows ? rows[t]! : t;
     const positive = set.task === 'multilabel' ? set.truthFlags[i * k + j] === 1 : set.truth[i] === j;
-    store.add(m.scores[i * k + j]!, positive);
+    const score = m.scores[i * k + j]!;
+    const w = weights ? weights[t]! : 1;
+    for (let c = 0; c < w; c++) store.add(score, positive);
   }
   return store;
 }
@@ -192,30 +214,68 @@ function rankedLabels(set: EvalSet): number[] {
   return set.task === 'binary' ? [set.positiveIndex] : set.labels.map((_, j) => j);
 }
 
-function macroOf(values: MaybeNumber[], what: string): { value: number | null; reason?: string } {
+function macroOf(values: MaybeNumber[], what: string): MaybeNumber {
   const defined = values.filter((v) => v.value !== null).map((v) => v.value!);
-  if (defined.length === 0)
+  if (defined.length === 0) {
     return {
       value: null,
       reason: `${what} is undefined for every label (${values[0]?.reason ?? 'no labels'})`,
     };
+  }
   return { value: defined.reduce((a, b) => a + b, 0) / defined.length };
 }
 
+/** Positive-class AUC and AP (binary), else their macro one-vs-rest averages. */
+function rankingValues(
+  set: EvalSet,
+  m: ModelColumns,
+  rows: Uint32Array | null,
+  weights?: Float64Array,
+  orders?: Uint32Array[],
+): { auc: MaybeNumber; ap: MaybeNumber } {
+  const stores = rankedLabels(set).map((j, o) => labelStore(set, m, j, rows, weights, orders?.[o]));
+  if (set.task === 'binary') return { auc: rocAuc(stores[0]!), ap: averagePrecision(stores[0]!) };
+  return {
+    auc: macroOf(stores.map(rocAuc), 'ROC-AUC'),
+    ap: macroOf(stores.map(averagePrecision), 'average precision'),
+  };
+}
+
+/**
+ * AUC and AP with bootstrap intervals. Scores do not reduce to a few cells, so items are the cells
+ * here (each replicate rebuilds the score stores: O(n log n) per replicate).
+ */
 function headlineRanking(
   set: EvalSet,
   m: ModelColumns,
   rows: Uint32Array | null,
+  r: Resolved,
 ): { rocAuc: Headline['rocAuc']; averagePrecision: Headline['averagePrecision'] } {
-  const stores = rankedLabels(set).map((j) => labelStore(set, m, j, rows));
-  if (set.task === 'binary') {
-    const store = stores[0]!;
-    return { rocAuc: rocAuc(store), averagePrecision: averagePrecision(store) };
+  const point = rankingValues(set, m, rows);
+  const n = rows ? rows.length : set.n;
+  let iv: Record<'auc' | 'ap', Interval> | undefined;
+  if (r.scoreIntervals && n > 0 && (point.auc.value !== null || point.ap.value !== null)) {
+    const items = new Uint32Array(n);
+    for (let t = 0; t < n; t++) items[t] = t;
+    // Feeding each replicate's stores in score order makes their sort (the main cost) cheaper.
+    const k = set.labels.length;
+    const orders = rankedLabels(set).map((j) => {
+      const score = (t: number) => m.scores[(rows ? rows[t]! : t) * k + j]!;
+      return items.slice().sort((a, b) => score(a) - score(b));
+    });
+    iv = bootstrapMany(
+      items,
+      n,
+      (counts) => rankingValues(set, m, rows, counts, orders),
+      { auc: (t) => t.auc.value, ap: (t) => t.ap.value },
+      r.bootstrap,
+    );
   }
-  return {
-    rocAuc: macroOf(stores.map(rocAuc), 'ROC-AUC'),
-    averagePrecision: macroOf(stores.map(averagePrecision), 'average precision'),
-  };
+  const withInterval = (v: MaybeNumber, interval: Interval | undefined) => ({
+    ...v,
+    interval: v.value === null || interval === undefined ? null : interval,
+  });
+  return { rocAuc: withInterval(point.auc, iv?.auc), averagePrecision: withInterval(point.ap, iv?.ap) };
 }
 
 function labelRanking(set: EvalSet, m: ModelColumns, j: number, r: Resolved): LabelRanking {
@@ -434,7 +494,7 @@ function headline(set: EvalSet, m: ModelColumns, rows: Uint32Array | null, r: Re
   }
 
   const perClass = set.labels.map((_, j) => classIntervals(report, iv, j));
-  const ranking = headlineRanking(set, m, rows);
+  const ranking = headlineRanking(set, m, rows, r);
   const h: Headline = {
     n,
     support: report.perClass.map((c) => c.support),

@@ -28,6 +28,8 @@ export const METRICS_SCHEMA_VERSION = 1;
 
 const count = z.number().int().nonnegative();
 const maybe = z.object({ value: z.number().nullable(), reason: z.string().optional() });
+/** A score-based metric: its value (null with a reason when undefined) and its bootstrap interval. */
+const scoreMetric = maybe.extend({ interval: IntervalSchema.nullable() });
 
 /** Example ids kept for a problem, with the full count. */
 export const IdProblemSchema = z.object({ count, examples: z.array(z.string()) });
@@ -100,8 +102,8 @@ export const HeadlineSchema = z.object({
   /** The positive class's precision, recall, F1, FPR and FNR (binary tasks). */
   positive: ClassIntervalsSchema.optional(),
   /** Positive-class ROC-AUC (binary), else the macro one-vs-rest AUC; null with a reason if undefined. */
-  rocAuc: maybe,
-  averagePrecision: maybe,
+  rocAuc: scoreMetric,
+  averagePrecision: scoreMetric,
   /** Positive-class ECE (binary) or top-label ECE (multiclass); absent for multilabel. */
   ece: maybe.optional(),
 });

@@ -134,6 +134,11 @@ describe('evaluate on the real golden set (synthetic predictions)', () => {
     expect(value.metrics.macro.f1.estimate).toBe(direct.macro.f1);
     expect(value.metrics.matthews!.estimate).toBe(direct.matthews);
     expect(value.metrics.rocAuc.value).toBe(rocAuc(store).value);
+    const aucIv = value.metrics.rocAuc.interval!;
+    expect(aucIv.estimate).toBe(value.metrics.rocAuc.value);
+    expect(aucIv.low!).toBeLessThan(aucIv.estimate!);
+    expect(aucIv.high!).toBeGreaterThan(aucIv.estimate!);
+    expect(aucIv.resamples).toBe(300);
     // The shared-replicate intervals are exactly the per-metric engine's, for the same seed.
     const engine = bootstrapConfusionMetric(set.labels, truth, pred, accuracy, { resamples: 300, seed: 7 });
     expect(value.metrics.accuracy).toEqual(engine);
@@ -159,6 +164,7 @@ describe('evaluate on the real golden set (synthetic predictions)', () => {
     expect(spamOnly.metrics.support[0]).toBe(0);
     expect(spamOnly.metrics.rocAuc.value).toBeNull();
     expect(spamOnly.metrics.rocAuc.reason).toMatch(/undefined with \d+ positive and 0 negative/);
+    expect(spamOnly.metrics.rocAuc.interval).toBeNull();
     // With no ham in the slice, the false-positive rate is undefined, not 0.
     expect(spamOnly.metrics.positive!.fpr.estimate).toBeNull();
     const hamOnly = groups.values.find((v) => v.values[0] === 'easy-ham-1')!;
@@ -168,7 +174,7 @@ describe('evaluate on the real golden set (synthetic predictions)', () => {
 
   it('is deterministic for a seed: byte-identical metrics.json; another seed moves the intervals only', async () => {
     const a = tmp();
-    const opts = { dataset: GOLDEN, predictions: [goldenPreds], resamples: 100 };
+    const opts = { dataset: GOLDEN, predictions: [goldenPreds], resamples: 40 };
     await evaluate({ ...opts, out: join(a, 'one'), seed: 3 });
     await evaluate({ ...opts, out: join(a, 'two'), seed: 3 });
     const one = readFileSync(join(a, 'one', 'metrics.json'), 'utf8');

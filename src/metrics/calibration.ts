@@ -35,6 +35,11 @@ function checkProbability(p: number, what: string): void {
   if (!(p >= 0 && p <= 1)) throw new RangeError(`${what} must be a probability in [0, 1], got ${p}`);
 }
 
+function checkWeight(weight: number): void {
+  if (!(weight >= 0 && Number.isFinite(weight)))
+    throw new RangeError(`weight must be finite and >= 0, got ${weight}`);
+}
+
 /**
  * Uniform-width bin of a confidence: bin 0 is [0, 1/M], bin i > 0 is (i/M, (i+1)/M]. Edges are
  * i/M in float64; the first guess from ceil(c*M) is corrected against them so that a confidence
@@ -66,6 +71,7 @@ export class UniformCalibrationBins {
   /** Count one (confidence, outcome) pair. */
   add(confidence: number, outcome: boolean | number, weight = 1): void {
     checkProbability(confidence, 'confidence');
+    if (weight !== 1) checkWeight(weight);
     const b = uniformBinIndex(confidence, this.bins);
     this.count[b]! += weight;
     this.sumConfidence[b]! += weight * confidence;
@@ -228,6 +234,7 @@ export class BrierAccumulator {
   addBinary(pPositive: number, positive: boolean | number, weight = 1): void {
     if (this.definition !== 'binary') throw new RangeError('addBinary on a multiclass Brier accumulator');
     checkProbability(pPositive, 'P(positive)');
+    if (weight !== 1) checkWeight(weight);
     const y = positive === true || positive === 1 ? 1 : 0;
     this.sum += weight * (pPositive - y) ** 2;
     this.n += weight;
@@ -239,6 +246,7 @@ export class BrierAccumulator {
       throw new RangeError('addMulticlass on a binary Brier accumulator');
     }
     if (!(trueIdx >= 0 && trueIdx < probs.length)) throw new RangeError(`true class ${trueIdx} out of range`);
+    if (weight !== 1) checkWeight(weight);
     let s = 0;
     for (let k = 0; k < probs.length; k++) {
       const p = probs[k]!;

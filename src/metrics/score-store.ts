@@ -9,6 +9,7 @@
  * Scores are rounded to float32, like the `scores` column of a predictions file: two doubles that
  * differ by less than float32 resolution become a tie.
  */
+import { sortFloat32 } from './sort-float32.js';
 
 export interface ScoreRange {
   min: number;
@@ -52,7 +53,7 @@ class GrowableFloat32 {
   sortedView(): Float32Array {
     const view = this.data.subarray(0, this.length);
     if (!this.sorted) {
-      view.sort();
+      sortFloat32(view);
       this.sorted = true;
     }
     return view;

@@ -15,6 +15,7 @@ interface RunArgs {
   'on-invalid': 'error' | 'skip';
   resume: boolean;
   quiet: boolean;
+  'progress-every': number;
   json: boolean;
   threshold?: string[];
 }
@@ -58,6 +59,11 @@ export const runCommand: CommandModule<object, RunArgs> = {
         describe: "continue an interrupted run from <out>'s checkpoint",
       })
       .option('quiet', { type: 'boolean', default: false, describe: 'no progress output' })
+      .option('progress-every', {
+        type: 'number',
+        default: 5,
+        describe: 'seconds between progress lines when stderr is not a terminal',
+      })
       .option('json', { type: 'boolean', default: false, describe: 'print the run summary as JSON' })
       .example(
         '$0 run --model models/spam-v1 --dataset datasets/spamassassin/build/golden.arrow --out out/v1',
@@ -88,6 +94,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
           onInvalid: args['on-invalid'],
           resume: args.resume,
           quiet: args.quiet,
+          progressEvery: args['progress-every'],
           thresholds: parseThresholds(args.threshold ?? []),
         },
         { signal: controller.signal },

@@ -298,6 +298,9 @@ export async function runModel(input: RunOptionsInput, hooks: RunHooks = {}): Pr
     }
     if (failure) throw failure;
     interrupted = hooks.signal?.aborted === true;
+    if (!interrupted && scan.summary.rows === 0) {
+      throw new BadInputError('dataset has no rows: nothing to score', { file: opts.dataset });
+    }
   } catch (err) {
     progress.stop();
     await writer.abort();

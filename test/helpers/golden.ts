@@ -1,0 +1,42 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Table, tableFromIPC, tableToIPC, Utf8, vectorFromArray } from 'apache-arrow';
+import { ensureSpamAssassin } from '../../src/dataset/builtin.js';
+import { packageRoot } from '../../src/util/paths.js';
+
+export const MODEL_V1 = join(packageRoot(), 'models', 'spam-v1');
+export const MODEL_V2 = join(packageRoot(), 'models', 'spam-v2');
+
+/** The real SpamAssassin golden set (built on first use; later calls see the build is current). */
+export async function goldenPath(): Promise<string> {
+  return (await ensureSpamAssassin()).golden;
+}
+
+/**
+ * The real golden texts repeated `copies` times with distinct ids (`<id>#<copy>`), written as an
+ * Arrow stream: a larger real-text dataset for tests that need a run long enough to interrupt.
+ */
+export async function repeatedGolden(dir: string, copies: number): Promise<string> {
+  const golden = tableFromIPC(readFileSync(await goldenPath()));
+  const ids: string[] = [];
+  const texts: string[] = [];
+  const labels: string[] = [];
+  const idCol = golden.getChild('id')!;
+  const textCol = golden.getChild('text')!;
+  const labelCol = golden.getChild('label')!;
+  for (let c = 0; c < copies; c++) {
+    for (let i = 0; i < golden.numRows; i++) {
+      ids.push(`${idCol.get(i)}#${c}`);
+      texts.push(textCol.get(i) as string);
+      labels.push(labelCol.get(i) as string);
+    }
+  }
+  const table = new Table({
+    id: vectorFromArray(ids, new Utf8()),
+    text: vectorFromArray(texts, new Utf8()),
+    label: vectorFromArray(labels, new Utf8()),
+  });
+  const path = join(dir, `golden-x${copies}.arrows`);
+  writeFileSync(path, tableToIPC(table, 'stream'));
+  return path;
+}

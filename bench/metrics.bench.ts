@@ -19,7 +19,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Bench } from 'tinybench';
-import { BrierAccumulator, UniformCalibrationBins } from '../src/metrics/calibration.js';
+import { argmaxRow, BrierAccumulator, UniformCalibrationBins } from '../src/metrics/calibration.js';
 import { classificationReport } from '../src/metrics/classification.js';
 import { ConfusionMatrix } from '../src/metrics/confusion.js';
 import { Xoshiro128 } from '../src/metrics/prng.js';
@@ -140,14 +140,14 @@ function multiclassOnePass(y: Uint8Array, probs: Float32Array): Record<string, n
   const cm = new ConfusionMatrix(K);
   const cal = new UniformCalibrationBins(BINS, 'top-label');
   const brier = new BrierAccumulator('multiclass-sum-of-squares');
+  // Rows are read in place from the flat array, as from an Arrow FixedSizeList<Float32> column.
   for (let i = 0; i < y.length; i++) {
-    const row = probs.subarray(i * K, i * K + K);
-    let best = 0;
-    for (let k = 1; k < K; k++) if (row[k]! > row[best]!) best = k;
+    const offset = i * K;
+    const best = argmaxRow(probs, offset, K);
     const label = y[i]!;
     cm.add(label, best);
-    cal.add(row[best]!, best === label);
-    brier.addMulticlass(row, label);
+    cal.add(probs[offset + best]!, best === label);
+    brier.addMulticlassRow(probs, offset, K, label);
   }
   const report = classificationReport(cm);
   return {

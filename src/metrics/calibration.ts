@@ -26,9 +26,18 @@ export function topLabel(
   probs: ArrayLike<number>,
   trueIdx: number,
 ): { confidence: number; correct: boolean } {
-  let best = 0;
-  for (let k = 1; k < probs.length; k++) if (probs[k]! > probs[best]!) best = k;
+  const best = argmaxRow(probs, 0, probs.length);
   return { confidence: probs[best]!, correct: best === trueIdx };
+}
+
+/**
+ * Index (0..k-1) of the largest of flat[offset .. offset + k), the first on ties. Rows of a flat
+ * scores array (an Arrow FixedSizeList<Float32> child) are read in place, with no per-row view.
+ */
+export function argmaxRow(flat: ArrayLike<number>, offset: number, k: number): number {
+  let best = 0;
+  for (let j = 1; j < k; j++) if (flat[offset + j]! > flat[offset + best]!) best = j;
+  return best;
 }
 
 function checkProbability(p: number, what: string): void {
@@ -85,8 +94,13 @@ export class UniformCalibrationBins {
 
   /** Top-label variant: the class probabilities of one item and its true class index. */
   addTopLabel(probs: ArrayLike<number>, trueIdx: number, weight = 1): void {
-    const { confidence, correct } = topLabel(probs, trueIdx);
-    this.add(confidence, correct, weight);
+    this.addTopLabelRow(probs, 0, probs.length, trueIdx, weight);
+  }
+
+  /** Top-label variant for row `offset / k` of a flat row-major probability array. */
+  addTopLabelRow(flat: ArrayLike<number>, offset: number, k: number, trueIdx: number, weight = 1): void {
+    const best = argmaxRow(flat, offset, k);
+    this.add(flat[offset + best]!, best === trueIdx, weight);
   }
 
   merge(other: UniformCalibrationBins): this {
@@ -242,16 +256,21 @@ export class BrierAccumulator {
 
   /** Multiclass definition: sum over classes of (p_k - [k = true])^2. */
   addMulticlass(probs: ArrayLike<number>, trueIdx: number, weight = 1): void {
+    this.addMulticlassRow(probs, 0, probs.length, trueIdx, weight);
+  }
+
+  /** Multiclass definition for row `offset / k` of a flat row-major probability array. */
+  addMulticlassRow(flat: ArrayLike<number>, offset: number, k: number, trueIdx: number, weight = 1): void {
     if (this.definition !== 'multiclass-sum-of-squares') {
       throw new RangeError('addMulticlass on a binary Brier accumulator');
     }
-    if (!(trueIdx >= 0 && trueIdx < probs.length)) throw new RangeError(`true class ${trueIdx} out of range`);
+    if (!(trueIdx >= 0 && trueIdx < k)) throw new RangeError(`true class ${trueIdx} out of range`);
     if (weight !== 1) checkWeight(weight);
     let s = 0;
-    for (let k = 0; k < probs.length; k++) {
-      const p = probs[k]!;
-      checkProbability(p, `probability of class ${k}`);
-      s += (p - (k === trueIdx ? 1 : 0)) ** 2;
+    for (let j = 0; j < k; j++) {
+      const p = flat[offset + j]!;
+      checkProbability(p, `probability of class ${j}`);
+      s += (p - (j === trueIdx ? 1 : 0)) ** 2;
     }
     this.sum += weight * s;
     this.n += weight;

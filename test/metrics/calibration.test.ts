@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  argmaxRow,
   BrierAccumulator,
   equalMassCalibration,
   topLabel,
@@ -86,6 +87,33 @@ describe('uniform-width ECE', () => {
   it('top label takes the first class on ties, like argmax', () => {
     expect(topLabel([0.4, 0.4, 0.2], 0)).toEqual({ confidence: 0.4, correct: true });
     expect(topLabel([0.4, 0.4, 0.2], 1)).toEqual({ confidence: 0.4, correct: false });
+    expect(argmaxRow([0.9, 0.1, 0.2, 0.5, 0.5, 0.3], 3, 3)).toBe(0);
+  });
+
+  it('rows of a flat probability array give the same result as per-row arrays', () => {
+    // Synthetic 3-class rows, flattened row-major like an Arrow FixedSizeList<Float32> child.
+    const rows = [
+      [0.7, 0.2, 0.1],
+      [0.1, 0.3, 0.6],
+      [0.34, 0.33, 0.33],
+      [0.2, 0.5, 0.3],
+    ];
+    const truth = [0, 1, 2, 1];
+    const flat = Float32Array.from(rows.flat());
+    const perRow = new UniformCalibrationBins(5, 'top-label');
+    const inPlace = new UniformCalibrationBins(5, 'top-label');
+    const brierRow = new BrierAccumulator('multiclass-sum-of-squares');
+    const brierFlat = new BrierAccumulator('multiclass-sum-of-squares');
+    rows.forEach((r, i) => {
+      perRow.addTopLabel(Float32Array.from(r), truth[i]!);
+      inPlace.addTopLabelRow(flat, i * 3, 3, truth[i]!);
+      brierRow.addMulticlass(Float32Array.from(r), truth[i]!);
+      brierFlat.addMulticlassRow(flat, i * 3, 3, truth[i]!);
+    });
+    expect(inPlace.toJSON()).toEqual(perRow.toJSON());
+    expect(brierFlat.report()).toEqual(brierRow.report());
+    // only rows 0 (confidence 0.7, bin 3) and 3 (0.5, bin 2) are right
+    expect(Array.from(inPlace.sumOutcome)).toEqual([0, 0, 1, 1, 0]);
   });
 });
 

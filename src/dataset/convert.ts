@@ -154,6 +154,8 @@ export async function convertToArrow(options: ConvertOptions): Promise<ConvertSu
         accumulators.forEach((a, c) => {
           a.appendVector(chunk.getColumnVector(c), n);
         });
+        // Free the chunk's native buffers now: V8 cannot see them and collects the wrappers late.
+        chunk.reset();
         pending += n;
         rows += n;
         if (pending >= opts.batchRows) await flush();

@@ -10,8 +10,8 @@ import {
 } from '@duckdb/node-api';
 import {
   Bool,
-  type Builder,
-  type DataType,
+  type Data,
+  DataType,
   Field,
   Float32,
   Float64,
@@ -19,6 +19,8 @@ import {
   Int64,
   List,
   makeBuilder,
+  makeData,
+  Precision,
   Struct,
   Utf8,
 } from 'apache-arrow';
@@ -152,23 +154,83 @@ function isoTimestamp(value: DuckDBTimestampValue, utc: boolean): string {
   return `${text.replace(' ', 'T')}${utc ? 'Z' : ''}`;
 }
 
-/** Accumulates DuckDB vectors of one column into an Arrow builder, flushed per record batch. */
+/**
+ * Accumulates one column's values across DuckDB chunks and turns them into one Arrow `Data` per
+ * record batch. Scalars are packed straight into typed arrays (apache-arrow's generic builders
+ * were ~8x slower on a million-row CSV); lists and structs go through its builders.
+ */
 export class ColumnAccumulator {
-  private readonly builder: Builder;
-  constructor(private readonly mapping: ColumnMapping) {
-    this.builder = makeBuilder({ type: mapping.type, nullValues: [null, undefined] });
-  }
+  private values: unknown[] = [];
+  constructor(private readonly mapping: ColumnMapping) {}
 
   appendVector(vector: DuckDBVector, rows: number): void {
-    const { builder } = this;
+    const { values } = this;
     const { convert } = this.mapping;
     for (let i = 0; i < rows; i++) {
       const v = vector.getItem(i);
-      builder.append(v === null ? null : convert(v));
+      values.push(v === null ? null : convert(v));
     }
   }
 
-  flush() {
-    return this.builder.flush();
+  flush(): Data {
+    const values = this.values;
+    this.values = [];
+    return packColumn(this.mapping.type, values);
   }
+}
+
+const utf8 = new TextEncoder();
+
+function packColumn(type: DataType, values: readonly unknown[]): Data {
+  const length = values.length;
+  const validity = new Uint8Array((length + 7) >> 3);
+  let nullCount = 0;
+  for (let i = 0; i < length; i++) {
+    if (values[i] === null) nullCount++;
+    else validity[i >> 3]! |= 1 << (i & 7);
+  }
+  const nullBitmap = nullCount > 0 ? validity : undefined;
+  if (DataType.isUtf8(type)) {
+    const valueOffsets = new Int32Array(length + 1);
+    let bytes = new Uint8Array(1 << 16);
+    let pos = 0;
+    for (let i = 0; i < length; i++) {
+      const v = values[i] as string | null;
+      if (v !== null) {
+        // encodeInto needs room for the worst case of 3 bytes per UTF-16 unit.
+        if (pos + v.length * 3 > bytes.length) {
+          const grown = new Uint8Array(Math.max(bytes.length * 2, pos + v.length * 3));
+          grown.set(bytes.subarray(0, pos));
+          bytes = grown;
+        }
+        pos += utf8.encodeInto(v, bytes.subarray(pos)).written;
+        if (pos > 0x7fffffff)
+          throw new RangeError('a record batch holds more than 2 GiB of text; lower batchRows');
+      }
+      valueOffsets[i + 1] = pos;
+    }
+    return makeData({ type, length, nullCount, nullBitmap, valueOffsets, data: bytes.subarray(0, pos) });
+  }
+  if (DataType.isBool(type)) {
+    const data = new Uint8Array((length + 7) >> 3);
+    for (let i = 0; i < length; i++) if (values[i] === true) data[i >> 3]! |= 1 << (i & 7);
+    return makeData({ type, length, nullCount, nullBitmap, data });
+  }
+  if (DataType.isInt(type) && type.bitWidth === 64) {
+    const data = new BigInt64Array(length);
+    for (let i = 0; i < length; i++) data[i] = (values[i] as bigint | null) ?? 0n;
+    return makeData({ type, length, nullCount, nullBitmap, data });
+  }
+  if (DataType.isInt(type) || DataType.isFloat(type)) {
+    const data = DataType.isInt(type)
+      ? new Int32Array(length)
+      : type.precision === Precision.SINGLE
+        ? new Float32Array(length)
+        : new Float64Array(length);
+    for (let i = 0; i < length; i++) data[i] = (values[i] as number | null) ?? 0;
+    return makeData({ type, length, nullCount, nullBitmap, data } as Parameters<typeof makeData>[0]);
+  }
+  const builder = makeBuilder({ type, nullValues: [null] });
+  for (const v of values) builder.append(v);
+  return builder.flush();
 }

@@ -16,6 +16,7 @@ interface EvalArgs {
   binning: 'uniform' | 'equal-mass';
   'min-slice-support': number;
   'score-intervals': boolean;
+  'max-slice-values': number;
   'max-slice-rows': number;
   json: boolean;
 }
@@ -58,6 +59,11 @@ export const evalCommand: CommandModule<object, EvalArgs> = {
         default: true,
         describe: 'bootstrap ROC-AUC and AP too (--no-score-intervals for very large sets)',
       })
+      .option('max-slice-values', {
+        type: 'number',
+        default: 100,
+        describe: 'values measured per slice column, largest first (the rest are counted)',
+      })
       .option('max-slice-rows', {
         type: 'number',
         default: 15,
@@ -81,6 +87,7 @@ export const evalCommand: CommandModule<object, EvalArgs> = {
       binning: args.binning,
       minSliceSupport: args['min-slice-support'],
       scoreIntervals: args['score-intervals'],
+      maxSliceValues: args['max-slice-values'],
     });
     for (const w of report.warnings) process.stderr.write(`modeval: warning: ${w}\n`);
     if (args.json) {
@@ -168,7 +175,9 @@ function sliceTables(report: MetricsReport, m: ModelMetrics, maxRows: number, le
         binary ? formatInterval(h.positive?.recall) : formatInterval(h.macro.recall),
         binary ? formatInterval(h.positive?.fpr) : '',
         scoreMetric(h.rocAuc),
-        [v.small ? 'small' : '', h.rocAuc.value === null ? 'one class' : ''].filter(Boolean).join(', '),
+        [v.small ? 'small' : '', h.support.filter((x) => x > 0).length < 2 ? 'one class' : '']
+          .filter(Boolean)
+          .join(', '),
       ];
     });
     const more = ordered.length - shown.length;
@@ -185,7 +194,11 @@ function sliceTables(report: MetricsReport, m: ModelMetrics, maxRows: number, le
     ];
     out.push(
       renderTable(head, rows, {
-        title: `Slice ${s.columns.join(' × ')}${more > 0 ? ` (largest ${shown.length} of ${ordered.length})` : ''}`,
+        title:
+          `Slice ${s.columns.join(' × ')}${more > 0 ? ` (largest ${shown.length} of ${ordered.length})` : ''}` +
+          (s.omitted.values > 0
+            ? `; ${s.omitted.values} smaller values (${s.omitted.rows} rows) not measured`
+            : ''),
       }),
     );
   }

@@ -73,6 +73,8 @@ export interface MetricOptions {
   binning?: BinningRule;
   /** Slices with fewer items are flagged `small`. Default 30. */
   minSliceSupport?: number;
+  /** Values measured per slice column or crossing, the largest first. Default 100. */
+  maxSliceValues?: number;
   /**
    * Default `'nan'`: a 0/0 ratio is reported as undefined (null), never as a made-up 0 or 1 (a slice
    * without spam has no spam recall); macro averages leave undefined values out.
@@ -109,6 +111,7 @@ interface Resolved {
   bins: number;
   binning: BinningRule;
   minSliceSupport: number;
+  maxSliceValues: number;
   zeroDivision: ZeroDivision;
   absentClasses: AbsentClassPolicy;
   curvePoints: number;
@@ -132,6 +135,7 @@ function resolveOptions(o: MetricOptions): Resolved {
     bins: int(o.bins, 15, 1, 'bins'),
     binning: o.binning ?? 'uniform',
     minSliceSupport: int(o.minSliceSupport, 30, 0, 'min-slice-support'),
+    maxSliceValues: int(o.maxSliceValues, 100, 1, 'max-slice-values'),
     zeroDivision: o.zeroDivision ?? 'nan',
     absentClasses: o.absentClasses ?? 'skip',
     curvePoints: int(o.curvePoints, 200, 2, 'curve points'),
@@ -175,7 +179,8 @@ function definitions(r: Resolved): Definitions {
     sweep: { thresholds: r.sweep },
     slices: {
       minSupport: r.minSliceSupport,
-      rule: 'each value of each slice column and declared crossing (null values form their own group); support < minSupport is flagged small',
+      maxValues: r.maxSliceValues,
+      rule: 'each value of each slice column and declared crossing (null values form their own group), the maxValues largest measured and the rest counted under omitted; support < minSupport is flagged small',
     },
   };
 }
@@ -559,15 +564,34 @@ function sliceReports(set: EvalSet, m: ModelColumns, r: Resolved): SliceReport[]
   const dims: (readonly string[])[] = [...set.slices.map((s) => [s.name]), ...set.crossings];
   return dims.map((names) => {
     const columns = names.map((name) => byName.get(name)!);
-    const values: SliceValue[] =
-      set.n === 0
-        ? []
-        : groups(columns).map((g) => ({
-            values: g.values,
-            small: g.rows.length < r.minSliceSupport,
-            metrics: headline(set, m, g.rows, r).headline,
-          }));
-    return { columns: [...names], values };
+    const all = set.n === 0 ? [] : groups(columns);
+    // A column with very many values (an id-like column) would cost one bootstrap per value and
+    // say little: only the largest values are measured, the rest are counted.
+    const kept = new Set(
+      all
+        .map((g, index) => ({ index, size: g.rows.length }))
+        .sort((a, b) => b.size - a.size || a.index - b.index)
+        .slice(0, r.maxSliceValues)
+        .map((g) => g.index),
+    );
+    const values: SliceValue[] = [];
+    let omittedRows = 0;
+    all.forEach((g, index) => {
+      if (!kept.has(index)) {
+        omittedRows += g.rows.length;
+        return;
+      }
+      values.push({
+        values: g.values,
+        small: g.rows.length < r.minSliceSupport,
+        metrics: headline(set, m, g.rows, r).headline,
+      });
+    });
+    return {
+      columns: [...names],
+      values,
+      omitted: { values: all.length - values.length, rows: omittedRows },
+    };
   });
 }
 
@@ -698,9 +722,17 @@ export async function evaluate(options: EvaluateOptions): Promise<{ report: Metr
   resolveOptions(options);
   const set = await loadEvalSet(options);
   if (set.n === 0) {
-    throw new BadInputError('no labelled row has a prediction from every model: nothing to evaluate', {
-      file: options.dataset,
-    });
+    const hint = set.models
+      .filter((m) => m.unknown.count > 0)
+      .map(
+        (m) =>
+          `${m.unknown.count} ids of ${m.file} are not in the dataset (e.g. ${JSON.stringify(m.unknown.examples[0])})`,
+      )
+      .join('; ');
+    throw new BadInputError(
+      `no labelled row has a prediction from every model: nothing to evaluate${hint ? `; ${hint}` : ''}`,
+      { file: options.dataset },
+    );
   }
   const report = computeMetrics(set, options);
   if (options.out === undefined) return { report };

@@ -63,7 +63,7 @@ export const DefinitionsSchema = z.object({
   }),
   operatingPoints: z.array(OperatingConstraintSchema),
   sweep: z.object({ thresholds: z.array(z.number()) }),
-  slices: z.object({ minSupport: count, rule: z.string() }),
+  slices: z.object({ minSupport: count, maxValues: z.number().int().positive(), rule: z.string() }),
 });
 export type Definitions = z.infer<typeof DefinitionsSchema>;
 
@@ -142,6 +142,8 @@ export const SliceReportSchema = z.object({
   /** One column, or several for a declared crossing. */
   columns: z.array(z.string()).min(1),
   values: z.array(SliceValueSchema),
+  /** Values beyond `definitions.slices.maxValues` (smallest first left out) and their rows. */
+  omitted: z.object({ values: count, rows: count }),
 });
 export type SliceReport = z.infer<typeof SliceReportSchema>;
 

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { Utf8 } from 'apache-arrow';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import yargs, { type CommandModule } from 'yargs';
-import { evalCommand, formatInterval } from '../../src/cli/eval.js';
+import { evalCommand, formatInterval, formatMetrics } from '../../src/cli/eval.js';
+import { evaluate } from '../../src/evaluate/evaluate.js';
 import { MetricsReportSchema } from '../../src/evaluate/schema.js';
 import { writeArrow } from '../helpers/arrow.js';
 import { useTmpDir } from '../helpers/tmp.js';
@@ -128,6 +129,16 @@ describe('modeval eval', () => {
       ['us', false],
     ]);
     expect(existsSync(join(out, 'metrics.json'))).toBe(true);
+  });
+
+  it('measures only the largest values of a slice column and counts the rest', async () => {
+    const dir = tmp();
+    const { dataset, preds } = fixture(dir);
+    const { report } = await evaluate({ dataset, predictions: [preds], resamples: 20, maxSliceValues: 1 });
+    const market = report.models[0]!.slices.find((s) => s.columns[0] === 'market')!;
+    expect(market.values.map((v) => [v.values[0], v.metrics.n])).toEqual([['us', 30]]);
+    expect(market.omitted).toEqual({ values: 1, rows: 10 });
+    expect(formatMetrics(report)).toContain('Slice market; 1 smaller values (10 rows) not measured');
   });
 
   it('formats an interval, and an undefined one as a dash', () => {

@@ -59,7 +59,7 @@ export const gateCommand: CommandModule<object, GateArgs> = {
     });
     for (const r of report.rules) {
       process.stdout.write(
-        `${r.status === 'pass' ? 'PASS' : 'FAIL'}  ${formatCell(r.rule.name)}\n      ${formatCell(r.message)}\n`,
+        `${r.status === 'pass' ? 'PASS' : 'FAIL'}  ${formatCell(r.rule.name === r.rule.text ? r.rule.text : `${r.rule.name}: ${r.rule.text}`)}\n      ${formatCell(r.message)}\n`,
       );
     }
     process.stdout.write(

@@ -6,57 +6,15 @@
  *   npm run build && node dist/bench/dataset-read.js
  */
 import { execFileSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type RecordBatch, RecordBatchStreamWriter, Table, Utf8, vectorFromArray } from 'apache-arrow';
 import { Bench } from 'tinybench';
 import { stringColumn } from '../src/dataset/columns.js';
 import { openDataset } from '../src/dataset/open.js';
 import { packageRoot } from '../src/util/paths.js';
 import { describeMachine, median, medianLatencyMs } from './machine.js';
-
-const WORDS = ['free', 'offer', 'meeting', 'report', 'click', 'now', 'team', 'lunch', 'winner', 'invoice'];
-const LABELS = ['ham', 'spam'];
-const LANGS = ['en', 'es', 'de', 'pt', 'hi'];
-
-function syntheticBatch(start: number, n: number): RecordBatch {
-  const ids = new Array<string>(n);
-  const texts = new Array<string>(n);
-  const labels = new Array<string>(n);
-  const langs = new Array<string>(n);
-  for (let i = 0; i < n; i++) {
-    const r = start + i;
-    ids[i] = `syn-${r}`;
-    texts[i] = `synthetic ${WORDS[r % 10]} ${WORDS[(r * 7) % 10]} ${WORDS[(r * 3) % 10]} message ${r}`;
-    labels[i] = LABELS[(r * 13) % 2]!;
-    langs[i] = LANGS[r % 5]!;
-  }
-  const table = new Table({
-    id: vectorFromArray(ids, new Utf8()),
-    text: vectorFromArray(texts, new Utf8()),
-    label: vectorFromArray(labels, new Utf8()),
-    language: vectorFromArray(langs, new Utf8()),
-  });
-  return table.batches[0]!;
-}
-
-async function writeSynthetic(path: string, rows: number): Promise<void> {
-  const out = createWriteStream(path);
-  const writer = RecordBatchStreamWriter.throughNode();
-  const done = new Promise<void>((resolve, reject) => {
-    out.on('finish', resolve);
-    out.on('error', reject);
-  });
-  writer.pipe(out);
-  const batch = 10_000;
-  for (let start = 0; start < rows; start += batch) {
-    writer.write(syntheticBatch(start, Math.min(batch, rows - start)));
-    if (start % 200_000 === 0) await new Promise((r) => setImmediate(r));
-  }
-  writer.end();
-  await done;
-}
+import { syntheticBatch, writeSyntheticDataset } from './synthetic.js';
 
 /**
  * Child mode: one validating pass; prints JSON. Peak RSS is sampled in the child itself:
@@ -129,7 +87,7 @@ async function main(): Promise<void> {
   );
   lines.push('');
   lines.push(
-    'Synthetic short texts (Arrow IPC stream, 10k-row batches: id, text, label, language) read end to end',
+    'Synthetic short texts (Arrow IPC stream, 10k-row batches: id, text, label; bench/synthetic.ts) read end to end',
   );
   lines.push(
     'through `openDataset` + the streaming validator (types, ids, duplicate ids, UTF-8, labels). Median of 3',
@@ -173,5 +131,6 @@ async function main(): Promise<void> {
 }
 
 if (process.argv[2] === '--child') await child(process.argv[3]!, process.argv[4] !== 'false');
-else if (process.argv[2] === '--generate') await writeSynthetic(process.argv[3]!, Number(process.argv[4]));
+else if (process.argv[2] === '--generate')
+  await writeSyntheticDataset(process.argv[3]!, Number(process.argv[4]));
 else await main();

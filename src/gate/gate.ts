@@ -88,7 +88,7 @@ export async function writeGateOutputs(report: GateReport, outDir: string): Prom
  */
 export async function runGate(options: GateOptions): Promise<GateOutputs> {
   const policy = await loadPolicy(options.policy);
-  const set = await loadPairedSet(options);
+  const set = await loadPairedSet({ ...options, strictDataset: true });
   const report = decideGate(policy, set, options.listLimit);
   const files = await writeGateOutputs(report, options.outDir);
   if (options.stepSummary) {

@@ -151,6 +151,38 @@ describe('modeval gate', () => {
       /other\.arrows, field "dataset\.fingerprint": predictions were made on a different dataset/,
     );
 
+    // Both made on another file version: the gate refuses, compare joins by id and warns.
+    const stale = {
+      dataset: f.golden,
+      name: 'synthetic',
+      labels: f.rows.labels,
+      ids: f.ids,
+      fingerprint: 'e'.repeat(64),
+    };
+    const s1 = join(f.dir, 's1.arrows');
+    const s2 = join(f.dir, 's2.arrows');
+    await writePredictions(s1, { ...stale, version: '1', predicted: f.rows.baseline });
+    await writePredictions(s2, { ...stale, version: '2', predicted: f.rows.candidate });
+    stderr = '';
+    expect(await main(gateArgs({ ...f, v1: s1, v2: s2 }, f.lenient, join(f.dir, 'out')))).toBe(2);
+    expect(stderr).toMatch(
+      /s1\.arrows, field "dataset\.fingerprint": predictions were made on another dataset file/,
+    );
+    stdout = '';
+    const compareArgs = [
+      'compare',
+      '--baseline',
+      s1,
+      '--candidate',
+      s2,
+      '--dataset',
+      f.golden,
+      '--resamples',
+      '100',
+    ];
+    expect(await main(compareArgs)).toBe(0);
+    expect(stdout).toMatch(/warning: s1\.arrows was made on/);
+
     const relabelled = join(f.dir, 'relabelled.arrows');
     await writePredictions(relabelled, {
       dataset: f.golden,

@@ -2,9 +2,9 @@ import { join } from 'node:path';
 import { addAgreementItem, agreementReport, createAgreementAccumulator } from '../metrics/agreement.js';
 import { addBiasItem, biasReport, createBiasAccumulator } from '../metrics/bias.js';
 import {
+  argmaxRow,
   BrierAccumulator,
   equalMassCalibration,
-  topLabel,
   UniformCalibrationBins,
 } from '../metrics/calibration.js';
 import { classificationReport, multilabelReport } from '../metrics/classification.js';
@@ -342,9 +342,9 @@ function topLabelCalibration(set: EvalSet, m: ModelColumns, rows: Uint32Array | 
   const out = new Uint8Array(n);
   for (let t = 0; t < n; t++) {
     const i = rows ? rows[t]! : t;
-    const top = topLabel(m.scores.subarray(i * k, (i + 1) * k), set.truth[i]!);
-    conf[t] = top.confidence;
-    out[t] = top.correct ? 1 : 0;
+    const best = argmaxRow(m.scores, i * k, k);
+    conf[t] = m.scores[i * k + best]!;
+    out[t] = best === set.truth[i] ? 1 : 0;
   }
   return calibrate(conf, out, 'top-label', r);
 }
@@ -375,7 +375,7 @@ function calibration(set: EvalSet, m: ModelColumns, r: Resolved): Calibration {
     brier = [{ label: set.labels[p]!, report: acc.report() }];
   } else {
     const acc = new BrierAccumulator('multiclass-sum-of-squares');
-    for (let i = 0; i < set.n; i++) acc.addMulticlass(m.scores.subarray(i * k, (i + 1) * k), set.truth[i]!);
+    for (let i = 0; i < set.n; i++) acc.addMulticlassRow(m.scores, i * k, k, set.truth[i]!);
     brier = [{ label: null, report: acc.report() }];
   }
   return { positiveClass, topLabel: topLabelCalibration(set, m, null, r), brier };

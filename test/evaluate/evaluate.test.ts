@@ -315,6 +315,16 @@ describe('evaluate: multiclass, bias, agreement, multilabel', () => {
     // ann1 copies the golden label; ann2 differs on every fourth item.
     expect(ag.vsGold!.map((a) => a.accuracy)).toEqual([1, 1 - 23 / 90]);
     expect(ag.pairwiseCohen[0]!.n).toBe(90);
+
+    // Equal-mass bins: the scores take two values (0.1 and 0.8), and ties are never split.
+    const set = await loadEvalSet({ dataset: f.dataset, predictions: [f.preds] });
+    const em = computeMetrics(set, { resamples: 10, binning: 'equal-mass', bins: 10, scoreIntervals: false });
+    const top = em.models[0]!.calibration.topLabel!;
+    expect(em.definitions.calibration.binning).toBe('equal-mass');
+    expect(top.binning).toBe('equal-mass');
+    expect(top.reliability.map((b) => b.count)).toEqual([90]);
+    expect(top.ece).toBeCloseTo(Math.abs(correct / 90 - 0.8), 6);
+    expect(em.models[0]!.overall.rocAuc.interval).toBeNull();
   });
 
   it('reports multilabel per-label tables and subset accuracy', async () => {

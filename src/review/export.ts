@@ -67,7 +67,8 @@ function modelVerdicts(set: EvalSet, row: number): ModelVerdict[] {
   const taken = new Set<string>();
   return set.models.map((m) => {
     const model = `${m.meta.model.name}@${m.meta.model.version}`;
-    const scores = Array.from(m.scores.subarray(row * k, (row + 1) * k));
+    // Float32 scores rounded to 6 decimals so exports read 0.55, not 0.550000011920929.
+    const scores = Array.from(m.scores.subarray(row * k, (row + 1) * k), (v) => Number(v.toFixed(6)));
     const p = m.predicted[row]!;
     return { model, key: modelKey(model, taken), predicted: set.labels[p]!, score: scores[p]!, scores };
   });

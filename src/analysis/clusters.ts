@@ -1,0 +1,404 @@
+import { kmeans } from 'ml-kmeans';
+import { z } from 'zod';
+import { openDataset } from '../dataset/open.js';
+import type { DatasetSpec, DatasetSpecInput } from '../dataset/spec.js';
+import { type EncodedColumn, type EvalSet, loadEvalSet } from '../evaluate/join.js';
+import { Xoshiro128 } from '../metrics/prng.js';
+import { BadInputError } from '../util/errors.js';
+import type { CellSummary, Cluster, ClusterExample, ClustersReport, SliceLift } from './clusters-schema.js';
+import { ctfidf, topTerms } from './ctfidf.js';
+import { nameableText } from './stopwords.js';
+import { readTexts, snippet } from './texts.js';
+import { type VectorizeOptions, vectorize } from './vectorize.js';
+
+/**
+ * Error clusters: for every off-diagonal confusion cell (golden g, predicted p) with enough items,
+ * TF-IDF over word and character n-grams → seeded random projection → k-means (ml-kmeans,
+ * k-means++ seeded) with k chosen by the silhouette; each cluster is named by its top c-TF-IDF
+ * terms, described by slice lift and by its members nearest to and farthest from the centroid,
+ * and ranked by size × error rate, where the error rate is measured on the cluster's region: the
+ * correctly classified golden-g items that fall nearest this centroid, within its radius.
+ */
+
+export const ClusterOptionsSchema = z.object({
+  seed: z.number().int().default(42),
+  /** Cells with fewer errors are listed but not clustered. */
+  minCellSize: z.number().int().min(2).default(8),
+  maxK: z.number().int().min(2).default(8),
+  /** Smallest cluster size that k-means may aim for (caps k at cell size / this). */
+  minClusterSize: z.number().int().min(1).default(3),
+  dimensions: z.number().int().min(8).default(128),
+  wordNgrams: z.tuple([z.number().int().min(1), z.number().int().min(1)]).default([1, 2]),
+  charNgrams: z.tuple([z.number().int().min(1), z.number().int().min(1)]).default([3, 5]),
+  maxFeatures: z.number().int().positive().default(20_000),
+  /** Characters of each text that are vectorised. */
+  maxVectorChars: z.number().int().positive().default(3_000),
+  /** Correctly classified items sampled per cell to estimate each cluster's error rate. */
+  maxReference: z.number().int().nonnegative().default(3_000),
+  /** Items sampled for the silhouette (it is quadratic). */
+  maxSilhouette: z.number().int().positive().default(1_000),
+  minSliceSupport: z.number().int().positive().default(3),
+  terms: z.number().int().positive().default(5),
+  representatives: z.number().int().nonnegative().default(3),
+  outliers: z.number().int().nonnegative().default(2),
+  /** Length cap of example texts in the output. */
+  maxTextChars: z.number().int().positive().default(240),
+  /** Which predictions file (index) to analyse. */
+  model: z.number().int().nonnegative().default(0),
+});
+export type ClusterOptions = z.input<typeof ClusterOptionsSchema>;
+type Opts = z.infer<typeof ClusterOptionsSchema>;
+
+export interface ClustersInput {
+  dataset: string;
+  spec?: DatasetSpecInput | DatasetSpec | string;
+  predictions: readonly string[];
+}
+
+function sq(a: readonly number[], b: readonly number[]): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = a[i]! - b[i]!;
+    s += d * d;
+  }
+  return s;
+}
+
+function cosineDistance(a: readonly number[], b: readonly number[]): number {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    dot += a[i]! * b[i]!;
+    na += a[i]! * a[i]!;
+    nb += b[i]! * b[i]!;
+  }
+  return na > 0 && nb > 0 ? 1 - dot / Math.sqrt(na * nb) : 1;
+}
+
+/** Mean silhouette (Rousseeuw 1987) with Euclidean distance; singletons score 0. */
+export function silhouette(
+  points: readonly (readonly number[])[],
+  labels: readonly number[],
+  k: number,
+): number {
+  const n = points.length;
+  if (n < 2 || k < 2) return 0;
+  const sizes = new Array<number>(k).fill(0);
+  for (const l of labels) sizes[l]!++;
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const sums = new Array<number>(k).fill(0);
+    for (let j = 0; j < n; j++) if (j !== i) sums[labels[j]!]! += Math.sqrt(sq(points[i]!, points[j]!));
+    const own = labels[i]!;
+    if (sizes[own]! <= 1) continue;
+    const a = sums[own]! / (sizes[own]! - 1);
+    let b = Number.POSITIVE_INFINITY;
+    for (let c = 0; c < k; c++) if (c !== own && sizes[c]! > 0) b = Math.min(b, sums[c]! / sizes[c]!);
+    if (!Number.isFinite(b)) continue;
+    total += (b - a) / Math.max(a, b);
+  }
+  return total / n;
+}
+
+/** Seeded sample of `m` distinct indices from 0..n-1, returned in ascending order. */
+function sample(n: number, m: number, rng: Xoshiro128): number[] {
+  if (m >= n) return Array.from({ length: n }, (_, i) => i);
+  const idx = Array.from({ length: n }, (_, i) => i);
+  for (let i = 0; i < m; i++) {
+    const j = i + rng.nextInt(n - i);
+    [idx[i], idx[j]] = [idx[j]!, idx[i]!];
+  }
+  return idx.slice(0, m).sort((a, b) => a - b);
+}
+
+interface KChoice {
+  k: number;
+  labels: number[];
+  centroids: number[][];
+  silhouette: number | null;
+  tried: { k: number; silhouette: number }[];
+}
+
+function chooseK(points: number[][], opts: Opts, seed: number): KChoice {
+  const n = points.length;
+  const maxK = Math.min(opts.maxK, Math.floor(n / opts.minClusterSize));
+  if (maxK < 2) {
+    const centroid = points[0]!.map((_, d) => points.reduce((s, p) => s + p[d]!, 0) / n);
+    return { k: 1, labels: new Array<number>(n).fill(0), centroids: [centroid], silhouette: null, tried: [] };
+  }
+  const rng = new Xoshiro128(seed);
+  const probe = sample(n, opts.maxSilhouette, rng);
+  const tried: { k: number; silhouette: number }[] = [];
+  let best: KChoice | undefined;
+  for (let k = 2; k <= maxK; k++) {
+    const r = kmeans(points, k, { seed: seed + k, initialization: 'kmeans++', maxIterations: 100 });
+    // Relabel clusters by first appearance, so labels do not depend on initialisation order.
+    const order = new Map<number, number>();
+    for (const c of r.clusters) if (!order.has(c)) order.set(c, order.size);
+    const labels = r.clusters.map((c) => order.get(c)!);
+    const centroids = new Array<number[]>(order.size);
+    for (const [old, now] of order) centroids[now] = r.centroids[old]!;
+    const kk = order.size;
+    const s = silhouette(
+      probe.map((i) => points[i]!),
+      probe.map((i) => labels[i]!),
+      kk,
+    );
+    tried.push({ k, silhouette: s });
+    if (!best || s > best.silhouette! + 1e-12) best = { k: kk, labels, centroids, silhouette: s, tried };
+  }
+  return { ...best!, tried };
+}
+
+function sliceLifts(
+  slices: readonly EncodedColumn[],
+  members: readonly number[],
+  cellRows: readonly number[],
+  minSupport: number,
+): SliceLift[] {
+  const out: SliceLift[] = [];
+  for (const col of slices) {
+    const inCell = new Map<number, number>();
+    for (const r of cellRows) inCell.set(col.codes[r]!, (inCell.get(col.codes[r]!) ?? 0) + 1);
+    const inCluster = new Map<number, number>();
+    for (const r of members) inCluster.set(col.codes[r]!, (inCluster.get(col.codes[r]!) ?? 0) + 1);
+    for (const [code, support] of inCluster) {
+      if (code < 0 || support < minSupport) continue;
+      const clusterShare = support / members.length;
+      const cellShare = inCell.get(code)! / cellRows.length;
+      const lift = clusterShare / cellShare;
+      if (lift <= 1 + 1e-9) continue;
+      out.push({ column: col.name, value: col.values[code]!, lift, support, clusterShare, cellShare });
+    }
+  }
+  return out
+    .sort(
+      (a, b) =>
+        b.lift - a.lift || b.support - a.support || (a.column + a.value < b.column + b.value ? -1 : 1),
+    )
+    .slice(0, 5);
+}
+
+interface Draft extends Omit<Cluster, 'id' | 'rank'> {
+  cellIndex: number;
+  index: number;
+}
+
+interface CellPlan {
+  g: number;
+  p: number;
+  /** Error rows of the cell (golden g, predicted p). */
+  rows: number[];
+  /** Seeded sample of correctly classified golden-g rows. */
+  reference: number[];
+  /** How many golden-g rows are correct (the reference is a sample of them). */
+  correct: number;
+}
+
+/** The rows each off-diagonal cell needs: its errors and a seeded reference sample. */
+export function cellPlans(set: EvalSet, options: ClusterOptions = {}): CellPlan[] {
+  const opts = ClusterOptionsSchema.parse(options);
+  const model = set.models[opts.model];
+  if (!model) throw new BadInputError(`no predictions file number ${opts.model}`, { field: 'model' });
+  const k = set.labels.length;
+  const plans: CellPlan[] = [];
+  for (let g = 0; g < k; g++) {
+    const correct: number[] = [];
+    for (let r = 0; r < set.n; r++) if (set.truth[r] === g && model.predicted[r] === g) correct.push(r);
+    for (let p = 0; p < k; p++) {
+      if (p === g) continue;
+      const rows: number[] = [];
+      for (let r = 0; r < set.n; r++) if (set.truth[r] === g && model.predicted[r] === p) rows.push(r);
+      const cellSeed = opts.seed + 7919 * (g * k + p);
+      const reference =
+        rows.length < opts.minCellSize
+          ? []
+          : sample(correct.length, opts.maxReference, new Xoshiro128(cellSeed)).map((i) => correct[i]!);
+      plans.push({ g, p, rows, reference, correct: correct.length });
+    }
+  }
+  return plans;
+}
+
+/** Clusters the errors of one model in an evaluation set whose texts are given. */
+export function clusterErrors(
+  set: EvalSet,
+  texts: ReadonlyMap<string, string>,
+  options: ClusterOptions = {},
+): { cells: CellSummary[]; clusters: Cluster[] } {
+  const opts = ClusterOptionsSchema.parse(options);
+  if (set.task === 'multilabel') {
+    throw new BadInputError('error clusters support single-label (binary or multiclass) tasks', {
+      field: 'task',
+    });
+  }
+  const model = set.models[opts.model];
+  if (!model) throw new BadInputError(`no predictions file number ${opts.model}`, { field: 'model' });
+  const k = set.labels.length;
+  const vec: VectorizeOptions = {
+    wordNgrams: opts.wordNgrams,
+    charNgrams: opts.charNgrams,
+    maxFeatures: opts.maxFeatures,
+    minDf: 2,
+    maxChars: opts.maxVectorChars,
+    dimensions: opts.dimensions,
+    seed: opts.seed,
+  };
+  const textOf = (r: number) => texts.get(set.ids[r]!) ?? '';
+  const cells: CellSummary[] = [];
+  const drafts: Draft[] = [];
+  for (const plan of cellPlans(set, opts)) {
+    const { g, p, rows, reference, correct } = plan;
+    const cell = `${set.labels[g]}>${set.labels[p]}`;
+    const base = { cell, golden: set.labels[g]!, predicted: set.labels[p]!, size: rows.length };
+    if (rows.length < opts.minCellSize) {
+      cells.push({
+        ...base,
+        clustered: false,
+        note: rows.length === 0 ? 'no errors' : `fewer than ${opts.minCellSize} errors`,
+        k: null,
+        silhouette: null,
+        tried: [],
+      });
+      continue;
+    }
+    const cellSeed = opts.seed + 7919 * (g * k + p);
+    // One vocabulary for the errors and the reference items, so both live in one space.
+    const vectors = vectorize([...rows, ...reference].map(textOf), vec);
+    const points = vectors.slice(0, rows.length);
+    const choice = chooseK(points, opts, cellSeed);
+    const dist = points.map((pt, i) => cosineDistance(pt, choice.centroids[choice.labels[i]!]!));
+    // Region of a cluster: reference items nearest its centroid within its 90th-percentile radius.
+    const radius = choice.centroids.map((_, c) => {
+      const ds = dist.filter((_, i) => choice.labels[i] === c).sort((a, b) => a - b);
+      return ds[Math.min(ds.length - 1, Math.floor(0.9 * ds.length))] ?? 0;
+    });
+    const nearby = new Array<number>(choice.k).fill(0);
+    for (const v of vectors.slice(rows.length)) {
+      let best = 0;
+      let bestD = Number.POSITIVE_INFINITY;
+      choice.centroids.forEach((c, ci) => {
+        const d = cosineDistance(v, c);
+        if (d < bestD) {
+          bestD = d;
+          best = ci;
+        }
+      });
+      if (bestD <= radius[best]!) nearby[best]!++;
+    }
+    const scale = reference.length > 0 ? correct / reference.length : 0;
+    const names = ctfidf(
+      rows.map((r) => nameableText(textOf(r))),
+      choice.labels,
+      choice.k,
+    );
+    cells.push({
+      ...base,
+      clustered: true,
+      note: null,
+      k: choice.k,
+      silhouette: choice.silhouette,
+      tried: choice.tried,
+    });
+    for (let c = 0; c < choice.k; c++) {
+      const local = choice.labels.map((l, i) => (l === c ? i : -1)).filter((i) => i >= 0);
+      if (local.length === 0) continue;
+      const members = local.map((i) => rows[i]!);
+      const example = (i: number): ClusterExample => {
+        const r = rows[i]!;
+        return {
+          id: set.ids[r]!,
+          text: snippet(textOf(r), opts.maxTextChars),
+          score: Number(model.scores[r * k + p]!.toFixed(6)),
+          distance: Number(dist[i]!.toFixed(6)),
+        };
+      };
+      const byDist = [...local].sort((a, b) => dist[a]! - dist[b]! || a - b);
+      const terms = topTerms(names, c, opts.terms).map((t) => ({ term: t.term, weight: t.weight }));
+      const errorRate = local.length / (local.length + nearby[c]! * scale);
+      let meanScore = 0;
+      for (const r of members) meanScore += model.scores[r * k + p]!;
+      drafts.push({
+        cellIndex: cells.length - 1,
+        index: c,
+        cell,
+        golden: set.labels[g]!,
+        predicted: set.labels[p]!,
+        kind:
+          set.positiveIndex < 0 || k !== 2
+            ? 'confusion'
+            : p === set.positiveIndex
+              ? 'false_positive'
+              : 'false_negative',
+        name: terms
+          .slice(0, 4)
+          .map((t) => t.term)
+          .join(' · '),
+        terms,
+        size: local.length,
+        share: local.length / rows.length,
+        meanScore: meanScore / local.length,
+        errorRate,
+        impact: local.length * errorRate,
+        slices: sliceLifts(set.slices, members, rows, opts.minSliceSupport),
+        representatives: byDist.slice(0, opts.representatives).map(example),
+        outliers: byDist
+          .slice(Math.max(opts.representatives, byDist.length - opts.outliers))
+          .reverse()
+          .map(example),
+        members: members.map((r) => set.ids[r]!),
+      });
+    }
+  }
+  drafts.sort(
+    (a, b) => b.impact - a.impact || b.size - a.size || a.cellIndex - b.cellIndex || a.index - b.index,
+  );
+  const clusters = drafts.map(({ cellIndex: _c, index: _i, ...d }, i) => ({
+    id: `c${i + 1}`,
+    rank: i + 1,
+    ...d,
+  }));
+  return { cells, clusters };
+}
+
+/** Loads the golden set and predictions, reads the texts it needs, and clusters the errors. */
+export async function clustersFor(
+  input: ClustersInput,
+  options: ClusterOptions = {},
+): Promise<ClustersReport> {
+  const opts = ClusterOptionsSchema.parse(options);
+  const set = await loadEvalSet({
+    dataset: input.dataset,
+    predictions: input.predictions,
+    ...(input.spec === undefined ? {} : { spec: input.spec }),
+  });
+  const ds = await openDataset(input.dataset, input.spec === undefined ? {} : { spec: input.spec });
+  // Only the rows the analysis reads: errors, and the reference samples that measure error rates.
+  const wanted = new Set<string>();
+  for (const plan of cellPlans(set, opts)) {
+    if (plan.reference.length === 0 && plan.rows.length < opts.minCellSize) continue;
+    for (const r of [...plan.rows, ...plan.reference]) wanted.add(set.ids[r]!);
+  }
+  const texts = await readTexts(ds, wanted);
+  const { cells, clusters } = clusterErrors(set, texts, opts);
+  const m = set.models[opts.model]!;
+  return {
+    schemaVersion: 1,
+    dataset: { file: set.dataset.file, fingerprint: set.dataset.fingerprint },
+    model: { file: m.file, name: m.meta.model.name, version: m.meta.model.version },
+    labels: [...set.labels],
+    seed: opts.seed,
+    options: {
+      minCellSize: opts.minCellSize,
+      maxK: opts.maxK,
+      dimensions: opts.dimensions,
+      wordNgrams: opts.wordNgrams,
+      charNgrams: opts.charNgrams,
+      minSliceSupport: opts.minSliceSupport,
+      maxTextChars: opts.maxTextChars,
+    },
+    cells,
+    clusters,
+  };
+}

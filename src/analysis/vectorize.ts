@@ -1,0 +1,161 @@
+import { createHash } from 'node:crypto';
+import { Xoshiro128 } from '../metrics/prng.js';
+import { tokenize } from './ctfidf.js';
+
+/**
+ * Sparse TF-IDF over word and character n-grams, then a seeded sparse random projection to a few
+ * dense dimensions for k-means.
+ *
+ * Why our own: the npm registry has no maintained sparse vectoriser with n-gram ranges
+ * (`natural`'s TfIdf scores terms against documents and builds no matrix; `wink-nlp` needs a
+ * language model package). The recipe is scikit-learn's `TfidfVectorizer` defaults that matter
+ * for short, noisy text: sublinear tf (1 + ln tf), smooth idf ln((1+n)/(1+df)) + 1, L2 rows;
+ * words use the c-TF-IDF tokeniser (so cluster vectors and cluster names see the same words),
+ * characters use `char_wb` n-grams (inside space-padded words). Word and character blocks are
+ * normalised separately and weighted equally.
+ *
+ * Random projection (Achlioptas 2003, density 1/3) keeps pairwise cosine geometry with a few
+ * hundred dimensions and needs no factorisation; each feature's projection row is derived from a
+ * hash of (seed, feature string), so it does not depend on vocabulary order or on which documents
+ * were seen: the same seed gives the same vectors.
+ */
+
+export interface VectorizeOptions {
+  wordNgrams: [number, number];
+  charNgrams: [number, number];
+  /** Features kept, most frequent (by document frequency) first. */
+  maxFeatures: number;
+  /** Features seen in fewer documents are dropped (1 keeps everything). */
+  minDf: number;
+  /** Only the first characters of long documents are vectorised (e-mails run to 20k chars). */
+  maxChars: number;
+  dimensions: number;
+  seed: number;
+}
+
+type Bag = Map<string, number>;
+
+function wordGrams(text: string, [lo, hi]: [number, number], into: Bag): void {
+  const words = tokenize(text);
+  for (let n = lo; n <= hi; n++) {
+    for (let i = 0; i + n <= words.length; i++) {
+      const g = `w:${words.slice(i, i + n).join(' ')}`;
+      into.set(g, (into.get(g) ?? 0) + 1);
+    }
+  }
+}
+
+function charGrams(text: string, [lo, hi]: [number, number], into: Bag): void {
+  for (const word of text.toLowerCase().split(/\s+/)) {
+    if (word === '') continue;
+    const w = [...` ${word} `];
+    for (let n = lo; n <= hi; n++) {
+      if (w.length < n) break;
+      for (let i = 0; i + n <= w.length; i++) {
+        const g = `c:${w.slice(i, i + n).join('')}`;
+        into.set(g, (into.get(g) ?? 0) + 1);
+      }
+    }
+  }
+}
+
+/** Sparse row: feature indices (ascending) and values. */
+export interface SparseRow {
+  index: Int32Array;
+  value: Float64Array;
+}
+
+export interface TfidfMatrix {
+  features: string[];
+  idf: Float64Array;
+  rows: SparseRow[];
+}
+
+function l2(values: number[]): void {
+  let s = 0;
+  for (const v of values) s += v * v;
+  const norm = Math.sqrt(s);
+  if (norm > 0) for (let i = 0; i < values.length; i++) values[i]! /= norm;
+}
+
+/** Fits the vocabulary and idf on `docs` and returns their TF-IDF rows. */
+export function tfidf(docs: readonly string[], options: VectorizeOptions): TfidfMatrix {
+  const bags = docs.map((d) => {
+    const text = d.length > options.maxChars ? d.slice(0, options.maxChars) : d;
+    const bag: Bag = new Map();
+    wordGrams(text, options.wordNgrams, bag);
+    charGrams(text, options.charNgrams, bag);
+    return bag;
+  });
+  const df = new Map<string, number>();
+  for (const bag of bags) for (const g of bag.keys()) df.set(g, (df.get(g) ?? 0) + 1);
+  const features = [...df]
+    .filter(([, n]) => n >= options.minDf)
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .slice(0, options.maxFeatures)
+    .map(([g]) => g)
+    .sort();
+  const index = new Map(features.map((f, i) => [f, i]));
+  const n = docs.length;
+  const idf = Float64Array.from(features, (f) => Math.log((1 + n) / (1 + df.get(f)!)) + 1);
+  const rows = bags.map((bag) => {
+    const words: [number, number][] = [];
+    const chars: [number, number][] = [];
+    for (const [g, tf] of bag) {
+      const j = index.get(g);
+      if (j === undefined) continue;
+      (g.startsWith('w:') ? words : chars).push([j, (1 + Math.log(tf)) * idf[j]!]);
+    }
+    const wv = words.map((e) => e[1]);
+    const cv = chars.map((e) => e[1]);
+    l2(wv);
+    l2(cv);
+    const all = [
+      ...words.map((e, i) => [e[0], wv[i]!] as const),
+      ...chars.map((e, i) => [e[0], cv[i]!] as const),
+    ];
+    all.sort((a, b) => a[0] - b[0]);
+    const value = all.map((e) => e[1]);
+    l2(value);
+    return { index: Int32Array.from(all, (e) => e[0]), value: Float64Array.from(value) };
+  });
+  return { features, idf, rows };
+}
+
+/** A feature's projection row: entries in {−√3, 0, +√3} with probabilities 1/6, 2/3, 1/6. */
+function projectionRow(feature: string, seed: number, dims: number): Float64Array {
+  const h = createHash('sha256').update(String(seed)).update('\0').update(feature).digest();
+  const rng = new Xoshiro128(h.readUInt32LE(0) + (h.readUInt32LE(4) & 0x1fffff) * 2 ** 32);
+  const row = new Float64Array(dims);
+  const s = Math.sqrt(3);
+  for (let d = 0; d < dims; d++) {
+    const u = rng.nextInt(6);
+    row[d] = u === 0 ? s : u === 1 ? -s : 0;
+  }
+  return row;
+}
+
+/** Projects sparse rows to `dimensions` dense, L2-normalised vectors (cosine geometry kept). */
+export function project(m: TfidfMatrix, dimensions: number, seed: number): number[][] {
+  const cache = new Map<number, Float64Array>();
+  return m.rows.map((r) => {
+    const out = new Array<number>(dimensions).fill(0);
+    for (let e = 0; e < r.index.length; e++) {
+      const j = r.index[e]!;
+      let p = cache.get(j);
+      if (!p) {
+        p = projectionRow(m.features[j]!, seed, dimensions);
+        cache.set(j, p);
+      }
+      const v = r.value[e]!;
+      for (let d = 0; d < dimensions; d++) out[d]! += v * p[d]!;
+    }
+    l2(out);
+    return out;
+  });
+}
+
+/** TF-IDF then projection: dense unit vectors, one per document. */
+export function vectorize(docs: readonly string[], options: VectorizeOptions): number[][] {
+  return project(tfidf(docs, options), options.dimensions, options.seed);
+}

@@ -1,0 +1,105 @@
+import { join } from 'node:path';
+import type { CommandModule } from 'yargs';
+import { type ClusterOptions, clustersFor } from '../analysis/clusters.js';
+import type { ClustersReport } from '../analysis/clusters-schema.js';
+import { writeFileAtomic } from '../util/atomic.js';
+import { formatCell, percent, renderTable } from './table.js';
+
+interface ClustersArgs {
+  predictions: string[];
+  dataset: string;
+  spec?: string;
+  out: string;
+  seed: number;
+  model: number;
+  'min-cell-size': number;
+  'max-k': number;
+  'min-slice-support': number;
+  examples: number;
+  json: boolean;
+}
+
+export const clustersCommand: CommandModule<object, ClustersArgs> = {
+  command: 'clusters',
+  describe: "Cluster a model's errors per confusion cell and name the clusters (writes clusters.json)",
+  builder: (y) =>
+    y
+      .option('predictions', {
+        type: 'string',
+        array: true,
+        demandOption: true,
+        describe: 'predictions file(s)',
+      })
+      .option('dataset', { type: 'string', demandOption: true, describe: 'golden dataset (Arrow)' })
+      .option('spec', { type: 'string', describe: 'dataset spec JSON (default: beside the dataset)' })
+      .option('out', { type: 'string', demandOption: true, describe: 'output folder for clusters.json' })
+      .option('seed', { type: 'number', default: 42, describe: 'seed (projection, k-means, samples)' })
+      .option('model', {
+        type: 'number',
+        default: 0,
+        describe: 'which predictions file to analyse (0-based)',
+      })
+      .option('min-cell-size', { type: 'number', default: 8, describe: 'smallest confusion cell clustered' })
+      .option('max-k', { type: 'number', default: 8, describe: 'largest k tried (k chosen by silhouette)' })
+      .option('min-slice-support', {
+        type: 'number',
+        default: 3,
+        describe: 'fewest members for a slice lift',
+      })
+      .option('examples', { type: 'number', default: 3, describe: 'example snippets printed per cluster' })
+      .option('json', { type: 'boolean', default: false, describe: 'print clusters.json to stdout' })
+      .example(
+        '$0 clusters --predictions out/demo/spam-v1/predictions.arrows --dataset datasets/spamassassin/build/golden.arrow --out out/clusters',
+        'named error clusters of spam-v1 on the golden set',
+      ),
+  handler: async (args) => {
+    const options: ClusterOptions = {
+      seed: args.seed,
+      model: args.model,
+      minCellSize: args['min-cell-size'],
+      maxK: args['max-k'],
+      minSliceSupport: args['min-slice-support'],
+    };
+    const report = await clustersFor(
+      { dataset: args.dataset, predictions: args.predictions, ...(args.spec ? { spec: args.spec } : {}) },
+      options,
+    );
+    const file = join(args.out, 'clusters.json');
+    const json = `${JSON.stringify(report, null, 2)}\n`;
+    await writeFileAtomic(file, json);
+    process.stdout.write(
+      args.json ? json : `${formatClusters(report, args.examples)}\nwritten ${formatCell(file)}\n`,
+    );
+  },
+};
+
+export function formatClusters(r: ClustersReport, examples = 3): string {
+  const out: string[] = [];
+  out.push(`Error clusters of ${formatCell(`${r.model.name}@${r.model.version}`)} (seed ${r.seed})`);
+  out.push(
+    renderTable(
+      ['cell (golden>predicted)', 'errors', 'clustered', 'k', 'silhouette'],
+      r.cells.map((c) => [c.cell, c.size, c.clustered ? 'yes' : (c.note ?? 'no'), c.k, c.silhouette]),
+    ),
+  );
+  for (const c of r.clusters) {
+    out.push('');
+    out.push(
+      `${c.id}  ${formatCell(c.cell)} ${c.kind.replace('_', ' ')}  “${formatCell(c.name)}”  ` +
+        `${c.size} items (${percent(c.size, c.size / c.share)} of cell) · error rate ${(100 * c.errorRate).toFixed(0)}% · mean score ${c.meanScore.toFixed(2)}`,
+    );
+    if (c.slices.length > 0) {
+      out.push(
+        `    over-represented: ${c.slices
+          .slice(0, 3)
+          .map((s) => `${formatCell(s.column)}=${formatCell(s.value)} ×${s.lift.toFixed(1)} (${s.support})`)
+          .join(', ')}`,
+      );
+    }
+    for (const e of c.representatives.slice(0, examples)) {
+      out.push(`    · [${e.score.toFixed(2)}] ${formatCell(e.text.slice(0, 110))}`);
+    }
+  }
+  if (r.clusters.length === 0) out.push('', 'No confusion cell is large enough to cluster.');
+  return out.join('\n');
+}

@@ -8,8 +8,10 @@ import { makePredictionBatch, type PredictionsMeta, predictionsSchema } from '..
  * that use sales words are called spam, short or non-English spam without them is called ham.
  * Used only until the reference models' predictions exist; the texts and labels are the real ones.
  */
-const SPAMMY = /\b(free|click|remove|money|offer|order|credit|cash|guarantee|dollars?|income|million|viagra|mortgage|unsubscribe|save|deal|limited|winner|investment|\$\d+)\b/gi;
-const HAMMY = /\b(wrote|linux|list|thanks|patch|bug|code|mailing|perl|python|razor|exmh|spamassassin|rpm|kernel|debian|version)\b|^>/gim;
+const SPAMMY =
+  /\b(free|click|remove|money|offer|order|credit|cash|guarantee|dollars?|income|million|viagra|mortgage|unsubscribe|save|deal|limited|winner|investment|\$\d+)\b/gi;
+const HAMMY =
+  /\b(wrote|linux|list|thanks|patch|bug|code|mailing|perl|python|razor|exmh|spamassassin|rpm|kernel|debian|version)\b|^>/gim;
 
 export function keywordSpamScore(text: string): number {
   const head = text.slice(0, 4000);
@@ -19,7 +21,11 @@ export function keywordSpamScore(text: string): number {
   return 1 / (1 + Math.exp(-z));
 }
 
-export async function writeKeywordPredictions(golden: string, out: string, version = 'kw-1'): Promise<number> {
+export async function writeKeywordPredictions(
+  golden: string,
+  out: string,
+  version = 'kw-1',
+): Promise<number> {
   const table = tableFromIPC(await readFile(golden));
   const ids = table.getChild('id')!.toArray() as string[];
   const texts = table.getChild('text')!.toArray() as string[];

@@ -1,0 +1,165 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clusterErrors, clustersFor, silhouette } from '../../src/analysis/clusters.js';
+import { ClustersReportSchema } from '../../src/analysis/clusters-schema.js';
+import { nameableText } from '../../src/analysis/stopwords.js';
+import { formatClusters } from '../../src/cli/clusters.js';
+import type { EvalSet } from '../../src/evaluate/join.js';
+import { writeKeywordPredictions } from './synthetic-spam.js';
+
+/**
+ * SYNTHETIC error cell: 24 ham items the model called spam, in two made-up topics (12 about a
+ * football newsletter, 12 about a garden club sale), plus correctly classified ham items.
+ */
+const football = Array.from(
+  { length: 12 },
+  (_, i) => `Weekly football newsletter ${i}: the striker scored, league table, match report and goals`,
+);
+const garden = Array.from(
+  { length: 12 },
+  (_, i) => `Garden club sale ${i}: tulip bulbs, roses and compost at the allotment, seeds for spring`,
+);
+const correct = Array.from(
+  { length: 30 },
+  (_, i) => `Minutes of meeting ${i}: budget review and staffing plan`,
+);
+
+function syntheticSet(): { set: EvalSet; texts: Map<string, string> } {
+  const texts = [...football, ...garden, ...correct];
+  const n = texts.length;
+  const ids = texts.map((_, i) => `s${String(i).padStart(3, '0')}`);
+  const truth = new Int32Array(n); // all ham (0)
+  const predicted = Int32Array.from(texts, (_, i) => (i < 24 ? 1 : 0));
+  const scores = new Float32Array(n * 2);
+  for (let i = 0; i < n; i++) {
+    const spam = i < 12 ? 0.9 : i < 24 ? 0.7 : 0.1;
+    scores[2 * i] = 1 - spam;
+    scores[2 * i + 1] = spam;
+  }
+  // Slice `source`: the football items mostly come from `feed`, everything else from `mail`.
+  const codes = Int32Array.from(texts, (_, i) => (i < 10 ? 0 : 1));
+  const set = {
+    dataset: { file: 'synthetic', fingerprint: 'f', specOrigin: 'given' },
+    task: 'binary',
+    labels: ['ham', 'spam'],
+    labelsSource: 'spec',
+    positive: 'spam',
+    positiveIndex: 1,
+    n,
+    ids,
+    truth,
+    truthFlags: new Uint8Array(0),
+    slices: [{ name: 'source', values: ['feed', 'mail'], codes }],
+    crossings: [],
+    identity: [],
+    annotations: undefined,
+    models: [
+      {
+        file: 'synthetic.arrows',
+        meta: { model: { name: 'm', version: '1' } },
+        predicted,
+        predictedFlags: new Uint8Array(0),
+        scores,
+        missing: { count: 0, examples: [] },
+        unknown: { count: 0, examples: [] },
+        unlabelled: 0,
+        rejected: 0,
+        rows: n,
+      },
+    ],
+    counts: { datasetRows: n, rejected: 0, unlabelled: 0, labelled: n, droppedMissingPrediction: 0 },
+    validation: {},
+    warnings: [],
+  } as unknown as EvalSet;
+  return { set, texts: new Map(ids.map((id, i) => [id, texts[i]!])) };
+}
+
+describe('silhouette', () => {
+  it('matches a hand computation', () => {
+    // Points on a line: cluster 0 = {0, 1}, cluster 1 = {4}. s(0) = (4-1)/4, s(1) = (3-1)/3, s(2) = 0 (singleton).
+    const s = silhouette([[0], [1], [4]], [0, 0, 1], 2);
+    expect(s).toBeCloseTo((3 / 4 + 2 / 3 + 0) / 3, 12);
+  });
+});
+
+describe('clusterErrors (synthetic)', () => {
+  const { set, texts } = syntheticSet();
+  const run = (seed: number) => clusterErrors(set, texts, { seed, minCellSize: 5 });
+
+  it('finds the two topics, names them by c-TF-IDF terms, and ranks by size × error rate', () => {
+    const { cells, clusters } = run(7);
+    expect(cells.find((c) => c.cell === 'ham>spam')).toMatchObject({ clustered: true, size: 24, k: 2 });
+    expect(cells.find((c) => c.cell === 'spam>ham')).toMatchObject({ clustered: false, size: 0 });
+    expect(clusters).toHaveLength(2);
+    const byTopic = (w: string) => clusters.find((c) => c.terms.some((t) => t.term === w))!;
+    const foot = byTopic('football');
+    const gard = byTopic('garden');
+    expect(foot.id).not.toBe(gard.id);
+    expect(foot.members.sort()).toEqual(set.ids.slice(0, 12));
+    expect(gard.members.sort()).toEqual(set.ids.slice(12, 24));
+    // Topic words are distinctive; words shared by both clusters (numbers, "sale" vs "newsletter") are not names.
+    expect(foot.name.split(' · ')).toEqual(expect.arrayContaining(['football']));
+    expect(foot.kind).toBe('false_positive');
+    expect(foot.meanScore).toBeCloseTo(0.9, 5);
+    expect(gard.meanScore).toBeCloseTo(0.7, 5);
+    expect(foot.share).toBe(0.5);
+    // `source=feed`: 10 of 12 football items vs 10 of 24 in the cell → lift 2, support 10.
+    expect(foot.slices[0]).toMatchObject({ column: 'source', value: 'feed', support: 10 });
+    expect(foot.slices[0]!.lift).toBeCloseTo(2, 12);
+    // The meeting-minutes items are far from both topics: no reference item in either region.
+    expect(foot.errorRate).toBe(1);
+    expect(clusters.map((c) => c.rank)).toEqual([1, 2]);
+    expect(foot.representatives).toHaveLength(3);
+    expect(foot.representatives[0]!.distance).toBeLessThanOrEqual(foot.outliers[0]!.distance);
+  });
+
+  it('is deterministic for a seed', () => {
+    expect(JSON.stringify(run(11))).toBe(JSON.stringify(run(11)));
+  });
+
+  it('drops stop words and URL residue from names only', () => {
+    expect(nameableText('The FREE offer at http://www.example.com is 100% for YOU')).toBe(
+      'free offer example',
+    );
+  });
+});
+
+describe('clusters on the real golden set (synthetic keyword predictions)', () => {
+  const golden = 'datasets/spamassassin/build/golden.arrow';
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'modeval-clusters-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it.skipIf(!existsSync(golden))(
+    'prints readable, named clusters with slice lift',
+    async () => {
+      const preds = join(dir, 'kw.arrows');
+      await writeKeywordPredictions(golden, preds);
+      const report = await clustersFor({ dataset: golden, predictions: [preds] }, { seed: 42 });
+      expect(ClustersReportSchema.parse(report)).toBeTruthy();
+      expect(report.clusters.length).toBeGreaterThanOrEqual(2);
+      for (const c of report.clusters) {
+        // Names are words (letters), not stop words, numbers or markup.
+        for (const term of c.name.split(' · ')) expect(term).toMatch(/^\p{L}[\p{L}\p{N}_]*$/u);
+        expect(c.representatives.every((e) => e.text.length <= 240)).toBe(true);
+      }
+      // The keyword model calls the newsisfree.com headline digests spam: one named cluster holds them.
+      const news = report.clusters.find((c) => c.name.includes('newsisfree'));
+      expect(news?.cell).toBe('ham>spam');
+      expect(news!.size).toBeGreaterThanOrEqual(20);
+      const printed = formatClusters(report);
+      expect(printed).toContain('newsisfree');
+      expect(printed).toMatch(/over-represented: \w+=/);
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: checking that none reach the terminal
+      expect(printed).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+    },
+    120_000,
+  );
+});

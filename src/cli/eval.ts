@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { evaluate } from '../evaluate/evaluate.js';
+import { evaluate, SCORE_INTERVALS_AUTO_MAX_ROWS } from '../evaluate/evaluate.js';
 import type { ClassIntervals, Headline, MetricsReport, ModelMetrics } from '../evaluate/schema.js';
 import type { Interval } from '../metrics/schema.js';
 import { type Cell, renderTable } from './table.js';
@@ -15,7 +15,7 @@ interface EvalArgs {
   bins: number;
   binning: 'uniform' | 'equal-mass';
   'min-slice-support': number;
-  'score-intervals': boolean;
+  'score-intervals'?: boolean;
   'max-slice-values': number;
   'max-slice-rows': number;
   json: boolean;
@@ -56,8 +56,7 @@ export const evalCommand: CommandModule<object, EvalArgs> = {
       })
       .option('score-intervals', {
         type: 'boolean',
-        default: true,
-        describe: 'bootstrap ROC-AUC and AP too (--no-score-intervals for very large sets)',
+        describe: `bootstrap ROC-AUC and AP too (default: on up to ${SCORE_INTERVALS_AUTO_MAX_ROWS.toLocaleString('en-US')} rows)`,
       })
       .option('max-slice-values', {
         type: 'number',
@@ -86,7 +85,7 @@ export const evalCommand: CommandModule<object, EvalArgs> = {
       bins: args.bins,
       binning: args.binning,
       minSliceSupport: args['min-slice-support'],
-      scoreIntervals: args['score-intervals'],
+      ...(args['score-intervals'] !== undefined ? { scoreIntervals: args['score-intervals'] } : {}),
       maxSliceValues: args['max-slice-values'],
     });
     for (const w of report.warnings) process.stderr.write(`modeval: warning: ${w}\n`);

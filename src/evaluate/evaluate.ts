@@ -87,8 +87,9 @@ export interface MetricOptions {
   /** Threshold sweep steps over [0, 1]. Default 20 (every 0.05). */
   sweepSteps?: number;
   /**
-   * Bootstrap intervals for ROC-AUC and AP too. Default true. They resample items and re-sort the
-   * scores per replicate (O(resamples · n log n) per slice), so very large sets may turn them off.
+   * Bootstrap intervals for ROC-AUC and AP too. They resample items and re-sort the scores per
+   * replicate (O(resamples · n log n) per slice). Default: on up to SCORE_INTERVALS_AUTO_MAX_ROWS
+   * evaluated rows, off above (recorded in `definitions.bootstrap.scoreIntervals`).
    */
   scoreIntervals?: boolean;
 }
@@ -97,6 +98,9 @@ export interface EvaluateOptions extends EvalSetOptions, MetricOptions {
   /** Folder to write `metrics.json` into (atomically). */
   out?: string;
 }
+
+/** Above this many evaluated rows, AUC/AP intervals are off unless asked for. */
+export const SCORE_INTERVALS_AUTO_MAX_ROWS = 100_000;
 
 export const OPERATING_CONSTRAINTS: readonly OperatingConstraint[] = [
   { kind: 'max-recall-at-precision', value: 0.9 },
@@ -119,7 +123,7 @@ interface Resolved {
   scoreIntervals: boolean;
 }
 
-function resolveOptions(o: MetricOptions): Resolved {
+function resolveOptions(o: MetricOptions, rows = 0): Resolved {
   const int = (v: number | undefined, d: number, min: number, name: string): number => {
     const x = v ?? d;
     if (!(Number.isInteger(x) && x >= min))
@@ -140,7 +144,7 @@ function resolveOptions(o: MetricOptions): Resolved {
     absentClasses: o.absentClasses ?? 'skip',
     curvePoints: int(o.curvePoints, 200, 2, 'curve points'),
     sweep: thresholdGrid(int(o.sweepSteps, 20, 1, 'sweep steps')),
-    scoreIntervals: o.scoreIntervals ?? true,
+    scoreIntervals: o.scoreIntervals ?? rows <= SCORE_INTERVALS_AUTO_MAX_ROWS,
   };
 }
 
@@ -158,6 +162,7 @@ function definitions(r: Resolved): Definitions {
     bootstrap: {
       method: 'percentile-bootstrap',
       ...r.bootstrap,
+      scoreIntervals: r.scoreIntervals,
       unit: r.scoreIntervals
         ? 'items, resampled with replacement within the set or slice; the confusion-based intervals of one set or slice share the same replicates, ROC-AUC and AP intervals are drawn separately with the same seed'
         : 'items, resampled with replacement within the set or slice; the confusion-based intervals of one set or slice share the same replicates; ROC-AUC and AP have no interval (turned off)',
@@ -680,7 +685,7 @@ function modelMetrics(set: EvalSet, m: ModelColumns, r: Resolved): ModelMetrics 
 
 /** Every metric of every model in an evaluation set (pure: same set and options, same report). */
 export function computeMetrics(set: EvalSet, options: MetricOptions = {}): MetricsReport {
-  const r = resolveOptions(options);
+  const r = resolveOptions(options, set.n);
   return {
     schemaVersion: METRICS_SCHEMA_VERSION,
     kind: 'modeval.metrics',

@@ -49,6 +49,8 @@ export const DefinitionsSchema = z.object({
     resamples: z.number().int().positive(),
     seed: z.number().int(),
     level: z.number().gt(0).lt(1),
+    /** Whether ROC-AUC and AP carry intervals (they cost a sort per replicate). */
+    scoreIntervals: z.boolean(),
     unit: z.string(),
   }),
   calibration: z.object({

@@ -84,6 +84,8 @@ describe('modeval eval', () => {
     ]);
     const report = MetricsReportSchema.parse(JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8')));
     const m = report.models[0]!;
+    expect(report.definitions.bootstrap.scoreIntervals).toBe(true);
+    expect(text).toContain(`ROC-AUC            ${formatInterval(m.overall.rocAuc.interval!)}`);
     expect(text).toContain('Per class (95% CI)');
     expect(text).toContain(formatInterval(m.perClass[1]!.recall));
     expect(text).toMatch(/Slice market × channel/);
@@ -119,10 +121,13 @@ describe('modeval eval', () => {
       '50',
       '--min-slice-support',
       '10',
+      '--no-score-intervals',
       '--json',
     ]);
     const report = MetricsReportSchema.parse(JSON.parse(text));
     expect(report.definitions.slices.minSupport).toBe(10);
+    expect(report.definitions.bootstrap.scoreIntervals).toBe(false);
+    expect(report.models[0]!.overall.rocAuc.interval).toBeNull();
     const market = report.models[0]!.slices.find((s) => s.columns[0] === 'market')!;
     expect(market.values.map((v) => [v.values[0], v.small])).toEqual([
       ['de', false],

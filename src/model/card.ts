@@ -1,0 +1,257 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { BadInputError } from '../util/errors.js';
+
+/**
+ * The model card (`model.json` beside `model.onnx`): everything the harness needs to feed a graph
+ * and read its scores, so no model-specific code lives in the harness.
+ */
+
+export const MODEL_CARD_FILE = 'model.json';
+
+/** A file name inside the model folder: no separators, so a card cannot point outside its folder. */
+const localFile = z
+  .string()
+  .min(1)
+  .regex(/^[^/\\]+$/, 'must be a file name inside the model folder (no path separators)')
+  .refine((s) => s !== '.' && s !== '..', 'must be a file name inside the model folder');
+
+const tensorName = z.string().min(1);
+
+/** Text fed through a Hugging Face `tokenizer.json`. */
+export const TextInputSchema = z.strictObject({
+  kind: z.literal('text'),
+  /** Dataset column holding the text. */
+  column: z.string().min(1).default('text'),
+  tokenizer: localFile.default('tokenizer.json'),
+  /** Optional `tokenizer_config.json` (special-token names); WordLevel models read `unk_token` from it. */
+  tokenizerConfig: localFile.optional(),
+  /** Longest token sequence fed to the graph, special tokens included. */
+  maxLength: z.number().int().positive().max(1_000_000),
+  /**
+   * What to do with a longer text: keep its first (`right`) or last (`left`) maxLength tokens, or
+   * `reject` the row (reported as invalid, not scored).
+   */
+  truncation: z.enum(['right', 'left', 'reject']).default('right'),
+  /** `longest`: pad to the longest sequence in the batch; `max_length`: always pad to maxLength. */
+  padding: z.enum(['longest', 'max_length']).default('longest'),
+  /** Let the tokenizer's post-processor add its special tokens ([CLS]/[SEP], <s>...). */
+  addSpecialTokens: z.boolean().default(true),
+  /**
+   * Which graph input receives which tokenizer output. `input_ids` is required; a graph input named
+   * `token_type_ids` that the card does not map is fed zeros when the graph declares it.
+   */
+  feeds: z
+    .strictObject({
+      input_ids: tensorName,
+      attention_mask: tensorName.optional(),
+      token_type_ids: tensorName.optional(),
+    })
+    .default({ input_ids: 'input_ids', attention_mask: 'attention_mask' }),
+});
+
+/** A raw string tensor (graphs that embed their own text processing). */
+export const StringInputSchema = z.strictObject({
+  kind: z.literal('string'),
+  column: z.string().min(1).default('text'),
+  tensor: tensorName,
+});
+
+/** Float features from a List<Float32> or FixedSizeList<Float32> column, fed as [batch, dim]. */
+export const FeaturesInputSchema = z.strictObject({
+  kind: z.literal('features'),
+  column: z.string().min(1),
+  tensor: tensorName,
+  dim: z.number().int().positive(),
+});
+
+export const ModelInputSchema = z.discriminatedUnion('kind', [
+  TextInputSchema,
+  StringInputSchema,
+  FeaturesInputSchema,
+]);
+
+export const ModelOutputSchema = z
+  .strictObject({
+    tensor: tensorName.default('logits'),
+    /** What the graph emits: raw logits, or probabilities already. */
+    type: z.enum(['logits', 'probabilities']).default('logits'),
+    /** How logits become probabilities; must be `none` for probabilities. Default by task. */
+    activation: z.enum(['softmax', 'sigmoid', 'none']).optional(),
+  })
+  .check((ctx) => {
+    const { type, activation } = ctx.value;
+    if (type === 'probabilities' && activation !== undefined && activation !== 'none') {
+      ctx.issues.push({
+        code: 'custom',
+        input: activation,
+        path: ['activation'],
+        message: 'an output of probabilities takes activation "none"',
+      });
+    }
+    if (type === 'logits' && activation === 'none') {
+      ctx.issues.push({
+        code: 'custom',
+        input: activation,
+        path: ['activation'],
+        message: 'logits need an activation (softmax or sigmoid) to become scores',
+      });
+    }
+  });
+
+export const ModelCardSchema = z
+  .strictObject({
+    name: z.string().min(1),
+    version: z.string().min(1),
+    description: z.string().optional(),
+    task: z.enum(['binary', 'multiclass', 'multilabel']),
+    /** Label order = score column order in the predictions. */
+    labels: z.array(z.string().min(1)).min(1),
+    /** Binary only: the label whose score is thresholded. */
+    positive: z.string().min(1).optional(),
+    inputs: z.array(ModelInputSchema).min(1),
+    output: ModelOutputSchema.default({ tensor: 'logits', type: 'logits' }),
+    /** Default decision thresholds per label (binary: the positive label; multilabel: every label). */
+    thresholds: z.record(z.string(), z.number().min(0).max(1)).default({}),
+    backend: z.literal('onnx').default('onnx'),
+    file: localFile.default('model.onnx'),
+    /** Preferred execution providers in order; `--device auto` tries them and falls back to cpu. */
+    executionProviders: z
+      .array(z.enum(['cuda', 'cpu']))
+      .min(1)
+      .default(['cpu']),
+  })
+  .check((ctx) => {
+    const card = ctx.value;
+    const issue = (path: (string | number)[], message: string) =>
+      ctx.issues.push({ code: 'custom', input: card, path, message });
+
+    const seen = new Set<string>();
+    card.labels.forEach((label, i) => {
+      if (seen.has(label)) issue(['labels', i], `duplicate label ${JSON.stringify(label)}`);
+      seen.add(label);
+    });
+    if (card.task === 'binary') {
+      if (card.labels.length !== 2)
+        issue(['labels'], `a binary model has 2 labels, got ${card.labels.length}`);
+      if (card.positive === undefined) issue(['positive'], 'a binary model names its positive label');
+      else if (!seen.has(card.positive)) {
+        issue(
+          ['positive'],
+          `${JSON.stringify(card.positive)} is not one of labels ${JSON.stringify(card.labels)}`,
+        );
+      }
+    } else if (card.positive !== undefined) {
+      issue(['positive'], `only binary models have a positive label (task is ${card.task})`);
+    }
+    if (card.task === 'multiclass' && card.labels.length < 2) issue(['labels'], 'multiclass needs 2+ labels');
+    for (const key of Object.keys(card.thresholds)) {
+      if (!seen.has(key)) issue(['thresholds', key], `${JSON.stringify(key)} is not one of the labels`);
+      else if (card.task === 'multiclass') issue(['thresholds', key], 'multiclass decides by argmax');
+      else if (card.task === 'binary' && key !== card.positive) {
+        issue(['thresholds', key], 'a binary model thresholds only its positive label');
+      }
+    }
+    const activation = card.output.activation;
+    if (card.task === 'multilabel' && activation === 'softmax') {
+      issue(['output', 'activation'], 'multilabel scores are independent: use sigmoid, not softmax');
+    }
+    const fed = new Map<string, number>();
+    card.inputs.forEach((input, i) => {
+      const names =
+        input.kind === 'text'
+          ? [input.feeds.input_ids, input.feeds.attention_mask, input.feeds.token_type_ids]
+          : [input.tensor];
+      for (const name of names) {
+        if (name === undefined) continue;
+        if (fed.has(name)) issue(['inputs', i], `graph input ${JSON.stringify(name)} is fed twice`);
+        fed.set(name, i);
+      }
+    });
+  });
+
+export type ModelCard = z.infer<typeof ModelCardSchema>;
+/** What a card file may omit (defaults filled in by parsing). */
+export type ModelCardInput = z.input<typeof ModelCardSchema>;
+export type ModelInput = z.infer<typeof ModelInputSchema>;
+export type TextInput = z.infer<typeof TextInputSchema>;
+export type StringInput = z.infer<typeof StringInputSchema>;
+export type FeaturesInput = z.infer<typeof FeaturesInputSchema>;
+export type ModelOutput = z.infer<typeof ModelOutputSchema>;
+export type Activation = 'softmax' | 'sigmoid' | 'none';
+
+/** The activation that turns the output into scores, after task defaults. */
+export function outputActivation(card: ModelCard): Activation {
+  if (card.output.type === 'probabilities') return 'none';
+  return card.output.activation ?? (card.task === 'multilabel' ? 'sigmoid' : 'softmax');
+}
+
+/** How a label is predicted from scores: argmax, threshold on the positive label, or per-label thresholds. */
+export type DecisionRule =
+  | { kind: 'argmax' }
+  | { kind: 'positive-threshold'; positiveIndex: number; threshold: number }
+  | { kind: 'per-label-threshold'; thresholds: Float32Array };
+
+export const DEFAULT_THRESHOLD = 0.5;
+
+export function decisionRule(card: ModelCard, overrides: Record<string, number> = {}): DecisionRule {
+  const threshold = (label: string) => overrides[label] ?? card.thresholds[label] ?? DEFAULT_THRESHOLD;
+  switch (card.task) {
+    case 'multiclass':
+      return { kind: 'argmax' };
+    case 'binary': {
+      const positive = card.positive!;
+      return {
+        kind: 'positive-threshold',
+        positiveIndex: card.labels.indexOf(positive),
+        threshold: threshold(positive),
+      };
+    }
+    case 'multilabel':
+      return { kind: 'per-label-threshold', thresholds: Float32Array.from(card.labels, threshold) };
+  }
+}
+
+/** Validate an already-parsed card; `file` names it in the error. */
+export function parseModelCard(value: unknown, file: string): ModelCard {
+  const result = ModelCardSchema.safeParse(value);
+  if (result.success) return result.data;
+  const first = result.error.issues[0]!;
+  const more = result.error.issues.length > 1 ? ` (and ${result.error.issues.length - 1} more problems)` : '';
+  throw new BadInputError(`invalid model card: ${first.message}${more}`, {
+    file,
+    field: formatZodPath(first.path),
+  });
+}
+
+/** `inputs[0].maxLength`: the zod path as a reader would write it. */
+export function formatZodPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return '(root)';
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out === '' ? String(part) : `.${String(part)}`;
+  }
+  return out;
+}
+
+/** Read and validate `<dir>/model.json`. */
+export async function loadModelCard(dir: string): Promise<ModelCard> {
+  const file = join(dir, MODEL_CARD_FILE);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new BadInputError(`cannot read the model card: ${(err as NodeJS.ErrnoException).code ?? err}`, {
+      file,
+    });
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new BadInputError(`the model card is not valid JSON: ${(err as Error).message}`, { file });
+  }
+  return parseModelCard(value, file);
+}

@@ -1,0 +1,256 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { InferenceSession } from 'onnxruntime-node';
+import { BadInputError } from '../util/errors.js';
+import type { ModelCard } from './card.js';
+
+export type Device = 'cpu' | 'cuda' | 'auto';
+
+export interface SessionOptions {
+  /** Intra-op threads of this session (≈ cores / workers). */
+  threads: number;
+  device: Device;
+  /** Provider order `auto` tries (the card's `executionProviders`); cpu is always the last resort. */
+  preference?: readonly ('cuda' | 'cpu')[];
+}
+
+export interface OpenedSession {
+  session: InferenceSession;
+  file: string;
+  /** Hex sha256 of the model bytes, for run metadata. */
+  sha256: string;
+  /** The execution provider the session runs on. */
+  provider: 'cpu' | 'cuda';
+  /** Set when `auto` wanted cuda but fell back to cpu: why. */
+  fallback?: string;
+}
+
+/** The parts of a session that describe the graph: enough to check a card without a real session. */
+export type GraphSignature = Pick<
+  InferenceSession,
+  'inputNames' | 'outputNames' | 'inputMetadata' | 'outputMetadata'
+>;
+
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+function sessionOptions(threads: number, provider: 'cpu' | 'cuda'): InferenceSession.SessionOptions {
+  return {
+    intraOpNumThreads: Math.max(1, Math.floor(threads)),
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    graphOptimizationLevel: 'all',
+    // Without this, idle intra-op threads spin between batches and burn the cores other workers need.
+    extra: { session: { intra_op: { allow_spinning: '0' } } },
+    executionProviders: provider === 'cuda' ? [{ name: 'cuda', deviceId: 0 }] : ['cpu'],
+  };
+}
+
+/**
+ * Open `file` as an ONNX Runtime session. ORT has no automatic CUDA fallback (session creation
+ * throws when the provider libraries are missing, even with cpu listed second), so the choice is
+ * made here: `cuda` fails clearly, `auto` retries on cpu and says so in `fallback`.
+ */
+export async function openOnnxSession(file: string, options: SessionOptions): Promise<OpenedSession> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(file);
+  } catch (err) {
+    throw new BadInputError(`cannot read the ONNX model: ${(err as NodeJS.ErrnoException).code ?? err}`, {
+      file,
+    });
+  }
+  const sha256 = sha256Hex(bytes);
+  const create = async (provider: 'cpu' | 'cuda') => {
+    try {
+      return await InferenceSession.create(bytes, sessionOptions(options.threads, provider));
+    } catch (err) {
+      return err instanceof Error ? err : new Error(String(err));
+    }
+  };
+  const wantsCuda =
+    options.device === 'cuda' ||
+    (options.device === 'auto' && (options.preference ?? ['cuda']).includes('cuda'));
+  let fallback: string | undefined;
+  if (wantsCuda) {
+    const cuda = await create('cuda');
+    if (!(cuda instanceof Error)) return { session: cuda, file, sha256, provider: 'cuda' };
+    // Tell a broken model apart from a missing provider: if cpu cannot load it either, report that.
+    const cpu = await create('cpu');
+    if (cpu instanceof Error) throw loadError(file, cpu);
+    if (options.device === 'cuda') {
+      await cpu.release();
+      throw new BadInputError(
+        `the CUDA execution provider is not available (${firstLine(cuda.message)}); ` +
+          'install onnxruntime-node with its CUDA libraries (ONNXRUNTIME_NODE_INSTALL=cuda12) or use --device cpu|auto',
+        { file },
+      );
+    }
+    fallback = `cuda unavailable, running on cpu: ${firstLine(cuda.message)}`;
+    return { session: cpu, file, sha256, provider: 'cpu', fallback };
+  }
+  const cpu = await create('cpu');
+  if (cpu instanceof Error) throw loadError(file, cpu);
+  return { session: cpu, file, sha256, provider: 'cpu' };
+}
+
+function loadError(file: string, err: Error): BadInputError {
+  return new BadInputError(
+    `ONNX Runtime cannot load the model: ${firstLine(err.message)}`,
+    { file },
+    { cause: err },
+  );
+}
+
+function firstLine(s: string): string {
+  return s.split('\n', 1)[0]!.trim();
+}
+
+function describe(meta: GraphSignature['inputMetadata'][number]): string {
+  if (!meta.isTensor) return `${meta.name} (non-tensor)`;
+  return `${meta.name}: ${meta.type}[${meta.shape.map((d) => (typeof d === 'number' ? d : d || '?')).join(', ')}]`;
+}
+
+/** `inputs [input_ids: int64[batch, seq], ...]; outputs [logits: float32[batch, 2]]` */
+export function describeGraph(graph: GraphSignature): string {
+  return (
+    `the graph has inputs [${graph.inputMetadata.map(describe).join('; ')}] ` +
+    `and outputs [${graph.outputMetadata.map(describe).join('; ')}]`
+  );
+}
+
+/** One graph input the predictor feeds, and from where. */
+export type FeedPlan =
+  | { kind: 'text'; input: number; role: 'input_ids' | 'attention_mask' | 'token_type_ids'; tensor: string }
+  | { kind: 'string'; input: number; tensor: string; rank: number }
+  | { kind: 'features'; input: number; tensor: string };
+
+export interface GraphCheck {
+  feeds: FeedPlan[];
+  /** Score columns the output tensor has (labels.length, or 1 for a binary single-logit graph). */
+  outputWidth: number;
+}
+
+const TOKEN_ROLES = ['input_ids', 'attention_mask', 'token_type_ids'] as const;
+
+/**
+ * Check a card against the graph it describes (and optionally against a dataset's columns), and
+ * work out what to feed. Every mismatch is a BadInputError that shows both sides.
+ */
+export function checkCardAgainstGraph(
+  card: ModelCard,
+  graph: GraphSignature,
+  options: { cardFile?: string; datasetColumns?: readonly string[]; datasetFile?: string } = {},
+): GraphCheck {
+  const where = { file: options.cardFile ?? 'model.json' };
+  const graphInputs = new Map(graph.inputMetadata.map((m) => [m.name, m]));
+  const feeds: FeedPlan[] = [];
+
+  card.inputs.forEach((input, i) => {
+    if (input.kind === 'text') {
+      for (const role of TOKEN_ROLES) {
+        const tensor = input.feeds[role];
+        if (tensor !== undefined) feeds.push({ kind: 'text', input: i, role, tensor });
+      }
+    } else if (input.kind === 'string') {
+      const meta = graphInputs.get(input.tensor);
+      const rank = meta?.isTensor ? meta.shape.length : 1;
+      feeds.push({ kind: 'string', input: i, tensor: input.tensor, rank });
+    } else {
+      feeds.push({ kind: 'features', input: i, tensor: input.tensor });
+    }
+  });
+
+  for (const feed of feeds) {
+    const meta = graphInputs.get(feed.tensor);
+    const path = `inputs[${feed.input}]${feed.kind === 'text' ? `.feeds.${feed.role}` : '.tensor'}`;
+    if (meta === undefined) {
+      throw new BadInputError(
+        `the card feeds graph input ${JSON.stringify(feed.tensor)}, but ${describeGraph(graph)}`,
+        {
+          ...where,
+          field: path,
+        },
+      );
+    }
+    const expected = feed.kind === 'text' ? 'int64' : feed.kind === 'string' ? 'string' : 'float32';
+    if (meta.isTensor && meta.type !== expected) {
+      throw new BadInputError(
+        `graph input ${JSON.stringify(feed.tensor)} is ${meta.type}, the card's ${feed.kind} input feeds ${expected}`,
+        { ...where, field: path },
+      );
+    }
+    if (feed.kind === 'features' && meta.isTensor) {
+      const input = card.inputs[feed.input]!;
+      const last = meta.shape[meta.shape.length - 1];
+      if (input.kind === 'features' && typeof last === 'number' && last !== input.dim) {
+        throw new BadInputError(
+          `graph input ${JSON.stringify(feed.tensor)} has ${last} features, the card says dim ${input.dim}`,
+          { ...where, field: `inputs[${feed.input}].dim` },
+        );
+      }
+    }
+  }
+
+  // A BERT-style graph declares token_type_ids even when the card does not care: feed zeros.
+  const fed = new Set(feeds.map((f) => f.tensor));
+  const textIndex = card.inputs.findIndex((input) => input.kind === 'text');
+  if (graphInputs.has('token_type_ids') && !fed.has('token_type_ids') && textIndex >= 0) {
+    feeds.push({ kind: 'text', input: textIndex, role: 'token_type_ids', tensor: 'token_type_ids' });
+    fed.add('token_type_ids');
+  }
+  const unfed = graph.inputNames.filter((name) => !fed.has(name));
+  if (unfed.length > 0) {
+    throw new BadInputError(
+      `the card does not feed graph input(s) ${unfed.map((n) => JSON.stringify(n)).join(', ')}; ${describeGraph(graph)}`,
+      { ...where, field: 'inputs' },
+    );
+  }
+
+  const out = graph.outputMetadata.find((m) => m.name === card.output.tensor);
+  if (out === undefined) {
+    throw new BadInputError(
+      `the card reads output ${JSON.stringify(card.output.tensor)}, but ${describeGraph(graph)}`,
+      {
+        ...where,
+        field: 'output.tensor',
+      },
+    );
+  }
+  let outputWidth = card.labels.length;
+  if (out.isTensor) {
+    if (out.type !== 'float32') {
+      throw new BadInputError(`output ${JSON.stringify(out.name)} is ${out.type}; scores must be float32`, {
+        ...where,
+        field: 'output.tensor',
+      });
+    }
+    const last = out.shape[out.shape.length - 1];
+    if (typeof last === 'number') {
+      const singleLogit = card.task === 'binary' && last === 1 && card.output.type === 'logits';
+      if (last !== card.labels.length && !singleLogit) {
+        throw new BadInputError(
+          `output ${JSON.stringify(out.name)} has ${last} score column(s) [${out.shape.join(', ')}], ` +
+            `the card has ${card.labels.length} labels ${JSON.stringify(card.labels)}`,
+          { ...where, field: 'labels' },
+        );
+      }
+      outputWidth = last;
+    }
+  }
+
+  if (options.datasetColumns !== undefined) {
+    const columns = new Set(options.datasetColumns);
+    card.inputs.forEach((input, i) => {
+      if (!columns.has(input.column)) {
+        throw new BadInputError(
+          `the model reads column ${JSON.stringify(input.column)}, the dataset has columns ` +
+            `${JSON.stringify(options.datasetColumns)}`,
+          { file: options.datasetFile ?? where.file, field: `inputs[${i}].column` },
+        );
+      }
+    });
+  }
+  return { feeds, outputWidth };
+}

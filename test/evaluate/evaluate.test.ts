@@ -187,6 +187,35 @@ describe('evaluate on the real golden set (synthetic predictions)', () => {
     expect([acc4.low, acc4.high]).not.toEqual([acc3.low, acc3.high]);
   });
 
+  it('evaluates two models on the rows both scored, one entry per model', async () => {
+    const second = join(shared, 'second.arrows');
+    // SYNTHETIC second model: a different noise salt, and no prediction for the first 10 rows.
+    writePredictions(second, {
+      labels: ['ham', 'spam'],
+      ids: golden.ids.slice(10),
+      scores: noisyBinaryScores(
+        golden.ids.slice(10),
+        golden.labels.slice(10).map((l) => l === 'spam'),
+        2,
+      ),
+      name: 'second',
+    });
+    const { report } = await evaluate({
+      dataset: GOLDEN,
+      predictions: [goldenPreds, second],
+      resamples: 20,
+      scoreIntervals: false,
+    });
+    expect(report.models.map((m) => [m.model.name, m.overall.n, m.join.missing.count])).toEqual([
+      ['synthetic-noisy', 1173, 0],
+      ['second', 1173, 10],
+    ]);
+    expect(report.dataset.droppedMissingPrediction).toBe(10);
+    expect(report.models[0]!.overall.accuracy!.estimate).not.toBe(
+      report.models[1]!.overall.accuracy!.estimate,
+    );
+  });
+
   it('writes nothing on bad input', async () => {
     const dir = tmp();
     const bad = join(dir, 'bad.arrows');

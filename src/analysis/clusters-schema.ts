@@ -10,6 +10,8 @@ export const ClusterExampleSchema = z.object({
   score: z.number(),
   /** Cosine distance to the cluster centroid in the reduced space. */
   distance: z.number(),
+  /** Confident learning's verdict: the golden label looks wrong (`relabel`) or the model does (`model_error`). */
+  labelIssue: z.enum(['relabel', 'model_error']),
 });
 export type ClusterExample = z.infer<typeof ClusterExampleSchema>;
 
@@ -49,6 +51,11 @@ export const ClusterSchema = z.object({
   errorRate: z.number(),
   /** size × errorRate: the ranking key. */
   impact: z.number(),
+  /**
+   * Members confident learning flags as probable golden-label errors: a cluster made mostly of
+   * these points at a labelling problem (or a guideline gap) rather than at the model.
+   */
+  relabelCandidates: z.number().int().nonnegative(),
   slices: z.array(SliceLiftSchema),
   representatives: z.array(ClusterExampleSchema),
   outliers: z.array(ClusterExampleSchema),

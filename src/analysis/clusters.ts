@@ -7,6 +7,7 @@ import { Xoshiro128 } from '../metrics/prng.js';
 import { BadInputError } from '../util/errors.js';
 import type { CellSummary, Cluster, ClusterExample, ClustersReport, SliceLift } from './clusters-schema.js';
 import { ctfidf, topTerms } from './ctfidf.js';
+import { findLabelIssues } from './label-issues.js';
 import { nameableText } from './stopwords.js';
 import { readTexts, snippet } from './texts.js';
 import { type VectorizeOptions, vectorize } from './vectorize.js';
@@ -246,6 +247,11 @@ export function clusterErrors(
     seed: opts.seed,
   };
   const textOf = (r: number) => texts.get(set.ids[r]!) ?? '';
+  // Confident learning over the whole set splits each error into relabel / model-error candidate.
+  const probs = Array.from({ length: set.n }, (_, r) => model.scores.subarray(r * k, (r + 1) * k));
+  const relabel = new Set(
+    findLabelIssues(Array.from(set.truth), probs, {}, set.ids).issues.map((i) => i.index),
+  );
   const cells: CellSummary[] = [];
   const drafts: Draft[] = [];
   for (const plan of cellPlans(set, opts)) {
@@ -312,6 +318,7 @@ export function clusterErrors(
           text: snippet(textOf(r), opts.maxTextChars),
           score: Number(model.scores[r * k + p]!.toFixed(6)),
           distance: Number(dist[i]!.toFixed(6)),
+          labelIssue: relabel.has(r) ? 'relabel' : 'model_error',
         };
       };
       const byDist = [...local].sort((a, b) => dist[a]! - dist[b]! || a - b);
@@ -341,6 +348,7 @@ export function clusterErrors(
         meanScore: meanScore / local.length,
         errorRate,
         impact: local.length * errorRate,
+        relabelCandidates: members.filter((r) => relabel.has(r)).length,
         slices: sliceLifts(set.slices, members, rows, opts.minSliceSupport),
         representatives: byDist.slice(0, opts.representatives).map(example),
         outliers: byDist

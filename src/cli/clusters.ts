@@ -86,7 +86,7 @@ export function formatClusters(r: ClustersReport, examples = 3): string {
     out.push('');
     out.push(
       `${c.id}  ${formatCell(c.cell)} ${c.kind.replace('_', ' ')}  “${formatCell(c.name)}”  ` +
-        `${c.size} items (${percent(c.size, c.size / c.share)} of cell) · error rate ${(100 * c.errorRate).toFixed(0)}% · mean score ${c.meanScore.toFixed(2)}`,
+        `${c.size} items (${percent(c.size, c.size / c.share)} of cell) · error rate ${(100 * c.errorRate).toFixed(0)}% · mean score ${c.meanScore.toFixed(2)} · ${c.relabelCandidates} relabel candidates`,
     );
     if (c.slices.length > 0) {
       out.push(
@@ -97,7 +97,9 @@ export function formatClusters(r: ClustersReport, examples = 3): string {
       );
     }
     for (const e of c.representatives.slice(0, examples)) {
-      out.push(`    · [${e.score.toFixed(2)}] ${formatCell(e.text.slice(0, 110))}`);
+      out.push(
+        `    · [${e.score.toFixed(2)}${e.labelIssue === 'relabel' ? ', relabel?' : ''}] ${formatCell(e.text.slice(0, 110))}`,
+      );
     }
   }
   if (r.clusters.length === 0) out.push('', 'No confusion cell is large enough to cluster.');

@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clusterErrors, clustersFor, silhouette } from '../../src/analysis/clusters.js';
 import { ClustersReportSchema } from '../../src/analysis/clusters-schema.js';
+import { findLabelIssues } from '../../src/analysis/label-issues.js';
 import { nameableText } from '../../src/analysis/stopwords.js';
 import { formatClusters } from '../../src/cli/clusters.js';
-import type { EvalSet } from '../../src/evaluate/join.js';
+import { type EvalSet, loadEvalSet } from '../../src/evaluate/join.js';
 import { writeKeywordPredictions } from './synthetic-spam.js';
 
 /**
@@ -154,6 +155,17 @@ describe('clusters on the real golden set (synthetic keyword predictions)', () =
       const news = report.clusters.find((c) => c.name.includes('newsisfree'));
       expect(news?.cell).toBe('ham>spam');
       expect(news!.size).toBeGreaterThanOrEqual(20);
+      // Relabel candidates are exactly confident learning's flags among the clustered errors.
+      const set = await loadEvalSet({ dataset: golden, predictions: [preds] });
+      const probs = Array.from({ length: set.n }, (_, r) => set.models[0]!.scores.subarray(2 * r, 2 * r + 2));
+      const flagged = new Set(
+        findLabelIssues(Array.from(set.truth), probs, {}, set.ids).issues.map((i) => i.id),
+      );
+      const members = report.clusters.flatMap((c) => c.members);
+      expect(report.clusters.reduce((s, c) => s + c.relabelCandidates, 0)).toBe(
+        members.filter((id) => flagged.has(id)).length,
+      );
+      expect(flagged.size).toBeGreaterThan(0);
       const printed = formatClusters(report);
       expect(printed).toContain('newsisfree');
       expect(printed).toMatch(/over-represented: \w+=/);

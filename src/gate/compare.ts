@@ -15,6 +15,7 @@ import {
   type Rows,
   rowsBySliceValue,
 } from './paired.js';
+import { type RankingMetric, rankingPairedDelta, rankingValue } from './ranking.js';
 import type {
   Comparison,
   FlipItem,
@@ -112,6 +113,27 @@ function compareMetric(
     delta: b === null || c === null ? null : c - b,
     interval,
     verdict: verdict(interval, METRICS[metric].higherIsBetter),
+  };
+}
+
+function compareRanking(
+  set: PairedSet,
+  rows: Rows,
+  metric: RankingMetric,
+  boot: BootstrapOptions,
+): MetricComparison {
+  const b = rankingValue(set, rows, set.baseline, set.positiveIndex, metric);
+  const c = rankingValue(set, rows, set.candidate, set.positiveIndex, metric);
+  const interval = rankingPairedDelta(set, rows, set.positiveIndex, metric, boot);
+  return {
+    metric,
+    class: null,
+    higherIsBetter: true,
+    baseline: b,
+    candidate: c,
+    delta: b === null || c === null ? null : c - b,
+    interval,
+    verdict: verdict(interval, true),
   };
 }
 
@@ -216,6 +238,10 @@ export function comparePaired(set: PairedSet, options: CompareOptions = {}): Com
   const metrics: MetricComparison[] = OVERALL.map((m) =>
     compareMetric(set, rows, m, -1, undefined, boot, cms),
   );
+  if (set.positiveIndex >= 0) {
+    for (const m of ['roc_auc', 'average_precision'] as const)
+      metrics.push(compareRanking(set, rows, m, boot));
+  }
   if (options.costs) metrics.push(compareMetric(set, rows, 'cost', -1, options.costs, boot, cms));
   set.labels.forEach((_, j) => {
     for (const m of PER_CLASS) metrics.push(compareMetric(set, rows, m, j, undefined, boot, cms));

@@ -12,6 +12,7 @@ import {
   rowsBySliceValue,
 } from './paired.js';
 import type { BoundRule, Comparator, GatePolicy } from './policy.js';
+import { type RankingMetric, rankingInterval, rankingPairedDelta, rankingValue } from './ranking.js';
 import type { RuleOutcome, RuleResult } from './schema.js';
 
 /**
@@ -110,26 +111,32 @@ function outcomeOf(set: PairedSet, b: BoundRule, sub: Subset, options: EvaluateO
     };
   }
 
-  const metric = confusionMetric(b.metric, b.classIdx, b.costs);
-  const truth = pick(set.truth, sub.rows);
-  const candPred = pick(set.candidate.predicted, sub.rows);
-  const observed = metric(confusionOf(set.labels, truth, candPred));
-  const baseline = metric(confusionOf(set.labels, truth, pick(set.baseline.predicted, sub.rows)));
-  const delta = observed === null || baseline === null ? null : observed - baseline;
   const boot = { resamples: options.resamples, seed: options.seed, level: options.level };
-
+  const relative = rule.bound.kind === 'baseline';
+  let observed: number | null;
+  let baseline: number | null;
   let interval: Interval;
-  let space: RuleOutcome['space'];
-  let bound: number;
-  if (rule.bound.kind === 'baseline') {
-    interval = pairedDelta(set, sub.rows, metric, boot);
-    space = 'delta';
-    bound = rule.bound.offset;
+  if (def.kind === 'ranking') {
+    const ranking = b.metric as RankingMetric;
+    const pos = set.positiveIndex;
+    observed = rankingValue(set, sub.rows, set.candidate, pos, ranking);
+    baseline = rankingValue(set, sub.rows, set.baseline, pos, ranking);
+    interval = relative
+      ? rankingPairedDelta(set, sub.rows, pos, ranking, boot)
+      : rankingInterval(set, sub.rows, pos, ranking, boot);
   } else {
-    interval = bootstrapConfusionMetric(set.labels, truth, candPred, metric, boot);
-    space = 'value';
-    bound = rule.bound.value;
+    const metric = confusionMetric(b.metric, b.classIdx, b.costs);
+    const truth = pick(set.truth, sub.rows);
+    const candPred = pick(set.candidate.predicted, sub.rows);
+    observed = metric(confusionOf(set.labels, truth, candPred));
+    baseline = metric(confusionOf(set.labels, truth, pick(set.baseline.predicted, sub.rows)));
+    interval = relative
+      ? pairedDelta(set, sub.rows, metric, boot)
+      : bootstrapConfusionMetric(set.labels, truth, candPred, metric, boot);
   }
+  const delta = observed === null || baseline === null ? null : observed - baseline;
+  const space: RuleOutcome['space'] = relative ? 'delta' : 'value';
+  const bound = rule.bound.kind === 'baseline' ? rule.bound.offset : rule.bound.value;
   const useInterval = rule.decideOn === 'interval';
   const decidedOn: RuleOutcome['decidedOn'] = useInterval
     ? rule.op === '>='
@@ -143,7 +150,8 @@ function outcomeOf(set: PairedSet, b: BoundRule, sub: Subset, options: EvaluateO
         ? interval.high
         : interval.estimate;
   let reason: string | null = null;
-  if (interval.estimate === null) reason = `${rule.metric} is undefined here (0/0)`;
+  if (interval.estimate === null)
+    reason = `${rule.metric} is undefined here (${def.kind === 'ranking' ? 'needs both classes' : '0/0'})`;
   else if (decisive === null) reason = 'the interval is undefined (every bootstrap replicate was 0/0)';
   const status: RuleOutcome['status'] =
     decisive === null ? skipOrFail : holds(decisive, rule.op, bound) ? 'pass' : 'fail';

@@ -10,7 +10,7 @@ import { loadPairedSet } from './load.js';
 import { gateMarkdown } from './markdown.js';
 import type { CostMatrix } from './metrics.js';
 import type { PairedSet } from './paired.js';
-import { bindPolicy, costMatrixOf, type GatePolicy, loadPolicy } from './policy.js';
+import { bindPolicy, costMatrixOf, type GatePolicy, loadPolicy, type PolicyContext } from './policy.js';
 import { type GateReport, GateReportSchema } from './schema.js';
 
 export interface GateOptions {
@@ -33,12 +33,18 @@ export interface GateOutputs {
   files: { json: string; junit: string; markdown: string };
 }
 
+/** The names a policy may refer to in a paired set. */
+export function policyContext(set: PairedSet): PolicyContext {
+  return {
+    labels: set.labels,
+    positive: set.positiveIndex >= 0 ? set.labels[set.positiveIndex]! : null,
+    slices: new Map(set.slices.map((s) => [s.name, s.values])),
+  };
+}
+
 /** Decide a loaded policy on a paired set (pure, deterministic given the policy's seed). */
 export function decideGate(policy: GatePolicy, set: PairedSet, listLimit = 50): GateReport {
-  const bound = bindPolicy(policy, {
-    labels: set.labels,
-    slices: new Map(set.slices.map((s) => [s.name, s.values])),
-  });
+  const bound = bindPolicy(policy, policyContext(set));
   let costs: CostMatrix | undefined;
   if (policy.costs) {
     // bindPolicy checked it if a rule uses it; check it here too for the comparison's cost row.

@@ -58,6 +58,7 @@ export function pairedFromEvalSet(set: EvalSet): PairedSet {
   return {
     dataset: { file: set.dataset.file, fingerprint: set.dataset.fingerprint },
     labels: set.labels,
+    positiveIndex: set.labels.length === 2 ? set.positiveIndex : -1,
     ids: set.ids,
     truth: set.truth,
     slices: set.slices,

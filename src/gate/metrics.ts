@@ -34,7 +34,15 @@ interface FlipMetricDef {
   readonly higherIsBetter: boolean;
 }
 
-export type MetricDef = ConfusionMetricDef | FlipMetricDef;
+/** Score-based metrics of a binary task (they need the positive label's scores). */
+interface RankingMetricDef {
+  readonly kind: 'ranking';
+  readonly perClass: 'forbidden';
+  readonly description: string;
+  readonly higherIsBetter: boolean;
+}
+
+export type MetricDef = ConfusionMetricDef | FlipMetricDef | RankingMetricDef;
 
 const nan = { zeroDivision: 'nan' } as const;
 
@@ -121,6 +129,18 @@ export const METRICS = {
     if (!costs) throw new Error('metric "cost" needs a cost matrix');
     return meanCost(cm, costs);
   }),
+  roc_auc: {
+    kind: 'ranking',
+    perClass: 'forbidden',
+    description: 'area under the ROC curve of the positive label’s score (binary tasks)',
+    higherIsBetter: true,
+  },
+  average_precision: {
+    kind: 'ranking',
+    perClass: 'forbidden',
+    description: 'average precision of the positive label’s score (binary tasks)',
+    higherIsBetter: true,
+  },
   precision: perClass('TP / (TP + FP) of the class', true, (c) => ratio(c.tp, c.tp + c.fp)),
   recall: perClass('TP / (TP + FN) of the class', true, (c) => ratio(c.tp, c.tp + c.fn)),
   f1: perClass('2TP / (2TP + FP + FN) of the class', true, (c) => ratio(2 * c.tp, 2 * c.tp + c.fp + c.fn)),

@@ -26,6 +26,8 @@ export interface ModelSide {
 export interface PairedSet {
   readonly dataset: { readonly file: string; readonly fingerprint: string };
   readonly labels: readonly string[];
+  /** Index of the positive label of a binary task; -1 when there is none (no score metrics). */
+  readonly positiveIndex: number;
   readonly ids: readonly string[];
   /** Golden label index per row. */
   readonly truth: Int32Array;

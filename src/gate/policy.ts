@@ -392,6 +392,8 @@ export async function loadPolicy(file: string): Promise<GatePolicy> {
 /** What the data offers for a policy's names to refer to. */
 export interface PolicyContext {
   readonly labels: readonly string[];
+  /** The positive label of a binary task, if any (score metrics need it). */
+  readonly positive: string | null;
   /** Slice column → its distinct values. */
   readonly slices: ReadonlyMap<string, readonly string[]>;
 }
@@ -441,6 +443,12 @@ export function bindPolicy(policy: GatePolicy, context: PolicyContext): BoundRul
     const fail = (sub: readonly (string | number)[], message: string): never => {
       throw policyFailure(policy.locate, [...path, ...sub], message);
     };
+    if (metricDef(rule.metric as MetricName).kind === 'ranking' && context.positive === null) {
+      fail(
+        ['metric'],
+        `metric "${rule.metric}" needs a binary task with a positive label; declare "positive" in the dataset spec`,
+      );
+    }
     let classIdx = -1;
     if (rule.class !== null) {
       classIdx = context.labels.indexOf(rule.class);

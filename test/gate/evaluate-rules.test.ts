@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateRules } from '../../src/gate/evaluate-rules.js';
+import { policyContext } from '../../src/gate/gate.js';
 import type { PairedSet } from '../../src/gate/paired.js';
 import { bindPolicy, parsePolicy } from '../../src/gate/policy.js';
 import { fromPatterns, pairedSet, repeat } from './fixtures.js';
@@ -30,10 +31,7 @@ const OPTIONS = { level: 0.95, resamples: 1000, seed: 1 };
 
 function run(set: PairedSet, yaml: string) {
   const policy = parsePolicy(yaml, 'gate.yaml');
-  const bound = bindPolicy(policy, {
-    labels: set.labels,
-    slices: new Map(set.slices.map((s) => [s.name, s.values])),
-  });
+  const bound = bindPolicy(policy, policyContext(set));
   return evaluateRules(set, bound, OPTIONS);
 }
 
@@ -210,10 +208,7 @@ describe('determinism', () => {
     expect(JSON.stringify(a)).toBe(JSON.stringify(b));
     const policy = parsePolicy(yaml, 'gate.yaml');
     const set = setA();
-    const bound = bindPolicy(policy, {
-      labels: set.labels,
-      slices: new Map(set.slices.map((s) => [s.name, s.values])),
-    });
+    const bound = bindPolicy(policy, policyContext(set));
     const c = evaluateRules(set, bound, { ...OPTIONS, seed: 2 });
     expect(c[0]!.outcomes[0]!.interval!.seed).toBe(2);
     expect(c[0]!.outcomes[0]!.interval!.low).not.toBe(a[0]!.outcomes[0]!.interval!.low);

@@ -18,6 +18,8 @@ export interface SyntheticRows {
   candidate: readonly string[];
   ids?: readonly string[];
   slices?: Record<string, readonly string[]>;
+  /** The positive label of a binary set; default the second of two labels. */
+  positive?: string | null;
 }
 
 function encode(name: string, values: readonly string[]): SliceColumnCodes {
@@ -49,6 +51,10 @@ export function pairedSet(rows: SyntheticRows): PairedSet {
   return {
     dataset: { file: 'synthetic.arrow', fingerprint: 'synthetic' },
     labels: rows.labels,
+    positiveIndex:
+      rows.positive === null
+        ? -1
+        : rows.labels.indexOf(rows.positive ?? (rows.labels.length === 2 ? rows.labels[1]! : '')),
     ids,
     truth: idx(rows.truth),
     slices: Object.entries(rows.slices ?? {}).map(([name, values]) => encode(name, values)),

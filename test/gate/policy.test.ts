@@ -4,6 +4,7 @@ import { BadInputError } from '../../src/util/errors.js';
 
 const context = {
   labels: ['ham', 'spam'],
+  positive: 'spam',
   slices: new Map<string, readonly string[]>([
     ['corpus_group', ['easy-ham-1', 'hard-ham-1', 'spam-2']],
     ['has_html', ['false', 'true']],
@@ -192,6 +193,8 @@ describe('bindPolicy', () => {
   it('keeps a policy parsed once bindable to other data', () => {
     const p: GatePolicy = parsePolicy('rules: ["recall[toxic] >= 0.5"]', 'g.yaml');
     expect(() => bindPolicy(p, context)).toThrow(/unknown class "toxic"/);
-    expect(bindPolicy(p, { labels: ['ok', 'toxic'], slices: new Map() })[0]!.classIdx).toBe(1);
+    expect(bindPolicy(p, { labels: ['ok', 'toxic'], positive: null, slices: new Map() })[0]!.classIdx).toBe(
+      1,
+    );
   });
 });

@@ -34,7 +34,7 @@ export const ConvertOptionsSchema = z.object({
   map: z.record(z.string(), z.string().min(1)).default({}),
   /** CSV/TSV: every column as Utf8 instead of the types DuckDB's sniffer detects. */
   allVarchar: z.boolean().default(false),
-  /** Rows per output record batch (rounded up to whole DuckDB chunks of 2,048 rows). */
+  /** Rows per output record batch (the last batch may be shorter). */
   batchRows: z.number().int().positive().default(16_384),
 });
 export type ConvertOptions = z.input<typeof ConvertOptionsSchema>;
@@ -134,13 +134,13 @@ export async function convertToArrow(options: ConvertOptions): Promise<ConvertSu
         throw await readError(err);
       }
       let pending = 0;
-      const flush = async () => {
-        const children = accumulators.map((a) => a.flush());
-        await writer.write(
-          new RecordBatch(schema, makeData({ type: structType, length: pending, children })),
-        );
+      // Batches hold exactly `batchRows` rows (the last one fewer) whatever sizes DuckDB's parallel
+      // scan hands over, so the same input always gives the same bytes.
+      const flush = async (length: number) => {
+        const children = accumulators.map((a) => a.flush(length));
+        await writer.write(new RecordBatch(schema, makeData({ type: structType, length, children })));
         batches++;
-        pending = 0;
+        pending -= length;
       };
       for (;;) {
         let chunk: DuckDBDataChunk | null;
@@ -158,9 +158,9 @@ export async function convertToArrow(options: ConvertOptions): Promise<ConvertSu
         chunk.reset();
         pending += n;
         rows += n;
-        if (pending >= opts.batchRows) await flush();
+        while (pending >= opts.batchRows) await flush(opts.batchRows);
       }
-      if (pending > 0) await flush();
+      if (pending > 0) await flush(pending);
       if (rows !== expected) {
         throw new BadInputError(
           `the read stopped after ${rows} of ${expected} rows (the file changed, or DuckDB hit an error it did not report)`,

@@ -172,9 +172,10 @@ export class ColumnAccumulator {
     }
   }
 
-  flush(): Data {
-    const values = this.values;
-    this.values = [];
+  /** The first `rows` accumulated values (default: all) as one Arrow Data; the rest stay. */
+  flush(rows = this.values.length): Data {
+    const values = this.values.length === rows ? this.values : this.values.slice(0, rows);
+    this.values = this.values.length === rows ? [] : this.values.slice(rows);
     return packColumn(this.mapping.type, values);
   }
 }

@@ -184,9 +184,10 @@ describe('convertToArrow', () => {
     await duckdb(`COPY (
       SELECT * FROM (VALUES
         ('p1', 1::SMALLINT, 2::INTEGER, 0.5::FLOAT, 1.25::DECIMAL(6,2), DATE '2024-02-29',
-         TIMESTAMP '2024-01-02 03:04:05.123456', ['hate', 'spam'], [0.5::FLOAT, 0.25::FLOAT]),
-        ('p2', NULL, -2, NULL, NULL, NULL, NULL, [], NULL)
-      ) t(id, small, i, f, d, day, ts, labels, feats)
+         TIMESTAMP '2024-01-02 03:04:05.123456', TIMESTAMPTZ '2024-01-02 05:04:05+02',
+         ['hate', 'spam'], [0.5::FLOAT, 0.25::FLOAT]),
+        ('p2', NULL, -2, NULL, NULL, NULL, NULL, NULL, [], NULL)
+      ) t(id, small, i, f, d, day, ts, tz, labels, feats)
     ) TO '${input}' (FORMAT parquet)`);
     const output = join(tmp(), 'out.arrow');
     const summary = await convertToArrow({ input, output });
@@ -200,6 +201,7 @@ describe('convertToArrow', () => {
       d: 'Float64',
       day: 'Utf8',
       ts: 'Utf8',
+      tz: 'Utf8',
       labels: 'List<Utf8>',
       feats: 'List<Float32>',
     });
@@ -212,10 +214,22 @@ describe('convertToArrow', () => {
         d: 1.25,
         day: '2024-02-29',
         ts: '2024-01-02T03:04:05.123456',
+        tz: '2024-01-02T03:04:05Z',
         labels: ['hate', 'spam'],
         feats: [0.5, 0.25],
       },
-      { id: 'p2', small: null, i: -2, f: null, d: null, day: null, ts: null, labels: [], feats: null },
+      {
+        id: 'p2',
+        small: null,
+        i: -2,
+        f: null,
+        d: null,
+        day: null,
+        ts: null,
+        tz: null,
+        labels: [],
+        feats: null,
+      },
     ]);
   });
 
@@ -242,17 +256,20 @@ describe('convertToArrow', () => {
     ]);
   });
 
-  it('streams in record batches of about batchRows, in input order', async () => {
+  it('streams in record batches of batchRows rows, in input order, byte-identical on a rerun', async () => {
     const input = join(tmp(), 'in.csv');
     const n = 10_000;
     writeFileSync(input, `id,v\n${Array.from({ length: n }, (_, i) => `r${i},${i}`).join('\n')}\n`);
     const output = join(tmp(), 'out.arrows');
-    const summary = await convertToArrow({ input, output, batchRows: 4096 });
+    const summary = await convertToArrow({ input, output, batchRows: 3000 });
     const back = await readArrow(output);
     expect(summary.rows).toBe(n);
-    // DuckDB hands over 2,048-row chunks: batches close at the first chunk boundary >= 4,096.
-    expect(back.batches.map((b) => b.numRows)).toEqual([4096, 4096, 1808]);
+    expect(back.batches.map((b) => b.numRows)).toEqual([3000, 3000, 3000, 1000]);
     expect(back.rows.map((r) => r.v)).toEqual(Array.from({ length: n }, (_, i) => String(i)));
+    // Deterministic: converting again gives the same bytes.
+    const again = join(tmp(), 'again.arrows');
+    await convertToArrow({ input, output: again, batchRows: 3000 });
+    expect(readFileSync(again).equals(readFileSync(output))).toBe(true);
   });
 
   describe('bad input: one-line BadInputError (exit 2) and no output left behind', () => {

@@ -74,12 +74,8 @@ export function checkQueueName(queue: string): string {
  * receives the queue twice can deduplicate, and verdicts map back without trusting tool ids.
  */
 export function externalId(datasetFingerprint: string, id: string, queue: string): string {
-  const h = createHash('sha256')
-    .update(datasetFingerprint)
-    .update('\0')
-    .update(id)
-    .update('\0')
-    .update(queue);
+  // JSON framing keeps the parts apart even when an id itself contains separators.
+  const h = createHash('sha256').update(JSON.stringify([datasetFingerprint, id, queue]));
   return `mv-${h.digest('hex').slice(0, 24)}`;
 }
 

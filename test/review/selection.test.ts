@@ -1,0 +1,211 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Field, List, Struct, Table, tableToIPC, Utf8, vectorFromArray } from 'apache-arrow';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { clustersFor } from '../../src/analysis/clusters.js';
+import { exportReview } from '../../src/review/export.js';
+import { ARGILLA_CHUNK, writeArgillaQueue } from '../../src/review/formats/argilla.js';
+import { escapeXml, labelStudioConfig } from '../../src/review/formats/labelstudio.js';
+import { checkQueueName, externalId, type ReviewItem } from '../../src/review/item.js';
+import { parseSelectRule } from '../../src/review/select.js';
+import { BadInputError } from '../../src/util/errors.js';
+import { golden, ids, source, spamA, spamB, texts, writeGolden, writePredictions } from './fixtures.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'modeval-select-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function jsonl(path: string): Promise<Record<string, unknown>[]> {
+  return (await readFile(path, 'utf8'))
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+describe('selection rules', () => {
+  it('parses the CLI rule syntax', () => {
+    expect(parseSelectRule('low-margin:0.15')).toEqual({ kind: 'low_margin', below: 0.15 });
+    expect(parseSelectRule('model-vs-model:1,2')).toEqual({ kind: 'model_vs_model', a: 1, b: 2 });
+    expect(parseSelectRule('cluster:3')).toEqual({ kind: 'cluster', cluster: 'c3' });
+    expect(parseSelectRule('label-issue')).toEqual({ kind: 'label_issue' });
+    expect(() => parseSelectRule('low-margin:wide')).toThrow(BadInputError);
+    expect(() => parseSelectRule('everything')).toThrow(/rules: model-vs-golden/);
+  });
+
+  it('exports the members of one error cluster from clusters.json', async () => {
+    const g = join(dir, 'golden.arrow');
+    const a = join(dir, 'a.arrows');
+    await writeGolden(g);
+    await writePredictions(a, 'spamfilter', '1', spamA);
+    const report = await clustersFor({ dataset: g, predictions: [a] }, { minCellSize: 2 });
+    const file = join(dir, 'clusters.json');
+    await writeFile(file, JSON.stringify(report));
+    // Three false positives (items 1, 4, 7) outrank two false negatives (items 0, 3) by size.
+    expect(report.clusters.map((c) => [c.id, c.cell, c.size])).toEqual([
+      ['c1', 'ham>spam', 3],
+      ['c2', 'spam>ham', 2],
+    ]);
+    const s = await exportReview({
+      dataset: g,
+      predictions: [a],
+      out: join(dir, 'review'),
+      queue: 'c2',
+      select: { rules: [parseSelectRule('cluster:2')] },
+      clusters: file,
+      formats: ['jsonl'],
+    });
+    const rows = await jsonl(join(s.dir!, 'queue.jsonl'));
+    // Equal cost and cluster rank: the hesitant item-03 (margin 0.1) comes before item-00 (0.96).
+    expect(rows.map((r) => [r.id, r.cluster, r.reasons, r.priority])).toEqual([
+      ['item-03', 'c2', 'cluster', 1],
+      ['item-00', 'c2', 'cluster', 2],
+    ]);
+    await expect(
+      exportReview({
+        dataset: g,
+        predictions: [a],
+        out: join(dir, 'review'),
+        queue: 'c1',
+        select: { rules: [{ kind: 'cluster', cluster: 'c1' }] },
+      }),
+    ).rejects.toThrow(/needs --clusters/);
+  });
+
+  it('selects annotator disagreement from the golden set annotations', async () => {
+    // SYNTHETIC: two annotators; they disagree on items 2 and 5 only.
+    const annType = new List(
+      new Field(
+        'item',
+        new Struct([new Field('annotator', new Utf8(), false), new Field('label', new Utf8(), true)]),
+        false,
+      ),
+    );
+    const annotations = golden.map((l, i) => [
+      { annotator: 'ann', label: l },
+      { annotator: 'bob', label: i === 2 || i === 5 ? (l === 'ham' ? 'spam' : 'ham') : l },
+    ]);
+    const g = join(dir, 'golden.arrow');
+    await writeFile(
+      g,
+      tableToIPC(
+        new Table({
+          id: vectorFromArray(ids, new Utf8()),
+          text: vectorFromArray(texts, new Utf8()),
+          label: vectorFromArray(golden, new Utf8()),
+          source: vectorFromArray(source, new Utf8()),
+          annotations: vectorFromArray(annotations, annType),
+        }),
+        'file',
+      ),
+    );
+    await writeFile(
+      join(dir, 'golden.spec.json'),
+      JSON.stringify({ labels: ['ham', 'spam'], positive: 'spam' }),
+    );
+    const a = join(dir, 'a.arrows');
+    await writePredictions(a, 'spamfilter', '1', spamA);
+    const s = await exportReview({
+      dataset: g,
+      predictions: [a],
+      out: join(dir, 'review'),
+      queue: 'ann',
+      select: { rules: [{ kind: 'annotator_disagreement' }] },
+      formats: ['jsonl'],
+    });
+    const rows = await jsonl(join(s.dir!, 'queue.jsonl'));
+    expect(rows.map((r) => r.id).sort()).toEqual(['item-02', 'item-05']);
+    expect(rows.every((r) => r.annotator_entropy === 1)).toBe(true);
+  });
+
+  it('blind review leaves the golden label out of every format', async () => {
+    const g = join(dir, 'golden.arrow');
+    const a = join(dir, 'a.arrows');
+    const b = join(dir, 'b.arrows');
+    await writeGolden(g);
+    await writePredictions(a, 'spamfilter', '1', spamA);
+    await writePredictions(b, 'spamfilter', '2', spamB);
+    const s = await exportReview({
+      dataset: g,
+      predictions: [a, b],
+      out: join(dir, 'review'),
+      queue: 'blind',
+      select: { rules: [{ kind: 'model_vs_golden' }] },
+      golden: 'hidden',
+      formats: ['jsonl', 'labelstudio', 'argilla'],
+    });
+    const rows = await jsonl(join(s.dir!, 'queue.jsonl'));
+    expect(rows[0]).not.toHaveProperty('golden');
+    const tasks = JSON.parse(await readFile(join(s.dir!, 'labelstudio-tasks.json'), 'utf8'));
+    expect(tasks[0]).not.toHaveProperty('annotations');
+    expect(tasks[0].data).not.toHaveProperty('golden');
+    expect(tasks[0].predictions.map((p: { model_version: string }) => p.model_version)).toEqual([
+      'spamfilter@1',
+      'spamfilter@2',
+    ]);
+    const records = JSON.parse(await readFile(join(s.dir!, 'argilla', 'records-00001.json'), 'utf8'));
+    expect(records[0].metadata).not.toHaveProperty('golden');
+  });
+});
+
+describe('formats', () => {
+  it('escapes every value in the Label Studio config', () => {
+    expect(escapeXml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&apos;&amp;&apos;&lt;/a&gt;');
+    const xml = labelStudioConfig(['ok', '"/><Script>alert(1)</Script><x a="'], 'queue <q>');
+    expect(xml).not.toContain('<Script>');
+    expect(xml).toContain('<Header value="queue &lt;q&gt;"/>');
+    expect(xml.match(/<Choice value="/g)).toHaveLength(2);
+  });
+
+  it('writes Argilla records in chunks of at most 500', async () => {
+    const item = (i: number): ReviewItem => ({
+      externalId: `mv-${i}`,
+      id: `id-${i}`,
+      queue: 'q',
+      text: `text ${i}`,
+      textTruncated: false,
+      golden: 'ham',
+      models: [{ model: 'm@1', key: 'm_1', predicted: 'spam', score: 0.8, scores: [0.2, 0.8] }],
+      reasons: ['model_vs_golden'],
+      margin: 0.6,
+      labelIssue: 'model_error',
+      labelQuality: 0.2,
+      annotatorEntropy: null,
+      cluster: null,
+      clusterRank: null,
+      slices: { source: 'mail' },
+      priority: i + 1,
+    });
+    const items = Array.from({ length: 2 * ARGILLA_CHUNK + 1 }, (_, i) => item(i));
+    const files = await writeArgillaQueue(join(dir, 'argilla'), items, ['ham', 'spam'], false);
+    expect(files).toEqual(['records-00001.json', 'records-00002.json', 'records-00003.json']);
+    const sizes = await Promise.all(
+      files.map(async (f) => JSON.parse(await readFile(join(dir, 'argilla', f), 'utf8')).length as number),
+    );
+    expect(sizes).toEqual([500, 500, 1]);
+    const settings = JSON.parse(await readFile(join(dir, 'argilla', 'settings.json'), 'utf8'));
+    expect(settings.questions[0]).toMatchObject({
+      name: 'label',
+      type: 'label_selection',
+      labels: ['ham', 'spam'],
+    });
+  });
+
+  it('external ids are stable per dataset, item and queue', () => {
+    expect(externalId('fp', 'item-1', 'q')).toBe(externalId('fp', 'item-1', 'q'));
+    expect(externalId('fp', 'item-1', 'q')).not.toBe(externalId('fp', 'item-1', 'q2'));
+    expect(externalId('fp', 'item-1', 'q')).not.toBe(externalId('fp2', 'item-1', 'q'));
+    expect(externalId('fp', 'a\u0000b', 'q')).not.toBe(externalId('fp', 'a', 'b\u0000q'));
+    expect(externalId('fp', 'x', 'q')).toMatch(/^mv-[0-9a-f]{24}$/);
+  });
+
+  it('refuses queue names that could be paths', () => {
+    expect(() => checkQueueName('../etc')).toThrow(BadInputError);
+    expect(() => checkQueueName('a/b')).toThrow(BadInputError);
+    expect(checkQueueName('qa-2026.11')).toBe('qa-2026.11');
+  });
+});

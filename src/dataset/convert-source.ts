@@ -140,7 +140,7 @@ export async function translateReadError(
 /** The first line of a DuckDB error, without the SQL echo DuckDB appends. */
 function summarise(message: string): string {
   const first = message.split('\n')[0] ?? message;
-  return first.trim();
+  return first.replace(/^[A-Za-z ]*Error: /, '').trim();
 }
 
 function csvLineError(message: string): { line: number; message: string } | undefined {

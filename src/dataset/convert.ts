@@ -1,4 +1,4 @@
-import { basename, extname } from 'node:path';
+import { basename, extname, resolve } from 'node:path';
 import { type DuckDBDataChunk, DuckDBInstance, type DuckDBResult, type DuckDBType } from '@duckdb/node-api';
 import { Field, makeData, RecordBatch, Schema, Struct } from 'apache-arrow';
 import { z } from 'zod';
@@ -75,6 +75,11 @@ export async function convertToArrow(options: ConvertOptions): Promise<ConvertSu
     throw new BadInputError('--all-varchar applies to CSV and TSV inputs only', { file: opts.input });
   }
   await checkInputFile(opts.input);
+  if (resolve(opts.output) === resolve(opts.input)) {
+    throw new BadInputError('the output would replace the input; choose another output path', {
+      file: opts.output,
+    });
+  }
 
   const instance = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false' });
   const connection = await instance.connect();

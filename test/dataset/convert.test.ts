@@ -325,6 +325,26 @@ describe('convertToArrow', () => {
       );
     });
 
+    it('a JSONL value of another type past the type-inference sample names its line', async () => {
+      const input = join(tmp(), 'late.jsonl');
+      const lines = Array.from({ length: 30_000 }, (_, i) =>
+        JSON.stringify({ id: `r${i}`, n: i === 25_000 ? 'oops' : i }),
+      );
+      writeFileSync(input, `${lines.join('\n')}\n`);
+      await expectBadInput(
+        { input, output: join(tmp(), 'o.arrows') },
+        /late\.jsonl, line 25001: JSON transform error: .*"oops"/,
+        tmp(),
+      );
+    });
+
+    it('an output path equal to the input', async () => {
+      const input = join(tmp(), 'same.csv');
+      writeFileSync(input, 'id\n1\n');
+      await expectBadInput({ input, output: input, format: 'file' }, /would replace the input/, tmp());
+      expect(readFileSync(input, 'utf8')).toBe('id\n1\n');
+    });
+
     it('a JSONL line that is not an object names its line', async () => {
       const input = join(tmp(), 'arr.jsonl');
       writeFileSync(input, '{"id":"a"}\n\n[1,2]\n');

@@ -25,7 +25,7 @@ import { ConfusionMatrix } from '../src/metrics/confusion.js';
 import { Xoshiro128 } from '../src/metrics/prng.js';
 import { averagePrecision, rocAuc } from '../src/metrics/ranking.js';
 import { BinaryScoreStore } from '../src/metrics/score-store.js';
-import { describeMachine, medianLatencyMs } from './machine.js';
+import { describeMachine, median, medianLatencyMs } from './machine.js';
 
 const N = 10_000_000;
 const K = 7;
@@ -37,6 +37,8 @@ type Scenario = (typeof SCENARIOS)[number];
 interface Measured {
   scenario: Scenario;
   medianS: number;
+  /** Median CPU time (user + system) per run: less sensitive than wall time to a busy machine. */
+  medianCpuS: number;
   runs: number;
   baselineRssMiB: number;
   peakRssMiB: number;
@@ -172,15 +174,20 @@ async function child(scenario: Scenario, dir: string): Promise<void> {
         ? () => binaryRanking(y, p)
         : () => multiclassOnePass(y, p);
   let values: Record<string, number | null> = {};
+  const cpu: number[] = [];
   const bench = new Bench({ iterations: ITERATIONS, time: 0, warmupIterations: 1, warmupTime: 0 });
   bench.add(scenario, () => {
+    const before = process.cpuUsage();
     values = run();
+    const used = process.cpuUsage(before);
+    cpu.push((used.user + used.system) / 1e6);
   });
   await bench.run();
   const task = bench.tasks[0]!;
   const result: Measured = {
     scenario,
     medianS: medianLatencyMs(task) / 1000,
+    medianCpuS: median(cpu.slice(-ITERATIONS)), // the first entry is the warm-up
     runs: ITERATIONS,
     baselineRssMiB,
     peakRssMiB: peakRssMiB(),
@@ -236,11 +243,13 @@ def run():
     conf = p.max(axis=1)
     onehot = np.zeros(p.shape); onehot[np.arange(y.size), y] = 1
     return onepass(y, pred, conf, (pred == y).astype(np.float64), lambda: float(np.mean(np.sum((p.astype(np.float64) - onehot) ** 2, axis=1))))
-times = []
+times, cpu = [], []
 for _ in range(reps):
-    t = time.perf_counter(); values = run(); times.append(time.perf_counter() - t)
+    t, c = time.perf_counter(), time.process_time()
+    values = run()
+    times.append(time.perf_counter() - t); cpu.append(time.process_time() - c)
 peak = hwm()
-print(json.dumps({'scenario': scenario, 'medianS': float(np.median(times)), 'runs': reps, 'baselineRssMiB': baseline, 'peakRssMiB': peak, 'values': {k: float(v) for k, v in values.items()}}))
+print(json.dumps({'scenario': scenario, 'medianS': float(np.median(times)), 'medianCpuS': float(np.median(cpu)), 'runs': reps, 'baselineRssMiB': baseline, 'peakRssMiB': peak, 'values': {k: float(v) for k, v in values.items()}}))
 `;
 
 function findPython(): string | null {
@@ -276,7 +285,9 @@ async function parent(): Promise<void> {
     const self = fileURLToPath(import.meta.url);
     const ours = SCENARIOS.map((s) => {
       const m = runChild(process.execPath, [...process.execArgv, self, `--scenario=${s}`, `--data=${dir}`]);
-      console.error(`modeval ${s}: ${m.medianS.toFixed(3)} s, peak RSS ${m.peakRssMiB.toFixed(0)} MiB`);
+      console.error(
+        `modeval ${s}: ${m.medianS.toFixed(3)} s (CPU ${m.medianCpuS.toFixed(3)} s), peak RSS ${m.peakRssMiB.toFixed(0)} MiB`,
+      );
       return m;
     });
     const python = findPython();
@@ -326,16 +337,22 @@ function writeResults(
     'after one warm-up run); each scenario ran in its own process, and its peak RSS (VmHWM) includes the runtime and',
     `the input arrays ("baseline" is the peak right after loading them). Calibration uses ${BINS} equal-width bins.`,
     '',
-    '| scenario | modeval median (s) | runs | modeval baseline / peak RSS (MiB) | sklearn median (s) | runs | sklearn baseline / peak RSS (MiB) | sklearn / modeval time |',
+    '| scenario | modeval wall / CPU median (s) | runs | modeval baseline / peak RSS (MiB) | sklearn wall / CPU median (s) | runs | sklearn baseline / peak RSS (MiB) | sklearn / modeval (wall, CPU) |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   ours.forEach((m, i) => {
     const t = theirs[i];
     lines.push(
-      `| ${m.scenario} | ${fmt(m.medianS, 3)} | ${m.runs} | ${fmt(m.baselineRssMiB, 0)} / ${fmt(m.peakRssMiB, 0)} | ${fmt(t?.medianS, 3)} | ${t?.runs ?? '–'} | ${t ? `${fmt(t.baselineRssMiB, 0)} / ${fmt(t.peakRssMiB, 0)}` : '–'} | ${t ? `${(t.medianS / m.medianS).toFixed(1)}x` : '–'} |`,
+      `| ${m.scenario} | ${fmt(m.medianS, 3)} / ${fmt(m.medianCpuS, 3)} | ${m.runs} | ${fmt(m.baselineRssMiB, 0)} / ${fmt(m.peakRssMiB, 0)} | ${t ? `${fmt(t.medianS, 3)} / ${fmt(t.medianCpuS, 3)}` : '–'} | ${t?.runs ?? '–'} | ${t ? `${fmt(t.baselineRssMiB, 0)} / ${fmt(t.peakRssMiB, 0)}` : '–'} | ${t ? `${(t.medianS / m.medianS).toFixed(1)}x, ${(t.medianCpuS / m.medianCpuS).toFixed(1)}x` : '–'} |`,
     );
   });
-  lines.push('');
+  lines.push(
+    '',
+    'Memory: the one-pass accumulators hold O(K² + bins) numbers, so their peak is the input arrays plus the runtime.',
+    'ROC-AUC/AP must keep every score: the store holds 4 bytes per score (here preallocated for n on each class side),',
+    'plus a transient radix-sort buffer of 4 bytes per score of the side being sorted.',
+    '',
+  );
   if (sklearnVersion) {
     lines.push(
       `Reference: scikit-learn ${sklearnVersion} (Debian python3-sklearn) with numpy. The sklearn one-pass scenarios call`,
@@ -344,7 +361,7 @@ function writeResults(
       'multiclass sum-of-squares Brier), and a numpy ECE with the same binning: each call makes its own pass, which is how',
       'these metrics are usually computed with sklearn. Ranking calls `roc_auc_score` and `average_precision_score`.',
       '',
-      'Largest absolute difference between the values both computed:',
+      'Absolute difference between the values both computed, metric by metric:',
       '',
       '| scenario | metric | modeval | sklearn | abs diff |',
       '| --- | --- | ---: | ---: | ---: |',

@@ -108,7 +108,7 @@ const exportCommand: CommandModule<object, ExportArgs> = {
       })
       .option('golden', {
         type: 'string',
-        default: 'annotation',
+        default: 'prediction',
         describe:
           'golden label in Label Studio: annotation, prediction, or hidden (blind review, all formats)',
       })

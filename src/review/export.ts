@@ -41,7 +41,10 @@ export interface ReviewExportOptions {
   /** clusters.json from `modeval clusters` (needed by `cluster:<id>` rules and the `cluster` priority). */
   clusters?: string;
   formats?: readonly ExportFormat[];
-  /** How Label Studio receives the golden label; `hidden` also drops it from every other format. */
+  /**
+   * How Label Studio receives the golden label (default `prediction`, model_version `golden`);
+   * `annotation` imports it as a ground-truth annotation; `hidden` drops it from every format.
+   */
   golden?: GoldenMode;
   /** Texts longer than this are cut (the item says so). Default 20,000 characters. */
   maxTextChars?: number;
@@ -97,7 +100,9 @@ export async function exportReview(options: ReviewExportOptions): Promise<Review
   const queue = checkQueueName(options.queue);
   const select = SelectOptionsSchema.parse(options.select);
   const formats = options.formats ?? ALL_FORMATS;
-  const golden = GoldenModeSchema.parse(options.golden ?? 'annotation');
+  // Default `prediction`: an imported annotation would mark the task as already labelled in Label
+  // Studio's queue, and reviewers could skip it.
+  const golden = GoldenModeSchema.parse(options.golden ?? 'prediction');
   const blind = golden === 'hidden';
   const maxText = options.maxTextChars ?? 20_000;
   const now = options.now ?? (() => new Date());

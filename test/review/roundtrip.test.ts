@@ -113,7 +113,9 @@ describe('review export', () => {
     expect(tasks.map((t) => t.data.item_id).sort()).toEqual([...wrongA].sort());
     // One prediction per model version, each with its own score.
     const t0 = tasks.find((t) => t.data.item_id === 'item-00')!;
-    expect(t0.predictions.map((p) => p.model_version)).toEqual(['spamfilter@1', 'spamfilter@2']);
+    // Default: the golden label travels as a prediction named `golden`, so the task stays unlabelled.
+    expect(t0.predictions.map((p) => p.model_version)).toEqual(['spamfilter@1', 'spamfilter@2', 'golden']);
+    expect(t0.annotations).toBeUndefined();
     expect(t0.predictions[0]!.score).toBeCloseTo(0.98, 5);
     expect(t0.predictions[0]!.result).toEqual([
       { from_name: 'label', to_name: 'text', type: 'choices', value: { choices: ['ham'] } },
@@ -196,7 +198,7 @@ describe('review export', () => {
 
 describe('review import', () => {
   it('export → edit verdicts in Label Studio → import gives the expected new golden version', async () => {
-    const s = await exportQ1();
+    const s = await exportQ1({ golden: 'annotation' });
     const tasks = await lsTasks(s.dir!);
     // What Label Studio would export after review: the exported tasks plus reviewers' annotations.
     const exported = tasks.map((t, i) => {
@@ -209,7 +211,8 @@ describe('review import', () => {
         annotations.push(annotate('spam', 'ann@example.org'), annotate('ham', 'bob@example.org')); // conflict
       }
       if (id === 'item-07') annotations.push(annotate('spam', 'ann@example.org', { was_cancelled: true }));
-      return { id: i + 1, ...t, annotations };
+      // Label Studio keeps the ground-truth golden annotation we imported; it is not a verdict.
+      return { id: i + 1, ...t, annotations: [...(t.annotations ?? []), ...annotations] };
     });
     const lsExport = join(dir, 'ls-export.json');
     await writeFile(lsExport, JSON.stringify(exported));
@@ -218,7 +221,7 @@ describe('review import', () => {
     expect(r.reviewed).toBe(4);
     expect(r.relabelled).toBe(2);
     expect(r.verdicts).toBe(5);
-    expect(r.skipped).toBe(1);
+    expect(r.skipped).toBe(1 + 5); // one cancelled annotation, five ground-truth golden annotations
     expect(r.transitions).toEqual([
       { from: 'ham', to: 'ham', count: 1 },
       { from: 'ham', to: 'spam', count: 1 },
@@ -256,6 +259,44 @@ describe('review import', () => {
     const ds = await openDataset(out);
     expect(ds.spec.slices).toEqual(['source']);
     expect((await ds.scan().run()).labelCounts).toEqual({ ham: 16, spam: 8 });
+  });
+
+  it('a reviewed version can be reviewed again: provenance columns are replaced, not duplicated', async () => {
+    const v1 = join(dir, 'round1.jsonl');
+    await writeFile(v1, JSON.stringify({ id: 'item-00', verdict: 'ham', reviewer: 'a' }));
+    const g2 = join(dir, 'golden.v2.arrow');
+    await importReview({ dataset: goldenPath, sources: [{ file: v1 }], out: g2 });
+    const v2 = join(dir, 'round2.jsonl');
+    await writeFile(v2, JSON.stringify({ id: 'item-00', verdict: 'spam', reviewer: 'b' }));
+    const g3 = join(dir, 'golden.v3.arrow');
+    const r = await importReview({ dataset: g2, sources: [{ file: v2 }], out: g3 });
+    expect(r.transitions).toEqual([{ from: 'ham', to: 'spam', count: 1 }]);
+    expect(r.previous.file).toBe('golden.v2.arrow');
+    const t = tableFromIPC(await readFile(g3));
+    const names = t.schema.fields.map((f) => f.name);
+    expect(names.filter((n) => n === 'previous_label')).toHaveLength(1);
+    expect(names).toEqual([
+      'id',
+      'text',
+      'label',
+      'source',
+      'previous_label',
+      'new_label',
+      'reviewer',
+      'reviewed_at',
+      'source_queue',
+      'relabelled',
+      'review_verdicts',
+    ]);
+    expect(t.get(0)!.toJSON()).toMatchObject({
+      label: 'spam',
+      previous_label: 'ham',
+      reviewer: 'b',
+      relabelled: true,
+    });
+    expect(JSON.parse(t.schema.metadata.get('modeval.review')!)).toMatchObject({
+      previous: { file: 'golden.v2.arrow' },
+    });
   });
 
   it('majority policy resolves a 2-1 conflict; fail policy writes nothing', async () => {

@@ -135,6 +135,7 @@ function sniffFormat(file: string, text: string): VerdictFormat {
     const probe = head.slice(0, 20_000);
     if (/"annotations"\s*:/.test(probe) && /"data"\s*:/.test(probe)) return 'labelstudio';
     if (/"responses"\s*:|"fields"\s*:/.test(probe)) return 'argilla';
+    if (/"item_id"\s*:/.test(probe) && /"label"\s*:/.test(probe)) return 'labelstudio'; // JSON-MIN
   }
   if (head.startsWith('{"records"') || /^\{\s*"records"\s*:/.test(head)) return 'argilla';
   if (head.startsWith('{')) return 'jsonl';
@@ -155,7 +156,7 @@ export async function readVerdicts(source: VerdictSource, defaultReviewer: strin
   const format = source.format ? VerdictFormatSchema.parse(source.format) : sniffFormat(source.file, text);
   switch (format) {
     case 'labelstudio':
-      return parseLabelStudioExport(source.file, text);
+      return parseLabelStudioExport(source.file, text, defaultReviewer);
     case 'argilla':
       return parseArgillaExport(source.file, text);
     case 'jsonl':

@@ -367,6 +367,39 @@ describe('review import', () => {
     expect(t.get(1)!.toJSON()).toMatchObject({ label: 'spam', reviewer: 'u-7' });
   });
 
+  it("reads Label Studio's JSON-MIN and CSV exports (flat rows keyed by item_id)", async () => {
+    const min = join(dir, 'ls-min.json');
+    await writeFile(
+      min,
+      JSON.stringify([
+        {
+          id: 17,
+          item_id: 'item-00',
+          text: 'x',
+          label: 'ham',
+          annotator: 'ann@example.org',
+          annotation_id: 3,
+        },
+        { id: 18, item_id: 'item-03', text: 'y', annotator: 'ann@example.org' },
+      ]),
+    );
+    const csv = join(dir, 'ls.csv');
+    await writeFile(csv, 'id,item_id,text,label,annotator\n19,item-01,"multi\nline",spam,bob@example.org\n');
+    const r = await importReview({
+      dataset: goldenPath,
+      sources: [{ file: min }, { file: csv }],
+      out: join(dir, 'v2.arrow'),
+    });
+    expect(r.verdicts).toBe(2);
+    expect(r.skipped).toBe(1);
+    expect(r.transitions).toEqual([
+      { from: 'ham', to: 'spam', count: 1 },
+      { from: 'spam', to: 'ham', count: 1 },
+    ]);
+    const t = tableFromIPC(await readFile(join(dir, 'v2.arrow')));
+    expect(t.get(1)!.toJSON()).toMatchObject({ label: 'spam', reviewer: 'bob@example.org' });
+  });
+
   it('a CSV verdict file round-trips through the exported CSV', async () => {
     const s = await exportQ1({ formats: ['csv'] });
     const { parse } = await import('csv-parse/sync');

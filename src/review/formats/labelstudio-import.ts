@@ -3,6 +3,7 @@ import { BadInputError } from '../../util/errors.js';
 import type { ParsedVerdicts, Verdict } from '../verdicts.js';
 import { zodPhrase } from '../verdicts.js';
 import { LS_FROM_NAME } from './labelstudio.js';
+import { parseFlatJsonVerdicts } from './tabular-import.js';
 
 /**
  * Label Studio's JSON export (https://labelstud.io/guide/export#Label-Studio-JSON-format-of-annotated-tasks):
@@ -46,7 +47,11 @@ function reviewerOf(a: z.infer<typeof AnnotationSchema>): string {
   return `labelstudio:annotation-${a.id ?? '?'}`;
 }
 
-export function parseLabelStudioExport(file: string, text: string): ParsedVerdicts {
+export function parseLabelStudioExport(
+  file: string,
+  text: string,
+  defaultReviewer = 'unknown',
+): ParsedVerdicts {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -55,6 +60,11 @@ export function parseLabelStudioExport(file: string, text: string): ParsedVerdic
   }
   if (!Array.isArray(json)) {
     throw new BadInputError('not a Label Studio JSON export: expected an array of tasks', { file });
+  }
+  // JSON-MIN: flat rows with no `annotations` array.
+  const first = json[0] as Record<string, unknown> | undefined;
+  if (first && typeof first === 'object' && !('annotations' in first) && 'item_id' in first) {
+    return parseFlatJsonVerdicts(file, json, defaultReviewer);
   }
   const out: ParsedVerdicts = { verdicts: [], problems: [], skipped: 0 };
   json.forEach((raw, row) => {

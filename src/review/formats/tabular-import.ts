@@ -7,6 +7,8 @@ import type { ParsedVerdicts } from '../verdicts.js';
  * Verdicts edited in a spreadsheet (CSV) or an editor (JSONL): the queue files we export, with
  * `verdict` (or `label`) filled in. Rows with an empty verdict were not reviewed and are skipped.
  */
+// Label Studio's CSV/TSV/JSON-MIN exports flatten a task to its data keys plus the control's name
+// (`label`) and `annotator`, so `item_id` and `annotator` are accepted as aliases.
 const RowSchema = z.object({
   id: z.string().min(1),
   verdict: z.string().nullish(),
@@ -21,13 +23,27 @@ function take(
   raw: unknown,
   file: string,
   row: number,
-  line: number,
+  line: number | undefined,
   defaultReviewer: string,
 ): void {
-  const parsed = RowSchema.safeParse(raw);
+  const rec = raw as Record<string, unknown>;
+  const aliased = {
+    ...rec,
+    // Label Studio's own numeric task id must not be mistaken for ours.
+    id: rec.item_id ?? rec.id,
+    reviewer: rec.reviewer ?? (typeof rec.annotator === 'string' ? rec.annotator : undefined),
+    reviewed_at: rec.reviewed_at ?? rec.updated_at,
+  };
+  const parsed = RowSchema.safeParse(aliased);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    out.problems.push({ file, row, line, field: issue.path.join('.') || undefined, message: issue.message });
+    out.problems.push({
+      file,
+      row,
+      ...(line !== undefined ? { line } : {}),
+      ...(issue.path.length > 0 ? { field: issue.path.join('.') } : {}),
+      message: issue.message,
+    });
     return;
   }
   const r = parsed.data;
@@ -44,8 +60,23 @@ function take(
     queue: r.queue?.trim() || null,
     file,
     row,
-    line,
+    ...(line !== undefined ? { line } : {}),
   });
+}
+
+/** Label Studio's JSON-MIN export: one flat object per task (`item_id`, `label`, `annotator`…). */
+export function parseFlatJsonVerdicts(
+  file: string,
+  rows: readonly unknown[],
+  defaultReviewer: string,
+): ParsedVerdicts {
+  const out: ParsedVerdicts = { verdicts: [], problems: [], skipped: 0 };
+  rows.forEach((r, i) => {
+    if (r === null || typeof r !== 'object' || Array.isArray(r)) {
+      out.problems.push({ file, row: i, message: 'not a JSON object' });
+    } else take(out, r, file, i, undefined, defaultReviewer);
+  });
+  return out;
 }
 
 export function parseJsonlVerdicts(file: string, text: string, defaultReviewer: string): ParsedVerdicts {
@@ -91,10 +122,11 @@ export function parseCsvVerdicts(file: string, text: string, defaultReviewer: st
   const header = Object.keys(rows[0]?.record ?? {});
   if (
     rows.length > 0 &&
-    (!header.includes('id') || !(header.includes('verdict') || header.includes('label')))
+    (!(header.includes('id') || header.includes('item_id')) ||
+      !(header.includes('verdict') || header.includes('label')))
   ) {
     throw new BadInputError(
-      `not a verdict CSV: the header needs "id" and "verdict" (or "label") columns, found ${JSON.stringify(header.slice(0, 8).map((h) => h.slice(0, 30)))}`,
+      `not a verdict CSV: the header needs "id" (or "item_id") and "verdict" (or "label") columns, found ${JSON.stringify(header.slice(0, 8).map((h) => h.slice(0, 30)))}`,
       { file, line: 1 },
     );
   }

@@ -1,5 +1,6 @@
 import { ConfusionMatrix } from './confusion.js';
 import { Xoshiro128 } from './prng.js';
+import { multinomial } from './sampling.js';
 import type { Interval } from './schema.js';
 
 /**
@@ -8,10 +9,10 @@ import type { Interval } from './schema.js';
  *
  * Each item is reduced to a small integer "cell" (for confusion-based metrics: true * K + predicted)
  * and a metric is a function of cell counts. Drawing n items with replacement and counting their
- * cells is the same as drawing n times from the cell frequencies, so a replicate draws a uniform
- * integer in [0, n) and maps it to a cell through the cumulative counts (binary search over the
- * few non-empty cells): O(n log C) per replicate, cache-friendly, no per-item arrays kept. Paired
- * resampling uses the joint (cell A, cell B) of each item, so both models see the same items.
+ * cells is a multinomial draw of n over the cell frequencies, so a replicate is sampled directly
+ * as one multinomial (conditional binomials, see sampling.ts): O(cells * sqrt(n)) per replicate
+ * instead of n uniform draws, the same distribution. Paired resampling draws over the joint
+ * (cell A, cell B) of each item, so both models see the same resampled items.
  * Deterministic given the seed (xoshiro128**, see prng.ts).
  */
 
@@ -46,39 +47,18 @@ function resolve(options: BootstrapOptions): { resamples: number; level: number;
   return { resamples, level, seed };
 }
 
-/** Joint cell frequencies as a cumulative table over the non-empty cells. */
-class CellSampler {
-  readonly keys: Uint32Array;
-  readonly cumulative: Float64Array;
-  readonly n: number;
-
-  constructor(counts: Float64Array) {
-    const keys: number[] = [];
-    const cum: number[] = [];
-    let total = 0;
-    counts.forEach((c, key) => {
-      if (c === 0) return;
-      total += c;
-      keys.push(key);
-      cum.push(total);
-    });
-    this.keys = Uint32Array.from(keys);
-    this.cumulative = Float64Array.from(cum);
-    this.n = total;
-  }
-
-  /** Cell key of the u-th item (u in [0, n)) in cell order. */
-  cellOf(u: number): number {
-    const cum = this.cumulative;
-    let lo = 0;
-    let hi = cum.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (cum[mid]! > u) hi = mid;
-      else lo = mid + 1;
-    }
-    return this.keys[lo]!;
-  }
+/** The non-empty cells of a count vector: their keys and counts. */
+function nonEmpty(counts: Float64Array): { keys: number[]; weights: Float64Array; n: number } {
+  const keys: number[] = [];
+  const w: number[] = [];
+  let n = 0;
+  counts.forEach((c, key) => {
+    if (c === 0) return;
+    keys.push(key);
+    w.push(c);
+    n += c;
+  });
+  return { keys, weights: Float64Array.from(w), n };
 }
 
 function checkCells(cells: ArrayLike<number>, numCells: number, what: string): void {
@@ -126,15 +106,15 @@ export function bootstrapCells(
   const full = new Float64Array(numCells);
   for (let i = 0; i < cells.length; i++) full[cells[i]!]!++;
   const estimate = statistic(full);
-  const sampler = new CellSampler(full);
-  const n = sampler.n;
+  const { keys, weights, n } = nonEmpty(full);
   const rng = new Xoshiro128(seed);
+  const draw = new Float64Array(keys.length);
   const counts = new Float64Array(numCells);
   const replicates: number[] = [];
   let undefinedCount = 0;
   for (let r = 0; r < resamples && n > 0; r++) {
-    counts.fill(0);
-    for (let d = 0; d < n; d++) counts[sampler.cellOf(rng.nextInt(n))]!++;
+    multinomial(rng, n, weights, draw);
+    for (let j = 0; j < keys.length; j++) counts[keys[j]!] = draw[j]!;
     const value = statistic(counts);
     if (value === null || Number.isNaN(value)) undefinedCount++;
     else replicates.push(value);
@@ -172,21 +152,22 @@ export function pairedBootstrapCells(
   const a0 = statisticA(fullA);
   const b0 = statisticB(fullB);
   const estimate = a0 === null || b0 === null ? null : a0 - b0;
-  const sampler = new CellSampler(joint);
-  const n = sampler.n;
+  const { keys, weights, n } = nonEmpty(joint);
   const rng = new Xoshiro128(seed);
+  const draw = new Float64Array(keys.length);
   const countsA = new Float64Array(numCellsA);
   const countsB = new Float64Array(numCellsB);
   const replicates: number[] = [];
   let undefinedCount = n === 0 ? resamples : 0;
   let atMostZero = 0;
   for (let r = 0; r < resamples && n > 0; r++) {
+    multinomial(rng, n, weights, draw);
     countsA.fill(0);
     countsB.fill(0);
-    for (let d = 0; d < n; d++) {
-      const key = sampler.cellOf(rng.nextInt(n));
-      countsA[Math.floor(key / numCellsB)]!++;
-      countsB[key % numCellsB]!++;
+    for (let j = 0; j < keys.length; j++) {
+      const key = keys[j]!;
+      countsA[Math.floor(key / numCellsB)]! += draw[j]!;
+      countsB[key % numCellsB]! += draw[j]!;
     }
     const a = statisticA(countsA);
     const b = statisticB(countsB);

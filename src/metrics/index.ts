@@ -9,6 +9,8 @@ export * from './classification.js';
 export * from './confusion.js';
 export * from './prng.js';
 export * from './ranking.js';
+export * from './sampling.js';
 export * from './schema.js';
 export * from './score-store.js';
 export * from './significance.js';
+export * from './sort-float32.js';

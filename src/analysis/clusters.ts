@@ -35,7 +35,7 @@ export const ClusterOptionsSchema = z.object({
   /** Characters of each text that are vectorised. */
   maxVectorChars: z.number().int().positive().default(3_000),
   /** Correctly classified items sampled per cell to estimate each cluster's error rate. */
-  maxReference: z.number().int().nonnegative().default(3_000),
+  maxReference: z.number().int().nonnegative().default(1_000),
   /** Items sampled for the silhouette (it is quadratic). */
   maxSilhouette: z.number().int().positive().default(1_000),
   minSliceSupport: z.number().int().positive().default(3),

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { basename, dirname, extname, join } from 'node:path';
+import { basename, dirname, extname, join, resolve as resolvePath } from 'node:path';
 import {
   Bool,
   type Data,
@@ -200,7 +200,7 @@ interface Resolution {
   agreed: string | null;
 }
 
-function resolve(
+function resolveVerdicts(
   verdicts: readonly Verdict[],
   previous: string | null,
   policy: ConflictPolicy,
@@ -228,7 +228,7 @@ export async function importReview(options: ReviewImportOptions): Promise<Review
   const maxProblems = options.maxProblems ?? 50;
   if (options.sources.length === 0) throw new BadInputError('no verdict file given', { field: 'verdicts' });
   const ds = await openDataset(options.dataset, options.spec === undefined ? {} : { spec: options.spec });
-  if (join(options.out) === join(options.dataset)) {
+  if (resolvePath(options.out) === resolvePath(options.dataset)) {
     throw new BadInputError('the new golden version must not overwrite the dataset it came from', {
       field: 'out',
     });
@@ -290,7 +290,7 @@ export async function importReview(options: ReviewImportOptions): Promise<Review
   const conflicts: Conflict[] = [];
   for (const [id, vs] of [...byId].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
     const previous = golden.get(id) ?? null;
-    const r = resolve(vs, previous, policy);
+    const r = resolveVerdicts(vs, previous, policy);
     if (r.conflict) {
       conflicts.push({
         id,

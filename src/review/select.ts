@@ -249,7 +249,9 @@ export function prioritise(
         },
       );
     }
-    return { col, code: col.values.indexOf(s.slice(eq + 1)) };
+    const code = col.values.indexOf(s.slice(eq + 1));
+    // A value absent from the set matches nothing (not even null slices, whose code is -1).
+    return { col, code: code < 0 ? -2 : code };
   });
   const sliceHit = (c: Candidate) => (wanted.some((w) => w.col.codes[c.row] === w.code) ? 0 : 1);
   const key = (c: Candidate, k: PriorityKey): number => {

@@ -1,0 +1,79 @@
+import type { CommandModule } from 'yargs';
+import { bytes } from '../report/format.js';
+import { writeReport } from '../report/report.js';
+import { BadInputError } from '../util/errors.js';
+
+interface ReportArgs {
+  dirs: string[];
+  out: string;
+  format: 'html' | 'md' | undefined;
+  compare: boolean;
+  resamples: number;
+  seed: number;
+}
+
+export const reportCommand: CommandModule<object, ReportArgs> = {
+  command: 'report <dirs..>',
+  describe: 'Write a self-contained HTML report (charts, slices, comparison, clusters) or a Markdown summary',
+  builder: (y) =>
+    y
+      .positional('dirs', {
+        type: 'string',
+        array: true,
+        demandOption: true,
+        describe:
+          'model folders (metrics.json from `modeval eval --out`, with run.json and predictions.arrows from `modeval run --out`, clusters.json if any) and/or a comparison folder (compare.json or gate.json)',
+      })
+      .option('out', {
+        type: 'string',
+        demandOption: true,
+        describe: 'output file (report.html or summary.md)',
+      })
+      .option('format', {
+        choices: ['html', 'md'] as const,
+        describe: 'html: one self-contained file; md: headline tables for a PR comment (default: from --out)',
+      })
+      .option('compare', {
+        type: 'boolean',
+        default: true,
+        describe: 'with two models and no compare/gate folder, pair their predictions (--no-compare to skip)',
+      })
+      .option('resamples', {
+        type: 'number',
+        default: 2000,
+        describe: 'paired bootstrap replicates for that comparison',
+      })
+      .option('seed', { type: 'number', default: 0, describe: 'bootstrap seed' })
+      .epilogue(
+        'Folder layout: modeval run --out D; modeval eval --predictions D/predictions.arrows --dataset G --out D; ' +
+          '[modeval clusters ... --out D]; modeval report D [D2] [compare-dir] --out report.html. ' +
+          'The first model is the baseline, the second the candidate. The HTML has no scripts and loads nothing; ' +
+          'lists are capped (slices, clusters, flipped items, curve points) and the footer states the size.',
+      )
+      .example(
+        '$0 report out/demo/spam-v1 out/demo/spam-v2 --out report.html',
+        'two models with a paired comparison',
+      )
+      .example('$0 report out/v2 gate-out --out summary.md', 'Markdown for a pull request'),
+  handler: async (args) => {
+    if (!(Number.isInteger(args.resamples) && args.resamples >= 1)) {
+      throw new BadInputError(`--resamples must be a positive integer, got ${args.resamples}`);
+    }
+    if (!(Number.isInteger(args.seed) && args.seed >= 0)) {
+      throw new BadInputError(`--seed must be a non-negative integer, got ${args.seed}`);
+    }
+    const format = args.format ?? (/\.(md|markdown)$/i.test(args.out) ? 'md' : 'html');
+    const result = await writeReport({
+      dirs: args.dirs,
+      out: args.out,
+      format,
+      autoCompare: args.compare,
+      resamples: args.resamples,
+      seed: args.seed,
+    });
+    for (const w of result.inputs.warnings) process.stderr.write(`modeval: warning: ${w}\n`);
+    process.stdout.write(
+      `wrote ${result.path} (${format}, ${bytes(result.bytes)}; ${result.inputs.models.length} model(s)${result.inputs.comparison ? ', comparison' : ''})\n`,
+    );
+  },
+};

@@ -1,0 +1,204 @@
+import type { Comparison, FlipItem, MetricComparison } from '../../gate/schema.js';
+import { curveChart, forestChart } from '../charts.js';
+import { cleanText, html, type SafeHtml, text } from '../escape.js';
+import { count, pct, pValue, signed } from '../format.js';
+import { thinIndices } from '../limits.js';
+import type { ComparisonEntry, ModelEntry } from '../load.js';
+import { renderSvg } from '../svg.js';
+import { EMPTY, figure, ivCell, note, type SectionContext, table } from './parts.js';
+
+const VERDICT_COLORS = [
+  { name: 'better', color: '#54a24b' },
+  { name: 'worse', color: '#e45756' },
+  { name: 'no significant change', color: '#888' },
+];
+const VERDICT: Record<MetricComparison['verdict'], string> = {
+  better: 'better',
+  worse: 'worse',
+  'no-significant-change': 'no significant change',
+  undefined: 'undefined',
+};
+
+function metricLabel(m: { metric: string; class: string | null }, max: number): string {
+  return m.class === null ? m.metric : `${m.metric} [${cleanText(m.class, max)}]`;
+}
+
+/** Baseline against candidate: paired deltas, McNemar, flips, slice regressions, and the gate. */
+export async function compareSection(
+  entry: ComparisonEntry,
+  models: ModelEntry[],
+  ctx: SectionContext,
+): Promise<SafeHtml> {
+  const c = entry.comparison;
+  const L = ctx.limits;
+  const level = `${Math.round(c.level * 100)}%`;
+  const base = `${cleanText(c.baseline.name, L.nameChars)} ${cleanText(c.baseline.version, 40)}`;
+  const cand = `${cleanText(c.candidate.name, L.nameChars)} ${cleanText(c.candidate.version, 40)}`;
+  const defined = c.metrics.filter((m) => m.delta !== null && m.verdict !== 'undefined');
+  const names = defined.map((m) => metricLabel(m, L.nameChars));
+  const deltas = await renderSvg(
+    forestChart({
+      title: `Candidate − baseline (${level} paired bootstrap interval)`,
+      xTitle: 'delta',
+      rows: defined.map((m, i) => ({
+        name: names[i]!,
+        estimate: m.delta!,
+        low: m.interval.low,
+        high: m.interval.high,
+        group: VERDICT[m.verdict],
+      })),
+      groups: VERDICT_COLORS,
+      reference: { x: 0, label: 'no change' },
+      unit: false,
+    }),
+  );
+  const metricRows = c.metrics.map((m) => [
+    metricLabel(m, L.nameChars),
+    m.baseline === null ? '—' : m.baseline.toFixed(3),
+    m.candidate === null ? '—' : m.candidate.toFixed(3),
+    signed(m.delta),
+    m.interval.low === null || m.interval.high === null
+      ? '—'
+      : `[${signed(m.interval.low)}, ${signed(m.interval.high)}]`,
+    html`<span class="badge ${m.verdict}">${VERDICT[m.verdict]}</span>`,
+  ]);
+  const mc = [c.mcnemar.overall, ...c.mcnemar.perClass].map((g) => [
+    g.class === null ? 'all items' : cleanText(g.class, L.nameChars),
+    count(g.n),
+    count(g.b),
+    count(g.c),
+    g.method,
+    pValue(g.pValue),
+  ]);
+  const f = c.flips;
+  const flipRows = [
+    ['all items', count(f.n), count(f.newlyWrong), count(f.newlyRight), count(f.predictionFlips)],
+    ...f.perClass.map((g) => [
+      cleanText(g.class, L.nameChars),
+      count(g.n),
+      count(g.newlyWrong),
+      count(g.newlyRight),
+      count(g.predictionFlips),
+    ]),
+  ];
+  const regressions = c.sliceRegressions
+    .slice(0, L.sliceRegressions)
+    .map((s) => [
+      `${cleanText(s.column, L.nameChars)} = ${cleanText(s.value, L.nameChars)}`,
+      count(s.n),
+      s.baselineAccuracy === null ? '—' : s.baselineAccuracy.toFixed(3),
+      s.candidateAccuracy === null ? '—' : s.candidateAccuracy.toFixed(3),
+      ivCell(s.interval),
+      `${count(s.newlyWrong)} / ${count(s.newlyRight)}`,
+      pValue(s.mcnemar.pValue),
+    ]);
+  const overlay = await overlayCurves(c, models, ctx);
+  const source =
+    entry.source === 'computed'
+      ? 'computed by the report from the two models’ predictions'
+      : 'from the comparison file';
+  return html`<section id="compare"><h2>Comparison: ${cand} <span class="ver">vs baseline</span> ${base}</h2>${note(
+    `${count(c.n)} paired items · ${level} paired bootstrap, ${c.resamples} resamples, seed ${c.seed} · ${source}.`,
+  )}${entry.gate ? gatePart(entry) : EMPTY}${c.warnings.map((w) => html`<p class="warn">${w}</p>`)}<div class="row">${figure(
+    deltas,
+    'Green: the interval excludes 0 in the good direction; red: in the bad one.',
+  )}${overlay}</div>${table(['metric', 'baseline', 'candidate', 'delta', `${level} interval`, 'verdict'], metricRows, 'num')}<h3>McNemar (per-item correctness)</h3>${note(
+    'b = right before, wrong now; c = wrong before, right now.',
+  )}${table(['group', 'items', 'b (newly wrong)', 'c (newly right)', 'test', 'p-value'], mc, 'num')}<h3>Flips</h3>${note(
+    `Prediction flip rate ${pct(f.predictionFlipRate, 2)}.`,
+  )}${table(['group', 'items', 'newly wrong', 'newly right', 'prediction changed'], flipRows, 'num')}${flipList(
+    'Newly wrong (most confident first)',
+    f.newlyWrongItems,
+    c.labels,
+    ctx,
+  )}${flipList('Newly right', f.newlyRightItems, c.labels, ctx)}${
+    regressions.length > 0
+      ? html`<h3>Slices where the candidate is less accurate</h3>${table(
+          ['slice', 'items', 'baseline', 'candidate', `delta [${level}]`, 'newly wrong / right', 'McNemar p'],
+          regressions,
+          'num',
+        )}`
+      : note('No slice value is less accurate with the candidate.')
+  }</section>`;
+}
+
+function gatePart(entry: ComparisonEntry): SafeHtml {
+  const g = entry.gate!;
+  const rows = g.rules.map((r) => [
+    html`<span class="badge ${r.status}">${r.status.toUpperCase()}</span>`,
+    cleanText(r.rule.name, 80),
+    cleanText(r.rule.text, 120),
+    cleanText(r.message, 200),
+  ]);
+  return html`<div class="gate ${g.verdict}"><b>Gate ${g.verdict.toUpperCase()}</b>: ${g.summary.passed} of ${g.summary.rules} rules pass (policy ${cleanText(
+    g.policy.file,
+    120,
+  )}).</div>${table(['', 'rule', 'definition', 'result'], rows)}`;
+}
+
+function flipList(title: string, items: FlipItem[], labels: string[], ctx: SectionContext): SafeHtml {
+  if (items.length === 0) return EMPTY;
+  const L = ctx.limits;
+  const shown = items.slice(0, L.flipItems);
+  const score = (scores: number[], label: string) => {
+    const i = labels.indexOf(label);
+    return i >= 0 && scores[i] !== undefined ? scores[i]!.toFixed(3) : '—';
+  };
+  const rows = shown.map((it) => [
+    html`<code>${text(it.id, L.nameChars)}</code>`,
+    cleanText(it.truth, L.nameChars),
+    `${cleanText(it.baselinePredicted, L.nameChars)} (${score(it.baselineScores, it.baselinePredicted)})`,
+    `${cleanText(it.candidatePredicted, L.nameChars)} (${score(it.candidateScores, it.candidatePredicted)})`,
+  ]);
+  return html`<h4>${title}</h4>${table(['id', 'golden', 'baseline (score)', 'candidate (score)'], rows)}${
+    items.length > shown.length
+      ? note(`${items.length - shown.length} more are in the comparison file.`)
+      : EMPTY
+  }`;
+}
+
+/** Both models' ROC and PR curves for the positive label, when both models' metrics are loaded. */
+async function overlayCurves(c: Comparison, models: ModelEntry[], ctx: SectionContext): Promise<SafeHtml> {
+  const find = (ref: Comparison['baseline']) =>
+    models.find((m) => m.model.model.name === ref.name && m.model.model.version === ref.version);
+  const pair = [find(c.baseline), find(c.candidate)];
+  if (pair.some((m) => m === undefined)) return EMPTY;
+  const roc: Parameters<typeof curveChart>[0] = {
+    title: 'ROC: baseline and candidate',
+    kind: 'roc',
+    series: [],
+    points: [],
+  };
+  const pr: Parameters<typeof curveChart>[0] = {
+    title: 'Precision-recall: baseline and candidate',
+    kind: 'pr',
+    series: [],
+    points: [],
+  };
+  const names = ['baseline', 'candidate'];
+  for (const [k, m] of (pair as ModelEntry[]).entries()) {
+    const positive = m.report.positive;
+    const r = positive === null ? undefined : m.model.ranking.find((x) => x.label === positive);
+    if (!r) return EMPTY;
+    const name = names[k]!;
+    if (r.roc) {
+      const idx = thinIndices(r.roc.fpr.length, ctx.limits.curvePoints);
+      roc.series.push({ name, x: idx.map((i) => r.roc!.fpr[i]!), y: idx.map((i) => r.roc!.tpr[i]!) });
+    }
+    if (r.pr) {
+      const idx = thinIndices(r.pr.recall.length, ctx.limits.curvePoints);
+      pr.series.push({ name, x: idx.map((i) => r.pr!.recall[i]!), y: idx.map((i) => r.pr!.precision[i]!) });
+    }
+    const cls = m.model.perClass.find((p) => p.label === positive);
+    if (cls?.recall.estimate != null && cls.fpr.estimate != null) {
+      roc.points.push({ name, what: 'model’s decisions', x: cls.fpr.estimate, y: cls.recall.estimate });
+    }
+    if (cls?.recall.estimate != null && cls.precision.estimate != null) {
+      pr.points.push({ name, what: 'model’s decisions', x: cls.recall.estimate, y: cls.precision.estimate });
+    }
+  }
+  return html`${figure(await renderSvg(curveChart(roc)), 'Points: each model’s decisions at its own threshold.')}${figure(
+    await renderSvg(curveChart(pr)),
+    '',
+  )}`;
+}

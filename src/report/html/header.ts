@@ -1,0 +1,120 @@
+import { basename } from 'node:path';
+import { cleanText, html, type SafeHtml } from '../escape.js';
+import { count } from '../format.js';
+import { HEADLINES } from '../headlines.js';
+import type { ReportInputs } from '../load.js';
+import { EMPTY, ivCell, note, type SectionContext, table } from './parts.js';
+
+function short(hash: string | null | undefined): SafeHtml {
+  if (!hash) return html`<span class="na">—</span>`;
+  return html`<code title="${hash}">${hash.slice(0, 12)}</code>`;
+}
+
+function keyValues(record: Record<string, string | number | boolean | null>): SafeHtml {
+  const entries = Object.entries(record);
+  if (entries.length === 0) return html`<span class="na">—</span>`;
+  return html`${entries.map(([k, v]) => html`<span class="kv">${cleanText(k, 40)}=${cleanText(String(v), 80)}</span> `)}`;
+}
+
+/** Fingerprints and options: which model, which data, which harness, which settings. */
+export function headerSection(
+  inputs: ReportInputs,
+  ctx: SectionContext,
+): { banner: SafeHtml; provenance: SafeHtml } {
+  const L = ctx.limits;
+  const first = inputs.models[0];
+  const dataset = first?.report.dataset ?? inputs.comparison?.comparison.dataset ?? null;
+  const labels = first?.report.labels ?? inputs.comparison?.comparison.labels ?? [];
+  const shownLabels = labels.slice(0, 20).map((l) => cleanText(l, L.nameChars));
+  const datasetRows = dataset
+    ? [
+        ['file', cleanText(dataset.file, 200)],
+        ['fingerprint (sha256)', html`<code>${dataset.fingerprint}</code>`],
+        ...(first
+          ? [
+              ['spec', cleanText(first.report.dataset.spec, 200)],
+              [
+                'rows',
+                `${count(first.report.dataset.rows)} rows, ${count(first.report.dataset.labelled)} labelled, ${count(first.report.dataset.evaluated)} evaluated (${count(first.report.dataset.rejected)} rejected, ${count(first.report.dataset.unlabelled)} unlabelled)`,
+              ],
+              [
+                'task',
+                `${first.report.task}${first.report.positive ? `, positive label: ${cleanText(first.report.positive, L.nameChars)}` : ''}`,
+              ],
+            ]
+          : []),
+        [
+          'labels',
+          `${shownLabels.join(', ')}${labels.length > shownLabels.length ? `, … (${labels.length} in all)` : ''}`,
+        ],
+      ]
+    : [];
+  const modelRows = inputs.models.map((m) => {
+    const meta = m.meta;
+    const run = m.run;
+    return [
+      cleanText(m.model.model.name, L.nameChars),
+      cleanText(m.model.model.version, 40),
+      short(m.model.model.sha256),
+      cleanText(basename(m.model.model.predictionsFile), 80),
+      short(m.model.model.datasetFingerprint),
+      meta ? `${cleanText(meta.harness.version, 40)}` : cleanText(m.report.harness.version, 40),
+      meta ? keyValues(meta.runtime) : html`<span class="na">—</span>`,
+      run
+        ? `${run.provider}, ${run.workers}×${run.threads} threads, ${Math.round(run.rowsPerSecond).toLocaleString('en-US')} rows/s, finished ${run.finishedAt}`
+        : '—',
+    ];
+  });
+  const optionRows = inputs.models
+    .filter((m) => m.meta)
+    .map((m) => [
+      cleanText(`${m.model.model.name} ${m.model.model.version}`, L.nameChars),
+      keyValues(m.meta!.options),
+      keyValues(Object.fromEntries(Object.entries(m.meta!.model.thresholds))),
+    ]);
+  const defs = first?.report.definitions;
+  const defRows = defs
+    ? [
+        [
+          'intervals',
+          `${defs.bootstrap.method}, ${Math.round(defs.bootstrap.level * 100)}%, ${defs.bootstrap.resamples} resamples, seed ${defs.bootstrap.seed} (${defs.bootstrap.unit})`,
+        ],
+        ['calibration', `${defs.calibration.bins} ${defs.calibration.binning} bins`],
+        ['zero division', `${defs.zeroDivision}; absent classes: ${defs.absentClasses}`],
+        ['slices', `flagged small below ${defs.slices.minSupport} items`],
+        ['harness (eval)', `modeval ${cleanText(first!.report.harness.version, 40)}`],
+      ]
+    : [];
+  const banner = html`<header><h1>modeval report</h1><p class="sub">${
+    dataset ? html`${cleanText(basename(dataset.file), 120)} · ` : EMPTY
+  }${inputs.models.length} model${inputs.models.length === 1 ? '' : 's'}${inputs.comparison ? ' · with comparison' : ''}</p></header>`;
+  const provenance = html`<section id="provenance"><h2>Provenance</h2>${datasetRows.length > 0 ? html`<h3>Dataset</h3>${table(['', ''], datasetRows, 'kvtable')}` : EMPTY}${
+    modelRows.length > 0
+      ? html`<h3>Models</h3>${table(['model', 'version', 'sha256', 'predictions', 'dataset fingerprint', 'harness', 'runtime', 'run'], modelRows)}`
+      : EMPTY
+  }${optionRows.length > 0 ? html`<h3>Run options</h3>${table(['model', 'options', 'thresholds'], optionRows)}` : EMPTY}${
+    defRows.length > 0 ? html`<h3>Evaluation settings</h3>${table(['', ''], defRows, 'kvtable')}` : EMPTY
+  }</section>`;
+  return { banner, provenance };
+}
+
+/** The headline numbers of every model side by side, with intervals. */
+export function summarySection(inputs: ReportInputs, ctx: SectionContext): SafeHtml {
+  if (inputs.models.length === 0) return EMPTY;
+  const L = ctx.limits;
+  const positive = inputs.models[0]!.report.positive;
+  const rows = HEADLINES.filter((r) => inputs.models.some((m) => r.get(m.model.overall) != null)).map((r) => [
+    r.name.startsWith('positive') && positive ? r.name.replace('positive', cleanText(positive, 40)) : r.name,
+    ...inputs.models.map((m) => ivCell(r.get(m.model.overall))),
+  ]);
+  const head = [
+    'metric',
+    ...inputs.models.map((m) => cleanText(`${m.model.model.name} ${m.model.model.version}`, L.nameChars)),
+  ];
+  const level = inputs.models[0]!.report.definitions.bootstrap.level;
+  const n = inputs.models.map((m) => count(m.model.overall.n)).join(' / ');
+  const warnings = [...inputs.warnings, ...new Set(inputs.models.flatMap((m) => m.report.warnings))];
+  return html`<section id="summary"><h2>Summary</h2>${note(
+    `${n} items evaluated; brackets: ${Math.round(level * 100)}% bootstrap interval. ECE is the expected calibration error (lower is better).`,
+  )}${table(head, rows, 'num summary')}${warnings.map((w) => html`<p class="warn">${w}</p>`)}</section>`;
+}

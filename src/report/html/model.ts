@@ -1,0 +1,314 @@
+import type { LabelRanking, SliceReport } from '../../evaluate/schema.js';
+import type { OperatingConstraint } from '../../metrics/schema.js';
+import { classBarsChart, confusionChart, curveChart, forestChart, reliabilityChart } from '../charts.js';
+import { cleanText, html, type SafeHtml, uniqueDisplay } from '../escape.js';
+import { count, pct } from '../format.js';
+import { thinIndices } from '../limits.js';
+import type { ModelEntry } from '../load.js';
+import { renderSvg } from '../svg.js';
+import { biasSection } from './agreement.js';
+import { clustersSection } from './clusters.js';
+import { EMPTY, figure, ivCell, note, type SectionContext, table } from './parts.js';
+
+/** Everything about one model: confusion, per-class bars, curves, calibration, slices, clusters. */
+export async function modelSection(m: ModelEntry, index: number, ctx: SectionContext): Promise<SafeHtml> {
+  const r = m.report;
+  const labels = uniqueDisplay(r.labels, ctx.limits.nameChars);
+  const parts: SafeHtml[] = [];
+  parts.push(await confusionPart(m, labels, ctx));
+  parts.push(await classBarsPart(m, labels));
+  parts.push(await curvesPart(m, labels, ctx));
+  parts.push(await calibrationPart(m, labels));
+  parts.push(await slicesPart(m, labels, ctx));
+  parts.push(biasSection(m, ctx));
+  parts.push(await clustersSection(m, ctx));
+  const j = m.model.join;
+  const joinNote =
+    j.missing.count + j.unknown.count + j.rejected > 0
+      ? note(
+          `${count(j.missing.count)} labelled rows had no prediction, ${count(j.unknown.count)} predicted ids are not in the dataset, ${count(j.rejected)} predicted rows were rejected by the validator.`,
+        )
+      : EMPTY;
+  return html`<section id="model-${index}"><h2>Model: ${m.model.model.name} <span class="ver">${m.model.model.version}</span></h2>${joinNote}${parts}</section>`;
+}
+
+async function confusionPart(m: ModelEntry, labels: string[], ctx: SectionContext): Promise<SafeHtml> {
+  const c = m.model.classification;
+  if (c.task === 'multilabel') {
+    const rows = c.perClass.map((k, i) => [labels[i]!, count(k.tp), count(k.fp), count(k.fn), count(k.tn)]);
+    return html`<h3>Confusion per label</h3>${table(['label', 'TP', 'FP', 'FN', 'TN'], rows, 'num')}`;
+  }
+  const {
+    labels: shown,
+    counts,
+    pooled,
+  } = poolConfusion(labels, c.confusion.counts, m.model.overall.support, ctx.limits.confusionLabels);
+  const svg = await renderSvg(confusionChart({ labels: shown, counts }));
+  const caption =
+    pooled > 0
+      ? `${pooled} least frequent labels are pooled into one row and column.`
+      : 'Rows: golden label; columns: the model’s label.';
+  return html`<h3>Confusion matrix</h3>${figure(svg, caption)}`;
+}
+
+/** Keep the `max` most supported labels and pool the rest, so a large label set stays legible. */
+export function poolConfusion(
+  labels: string[],
+  counts: number[][],
+  support: number[],
+  max: number,
+): { labels: string[]; counts: number[][]; pooled: number } {
+  if (labels.length <= max) return { labels, counts, pooled: 0 };
+  const order = labels.map((_, i) => i).sort((a, b) => (support[b] ?? 0) - (support[a] ?? 0) || a - b);
+  const keep = order.slice(0, max - 1).sort((a, b) => a - b);
+  const slot = new Map<number, number>(keep.map((k, i) => [k, i]));
+  const other = keep.length;
+  const pooled = labels.length - keep.length;
+  const out = Array.from({ length: other + 1 }, () => new Array<number>(other + 1).fill(0));
+  for (const [i, row] of counts.entries()) {
+    for (const [j, v] of row.entries()) out[slot.get(i) ?? other]![slot.get(j) ?? other] += v;
+  }
+  return { labels: [...keep.map((k) => labels[k]!), `(${pooled} other labels)`], counts: out, pooled };
+}
+
+async function classBarsPart(m: ModelEntry, labels: string[]): Promise<SafeHtml> {
+  const rows: Parameters<typeof classBarsChart>[0]['rows'] = [];
+  const level = m.report.definitions.bootstrap.level;
+  m.model.perClass.forEach((c, i) => {
+    for (const [metric, iv] of [
+      ['precision', c.precision],
+      ['recall', c.recall],
+      ['F1', c.f1],
+    ] as const) {
+      if (iv.estimate !== null)
+        rows.push({ label: labels[i]!, metric, estimate: iv.estimate, low: iv.low, high: iv.high });
+    }
+  });
+  const svg = await renderSvg(classBarsChart({ rows, level }));
+  const tableRows = m.model.perClass.map((c, i) => [
+    labels[i]!,
+    count(c.support),
+    count(c.predicted),
+    ivCell(c.precision),
+    ivCell(c.recall),
+    ivCell(c.f1),
+    ivCell(c.fpr),
+  ]);
+  return html`<h3>Per class</h3>${figure(svg, 'A missing bar is an undefined ratio (no item of that class, or none predicted).')}${table(
+    ['label', 'support', 'predicted', 'precision', 'recall', 'F1', 'FPR'],
+    tableRows,
+    'num',
+  )}`;
+}
+
+export function describeConstraint(c: OperatingConstraint): string {
+  switch (c.kind) {
+    case 'max-recall-at-precision':
+      return `best recall at precision ≥ ${c.value}`;
+    case 'max-tpr-at-fpr':
+      return `best TPR at FPR ≤ ${c.value}`;
+    case 'min-fpr-at-tpr':
+      return `lowest FPR at TPR ≥ ${c.value}`;
+  }
+}
+
+const DECISION = 'model’s decisions';
+
+/** The curves to draw: the positive label for a binary task, else up to six labels. */
+function curveLabels(m: ModelEntry): LabelRanking[] {
+  return m.model.ranking.filter((r) => r.roc !== null || r.pr !== null).slice(0, 6);
+}
+
+async function curvesPart(m: ModelEntry, labels: string[], ctx: SectionContext): Promise<SafeHtml> {
+  const ranked = curveLabels(m);
+  if (ranked.length === 0) return note('No ROC or PR curve: the scores do not separate two classes here.');
+  const display = (label: string) =>
+    labels[m.report.labels.indexOf(label)] ?? cleanText(label, ctx.limits.nameChars);
+  const roc: Parameters<typeof curveChart>[0] = { title: 'ROC curve', kind: 'roc', series: [], points: [] };
+  const pr: Parameters<typeof curveChart>[0] = {
+    title: 'Precision-recall curve',
+    kind: 'pr',
+    series: [],
+    points: [],
+    baselines: [],
+  };
+  const marked = ranked.length === 1;
+  for (const r of ranked) {
+    const name = display(r.label);
+    if (r.roc) {
+      const idx = thinIndices(r.roc.fpr.length, ctx.limits.curvePoints);
+      roc.series.push({ name, x: idx.map((i) => r.roc!.fpr[i]!), y: idx.map((i) => r.roc!.tpr[i]!) });
+    }
+    if (r.pr) {
+      const idx = thinIndices(r.pr.recall.length, ctx.limits.curvePoints);
+      pr.series.push({ name, x: idx.map((i) => r.pr!.recall[i]!), y: idx.map((i) => r.pr!.precision[i]!) });
+    }
+    const total = r.ranking.positives + r.ranking.negatives;
+    if (total > 0) pr.baselines!.push({ name, y: r.ranking.positives / total });
+    // Operating points are marked when one curve is drawn; with several they would not be legible.
+    if (!marked) continue;
+    const cls = m.model.perClass.find((c) => c.label === r.label);
+    if (cls && cls.recall.estimate !== null && cls.fpr.estimate !== null) {
+      roc.points.push({ name, what: DECISION, x: cls.fpr.estimate, y: cls.recall.estimate });
+    }
+    if (cls && cls.recall.estimate !== null && cls.precision.estimate !== null) {
+      pr.points.push({ name, what: DECISION, x: cls.recall.estimate, y: cls.precision.estimate });
+    }
+    for (const op of r.operatingPoints) {
+      if (!op.point || op.point.fpr === null || op.point.recall === null) continue;
+      const what = describeConstraint(op.constraint);
+      if (op.constraint.kind === 'max-recall-at-precision') {
+        if (op.point.precision !== null)
+          pr.points.push({ name, what, x: op.point.recall, y: op.point.precision });
+      } else {
+        roc.points.push({ name, what, x: op.point.fpr, y: op.point.recall });
+      }
+    }
+  }
+  const [rocSvg, prSvg] = [await renderSvg(curveChart(roc)), await renderSvg(curveChart(pr))];
+  const aucRows = m.model.ranking.map((r) => [
+    display(r.label),
+    count(r.ranking.positives),
+    count(r.ranking.negatives),
+    r.ranking.rocAuc === null ? (r.ranking.rocAucReason ?? '—') : r.ranking.rocAuc.toFixed(3),
+    r.ranking.averagePrecision === null
+      ? (r.ranking.averagePrecisionReason ?? '—')
+      : r.ranking.averagePrecision.toFixed(3),
+  ]);
+  const opRows = ranked.flatMap((r) =>
+    r.operatingPoints.map((op) => [
+      display(r.label),
+      describeConstraint(op.constraint),
+      op.point ? op.point.threshold.toFixed(4) : (op.reason ?? 'not reachable'),
+      op.point ? pct(op.point.precision) : '—',
+      op.point ? pct(op.point.recall) : '—',
+      op.point ? pct(op.point.fpr, 2) : '—',
+    ]),
+  );
+  return html`<h3>Ranking: ROC and precision-recall</h3><div class="row">${figure(rocSvg, 'Dashed: a random ranker.')}${figure(
+    prSvg,
+    'Dashed: the positive share (a random ranker’s precision).',
+  )}</div>${table(['label', 'positives', 'negatives', 'ROC-AUC', 'average precision'], aucRows, 'num')}${
+    opRows.length > 0
+      ? html`<h4>Operating points</h4>${table(['label', 'constraint', 'threshold', 'precision', 'recall', 'FPR'], opRows, 'num')}`
+      : EMPTY
+  }`;
+}
+
+async function calibrationPart(m: ModelEntry, labels: string[]): Promise<SafeHtml> {
+  const cal = m.model.calibration;
+  const reports = cal.topLabel
+    ? m.report.task === 'binary' && cal.positiveClass[0]
+      ? [
+          {
+            title: `Reliability: P(${labels[m.report.labels.indexOf(cal.positiveClass[0].label)] ?? ''})`,
+            report: cal.positiveClass[0].report,
+          },
+        ]
+      : [{ title: 'Reliability: top-label confidence', report: cal.topLabel }]
+    : cal.positiveClass.slice(0, 4).map((p) => ({
+        title: `Reliability: P(${labels[m.report.labels.indexOf(p.label)] ?? ''})`,
+        report: p.report,
+      }));
+  if (reports.length === 0) return EMPTY;
+  const figures: SafeHtml[] = [];
+  for (const r of reports) {
+    const svg = await renderSvg(reliabilityChart({ title: r.title, bins: r.report.reliability }));
+    figures.push(
+      figure(
+        svg,
+        `ECE ${r.report.ece === null ? '—' : r.report.ece.toFixed(3)}, MCE ${r.report.mce === null ? '—' : r.report.mce.toFixed(3)}; ${r.report.bins} ${r.report.binning} bins. On the dashed line the scores are calibrated.`,
+      ),
+    );
+  }
+  const brier = cal.brier.map((b) => [
+    b.label === null ? 'all labels' : cleanText(b.label, 80),
+    b.report.definition,
+    b.report.brier === null ? '—' : b.report.brier.toFixed(4),
+  ]);
+  return html`<h3>Calibration</h3><div class="row">${figures}</div>${table(['Brier score', 'definition', 'value'], brier, 'num')}`;
+}
+
+function sliceName(values: (string | null)[], max: number): string {
+  return values.map((v) => (v === null ? '(null)' : cleanText(v, max))).join(' × ');
+}
+
+async function slicesPart(m: ModelEntry, labels: string[], ctx: SectionContext): Promise<SafeHtml> {
+  const slices = m.model.slices;
+  if (slices.length === 0) return EMPTY;
+  const minSupport = m.report.definitions.slices.minSupport;
+  const positive = m.report.positive;
+  const out: SafeHtml[] = [];
+  const shown = slices.slice(0, ctx.limits.sliceColumns);
+  for (const s of shown) out.push(await slicePart(m, s, minSupport, positive, labels, ctx));
+  const more = slices.length - shown.length;
+  return html`<h3>Slices</h3>${note(
+    `Accuracy per slice value with its bootstrap interval; grey rows have fewer than ${minSupport} items (intervals are wide: read with care).`,
+  )}${out}${more > 0 ? note(`${more} more slice columns are in metrics.json.`) : EMPTY}`;
+}
+
+async function slicePart(
+  m: ModelEntry,
+  s: SliceReport,
+  minSupport: number,
+  positive: string | null,
+  labels: string[],
+  ctx: SectionContext,
+): Promise<SafeHtml> {
+  const values = s.values.slice(0, ctx.limits.sliceValues);
+  const names = uniqueDisplay(
+    values.map((v) => sliceName(v.values, ctx.limits.nameChars)),
+    ctx.limits.nameChars * 2,
+  );
+  const title = s.columns.map((c) => cleanText(c, ctx.limits.nameChars)).join(' × ');
+  const rows = values
+    .map((v, i) => ({ v, name: names[i]! }))
+    .filter(({ v }) => v.metrics.accuracy?.estimate !== null && v.metrics.accuracy !== undefined);
+  const chart =
+    rows.length > 0
+      ? await renderSvg(
+          forestChart({
+            title: `Accuracy by ${title}`,
+            xTitle: 'accuracy',
+            rows: rows.map(({ v, name }) => ({
+              name,
+              estimate: v.metrics.accuracy!.estimate!,
+              low: v.metrics.accuracy!.low,
+              high: v.metrics.accuracy!.high,
+              group: v.small ? `small (n < ${minSupport})` : `n ≥ ${minSupport}`,
+            })),
+            groups: [
+              { name: `n ≥ ${minSupport}`, color: '#4c78a8' },
+              { name: `small (n < ${minSupport})`, color: '#aaa' },
+            ],
+            reference:
+              m.model.overall.accuracy?.estimate != null
+                ? { x: m.model.overall.accuracy.estimate, label: 'overall' }
+                : null,
+            unit: true,
+          }),
+        )
+      : null;
+  const posName =
+    positive === null ? null : (labels[m.report.labels.indexOf(positive)] ?? cleanText(positive, 40));
+  const head = [
+    'value',
+    'n',
+    'accuracy',
+    'macro F1',
+    ...(posName === null ? [] : [`${posName} recall`, `${posName} FPR`]),
+    'flag',
+  ];
+  const tableRows = values.map((v, i) => [
+    names[i]!,
+    count(v.metrics.n),
+    ivCell(v.metrics.accuracy),
+    ivCell(v.metrics.macro.f1),
+    ...(posName === null ? [] : [ivCell(v.metrics.positive?.recall), ivCell(v.metrics.positive?.fpr)]),
+    v.small ? html`<span class="badge small">small</span>` : '',
+  ]);
+  const more = s.values.length - values.length;
+  return html`<h4>${title}</h4>${chart ? figure(chart, 'Dashed: the overall accuracy.') : EMPTY}${table(head, tableRows, 'num slices')}${
+    more > 0 ? note(`${more} smaller values are in metrics.json.`) : EMPTY
+  }`;
+}

@@ -1,0 +1,248 @@
+import { existsSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import type { z } from 'zod';
+import { type ClustersReport, ClustersReportSchema } from '../analysis/clusters-schema.js';
+import { METRICS_FILE } from '../evaluate/evaluate.js';
+import { type MetricsReport, MetricsReportSchema, type ModelMetrics } from '../evaluate/schema.js';
+import { compareModels } from '../gate/compare.js';
+import { type Comparison, ComparisonSchema, type GateReport, GateReportSchema } from '../gate/schema.js';
+import { openPredictions, PredictionsMeta } from '../run/predictions.js';
+import { PREDICTIONS_FILE, RUN_SUMMARY_FILE, RunSummary } from '../run/run.js';
+import { BadInputError } from '../util/errors.js';
+
+/**
+ * The folders `modeval report` reads. A **model folder** is what `modeval run --out D` followed by
+ * `modeval eval --out D` leaves: `metrics.json` (required), `run.json` and `predictions.arrows`
+ * (for fingerprints and run options), and `clusters.json` when `modeval clusters` wrote one there.
+ * A **comparison folder** holds `compare.json` (from `modeval compare --out`) and/or `gate.json`
+ * (from `modeval gate --out`). One folder may be both.
+ */
+export const REPORT_FILES = {
+  metrics: METRICS_FILE,
+  run: RUN_SUMMARY_FILE,
+  predictions: PREDICTIONS_FILE,
+  clusters: 'clusters.json',
+  compare: 'compare.json',
+  gate: 'gate.json',
+} as const;
+
+/** `run.json`: the run summary with the predictions' provenance beside it. */
+export const RunFileSchema = RunSummary.extend({ meta: PredictionsMeta.optional() });
+export type RunFile = z.infer<typeof RunFileSchema>;
+
+export interface ModelEntry {
+  /** The folder it came from. */
+  dir: string;
+  metricsFile: string;
+  /** The whole metrics.json (dataset, definitions, agreement, warnings). */
+  report: MetricsReport;
+  model: ModelMetrics;
+  run: RunFile | null;
+  /** Provenance from run.json, or from the predictions file's schema metadata. */
+  meta: PredictionsMeta | null;
+  clusters: ClustersReport | null;
+}
+
+export interface ComparisonEntry {
+  /** Where it came from: a file, or "computed" when the report paired two models itself. */
+  source: string;
+  comparison: Comparison;
+  gate: GateReport | null;
+}
+
+export interface ReportInputs {
+  models: ModelEntry[];
+  comparison: ComparisonEntry | null;
+  warnings: string[];
+}
+
+export interface LoadOptions {
+  /**
+   * With exactly two models and no compare.json / gate.json, compute the paired comparison from
+   * their predictions and the golden set (when those files are still where metrics.json says).
+   */
+  autoCompare?: boolean;
+  resamples?: number;
+  seed?: number;
+}
+
+/** Read a JSON file and validate it; any problem is a BadInputError naming the file and field. */
+export async function readJson<S extends z.ZodType>(file: string, schema: S): Promise<z.infer<S>> {
+  let raw: string;
+  try {
+    raw = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new BadInputError(`cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`, { file });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (err) {
+    throw new BadInputError(`not valid JSON (${(err as Error).message})`, { file });
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const field = issue.path.map(String).join('.');
+    throw new BadInputError(
+      `does not match the ${basename(file)} schema: ${issue.message}`,
+      field ? { file, field } : { file },
+    );
+  }
+  return parsed.data;
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Which metrics.json model a run folder's run.json / clusters.json belongs to. */
+function matchModel(models: ModelMetrics[], name: string, version: string): ModelMetrics | undefined {
+  const same = models.filter((m) => m.model.name === name && m.model.version === version);
+  return same.length === 1 ? same[0] : undefined;
+}
+
+async function loadFolder(dir: string, out: ReportInputs): Promise<void> {
+  let st: Awaited<ReturnType<typeof stat>>;
+  try {
+    st = await stat(dir);
+  } catch {
+    throw new BadInputError('no such folder', { file: dir });
+  }
+  if (!st.isDirectory()) {
+    throw new BadInputError('expected a run or comparison folder (see `modeval report --help`)', {
+      file: dir,
+    });
+  }
+  const path = (name: string) => join(dir, name);
+  const has = {
+    metrics: await isFile(path(REPORT_FILES.metrics)),
+    run: await isFile(path(REPORT_FILES.run)),
+    predictions: await isFile(path(REPORT_FILES.predictions)),
+    clusters: await isFile(path(REPORT_FILES.clusters)),
+    compare: await isFile(path(REPORT_FILES.compare)),
+    gate: await isFile(path(REPORT_FILES.gate)),
+  };
+  if (!has.metrics && !has.compare && !has.gate) {
+    const hint = has.run
+      ? `; run \`modeval eval --predictions ${join(dir, REPORT_FILES.predictions)} --dataset <golden> --out ${dir}\` first`
+      : '';
+    throw new BadInputError(
+      `holds no ${REPORT_FILES.metrics}, ${REPORT_FILES.compare} or ${REPORT_FILES.gate}${hint}`,
+      {
+        file: dir,
+      },
+    );
+  }
+  if (has.metrics) {
+    const metricsFile = path(REPORT_FILES.metrics);
+    const report = await readJson(metricsFile, MetricsReportSchema);
+    const run = has.run ? await readJson(path(REPORT_FILES.run), RunFileSchema) : null;
+    let predictionsMeta: PredictionsMeta | null = run?.meta ?? null;
+    if (!predictionsMeta && has.predictions)
+      predictionsMeta = (await openPredictions(path(REPORT_FILES.predictions))).meta;
+    const clusters = has.clusters ? await readJson(path(REPORT_FILES.clusters), ClustersReportSchema) : null;
+    const runModel = run
+      ? report.models.length === 1
+        ? report.models[0]
+        : matchModel(report.models, run.model.name, run.model.version)
+      : undefined;
+    const clusterModel = clusters
+      ? report.models.length === 1
+        ? report.models[0]
+        : matchModel(report.models, clusters.model.name, clusters.model.version)
+      : undefined;
+    if (clusters && clusterModel === undefined) {
+      out.warnings.push(
+        `${path(REPORT_FILES.clusters)} names a model that ${metricsFile} does not hold; not shown`,
+      );
+    }
+    for (const model of report.models) {
+      const key = `${model.model.name}\u0000${model.model.version}\u0000${model.model.predictionsFile}\u0000${report.dataset.fingerprint}`;
+      const dup = out.models.some(
+        (m) =>
+          `${m.model.model.name}\u0000${m.model.model.version}\u0000${m.model.model.predictionsFile}\u0000${m.report.dataset.fingerprint}` ===
+          key,
+      );
+      if (dup) continue;
+      const mine = model === runModel;
+      out.models.push({
+        dir,
+        metricsFile,
+        report,
+        model,
+        run: mine ? run : null,
+        meta: mine ? predictionsMeta : report.models.length === 1 ? predictionsMeta : null,
+        clusters: model === clusterModel ? clusters : null,
+      });
+    }
+  }
+  if (has.gate || has.compare) {
+    if (out.comparison)
+      throw new BadInputError('a second comparison; give one compare or gate folder', { file: dir });
+    const gate = has.gate ? await readJson(path(REPORT_FILES.gate), GateReportSchema) : null;
+    const comparison = gate ? gate.comparison : await readJson(path(REPORT_FILES.compare), ComparisonSchema);
+    out.comparison = { source: path(has.gate ? REPORT_FILES.gate : REPORT_FILES.compare), comparison, gate };
+  }
+}
+
+/** The file a model's predictions are in: as metrics.json recorded it, else beside metrics.json. */
+function predictionsPath(m: ModelEntry): string | null {
+  const recorded = m.model.model.predictionsFile;
+  if (existsSync(recorded)) return recorded;
+  const beside = join(m.dir, REPORT_FILES.predictions);
+  return existsSync(beside) ? beside : null;
+}
+
+/** Load and validate every folder, then pair two models when asked and possible. */
+export async function loadReportInputs(
+  dirs: readonly string[],
+  options: LoadOptions = {},
+): Promise<ReportInputs> {
+  if (dirs.length === 0) throw new BadInputError('give at least one run or comparison folder');
+  const out: ReportInputs = { models: [], comparison: null, warnings: [] };
+  for (const dir of dirs) await loadFolder(resolve(dir), out);
+  const fingerprints = new Set(out.models.map((m) => m.report.dataset.fingerprint));
+  if (fingerprints.size > 1) {
+    out.warnings.push(
+      'the models were evaluated on different datasets (fingerprints differ): compare them with care',
+    );
+  }
+  if (out.comparison && out.models.length > 0) {
+    const fp = out.comparison.comparison.dataset.fingerprint;
+    if (!fingerprints.has(fp))
+      out.warnings.push('the comparison was made on a different dataset than the metrics');
+  }
+  if (!out.comparison && out.models.length === 2 && options.autoCompare !== false) {
+    const [a, b] = out.models as [ModelEntry, ModelEntry];
+    const baseline = predictionsPath(a);
+    const candidate = predictionsPath(b);
+    const dataset = a.report.dataset.file;
+    const spec = a.report.dataset.spec;
+    if (fingerprints.size > 1) {
+      out.warnings.push('no paired comparison: the two models were evaluated on different datasets');
+    } else if (a.report.task === 'multilabel') {
+      out.warnings.push('no paired comparison: compare supports binary and multiclass tasks');
+    } else if (!baseline || !candidate || !existsSync(dataset)) {
+      out.warnings.push(
+        'no paired comparison: the predictions or the golden dataset are no longer where metrics.json says; run `modeval compare --out <dir>` and pass <dir>',
+      );
+    } else {
+      const comparison = await compareModels({
+        baseline,
+        candidate,
+        dataset,
+        ...(existsSync(spec) ? { spec } : {}),
+        ...(options.resamples !== undefined ? { resamples: options.resamples } : {}),
+        ...(options.seed !== undefined ? { seed: options.seed } : {}),
+      });
+      out.comparison = { source: 'computed', comparison, gate: null };
+    }
+  }
+  return out;
+}

@@ -1,0 +1,135 @@
+import { basename } from 'node:path';
+import { mdCode, mdText } from '../gate/markdown.js';
+import type { Comparison, MetricComparison } from '../gate/schema.js';
+import { interval, pct, pValue, signed } from './format.js';
+import { HEADLINES } from './headlines.js';
+import { modelName } from './html/parts.js';
+import type { ReportInputs } from './load.js';
+
+/**
+ * The PR-comment summary: headline numbers, the gate and the comparison's headline deltas as
+ * Markdown tables, a few dozen lines at most. Every interpolated string goes through `mdText` or
+ * `mdCode` (HTML-escaped, `|` and backticks neutralised, one line, capped).
+ */
+
+/** Deltas shown in the summary: the headline metrics, plus any metric that got significantly worse. */
+const HEADLINE_DELTAS = new Set(['accuracy', 'f1_macro', 'roc_auc', 'average_precision', 'mcc']);
+
+function table(head: string[], rows: string[][]): string[] {
+  return [
+    `| ${head.join(' | ')} |`,
+    `| ${head.map(() => '---').join(' | ')} |`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ];
+}
+
+function deltaName(m: MetricComparison): string {
+  return m.class === null ? mdText(m.metric) : `${mdText(m.metric)} \\[${mdText(m.class, 40)}\\]`;
+}
+
+function comparisonLines(c: Comparison, maxSlices: number): string[] {
+  const level = `${Math.round(c.level * 100)}%`;
+  const positive = c.labels.length === 2 ? c.labels[1]! : null;
+  const shown = c.metrics.filter(
+    (m) =>
+      (m.class === null && HEADLINE_DELTAS.has(m.metric)) ||
+      (m.class !== null && m.class === positive && ['precision', 'recall'].includes(m.metric)) ||
+      m.verdict === 'worse',
+  );
+  const out = [
+    '',
+    `**Candidate ${mdText(c.candidate.name, 60)} ${mdText(c.candidate.version, 30)} vs baseline ${mdText(c.baseline.name, 60)} ${mdText(c.baseline.version, 30)}** · ${c.n.toLocaleString('en-US')} paired items · ${level} paired bootstrap`,
+    '',
+    ...table(
+      ['metric', 'baseline', 'candidate', 'Δ', `${level} CI of Δ`, ''],
+      shown.map((m) => [
+        deltaName(m),
+        m.baseline === null ? '—' : m.baseline.toFixed(3),
+        m.candidate === null ? '—' : m.candidate.toFixed(3),
+        signed(m.delta),
+        m.interval.low === null || m.interval.high === null
+          ? '—'
+          : `[${signed(m.interval.low)}, ${signed(m.interval.high)}]`,
+        m.verdict === 'better'
+          ? '▲ better'
+          : m.verdict === 'worse'
+            ? '▼ worse'
+            : m.verdict === 'undefined'
+              ? '—'
+              : 'no sig. change',
+      ]),
+    ),
+    '',
+    `McNemar: ${c.mcnemar.overall.b} newly wrong, ${c.mcnemar.overall.c} newly right, p = ${pValue(c.mcnemar.overall.pValue)} · predictions changed on ${pct(c.flips.predictionFlipRate, 2)} of items.`,
+  ];
+  const regressions = c.sliceRegressions
+    .filter((s) => s.interval.high !== null && s.interval.high < 0)
+    .slice(0, maxSlices);
+  if (regressions.length > 0) {
+    out.push(
+      '',
+      ...table(
+        ['slice less accurate (interval below 0)', 'n', 'Δ accuracy', `${level} CI`],
+        regressions.map((s) => [
+          `${mdText(s.column, 40)} = ${mdText(s.value, 60)}`,
+          String(s.n),
+          signed(s.delta),
+          `[${signed(s.interval.low)}, ${signed(s.interval.high)}]`,
+        ]),
+      ),
+    );
+  }
+  return out;
+}
+
+export interface MarkdownOptions {
+  /** Slice regressions listed. Default 5. */
+  maxSlices?: number;
+}
+
+/** A short Markdown summary for a pull request comment or `$GITHUB_STEP_SUMMARY`. */
+export function renderMarkdownReport(inputs: ReportInputs, options: MarkdownOptions = {}): string {
+  const out: string[] = [];
+  const names = inputs.models.map((m) => mdText(modelName(m), 60));
+  out.push(`### modeval report${names.length > 0 ? `: ${names.join(' vs ')}` : ''}`);
+  const first = inputs.models[0];
+  if (first) {
+    const d = first.report.dataset;
+    const level = Math.round(first.report.definitions.bootstrap.level * 100);
+    out.push(
+      '',
+      `${mdCode(basename(d.file), 60)} (sha256 ${mdCode(d.fingerprint.slice(0, 12))}) · ${d.evaluated.toLocaleString('en-US')} items evaluated · ${level}% bootstrap intervals`,
+    );
+    const positive = first.report.positive;
+    const rows = HEADLINES.filter(
+      (r) => r.name !== 'positive FPR' && inputs.models.some((m) => r.get(m.model.overall) != null),
+    ).map((r) => [
+      r.name.startsWith('positive') && positive
+        ? `${mdText(positive, 30)}${r.name.slice('positive'.length)}`
+        : r.name,
+      ...inputs.models.map((m) => interval(r.get(m.model.overall))),
+    ]);
+    out.push('', ...table(['metric', ...names], rows));
+  }
+  const g = inputs.comparison?.gate;
+  if (g) {
+    out.push(
+      '',
+      `**Gate: ${g.verdict === 'pass' ? '✅ PASS' : '❌ FAIL'}** · ${g.summary.passed} of ${g.summary.rules} rules pass`,
+    );
+    const failing = g.rules.filter((r) => r.status === 'fail');
+    if (failing.length > 0) {
+      out.push(
+        '',
+        ...table(
+          ['failed rule', 'result'],
+          failing.slice(0, 10).map((r) => [mdCode(r.rule.text, 120), mdText(r.message, 200)]),
+        ),
+      );
+    }
+  }
+  if (inputs.comparison) out.push(...comparisonLines(inputs.comparison.comparison, options.maxSlices ?? 5));
+  const warnings = [...inputs.warnings, ...new Set(inputs.models.flatMap((m) => m.report.warnings))];
+  for (const w of warnings.slice(0, 5)) out.push('', `> ⚠️ ${mdText(w, 300)}`);
+  return `${out.join('\n')}\n`;
+}

@@ -41,6 +41,8 @@ function sessionOptions(threads: number, provider: 'cpu' | 'cuda'): InferenceSes
     interOpNumThreads: 1,
     executionMode: 'sequential',
     graphOptimizationLevel: 'all',
+    // Errors only: optimizer notes (unused initializers...) would repeat on stderr in every worker.
+    logSeverityLevel: 3,
     // Without this, idle intra-op threads spin between batches and burn the cores other workers need.
     extra: { session: { intra_op: { allow_spinning: '0' } } },
     executionProviders: provider === 'cuda' ? [{ name: 'cuda', deviceId: 0 }] : ['cpu'],

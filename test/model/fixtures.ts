@@ -1,0 +1,149 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import onnxProto from 'onnx-proto';
+import type { ModelCardInput } from '../../src/model/card.js';
+
+/**
+ * SYNTHETIC fixtures for the model-layer tests: a tiny hand-made WordPiece tokenizer and tiny
+ * hand-built ONNX graphs. They exercise the code paths, not model quality.
+ */
+
+const { onnx } = onnxProto;
+
+/** A BERT-style tokenizer.json: lowercase, split on whitespace/punctuation, [CLS] … [SEP] around. */
+export function syntheticWordPiece(): Record<string, unknown> {
+  const tokens = [
+    '[PAD]',
+    '[UNK]',
+    '[CLS]',
+    '[SEP]',
+    'free',
+    'money',
+    'now',
+    'hello',
+    'world',
+    'win',
+    '##ning',
+    '!',
+  ];
+  const vocab = Object.fromEntries(tokens.map((t, i) => [t, i]));
+  const special = (content: string) => ({
+    id: vocab[content],
+    content,
+    single_word: false,
+    lstrip: false,
+    rstrip: false,
+    normalized: false,
+    special: true,
+  });
+  return {
+    version: '1.0',
+    truncation: null,
+    padding: null,
+    added_tokens: ['[PAD]', '[UNK]', '[CLS]', '[SEP]'].map(special),
+    normalizer: { type: 'BertNormalizer', lowercase: true, strip_accents: true, clean_text: true },
+    pre_tokenizer: { type: 'BertPreTokenizer' },
+    post_processor: { type: 'BertProcessing', sep: ['[SEP]', 3], cls: ['[CLS]', 2] },
+    decoder: null,
+    model: { type: 'WordPiece', unk_token: '[UNK]', continuing_subword_prefix: '##', vocab },
+  };
+}
+
+/** A WordLevel tokenizer.json (no post-processor): tokenizers.js must still map unknown words to [UNK]. */
+export function syntheticWordLevel(): Record<string, unknown> {
+  return {
+    version: '1.0',
+    truncation: null,
+    padding: { pad_id: 0, pad_token: '[PAD]' },
+    added_tokens: [
+      {
+        id: 0,
+        content: '[PAD]',
+        special: true,
+        normalized: false,
+        lstrip: false,
+        rstrip: false,
+        single_word: false,
+      },
+      {
+        id: 1,
+        content: '[UNK]',
+        special: true,
+        normalized: false,
+        lstrip: false,
+        rstrip: false,
+        single_word: false,
+      },
+    ],
+    normalizer: { type: 'Lowercase' },
+    pre_tokenizer: { type: 'Whitespace' },
+    post_processor: null,
+    decoder: null,
+    model: {
+      type: 'WordLevel',
+      vocab: { '[PAD]': 0, '[UNK]': 1, free: 2, money: 3, '!': 4 },
+      unk_token: '[UNK]',
+    },
+  };
+}
+
+type Dim = string | number;
+
+function valueInfo(name: string, elemType: number, dims: Dim[]) {
+  return {
+    name,
+    type: {
+      tensorType: {
+        elemType,
+        shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) },
+      },
+    },
+  };
+}
+
+/**
+ * features `x` float [batch, 2] → Log → `logits` [batch, 2]: a negative feature gives NaN, so the
+ * graph lets a test provoke non-finite model output on chosen rows.
+ */
+export function logFeaturesModel(): Uint8Array {
+  const FLOAT = onnx.TensorProto.DataType.FLOAT;
+  return onnx.ModelProto.encode(
+    onnx.ModelProto.create({
+      irVersion: 8,
+      opsetImport: [{ domain: '', version: 13 }],
+      producerName: 'modeval-test (synthetic)',
+      graph: {
+        name: 'log-features',
+        node: [{ opType: 'Log', input: ['x'], output: ['logits'], name: 'log' }],
+        input: [valueInfo('x', FLOAT, ['batch', 2])],
+        output: [valueInfo('logits', FLOAT, ['batch', 2])],
+      },
+    }),
+  ).finish();
+}
+
+/** Write a model folder (card + graph + optional tokenizer) into `dir`. */
+export function writeModelDir(
+  dir: string,
+  files: {
+    card?: ModelCardInput | string;
+    onnx?: Uint8Array | string;
+    tokenizer?: Record<string, unknown> | string;
+  },
+): string {
+  mkdirSync(dir, { recursive: true });
+  if (files.card !== undefined) {
+    writeFileSync(
+      join(dir, 'model.json'),
+      typeof files.card === 'string' ? files.card : JSON.stringify(files.card),
+    );
+  }
+  if (files.onnx !== undefined) writeFileSync(join(dir, 'model.onnx'), files.onnx);
+  if (files.tokenizer !== undefined) {
+    writeFileSync(
+      join(dir, 'tokenizer.json'),
+      typeof files.tokenizer === 'string' ? files.tokenizer : JSON.stringify(files.tokenizer),
+    );
+  }
+  return dir;
+}

@@ -8,6 +8,7 @@ import { demoCommand } from './demo.js';
 import { evalCommand } from './eval.js';
 import { gateCommand } from './gate.js';
 import { inspectCommand } from './inspect.js';
+import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
 
 /** Every verb lives in its own module under src/cli and is registered here. */
@@ -21,6 +22,7 @@ const commands = [
   evalCommand,
   compareCommand,
   gateCommand,
+  reportCommand,
 ] as unknown as CommandModule[];
 
 /**

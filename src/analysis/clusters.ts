@@ -27,7 +27,7 @@ export const ClusterOptionsSchema = z.object({
   minCellSize: z.number().int().min(2).default(8),
   maxK: z.number().int().min(2).default(8),
   /** Smallest cluster size that k-means may aim for (caps k at cell size / this). */
-  minClusterSize: z.number().int().min(1).default(3),
+  minClusterSize: z.number().int().min(1).default(5),
   dimensions: z.number().int().min(8).default(128),
   wordNgrams: z.tuple([z.number().int().min(1), z.number().int().min(1)]).default([1, 2]),
   charNgrams: z.tuple([z.number().int().min(1), z.number().int().min(1)]).default([3, 5]),
@@ -131,7 +131,7 @@ function chooseK(points: number[][], opts: Opts, seed: number): KChoice {
   const rng = new Xoshiro128(seed);
   const probe = sample(n, opts.maxSilhouette, rng);
   const tried: { k: number; silhouette: number }[] = [];
-  let best: KChoice | undefined;
+  let best: (KChoice & { ok: boolean }) | undefined;
   for (let k = 2; k <= maxK; k++) {
     const r = kmeans(points, k, { seed: seed + k, initialization: 'kmeans++', maxIterations: 100 });
     // Relabel clusters by first appearance, so labels do not depend on initialisation order.
@@ -147,9 +147,16 @@ function chooseK(points: number[][], opts: Opts, seed: number): KChoice {
       kk,
     );
     tried.push({ k, silhouette: s });
-    if (!best || s > best.silhouette! + 1e-12) best = { k: kk, labels, centroids, silhouette: s, tried };
+    // k-means may leave a near-singleton; a partition with a cluster under half the minimum size
+    // only competes when no k avoids one.
+    const sizes = new Array<number>(kk).fill(0);
+    for (const l of labels) sizes[l]!++;
+    const ok = Math.min(...sizes) >= Math.max(2, Math.floor(opts.minClusterSize / 2));
+    const candidate = { k: kk, labels, centroids, silhouette: s, tried, ok };
+    if (!best || (ok && !best.ok) || (ok === best.ok && s > best.silhouette! + 1e-12)) best = candidate;
   }
-  return { ...best!, tried };
+  const { ok: _ok, ...chosen } = best!;
+  return { ...chosen, tried };
 }
 
 function sliceLifts(
@@ -294,10 +301,15 @@ export function clusterErrors(
       if (bestD <= radius[best]!) nearby[best]!++;
     }
     const scale = reference.length > 0 ? correct / reference.length : 0;
+    // Each document counts a term once, so one long e-mail cannot name a whole cluster. The
+    // reference items form one more class (a background, as BERTopic's idf sees the whole corpus):
+    // words common in this label's ordinary items ("please", "list") then weigh little.
+    const nameDoc = (r: number) =>
+      [...new Set(nameableText(textOf(r).slice(0, opts.maxVectorChars)).split(' '))].join(' ');
     const names = ctfidf(
-      rows.map((r) => nameableText(textOf(r))),
-      choice.labels,
-      choice.k,
+      [...rows.map(nameDoc), ...reference.map(nameDoc)],
+      [...choice.labels, ...reference.map(() => choice.k)],
+      choice.k + 1,
     );
     cells.push({
       ...base,

@@ -22,9 +22,10 @@ export const NAME_STOP_WORDS: ReadonlySet<string> = new Set(
   `${ENGLISH} ${MARKUP}`.split(/\s+/).filter(Boolean),
 );
 
-/** The text reduced to the tokens worth naming a cluster by (stop words and bare numbers dropped). */
+/** The text reduced to the tokens worth naming a cluster by (stop words and number-laden tokens dropped). */
 export function nameableText(text: string): string {
   return tokenize(text)
-    .filter((t) => !NAME_STOP_WORDS.has(t) && !/^[\d_]+$/.test(t))
+    // Numbers and number-laden tokens (ids, codes, tracking strings) name nothing a reader knows.
+    .filter((t) => !NAME_STOP_WORDS.has(t) && !/^[\d_]+$/.test(t) && !/\d.*\d/.test(t))
     .join(' ');
 }

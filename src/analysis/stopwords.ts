@@ -24,8 +24,8 @@ export const NAME_STOP_WORDS: ReadonlySet<string> = new Set(
 
 /** The text reduced to the tokens worth naming a cluster by (stop words and number-laden tokens dropped). */
 export function nameableText(text: string): string {
+  // Numbers and number-laden tokens (ids, codes, tracking strings) name nothing a reader knows.
   return tokenize(text)
-    // Numbers and number-laden tokens (ids, codes, tracking strings) name nothing a reader knows.
     .filter((t) => !NAME_STOP_WORDS.has(t) && !/^[\d_]+$/.test(t) && !/\d.*\d/.test(t))
     .join(' ');
 }

@@ -61,6 +61,30 @@ function nonEmpty(counts: Float64Array): { keys: number[]; weights: Float64Array
   return { keys, weights: Float64Array.from(w), n };
 }
 
+/** Largest joint cell space counted in a dense array; beyond it (many classes) a Map is used. */
+const DENSE_JOINT_LIMIT = 1 << 16;
+
+/** Non-empty joint cells (key = cellA * numCellsB + cellB), in ascending key order. */
+function jointNonEmpty(
+  cellsA: ArrayLike<number>,
+  cellsB: ArrayLike<number>,
+  numCellsB: number,
+  space: number,
+): { keys: number[]; weights: Float64Array; n: number } {
+  if (space <= DENSE_JOINT_LIMIT) {
+    const joint = new Float64Array(space);
+    for (let i = 0; i < cellsA.length; i++) joint[cellsA[i]! * numCellsB + cellsB[i]!]!++;
+    return nonEmpty(joint);
+  }
+  const sparse = new Map<number, number>();
+  for (let i = 0; i < cellsA.length; i++) {
+    const key = cellsA[i]! * numCellsB + cellsB[i]!;
+    sparse.set(key, (sparse.get(key) ?? 0) + 1);
+  }
+  const keys = [...sparse.keys()].sort((a, b) => a - b);
+  return { keys, weights: Float64Array.from(keys, (k) => sparse.get(k)!), n: cellsA.length };
+}
+
 function checkCells(cells: ArrayLike<number>, numCells: number, what: string): void {
   for (let i = 0; i < cells.length; i++) {
     const c = cells[i]!;
@@ -141,18 +165,16 @@ export function pairedBootstrapCells(
     throw new RangeError('paired bootstrap needs the same items for both models');
   checkCells(cellsA, numCellsA, 'model A');
   checkCells(cellsB, numCellsB, 'model B');
-  const joint = new Float64Array(numCellsA * numCellsB);
   const fullA = new Float64Array(numCellsA);
   const fullB = new Float64Array(numCellsB);
   for (let i = 0; i < cellsA.length; i++) {
-    joint[cellsA[i]! * numCellsB + cellsB[i]!]!++;
     fullA[cellsA[i]!]!++;
     fullB[cellsB[i]!]!++;
   }
   const a0 = statisticA(fullA);
   const b0 = statisticB(fullB);
   const estimate = a0 === null || b0 === null ? null : a0 - b0;
-  const { keys, weights, n } = nonEmpty(joint);
+  const { keys, weights, n } = jointNonEmpty(cellsA, cellsB, numCellsB, numCellsA * numCellsB);
   const rng = new Xoshiro128(seed);
   const draw = new Float64Array(keys.length);
   const countsA = new Float64Array(numCellsA);

@@ -257,6 +257,16 @@ describe('bootstrap machinery', () => {
     expect(Math.abs(fast.high! - quantileSorted(deltas, 0.975))).toBeLessThan(0.006);
   });
 
+  it('a large joint cell space (sparse counting) gives the same replicates as a small one', () => {
+    // Synthetic cells 0..3 declared inside a 200-cell space (dense joint) and a 300-cell one (sparse).
+    const a = [0, 1, 1, 2, 3, 0, 1, 2, 2, 3, 1, 0];
+    const b = [1, 1, 0, 2, 3, 3, 1, 2, 0, 3, 2, 0];
+    const stat = (c: Float64Array) => (c[1]! + c[2]!) / 12;
+    const dense = pairedBootstrapCells(a, 200, stat, b, 200, stat, { seed: 9, resamples: 300 });
+    const sparse = pairedBootstrapCells(a, 300, stat, b, 300, stat, { seed: 9, resamples: 300 });
+    expect(sparse).toEqual(dense);
+  });
+
   it('linear quantiles like numpy', () => {
     expect(quantileSorted([1, 2, 3, 4], 0.5)).toBe(2.5);
     expect(quantileSorted([0, 10], 0.025)).toBeCloseTo(0.25, 15);

@@ -295,6 +295,19 @@ function normaliseRule(
   }
   const costs = options.costs ?? defaultCosts;
   checkMetric(core, path, costs !== undefined);
+  const kind = metricDef(core.metric as MetricName).kind;
+  if (options.costs !== undefined && core.metric !== 'cost') {
+    throw new PolicyError(
+      [...path, 'costs'],
+      `a cost matrix only applies to metric "cost", not "${core.metric}"`,
+    );
+  }
+  if (kind === 'flips' && options.decideOn === 'interval') {
+    throw new PolicyError(
+      [...path, 'decideOn'],
+      `metric "${core.metric}" is a count on the golden set; it has no interval`,
+    );
+  }
   const relative = core.bound.kind === 'baseline';
   const rule: GateRule = {
     index,

@@ -152,6 +152,15 @@ describe('parsePolicy', () => {
     ).toMatch(/rules\[0\]\.decideOn: a rule relative to the baseline is decided on the paired interval/);
   });
 
+  it('rejects options that do not apply to the metric', () => {
+    expect(
+      errorOf(() => parsePolicy('rules: [{rule: "accuracy >= 0.9", costs: {a: {b: 2}}}]', 'g.yaml')).message,
+    ).toMatch(/rules\[0\]\.costs: a cost matrix only applies to metric "cost"/);
+    expect(
+      errorOf(() => parsePolicy('rules: [{rule: "newly_wrong <= 3", decideOn: interval}]', 'g.yaml')).message,
+    ).toMatch(/rules\[0\]\.decideOn: metric "newly_wrong" is a count on the golden set/);
+  });
+
   it('reports YAML syntax errors with their line', () => {
     expect(errorOf(() => parsePolicy('level: 0.9\nlevel: 0.8\nrules: []\n', 'g.yaml')).message).toBe(
       'g.yaml, line 2: not valid YAML: Map keys must be unique',

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { formatImport } from '../../src/cli/review.js';
 import { openDataset } from '../../src/dataset/open.js';
 import { exportReview } from '../../src/review/export.js';
 import { importReview, VerdictProblemsError } from '../../src/review/import.js';
@@ -398,6 +399,40 @@ describe('review import', () => {
     ]);
     const t = tableFromIPC(await readFile(join(dir, 'v2.arrow')));
     expect(t.get(1)!.toJSON()).toMatchObject({ label: 'spam', reviewer: 'bob@example.org' });
+  });
+
+  it('reads Argilla v1 feedback records and prints transitions without control characters', async () => {
+    const file = join(dir, 'argilla-v1.json');
+    await writeFile(
+      file,
+      JSON.stringify({
+        records: [
+          {
+            metadata: { item_id: 'item-02', queue: 'q1' },
+            responses: [
+              { user_id: '\u001b[31mevil', status: 'submitted', values: { label: { value: 'spam' } } },
+            ],
+          },
+          {
+            metadata: { item_id: 'item-05' },
+            responses: [{ user_id: 'u2', status: 'discarded', values: { label: { value: 'spam' } } }],
+          },
+        ],
+      }),
+    );
+    const r = await importReview({ dataset: goldenPath, sources: [{ file }], out: join(dir, 'v2.arrow') });
+    expect(r.verdicts).toBe(1);
+    expect(r.skipped).toBe(1);
+    const printed = formatImport(r);
+    expect(printed).toMatch(/ham\s+spam\s+1/);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: checking that none reach the terminal
+    expect(printed).not.toMatch(/[\u0000-\u0008\u000b-\u001f]/);
+    const t = tableFromIPC(await readFile(join(dir, 'v2.arrow')));
+    expect(t.get(2)!.toJSON()).toMatchObject({
+      label: 'spam',
+      reviewer: '\u001b[31mevil',
+      source_queue: 'q1',
+    });
   });
 
   it('a CSV verdict file round-trips through the exported CSV', async () => {

@@ -1,8 +1,11 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Field, List, RecordBatchStreamWriter, Utf8 } from 'apache-arrow';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { ComparisonSchema, GateReportSchema } from '../../src/gate/schema.js';
+import { makePredictionBatch, type PredictionsMeta, predictionsSchema } from '../../src/run/predictions.js';
+import { writeArrow } from '../helpers/arrow.js';
 import { useTmpDir } from '../helpers/tmp.js';
 import { syntheticSpamRows, writeGolden, writePredictions } from './fixtures.js';
 
@@ -196,6 +199,48 @@ describe('modeval gate', () => {
     expect(await main(gateArgs({ ...f, v2: relabelled }, f.lenient, join(f.dir, 'out')))).toBe(2);
     expect(stderr).toMatch(/relabelled\.arrows, field "labels": the model's labels \["ham", "junk"\] differ/);
     expect(existsSync(join(f.dir, 'out'))).toBe(false);
+  });
+});
+
+describe('multilabel sets', () => {
+  it('are refused with exit 2 (compare and gate handle single-label tasks)', async () => {
+    const dir = tmp();
+    const golden = join(dir, 'ml.arrow');
+    const ids = ['a', 'b', 'c'];
+    writeArrow(golden, {
+      id: { values: ids, type: new Utf8() },
+      text: { values: ['x', 'y', 'z'], type: new Utf8() },
+      labels: {
+        values: [['spam'], [], ['spam', 'abuse']],
+        type: new List(new Field('item', new Utf8(), true)),
+      },
+    });
+    const preds = join(dir, 'ml.arrows');
+    const meta: PredictionsMeta = {
+      schemaVersion: 1,
+      source: 'import',
+      model: {
+        name: 'ml',
+        version: '1',
+        sha256: null,
+        task: 'multilabel',
+        labels: ['abuse', 'spam'],
+        positive: null,
+        thresholds: {},
+      },
+      dataset: { file: golden, fingerprint: '', rows: 3 },
+      harness: { name: 'modeval', version: 'test' },
+      runtime: {},
+      options: {},
+    };
+    const schema = predictionsSchema(meta);
+    const batch = makePredictionBatch(schema, ids, new Float32Array(6).fill(0.5), [['spam'], [], ['abuse']]);
+    writeFileSync(preds, RecordBatchStreamWriter.writeAll([batch]).toUint8Array(true));
+    const code = await main(['compare', '--baseline', preds, '--candidate', preds, '--dataset', golden]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(
+      /ml\.arrow, field "labels": compare and gate support binary and multiclass tasks, not multilabel/,
+    );
   });
 });
 

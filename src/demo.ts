@@ -1,6 +1,13 @@
 import { join } from 'node:path';
+import { clustersFor } from './analysis/clusters.js';
+import type { ClustersReport } from './analysis/clusters-schema.js';
 import { ensureSpamAssassin } from './dataset/builtin.js';
+import { evaluate } from './evaluate/evaluate.js';
+import type { MetricsReport } from './evaluate/schema.js';
+import { type GateOutputs, runGate } from './gate/gate.js';
+import { type ReportResult, writeReport } from './report/report.js';
 import { type RunSummary, runModel } from './run/run.js';
+import { writeFileAtomic } from './util/atomic.js';
 import { packageRoot } from './util/paths.js';
 
 /** The reference models the demo compares (see models/README.md). */
@@ -13,23 +20,37 @@ export interface DemoOptions {
   log?: (line: string) => void;
 }
 
+export interface DemoModelResult {
+  model: string;
+  outDir: string;
+  run: RunSummary;
+  metrics: MetricsReport;
+}
+
 export interface DemoResult {
   golden: string;
-  runs: { model: string; outDir: string; summary: RunSummary }[];
+  models: DemoModelResult[];
+  /** spam-v2 (candidate) against spam-v1 (baseline) under examples/ci/gate.yaml. */
+  gate: GateOutputs;
+  clusters: { model: string; file: string; report: ClustersReport };
+  report: { html: ReportResult; markdown: ReportResult };
 }
 
 /**
- * The README's main job: build the real golden set if needed, then score it with both reference
- * models. Every step is the same library call a user would make.
+ * The README's main job, as a user would do it by hand: build the real golden set if needed, score
+ * it with both reference models, evaluate each, gate the newer against the older, cluster the
+ * candidate's errors, and write the HTML and Markdown reports. Every step is a public library call.
  */
 export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const out = options.out ?? join(process.cwd(), 'out', 'demo');
   const { golden } = await ensureSpamAssassin();
-  const runs: DemoResult['runs'] = [];
+
+  const models: DemoModelResult[] = [];
   for (const model of REFERENCE_MODELS) {
     const outDir = join(out, model);
-    const summary = await runModel(
+    log(`modeval demo: scoring the golden set with ${model}`);
+    const run = await runModel(
       {
         model: join(packageRoot(), 'models', model),
         dataset: golden,
@@ -39,7 +60,40 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       },
       { log },
     );
-    runs.push({ model, outDir, summary });
+    if (run.predictions === null) throw new Error(`demo run of ${model} did not complete`);
+    const { report: metrics } = await evaluate({
+      dataset: golden,
+      predictions: [run.predictions],
+      out: outDir,
+    });
+    models.push({ model, outDir, run, metrics });
   }
-  return { golden, runs };
+  const [baseline, candidate] = models as [DemoModelResult, DemoModelResult];
+
+  log('modeval demo: gating spam-v2 (candidate) against spam-v1 (baseline)');
+  const compareDir = join(out, 'compare');
+  const gate = await runGate({
+    policy: join(packageRoot(), 'examples', 'ci', 'gate.yaml'),
+    baseline: baseline.run.predictions!,
+    candidate: candidate.run.predictions!,
+    dataset: golden,
+    outDir: compareDir,
+  });
+
+  log(`modeval demo: clustering the errors of ${candidate.model}`);
+  const clustersReport = await clustersFor({ dataset: golden, predictions: [candidate.run.predictions!] });
+  const clustersFile = join(candidate.outDir, 'clusters.json');
+  await writeFileAtomic(clustersFile, `${JSON.stringify(clustersReport, null, 2)}\n`);
+
+  log('modeval demo: writing the reports');
+  const dirs = [baseline.outDir, candidate.outDir, compareDir];
+  const html = await writeReport({ dirs, out: join(out, 'report.html'), format: 'html' });
+  const markdown = await writeReport({ dirs, out: join(out, 'report.md'), format: 'md' });
+  return {
+    golden,
+    models,
+    gate,
+    clusters: { model: candidate.model, file: clustersFile, report: clustersReport },
+    report: { html, markdown },
+  };
 }

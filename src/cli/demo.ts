@@ -1,6 +1,8 @@
+import { relative, resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
-import { runDemo } from '../demo.js';
-import { renderTable } from './table.js';
+import { type DemoResult, runDemo } from '../demo.js';
+import type { Interval } from '../metrics/schema.js';
+import { formatCell, renderTable } from './table.js';
 
 interface DemoArgs {
   out: string;
@@ -9,25 +11,75 @@ interface DemoArgs {
 
 export const demoCommand: CommandModule<object, DemoArgs> = {
   command: 'demo',
-  describe: 'Build the SpamAssassin golden set if needed and evaluate both reference models on it',
+  describe:
+    'Build the SpamAssassin golden set if needed, score it with both reference models, evaluate, gate, cluster errors and write the report',
   builder: (y) =>
     y
       .option('out', { type: 'string', default: 'out/demo', describe: 'output folder' })
       .option('quiet', { type: 'boolean', default: false, describe: 'no progress output' }),
   handler: async (args) => {
-    const result = await runDemo({ out: args.out, quiet: args.quiet });
-    const rows = result.runs.map(({ model, summary: s }) => [
-      model,
-      s.predicted,
-      s.rejected + s.invalid,
-      s.accuracy === null ? null : `${(100 * s.accuracy).toFixed(2)}%`,
-      Math.round(s.rowsPerSecond),
-      s.predictions,
-    ]);
-    process.stdout.write(
-      `${renderTable(['model', 'rows', 'not scored', 'accuracy', 'rows/s', 'predictions'], rows, {
-        title: `Reference models on the SpamAssassin golden set (${result.golden})`,
-      })}\n`,
-    );
+    process.stdout.write(formatDemo(await runDemo({ out: args.out, quiet: args.quiet })));
   },
 };
+
+function withInterval(iv: Interval | undefined | null): string {
+  if (!iv || iv.estimate === null) return '—';
+  const bound = (x: number | null) => (x === null ? '?' : x.toFixed(3));
+  return `${iv.estimate.toFixed(3)} [${bound(iv.low)}, ${bound(iv.high)}]`;
+}
+
+export function formatDemo(r: DemoResult): string {
+  const out: string[] = [];
+  out.push(
+    renderTable(
+      ['model', 'rows', 'not scored', 'rows/s', 'accuracy [95% CI]', 'spam recall', 'spam FPR', 'ROC-AUC'],
+      r.models.map(({ model, run, metrics }) => {
+        const m = metrics.models[0]!.overall;
+        return [
+          model,
+          run.predicted,
+          run.rejected + run.invalid,
+          Math.round(run.rowsPerSecond),
+          withInterval(m.accuracy),
+          withInterval(m.positive?.recall),
+          withInterval(m.positive?.fpr),
+          m.rocAuc.value === null ? `— (${m.rocAuc.reason})` : m.rocAuc.value.toFixed(4),
+        ];
+      }),
+      { title: `Reference models on the SpamAssassin golden set (${r.golden})` },
+    ),
+  );
+  const g = r.gate.report;
+  out.push('');
+  out.push(
+    renderTable(
+      ['', 'rule', 'observed'],
+      g.rules.map((rule) => [rule.status === 'pass' ? 'PASS' : 'FAIL', rule.rule.text, rule.message]),
+      {
+        title: `Release gate, spam-v2 (candidate) vs spam-v1 (baseline): ${g.verdict.toUpperCase()} (${g.summary.passed}/${g.summary.rules} rules pass)`,
+      },
+    ),
+  );
+  out.push('');
+  out.push(
+    renderTable(
+      ['#', 'cell', 'cluster (top c-TF-IDF terms)', 'size', 'error rate'],
+      r.clusters.report.clusters.slice(0, 6).map((c) => [c.rank, c.cell, c.name, c.size, c.errorRate]),
+      { title: `Largest error clusters of ${r.clusters.model}` },
+    ),
+  );
+  out.push('');
+  const files = [
+    ...r.models.flatMap((m) => [m.run.predictions ?? '', `${m.outDir}/metrics.json`]),
+    r.gate.files.json,
+    r.gate.files.junit,
+    r.clusters.file,
+    r.report.html.path,
+    r.report.markdown.path,
+  ].map((f) => relative(process.cwd(), resolve(f)));
+  out.push(`Written:\n${files.map((f) => `  ${formatCell(f)}`).join('\n')}`);
+  out.push(
+    `Open the report (self-contained, ${(r.report.html.bytes / 1024).toFixed(0)} KiB): ${formatCell(files[files.length - 2]!)}`,
+  );
+  return `${out.join('\n')}\n`;
+}

@@ -5,7 +5,14 @@ import type { DatasetSpec, DatasetSpecInput } from '../dataset/spec.js';
 import { type EncodedColumn, type EvalSet, loadEvalSet } from '../evaluate/join.js';
 import { Xoshiro128 } from '../metrics/prng.js';
 import { BadInputError } from '../util/errors.js';
-import type { CellSummary, Cluster, ClusterExample, ClustersReport, SliceLift } from './clusters-schema.js';
+import {
+  type CellSummary,
+  type Cluster,
+  type ClusterExample,
+  type ClustersReport,
+  ClustersReportSchema,
+  type SliceLift,
+} from './clusters-schema.js';
 import { ctfidf, topTerms } from './ctfidf.js';
 import { findLabelIssues } from './label-issues.js';
 import { nameableText } from './stopwords.js';
@@ -403,7 +410,8 @@ export async function clustersFor(
   const texts = await readTexts(ds, wanted);
   const { cells, clusters } = clusterErrors(set, texts, opts);
   const m = set.models[opts.model]!;
-  return {
+  // Parsed on the way out: the file other commands read must match its published schema.
+  return ClustersReportSchema.parse({
     schemaVersion: 1,
     dataset: { file: set.dataset.file, fingerprint: set.dataset.fingerprint },
     model: { file: m.file, name: m.meta.model.name, version: m.meta.model.version },
@@ -420,5 +428,5 @@ export async function clustersFor(
     },
     cells,
     clusters,
-  };
+  });
 }

@@ -42,7 +42,7 @@ export function confusionChart(c: ConfusionInput): ChartSpec {
       });
     });
   });
-  const side = Math.min(440, Math.max(120, 48 * c.labels.length));
+  const side = Math.min(440, Math.max(200, 48 * c.labels.length));
   const fontSize = c.labels.length > 10 ? 8 : 11;
   const panel = (field: 'count' | 'share', label: 'count' | 'shareText', title: string, scheme: string) => ({
     title,
@@ -104,7 +104,7 @@ export function classBarsChart(input: ClassBarsInput): ChartSpec {
     $schema: SCHEMA,
     title: `Per-class precision, recall and F1 (whiskers: ${Math.round(input.level * 100)}% bootstrap interval)`,
     data: { values },
-    width: { step: 78 },
+    width: Math.min(720, 40 + 120 * new Set(values.map((v) => v.label)).size),
     height: 220,
     layer: [
       {
@@ -153,17 +153,16 @@ export function curveChart(c: CurveInput): ChartSpec {
     legend: names.length > 1 ? { orient: 'bottom' } : null,
   };
   const lines = c.series.flatMap((s) => s.x.map((x, i) => ({ name: s.name, x, y: s.y[i]!, order: i })));
-  const xTitle = c.kind === 'roc' ? 'false positive rate' : 'recall';
+  // Good moderation models live at FPR < 0.05: a square-root axis gives that corner room.
+  const xTitle = c.kind === 'roc' ? 'false positive rate (√ scale)' : 'recall';
+  const xScale = c.kind === 'roc' ? { domain: [0, 1], type: 'sqrt' } : { domain: [0, 1] };
   const yTitle = c.kind === 'roc' ? 'true positive rate (recall)' : 'precision';
   const layer: unknown[] = [];
   if (c.kind === 'roc') {
+    // Enough points that the chance line bends correctly on the square-root axis.
+    const chance = Array.from({ length: 41 }, (_, i) => ({ x: (i / 40) ** 2, y: (i / 40) ** 2 }));
     layer.push({
-      data: {
-        values: [
-          { x: 0, y: 0 },
-          { x: 1, y: 1 },
-        ],
-      },
+      data: { values: chance },
       mark: { type: 'line', color: '#bbb', strokeDash: [4, 4] },
       encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } },
     });
@@ -179,7 +178,7 @@ export function curveChart(c: CurveInput): ChartSpec {
     data: { values: lines },
     mark: { type: 'line', strokeWidth: 2, interpolate: c.kind === 'pr' ? 'step-after' : 'linear' },
     encoding: {
-      x: { field: 'x', ...UNIT, title: xTitle },
+      x: { field: 'x', type: 'quantitative', scale: xScale, title: xTitle },
       y: { field: 'y', ...UNIT, title: yTitle },
       order: { field: 'order', type: 'quantitative' },
       color,
@@ -203,7 +202,7 @@ export function curveChart(c: CurveInput): ChartSpec {
             range: ['circle', 'square', 'triangle-up', 'diamond', 'cross', 'triangle-down'],
           },
           title: 'marked',
-          legend: { orient: 'bottom', direction: 'vertical' },
+          legend: { orient: 'bottom', direction: 'vertical', labelLimit: 320 },
         },
       },
     });
@@ -270,11 +269,12 @@ export function reliabilityChart(r: ReliabilityInput): ChartSpec {
         width: 300,
         height: 70,
         data: { values: all },
-        mark: { type: 'bar', color: '#9ecae9', stroke: 'white', strokeWidth: 0.5 },
+        mark: { type: 'rect', color: '#9ecae9', stroke: 'white', strokeWidth: 0.5 },
         encoding: {
           x: { field: 'lo', ...UNIT, title: 'items per bin' },
           x2: { field: 'hi' },
           y: { field: 'count', type: 'quantitative', title: null, axis: { tickCount: 3 } },
+          y2: { datum: 0 },
         },
       },
     ],
@@ -303,7 +303,8 @@ export function forestChart(f: ForestInput): ChartSpec {
     order: i,
   }));
   const y = { field: 'name', type: 'nominal', sort: f.rows.map((r) => r.name), title: null };
-  const xScale = f.unit ? { domain: [0, 1] } : { zero: true };
+  // Ratios: no forced zero (accuracies near 1 would be squeezed), never past 1.
+  const xScale = f.unit ? { zero: false, domainMax: 1, clamp: true } : { zero: true };
   const color = {
     field: 'group',
     type: 'nominal',

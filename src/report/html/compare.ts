@@ -113,7 +113,7 @@ export async function compareSection(
     ctx,
   )}${flipList('Newly right', f.newlyRightItems, c.labels, ctx)}${
     regressions.length > 0
-      ? html`<h3>Slices where the candidate is less accurate</h3>${table(
+      ? html`<h3>Slices where the candidate is less accurate (most significant first)</h3>${table(
           ['slice', 'items', 'baseline', 'candidate', `delta [${level}]`, 'newly wrong / right', 'McNemar p'],
           regressions,
           'num',

@@ -255,7 +255,8 @@ async function slicePart(
   labels: string[],
   ctx: SectionContext,
 ): Promise<SafeHtml> {
-  const values = s.values.slice(0, ctx.limits.sliceValues);
+  // Largest first, so that the cap drops the values whose intervals say least.
+  const values = [...s.values].sort((a, b) => b.metrics.n - a.metrics.n).slice(0, ctx.limits.sliceValues);
   const names = uniqueDisplay(
     values.map((v) => sliceName(v.values, ctx.limits.nameChars)),
     ctx.limits.nameChars * 2,
@@ -308,7 +309,7 @@ async function slicePart(
     v.small ? html`<span class="badge small">small</span>` : '',
   ]);
   const more = s.values.length - values.length;
-  return html`<h4>${title}</h4>${chart ? figure(chart, 'Dashed: the overall accuracy.') : EMPTY}${table(head, tableRows, 'num slices')}${
+  return html`<h4>${title}</h4><div class="row">${chart ? figure(chart, 'Dashed: the overall accuracy.') : EMPTY}${table(head, tableRows, 'num slices')}</div>${
     more > 0 ? note(`${more} smaller values are in metrics.json.`) : EMPTY
   }`;
 }

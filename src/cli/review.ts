@@ -128,7 +128,8 @@ const exportCommand: CommandModule<object, ExportArgs> = {
       ...(args.store ? { store: args.store } : {}),
       ...(args.clusters ? { clusters: args.clusters } : {}),
       select: {
-        rules: list(args.select).map(parseSelectRule),
+        // Not comma-split: `model-vs-model:a,b` carries a comma.
+        rules: args.select.map(parseSelectRule),
         priority: list(args.priority).map((p) => {
           const parsed = PriorityKeySchema.safeParse(p.replace(/-/g, '_'));
           if (!parsed.success)

@@ -1,6 +1,7 @@
 import yargs, { type Argv, type CommandModule } from 'yargs';
 import { BadInputError, ExitCode, exitCodeOf, GateFailedError, RunFailedError } from '../util/errors.js';
 import { harnessVersion } from '../util/version.js';
+import { clustersCommand } from './clusters.js';
 import { compareCommand } from './compare.js';
 import { convertCommand } from './convert.js';
 import { dataCommand } from './data.js';
@@ -9,6 +10,7 @@ import { evalCommand } from './eval.js';
 import { gateCommand } from './gate.js';
 import { inspectCommand } from './inspect.js';
 import { reportCommand } from './report.js';
+import { reviewCommand } from './review.js';
 import { runCommand } from './run.js';
 
 /** Every verb lives in its own module under src/cli and is registered here. */
@@ -22,6 +24,8 @@ const commands = [
   evalCommand,
   compareCommand,
   gateCommand,
+  clustersCommand,
+  reviewCommand,
   reportCommand,
 ] as unknown as CommandModule[];
 

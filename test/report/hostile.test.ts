@@ -75,26 +75,27 @@ beforeAll(async () => {
   await page.goto(url, { waitUntil: 'load' });
   // Give anything deferred (onload handlers, timers) the chance to fire.
   await page.waitForTimeout(300);
-  const dom = await page.evaluate(() => {
-    const handlers: string[] = [];
-    for (const el of Array.from(document.querySelectorAll('*'))) {
-      for (const a of Array.from(el.attributes)) {
-        if (a.name.toLowerCase().startsWith('on')) handlers.push(`${el.tagName}.${a.name}`);
+  // Evaluated in the page (a string: the test program has Node's types, not the DOM's).
+  const dom = (await page.evaluate(`(() => {
+    const handlers = [];
+    for (const el of document.querySelectorAll('*')) {
+      for (const a of el.attributes) {
+        if (a.name.toLowerCase().startsWith('on')) handlers.push(el.tagName + '.' + a.name);
       }
     }
+    const meta = document.querySelector('meta[http-equiv="Content-Security-Policy"]');
     return {
-      pwned: (window as unknown as { __pwned?: unknown }).__pwned,
-      text: document.body.textContent ?? '',
+      pwned: window.__pwned,
+      text: document.body.textContent || '',
       scripts: document.querySelectorAll('script').length,
       handlerAttributes: handlers,
       svgs: document.querySelectorAll('svg').length,
       marks: document.querySelectorAll(
         'svg .mark-rect path, svg .mark-line path, svg .mark-symbol path, svg .mark-rule line',
       ).length,
-      csp:
-        document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute('content') ?? null,
+      csp: meta ? meta.getAttribute('content') : null,
     };
-  });
+  })()`)) as Omit<PageFindings, 'dialogs' | 'external' | 'screenshot'>;
   const screenshot = join(root, 'report.png');
   await page.screenshot({ path: screenshot, fullPage: true });
   found = { ...dom, dialogs, external, screenshot };

@@ -116,7 +116,7 @@ describe('modeval review (CLI)', () => {
 
 describe('modeval clusters (CLI)', () => {
   it('writes clusters.json and prints named clusters', async () => {
-    const { out } = await cli(clustersCommand, [
+    const { out } = await cli(clustersCommand as unknown as CommandModule, [
       'clusters',
       '--predictions',
       join(dir, 'a.arrows'),

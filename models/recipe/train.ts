@@ -5,11 +5,12 @@
  *
  *   npm run build && node dist/models/recipe/train.js [--only spam-v1] [--train F] [--golden F] [--out DIR]
  */
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import type * as tfjs from '@tensorflow/tfjs';
 import { type ModelCardInput, parseModelCard } from '../../src/model/card.js';
-import { openOnnxSession } from '../../src/model/onnx-session.js';
+import { openOnnxSession, sha256Hex } from '../../src/model/onnx-session.js';
 import { createPredictor } from '../../src/model/predictor.js';
 import {
   createTextTokenizer,
@@ -304,8 +305,9 @@ async function main() {
       backend: `TF.js ${tf.version.tfjs} (${backend})`,
       vocabSize: trained.arch.vocabSize,
       trainRows: train.texts.length,
-      trainFile: 'datasets/spamassassin/build/train.arrow',
-      goldenFile: 'datasets/spamassassin/build/golden.arrow',
+      trainFile: relative(root, values.train!),
+      trainSha256: sha256Hex(await readFile(values.train!)),
+      goldenFile: relative(root, values.golden!),
       epochs: trained.epochs,
       train: trained.trainReport,
       golden: report,

@@ -37,12 +37,13 @@ export function sha256Hex(bytes: Uint8Array): string {
 
 function sessionOptions(threads: number, provider: 'cpu' | 'cuda'): InferenceSession.SessionOptions {
   return {
+    // Errors only: optimizer notes (unused initializers...) would repeat on stderr in every worker.
+    // (A failed CUDA probe still logs once through ORT's process-wide logger before we report it.)
+    logSeverityLevel: 3,
     intraOpNumThreads: Math.max(1, Math.floor(threads)),
     interOpNumThreads: 1,
     executionMode: 'sequential',
     graphOptimizationLevel: 'all',
-    // Errors only: optimizer notes (unused initializers...) would repeat on stderr in every worker.
-    logSeverityLevel: 3,
     // Without this, idle intra-op threads spin between batches and burn the cores other workers need.
     extra: { session: { intra_op: { allow_spinning: '0' } } },
     executionProviders: provider === 'cuda' ? [{ name: 'cuda', deviceId: 0 }] : ['cpu'],

@@ -186,10 +186,21 @@ export async function createPredictor(modelDir: string, options: PredictorOption
       for (const plan of check.feeds) feeds[plan.tensor] = feedTensor(plan, select, values, textTensors);
       const out = await session.run(feeds);
       const tensor = out[card.output.tensor]!;
+      // Symbolic output shapes are only checked at load as far as they are known: check the real one.
+      const dims = tensor.dims;
+      const width = dims.length === 1 ? 1 : dims[dims.length - 1]!;
+      const widthOk = width === k || (width === 1 && card.task === 'binary');
+      if (dims[0] !== select.length || !widthOk || tensor.type !== 'float32') {
+        throw new BadInputError(
+          `output ${JSON.stringify(card.output.tensor)} came back as ${tensor.type}[${dims.join(', ')}], ` +
+            `expected float32[${select.length}, ${k}] for labels ${JSON.stringify(card.labels)}`,
+          { file: opened.file },
+        );
+      }
       const raw = tensor.data as Float32Array;
       const valid = toScores(raw, select.length, {
         activation,
-        width: check.outputWidth,
+        width,
         labels: k,
         positiveIndex,
       });

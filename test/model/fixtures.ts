@@ -102,10 +102,11 @@ function valueInfo(name: string, elemType: number, dims: Dim[]) {
 }
 
 /**
- * features `x` float [batch, 2] → Log → `logits` [batch, 2]: a negative feature gives NaN, so the
- * graph lets a test provoke non-finite model output on chosen rows.
+ * features `x` float [batch, width] → Log → `logits` [batch, width]: a negative feature gives NaN,
+ * so the graph lets a test provoke non-finite model output on chosen rows. With `symbolicWidth`
+ * the input and output widths are declared as names, so only running the graph reveals them.
  */
-export function logFeaturesModel(): Uint8Array {
+export function logFeaturesModel(width = 2, symbolicWidth = false): Uint8Array {
   const FLOAT = onnx.TensorProto.DataType.FLOAT;
   return onnx.ModelProto.encode(
     onnx.ModelProto.create({
@@ -115,8 +116,8 @@ export function logFeaturesModel(): Uint8Array {
       graph: {
         name: 'log-features',
         node: [{ opType: 'Log', input: ['x'], output: ['logits'], name: 'log' }],
-        input: [valueInfo('x', FLOAT, ['batch', 2])],
-        output: [valueInfo('logits', FLOAT, ['batch', 2])],
+        input: [valueInfo('x', FLOAT, ['batch', symbolicWidth ? 'features' : width])],
+        output: [valueInfo('logits', FLOAT, ['batch', symbolicWidth ? 'classes' : width])],
       },
     }),
   ).finish();

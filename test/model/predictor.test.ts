@@ -168,4 +168,24 @@ describe('predictor batches', () => {
     expect(Number.isNaN(result.scores[2]!) && Number.isNaN(result.scores[3]!)).toBe(true);
     await predictor.release();
   });
+
+  it('checks the real output shape when the graph declares it symbolically', async () => {
+    const dir = writeModelDir(tmp(), {
+      onnx: logFeaturesModel(3, true),
+      card: {
+        name: 'log-features (synthetic)',
+        version: '1',
+        task: 'multilabel',
+        labels: ['a', 'b'],
+        inputs: [{ kind: 'features', column: 'v', tensor: 'x', dim: 3 }],
+      },
+    });
+    const predictor = await createPredictor(dir, { threads: 1 });
+    const run = predictor.predict({ rows: 1, columns: { v: { values: Float32Array.of(1, 2, 3) } } });
+    await expect(run).rejects.toThrow(BadInputError);
+    await expect(run).rejects.toThrow(
+      `${join(dir, 'model.onnx')}: output "logits" came back as float32[1, 3], expected float32[1, 2] for labels ["a","b"]`,
+    );
+    await predictor.release();
+  });
 });

@@ -59,67 +59,71 @@ function charGrams(text: string, [lo, hi]: [number, number], into: Bag): void {
   }
 }
 
-/** Sparse row: feature indices (ascending) and values. */
-export interface SparseRow {
-  index: Int32Array;
-  value: Float64Array;
-}
-
-export interface TfidfMatrix {
-  features: string[];
-  idf: Float64Array;
-  rows: SparseRow[];
-}
-
-function l2(values: number[]): void {
+function l2(values: number[] | Float64Array): void {
   let s = 0;
   for (const v of values) s += v * v;
   const norm = Math.sqrt(s);
   if (norm > 0) for (let i = 0; i < values.length; i++) values[i]! /= norm;
 }
 
-/** Fits the vocabulary and idf on `docs` and returns their TF-IDF rows. */
-export function tfidf(docs: readonly string[], options: VectorizeOptions): TfidfMatrix {
-  const bags = docs.map((d) => {
-    const text = d.length > options.maxChars ? d.slice(0, options.maxChars) : d;
-    const bag: Bag = new Map();
-    wordGrams(text, options.wordNgrams, bag);
-    charGrams(text, options.charNgrams, bag);
-    return bag;
-  });
+function bagOf(doc: string, options: VectorizeOptions): Bag {
+  const text = doc.length > options.maxChars ? doc.slice(0, options.maxChars) : doc;
+  const bag: Bag = new Map();
+  wordGrams(text, options.wordNgrams, bag);
+  charGrams(text, options.charNgrams, bag);
+  return bag;
+}
+
+/** The fitted vocabulary: kept features (sorted) and their idf. */
+export interface TfidfVocabulary {
+  features: string[];
+  index: Map<string, number>;
+  idf: Float64Array;
+}
+
+/**
+ * Pass 1: document frequencies, with one document's n-grams in memory at a time, then the
+ * `maxFeatures` most frequent features with df ≥ `minDf`.
+ */
+export function fitVocabulary(docs: readonly string[], options: VectorizeOptions): TfidfVocabulary {
   const df = new Map<string, number>();
-  for (const bag of bags) for (const g of bag.keys()) df.set(g, (df.get(g) ?? 0) + 1);
+  for (const d of docs) for (const g of bagOf(d, options).keys()) df.set(g, (df.get(g) ?? 0) + 1);
   const features = [...df]
     .filter(([, n]) => n >= options.minDf)
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
     .slice(0, options.maxFeatures)
     .map(([g]) => g)
     .sort();
-  const index = new Map(features.map((f, i) => [f, i]));
   const n = docs.length;
-  const idf = Float64Array.from(features, (f) => Math.log((1 + n) / (1 + df.get(f)!)) + 1);
-  const rows = bags.map((bag) => {
-    const words: [number, number][] = [];
-    const chars: [number, number][] = [];
-    for (const [g, tf] of bag) {
-      const j = index.get(g);
-      if (j === undefined) continue;
-      (g.startsWith('w:') ? words : chars).push([j, (1 + Math.log(tf)) * idf[j]!]);
-    }
-    const wv = words.map((e) => e[1]);
-    const cv = chars.map((e) => e[1]);
-    l2(wv);
-    l2(cv);
-    const all = [
-      ...words.map((e, i) => [e[0], wv[i]!] as const),
-      ...chars.map((e, i) => [e[0], cv[i]!] as const),
-    ];
-    all.sort((a, b) => a[0] - b[0]);
-    const value = all.map((e) => e[1]);
-    l2(value);
-    return { index: Int32Array.from(all, (e) => e[0]), value: Float64Array.from(value) };
-  });
-  return { features, idf, rows };
+  return {
+    features,
+    index: new Map(features.map((f, i) => [f, i])),
+    idf: Float64Array.from(features, (f) => Math.log((1 + n) / (1 + df.get(f)!)) + 1),
+  };
+}
+
+/** One document's TF-IDF weights over the vocabulary; word and character blocks each L2-normalised. */
+export function tfidfRow(
+  doc: string,
+  vocab: TfidfVocabulary,
+  options: VectorizeOptions,
+): Map<number, number> {
+  const words: [number, number][] = [];
+  const chars: [number, number][] = [];
+  for (const [g, tf] of bagOf(doc, options)) {
+    const j = vocab.index.get(g);
+    if (j === undefined) continue;
+    (g.startsWith('w:') ? words : chars).push([j, (1 + Math.log(tf)) * vocab.idf[j]!]);
+  }
+  const row = new Map<number, number>();
+  for (const block of [words, chars]) {
+    const values = block.map((e) => e[1]);
+    l2(values);
+    block.forEach((e, i) => {
+      row.set(e[0], values[i]!);
+    });
+  }
+  return row;
 }
 
 /** A feature's projection row: entries in {−√3, 0, +√3} with probabilities 1/6, 2/3, 1/6. */
@@ -135,27 +139,27 @@ function projectionRow(feature: string, seed: number, dims: number): Float64Arra
   return row;
 }
 
-/** Projects sparse rows to `dimensions` dense, L2-normalised vectors (cosine geometry kept). */
-export function project(m: TfidfMatrix, dimensions: number, seed: number): number[][] {
+/**
+ * TF-IDF then projection: dense unit vectors, one per document. Pass 2 builds each document's
+ * sparse row and projects it at once, so memory holds the vocabulary, the projection rows of the
+ * features in use and `dimensions` numbers per document, never the sparse matrix.
+ */
+export function vectorize(docs: readonly string[], options: VectorizeOptions): number[][] {
+  const vocab = fitVocabulary(docs, options);
+  const dims = options.dimensions;
   const cache = new Map<number, Float64Array>();
-  return m.rows.map((r) => {
-    const out = new Array<number>(dimensions).fill(0);
-    for (let e = 0; e < r.index.length; e++) {
-      const j = r.index[e]!;
+  return docs.map((d) => {
+    const out = new Float64Array(dims);
+    for (const [j, v] of tfidfRow(d, vocab, options)) {
       let p = cache.get(j);
       if (!p) {
-        p = projectionRow(m.features[j]!, seed, dimensions);
+        p = projectionRow(vocab.features[j]!, options.seed, dims);
         cache.set(j, p);
       }
-      const v = r.value[e]!;
-      for (let d = 0; d < dimensions; d++) out[d]! += v * p[d]!;
+      for (let k = 0; k < dims; k++) out[k]! += v * p[k]!;
     }
+    // Projection is linear: normalising here equals normalising the combined row before it.
     l2(out);
-    return out;
+    return Array.from(out);
   });
-}
-
-/** TF-IDF then projection: dense unit vectors, one per document. */
-export function vectorize(docs: readonly string[], options: VectorizeOptions): number[][] {
-  return project(tfidf(docs, options), options.dimensions, options.seed);
 }

@@ -6,6 +6,7 @@ import { headerSection, summarySection } from './html/header.js';
 import { modelSection } from './html/model.js';
 import { renderPage } from './html/page.js';
 import { modelName, type SectionContext } from './html/parts.js';
+import { reviewSection } from './html/review.js';
 import { DEFAULT_LIMITS, type ReportLimits } from './limits.js';
 import type { ReportInputs } from './load.js';
 
@@ -39,6 +40,10 @@ export async function renderHtmlReport(
   if (withAgreement) {
     nav.push({ anchor: 'agreement', label: 'Annotator agreement' });
     body.push(agreementSection(withAgreement.report, ctx));
+  }
+  if (inputs.reviews.length > 0) {
+    nav.push({ anchor: 'review', label: 'Human review' });
+    body.push(reviewSection(inputs.reviews, ctx));
   }
   nav.push({ anchor: 'provenance', label: 'Provenance' });
   body.push(provenance);

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { z } from 'zod';
 import { type ClustersReport, ClustersReportSchema } from '../analysis/clusters-schema.js';
@@ -7,6 +7,7 @@ import { METRICS_FILE } from '../evaluate/evaluate.js';
 import { type MetricsReport, MetricsReportSchema, type ModelMetrics } from '../evaluate/schema.js';
 import { compareModels } from '../gate/compare.js';
 import { type Comparison, ComparisonSchema, type GateReport, GateReportSchema } from '../gate/schema.js';
+import { type ReviewImportSummary, ReviewImportSummarySchema } from '../review/import.js';
 import { openPredictions, PredictionsMeta } from '../run/predictions.js';
 import { PREDICTIONS_FILE, RUN_SUMMARY_FILE, RunSummary } from '../run/run.js';
 import { BadInputError } from '../util/errors.js';
@@ -26,6 +27,9 @@ export const REPORT_FILES = {
   compare: 'compare.json',
   gate: 'gate.json',
 } as const;
+
+/** Summaries `modeval review import` writes beside the new golden version (`<stem>.review.json`). */
+export const REVIEW_SUFFIX = '.review.json';
 
 /** `run.json`: the run summary with the predictions' provenance beside it. */
 export const RunFileSchema = RunSummary.extend({ meta: PredictionsMeta.optional() });
@@ -51,9 +55,16 @@ export interface ComparisonEntry {
   gate: GateReport | null;
 }
 
+export interface ReviewEntry {
+  file: string;
+  summary: ReviewImportSummary;
+}
+
 export interface ReportInputs {
   models: ModelEntry[];
   comparison: ComparisonEntry | null;
+  /** `*.review.json` summaries of `modeval review import` (a relabelled golden version). */
+  reviews: ReviewEntry[];
   warnings: string[];
 }
 
@@ -120,6 +131,7 @@ async function loadFolder(dir: string, out: ReportInputs): Promise<void> {
     });
   }
   const path = (name: string) => join(dir, name);
+  const reviewFiles = (await readdir(dir)).filter((f) => f.endsWith(REVIEW_SUFFIX)).sort();
   const has = {
     metrics: await isFile(path(REPORT_FILES.metrics)),
     run: await isFile(path(REPORT_FILES.run)),
@@ -128,12 +140,15 @@ async function loadFolder(dir: string, out: ReportInputs): Promise<void> {
     compare: await isFile(path(REPORT_FILES.compare)),
     gate: await isFile(path(REPORT_FILES.gate)),
   };
-  if (!has.metrics && !has.compare && !has.gate) {
+  for (const f of reviewFiles) {
+    out.reviews.push({ file: path(f), summary: await readJson(path(f), ReviewImportSummarySchema) });
+  }
+  if (!has.metrics && !has.compare && !has.gate && reviewFiles.length === 0) {
     const hint = has.run
       ? `; run \`modeval eval --predictions ${join(dir, REPORT_FILES.predictions)} --dataset <golden> --out ${dir}\` first`
       : '';
     throw new BadInputError(
-      `holds no ${REPORT_FILES.metrics}, ${REPORT_FILES.compare} or ${REPORT_FILES.gate}${hint}`,
+      `holds no ${REPORT_FILES.metrics}, ${REPORT_FILES.compare}, ${REPORT_FILES.gate} or *${REVIEW_SUFFIX}${hint}`,
       {
         file: dir,
       },
@@ -205,7 +220,7 @@ export async function loadReportInputs(
   options: LoadOptions = {},
 ): Promise<ReportInputs> {
   if (dirs.length === 0) throw new BadInputError('give at least one run or comparison folder');
-  const out: ReportInputs = { models: [], comparison: null, warnings: [] };
+  const out: ReportInputs = { models: [], comparison: null, reviews: [], warnings: [] };
   for (const dir of dirs) await loadFolder(resolve(dir), out);
   const fingerprints = new Set(out.models.map((m) => m.report.dataset.fingerprint));
   if (fingerprints.size > 1) {

@@ -129,6 +129,13 @@ export function renderMarkdownReport(inputs: ReportInputs, options: MarkdownOpti
     }
   }
   if (inputs.comparison) out.push(...comparisonLines(inputs.comparison.comparison, options.maxSlices ?? 5));
+  for (const r of inputs.reviews.slice(0, 3)) {
+    const s = r.summary;
+    out.push(
+      '',
+      `Human review ${mdCode(basename(s.output), 60)}: ${s.verdicts} verdicts, ${s.relabelled} golden labels changed, ${s.conflicts.length} reviewer conflicts.`,
+    );
+  }
   const warnings = [...inputs.warnings, ...new Set(inputs.models.flatMap((m) => m.report.warnings))];
   for (const w of warnings.slice(0, 5)) out.push('', `> ⚠️ ${mdText(w, 300)}`);
   return `${out.join('\n')}\n`;

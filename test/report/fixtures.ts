@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Bool, Field, List, Struct, Utf8 } from 'apache-arrow';
 import { type ClustersReport, ClustersReportSchema } from '../../src/analysis/clusters-schema.js';
 import { evaluate } from '../../src/evaluate/evaluate.js';
+import { ReviewImportSummarySchema } from '../../src/review/import.js';
 import { unitHash, writePredictions } from '../evaluate/fixtures.js';
 import { writeArrow } from '../helpers/arrow.js';
 
@@ -112,6 +113,7 @@ export async function buildHostileRuns(root: string): Promise<HostileRun> {
     writeFileSync(join(dir, 'clusters.json'), JSON.stringify(clustersJson(name, ids, texts)));
     dirs.push(dir);
   }
+  writeFileSync(join(dirs[0]!, 'golden-v2.review.json'), JSON.stringify(reviewJson(ids)));
   return { dirA: dirs[0]!, dirB: dirs[1]!, dataset };
 }
 
@@ -223,5 +225,33 @@ function clustersJson(name: string, ids: string[], texts: string[]): ClustersRep
       },
     ],
     clusters: [cluster(1, 'false_positive'), cluster(2, 'false_negative')],
+  });
+}
+
+/** A SYNTHETIC `modeval review import` summary with hostile ids, reviewers and labels. */
+function reviewJson(ids: string[]) {
+  return ReviewImportSummarySchema.parse({
+    output: 'golden-v2.arrow',
+    report: 'golden-v2.review.json',
+    spec: 'golden-v2.spec.json',
+    previous: { file: 'hostile.arrow', fingerprint: 'b'.repeat(64) },
+    rows: 120,
+    verdicts: 14,
+    skipped: 1,
+    reviewed: 12,
+    relabelled: 5,
+    transitions: [{ from: HOSTILE_LABELS[0], to: HOSTILE_LABELS[1], count: 5 }],
+    conflicts: [
+      {
+        id: ids[3]!,
+        golden: HOSTILE_LABELS[1],
+        answers: [
+          { reviewer: '<img src=x onerror=alert("rev")>', label: HOSTILE_LABELS[0], file: 'a.csv', row: 2 },
+          { reviewer: 'rev\u202E2', label: HOSTILE_LABELS[1], file: 'b.csv', row: 7 },
+        ],
+        resolution: HOSTILE_LABELS[1],
+        policy: 'majority',
+      },
+    ],
   });
 }

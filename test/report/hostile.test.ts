@@ -128,6 +128,7 @@ describe('report in a headless browser, hostile dataset text', () => {
     expect(found.text).toContain(HOSTILE_LABELS[1]);
     expect(found.text).toContain('<script>alert("model")</script>');
     expect(found.text).toContain('<script>alert("ann")</script>');
+    expect(found.text).toContain('<img src=x onerror=alert("rev")>: ok');
     expect(found.text).not.toContain('\u202E');
   });
 

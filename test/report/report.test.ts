@@ -117,6 +117,7 @@ describe('report from hostile runs (SYNTHETIC data)', () => {
     expect(inputs.comparison?.source).toBe('computed');
     expect(inputs.comparison?.comparison.baseline.name).toBe('<script>alert("model")</script>');
     expect(inputs.models.every((m) => m.run !== null && m.clusters !== null && m.meta !== null)).toBe(true);
+    expect(inputs.reviews.map((r) => r.summary.relabelled)).toEqual([5]);
   });
 
   it('has no <script> and no event-handler attribute outside escaped text', () => {
@@ -211,7 +212,7 @@ describe('bad input', () => {
     const empty = join(root, 'empty');
     mkdirSync(empty);
     await expect(loadReportInputs([empty])).rejects.toThrow(
-      /empty.*holds no metrics\.json, compare\.json or gate\.json$/,
+      /empty.*holds no metrics\.json, compare\.json, gate\.json or \*\.review\.json$/,
     );
     const runOnly = join(root, 'run-only');
     mkdirSync(runOnly);

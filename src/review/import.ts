@@ -7,13 +7,13 @@ import {
   Field,
   makeData,
   RecordBatch,
-  RecordBatchFileWriter,
   Schema,
   Struct,
   Utf8,
   vectorFromArray,
 } from 'apache-arrow';
 import { z } from 'zod';
+import { type ArrowWriter, openArrowWriter } from '../dataset/arrow-writer.js';
 import { type Dataset, openDataset } from '../dataset/open.js';
 import type { DatasetSpec, DatasetSpecInput } from '../dataset/spec.js';
 import { RowStatus } from '../dataset/validate.js';
@@ -317,7 +317,6 @@ export async function importReview(options: ReviewImportOptions): Promise<Review
     policy,
     verdicts: valid.length,
   };
-  const bytes = await rewriteGolden(ds, resolutions, reviewMeta);
 
   const transitions = new Map<string, number>();
   let relabelled = 0;
@@ -361,7 +360,7 @@ export async function importReview(options: ReviewImportOptions): Promise<Review
     crossings: ds.spec.crossings.map((c) => [...c]),
     identity: [...ds.spec.identity],
   };
-  await writeFileAtomic(options.out, bytes);
+  await rewriteGolden(ds, resolutions, reviewMeta, options.out);
   await writeFileAtomic(specPath, `${JSON.stringify(spec, null, 2)}\n`);
   await writeFileAtomic(reportPath, `${JSON.stringify(summary, null, 2)}\n`);
   return summary;
@@ -386,11 +385,13 @@ function getValue(data: Data, i: number): string | null {
   return utf8.decode((data.values as Uint8Array).subarray(offsets[i]!, offsets[i + 1]!));
 }
 
+/** Streams the dataset batch by batch into the new version (temporary file, renamed on commit). */
 async function rewriteGolden(
   ds: Dataset,
   resolutions: ReadonlyMap<string, Resolution>,
   meta: Record<string, unknown>,
-): Promise<Uint8Array> {
+  dest: string,
+): Promise<void> {
   const src = ds.source.schema;
   const provenance = new Set<string>(PROVENANCE_COLUMNS);
   const kept = src.fields.filter((f) => !provenance.has(f.name));
@@ -413,7 +414,23 @@ async function rewriteGolden(
   const metadata = new Map(src.metadata);
   metadata.set(GOLDEN_REVIEW_META_KEY, JSON.stringify(meta));
   const schema = new Schema([...fields, ...extra], metadata);
-  const batches: RecordBatch[] = [];
+  const writer = await openArrowWriter(dest, { format: 'file', schema });
+  try {
+    await writeBatches(ds, resolutions, kept, schema, writer);
+    await writer.commit();
+  } catch (err) {
+    await writer.abort();
+    throw err;
+  }
+}
+
+async function writeBatches(
+  ds: Dataset,
+  resolutions: ReadonlyMap<string, Resolution>,
+  kept: readonly Field[],
+  schema: Schema,
+  writer: ArrowWriter,
+): Promise<void> {
   for await (const batch of ds.source.batches()) {
     const n = batch.numRows;
     const idData = batch.getChild(ds.spec.id)!.data[0]!;
@@ -469,7 +486,6 @@ async function rewriteGolden(
       ),
     );
     const struct = makeData({ type: new Struct(schema.fields), length: n, nullCount: 0, children: cols });
-    batches.push(new RecordBatch(schema, struct));
+    await writer.write(new RecordBatch(schema, struct));
   }
-  return RecordBatchFileWriter.writeAll(batches).toUint8Array(true);
 }

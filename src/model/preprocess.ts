@@ -111,6 +111,35 @@ export interface TokenizeOptions {
   addSpecialTokens: boolean;
 }
 
+function tokenizeAll(tok: TextTokenizer, text: string): string[] {
+  return tok.tokenizer.tokenize(text, { add_special_tokens: false });
+}
+
+/** Tokens a cut may disturb at the end of a prefix: more than any word split at the cut yields. */
+const CUT_MARGIN = 16;
+const whitespace = /\s/g;
+
+/**
+ * The leading tokens of a text, at least `budget + CUT_MARGIN` of them or all of them.
+ * Moderation texts are often far longer than maxLength, and tokenizing is most of a batch's
+ * cost, so only a prefix is tokenized: it ends at whitespace, where normalizers, pre-tokenizers
+ * and subword models all work locally, so every token before the last few is the one the whole
+ * text would give (test/model/preprocess.test.ts checks this on the real golden texts). The prefix
+ * doubles until it yields enough tokens.
+ */
+export function tokenizeHead(tok: TextTokenizer, text: string, budget: number): string[] {
+  let cut = Math.max(1024, budget * 8);
+  while (cut < text.length) {
+    whitespace.lastIndex = cut;
+    const end = whitespace.exec(text)?.index;
+    if (end === undefined) break;
+    const tokens = tok.tokenizer.tokenize(text.slice(0, end), { add_special_tokens: false });
+    if (tokens.length >= budget + CUT_MARGIN) return tokens;
+    cut *= 2;
+  }
+  return tokenizeAll(tok, text);
+}
+
 /**
  * Tokenize one text. Truncation happens before special tokens are added (as in Hugging Face
  * tokenizers) so a truncated sequence still ends with its [SEP]. Returns a reason string when the
@@ -120,7 +149,7 @@ export function encodeText(tok: TextTokenizer, text: string, options: TokenizeOp
   const special = options.addSpecialTokens ? tok.specialTokenCount : 0;
   const budget = options.maxLength - special;
   if (budget <= 0) return `maxLength ${options.maxLength} leaves no room after ${special} special tokens`;
-  let tokens = tok.tokenizer.tokenize(text, { add_special_tokens: false });
+  let tokens = options.truncation === 'right' ? tokenizeHead(tok, text, budget) : tokenizeAll(tok, text);
   const truncated = tokens.length > budget;
   if (truncated) {
     if (options.truncation === 'reject') {

@@ -1,7 +1,8 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tableFromIPC } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
-import { parseModelCard, type TextInput } from '../../src/model/card.js';
+import { loadModelCard, parseModelCard, type TextInput } from '../../src/model/card.js';
 import {
   checkFeatures,
   checkStrings,
@@ -12,8 +13,10 @@ import {
   padEncoded,
   type TextTokenizer,
   tokenizeBatch,
+  tokenizeHead,
 } from '../../src/model/preprocess.js';
 import { BadInputError } from '../../src/util/errors.js';
+import { goldenPath, MODEL_V1, MODEL_V2 } from '../helpers/golden.js';
 import { useTmpDir } from '../helpers/tmp.js';
 import { syntheticWordLevel, syntheticWordPiece } from './fixtures.js';
 
@@ -103,6 +106,36 @@ describe('text encoding with tokenizers.js', () => {
       padId: tok.padId,
     });
     expect([...t.inputIds].map(Number)).toEqual([2, 4, 4]);
+  });
+});
+
+describe('tokenizing only the head of a long text', () => {
+  it('gives exactly the leading tokens of the whole text, on every real golden text', async () => {
+    const golden = tableFromIPC(readFileSync(await goldenPath()));
+    const text = golden.getChild('text')!;
+    for (const dir of [MODEL_V1, MODEL_V2]) {
+      const input = (await loadModelCard(dir)).inputs[0] as TextInput;
+      const tok = await loadTextTokenizer(dir, input);
+      let shortened = 0;
+      for (let i = 0; i < golden.numRows; i++) {
+        const t = text.get(i) as string;
+        const all = tok.tokenizer.tokenize(t, { add_special_tokens: false });
+        // Budgets well below maxLength make the prefix path run on most texts.
+        for (const budget of [32, input.maxLength]) {
+          const head = tokenizeHead(tok, t, budget);
+          if (head.length < all.length) shortened++;
+          expect(head.slice(0, budget)).toEqual(all.slice(0, budget));
+          expect(head.length > budget).toBe(all.length > budget);
+        }
+      }
+      expect(shortened).toBeGreaterThan(golden.numRows / 4);
+    }
+  });
+
+  it('falls back to the whole text when no whitespace follows the cut', () => {
+    const tok = wordPiece();
+    const blob = `free ${'x'.repeat(5000)}`;
+    expect(tokenizeHead(tok, blob, 1)).toEqual(['free', '[UNK]']);
   });
 });
 

@@ -148,3 +148,61 @@ export function writeModelDir(
   }
   return dir;
 }
+
+/**
+ * A raw-string graph: `text` string [batch] → two ai.onnx.ml LabelEncoders (exact text → score)
+ * → `logits` float [batch, 2]: "hi" scores [4, 0], "buy now" scores [0, 4], anything else [0, 0].
+ */
+export function stringLookupModel(): Uint8Array {
+  const { FLOAT, STRING, INT64 } = onnx.TensorProto.DataType;
+  const STRINGS = onnx.AttributeProto.AttributeType.STRINGS;
+  const FLOATS = onnx.AttributeProto.AttributeType.FLOATS;
+  const FLOAT_ATTR = onnx.AttributeProto.AttributeType.FLOAT;
+  const encoder = (out: string, key: string) => ({
+    opType: 'LabelEncoder',
+    domain: 'ai.onnx.ml',
+    input: ['text'],
+    output: [out],
+    name: out,
+    attribute: [
+      { name: 'keys_strings', strings: [new TextEncoder().encode(key)], type: STRINGS },
+      { name: 'values_floats', floats: [4], type: FLOATS },
+      { name: 'default_float', f: 0, type: FLOAT_ATTR },
+    ],
+  });
+  const axis = {
+    name: 'axis1',
+    dims: [1],
+    dataType: INT64,
+    rawData: new Uint8Array(BigInt64Array.of(1n).buffer),
+  };
+  return onnx.ModelProto.encode(
+    onnx.ModelProto.create({
+      irVersion: 8,
+      opsetImport: [
+        { domain: '', version: 13 },
+        { domain: 'ai.onnx.ml', version: 2 },
+      ],
+      producerName: 'modeval-test (synthetic)',
+      graph: {
+        name: 'string-lookup',
+        node: [
+          encoder('ham_score', 'hi'),
+          encoder('spam_score', 'buy now'),
+          { opType: 'Unsqueeze', input: ['ham_score', 'axis1'], output: ['ham_col'], name: 'u1' },
+          { opType: 'Unsqueeze', input: ['spam_score', 'axis1'], output: ['spam_col'], name: 'u2' },
+          {
+            opType: 'Concat',
+            input: ['ham_col', 'spam_col'],
+            output: ['logits'],
+            name: 'concat',
+            attribute: [{ name: 'axis', i: 1, type: onnx.AttributeProto.AttributeType.INT }],
+          },
+        ],
+        initializer: [axis],
+        input: [valueInfo('text', STRING, ['batch'])],
+        output: [valueInfo('logits', FLOAT, ['batch', 2])],
+      },
+    }),
+  ).finish();
+}

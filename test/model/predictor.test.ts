@@ -14,7 +14,7 @@ import { encodeText, loadTextTokenizer, padEncoded } from '../../src/model/prepr
 import { BadInputError } from '../../src/util/errors.js';
 import { goldenPath, MODEL_V1, MODEL_V2 } from '../helpers/golden.js';
 import { useTmpDir } from '../helpers/tmp.js';
-import { logFeaturesModel, writeModelDir } from './fixtures.js';
+import { logFeaturesModel, stringLookupModel, writeModelDir } from './fixtures.js';
 
 const tmp = useTmpDir();
 let tf: Tf;
@@ -186,6 +186,29 @@ describe('predictor batches', () => {
     await expect(run).rejects.toThrow(
       `${join(dir, 'model.onnx')}: output "logits" came back as float32[1, 3], expected float32[1, 2] for labels ["a","b"]`,
     );
+    await predictor.release();
+  });
+
+  it('feeds raw strings to a string-tensor graph and skips null rows', async () => {
+    const dir = writeModelDir(tmp(), {
+      onnx: stringLookupModel(),
+      card: {
+        name: 'string-lookup (synthetic)',
+        version: '1',
+        task: 'binary',
+        labels: ['ham', 'spam'],
+        positive: 'spam',
+        inputs: [{ kind: 'string', column: 'body', tensor: 'text' }],
+      },
+    });
+    const predictor = await createPredictor(dir, { threads: 1 });
+    const result = await predictor.predict({ columns: { body: ['buy now', 'hi', null, 'other'] } });
+    expect(result.invalidRows).toEqual([{ row: 2, reason: 'body: text is null' }]);
+    expect(result.predicted).toEqual(['spam', 'ham', null, 'spam']);
+    const e4 = Math.exp(4);
+    expect(result.scores[1]).toBeCloseTo(e4 / (1 + e4), 6);
+    expect(result.scores[2]).toBeCloseTo(e4 / (1 + e4), 6);
+    expect([result.scores[6], result.scores[7]]).toEqual([0.5, 0.5]);
     await predictor.release();
   });
 });

@@ -9,6 +9,7 @@ import { demoCommand } from './demo.js';
 import { evalCommand } from './eval.js';
 import { gateCommand } from './gate.js';
 import { inspectCommand } from './inspect.js';
+import { predictionsCommand } from './predictions.js';
 import { reportCommand } from './report.js';
 import { reviewCommand } from './review.js';
 import { runCommand } from './run.js';
@@ -21,6 +22,7 @@ const commands = [
   inspectCommand,
   convertCommand,
   runCommand,
+  predictionsCommand,
   evalCommand,
   compareCommand,
   gateCommand,

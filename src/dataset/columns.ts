@@ -244,3 +244,26 @@ export function sliceColumn(data: Data): SliceColumn {
   }
   throw new TypeError(`a slice column must be Utf8, Dictionary<Utf8>, Bool or Int, got ${String(data.type)}`);
 }
+
+/** A numeric column (Int*, Float*) read as JS numbers; 64-bit integers are converted with Number(). */
+export interface NumberColumn {
+  readonly length: number;
+  get(i: number): number | null;
+}
+
+export function isNumberType(type: DataType): boolean {
+  return DataType.isInt(type) || DataType.isFloat(type);
+}
+
+export function numberColumn(data: Data): NumberColumn {
+  if (!isNumberType(data.type)) throw new TypeError(`expected a numeric column, got ${String(data.type)}`);
+  const vector = makeVector(data);
+  return {
+    length: data.length,
+    get(i) {
+      const v: unknown = vector.get(i);
+      if (v === null || v === undefined) return null;
+      return typeof v === 'bigint' ? Number(v) : (v as number);
+    },
+  };
+}

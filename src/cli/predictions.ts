@@ -1,0 +1,99 @@
+import type { CommandModule } from 'yargs';
+import { importPredictions } from '../run/import.js';
+import { BadInputError } from '../util/errors.js';
+
+interface ImportArgs {
+  input: string;
+  out: string;
+  dataset: string;
+  id: string;
+  labels: string;
+  task: 'binary' | 'multiclass';
+  positive?: string;
+  score?: string[];
+  decision?: string;
+  threshold?: string[];
+  'model-name': string;
+  'model-version': string;
+}
+
+/** `label=value` pairs from repeated options, e.g. --score spam=p_spam. */
+function pairs(items: readonly string[], option: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of items) {
+    const at = item.indexOf('=');
+    if (at <= 0 || at === item.length - 1) {
+      throw new BadInputError(`--${option} ${JSON.stringify(item)}: expected label=value`, { field: option });
+    }
+    out[item.slice(0, at)] = item.slice(at + 1);
+  }
+  return out;
+}
+
+const importCommand: CommandModule<object, ImportArgs> = {
+  command: 'import <input>',
+  describe: 'Normalise predictions made elsewhere (production logs) into modeval predictions',
+  builder: (y) =>
+    y
+      .positional('input', {
+        type: 'string',
+        demandOption: true,
+        describe: 'Arrow, CSV, TSV, JSONL or Parquet file',
+      })
+      .option('out', { type: 'string', demandOption: true, describe: 'output predictions file (.arrows)' })
+      .option('dataset', {
+        type: 'string',
+        demandOption: true,
+        describe: 'the golden dataset the predictions are for',
+      })
+      .option('id', { type: 'string', default: 'id', describe: 'id column' })
+      .option('labels', { type: 'string', demandOption: true, describe: 'ordered labels, comma-separated' })
+      .option('task', { choices: ['binary', 'multiclass'] as const, default: 'binary' as const })
+      .option('positive', { type: 'string', describe: 'positive label (binary; default: the second label)' })
+      .option('score', {
+        type: 'string',
+        array: true,
+        describe: 'label=column holding P(label); repeat per label',
+      })
+      .option('decision', { type: 'string', describe: 'column holding the decided label' })
+      .option('threshold', {
+        type: 'string',
+        array: true,
+        describe: 'label=threshold used to decide from scores',
+      })
+      .option('model-name', { type: 'string', demandOption: true })
+      .option('model-version', { type: 'string', default: 'unknown' })
+      .example(
+        '$0 predictions import prod-log.csv --out prod.arrows --dataset golden.arrow --labels ham,spam --score spam=p_spam --decision action --model-name prod',
+        'a production log with P(spam) and the action taken',
+      ),
+  handler: async (args) => {
+    const thresholds = Object.fromEntries(
+      Object.entries(pairs(args.threshold ?? [], 'threshold')).map(([k, v]) => [k, Number(v)]),
+    );
+    const summary = await importPredictions({
+      input: args.input,
+      out: args.out,
+      dataset: args.dataset,
+      idColumn: args.id,
+      labels: args.labels.split(',').map((s) => s.trim()),
+      task: args.task,
+      ...(args.positive ? { positive: args.positive } : {}),
+      scoreColumns: pairs(args.score ?? [], 'score'),
+      ...(args.decision ? { decisionColumn: args.decision } : {}),
+      thresholds,
+      modelName: args['model-name'],
+      modelVersion: args['model-version'],
+    });
+    process.stdout.write(
+      `imported ${summary.rows} predictions (scores from ${summary.scores}) → ${summary.out}\n`,
+    );
+  },
+};
+
+export const predictionsCommand: CommandModule = {
+  command: 'predictions <command>',
+  describe: 'Predictions from elsewhere: import a production log as modeval predictions',
+  builder: (y) => y.command(importCommand as unknown as CommandModule).demandCommand(1),
+  handler: () => {},
+};

@@ -1,0 +1,48 @@
+/**
+ * modeval's typed library API: everything the CLI does is callable from code.
+ *
+ * @example
+ * ```ts
+ * import { runModel, evaluate } from 'modeval';
+ * const run = await runModel({ model: 'models/spam-v1', dataset: 'golden.arrow', out: 'out/v1' });
+ * const { report } = await evaluate({ dataset: 'golden.arrow', predictions: [run.predictions!], out: 'out/v1' });
+ * console.log(report.models[0].overall.accuracy);
+ * ```
+ */
+
+// Root-cause analysis, review loop and reports.
+export { clustersFor } from './analysis/clusters.js';
+export { type ClustersReport, ClustersReportSchema } from './analysis/clusters-schema.js';
+export { findLabelIssues } from './analysis/label-issues.js';
+// Datasets: reading, validation, specs, conversion, the built-in golden set.
+export { type ArrowFormat, type ArrowSource, openArrow } from './dataset/arrow-reader.js';
+export { type ArrowWriter, openArrowWriter } from './dataset/arrow-writer.js';
+export {
+  buildSpamAssassin,
+  ensureSpamAssassin,
+  spamAssassinDir,
+  spamAssassinSpecPath,
+} from './dataset/builtin.js';
+export { type ConvertOptions, convertToArrow } from './dataset/convert.js';
+export { InspectReport, inspectDataset } from './dataset/inspect.js';
+export { type Dataset, type OpenDatasetOptions, openDataset } from './dataset/open.js';
+export { DatasetSpec, type ResolvedSpec, resolveSpec } from './dataset/spec.js';
+export { DatasetScan, OnInvalid, type ValidatedBatch, ValidationSummary } from './dataset/validate.js';
+export { runDemo } from './demo.js';
+// Evaluation, comparison and release gates.
+export { computeMetrics, type EvaluateOptions, evaluate } from './evaluate/evaluate.js';
+export { type EvalSet, loadEvalSet } from './evaluate/join.js';
+export { type MetricsReport, MetricsReportSchema } from './evaluate/schema.js';
+export * as gate from './gate/index.js';
+export * as metrics from './metrics/index.js';
+// Models: cards, sessions, predictors.
+export { loadModelCard, type ModelCard, ModelCardSchema } from './model/card.js';
+export { createPredictor, type Predictor, type PredictorOptions } from './model/predictor.js';
+export { writeReport } from './report/report.js';
+export { exportReview } from './review/export.js';
+export { importReview } from './review/import.js';
+// Running models and predictions files.
+export { type ImportOptions, importPredictions } from './run/import.js';
+export { openPredictions, PredictionsMeta, type PredictionsSource } from './run/predictions.js';
+export { RunOptions, type RunOptionsInput, RunSummary, runModel } from './run/run.js';
+export { BadInputError, ExitCode, GateFailedError, RunFailedError } from './util/errors.js';

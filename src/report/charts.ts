@@ -139,6 +139,8 @@ export interface CurveInput {
   points: { name: string; what: string; x: number; y: number }[];
   /** PR only: the prevalence of the positive class per series (a random ranker's precision). */
   baselines?: { name: string; y: number }[];
+  /** Plot side in pixels. Default 300. */
+  size?: number;
 }
 
 /** ROC (FPR → TPR) or precision-recall (recall → precision) curves with marked operating points. */
@@ -210,8 +212,8 @@ export function curveChart(c: CurveInput): ChartSpec {
   return vl({
     $schema: SCHEMA,
     title: c.title,
-    width: 300,
-    height: 300,
+    width: c.size ?? 300,
+    height: c.size ?? 300,
     layer,
     resolve: { legend: { shape: 'independent' } },
   });
@@ -292,6 +294,8 @@ export interface ForestInput {
   reference: { x: number; label: string } | null;
   /** Fixed [0, 1] axis for ratios; null lets deltas pick their own. */
   unit: boolean;
+  /** Plot width in pixels. Default 360. */
+  width?: number;
 }
 
 /** Point estimates with interval whiskers, one row each: slices, or metric deltas. */
@@ -338,7 +342,7 @@ export function forestChart(f: ForestInput): ChartSpec {
     $schema: SCHEMA,
     title: f.title,
     data: { values },
-    width: 360,
+    width: f.width ?? 360,
     height: { step: 18 },
     layer,
   });

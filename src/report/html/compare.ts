@@ -50,6 +50,7 @@ export async function compareSection(
       groups: VERDICT_COLORS,
       reference: { x: 0, label: 'no change' },
       unit: false,
+      width: 280,
     }),
   );
   const metricRows = c.metrics.map((m) => [
@@ -99,7 +100,7 @@ export async function compareSection(
       : 'from the comparison file';
   return html`<section id="compare"><h2>Comparison: ${cand} <span class="ver">vs baseline</span> ${base}</h2>${note(
     `${count(c.n)} paired items · ${level} paired bootstrap, ${c.resamples} resamples, seed ${c.seed} · ${source}.`,
-  )}${entry.gate ? gatePart(entry) : EMPTY}${c.warnings.map((w) => html`<p class="warn">${w}</p>`)}<div class="row">${figure(
+  )}${entry.gate ? gatePart(entry) : EMPTY}${c.warnings.map((w) => html`<p class="warn">${w}</p>`)}<div class="row fit">${figure(
     deltas,
     'Green: the interval excludes 0 in the good direction; red: in the bad one.',
   )}${overlay}</div>${table(['metric', 'baseline', 'candidate', 'delta', `${level} interval`, 'verdict'], metricRows, 'num')}<h3>McNemar (per-item correctness)</h3>${note(
@@ -168,12 +169,14 @@ async function overlayCurves(c: Comparison, models: ModelEntry[], ctx: SectionCo
     kind: 'roc',
     series: [],
     points: [],
+    size: 250,
   };
   const pr: Parameters<typeof curveChart>[0] = {
     title: 'Precision-recall: baseline and candidate',
     kind: 'pr',
     series: [],
     points: [],
+    size: 250,
   };
   const names = ['baseline', 'candidate'];
   for (const [k, m] of (pair as ModelEntry[]).entries()) {

@@ -94,11 +94,11 @@ async function classBarsPart(m: ModelEntry, labels: string[]): Promise<SafeHtml>
     ivCell(c.f1),
     ivCell(c.fpr),
   ]);
-  return html`<h3>Per class</h3>${figure(svg, 'A missing bar is an undefined ratio (no item of that class, or none predicted).')}${table(
+  return html`<h3>Per class</h3><div class="row">${figure(svg, 'A missing bar is an undefined ratio (no item of that class, or none predicted).')}${table(
     ['label', 'support', 'predicted', 'precision', 'recall', 'F1', 'FPR'],
     tableRows,
     'num',
-  )}`;
+  )}</div>`;
 }
 
 export function describeConstraint(c: OperatingConstraint): string {
@@ -226,7 +226,7 @@ async function calibrationPart(m: ModelEntry, labels: string[]): Promise<SafeHtm
     b.report.definition,
     b.report.brier === null ? '—' : b.report.brier.toFixed(4),
   ]);
-  return html`<h3>Calibration</h3><div class="row">${figures}</div>${table(['Brier score', 'definition', 'value'], brier, 'num')}`;
+  return html`<h3>Calibration</h3><div class="row">${figures}${table(['Brier score', 'definition', 'value'], brier, 'num')}</div>`;
 }
 
 function sliceName(values: (string | null)[], max: number): string {

@@ -35,9 +35,11 @@ table.kvtable td:first-child{color:#4a5162;white-space:nowrap}
 .note{color:#4a5162;font-size:13px;margin:4px 0 8px}
 .warn{background:#fff6e0;border-left:3px solid #f0b429;padding:6px 10px;margin:6px 0;font-size:13px}
 .row{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}
-figure{margin:6px 0 10px;max-width:100%;overflow-x:auto}
-figure svg{max-width:100%;height:auto}
-figcaption{color:#6b7385;font-size:12px;max-width:560px}
+.row>figure{flex:0 1 auto;min-width:0}
+.row.fit{flex-wrap:nowrap}
+figure{margin:6px 0 10px;max-width:100%}
+figure svg{max-width:100%;height:auto;display:block}
+figcaption{color:#6b7385;font-size:12px;max-width:400px}
 code{font:12px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:#f1f3f6;padding:1px 4px;border-radius:3px;overflow-wrap:anywhere}
 .kv{display:inline-block;font:12px ui-monospace,Menlo,Consolas,monospace;background:#f1f3f6;border-radius:3px;padding:0 4px;margin:1px 0}
 .badge{display:inline-block;font-size:11px;padding:1px 6px;border-radius:8px;background:#e8ebf0;color:#3b4252;font-weight:600}

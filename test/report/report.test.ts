@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yargs from 'yargs';
 import { reportCommand } from '../../src/cli/report.js';
 import { auditMarkup } from '../../src/report/audit.js';
+import { barsChart } from '../../src/report/charts.js';
 import { cleanText, escapeHtml, html, SafeHtml, uniqueDisplay } from '../../src/report/escape.js';
 import { bytes } from '../../src/report/format.js';
 import { poolConfusion } from '../../src/report/html/model.js';
@@ -12,6 +13,7 @@ import { renderHtmlReport } from '../../src/report/html.js';
 import { thinIndices } from '../../src/report/limits.js';
 import { loadReportInputs, type ReportInputs } from '../../src/report/load.js';
 import { renderMarkdownReport } from '../../src/report/markdown.js';
+import { renderSvg } from '../../src/report/svg.js';
 import { BadInputError } from '../../src/util/errors.js';
 import { buildHostileRuns, type HostileRun, PAYLOADS } from './fixtures.js';
 
@@ -68,6 +70,35 @@ describe('markup audit', () => {
     const markup =
       '<a href="#model-0">x</a><path clip-path="url(#clip1)" aria-label="a: &quot;&gt;&lt;img src=x onerror=alert(1)&gt;"/><text>&lt;script&gt;</text>';
     expect(auditMarkup(markup)).toEqual([]);
+  });
+});
+
+describe('charts', () => {
+  it('vega escapes hostile category names in SVG text and attributes', async () => {
+    const svg = await renderSvg(
+      barsChart({
+        title: '<script>alert(1)</script>',
+        xTitle: 'n',
+        rows: [
+          { name: '"><img src=x onerror=alert(2)>', value: 3, group: 'g' },
+          { name: '</text><script>alert(3)</script>', value: 5, group: 'g' },
+        ],
+        groups: [{ name: 'g', color: '#4c78a8' }],
+      }),
+    );
+    expect(svg.value.startsWith('<svg')).toBe(true);
+    expect(svg.value).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(svg.value).toContain('&lt;/text&gt;&lt;script&gt;');
+    expect(svg.value).not.toMatch(/<script|<img/i);
+    expect(auditMarkup(svg.value)).toEqual([]);
+    // Two bars drawn.
+    expect(svg.value.match(/aria-roledescription="bar"/g)?.length).toBe(2);
+  });
+
+  it('refuses chart data given by URL', async () => {
+    await expect(
+      renderSvg({ data: { url: 'https://example.com/x.json' }, mark: 'bar' } as never),
+    ).rejects.toThrow('chart data must be inline values');
   });
 });
 

@@ -1,0 +1,9 @@
+import { ensureSpamAssassin } from '../src/dataset/builtin.js';
+
+/**
+ * Build the real SpamAssassin golden set once, before any test file runs, so that the suites that
+ * read it (in parallel workers) never race to build it. Skipped when the build is current.
+ */
+export default async function setup(): Promise<void> {
+  await ensureSpamAssassin();
+}

@@ -377,3 +377,42 @@ export function barsChart(b: BarsInput): ChartSpec {
     },
   });
 }
+
+export interface HistogramInput {
+  title: string;
+  xTitle: string;
+  groups: string[];
+  bins: { lo: number; hi: number; group: string; count: number }[];
+}
+
+/** Overlaid histograms per group on a square-root count axis (scores pile up near 0 and 1). */
+export function histogramChart(h: HistogramInput): ChartSpec {
+  return vl({
+    $schema: SCHEMA,
+    title: h.title,
+    data: { values: h.bins.filter((b) => b.count > 0) },
+    width: 320,
+    height: 200,
+    mark: { type: 'rect', opacity: 0.55, stroke: 'white', strokeWidth: 0.5 },
+    encoding: {
+      x: { field: 'lo', type: 'quantitative', scale: { domain: [0, 1] }, title: h.xTitle },
+      x2: { field: 'hi' },
+      y: {
+        field: 'count',
+        type: 'quantitative',
+        scale: { type: 'sqrt' },
+        title: 'items (√ scale)',
+        stack: null,
+      },
+      y2: { datum: 0 },
+      color: {
+        field: 'group',
+        type: 'nominal',
+        sort: h.groups,
+        scale: { domain: h.groups, range: ['#4c78a8', '#e45756', ...MODEL_COLORS.slice(2)] },
+        title: null,
+        legend: { orient: 'bottom' },
+      },
+    },
+  });
+}

@@ -4,6 +4,7 @@ import { basename, join, resolve } from 'node:path';
 import type { z } from 'zod';
 import { type ClustersReport, ClustersReportSchema } from '../analysis/clusters-schema.js';
 import { METRICS_FILE } from '../evaluate/evaluate.js';
+import { loadEvalSet } from '../evaluate/join.js';
 import { type MetricsReport, MetricsReportSchema, type ModelMetrics } from '../evaluate/schema.js';
 import { compareModels } from '../gate/compare.js';
 import { type Comparison, ComparisonSchema, type GateReport, GateReportSchema } from '../gate/schema.js';
@@ -11,6 +12,7 @@ import { type ReviewImportSummary, ReviewImportSummarySchema } from '../review/i
 import { openPredictions, PredictionsMeta } from '../run/predictions.js';
 import { PREDICTIONS_FILE, RUN_SUMMARY_FILE, RunSummary } from '../run/run.js';
 import { BadInputError } from '../util/errors.js';
+import { type ScoreHistogram, scoreHistogram } from './scores.js';
 
 /**
  * The folders `modeval report` reads. A **model folder** is what `modeval run --out D` followed by
@@ -46,6 +48,8 @@ export interface ModelEntry {
   /** Provenance from run.json, or from the predictions file's schema metadata. */
   meta: PredictionsMeta | null;
   clusters: ClustersReport | null;
+  /** Binned scores joined to the golden labels (null when the predictions or dataset are gone). */
+  scores: ScoreHistogram | null;
 }
 
 export interface ComparisonEntry {
@@ -76,6 +80,8 @@ export interface LoadOptions {
   autoCompare?: boolean;
   resamples?: number;
   seed?: number;
+  /** Bin each model's scores by golden label (reads the predictions and the golden set). Default true. */
+  scoreHistograms?: boolean;
 }
 
 /** Read a JSON file and validate it; any problem is a BadInputError naming the file and field. */
@@ -194,6 +200,7 @@ async function loadFolder(dir: string, out: ReportInputs): Promise<void> {
         run: mine ? run : null,
         meta: mine ? predictionsMeta : report.models.length === 1 ? predictionsMeta : null,
         clusters: model === clusterModel ? clusters : null,
+        scores: null,
       });
     }
   }
@@ -212,6 +219,26 @@ function predictionsPath(m: ModelEntry): string | null {
   if (existsSync(recorded)) return recorded;
   const beside = join(m.dir, REPORT_FILES.predictions);
   return existsSync(beside) ? beside : null;
+}
+
+/** Join each model's predictions to the golden set it was evaluated on and bin the scores. */
+async function addScoreHistograms(out: ReportInputs): Promise<void> {
+  for (const m of out.models) {
+    const predictions = predictionsPath(m);
+    const dataset = m.report.dataset.file;
+    if (!predictions || !existsSync(dataset) || m.report.task === 'multilabel') continue;
+    const spec = m.report.dataset.spec;
+    const set = await loadEvalSet({
+      dataset,
+      predictions: [predictions],
+      ...(existsSync(spec) ? { spec } : {}),
+    });
+    if (set.dataset.fingerprint !== m.report.dataset.fingerprint) {
+      out.warnings.push(`${dataset} changed since ${m.metricsFile} was written; score histograms left out`);
+      continue;
+    }
+    m.scores = scoreHistogram(set, 0);
+  }
 }
 
 /** Load and validate every folder, then pair two models when asked and possible. */
@@ -233,6 +260,7 @@ export async function loadReportInputs(
     if (!fingerprints.has(fp))
       out.warnings.push('the comparison was made on a different dataset than the metrics');
   }
+  if (options.scoreHistograms !== false) await addScoreHistograms(out);
   if (!out.comparison && out.models.length === 2 && options.autoCompare !== false) {
     const [a, b] = out.models as [ModelEntry, ModelEntry];
     const baseline = predictionsPath(a);

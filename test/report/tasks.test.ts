@@ -43,6 +43,12 @@ describe('report across tasks', () => {
     writePredictions(preds, { labels, ids, scores, task: 'multiclass', name: 'mc' });
     await evaluate({ dataset, spec: { labels }, predictions: [preds], out: dir, resamples: 30 });
     const inputs = await loadReportInputs([dir]);
+    // Every top score is float32(0.7) = 0.69999998…: bin 13 of 20, split into right and wrong.
+    const right = ids.filter((id) => unitHash(id, 3) < 0.7).length;
+    expect(inputs.models[0]!.scores!.bins.filter((b) => b.count > 0)).toEqual([
+      { lo: 0.65, hi: 0.7, group: 'right', count: right },
+      { lo: 0.65, hi: 0.7, group: 'wrong', count: 500 - right },
+    ]);
     const doc = await renderHtmlReport(inputs, { limits: { confusionLabels: 10 } });
     expect(auditMarkup(doc)).toEqual([]);
     expect(doc).toContain('(16 other labels)');

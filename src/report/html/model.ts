@@ -1,6 +1,13 @@
 import type { LabelRanking, SliceReport } from '../../evaluate/schema.js';
 import type { OperatingConstraint } from '../../metrics/schema.js';
-import { classBarsChart, confusionChart, curveChart, forestChart, reliabilityChart } from '../charts.js';
+import {
+  classBarsChart,
+  confusionChart,
+  curveChart,
+  forestChart,
+  histogramChart,
+  reliabilityChart,
+} from '../charts.js';
 import { cleanText, html, type SafeHtml, uniqueDisplay } from '../escape.js';
 import { count, pct } from '../format.js';
 import { thinIndices } from '../limits.js';
@@ -18,7 +25,13 @@ export async function modelSection(m: ModelEntry, index: number, ctx: SectionCon
   parts.push(await confusionPart(m, labels, ctx));
   parts.push(await classBarsPart(m, labels));
   parts.push(await curvesPart(m, labels, ctx));
-  parts.push(await calibrationPart(m, labels));
+  const scores = m.scores
+    ? figure(
+        await renderSvg(histogramChart(m.scores)),
+        'Scores joined to the golden labels; well-separated humps mean the threshold has room.',
+      )
+    : EMPTY;
+  parts.push(await calibrationPart(m, labels, scores));
   parts.push(await slicesPart(m, labels, ctx));
   parts.push(biasSection(m, ctx));
   parts.push(await clustersSection(m, ctx));
@@ -195,7 +208,7 @@ async function curvesPart(m: ModelEntry, labels: string[], ctx: SectionContext):
   }`;
 }
 
-async function calibrationPart(m: ModelEntry, labels: string[]): Promise<SafeHtml> {
+async function calibrationPart(m: ModelEntry, labels: string[], scores: SafeHtml): Promise<SafeHtml> {
   const cal = m.model.calibration;
   const reports = cal.topLabel
     ? m.report.task === 'binary' && cal.positiveClass[0]
@@ -210,7 +223,7 @@ async function calibrationPart(m: ModelEntry, labels: string[]): Promise<SafeHtm
         title: `Reliability: P(${labels[m.report.labels.indexOf(p.label)] ?? ''})`,
         report: p.report,
       }));
-  if (reports.length === 0) return EMPTY;
+  if (reports.length === 0) return scores.value === '' ? EMPTY : html`<h3>Score distribution</h3>${scores}`;
   const figures: SafeHtml[] = [];
   for (const r of reports) {
     const svg = await renderSvg(reliabilityChart({ title: r.title, bins: r.report.reliability }));
@@ -226,7 +239,7 @@ async function calibrationPart(m: ModelEntry, labels: string[]): Promise<SafeHtm
     b.report.definition,
     b.report.brier === null ? '—' : b.report.brier.toFixed(4),
   ]);
-  return html`<h3>Calibration</h3><div class="row">${figures}${table(['Brier score', 'definition', 'value'], brier, 'num')}</div>`;
+  return html`<h3>Calibration and score distribution</h3><div class="row">${figures}${scores}${table(['Brier score', 'definition', 'value'], brier, 'num')}</div>`;
 }
 
 function sliceName(values: (string | null)[], max: number): string {

@@ -16,6 +16,26 @@ function keyValues(record: Record<string, string | number | boolean | null>): Sa
   return html`${entries.map(([k, v]) => html`<span class="kv">${cleanText(k, 40)}=${cleanText(String(v), 80)}</span> `)}`;
 }
 
+/** One line per model in the banner: what was measured on what, by which harness. */
+function fingerprints(inputs: ReportInputs, ctx: SectionContext): SafeHtml {
+  const lines = inputs.models.map(
+    (m) =>
+      html`<li>${cleanText(m.model.model.name, ctx.limits.nameChars)} ${cleanText(m.model.model.version, 40)} · model sha256 <code>${(m.model.model.sha256 ?? '—').slice(0, 12)}</code> · dataset sha256 <code>${m.report.dataset.fingerprint.slice(0, 12)}</code> · modeval ${cleanText(m.meta?.harness.version ?? m.report.harness.version, 40)}${
+        m.meta
+          ? html` · ${Object.entries(m.meta.runtime)
+              .slice(0, 4)
+              .map(([k, v]) => `${cleanText(k, 30)} ${cleanText(v, 30)}`)
+              .join(', ')}`
+          : EMPTY
+      }</li>`,
+  );
+  const c = inputs.comparison?.comparison;
+  if (inputs.models.length === 0 && c) {
+    lines.push(html`<li>dataset sha256 <code>${c.dataset.fingerprint.slice(0, 12)}</code></li>`);
+  }
+  return lines.length > 0 ? html`<ul class="fp">${lines}</ul>` : EMPTY;
+}
+
 /** Fingerprints and options: which model, which data, which harness, which settings. */
 export function headerSection(
   inputs: ReportInputs,
@@ -87,7 +107,7 @@ export function headerSection(
     : [];
   const banner = html`<header><h1>modeval report</h1><p class="sub">${
     dataset ? html`${cleanText(basename(dataset.file), 120)} · ` : EMPTY
-  }${inputs.models.length} model${inputs.models.length === 1 ? '' : 's'}${inputs.comparison ? ' · with comparison' : ''}</p></header>`;
+  }${inputs.models.length} model${inputs.models.length === 1 ? '' : 's'}${inputs.comparison ? ' · with comparison' : ''}</p>${fingerprints(inputs, ctx)}</header>`;
   const provenance = html`<section id="provenance"><h2>Provenance</h2>${datasetRows.length > 0 ? html`<h3>Dataset</h3>${table(['', ''], datasetRows, 'kvtable')}` : EMPTY}${
     modelRows.length > 0
       ? html`<h3>Models</h3>${table(['model', 'version', 'sha256', 'predictions', 'dataset fingerprint', 'harness', 'runtime', 'run'], modelRows)}`

@@ -18,6 +18,8 @@ main{max-width:1280px;margin:0 auto;padding:0 24px 40px}
 header{background:#1d2330;color:#fff;padding:18px 24px;margin:0 -24px 16px}
 header h1{margin:0;font-size:22px}
 header .sub{margin:4px 0 0;color:#c9d1e0}
+header .fp{margin:6px 0 0;padding:0;list-style:none;font-size:12px;color:#c9d1e0}
+header .fp code{background:#2c3446;color:#e6ebf3}
 nav{margin:0 0 12px;font-size:13px}
 nav a{color:#2f5e9e;margin-right:14px;text-decoration:none}
 section{background:#fff;border:1px solid #e2e5ea;border-radius:8px;padding:16px 20px;margin:0 0 18px}

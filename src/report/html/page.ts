@@ -44,7 +44,7 @@ figure svg{max-width:100%;height:auto;display:block}
 figcaption{color:#6b7385;font-size:12px;max-width:400px}
 code{font:12px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:#f1f3f6;padding:1px 4px;border-radius:3px;overflow-wrap:anywhere}
 .kv{display:inline-block;font:12px ui-monospace,Menlo,Consolas,monospace;background:#f1f3f6;border-radius:3px;padding:0 4px;margin:1px 0}
-.badge{display:inline-block;font-size:11px;padding:1px 6px;border-radius:8px;background:#e8ebf0;color:#3b4252;font-weight:600}
+.badge{display:inline-block;font-size:11px;padding:1px 6px;border-radius:8px;background:#e8ebf0;color:#3b4252;font-weight:600;white-space:nowrap}
 .badge.relabel{background:#fff0d6;color:#8a5a00}
 .badge.small{background:#eee;color:#777}
 .badge.better,.badge.pass{background:#dff3e0;color:#2b6b2f}

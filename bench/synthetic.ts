@@ -1,4 +1,4 @@
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, renameSync } from 'node:fs';
 import { type RecordBatch, RecordBatchStreamWriter, Table, Utf8, vectorFromArray } from 'apache-arrow';
 
 /*
@@ -49,7 +49,10 @@ export function syntheticBatch(start: number, n: number): RecordBatch {
 
 /** Write `rows` synthetic rows as an Arrow stream, 10k rows per batch, without holding them all. */
 export async function writeSyntheticDataset(path: string, rows: number): Promise<void> {
-  const out = createWriteStream(path);
+  // Written beside the destination and renamed when complete: an interrupted generation must not
+  // leave a truncated file that a later run mistakes for a finished one.
+  const tmp = `${path}.${process.pid}.tmp`;
+  const out = createWriteStream(tmp);
   const writer = RecordBatchStreamWriter.throughNode();
   const done = new Promise<void>((resolve, reject) => {
     out.on('finish', resolve);
@@ -62,4 +65,5 @@ export async function writeSyntheticDataset(path: string, rows: number): Promise
   }
   writer.end();
   await done;
+  renameSync(tmp, path);
 }

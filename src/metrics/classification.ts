@@ -1,3 +1,4 @@
+import { cohenKappaFromTable } from './agreement.js';
 import type { ConfusionMatrix, MultilabelConfusion } from './confusion.js';
 import type {
   AbsentClassPolicy,
@@ -174,23 +175,11 @@ export function multilabelReport(
 }
 
 /**
- * Cohen's kappa between golden labels (rows) and predictions (columns):
- * (p_o - p_e) / (1 - p_e). Null when p_e = 1 (both sides constant on the same class) or no items.
+ * Cohen's kappa between golden labels (rows) and predictions (columns), the same statistic as two
+ * raters' kappa in agreement.ts. Null when p_e = 1 (both sides constant on the same class) or no items.
  */
 export function cohenKappa(cm: ConfusionMatrix): number | null {
-  const n = cm.total();
-  if (n === 0) return null;
-  const rows = cm.rowSums();
-  const cols = cm.colSums();
-  let agree = 0;
-  let chance = 0;
-  for (let j = 0; j < cm.k; j++) {
-    agree += cm.get(j, j);
-    chance += rows[j]! * cols[j]!;
-  }
-  const po = agree / n;
-  const pe = chance / (n * n);
-  return pe === 1 ? null : (po - pe) / (1 - pe);
+  return cohenKappaFromTable(cm.toJSON().counts).kappa;
 }
 
 /**

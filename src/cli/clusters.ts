@@ -3,7 +3,7 @@ import type { CommandModule } from 'yargs';
 import { type ClusterOptions, clustersFor } from '../analysis/clusters.js';
 import type { ClustersReport } from '../analysis/clusters-schema.js';
 import { writeFileAtomic } from '../util/atomic.js';
-import { formatCell, percent, renderTable } from './table.js';
+import { formatCell, percent, renderTable, terminalText } from './table.js';
 
 interface ClustersArgs {
   predictions: string[];
@@ -103,5 +103,5 @@ export function formatClusters(r: ClustersReport, examples = 3): string {
     }
   }
   if (r.clusters.length === 0) out.push('', 'No confusion cell is large enough to cluster.');
-  return out.join('\n');
+  return terminalText(out.join('\n'));
 }

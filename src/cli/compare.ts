@@ -6,7 +6,7 @@ import { compareMarkdown } from '../gate/markdown.js';
 import type { Comparison } from '../gate/schema.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { BadInputError } from '../util/errors.js';
-import { renderTable } from './table.js';
+import { renderTable, terminalText } from './table.js';
 
 interface CompareArgs {
   baseline: string;
@@ -156,5 +156,5 @@ export function formatComparison(c: Comparison): string {
       ),
     );
   }
-  return `${out.join('\n')}\n`;
+  return terminalText(`${out.join('\n')}\n`);
 }

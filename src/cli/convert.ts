@@ -2,6 +2,7 @@ import type { CommandModule } from 'yargs';
 import { type ConvertSummary, convertToArrow } from '../dataset/convert.js';
 import { INPUT_FORMATS, type InputFormat } from '../dataset/convert-source.js';
 import { BadInputError } from '../util/errors.js';
+import { terminalText } from './table.js';
 
 interface ConvertArgs {
   input: string;
@@ -91,5 +92,8 @@ function describeSummary(s: ConvertSummary): string {
       (c) => `  ${c.name}${c.name === c.source ? '' : ` (from ${c.source})`}: ${c.type} <- ${c.sourceType}`,
     )
     .join('\n');
-  return `modeval: wrote ${s.rows} rows in ${s.batches} batches to ${s.output} (Arrow ${s.format})\n${columns}\n`;
+  // Column names come from the input file's header.
+  return terminalText(
+    `modeval: wrote ${s.rows} rows in ${s.batches} batches to ${s.output} (Arrow ${s.format})\n${columns}\n`,
+  );
 }

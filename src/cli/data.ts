@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { type BuildResult, buildSpamAssassin } from '../dataset/builtin.js';
 import { BadInputError } from '../util/errors.js';
-import { renderTable } from './table.js';
+import { renderTable, terminalText } from './table.js';
 
 interface DataBuildArgs {
   name: string;
@@ -89,5 +89,5 @@ export function formatBuildResult(r: BuildResult): string {
   out.push(`${c.totalFiles} listed files = ${c.kept} kept + ${c.rejected} rejected`);
   out.push(`train:  ${r.train}`);
   out.push(`golden: ${r.golden}`);
-  return `${out.join('\n')}\n`;
+  return terminalText(`${out.join('\n')}\n`);
 }

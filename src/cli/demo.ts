@@ -2,7 +2,7 @@ import { relative, resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { type DemoResult, runDemo } from '../demo.js';
 import type { Interval } from '../metrics/schema.js';
-import { formatCell, renderTable } from './table.js';
+import { formatCell, renderTable, terminalText } from './table.js';
 
 interface DemoArgs {
   out: string;
@@ -81,5 +81,5 @@ export function formatDemo(r: DemoResult): string {
   out.push(
     `Open the report (self-contained, ${(r.report.html.bytes / 1024).toFixed(0)} KiB): ${formatCell(files[files.length - 2]!)}`,
   );
-  return `${out.join('\n')}\n`;
+  return terminalText(`${out.join('\n')}\n`);
 }

@@ -2,7 +2,7 @@ import type { CommandModule } from 'yargs';
 import { evaluate, SCORE_INTERVALS_AUTO_MAX_ROWS } from '../evaluate/evaluate.js';
 import type { ClassIntervals, Headline, MetricsReport, ModelMetrics } from '../evaluate/schema.js';
 import type { Interval } from '../metrics/schema.js';
-import { type Cell, renderTable } from './table.js';
+import { type Cell, formatCell, renderTable, terminalText } from './table.js';
 
 interface EvalArgs {
   predictions: string[];
@@ -88,7 +88,7 @@ export const evalCommand: CommandModule<object, EvalArgs> = {
       ...(args['score-intervals'] !== undefined ? { scoreIntervals: args['score-intervals'] } : {}),
       maxSliceValues: args['max-slice-values'],
     });
-    for (const w of report.warnings) process.stderr.write(`modeval: warning: ${w}\n`);
+    for (const w of report.warnings) process.stderr.write(`modeval: warning: ${formatCell(w)}\n`);
     if (args.json) {
       process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       return;
@@ -228,10 +228,12 @@ export function formatMetrics(report: MetricsReport, options: { maxSliceRows?: n
       out.push(
         `   ids: ${m.join.missing.count} labelled rows without prediction` +
           (m.join.missing.examples.length
-            ? ` (e.g. ${m.join.missing.examples.slice(0, 3).join(', ')})`
+            ? ` (e.g. ${m.join.missing.examples.slice(0, 3).map(formatCell).join(', ')})`
             : '') +
           `, ${m.join.unknown.count} predictions for unknown ids` +
-          (m.join.unknown.examples.length ? ` (e.g. ${m.join.unknown.examples.slice(0, 3).join(', ')})` : ''),
+          (m.join.unknown.examples.length
+            ? ` (e.g. ${m.join.unknown.examples.slice(0, 3).map(formatCell).join(', ')})`
+            : ''),
       );
     }
     out.push('');
@@ -333,5 +335,5 @@ export function formatMetrics(report: MetricsReport, options: { maxSliceRows?: n
   } else if (ag) {
     out.push('', `Annotator agreement: ${ag.reason}`);
   }
-  return `${out.join('\n')}\n`;
+  return terminalText(`${out.join('\n')}\n`);
 }

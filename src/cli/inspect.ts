@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { type InspectReport, inspectDataset } from '../dataset/inspect.js';
-import { percent, renderTable } from './table.js';
+import { percent, renderTable, terminalText } from './table.js';
 
 interface InspectArgs {
   dataset: string;
@@ -104,5 +104,5 @@ export function formatInspect(r: InspectReport): string {
       ),
     );
   }
-  return `${out.join('\n')}\n`;
+  return terminalText(`${out.join('\n')}\n`);
 }

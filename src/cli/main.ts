@@ -13,6 +13,7 @@ import { predictionsCommand } from './predictions.js';
 import { reportCommand } from './report.js';
 import { reviewCommand } from './review.js';
 import { runCommand } from './run.js';
+import { formatCell, terminalText } from './table.js';
 
 /** Every verb lives in its own module under src/cli and is registered here. */
 // Each module types its own arguments; yargs only needs them as generic command modules.
@@ -64,15 +65,17 @@ export async function main(argv: string[]): Promise<number> {
 class UsageError extends Error {}
 
 function reportError(err: unknown): number {
+  // Messages quote ids, labels, column names and argument values: cleaned like any terminal output,
+  // and kept to one line.
   if (err instanceof UsageError) {
-    process.stderr.write(`modeval: ${err.message}\n`);
+    process.stderr.write(`modeval: ${formatCell(err.message)}\n`);
     return ExitCode.badInput;
   }
   if (err instanceof BadInputError || err instanceof GateFailedError || err instanceof RunFailedError) {
-    process.stderr.write(`modeval: ${err.message}\n`);
+    process.stderr.write(`modeval: ${formatCell(err.message)}\n`);
     return exitCodeOf(err);
   }
   const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
-  process.stderr.write(`modeval: internal error (please report): ${detail}\n`);
+  process.stderr.write(`modeval: internal error (please report): ${terminalText(detail)}\n`);
   return ExitCode.internal;
 }

@@ -11,7 +11,7 @@ import {
 import { PriorityKeySchema, parseSelectRule } from '../review/select.js';
 import { VerdictFormatSchema } from '../review/verdicts.js';
 import { BadInputError } from '../util/errors.js';
-import { formatCell, renderTable } from './table.js';
+import { formatCell, renderTable, terminalText } from './table.js';
 
 interface ExportArgs {
   dataset: string;
@@ -181,7 +181,7 @@ export function formatExport(s: ReviewExportSummary): string {
       );
     out.push(`written to ${formatCell(s.dir)}:`, ...s.files.map((f) => `  ${formatCell(f)}`));
   }
-  return `${out.join('\n')}\n`;
+  return terminalText(`${out.join('\n')}\n`);
 }
 
 interface ImportArgs {
@@ -285,7 +285,7 @@ export function formatImport(s: ReviewImportSummary): string {
     );
   }
   out.push(`spec: ${formatCell(s.spec)}  report: ${formatCell(s.report)}`);
-  return `${out.join('\n')}\n`;
+  return terminalText(`${out.join('\n')}\n`);
 }
 
 export const reviewCommand: CommandModule = {

@@ -5,7 +5,8 @@ export type Cell = string | number | null | undefined;
 /** A compact text table for terminal output (borders off: friendlier to logs and copy-paste). */
 export function renderTable(head: string[], rows: Cell[][], options: { title?: string } = {}): string {
   const table = new Table({
-    head,
+    // Headings and titles carry labels and column names from the data, so they are cleaned like cells.
+    head: head.map(formatCell),
     style: { head: [], border: [], compact: true, 'padding-left': 0, 'padding-right': 2 },
     chars: {
       top: '',
@@ -28,8 +29,17 @@ export function renderTable(head: string[], rows: Cell[][], options: { title?: s
   });
   for (const r of rows) table.push(r.map(formatCell));
   const body = table.toString();
-  return options.title ? `${options.title}\n${body}` : body;
+  return options.title ? `${formatCell(options.title)}\n${body}` : body;
 }
+
+/**
+ * Terminal output of dataset text: control characters (escape sequences start with one) and bidi
+ * overrides are shown as `·` so hostile text cannot drive the terminal or reorder what it shows.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const TERMINAL_CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const TERMINAL_CONTROL_BUT_NEWLINE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
 export function formatCell(v: Cell): string {
   if (v === null || v === undefined) return '—';
@@ -37,9 +47,15 @@ export function formatCell(v: Cell): string {
     if (Number.isInteger(v)) return v.toLocaleString('en-US');
     return Number.isFinite(v) ? v.toFixed(4) : String(v);
   }
-  // Terminal output of dataset text: strip control characters so hostile text cannot drive the terminal.
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-  return v.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '·');
+  return v.replace(TERMINAL_CONTROL, '·');
+}
+
+/**
+ * A whole block of terminal output (several lines, tables included) with the same cleaning as
+ * `formatCell` except that newlines stay: the last guard for text that did not pass through a cell.
+ */
+export function terminalText(s: string): string {
+  return s.replace(TERMINAL_CONTROL_BUT_NEWLINE, '·');
 }
 
 export function percent(part: number, whole: number): string {

@@ -1,4 +1,4 @@
-import { classificationReport } from '../metrics/classification.js';
+import { accuracy, classificationReport } from '../metrics/classification.js';
 import type { ConfusionMatrix } from '../metrics/confusion.js';
 
 /**
@@ -84,14 +84,6 @@ const overall = (
   value: (cm, _j, costs) => f(cm, costs),
 });
 
-function accuracyOf(cm: ConfusionMatrix): number | null {
-  const n = cm.total();
-  if (n === 0) return null;
-  let trace = 0;
-  for (let j = 0; j < cm.k; j++) trace += cm.get(j, j);
-  return trace / n;
-}
-
 /** Mean cost per item: sum over cells of count × cost(true, predicted), divided by the item count. */
 export function meanCost(cm: ConfusionMatrix, costs: CostMatrix): number | null {
   const n = cm.total();
@@ -102,9 +94,9 @@ export function meanCost(cm: ConfusionMatrix, costs: CostMatrix): number | null 
 }
 
 export const METRICS = {
-  accuracy: overall('fraction of items predicted as their golden label', true, accuracyOf),
+  accuracy: overall('fraction of items predicted as their golden label', true, accuracy),
   error_rate: overall('1 - accuracy', false, (cm) => {
-    const a = accuracyOf(cm);
+    const a = accuracy(cm);
     return a === null ? null : 1 - a;
   }),
   balanced_accuracy: overall('mean recall over classes present in the truth', true, (cm) => {

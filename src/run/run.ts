@@ -1,6 +1,7 @@
 import { rename, rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
+import { RecordBatch } from 'apache-arrow';
 import { env as ortEnv } from 'onnxruntime-node';
 import { Piscina } from 'piscina';
 import { z } from 'zod';
@@ -192,8 +193,10 @@ export async function runModel(input: RunOptionsInput, hooks: RunHooks = {}): Pr
   let nextSeq = existing?.nextSeq ?? 0;
   let nextRow = startRow;
   if (existing) {
+    // Re-home each batch's data on this run's schema object, without copying: the schema read back
+    // types scores as a generic Float, which apache-arrow does not count as equal to Float32.
     const partial = await openArrow(paths.partial);
-    for await (const batch of partial.batches()) await writer.write(makeCopy(schema, batch));
+    for await (const batch of partial.batches()) await writer.write(new RecordBatch(schema, batch.data));
   }
 
   const pool = new Piscina({
@@ -397,25 +400,4 @@ function sameLabel(gold: string | string[], predicted: string | string[]): boole
   if (gold.length !== predicted.length) return false;
   const set = new Set(gold);
   return predicted.every((p) => set.has(p));
-}
-
-/** Re-home a batch read from the partial file onto this run's schema object (one schema per stream). */
-function makeCopy(schema: ReturnType<typeof predictionsSchema>, batch: import('apache-arrow').RecordBatch) {
-  const n = batch.numRows;
-  const ids: string[] = [];
-  const predicted: (string | string[])[] = [];
-  const idCol = batch.getChild('id')!;
-  const predCol = batch.getChild('predicted')!;
-  for (let i = 0; i < n; i++) {
-    ids.push(idCol.get(i) as string);
-    const p = predCol.get(i) as string | { toArray(): string[] };
-    predicted.push(typeof p === 'string' ? p : [...p.toArray()]);
-  }
-  const scoresData = batch.getChild('scores')!.data[0]!;
-  const k = (schema.fields[1]!.type as import('apache-arrow').FixedSizeList).listSize;
-  const values = (scoresData.children[0]!.values as Float32Array).subarray(
-    scoresData.offset * k,
-    (scoresData.offset + n) * k,
-  );
-  return makePredictionBatch(schema, ids, values, predicted);
 }

@@ -131,13 +131,11 @@ export function classificationReport(
   const fp = new Float64Array(k);
   const fn = new Float64Array(k);
   const tn = new Float64Array(k);
-  let trace = 0;
   for (let j = 0; j < k; j++) {
     tp[j] = cm.get(j, j);
     fp[j] = cols[j]! - tp[j]!;
     fn[j] = rows[j]! - tp[j]!;
     tn[j] = n - tp[j]! - fp[j]! - fn[j]!;
-    trace += tp[j]!;
   }
   const common = perClassReport({ labels: cm.labels, tp, fp, fn, tn }, options);
 
@@ -147,7 +145,7 @@ export function classificationReport(
     task: 'multiclass',
     ...common,
     n,
-    accuracy: n === 0 ? null : trace / n,
+    accuracy: accuracy(cm),
     balancedAccuracy: recallsPresent.length === 0 ? null : mean(recallsPresent),
     cohenKappa: cohenKappa(cm),
     matthews: matthewsCorrelation(cm),

@@ -1,3 +1,4 @@
+import { cleanText } from '../report/escape.js';
 import { describeOutcome, formatNumber } from './evaluate-rules.js';
 import type { Comparison, GateReport, MetricComparison } from './schema.js';
 
@@ -6,17 +7,14 @@ import type { Comparison, GateReport, MetricComparison } from './schema.js';
  * Markdown, and ids, labels and slice values come from hostile data, so every interpolated string
  * goes through `mdText` (HTML-escaped, inline Markdown punctuation backslash-escaped, one line) or
  * `mdCode`. Block syntax (`#`, `-`, `1.`) only acts at the start of a line, and no interpolated
- * text ever starts one.
+ * text ever starts one. Both first clean the text as the HTML report does (`cleanText`: one line,
+ * invisible controls and bidi overrides shown as `[U+XXXX]`, capped in code points), so the two
+ * reports show the same evidence.
  */
-
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
 /** Safe inline text for a Markdown table cell or paragraph. */
 export function mdText(s: string, max = 120): string {
-  const one = s.replace(CONTROL, ' ');
-  const cut = one.length > max ? `${one.slice(0, max - 1)}…` : one;
-  return cut
+  return cleanText(s, max)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
@@ -28,9 +26,7 @@ export function mdText(s: string, max = 120): string {
  * it and a pipe would end the cell (GFM splits cells before parsing spans), so both are neutralised.
  */
 export function mdCode(s: string, max = 120): string {
-  const one = s.replace(CONTROL, ' ');
-  const cut = one.length > max ? `${one.slice(0, max - 1)}…` : one;
-  return `\`${cut.replace(/`/g, "'").replace(/\|/g, '\\|')}\``;
+  return `\`${cleanText(s, max).replace(/`/g, "'").replace(/\|/g, '\\|')}\``;
 }
 
 function pct(x: number | null): string {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yargs from 'yargs';
 import { reportCommand } from '../../src/cli/report.js';
+import { mdCode, mdText } from '../../src/gate/markdown.js';
 import { auditMarkup } from '../../src/report/audit.js';
 import { barsChart } from '../../src/report/charts.js';
 import { cleanText, escapeHtml, html, SafeHtml, uniqueDisplay } from '../../src/report/escape.js';
@@ -220,6 +221,22 @@ describe('report from hostile runs (SYNTHETIC data)', () => {
     expect(md).not.toMatch(/<(?!br>)[a-z]/i);
     expect(lines.length).toBeLessThan(70);
     for (const p of PAYLOADS.slice(0, 2)) expect(md).not.toContain(p);
+  });
+
+  it('shows bidi overrides in Markdown as the same visible codes as the HTML, capped by code points', () => {
+    expect(mdText('evil\u202Egnp.exe')).toBe('evil\\[U+202E\\]gnp.exe');
+    expect(mdCode('a\u2066b\u0000c')).toBe('`a[U+2066]b[U+0000]c`');
+    expect(mdText('😀😀😀', 2)).toBe('😀…');
+    const patched = {
+      ...inputs,
+      models: inputs.models.map((m) => ({
+        ...m,
+        model: { ...m.model, model: { ...m.model.model, name: 'm\u202Eodel' } },
+      })),
+    };
+    const md = renderMarkdownReport(patched);
+    expect(md).not.toContain('\u202E');
+    expect(md).toContain('m\\[U+202E\\]odel');
   });
 
   it('runs as a CLI command and picks Markdown from the file name', async () => {

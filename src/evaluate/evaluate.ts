@@ -7,7 +7,11 @@ import {
   equalMassCalibration,
   UniformCalibrationBins,
 } from '../metrics/calibration.js';
-import { classificationReport, multilabelReport } from '../metrics/classification.js';
+import {
+  type ClassificationOptions,
+  classificationReport,
+  multilabelReport,
+} from '../metrics/classification.js';
 import { ConfusionMatrix, MultilabelConfusion } from '../metrics/confusion.js';
 import {
   averagePrecision,
@@ -431,77 +435,100 @@ function averaged(iv: Record<string, Interval>, avg: 'micro' | 'macro' | 'weight
   return { precision: iv[`${avg}.precision`]!, recall: iv[`${avg}.recall`]!, f1: iv[`${avg}.f1`]! };
 }
 
-/** Headline metrics over `rows` (null = all rows) of one model, with bootstrap intervals. */
-function headline(set: EvalSet, m: ModelColumns, rows: Uint32Array | null, r: Resolved): HeadlineResult {
+/**
+ * `bootstrapMany` over whole reports, also keeping the report of the full sample (the callback's
+ * first call, see intervals.ts), so the point values and their intervals come from one pass.
+ */
+function bootstrapReport<T extends ClassificationReport>(
+  cells: ArrayLike<number>,
+  numCells: number,
+  compute: (counts: Float64Array) => T,
+  extract: Extractors<T>,
+  r: Resolved,
+): { report: T; iv: Record<string, Interval> } {
+  let full: T | undefined;
+  const iv = bootstrapMany(
+    cells,
+    numCells,
+    (counts) => {
+      const rep = compute(counts);
+      full ??= rep;
+      return rep;
+    },
+    extract,
+    r.bootstrap,
+  );
+  return { report: full!, iv };
+}
+
+/** Single-label items reduce to (true, predicted) cells: a replicate is K×K counts (see bootstrap.ts). */
+function singleLabelIntervals(
+  set: EvalSet,
+  m: ModelColumns,
+  rows: Uint32Array | null,
+  options: ClassificationOptions,
+  r: Resolved,
+): { report: MulticlassReport; iv: Record<string, Interval> } {
   const k = set.labels.length;
   const n = rows ? rows.length : set.n;
-  const opts = { zeroDivision: r.zeroDivision, absentClasses: r.absentClasses };
-  let report: ClassificationReport;
-  let iv: Record<string, Interval>;
-  if (set.task !== 'multilabel') {
-    // Items reduce to (true, predicted) cells: a replicate is K×K counts (see bootstrap.ts).
-    const cells = new Uint32Array(n);
-    for (let t = 0; t < n; t++) {
-      const i = rows ? rows[t]! : t;
-      cells[t] = set.truth[i]! * k + m.predicted[i]!;
-    }
-    const cm = new ConfusionMatrix(set.labels);
-    const extract: Extractors<MulticlassReport> = {
-      ...classExtractors<MulticlassReport>(set.labels),
-      accuracy: (t) => t.accuracy,
-      balancedAccuracy: (t) => t.balancedAccuracy,
-      cohenKappa: (t) => t.cohenKappa,
-      matthews: (t) => t.matthews,
-    };
-    let full: MulticlassReport | undefined;
-    iv = bootstrapMany(
-      cells,
-      k * k,
-      (counts) => {
-        cm.counts.set(counts);
-        const rep = classificationReport(cm, opts);
-        full ??= rep;
-        return rep;
-      },
-      extract,
-      r.bootstrap,
-    );
-    report = full!;
-  } else {
-    // Multilabel items have 4^K possible cells; resample items instead (cell = item), O(n·K) per replicate.
-    const ml = new MultilabelConfusion(set.labels);
-    const ids = new Uint32Array(n);
-    for (let t = 0; t < n; t++) ids[t] = t;
-    const extract: Extractors<MultilabelReport> = {
-      ...classExtractors<MultilabelReport>(set.labels),
-      subsetAccuracy: (t) => t.subsetAccuracy,
-      hammingLoss: (t) => t.hammingLoss,
-    };
-    let full: MultilabelReport | undefined;
-    iv = bootstrapMany(
-      ids,
-      Math.max(1, n),
-      (counts) => {
-        const acc = new MultilabelConfusion(ml.labels);
-        for (let t = 0; t < n; t++) {
-          const w = counts[t]!;
-          if (w === 0) continue;
-          const i = rows ? rows[t]! : t;
-          acc.add(
-            set.truthFlags.subarray(i * k, (i + 1) * k),
-            m.predictedFlags.subarray(i * k, (i + 1) * k),
-            w,
-          );
-        }
-        const rep = multilabelReport(acc, opts);
-        full ??= rep;
-        return rep;
-      },
-      extract,
-      r.bootstrap,
-    );
-    report = full!;
+  const cells = new Uint32Array(n);
+  for (let t = 0; t < n; t++) {
+    const i = rows ? rows[t]! : t;
+    cells[t] = set.truth[i]! * k + m.predicted[i]!;
   }
+  const cm = new ConfusionMatrix(set.labels);
+  const extract: Extractors<MulticlassReport> = {
+    ...classExtractors<MulticlassReport>(set.labels),
+    accuracy: (t) => t.accuracy,
+    balancedAccuracy: (t) => t.balancedAccuracy,
+    cohenKappa: (t) => t.cohenKappa,
+    matthews: (t) => t.matthews,
+  };
+  const compute = (counts: Float64Array) => {
+    cm.counts.set(counts);
+    return classificationReport(cm, options);
+  };
+  return bootstrapReport(cells, k * k, compute, extract, r);
+}
+
+/** Multilabel items have 4^K possible cells; resample items instead (cell = item), O(n·K) per replicate. */
+function multilabelIntervals(
+  set: EvalSet,
+  m: ModelColumns,
+  rows: Uint32Array | null,
+  options: ClassificationOptions,
+  r: Resolved,
+): { report: MultilabelReport; iv: Record<string, Interval> } {
+  const k = set.labels.length;
+  const n = rows ? rows.length : set.n;
+  const ids = new Uint32Array(n);
+  for (let t = 0; t < n; t++) ids[t] = t;
+  const extract: Extractors<MultilabelReport> = {
+    ...classExtractors<MultilabelReport>(set.labels),
+    subsetAccuracy: (t) => t.subsetAccuracy,
+    hammingLoss: (t) => t.hammingLoss,
+  };
+  const compute = (counts: Float64Array) => {
+    const acc = new MultilabelConfusion(set.labels);
+    for (let t = 0; t < n; t++) {
+      const w = counts[t]!;
+      if (w === 0) continue;
+      const i = rows ? rows[t]! : t;
+      acc.add(set.truthFlags.subarray(i * k, (i + 1) * k), m.predictedFlags.subarray(i * k, (i + 1) * k), w);
+    }
+    return multilabelReport(acc, options);
+  };
+  return bootstrapReport(ids, Math.max(1, n), compute, extract, r);
+}
+
+/** Headline metrics over `rows` (null = all rows) of one model, with bootstrap intervals. */
+function headline(set: EvalSet, m: ModelColumns, rows: Uint32Array | null, r: Resolved): HeadlineResult {
+  const n = rows ? rows.length : set.n;
+  const opts = { zeroDivision: r.zeroDivision, absentClasses: r.absentClasses };
+  const { report, iv } =
+    set.task === 'multilabel'
+      ? multilabelIntervals(set, m, rows, opts, r)
+      : singleLabelIntervals(set, m, rows, opts, r);
 
   const perClass = set.labels.map((_, j) => classIntervals(report, iv, j));
   const ranking = headlineRanking(set, m, rows, r);

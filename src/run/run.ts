@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { openArrow } from '../dataset/arrow-reader.js';
 import { openArrowWriter } from '../dataset/arrow-writer.js';
 import { openDataset } from '../dataset/open.js';
+import { MODEL_CARD_FILE } from '../model/card.js';
 import { createPredictor } from '../model/predictor.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { BadInputError, RunFailedError } from '../util/errors.js';
@@ -22,7 +23,13 @@ import {
   readCheckpoint,
   writeCheckpoint,
 } from './checkpoint.js';
-import { makePredictionBatch, type PredictionsMeta, predictionsSchema } from './predictions.js';
+import {
+  makePredictionBatch,
+  openPredictions,
+  type PredictionsMeta,
+  type PredictionsSource,
+  predictionsSchema,
+} from './predictions.js';
 import { createProgress } from './progress.js';
 import type { InferResult, InferTask, WorkerSetup } from './protocol.js';
 import { type InputColumn, Rebatcher, type RowChunk } from './rebatch.js';
@@ -171,9 +178,18 @@ export async function runModel(input: RunOptionsInput, hooks: RunHooks = {}): Pr
     );
   }
   if (opts.resume && !existing) log('modeval: no checkpoint to resume from; starting from the beginning');
+  let partial: PredictionsSource | undefined;
   if (existing) {
     const why = checkpointMismatch(existing, key);
     if (why) throw new BadInputError(`cannot resume: ${why}`, { file: paths.file });
+    // The key pins the .onnx bytes, not the card: labels, task or positive label edited since the
+    // interrupt would splice two label sets (or score widths) into one predictions file.
+    partial = await openPredictions(paths.partial);
+    if (JSON.stringify(partial.meta.model) !== JSON.stringify(meta.model)) {
+      throw new BadInputError('cannot resume: the model card changed since the checkpoint', {
+        file: join(opts.model, MODEL_CARD_FILE),
+      });
+    }
   }
 
   // 3. Output: the predictions stream, seeded with the interrupted run's rows when resuming.
@@ -192,11 +208,17 @@ export async function runModel(input: RunOptionsInput, hooks: RunHooks = {}): Pr
   const startRow = existing?.nextRow ?? 0;
   let nextSeq = existing?.nextSeq ?? 0;
   let nextRow = startRow;
-  if (existing) {
+  if (partial) {
     // Re-home each batch's data on this run's schema object, without copying: the schema read back
     // types scores as a generic Float, which apache-arrow does not count as equal to Float32.
-    const partial = await openArrow(paths.partial);
-    for await (const batch of partial.batches()) await writer.write(new RecordBatch(schema, batch.data));
+    try {
+      for await (const batch of partial.arrow.batches()) {
+        await writer.write(new RecordBatch(schema, batch.data));
+      }
+    } catch (err) {
+      await writer.abort();
+      throw err;
+    }
   }
 
   const pool = new Piscina({

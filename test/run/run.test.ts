@@ -141,6 +141,31 @@ describe('modeval run on the real golden set', () => {
     expect((await predictionsBytes(resumed)).equals(await predictionsBytes(whole))).toBe(true);
     expect(existsSync(join(resumed, '.checkpoint'))).toBe(false);
   });
+
+  it('refuses to resume when the model card changed since the interrupt (same .onnx), keeping the checkpoint', async () => {
+    const dir = tmp();
+    const golden = await goldenPath();
+    const out = join(dir, 'out');
+    const opts = { dataset: golden, out, batchSize: 32, workers: 1, ...quiet };
+    const stop = new AbortController();
+    const first = await runModel(
+      { ...opts, model: MODEL_V1 },
+      { ...noLog, signal: stop.signal, onChunkWritten: () => stop.abort() },
+    );
+    expect(first.status).toBe('interrupted');
+
+    // Same graph bytes, so the checkpoint key matches; only the card's labels differ.
+    const edited = join(dir, 'model');
+    cpSync(MODEL_V1, edited, { recursive: true });
+    const card = JSON.parse(readFileSync(join(edited, 'model.json'), 'utf8'));
+    card.labels = card.labels.map((l: string) => (l === 'ham' ? 'legit' : l));
+    writeFileSync(join(edited, 'model.json'), JSON.stringify(card));
+    const resume = () => runModel({ ...opts, model: edited, resume: true }, noLog);
+    await expect(resume()).rejects.toBeInstanceOf(BadInputError);
+    await expect(resume()).rejects.toThrow(/model\.json: cannot resume: the model card changed/);
+    expect(listFiles(out)).toEqual(['.checkpoint']);
+    expect(listFiles(join(out, '.checkpoint'))).toEqual(['checkpoint.json', 'predictions.partial.arrows']);
+  });
 });
 
 describe('modeval run bad inputs: clear error, exit-code class 2, no predictions file', () => {

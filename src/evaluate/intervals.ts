@@ -1,4 +1,4 @@
-import { bootstrapCells, quantileSorted } from '../metrics/bootstrap.js';
+import { bootstrapCells, percentileInterval } from '../metrics/bootstrap.js';
 import type { Interval } from '../metrics/schema.js';
 
 /** Bootstrap settings shared by every interval of one evaluation. */
@@ -48,22 +48,19 @@ export function bootstrapMany<T, K extends string>(
     },
     settings,
   );
-  const alpha = (1 - settings.level) / 2;
   const empty = cells.length === 0;
   const out = {} as Record<K, Interval>;
   keys.forEach((k, j) => {
-    const reps = replicates[j]!.sort((a, b) => a - b);
     const estimate = estimates?.[j] ?? null;
-    out[k] = {
-      estimate: estimate === null || Number.isNaN(estimate) ? null : estimate,
-      low: reps.length > 0 ? quantileSorted(reps, alpha) : null,
-      high: reps.length > 0 ? quantileSorted(reps, 1 - alpha) : null,
-      level: base.level,
-      method: base.method,
-      resamples: base.resamples,
-      undefinedResamples: empty ? base.resamples : undefinedCounts[j]!,
-      seed: base.seed,
-    };
+    out[k] = percentileInterval(
+      estimate === null || Number.isNaN(estimate) ? null : estimate,
+      replicates[j]!,
+      empty ? base.resamples : undefinedCounts[j]!,
+      base.level,
+      base.resamples,
+      base.seed,
+      base.method,
+    );
   });
   return out;
 }

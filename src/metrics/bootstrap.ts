@@ -94,7 +94,8 @@ function checkCells(cells: ArrayLike<number>, numCells: number, what: string): v
   }
 }
 
-function interval(
+/** A percentile interval from a statistic's point estimate and its defined replicate values. */
+export function percentileInterval(
   estimate: number | null,
   replicates: number[],
   undefinedResamples: number,
@@ -144,7 +145,15 @@ export function bootstrapCells(
     else replicates.push(value);
   }
   if (n === 0) undefinedCount = resamples;
-  return interval(estimate, replicates, undefinedCount, level, resamples, seed, 'percentile-bootstrap');
+  return percentileInterval(
+    estimate,
+    replicates,
+    undefinedCount,
+    level,
+    resamples,
+    seed,
+    'percentile-bootstrap',
+  );
 }
 
 /**
@@ -201,7 +210,7 @@ export function pairedBootstrapCells(
     if (delta <= 0) atMostZero++;
     replicates.push(delta);
   }
-  const result = interval(
+  const result = percentileInterval(
     estimate,
     replicates,
     undefinedCount,

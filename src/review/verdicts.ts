@@ -41,3 +41,28 @@ export function zodPhrase(error: z.ZodError): { message: string; field?: string 
   const field = issue.path.map(String).join('.');
   return field ? { message: issue.message, field } : { message: issue.message };
 }
+
+/**
+ * The loop shared by the JSON export readers: each record is checked against the tool's `schema`; one
+ * that does not fit becomes a problem located at its row (`what` says what was expected), the others
+ * go to `read`, which adds their verdicts, problems and skips to `out`.
+ */
+export function collectVerdicts<S extends z.ZodType>(
+  file: string,
+  records: readonly unknown[],
+  schema: S,
+  what: string,
+  read: (record: z.infer<S>, row: number, out: ParsedVerdicts) => void,
+): ParsedVerdicts {
+  const out: ParsedVerdicts = { verdicts: [], problems: [], skipped: 0 };
+  records.forEach((raw, row) => {
+    const parsed = schema.safeParse(raw);
+    if (parsed.success) {
+      read(parsed.data, row, out);
+      return;
+    }
+    const p = zodPhrase(parsed.error);
+    out.problems.push({ file, row, ...p, message: `${what}: ${p.message}` });
+  });
+  return out;
+}

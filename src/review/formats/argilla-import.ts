@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { BadInputError } from '../../util/errors.js';
-import type { ParsedVerdicts } from '../verdicts.js';
-import { zodPhrase } from '../verdicts.js';
+import { collectVerdicts, type ParsedVerdicts } from '../verdicts.js';
 import { ARGILLA_QUESTION } from './argilla.js';
 
 /**
@@ -95,47 +94,42 @@ function recordsOf(file: string, text: string): { records: unknown[]; lines: boo
 
 export function parseArgillaExport(file: string, text: string): ParsedVerdicts {
   const { records } = recordsOf(file, text);
-  const out: ParsedVerdicts = { verdicts: [], problems: [], skipped: 0 };
-  records.forEach((raw, row) => {
-    const parsed = RecordSchema.safeParse(raw);
-    if (!parsed.success) {
-      const p = zodPhrase(parsed.error);
+  return collectVerdicts(
+    file,
+    records,
+    RecordSchema,
+    'not an Argilla record from a modeval queue',
+    (r, row, out) => readRecord(file, r, row, out),
+  );
+}
+
+/** The verdicts of one record: one per submitted answer that is a single label. */
+function readRecord(file: string, r: z.infer<typeof RecordSchema>, row: number, out: ParsedVerdicts): void {
+  const answers = answersOf(r);
+  if (answers.length === 0) out.skipped++;
+  for (const a of answers) {
+    if (a.status !== undefined && a.status !== 'submitted') {
+      out.skipped++;
+      continue;
+    }
+    if (typeof a.value !== 'string') {
       out.problems.push({
         file,
         row,
-        ...p,
-        message: `not an Argilla record from a modeval queue: ${p.message}`,
-      });
-      return;
-    }
-    const r = parsed.data;
-    const answers = answersOf(r);
-    if (answers.length === 0) out.skipped++;
-    for (const a of answers) {
-      if (a.status !== undefined && a.status !== 'submitted') {
-        out.skipped++;
-        continue;
-      }
-      if (typeof a.value !== 'string') {
-        out.problems.push({
-          file,
-          row,
-          id: r.metadata.item_id,
-          field: `responses.${ARGILLA_QUESTION}`,
-          message: `answer by ${a.user} is ${JSON.stringify(a.value)}, expected one label`,
-        });
-        continue;
-      }
-      out.verdicts.push({
         id: r.metadata.item_id,
-        label: a.value,
-        reviewer: a.user,
-        reviewedAt: r.updated_at ?? null,
-        queue: r.metadata.queue ?? null,
-        file,
-        row,
+        field: `responses.${ARGILLA_QUESTION}`,
+        message: `answer by ${a.user} is ${JSON.stringify(a.value)}, expected one label`,
       });
+      continue;
     }
-  });
-  return out;
+    out.verdicts.push({
+      id: r.metadata.item_id,
+      label: a.value,
+      reviewer: a.user,
+      reviewedAt: r.updated_at ?? null,
+      queue: r.metadata.queue ?? null,
+      file,
+      row,
+    });
+  }
 }

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { BadInputError } from '../../util/errors.js';
-import type { ParsedVerdicts, Verdict } from '../verdicts.js';
-import { zodPhrase } from '../verdicts.js';
+import { collectVerdicts, type ParsedVerdicts } from '../verdicts.js';
 import { LS_FROM_NAME } from './labelstudio.js';
 import { parseFlatJsonVerdicts } from './tabular-import.js';
 
@@ -66,48 +65,47 @@ export function parseLabelStudioExport(
   if (first && typeof first === 'object' && !('annotations' in first) && 'item_id' in first) {
     return parseFlatJsonVerdicts(file, json, defaultReviewer);
   }
-  const out: ParsedVerdicts = { verdicts: [], problems: [], skipped: 0 };
-  json.forEach((raw, row) => {
-    const parsed = ExportTaskSchema.safeParse(raw);
-    if (!parsed.success) {
-      const p = zodPhrase(parsed.error);
+  return collectVerdicts(
+    file,
+    json,
+    ExportTaskSchema,
+    'not a Label Studio task with an item_id',
+    (task, row, out) => readTask(file, task, row, out),
+  );
+}
+
+/** The verdicts of one task: one per submitted annotation with exactly one choice. */
+function readTask(
+  file: string,
+  task: z.infer<typeof ExportTaskSchema>,
+  row: number,
+  out: ParsedVerdicts,
+): void {
+  for (const a of task.annotations) {
+    if (a.was_cancelled || a.ground_truth) {
+      out.skipped++;
+      continue;
+    }
+    const choices = a.result.filter((r) => r.type === 'choices' && r.from_name === LS_FROM_NAME);
+    const labels = choices.flatMap((r) => r.value.choices ?? []);
+    if (labels.length !== 1) {
       out.problems.push({
         file,
         row,
-        ...p,
-        message: `not a Label Studio task with an item_id: ${p.message}`,
-      });
-      return;
-    }
-    const task = parsed.data;
-    for (const a of task.annotations) {
-      if (a.was_cancelled || a.ground_truth) {
-        out.skipped++;
-        continue;
-      }
-      const choices = a.result.filter((r) => r.type === 'choices' && r.from_name === LS_FROM_NAME);
-      const labels = choices.flatMap((r) => r.value.choices ?? []);
-      if (labels.length !== 1) {
-        out.problems.push({
-          file,
-          row,
-          id: task.data.item_id,
-          field: 'annotations.result',
-          message: `annotation by ${reviewerOf(a)} has ${labels.length} "${LS_FROM_NAME}" choices, expected exactly one`,
-        });
-        continue;
-      }
-      const v: Verdict = {
         id: task.data.item_id,
-        label: labels[0]!,
-        reviewer: reviewerOf(a),
-        reviewedAt: a.updated_at ?? a.created_at ?? null,
-        queue: task.data.queue ?? null,
-        file,
-        row,
-      };
-      out.verdicts.push(v);
+        field: 'annotations.result',
+        message: `annotation by ${reviewerOf(a)} has ${labels.length} "${LS_FROM_NAME}" choices, expected exactly one`,
+      });
+      continue;
     }
-  });
-  return out;
+    out.verdicts.push({
+      id: task.data.item_id,
+      label: labels[0]!,
+      reviewer: reviewerOf(a),
+      reviewedAt: a.updated_at ?? a.created_at ?? null,
+      queue: task.data.queue ?? null,
+      file,
+      row,
+    });
+  }
 }

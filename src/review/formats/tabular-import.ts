@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { BadInputError } from '../../util/errors.js';
-import type { ParsedVerdicts } from '../verdicts.js';
+import { type ParsedVerdicts, zodPhrase } from '../verdicts.js';
 
 /**
  * Verdicts edited in a spreadsheet (CSV) or an editor (JSONL): the queue files we export, with
@@ -36,14 +36,7 @@ function take(
   };
   const parsed = RowSchema.safeParse(aliased);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    out.problems.push({
-      file,
-      row,
-      ...(line !== undefined ? { line } : {}),
-      ...(issue.path.length > 0 ? { field: issue.path.join('.') } : {}),
-      message: issue.message,
-    });
+    out.problems.push({ file, row, ...(line !== undefined ? { line } : {}), ...zodPhrase(parsed.error) });
     return;
   }
   const r = parsed.data;

@@ -544,4 +544,25 @@ describe('bad imports give per-row errors and no output file', () => {
       /has 2 "label" choices, expected exactly one/,
     );
   });
+
+  it('an Argilla record without our item id, and an answer that is not one label', async () => {
+    const err = await rejects(
+      'argilla.json',
+      JSON.stringify([
+        { metadata: { queue: 'q' }, responses: { label: [{ value: 'spam', user_id: 'u1' }] } },
+        {
+          metadata: { item_id: 'item-00' },
+          responses: { label: [{ value: ['ham', 'spam'], user_id: 'u2' }] },
+        },
+      ]),
+      /row 0, field "metadata.item_id": not an Argilla record from a modeval queue/,
+      'argilla',
+    );
+    const problems = (err as VerdictProblemsError).problems;
+    expect(problems.map((p) => [p.row, p.field])).toEqual([
+      [0, 'metadata.item_id'],
+      [1, 'responses.label'],
+    ]);
+    expect(problems[1]!.message).toBe('answer by u2 is ["ham","spam"], expected one label');
+  });
 });

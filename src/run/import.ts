@@ -9,6 +9,8 @@ import { openArrowWriter } from '../dataset/arrow-writer.js';
 import { isNumberType, isStringType, numberColumn, stringColumn } from '../dataset/columns.js';
 import { convertToArrow } from '../dataset/convert.js';
 import { IdFingerprintSet } from '../dataset/id-set.js';
+import { DEFAULT_THRESHOLD, type DecisionRule } from '../model/card.js';
+import { decideRow } from '../model/postprocess.js';
 import { BadInputError } from '../util/errors.js';
 import { sha256File } from '../util/hash.js';
 import { harnessVersion } from '../util/version.js';
@@ -81,6 +83,16 @@ export async function importPredictions(input: ImportOptions): Promise<ImportSum
   const opts = parsed.data;
   const k = opts.labels.length;
   const positive = opts.task === 'binary' ? (opts.positive ?? opts.labels[1]!) : (opts.positive ?? null);
+  // Rows with scores but no decision are decided as `modeval run` would: binary thresholds
+  // P(positive) (default 0.5), multiclass takes the argmax.
+  const rule: DecisionRule =
+    opts.task === 'binary' && positive !== null
+      ? {
+          kind: 'positive-threshold',
+          positiveIndex: opts.labels.indexOf(positive),
+          threshold: opts.thresholds[positive] ?? DEFAULT_THRESHOLD,
+        }
+      : { kind: 'argmax' };
   const fromScores = Object.keys(opts.scoreColumns).length > 0;
   if (fromScores && Object.keys(opts.scoreColumns).length !== k) {
     const missing = opts.labels.filter((l) => !(l in opts.scoreColumns));
@@ -148,7 +160,7 @@ export async function importPredictions(input: ImportOptions): Promise<ImportSum
     let batchIndex = 0;
     try {
       for await (const batch of source.batches()) {
-        const out = convertBatch(batch, batchIndex++, rows, opts, positive, seen, encoder);
+        const out = convertBatch(batch, batchIndex++, rows, opts, rule, seen, encoder);
         rows += out.ids.length;
         await writer.write(makePredictionBatch(schema, out.ids, out.scores, out.predicted));
       }
@@ -169,7 +181,7 @@ function convertBatch(
   batchIndex: number,
   rowOffset: number,
   opts: z.infer<typeof ImportOptions>,
-  positive: string | null,
+  rule: DecisionRule,
   seen: IdFingerprintSet,
   encoder: TextEncoder,
 ): { ids: string[]; scores: Float32Array; predicted: string[] } {
@@ -231,19 +243,7 @@ function convertBatch(
     } else {
       scores[i * k + opts.labels.indexOf(decided!)] = 1;
     }
-    predicted[i] = decided ?? decide(scores.subarray(i * k, (i + 1) * k), opts, positive);
+    predicted[i] = decided ?? (decideRow(scores, i, k, rule, opts.labels) as string);
   }
   return { ids: outIds, scores, predicted };
-}
-
-/** Binary: positive when P(positive) ≥ its threshold (default 0.5); multiclass: argmax. */
-function decide(row: Float32Array, opts: z.infer<typeof ImportOptions>, positive: string | null): string {
-  if (opts.task === 'binary' && positive !== null) {
-    const p = opts.labels.indexOf(positive);
-    const threshold = opts.thresholds[positive] ?? 0.5;
-    return row[p]! >= threshold ? positive : opts.labels[1 - p]!;
-  }
-  let best = 0;
-  for (let j = 1; j < row.length; j++) if (row[j]! > row[best]!) best = j;
-  return opts.labels[best]!;
 }

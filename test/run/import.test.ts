@@ -76,6 +76,35 @@ describe('modeval predictions import', () => {
     expect([batch.scores[0], batch.scores[1]]).toEqual(batch.predicted.get(0) === 'spam' ? [0, 1] : [1, 0]);
   });
 
+  it('decides from scores alone: P(spam) against the given threshold', async () => {
+    const dir = tmp();
+    const out = join(dir, 'scores.arrows');
+    const { decisionColumn: _unused, ...scoresOnly } = base;
+    const input = await productionLog(dir);
+    await importPredictions({
+      ...scoresOnly,
+      thresholds: { spam: 0.75 },
+      input,
+      out,
+      dataset: await goldenPath(),
+    });
+    const counts = { ham: 0, spam: 0 };
+    // Rows a default 0.5 threshold would call spam: this threshold must call them ham.
+    let between = 0;
+    for await (const batch of (await openPredictions(out)).batches()) {
+      for (let i = 0; i < batch.length; i++) {
+        const predicted = batch.predicted.get(i) as 'ham' | 'spam';
+        const spam = batch.scores[2 * i + 1]!;
+        expect(predicted).toBe(spam >= 0.75 ? 'spam' : 'ham');
+        if (spam >= 0.5 && spam < 0.75) between++;
+        counts[predicted]++;
+      }
+    }
+    expect(counts.ham + counts.spam).toBe(1183);
+    expect(counts.spam).toBeGreaterThan(0);
+    expect(between).toBeGreaterThan(0);
+  });
+
   it.each([
     [
       'a score outside [0, 1]',

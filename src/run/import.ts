@@ -192,6 +192,9 @@ function convertBatch(
     const col = opts.scoreColumns[label];
     return col === undefined ? undefined : numberColumn(batch.getChild(col)!.data[0]!);
   });
+  const hasScores = scoreCols.some((c) => c !== undefined);
+  // A binary log often records only P(positive): the other label gets the complement.
+  const missing = scoreCols.indexOf(undefined);
   const decisions = opts.decisionColumn
     ? stringColumn(batch.getChild(opts.decisionColumn)!.data[0]!)
     : undefined;
@@ -222,7 +225,7 @@ function convertBatch(
         );
       }
     }
-    if (scoreCols.some((c) => c !== undefined)) {
+    if (hasScores) {
       let known = 0;
       for (let j = 0; j < k; j++) {
         const col = scoreCols[j];
@@ -237,8 +240,6 @@ function convertBatch(
         scores[i * k + j] = v;
         known += v;
       }
-      // A binary log often records only P(positive): the other label gets the complement.
-      const missing = scoreCols.findIndex((c) => c === undefined);
       if (missing >= 0) scores[i * k + missing] = Math.max(0, 1 - known);
     } else {
       scores[i * k + opts.labels.indexOf(decided!)] = 1;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { RatingMatrix } from '../metrics/agreement-schema.js';
+import { argmaxRow } from '../metrics/calibration.js';
 import { BadInputError } from '../util/errors.js';
 
 /**
@@ -79,11 +80,8 @@ export type LabelIssueReport = z.infer<typeof LabelIssueReportSchema>;
 
 type Probs = readonly ArrayLike<number>[];
 
-function argmax(p: ArrayLike<number>): number {
-  let best = 0;
-  for (let j = 1; j < p.length; j++) if (p[j]! > p[best]!) best = j;
-  return best;
-}
+/** Index of the largest value, the lowest on ties. */
+const argmax = (p: ArrayLike<number>): number => argmaxRow(p, 0, p.length);
 
 function normalizedMargin(p: ArrayLike<number>, given: number): number {
   let other = Number.NEGATIVE_INFINITY;
@@ -153,7 +151,11 @@ function validate(labels: readonly (number | null)[], probs: Probs, ids?: readon
 
 /** Per-class thresholds t_j = mean p̂_j over items given label j (null if no item has label j). */
 export function confidentThresholds(labels: readonly (number | null)[], probs: Probs): (number | null)[] {
-  const k = validate(labels, probs);
+  return thresholdsOf(labels, probs, validate(labels, probs));
+}
+
+/** confidentThresholds on input already validated (k classes). */
+function thresholdsOf(labels: readonly (number | null)[], probs: Probs, k: number): (number | null)[] {
   const sum = new Array<number>(k).fill(0);
   const n = new Array<number>(k).fill(0);
   labels.forEach((y, i) => {
@@ -236,7 +238,7 @@ export function findLabelIssues(
 ): LabelIssueReport {
   const opts = LabelIssueOptionsSchema.parse(options);
   const k = validate(labels, probs, ids);
-  const thresholds = confidentThresholds(labels, probs);
+  const thresholds = thresholdsOf(labels, probs, k);
   const labelCounts = new Array<number>(k).fill(0);
   const joint = Array.from({ length: k }, () => new Array<number>(k).fill(0));
   const members: number[][] = Array.from({ length: k }, () => []);

@@ -209,6 +209,8 @@ interface CellPlan {
   reference: number[];
   /** How many golden-g rows are correct (the reference is a sample of them). */
   correct: number;
+  /** Seed of this cell's reference sample and of its k-means runs. */
+  seed: number;
 }
 
 /** The rows each off-diagonal cell needs: its errors and a seeded reference sample. */
@@ -230,7 +232,7 @@ export function cellPlans(set: EvalSet, options: ClusterOptions = {}): CellPlan[
         rows.length < opts.minCellSize
           ? []
           : sample(correct.length, opts.maxReference, new Xoshiro128(cellSeed)).map((i) => correct[i]!);
-      plans.push({ g, p, rows, reference, correct: correct.length });
+      plans.push({ g, p, rows, reference, correct: correct.length, seed: cellSeed });
     }
   }
   return plans;
@@ -269,7 +271,7 @@ export function clusterErrors(
   const cells: CellSummary[] = [];
   const drafts: Draft[] = [];
   for (const plan of cellPlans(set, opts)) {
-    const { g, p, rows, reference, correct } = plan;
+    const { g, p, rows, reference, correct, seed: cellSeed } = plan;
     const cell = `${set.labels[g]}>${set.labels[p]}`;
     const base = { cell, golden: set.labels[g]!, predicted: set.labels[p]!, size: rows.length };
     if (rows.length < opts.minCellSize) {
@@ -283,7 +285,6 @@ export function clusterErrors(
       });
       continue;
     }
-    const cellSeed = opts.seed + 7919 * (g * k + p);
     // One vocabulary for the errors and the reference items, so both live in one space.
     const vectors = vectorize([...rows, ...reference].map(textOf), vec);
     const points = vectors.slice(0, rows.length);

@@ -6,6 +6,7 @@ import { compareMarkdown } from '../gate/markdown.js';
 import type { Comparison } from '../gate/schema.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { BadInputError } from '../util/errors.js';
+import { listLimitOption, pairOptions, requireInteger } from './options.js';
 import { renderTable, terminalText } from './table.js';
 
 interface CompareArgs {
@@ -27,36 +28,23 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
     'Compare a candidate model with a baseline on the same golden set: paired intervals, McNemar, flips, slice regressions',
   builder: (y) =>
     y
-      .option('baseline', {
-        type: 'string',
-        demandOption: true,
-        describe: 'predictions of the model in production',
-      })
-      .option('candidate', { type: 'string', demandOption: true, describe: 'predictions of the new model' })
-      .option('dataset', { type: 'string', demandOption: true, describe: 'golden dataset (Arrow IPC)' })
-      .option('spec', { type: 'string', describe: 'dataset spec JSON (default: found beside the dataset)' })
+      .options(pairOptions)
       .option('out', { type: 'string', describe: 'folder for compare.json and compare.md' })
       .option('resamples', { type: 'number', default: 2000, describe: 'paired bootstrap replicates' })
       .option('seed', { type: 'number', default: 0, describe: 'bootstrap seed (same seed, same report)' })
       .option('level', { type: 'number', default: 0.95, describe: 'interval coverage' })
-      .option('list-limit', { type: 'number', default: 50, describe: 'flipped items listed per direction' })
+      .options(listLimitOption)
       .option('json', { type: 'boolean', default: false, describe: 'print the report as JSON' })
       .example(
         '$0 compare --baseline out/v1/predictions.arrows --candidate out/v2/predictions.arrows --dataset golden.arrow',
         'what changed between two model versions, beyond noise',
       ),
   handler: async (args) => {
-    if (!(Number.isInteger(args.resamples) && args.resamples >= 1)) {
-      throw new BadInputError(`--resamples must be a positive integer, got ${args.resamples}`);
-    }
-    if (!(Number.isInteger(args.seed) && args.seed >= 0)) {
-      throw new BadInputError(`--seed must be a non-negative integer, got ${args.seed}`);
-    }
+    requireInteger('resamples', args.resamples, 1);
+    requireInteger('seed', args.seed, 0);
     if (!(args.level > 0 && args.level < 1))
       throw new BadInputError(`--level must be in (0, 1), got ${args.level}`);
-    if (!(Number.isInteger(args['list-limit']) && args['list-limit'] >= 0)) {
-      throw new BadInputError(`--list-limit must be a non-negative integer, got ${args['list-limit']}`);
-    }
+    requireInteger('list-limit', args['list-limit'], 0);
     const report = await compareModels({
       baseline: args.baseline,
       candidate: args.candidate,

@@ -1,6 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { runGate } from '../gate/gate.js';
-import { BadInputError, GateFailedError } from '../util/errors.js';
+import { GateFailedError } from '../util/errors.js';
+import { listLimitOption, pairOptions, requireInteger } from './options.js';
 import { formatCell } from './table.js';
 
 interface GateArgs {
@@ -20,14 +21,7 @@ export const gateCommand: CommandModule<object, GateArgs> = {
   builder: (y) =>
     y
       .option('policy', { type: 'string', demandOption: true, describe: 'gate policy (YAML or JSON)' })
-      .option('baseline', {
-        type: 'string',
-        demandOption: true,
-        describe: 'predictions of the model in production',
-      })
-      .option('candidate', { type: 'string', demandOption: true, describe: 'predictions of the new model' })
-      .option('dataset', { type: 'string', demandOption: true, describe: 'golden dataset (Arrow IPC)' })
-      .option('spec', { type: 'string', describe: 'dataset spec JSON (default: found beside the dataset)' })
+      .options(pairOptions)
       .option('out', {
         type: 'string',
         demandOption: true,
@@ -37,15 +31,13 @@ export const gateCommand: CommandModule<object, GateArgs> = {
         type: 'string',
         describe: 'append the Markdown summary to this file (default: $GITHUB_STEP_SUMMARY when set)',
       })
-      .option('list-limit', { type: 'number', default: 50, describe: 'flipped items listed per direction' })
+      .options(listLimitOption)
       .example(
         '$0 gate --policy gate.yaml --baseline v1/predictions.arrows --candidate v2/predictions.arrows --dataset golden.arrow --out gate/',
         'release gate for CI',
       ),
   handler: async (args) => {
-    if (!(Number.isInteger(args['list-limit']) && args['list-limit'] >= 0)) {
-      throw new BadInputError(`--list-limit must be a non-negative integer, got ${args['list-limit']}`);
-    }
+    requireInteger('list-limit', args['list-limit'], 0);
     const stepSummary = args['step-summary'] ?? (process.env.GITHUB_STEP_SUMMARY || undefined);
     const { report, files } = await runGate({
       policy: args.policy,

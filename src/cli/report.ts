@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { bytes } from '../report/format.js';
 import { writeReport } from '../report/report.js';
-import { BadInputError } from '../util/errors.js';
+import { requireInteger } from './options.js';
 import { formatCell } from './table.js';
 
 interface ReportArgs {
@@ -57,12 +57,8 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
       )
       .example('$0 report out/v2 gate-out --out summary.md', 'Markdown for a pull request'),
   handler: async (args) => {
-    if (!(Number.isInteger(args.resamples) && args.resamples >= 1)) {
-      throw new BadInputError(`--resamples must be a positive integer, got ${args.resamples}`);
-    }
-    if (!(Number.isInteger(args.seed) && args.seed >= 0)) {
-      throw new BadInputError(`--seed must be a non-negative integer, got ${args.seed}`);
-    }
+    requireInteger('resamples', args.resamples, 1);
+    requireInteger('seed', args.seed, 0);
     const format = args.format ?? (/\.(md|markdown)$/i.test(args.out) ? 'md' : 'html');
     const result = await writeReport({
       dirs: args.dirs,

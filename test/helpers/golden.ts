@@ -1,8 +1,9 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Table, tableFromIPC, tableToIPC, Utf8, vectorFromArray } from 'apache-arrow';
+import { tableFromIPC, Utf8 } from 'apache-arrow';
 import { ensureSpamAssassin } from '../../src/dataset/builtin.js';
 import { packageRoot } from '../../src/util/paths.js';
+import { writeArrow } from './arrow.js';
 
 export const MODEL_V1 = join(packageRoot(), 'models', 'spam-v1');
 export const MODEL_V2 = join(packageRoot(), 'models', 'spam-v2');
@@ -31,12 +32,16 @@ export async function repeatedGolden(dir: string, copies: number): Promise<strin
       labels.push(labelCol.get(i) as string);
     }
   }
-  const table = new Table({
-    id: vectorFromArray(ids, new Utf8()),
-    text: vectorFromArray(texts, new Utf8()),
-    label: vectorFromArray(labels, new Utf8()),
-  });
   const path = join(dir, `golden-x${copies}.arrows`);
-  writeFileSync(path, tableToIPC(table, 'stream'));
+  const utf8 = new Utf8();
+  writeArrow(
+    path,
+    {
+      id: { values: ids, type: utf8 },
+      text: { values: texts, type: utf8 },
+      label: { values: labels, type: utf8 },
+    },
+    'stream',
+  );
   return path;
 }

@@ -1,12 +1,14 @@
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Table, tableToIPC, Utf8, vectorFromArray } from 'apache-arrow';
+import { Utf8 } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
+import { openDataset } from '../../src/dataset/open.js';
 import { openPredictions } from '../../src/run/predictions.js';
 import { PREDICTIONS_FILE, runModel } from '../../src/run/run.js';
 import { BadInputError, RunFailedError } from '../../src/util/errors.js';
 import { packageRoot } from '../../src/util/paths.js';
+import { writeArrow } from '../helpers/arrow.js';
 import { goldenPath, MODEL_V1, repeatedGolden } from '../helpers/golden.js';
 import { listFiles, useTmpDir } from '../helpers/tmp.js';
 
@@ -54,7 +56,6 @@ describe('modeval run on the real golden set', () => {
         expect(batch.predicted.get(i)).toBe(spam >= 0.5 ? 'spam' : 'ham');
       }
     }
-    const { openDataset } = await import('../../src/dataset/open.js');
     const datasetIds: string[] = [];
     for await (const vb of (await openDataset(golden)).scan()) {
       for (let i = 0; i < vb.batch.numRows; i++) datasetIds.push(vb.ids.get(i)!);
@@ -192,7 +193,6 @@ describe('modeval run bad inputs: clear error, exit-code class 2, no predictions
 
   it('a missing .onnx', async () => {
     const model = modelCopy('no-onnx');
-    const { rmSync } = await import('node:fs');
     rmSync(join(model, 'model.onnx'));
     await expectBadInput(model, await goldenPath(), /model\.onnx/);
   });
@@ -219,23 +219,21 @@ describe('modeval run bad inputs: clear error, exit-code class 2, no predictions
 
   it("a dataset missing the card's input column", async () => {
     const path = join(tmp(), 'nocontent.arrow');
-    const table = new Table({
-      id: vectorFromArray(['a'], new Utf8()),
-      body: vectorFromArray(['hello'], new Utf8()),
-      label: vectorFromArray(['ham'], new Utf8()),
+    writeArrow(path, {
+      id: { values: ['a'], type: new Utf8() },
+      body: { values: ['hello'], type: new Utf8() },
+      label: { values: ['ham'], type: new Utf8() },
     });
-    writeFileSync(path, tableToIPC(table, 'file'));
     await expectBadInput(MODEL_V1, path, /text/);
   });
 
   it('an empty dataset', async () => {
     const path = join(tmp(), 'empty.arrow');
-    const table = new Table({
-      id: vectorFromArray([] as string[], new Utf8()),
-      text: vectorFromArray([] as string[], new Utf8()),
-      label: vectorFromArray([] as string[], new Utf8()),
+    writeArrow(path, {
+      id: { values: [], type: new Utf8() },
+      text: { values: [], type: new Utf8() },
+      label: { values: [], type: new Utf8() },
     });
-    writeFileSync(path, tableToIPC(table, 'file'));
     await expectBadInput(MODEL_V1, path, /no rows/);
   });
 

@@ -505,22 +505,18 @@ export function agreementReport(
       pairwiseCohen.push({ a: names.annotators[a]!, b: names.annotators[b]!, ...k });
     }
   }
-  let rated = 0;
-  let pairable = 0;
-  for (const s of acc.tally.sizes) {
-    rated += s.items;
-    if (s.raters >= 2) pairable += s.items;
-  }
+  // Gwet's AC1 counts the rated (≥ 1 rating) and pairable (≥ 2) items the report shows.
+  const gwet = gwetAc1(acc.tally);
   const report: AgreementReport = {
     annotators: [...names.annotators],
     categories: [...names.categories],
     items: acc.items,
-    ratedItems: rated,
-    pairableItems: pairable,
+    ratedItems: gwet.ratedItems,
+    pairableItems: gwet.pairableItems,
     pairwiseCohen,
     fleiss: fleissKappa(acc.tally),
     krippendorffNominal: krippendorffAlphaNominal(acc.tally),
-    gwetAc1: gwetAc1(acc.tally),
+    gwetAc1: gwet,
   };
   if (withGold) report.vsGold = names.annotators.map((name, a) => vsGold(name, acc.tables.gold[a]!));
   return report;

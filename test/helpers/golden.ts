@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tableFromIPC, Utf8 } from 'apache-arrow';
+import { type Table, tableFromIPC, Utf8 } from 'apache-arrow';
 import { ensureSpamAssassin } from '../../src/dataset/builtin.js';
 import { packageRoot } from '../../src/util/paths.js';
 import { writeArrow } from './arrow.js';
@@ -13,12 +13,17 @@ export async function goldenPath(): Promise<string> {
   return (await ensureSpamAssassin()).golden;
 }
 
+/** The whole real golden set in memory (1,183 rows: small enough for tests to index freely). */
+export async function goldenTable(): Promise<Table> {
+  return tableFromIPC(readFileSync(await goldenPath()));
+}
+
 /**
  * The real golden texts repeated `copies` times with distinct ids (`<id>#<copy>`), written as an
  * Arrow stream: a larger real-text dataset for tests that need a run long enough to interrupt.
  */
 export async function repeatedGolden(dir: string, copies: number): Promise<string> {
-  const golden = tableFromIPC(readFileSync(await goldenPath()));
+  const golden = await goldenTable();
   const ids: string[] = [];
   const texts: string[] = [];
   const labels: string[] = [];

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
-import { tableFromIPC } from 'apache-arrow';
 import { Tensor } from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadTf, type Tf } from '../../models/recipe/architectures.js';
@@ -12,7 +11,7 @@ import { openOnnxSession } from '../../src/model/onnx-session.js';
 import { createPredictor } from '../../src/model/predictor.js';
 import { encodeText, loadTextTokenizer, padEncoded } from '../../src/model/preprocess.js';
 import { BadInputError } from '../../src/util/errors.js';
-import { goldenPath, MODEL_V1, MODEL_V2 } from '../helpers/golden.js';
+import { goldenTable, MODEL_V1, MODEL_V2 } from '../helpers/golden.js';
 import { useTmpDir } from '../helpers/tmp.js';
 import { logFeaturesModel, stringLookupModel, writeModelDir } from './fixtures.js';
 
@@ -23,7 +22,7 @@ let goldenTexts: string[];
 
 beforeAll(async () => {
   tf = (await loadTf()).tf;
-  const golden = tableFromIPC(readFileSync(await goldenPath()));
+  const golden = await goldenTable();
   const text = golden.getChild('text')!;
   // Every 12th row: a spread over the corpus groups rather than the first folder only.
   goldenTexts = [];

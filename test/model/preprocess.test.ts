@@ -1,6 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tableFromIPC } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { loadModelCard, parseModelCard, type TextInput } from '../../src/model/card.js';
 import {
@@ -16,7 +15,7 @@ import {
   tokenizeHead,
 } from '../../src/model/preprocess.js';
 import { BadInputError } from '../../src/util/errors.js';
-import { goldenPath, MODEL_V1, MODEL_V2 } from '../helpers/golden.js';
+import { goldenTable, MODEL_V1, MODEL_V2 } from '../helpers/golden.js';
 import { useTmpDir } from '../helpers/tmp.js';
 import { syntheticWordLevel, syntheticWordPiece } from './fixtures.js';
 
@@ -111,7 +110,7 @@ describe('text encoding with tokenizers.js', () => {
 
 describe('tokenizing only the head of a long text', () => {
   it('gives exactly the leading tokens of the whole text, on every real golden text', async () => {
-    const golden = tableFromIPC(readFileSync(await goldenPath()));
+    const golden = await goldenTable();
     const text = golden.getChild('text')!;
     for (const dir of [MODEL_V1, MODEL_V2]) {
       const input = (await loadModelCard(dir)).inputs[0] as TextInput;

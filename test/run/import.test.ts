@@ -1,19 +1,18 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tableFromIPC } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { loadEvalSet } from '../../src/evaluate/join.js';
 import { importPredictions } from '../../src/run/import.js';
 import { openPredictions } from '../../src/run/predictions.js';
 import { BadInputError } from '../../src/util/errors.js';
-import { goldenPath } from '../helpers/golden.js';
+import { goldenPath, goldenTable } from '../helpers/golden.js';
 import { listFiles, useTmpDir } from '../helpers/tmp.js';
 
 const tmp = useTmpDir();
 
 /** A production-log-like CSV over the real golden ids: P(spam) and the action a system took. */
 async function productionLog(dir: string, mutate?: (rows: string[][]) => void): Promise<string> {
-  const golden = tableFromIPC(readFileSync(await goldenPath()));
+  const golden = await goldenTable();
   const ids = golden.getChild('id')!;
   const labels = golden.getChild('label')!;
   const rows: string[][] = [];

@@ -2,10 +2,9 @@ import type { Comparison, FlipItem, MetricComparison } from '../../gate/schema.j
 import { curveChart, forestChart } from '../charts.js';
 import { cleanText, html, type SafeHtml, text } from '../escape.js';
 import { count, pct, pValue, signed } from '../format.js';
-import { thinIndices } from '../limits.js';
 import type { ComparisonEntry, ModelEntry } from '../load.js';
 import { renderSvg } from '../svg.js';
-import { EMPTY, figure, ivCell, note, type SectionContext, table } from './parts.js';
+import { addCurves, EMPTY, figure, ivCell, note, type SectionContext, table } from './parts.js';
 
 const VERDICT_COLORS = [
   { name: 'better', color: '#54a24b' },
@@ -183,22 +182,8 @@ async function overlayCurves(c: Comparison, models: ModelEntry[], ctx: SectionCo
     const positive = m.report.positive;
     const r = positive === null ? undefined : m.model.ranking.find((x) => x.label === positive);
     if (!r) return EMPTY;
-    const name = names[k]!;
-    if (r.roc) {
-      const idx = thinIndices(r.roc.fpr.length, ctx.limits.curvePoints);
-      roc.series.push({ name, x: idx.map((i) => r.roc!.fpr[i]!), y: idx.map((i) => r.roc!.tpr[i]!) });
-    }
-    if (r.pr) {
-      const idx = thinIndices(r.pr.recall.length, ctx.limits.curvePoints);
-      pr.series.push({ name, x: idx.map((i) => r.pr!.recall[i]!), y: idx.map((i) => r.pr!.precision[i]!) });
-    }
-    const cls = m.model.perClass.find((p) => p.label === positive);
-    if (cls?.recall.estimate != null && cls.fpr.estimate != null) {
-      roc.points.push({ name, what: 'model’s decisions', x: cls.fpr.estimate, y: cls.recall.estimate });
-    }
-    if (cls?.recall.estimate != null && cls.precision.estimate != null) {
-      pr.points.push({ name, what: 'model’s decisions', x: cls.recall.estimate, y: cls.precision.estimate });
-    }
+    const decisions = m.model.perClass.find((p) => p.label === positive);
+    addCurves(roc, pr, names[k]!, r, ctx.limits.curvePoints, decisions);
   }
   return html`${figure(await renderSvg(curveChart(roc)), 'Points: each model’s decisions at its own threshold.')}${figure(
     await renderSvg(curveChart(pr)),

@@ -10,12 +10,11 @@ import {
 } from '../charts.js';
 import { cleanText, html, type SafeHtml, uniqueDisplay } from '../escape.js';
 import { count, pct } from '../format.js';
-import { thinIndices } from '../limits.js';
 import type { ModelEntry } from '../load.js';
 import { renderSvg } from '../svg.js';
 import { biasSection } from './agreement.js';
 import { clustersSection } from './clusters.js';
-import { EMPTY, figure, ivCell, note, type SectionContext, table } from './parts.js';
+import { addCurves, EMPTY, figure, ivCell, note, type SectionContext, table } from './parts.js';
 
 /** Everything about one model: confusion, per-class bars, curves, calibration, slices, clusters. */
 export async function modelSection(m: ModelEntry, index: number, ctx: SectionContext): Promise<SafeHtml> {
@@ -125,8 +124,6 @@ export function describeConstraint(c: OperatingConstraint): string {
   }
 }
 
-const DECISION = 'model’s decisions';
-
 /** The curves to draw: the positive label for a binary task, else up to six labels. */
 function curveLabels(m: ModelEntry): LabelRanking[] {
   return m.model.ranking.filter((r) => r.roc !== null || r.pr !== null).slice(0, 6);
@@ -148,25 +145,12 @@ async function curvesPart(m: ModelEntry, labels: string[], ctx: SectionContext):
   const marked = ranked.length === 1;
   for (const r of ranked) {
     const name = display(r.label);
-    if (r.roc) {
-      const idx = thinIndices(r.roc.fpr.length, ctx.limits.curvePoints);
-      roc.series.push({ name, x: idx.map((i) => r.roc!.fpr[i]!), y: idx.map((i) => r.roc!.tpr[i]!) });
-    }
-    if (r.pr) {
-      const idx = thinIndices(r.pr.recall.length, ctx.limits.curvePoints);
-      pr.series.push({ name, x: idx.map((i) => r.pr!.recall[i]!), y: idx.map((i) => r.pr!.precision[i]!) });
-    }
+    // Operating points are marked when one curve is drawn; with several they would not be legible.
+    const decisions = marked ? m.model.perClass.find((c) => c.label === r.label) : undefined;
+    addCurves(roc, pr, name, r, ctx.limits.curvePoints, decisions);
     const total = r.ranking.positives + r.ranking.negatives;
     if (total > 0) pr.baselines!.push({ name, y: r.ranking.positives / total });
-    // Operating points are marked when one curve is drawn; with several they would not be legible.
     if (!marked) continue;
-    const cls = m.model.perClass.find((c) => c.label === r.label);
-    if (cls && cls.recall.estimate !== null && cls.fpr.estimate !== null) {
-      roc.points.push({ name, what: DECISION, x: cls.fpr.estimate, y: cls.recall.estimate });
-    }
-    if (cls && cls.recall.estimate !== null && cls.precision.estimate !== null) {
-      pr.points.push({ name, what: DECISION, x: cls.recall.estimate, y: cls.precision.estimate });
-    }
     for (const op of r.operatingPoints) {
       if (!op.point || op.point.fpr === null || op.point.recall === null) continue;
       const what = describeConstraint(op.constraint);

@@ -1,7 +1,9 @@
+import type { ClassIntervals, LabelRanking } from '../../evaluate/schema.js';
 import type { Interval } from '../../metrics/schema.js';
+import type { CurveInput } from '../charts.js';
 import { html, type Interpolation, SafeHtml } from '../escape.js';
 import { interval } from '../format.js';
-import type { ReportLimits } from '../limits.js';
+import { type ReportLimits, thinIndices } from '../limits.js';
 import type { ModelEntry } from '../load.js';
 
 /** Shared pieces of the HTML sections. */
@@ -42,3 +44,36 @@ export function note(body: Interpolation): SafeHtml {
 }
 
 export const EMPTY = new SafeHtml('');
+
+/** What a curve's marked point stands for when it is the model's own thresholded decisions. */
+export const DECISION = 'model’s decisions';
+
+/**
+ * Adds one label's ROC and PR curves (thinned to `maxPoints`) as series `name`, and, when `decisions`
+ * is given, that label's recall/FPR/precision at the model's own thresholds as marked points.
+ */
+export function addCurves(
+  roc: CurveInput,
+  pr: CurveInput,
+  name: string,
+  r: LabelRanking,
+  maxPoints: number,
+  decisions?: ClassIntervals,
+): void {
+  if (r.roc) {
+    const { fpr, tpr } = r.roc;
+    const idx = thinIndices(fpr.length, maxPoints);
+    roc.series.push({ name, x: idx.map((i) => fpr[i]!), y: idx.map((i) => tpr[i]!) });
+  }
+  if (r.pr) {
+    const { recall, precision } = r.pr;
+    const idx = thinIndices(recall.length, maxPoints);
+    pr.series.push({ name, x: idx.map((i) => recall[i]!), y: idx.map((i) => precision[i]!) });
+  }
+  const { recall, fpr, precision } = decisions ?? {};
+  if (recall?.estimate == null) return;
+  if (fpr?.estimate != null) roc.points.push({ name, what: DECISION, x: fpr.estimate, y: recall.estimate });
+  if (precision?.estimate != null) {
+    pr.points.push({ name, what: DECISION, x: recall.estimate, y: precision.estimate });
+  }
+}

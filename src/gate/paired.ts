@@ -1,3 +1,4 @@
+import type { EncodedColumn } from '../evaluate/join.js';
 import { ConfusionMatrix } from '../metrics/confusion.js';
 
 /**
@@ -5,12 +6,8 @@ import { ConfusionMatrix } from '../metrics/confusion.js';
  * need from the joined evaluation set. Row i is the same item for every array.
  */
 
-/** A categorical column, dictionary-encoded: `codes[i]` indexes `values`, -1 = null. */
-export interface SliceColumnCodes {
-  readonly name: string;
-  readonly values: readonly string[];
-  readonly codes: Int32Array;
-}
+/** A slice column as the join encodes it: `codes[i]` indexes `values`, -1 = null. */
+export type SliceColumnCodes = EncodedColumn;
 
 export interface ModelSide {
   readonly file: string;

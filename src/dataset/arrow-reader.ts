@@ -1,7 +1,8 @@
 import { createReadStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { type RecordBatch, RecordBatchReader, type Schema } from 'apache-arrow';
 import { BadInputError } from '../util/errors.js';
+import { statRegularFile } from '../util/files.js';
 
 export type ArrowFormat = 'file' | 'stream';
 
@@ -49,17 +50,7 @@ async function readHead(path: string, n: number): Promise<Uint8Array> {
  * see TECH-NOTES); the stream format through a read stream.
  */
 export async function openArrow(path: string): Promise<ArrowSource> {
-  let sizeBytes: number;
-  try {
-    const st = await stat(path);
-    if (!st.isFile()) throw new BadInputError('not a regular file', { file: path });
-    sizeBytes = st.size;
-  } catch (err) {
-    if (err instanceof BadInputError) throw err;
-    throw new BadInputError(`cannot read dataset (${(err as NodeJS.ErrnoException).code ?? String(err)})`, {
-      file: path,
-    });
-  }
+  const { size: sizeBytes } = await statRegularFile(path, (code) => `cannot read dataset (${code})`);
   if (sizeBytes === 0)
     throw new BadInputError('empty file: expected an Arrow IPC file or stream', { file: path });
   const format = detectArrowFormat(await readHead(path, 8));

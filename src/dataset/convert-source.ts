@@ -1,9 +1,10 @@
 import { createReadStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { BadInputError, truncate } from '../util/errors.js';
+import { statRegularFile } from '../util/files.js';
 
 /** Tabular inputs that `convert` reads through DuckDB. */
 export const INPUT_FORMATS = ['csv', 'tsv', 'jsonl', 'parquet'] as const;
@@ -46,18 +47,9 @@ export function sqlIdentifier(name: string): string {
  */
 export async function checkInputFile(path: string): Promise<void> {
   if (path.includes('\0')) throw new BadInputError('path contains a NUL character', { file: path });
-  let size: number;
-  try {
-    const st = await stat(path);
-    if (!st.isFile()) throw new BadInputError('not a regular file', { file: path });
-    size = st.size;
-  } catch (err) {
-    if (err instanceof BadInputError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new BadInputError(code === 'ENOENT' ? 'no such file' : `cannot read: ${code ?? String(err)}`, {
-      file: path,
-    });
-  }
+  const { size } = await statRegularFile(path, (code) =>
+    code === 'ENOENT' ? 'no such file' : `cannot read: ${code}`,
+  );
   if (size === 0) throw new BadInputError('file is empty', { file: path });
   if (/[*?[\]{}]/.test(path)) {
     throw new BadInputError(

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -403,6 +403,16 @@ describe('convertToArrow', () => {
       await expectBadInput(
         { input: join(tmp(), 'missing.csv'), output: join(tmp(), 'o.arrows') },
         /missing\.csv: no such file/,
+        tmp(),
+      );
+    });
+
+    it('a folder named like a CSV', async () => {
+      const input = join(tmp(), 'folder.csv');
+      mkdirSync(input);
+      await expectBadInput(
+        { input, output: join(tmp(), 'o.arrows') },
+        /folder\.csv: not a regular file/,
         tmp(),
       );
     });

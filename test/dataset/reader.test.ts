@@ -64,6 +64,7 @@ describe('openArrow', () => {
       /missing\.arrow: cannot read dataset \(ENOENT\)/,
     );
     await expect(openArrow(tmp())).rejects.toBeInstanceOf(BadInputError);
+    await expect(openArrow(tmp())).rejects.toThrow(`${tmp()}: not a regular file`);
   });
 
   it.each(['file', 'stream'] as const)(

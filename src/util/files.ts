@@ -1,0 +1,19 @@
+import type { Stats } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { BadInputError } from './errors.js';
+
+/**
+ * Stat an input that must be a regular file (not a folder, FIFO or device, which readers would
+ * hang on or misread). `unreadable` words the error for a failed stat from its errno code.
+ */
+export async function statRegularFile(path: string, unreadable: (code: string) => string): Promise<Stats> {
+  let st: Stats;
+  try {
+    st = await stat(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? String(err);
+    throw new BadInputError(unreadable(code), { file: path });
+  }
+  if (!st.isFile()) throw new BadInputError('not a regular file', { file: path });
+  return st;
+}

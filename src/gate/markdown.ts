@@ -47,14 +47,16 @@ function ci(m: { interval: { low: number | null; high: number | null } }): strin
   return low === null || high === null ? '—' : `[${signedNum(low)}, ${signedNum(high)}]`;
 }
 
-const VERDICT: Record<MetricComparison['verdict'], string> = {
+/** How a metric's verdict reads in Markdown (the gate, compare and report summaries). */
+export const MD_VERDICT: Record<MetricComparison['verdict'], string> = {
   better: '▲ better',
   worse: '▼ worse',
   'no-significant-change': 'no sig. change',
   undefined: '—',
 };
 
-function table(head: string[], rows: string[][]): string[] {
+/** A GitHub-flavoured Markdown table; cells must already be escaped (`mdText`, `mdCode`). */
+export function mdTable(head: string[], rows: string[][]): string[] {
   return [
     `| ${head.join(' | ')} |`,
     `| ${head.map(() => '---').join(' | ')} |`,
@@ -83,7 +85,7 @@ export function comparisonMarkdown(
   for (const w of c.warnings) out.push('', `> ⚠️ ${mdText(w, 300)}`);
   out.push('', '### Metrics', '');
   out.push(
-    ...table(
+    ...mdTable(
       ['metric', 'baseline', 'candidate', 'Δ', `${level} CI of Δ`, ''],
       c.metrics.map((m) => [
         metricName(m),
@@ -91,13 +93,13 @@ export function comparisonMarkdown(
         num(m.candidate),
         signedNum(m.delta),
         ci(m),
-        VERDICT[m.verdict],
+        MD_VERDICT[m.verdict],
       ]),
     ),
   );
   out.push('', "### McNemar's test on per-item correctness", '');
   out.push(
-    ...table(
+    ...mdTable(
       ['items', 'n', 'newly wrong (b)', 'newly right (c)', 'p-value', 'method'],
       [c.mcnemar.overall, ...c.mcnemar.perClass].map((g) => [
         g.class === null ? 'all' : `golden ${mdText(g.class)}`,
@@ -125,7 +127,7 @@ export function comparisonMarkdown(
     );
     const score = (s: number[], label: string) => num(s[c.labels.indexOf(label)] ?? null);
     out.push(
-      ...table(
+      ...mdTable(
         ['id', 'golden', 'baseline', 'candidate'],
         shown.map((x) => [
           mdCode(x.id, 80),
@@ -143,7 +145,7 @@ export function comparisonMarkdown(
   else {
     const shown = c.sliceRegressions.slice(0, sliceRows);
     out.push(
-      ...table(
+      ...mdTable(
         [
           'slice',
           'n',
@@ -186,7 +188,7 @@ export function gateMarkdown(report: GateReport): string {
     '',
   );
   out.push(
-    ...table(
+    ...mdTable(
       ['', 'rule', 'result'],
       report.rules.map((r) => {
         const failing = r.outcomes.filter((o) => o.status === 'fail');

@@ -1,3 +1,4 @@
+import type { MetricComparison } from '../gate/schema.js';
 import type { Interval } from '../metrics/schema.js';
 
 /** Number formatting shared by the HTML and Markdown reports (plain strings, no markup). */
@@ -15,6 +16,16 @@ export function pct(x: number | null | undefined, digits = 1): string {
 export function signed(x: number | null | undefined): string {
   if (x === null || x === undefined || !Number.isFinite(x)) return DASH;
   return `${x > 0 ? '+' : x < 0 ? '−' : '±'}${Math.abs(x).toFixed(3)}`;
+}
+
+/** "[+0.012, −0.034]"; "—" unless both ends are defined. */
+export function signedInterval(iv: { low: number | null; high: number | null }): string {
+  return iv.low === null || iv.high === null ? DASH : `[${signed(iv.low)}, ${signed(iv.high)}]`;
+}
+
+/** Baseline, candidate, delta and the delta's interval of one compared metric, in both report formats. */
+export function deltaCells(m: MetricComparison): [string, string, string, string] {
+  return [f3(m.baseline), f3(m.candidate), signed(m.delta), signedInterval(m.interval)];
 }
 
 export function count(x: number): string {

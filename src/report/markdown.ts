@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
-import { mdCode, mdText } from '../gate/markdown.js';
+import { MD_VERDICT, mdCode, mdTable, mdText } from '../gate/markdown.js';
 import type { Comparison, MetricComparison } from '../gate/schema.js';
-import { interval, pct, pValue, signed } from './format.js';
+import { deltaCells, interval, pct, pValue, signed } from './format.js';
 import { HEADLINES } from './headlines.js';
 import { modelName } from './html/parts.js';
 import type { ReportInputs } from './load.js';
@@ -14,14 +14,6 @@ import type { ReportInputs } from './load.js';
 
 /** Deltas shown in the summary: the headline metrics, plus any metric that got significantly worse. */
 const HEADLINE_DELTAS = new Set(['accuracy', 'f1_macro', 'roc_auc', 'average_precision', 'mcc']);
-
-function table(head: string[], rows: string[][]): string[] {
-  return [
-    `| ${head.join(' | ')} |`,
-    `| ${head.map(() => '---').join(' | ')} |`,
-    ...rows.map((r) => `| ${r.join(' | ')} |`),
-  ];
-}
 
 function deltaName(m: MetricComparison): string {
   return m.class === null ? mdText(m.metric) : `${mdText(m.metric)} \\[${mdText(m.class, 40)}\\]`;
@@ -40,24 +32,9 @@ function comparisonLines(c: Comparison, maxSlices: number): string[] {
     '',
     `**Candidate ${mdText(c.candidate.name, 60)} ${mdText(c.candidate.version, 30)} vs baseline ${mdText(c.baseline.name, 60)} ${mdText(c.baseline.version, 30)}** · ${c.n.toLocaleString('en-US')} paired items · ${level} paired bootstrap`,
     '',
-    ...table(
+    ...mdTable(
       ['metric', 'baseline', 'candidate', 'Δ', `${level} CI of Δ`, ''],
-      shown.map((m) => [
-        deltaName(m),
-        m.baseline === null ? '—' : m.baseline.toFixed(3),
-        m.candidate === null ? '—' : m.candidate.toFixed(3),
-        signed(m.delta),
-        m.interval.low === null || m.interval.high === null
-          ? '—'
-          : `[${signed(m.interval.low)}, ${signed(m.interval.high)}]`,
-        m.verdict === 'better'
-          ? '▲ better'
-          : m.verdict === 'worse'
-            ? '▼ worse'
-            : m.verdict === 'undefined'
-              ? '—'
-              : 'no sig. change',
-      ]),
+      shown.map((m) => [deltaName(m), ...deltaCells(m), MD_VERDICT[m.verdict]]),
     ),
     '',
     `McNemar: ${c.mcnemar.overall.b} newly wrong, ${c.mcnemar.overall.c} newly right, p = ${pValue(c.mcnemar.overall.pValue)} · predictions changed on ${pct(c.flips.predictionFlipRate, 2)} of items.`,
@@ -68,7 +45,7 @@ function comparisonLines(c: Comparison, maxSlices: number): string[] {
   if (regressions.length > 0) {
     out.push(
       '',
-      ...table(
+      ...mdTable(
         ['slice less accurate (interval below 0)', 'n', 'Δ accuracy', `${level} CI`],
         regressions.map((s) => [
           `${mdText(s.column, 40)} = ${mdText(s.value, 60)}`,
@@ -109,7 +86,7 @@ export function renderMarkdownReport(inputs: ReportInputs, options: MarkdownOpti
         : r.name,
       ...inputs.models.map((m) => interval(r.get(m.model.overall))),
     ]);
-    out.push('', ...table(['metric', ...names], rows));
+    out.push('', ...mdTable(['metric', ...names], rows));
   }
   const g = inputs.comparison?.gate;
   if (g) {
@@ -121,7 +98,7 @@ export function renderMarkdownReport(inputs: ReportInputs, options: MarkdownOpti
     if (failing.length > 0) {
       out.push(
         '',
-        ...table(
+        ...mdTable(
           ['failed rule', 'result'],
           failing.slice(0, 10).map((r) => [mdCode(r.rule.text, 120), mdText(r.message, 200)]),
         ),

@@ -1,7 +1,7 @@
 import type { Comparison, FlipItem, MetricComparison } from '../../gate/schema.js';
 import { curveChart, forestChart } from '../charts.js';
 import { cleanText, html, type SafeHtml, text } from '../escape.js';
-import { count, pct, pValue, signed } from '../format.js';
+import { count, deltaCells, f3, pct, pValue } from '../format.js';
 import type { ComparisonEntry, ModelEntry } from '../load.js';
 import { renderSvg } from '../svg.js';
 import { addCurves, EMPTY, figure, ivCell, note, type SectionContext, table } from './parts.js';
@@ -54,12 +54,7 @@ export async function compareSection(
   );
   const metricRows = c.metrics.map((m) => [
     metricLabel(m, L.nameChars),
-    m.baseline === null ? '—' : m.baseline.toFixed(3),
-    m.candidate === null ? '—' : m.candidate.toFixed(3),
-    signed(m.delta),
-    m.interval.low === null || m.interval.high === null
-      ? '—'
-      : `[${signed(m.interval.low)}, ${signed(m.interval.high)}]`,
+    ...deltaCells(m),
     html`<span class="badge ${m.verdict}">${VERDICT[m.verdict]}</span>`,
   ]);
   const mc = [c.mcnemar.overall, ...c.mcnemar.perClass].map((g) => [
@@ -86,8 +81,8 @@ export async function compareSection(
     .map((s) => [
       `${cleanText(s.column, L.nameChars)} = ${cleanText(s.value, L.nameChars)}`,
       count(s.n),
-      s.baselineAccuracy === null ? '—' : s.baselineAccuracy.toFixed(3),
-      s.candidateAccuracy === null ? '—' : s.candidateAccuracy.toFixed(3),
+      f3(s.baselineAccuracy),
+      f3(s.candidateAccuracy),
       ivCell(s.interval),
       `${count(s.newlyWrong)} / ${count(s.newlyRight)}`,
       pValue(s.mcnemar.pValue),

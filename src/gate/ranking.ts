@@ -2,7 +2,7 @@ import { type BootstrapOptions, bootstrapCells, pairedBootstrapCells } from '../
 import { averagePrecision, rocAuc } from '../metrics/ranking.js';
 import type { Interval } from '../metrics/schema.js';
 import { BinaryScoreStore } from '../metrics/score-store.js';
-import type { ModelSide, PairedSet, Rows } from './paired.js';
+import { allRows, type ModelSide, type PairedSet, type Rows } from './paired.js';
 
 /**
  * Score-based metrics of a binary task (ROC-AUC, average precision) with bootstrap intervals.
@@ -44,12 +44,6 @@ function valueWith(
   return FUNCTIONS[metric](store).value;
 }
 
-function identityCells(n: number): Uint32Array {
-  const cells = new Uint32Array(n);
-  for (let i = 0; i < n; i++) cells[i] = i;
-  return cells;
-}
-
 /** The metric of one model on some rows. */
 export function rankingValue(
   set: PairedSet,
@@ -72,7 +66,7 @@ export function rankingInterval(
 ): Interval {
   const c = columns(set, rows, set.candidate, positiveIdx);
   return bootstrapCells(
-    identityCells(rows.length),
+    allRows(rows.length),
     rows.length,
     (counts) => valueWith(metric, c.scores, c.positive, counts),
     options,
@@ -95,7 +89,7 @@ export function rankingPairedDelta(
     return a === null || b === null ? null : a - b;
   };
   return pairedBootstrapCells(
-    identityCells(rows.length),
+    allRows(rows.length),
     rows.length,
     delta,
     new Uint32Array(rows.length),

@@ -321,10 +321,20 @@ function rowEcho(batch: RecordBatch, i: number): Record<string, unknown> {
     } catch {
       v = '<undecodable>';
     }
-    if (typeof v === 'string') v = truncate(v, MAX_FIELD_ECHO);
-    else if (typeof v === 'bigint') v = v.toString();
-    else if (v !== null && typeof v === 'object' && 'toJSON' in v) v = (v as { toJSON(): unknown }).toJSON();
-    out[field.name] = v;
+    out[field.name] = echoValue(v);
   }
   return out;
+}
+
+/**
+ * A JSON-safe copy of one cell, recursing into lists and structs: JSON.stringify throws on the
+ * bigints of Int64 values nested anywhere, and a nested string deserves the same cap as a top one.
+ */
+function echoValue(v: unknown): unknown {
+  if (typeof v === 'string') return truncate(v, MAX_FIELD_ECHO);
+  if (typeof v === 'bigint') return v.toString();
+  if (v === null || typeof v !== 'object') return v;
+  if ('toJSON' in v && typeof v.toJSON === 'function') return echoValue(v.toJSON());
+  if (Array.isArray(v)) return v.map(echoValue);
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, echoValue(x)]));
 }

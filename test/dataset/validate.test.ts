@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Bool, Field, List, Struct, Utf8 } from 'apache-arrow';
+import { Bool, Field, Int64, List, Struct, Utf8 } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { inspectDataset } from '../../src/dataset/inspect.js';
 import { openDataset } from '../../src/dataset/open.js';
@@ -75,6 +75,26 @@ describe('dataset validation', () => {
     expect(lines[4]).toMatchObject({ kind: 'label_not_in_set', row: 6, id: 'g', field: 'label' });
     expect(lines[4].values).toMatchObject({ id: 'g', label: 'eggs', market: 'us' });
     expect(listFiles(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('skip mode echoes nested Int64 and long nested strings of a rejected row as capped JSON', async () => {
+    const dir = tmp();
+    const path = join(dir, 'nested.arrow');
+    const long = 'x'.repeat(500);
+    writeArrow(path, {
+      id: { values: ['a', 'b'], type: U },
+      text: { values: ['fine', ''], type: U },
+      label: { values: ['ham', 'spam'], type: U },
+      counts: { values: [[1n], [2n, 3n]], type: new List(new Field('item', new Int64(), true)) },
+      tags: { values: [[], [long]], type: new List(new Field('item', U, true)) },
+    });
+    const rejects = join(dir, 'rejected.jsonl');
+    const summary = await (await openDataset(path)).scan({ onInvalid: 'skip', rejectsPath: rejects }).run();
+    expect(summary.rejected).toBe(1);
+    const [line] = readFileSync(rejects, 'utf8').trim().split('\n');
+    const { values } = JSON.parse(line!);
+    expect(values.counts).toEqual(['2', '3']);
+    expect(values.tags).toEqual([`${'x'.repeat(199)}…`]);
   });
 
   it('reports non-UTF-8 text as its own problem instead of decoding it to U+FFFD', async () => {

@@ -13,7 +13,14 @@ import { writeCsvQueue } from './formats/csv.js';
 import { writeJsonlQueue } from './formats/jsonl.js';
 import { type GoldenMode, GoldenModeSchema, writeLabelStudioQueue } from './formats/labelstudio.js';
 import { writeParquetQueue } from './formats/parquet.js';
-import { checkQueueName, externalId, type ModelVerdict, modelKey, type ReviewItem } from './item.js';
+import {
+  checkQueueName,
+  clipText,
+  externalId,
+  type ModelVerdict,
+  modelKey,
+  type ReviewItem,
+} from './item.js';
 import {
   type Candidate,
   capAndStratify,
@@ -142,13 +149,13 @@ export async function exportReview(options: ReviewExportOptions): Promise<Review
     const ds = await openDataset(options.dataset, options.spec === undefined ? {} : { spec: options.spec });
     const texts = await readTexts(ds, new Set(chosen.map((c) => c.id)));
     const items: ReviewItem[] = chosen.map((c, i) => {
-      const text = texts.get(c.id) ?? '';
+      const { text, truncated } = clipText(texts.get(c.id) ?? '', maxText);
       return {
         externalId: ext(c),
         id: c.id,
         queue,
-        text: text.length > maxText ? text.slice(0, maxText) : text,
-        textTruncated: text.length > maxText,
+        text,
+        textTruncated: truncated,
         golden: set.labels[set.truth[c.row]!]!,
         models: modelVerdicts(set, c.row),
         reasons: c.reasons,

@@ -87,3 +87,13 @@ export function modelKey(model: string, taken: Set<string>): string {
   taken.add(key);
   return key;
 }
+
+/**
+ * The text a reviewer sees: at most `max` UTF-16 units, one fewer when the cut would split a
+ * surrogate pair (half an emoji would reach the UTF-8 formats as U+FFFD).
+ */
+export function clipText(text: string, max: number): { text: string; truncated: boolean } {
+  if (text.length <= max) return { text, truncated: false };
+  const end = /[\ud800-\udbff]/.test(text[max - 1] ?? '') ? max - 1 : max;
+  return { text: text.slice(0, end), truncated: true };
+}

@@ -7,7 +7,7 @@ import { clustersFor } from '../../src/analysis/clusters.js';
 import { exportReview } from '../../src/review/export.js';
 import { ARGILLA_CHUNK, writeArgillaQueue } from '../../src/review/formats/argilla.js';
 import { escapeXml, labelStudioConfig } from '../../src/review/formats/labelstudio.js';
-import { checkQueueName, externalId, type ReviewItem } from '../../src/review/item.js';
+import { checkQueueName, clipText, externalId, type ReviewItem } from '../../src/review/item.js';
 import { parseSelectRule } from '../../src/review/select.js';
 import { BadInputError } from '../../src/util/errors.js';
 import { golden, ids, source, spamA, spamB, texts, writeGolden, writePredictions } from './fixtures.js';
@@ -207,5 +207,13 @@ describe('formats', () => {
     expect(() => checkQueueName('../etc')).toThrow(BadInputError);
     expect(() => checkQueueName('a/b')).toThrow(BadInputError);
     expect(checkQueueName('qa-2026.11')).toBe('qa-2026.11');
+  });
+
+  it('clips long texts without splitting a surrogate pair', () => {
+    expect(clipText('abc', 3)).toEqual({ text: 'abc', truncated: false });
+    expect(clipText('abcd', 3)).toEqual({ text: 'abc', truncated: true });
+    // '😀' is two UTF-16 units: a cut after 'ab' + its first half keeps 'ab' only.
+    expect(clipText('ab😀cd', 3)).toEqual({ text: 'ab', truncated: true });
+    expect(clipText('ab😀cd', 4)).toEqual({ text: 'ab😀', truncated: true });
   });
 });

@@ -4,21 +4,11 @@ import { ComparisonSchema } from '../../src/gate/schema.js';
 import { pairedBootstrapConfusionMetric } from '../../src/metrics/bootstrap.js';
 import { macroF1 } from '../../src/metrics/classification.js';
 import { mcnemar } from '../../src/metrics/significance.js';
-import { fromPatterns, pairedSet, repeat, syntheticSpamRows } from './fixtures.js';
+import { handCountableRows, pairedSet, syntheticSpamRows } from './fixtures.js';
 
-// SYNTHETIC: the hand-countable set of evaluate-rules.test.ts, plus a slice where the candidate regresses.
+// SYNTHETIC: the hand-countable set (fixtures.ts handCountableRows), plus a slice where the candidate regresses.
 function setA() {
-  const rows = fromPatterns(
-    ['ham', 'spam'],
-    [
-      ...repeat(17, 'spam', 'spam', 'spam'),
-      ...repeat(1, 'spam', 'spam', 'ham'),
-      ...repeat(2, 'spam', 'ham', 'spam'),
-      ...repeat(77, 'ham', 'ham', 'ham'),
-      ...repeat(1, 'ham', 'spam', 'ham'),
-      ...repeat(2, 'ham', 'ham', 'spam'),
-    ],
-  );
+  const rows = handCountableRows();
   const channel = rows.truth.map((t) => (t === 'spam' ? 'web' : 'mail'));
   return pairedSet({ ...rows, slices: { channel } });
 }

@@ -3,25 +3,11 @@ import { evaluateRules } from '../../src/gate/evaluate-rules.js';
 import { policyContext } from '../../src/gate/gate.js';
 import type { PairedSet } from '../../src/gate/paired.js';
 import { bindPolicy, parsePolicy } from '../../src/gate/policy.js';
-import { fromPatterns, pairedSet, repeat } from './fixtures.js';
+import { fromPatterns, handCountableRows, pairedSet, repeat } from './fixtures.js';
 
-/**
- * SYNTHETIC set "A", 100 items, counts chosen so every value is computable by hand:
- * spam (20): 17 right by both, 1 newly wrong, 2 newly right  → recall[spam] baseline 18/20, candidate 19/20
- * ham (80):  77 right by both, 2 newly wrong, 1 newly right  → ham flagged as spam: baseline 1, candidate 2
- */
+/** SYNTHETIC set "A" (see handCountableRows) with a `channel` slice. */
 function setA(): PairedSet {
-  const rows = fromPatterns(
-    ['ham', 'spam'],
-    [
-      ...repeat(17, 'spam', 'spam', 'spam'),
-      ...repeat(1, 'spam', 'spam', 'ham'),
-      ...repeat(2, 'spam', 'ham', 'spam'),
-      ...repeat(77, 'ham', 'ham', 'ham'),
-      ...repeat(1, 'ham', 'spam', 'ham'),
-      ...repeat(2, 'ham', 'ham', 'spam'),
-    ],
-  );
+  const rows = handCountableRows();
   // Slice: the 20 spam items and 10 ham items are "web", the other 70 ham "mail".
   const channel = rows.truth.map((t, i) => (t === 'spam' || i < 30 ? 'web' : 'mail'));
   return pairedSet({ ...rows, slices: { channel } });

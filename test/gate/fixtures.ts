@@ -84,6 +84,25 @@ export function fromPatterns(labels: readonly string[], patterns: [string, strin
 }
 
 /**
+ * SYNTHETIC set "A", 100 items, counts chosen so every value is computable by hand:
+ * spam (20): 17 right by both, 1 newly wrong, 2 newly right  → recall[spam] baseline 18/20, candidate 19/20
+ * ham (80):  77 right by both, 2 newly wrong, 1 newly right  → ham flagged as spam: baseline 1, candidate 2
+ */
+export function handCountableRows(): SyntheticRows {
+  return fromPatterns(
+    ['ham', 'spam'],
+    [
+      ...repeat(17, 'spam', 'spam', 'spam'),
+      ...repeat(1, 'spam', 'spam', 'ham'),
+      ...repeat(2, 'spam', 'ham', 'spam'),
+      ...repeat(77, 'ham', 'ham', 'ham'),
+      ...repeat(1, 'ham', 'spam', 'ham'),
+      ...repeat(2, 'ham', 'ham', 'spam'),
+    ],
+  );
+}
+
+/**
  * A SYNTHETIC spam/ham set of n items with a `group` slice (a, b, c) and a `has_html` flag. The
  * baseline is right 88% of the time everywhere; the candidate is right 96% in groups a and b but
  * only 70% in group c: about as accurate overall, clearly worse on one slice.

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { basename } from 'node:path';
 import type { RecordBatch } from 'apache-arrow';
 import { z } from 'zod';
@@ -143,6 +144,9 @@ export class DatasetScan implements AsyncIterable<ValidatedBatch> {
       let index = 0;
       for await (const batch of this.source.batches()) {
         yield this.validate(batch, index++);
+        // Rejected rows are written synchronously while validating; let the file catch up per batch
+        // so a dataset of mostly bad rows does not pile its side file up in memory.
+        if (this.rejects?.stream.writableNeedDrain) await once(this.rejects.stream, 'drain');
       }
       if (this.rejects) await this.rejects.commit();
       committed = true;

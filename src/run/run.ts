@@ -109,7 +109,7 @@ export function defaultParallelism(workers?: number, threads?: number): { worker
  * Score a dataset with a model on a worker pool and write predictions in dataset order.
  *
  * Memory is bounded by batchSize × in-flight chunks (2 per worker) plus one Arrow record batch,
- * whatever the dataset size (duplicate-id detection adds 16 bytes per row).
+ * whatever the dataset size (duplicate-id detection adds 24-48 bytes per row, see IdFingerprintSet).
  */
 export async function runModel(input: RunOptionsInput, hooks: RunHooks = {}): Promise<RunSummary> {
   const opts = RunOptions.parse(input);

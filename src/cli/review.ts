@@ -11,6 +11,7 @@ import {
 import { PriorityKeySchema, parseSelectRule } from '../review/select.js';
 import { VerdictFormatSchema } from '../review/verdicts.js';
 import { BadInputError } from '../util/errors.js';
+import { requireInteger } from './options.js';
 import { formatCell, renderTable, terminalText } from './table.js';
 
 interface ExportArgs {
@@ -119,6 +120,7 @@ const exportCommand: CommandModule<object, ExportArgs> = {
         'the 200 most costly disagreements, both labels represented',
       ),
   handler: async (args) => {
+    requireInteger('max-text-chars', args['max-text-chars'], 1);
     const summary = await exportReview({
       dataset: args.dataset,
       ...(args.spec ? { spec: args.spec } : {}),

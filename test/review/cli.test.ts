@@ -112,6 +112,15 @@ describe('modeval review (CLI)', () => {
     );
     expect(existsSync(join(dir, 'never.arrow'))).toBe(false);
   });
+
+  it('export refuses a --max-text-chars that is not a positive integer, before writing anything', async () => {
+    const args = ['review', 'export', '--dataset', join(dir, 'golden.arrow'), '--out', join(dir, 'review')];
+    const more = ['--predictions', join(dir, 'a.arrows'), '--queue', 'qa', '--max-text-chars', '0'];
+    await expect(cli(reviewCommand, [...args, ...more])).rejects.toThrow(
+      '--max-text-chars must be a positive integer, got 0',
+    );
+    expect(existsSync(join(dir, 'review'))).toBe(false);
+  });
 });
 
 describe('modeval clusters (CLI)', () => {

@@ -118,6 +118,16 @@ async function isFile(path: string): Promise<boolean> {
   }
 }
 
+/** Same model, same predictions file, same golden set: listed once when two folders both hold it. */
+function modelIdentity(model: ModelMetrics, report: MetricsReport): string {
+  return JSON.stringify([
+    model.model.name,
+    model.model.version,
+    model.model.predictionsFile,
+    report.dataset.fingerprint,
+  ]);
+}
+
 /** Which metrics.json model a run folder's run.json / clusters.json belongs to. */
 function matchModel(models: ModelMetrics[], name: string, version: string): ModelMetrics | undefined {
   const same = models.filter((m) => m.model.name === name && m.model.version === version);
@@ -184,13 +194,8 @@ async function loadFolder(dir: string, out: ReportInputs): Promise<void> {
       );
     }
     for (const model of report.models) {
-      const key = `${model.model.name}\u0000${model.model.version}\u0000${model.model.predictionsFile}\u0000${report.dataset.fingerprint}`;
-      const dup = out.models.some(
-        (m) =>
-          `${m.model.model.name}\u0000${m.model.model.version}\u0000${m.model.model.predictionsFile}\u0000${m.report.dataset.fingerprint}` ===
-          key,
-      );
-      if (dup) continue;
+      const key = modelIdentity(model, report);
+      if (out.models.some((m) => modelIdentity(m.model, m.report) === key)) continue;
       const mine = model === runModel;
       out.models.push({
         dir,

@@ -144,6 +144,14 @@ describe('report from hostile runs (SYNTHETIC data)', () => {
   }, 120_000);
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
+  it('lists a model once when two folders (or the same one twice) hold it', async () => {
+    const twice = await loadReportInputs([runs.dirA, runs.dirA, runs.dirB], {
+      autoCompare: false,
+      scoreHistograms: false,
+    });
+    expect(twice.models.map((m) => m.dir)).toEqual([runs.dirA, runs.dirB]);
+  });
+
   it('pairs the two models itself and attaches run.json and clusters.json', () => {
     expect(inputs.models).toHaveLength(2);
     expect(inputs.comparison?.source).toBe('computed');

@@ -1,7 +1,7 @@
 import type { DataType } from 'apache-arrow';
 import { z } from 'zod';
 import { type OpenDatasetOptions, openDataset } from './open.js';
-import { ValidationSummary } from './validate.js';
+import { RowStatus, ValidationSummary } from './validate.js';
 
 /** Distinct values tracked per slice before the rest is lumped as "other" (bounded memory). */
 const MAX_SLICE_VALUES = 1000;
@@ -52,7 +52,7 @@ export async function inspectDataset(path: string, options: OpenDatasetOptions =
   const scan = dataset.scan({ onInvalid: 'collect' });
   for await (const vb of scan) {
     for (let i = 0; i < vb.batch.numRows; i++) {
-      if (vb.status[i] === 0) continue;
+      if (vb.status[i] === RowStatus.rejected) continue;
       for (const [name, col] of vb.slices) {
         const acc = sliceCounts.get(name)!;
         const v = col.get(i);

@@ -68,8 +68,7 @@ export function confusionOf(
   predicted: Int32Array,
 ): ConfusionMatrix {
   const cm = new ConfusionMatrix(labels);
-  const k = labels.length;
-  for (let i = 0; i < truth.length; i++) cm.counts[truth[i]! * k + predicted[i]!]!++;
+  cm.addAll(truth, predicted);
   return cm;
 }
 

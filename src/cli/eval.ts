@@ -2,6 +2,7 @@ import type { CommandModule } from 'yargs';
 import { evaluate, SCORE_INTERVALS_AUTO_MAX_ROWS } from '../evaluate/evaluate.js';
 import type { ClassIntervals, Headline, MetricsReport, ModelMetrics } from '../evaluate/schema.js';
 import type { Interval } from '../metrics/schema.js';
+import { f3, interval } from '../report/format.js';
 import { type Cell, formatCell, renderTable, terminalText } from './table.js';
 
 interface EvalArgs {
@@ -98,14 +99,8 @@ export const evalCommand: CommandModule<object, EvalArgs> = {
   },
 };
 
-const f3 = (v: number | null | undefined): string => (v === null || v === undefined ? '—' : v.toFixed(3));
-
-/** "0.912 [0.893, 0.930]"; an undefined estimate prints as "—". */
-export function formatInterval(iv: Interval | undefined): string {
-  if (!iv || iv.estimate === null) return '—';
-  if (iv.low === null || iv.high === null) return f3(iv.estimate);
-  return `${f3(iv.estimate)} [${f3(iv.low)}, ${f3(iv.high)}]`;
-}
+/** "0.912 [0.893, 0.930]"; an undefined estimate prints as "—" (the reports' formatting). */
+export const formatInterval = (iv: Interval | undefined): string => interval(iv);
 
 function maybe(m: { value: number | null; reason?: string } | undefined): string {
   return m === undefined || m.value === null ? '—' : f3(m.value);

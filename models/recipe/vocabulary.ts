@@ -72,6 +72,16 @@ export function topByCount(counts: Map<string, number>, limit: number, minCount:
     .map(([k]) => k);
 }
 
+/** Both tokenizers pad each batch to its longest row with [PAD] (id 0), on the right. */
+const PADDING = {
+  strategy: 'BatchLongest',
+  direction: 'Right',
+  pad_to_multiple_of: null,
+  pad_id: 0,
+  pad_type_id: 0,
+  pad_token: PAD,
+} as const;
+
 /** A WordLevel tokenizer.json: [PAD]=0, [UNK]=1, then the most frequent words. */
 export function wordLevelTokenizer(counts: Map<string, number>, size: number, minCount: number): Json {
   const words = topByCount(counts, size - 2, minCount);
@@ -82,14 +92,7 @@ export function wordLevelTokenizer(counts: Map<string, number>, size: number, mi
   return {
     version: '1.0',
     truncation: null,
-    padding: {
-      strategy: 'BatchLongest',
-      direction: 'Right',
-      pad_to_multiple_of: null,
-      pad_id: 0,
-      pad_type_id: 0,
-      pad_token: PAD,
-    },
+    padding: PADDING,
     added_tokens: [addedToken(PAD, 0), addedToken(UNK, 1)],
     normalizer: WORD_LEVEL_STYLE.normalizer,
     pre_tokenizer: WORD_LEVEL_STYLE.preTokenizer,
@@ -159,14 +162,7 @@ export function wordPieceTokenizer(vocabulary: readonly string[]): Json {
   return {
     version: '1.0',
     truncation: null,
-    padding: {
-      strategy: 'BatchLongest',
-      direction: 'Right',
-      pad_to_multiple_of: null,
-      pad_id: 0,
-      pad_type_id: 0,
-      pad_token: PAD,
-    },
+    padding: PADDING,
     added_tokens: [PAD, UNK, CLS, SEP].map((t) => addedToken(t, vocab[t]!)),
     normalizer: WORD_PIECE_STYLE.normalizer,
     pre_tokenizer: WORD_PIECE_STYLE.preTokenizer,

@@ -57,7 +57,8 @@ function nodeInts(
   return n;
 }
 
-function valueInfo(name: string, elemType: number, dims: (string | number)[]) {
+/** A graph input/output declaration; a string dim is symbolic (`batch`), a number fixed. */
+export function valueInfo(name: string, elemType: number, dims: (string | number)[]) {
   return {
     name,
     type: {

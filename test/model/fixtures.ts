@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import onnxProto from 'onnx-proto';
+import { valueInfo } from '../../models/recipe/onnx-export.js';
 import type { ModelCardInput } from '../../src/model/card.js';
 
 /**
@@ -83,20 +84,6 @@ export function syntheticWordLevel(): Record<string, unknown> {
       type: 'WordLevel',
       vocab: { '[PAD]': 0, '[UNK]': 1, free: 2, money: 3, '!': 4 },
       unk_token: '[UNK]',
-    },
-  };
-}
-
-type Dim = string | number;
-
-function valueInfo(name: string, elemType: number, dims: Dim[]) {
-  return {
-    name,
-    type: {
-      tensorType: {
-        elemType,
-        shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) },
-      },
     },
   };
 }

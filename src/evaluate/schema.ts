@@ -8,6 +8,7 @@ import {
   CalibrationReportSchema,
   ClassificationReportSchema,
   IntervalSchema,
+  MaybeNumberSchema,
   OperatingConstraintSchema,
   OperatingPointSchema,
   PrCurveSchema,
@@ -27,7 +28,7 @@ import {
 export const METRICS_SCHEMA_VERSION = 1;
 
 const count = z.number().int().nonnegative();
-const maybe = z.object({ value: z.number().nullable(), reason: z.string().optional() });
+const maybe = MaybeNumberSchema;
 /** A score-based metric: its value (null with a reason when undefined) and its bootstrap interval. */
 const scoreMetric = maybe.extend({ interval: IntervalSchema.nullable() });
 

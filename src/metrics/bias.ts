@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BadInputError } from '../util/errors.js';
 import { rocAuc } from './ranking.js';
+import { MaybeNumberSchema } from './schema.js';
 import { BinaryScoreStore, PROBABILITY_RANGE, type ScoreRange } from './score-store.js';
 
 /**
@@ -21,7 +22,7 @@ import { BinaryScoreStore, PROBABILITY_RANGE, type ScoreRange } from './score-st
  * counts as "not mentioned", as in the Jigsaw scoring code.
  */
 
-const maybe = z.object({ value: z.number().nullable(), reason: z.string().optional() });
+const maybe = MaybeNumberSchema;
 
 export const SubgroupBiasSchema = z.object({
   subgroup: z.string(),

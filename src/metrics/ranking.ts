@@ -1,4 +1,5 @@
 import type {
+  MaybeNumber,
   OperatingConstraint,
   OperatingPoint,
   PrCurve,
@@ -15,11 +16,6 @@ import { type BinaryScoreStore, countAtLeast, ThresholdWalker } from './score-st
  * tie (each tied positive-negative pair counts one half), which is the Mann-Whitney/midrank AUC.
  * Undefined results are null with a reason: a one-class input has no AUC, and 0.5 is never invented.
  */
-
-export interface MaybeNumber {
-  value: number | null;
-  reason?: string;
-}
 
 function walker(store: BinaryScoreStore): ThresholdWalker {
   return new ThresholdWalker(store.sortedPositives(), store.sortedNegatives());

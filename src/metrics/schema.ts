@@ -11,6 +11,10 @@ import { z } from 'zod';
 
 const ratio = z.number().nullable();
 
+/** A value that may be undefined, with the reason when it is (a one-class AUC, an empty slice). */
+export const MaybeNumberSchema = z.object({ value: ratio, reason: z.string().optional() });
+export type MaybeNumber = z.infer<typeof MaybeNumberSchema>;
+
 /** What a 0/0 ratio becomes: 0, 1, or undefined (`'nan'`, serialised as null). */
 export const ZeroDivisionSchema = z.union([z.literal(0), z.literal(1), z.literal('nan')]);
 export type ZeroDivision = z.infer<typeof ZeroDivisionSchema>;

@@ -2,10 +2,12 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Field, List, Struct, Table, tableToIPC, Utf8, vectorFromArray } from 'apache-arrow';
+import { parse } from 'csv-parse/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { clustersFor } from '../../src/analysis/clusters.js';
 import { exportReview } from '../../src/review/export.js';
 import { ARGILLA_CHUNK, writeArgillaQueue } from '../../src/review/formats/argilla.js';
+import { writeCsvQueue } from '../../src/review/formats/csv.js';
 import { escapeXml, labelStudioConfig } from '../../src/review/formats/labelstudio.js';
 import { checkQueueName, clipText, externalId, type ReviewItem } from '../../src/review/item.js';
 import { parseSelectRule } from '../../src/review/select.js';
@@ -159,6 +161,37 @@ describe('formats', () => {
     expect(xml).not.toContain('<Script>');
     expect(xml).toContain('<Header value="queue &lt;q&gt;"/>');
     expect(xml.match(/<Choice value="/g)).toHaveLength(2);
+  });
+
+  it('defuses spreadsheet formulas in every CSV cell but the ids verdicts are matched on', async () => {
+    const item: ReviewItem = {
+      externalId: 'mv-1',
+      id: '=id',
+      queue: 'q',
+      text: '=HYPERLINK("http://x")',
+      textTruncated: false,
+      golden: '+ham',
+      models: [{ model: 'm@1', key: 'm_1', predicted: '@spam', score: 0.8, scores: [0.2, 0.8] }],
+      reasons: ['model_vs_golden'],
+      margin: -0.5,
+      labelIssue: null,
+      labelQuality: 0.5,
+      annotatorEntropy: null,
+      cluster: null,
+      clusterRank: null,
+      slices: { source: '=cmd|" /c calc"!A1' },
+      priority: 1,
+    };
+    const file = join(dir, 'queue.csv');
+    await writeCsvQueue(file, [item], { blind: false });
+    const [head, row] = parse(await readFile(file, 'utf8')) as string[][];
+    const cell = (name: string) => row![head!.indexOf(name)];
+    expect(cell('id')).toBe('=id');
+    expect(cell('text')).toBe(`'=HYPERLINK("http://x")`);
+    expect(cell('golden')).toBe("'+ham");
+    expect(cell('pred_m_1')).toBe("'@spam");
+    expect(cell('slice_source')).toBe(`'=cmd|" /c calc"!A1`);
+    expect(cell('margin')).toBe('-0.5');
   });
 
   it('writes Argilla records in chunks of at most 500', async () => {

@@ -4,13 +4,15 @@ import type { ReviewItem } from '../item.js';
 import { type TabularOptions, tabularColumns } from './tabular.js';
 
 /**
- * A spreadsheet opens a cell starting with = + - @ (or a tab/CR) as a formula; moderation text is
- * hostile, so the text column gets a leading apostrophe there (OWASP CSV-injection advice). Ids are
- * left untouched because verdicts are matched on them.
+ * A spreadsheet opens a cell starting with = + - @ (or a tab/CR) as a formula; moderation text,
+ * labels and slice values are hostile, so such cells get a leading apostrophe (OWASP CSV-injection
+ * advice). Ids are left untouched because verdicts are matched on them.
  */
 function defuse(s: string): string {
   return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
 }
+
+const MATCHED = new Set(['id', 'external_id']);
 
 export async function writeCsvQueue(
   dest: string,
@@ -22,7 +24,7 @@ export async function writeCsvQueue(
     cols.map((c) => {
       const v = c.value(x);
       if (v === null) return '';
-      if (c.name === 'text' && typeof v === 'string') return defuse(v);
+      if (typeof v === 'string' && !MATCHED.has(c.name)) return defuse(v);
       return typeof v === 'boolean' ? String(v) : v;
     }),
   );

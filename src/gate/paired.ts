@@ -1,5 +1,6 @@
 import type { EncodedColumn } from '../evaluate/join.js';
 import { ConfusionMatrix } from '../metrics/confusion.js';
+import type { FlipCounts } from './schema.js';
 
 /**
  * Two models' single-label predictions on the same golden items, columnar: what compare and gate
@@ -70,17 +71,6 @@ export function confusionOf(
   const cm = new ConfusionMatrix(labels);
   cm.addAll(truth, predicted);
   return cm;
-}
-
-/** Discordant-pair counts of two models against the golden label on some rows. */
-export interface FlipCounts {
-  n: number;
-  /** Baseline right, candidate wrong (McNemar's b with A = baseline). */
-  newlyWrong: number;
-  /** Baseline wrong, candidate right (McNemar's c). */
-  newlyRight: number;
-  /** Predicted label differs between the two models. */
-  predictionFlips: number;
 }
 
 export function flipCounts(set: PairedSet, rows: Rows, classIdx = -1): FlipCounts {

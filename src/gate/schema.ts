@@ -38,12 +38,17 @@ export const McNemarGroupSchema = McNemarResultSchema.extend({
 });
 export type McNemarGroup = z.infer<typeof McNemarGroupSchema>;
 
+/** Discordant-pair counts of two models against the golden label on some rows. */
 export const FlipGroupSchema = z.object({
   n: z.number().int().nonnegative(),
+  /** Baseline right, candidate wrong (McNemar's b with A = baseline). */
   newlyWrong: z.number().int().nonnegative(),
+  /** Baseline wrong, candidate right (McNemar's c). */
   newlyRight: z.number().int().nonnegative(),
+  /** Predicted label differs between the two models. */
   predictionFlips: z.number().int().nonnegative(),
 });
+export type FlipCounts = z.infer<typeof FlipGroupSchema>;
 
 export const FlipItemSchema = z.object({
   id: z.string(),

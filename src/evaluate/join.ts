@@ -5,6 +5,7 @@ import { RowStatus, type ValidationSummary } from '../dataset/validate.js';
 import { openPredictions, type PredictionsMeta, type PredictionsSource } from '../run/predictions.js';
 import { BadInputError, truncate } from '../util/errors.js';
 import { sha256File } from '../util/hash.js';
+import type { IdProblem } from './schema.js';
 
 /**
  * Joins golden labels to one or more predictions files by id, into a columnar in-memory
@@ -29,12 +30,6 @@ export interface EvalSetOptions {
   predictions: readonly string[];
   /** How many example ids each problem list keeps. Default 10. */
   maxExamples?: number;
-}
-
-/** A count of ids with a problem, and the first few of them. */
-export interface IdProblem {
-  count: number;
-  examples: string[];
 }
 
 /** A categorical column, dictionary-encoded: `codes[i]` indexes `values`, -1 = null. */

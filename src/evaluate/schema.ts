@@ -34,6 +34,7 @@ const scoreMetric = maybe.extend({ interval: IntervalSchema.nullable() });
 
 /** Example ids kept for a problem, with the full count. */
 export const IdProblemSchema = z.object({ count, examples: z.array(z.string()) });
+export type IdProblem = z.infer<typeof IdProblemSchema>;
 
 export const DefinitionsSchema = z.object({
   zeroDivision: ZeroDivisionSchema,

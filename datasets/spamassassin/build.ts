@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../src/util/atomic.js';
+import { sha256Hex } from '../../src/util/hash.js';
 import { packageRoot } from '../../src/util/paths.js';
 import { type DatasetRow, datasetSchema, encodeArrowFile } from './arrow-table.js';
 import {
@@ -65,10 +66,6 @@ async function packageVersion(name: string): Promise<string> {
   return pkg.version;
 }
 
-function sha256(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
-}
-
 /** The parser versions are part of the input: a new postal-mime can decode differently. */
 async function inputFingerprint(
   corpus: CorpusSource,
@@ -80,11 +77,11 @@ async function inputFingerprint(
     package: CORPUS_PACKAGE,
     version: corpus.version,
     fileListSha256: corpus.fileListSha256,
-    specSha256: sha256(spec),
+    specSha256: sha256Hex(spec),
     parsers,
   };
   const key = [fp.package, fp.version, fp.fileListSha256, fp.specSha256, parsers];
-  return { ...fp, fingerprint: sha256(JSON.stringify(key)) };
+  return { ...fp, fingerprint: sha256Hex(JSON.stringify(key)) };
 }
 
 function pathsIn(outDir: string) {
@@ -113,7 +110,7 @@ export async function currentManifest(outDir: string, fingerprint: string): Prom
     const expected = manifest.outputs[name];
     const file = join(outDir, name);
     if (expected === undefined || !existsSync(file)) return undefined;
-    if (sha256(await readFile(file)) !== expected.sha256) return undefined;
+    if (sha256Hex(await readFile(file)) !== expected.sha256) return undefined;
   }
   return manifest;
 }
@@ -198,7 +195,7 @@ export async function buildSpamAssassinDataset(options: BuildOptions): Promise<B
       continue;
     }
     // Exact duplicates would leak between train and golden and double-count in metrics.
-    const textHash = sha256(parsed.text);
+    const textHash = sha256Hex(parsed.text);
     const first = seenText.get(textHash);
     if (first !== undefined) {
       rejected.push({ id: entry.id, reason: 'duplicate_text', detail: `same text as ${first}` });
@@ -251,7 +248,7 @@ export async function buildSpamAssassinDataset(options: BuildOptions): Promise<B
     const bytes = encodeArrowFile(datasetSchema(metadata(split)), rows[split]);
     await writeFileAtomic(paths[split], bytes);
     outputs[OUTPUT_FILES[split]] = {
-      sha256: sha256(bytes),
+      sha256: sha256Hex(bytes),
       bytes: bytes.byteLength,
       rows: rows[split].length,
     };
@@ -259,12 +256,12 @@ export async function buildSpamAssassinDataset(options: BuildOptions): Promise<B
   const jsonl = rejected.map((r) => `${JSON.stringify(r)}\n`).join('');
   await writeFileAtomic(paths.rejected, jsonl);
   outputs[OUTPUT_FILES.rejected] = {
-    sha256: sha256(jsonl),
+    sha256: sha256Hex(jsonl),
     bytes: Buffer.byteLength(jsonl),
     rows: rejected.length,
   };
   await writeFileAtomic(paths.spec, spec);
-  outputs[OUTPUT_FILES.spec] = { sha256: sha256(spec), bytes: spec.byteLength, rows: 0 };
+  outputs[OUTPUT_FILES.spec] = { sha256: sha256Hex(spec), bytes: spec.byteLength, rows: 0 };
 
   const kept = rows.train.length + rows.golden.length;
   const manifest: Manifest = ManifestSchema.parse({

@@ -5,12 +5,11 @@
  *
  *   npm run build && node dist/models/recipe/train.js [--only spam-v1] [--train F] [--golden F] [--out DIR]
  */
-import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import type * as tfjs from '@tensorflow/tfjs';
 import { type ModelCardInput, parseModelCard } from '../../src/model/card.js';
-import { openOnnxSession, sha256Hex } from '../../src/model/onnx-session.js';
+import { openOnnxSession } from '../../src/model/onnx-session.js';
 import { createPredictor } from '../../src/model/predictor.js';
 import {
   createTextTokenizer,
@@ -19,6 +18,7 @@ import {
   type TextTokenizer,
 } from '../../src/model/preprocess.js';
 import { writeFileAtomic } from '../../src/util/atomic.js';
+import { sha256File } from '../../src/util/hash.js';
 import { packageRoot } from '../../src/util/paths.js';
 import { type Architecture, forward, initParams, loadTf, type NamedArray, type Tf } from './architectures.js';
 import { type LabelledSplit, readSplit } from './data.js';
@@ -306,7 +306,7 @@ async function main() {
       vocabSize: trained.arch.vocabSize,
       trainRows: train.texts.length,
       trainFile: relative(root, values.train!),
-      trainSha256: sha256Hex(await readFile(values.train!)),
+      trainSha256: await sha256File(values.train!),
       goldenFile: relative(root, values.golden!),
       epochs: trained.epochs,
       train: trained.trainReport,

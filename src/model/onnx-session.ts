@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { InferenceSession } from 'onnxruntime-node';
 import { BadInputError } from '../util/errors.js';
+import { sha256Hex } from '../util/hash.js';
 import type { ModelCard } from './card.js';
 
 export type Device = 'cpu' | 'cuda' | 'auto';
@@ -30,10 +30,6 @@ export type GraphSignature = Pick<
   InferenceSession,
   'inputNames' | 'outputNames' | 'inputMetadata' | 'outputMetadata'
 >;
-
-export function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
 
 function sessionOptions(threads: number, provider: 'cpu' | 'cuda'): InferenceSession.SessionOptions {
   return {

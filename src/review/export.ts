@@ -14,6 +14,7 @@ import { writeJsonlQueue } from './formats/jsonl.js';
 import { type GoldenMode, GoldenModeSchema, writeLabelStudioQueue } from './formats/labelstudio.js';
 import { writeParquetQueue } from './formats/parquet.js';
 import {
+  checkOption,
   checkQueueName,
   clipText,
   externalId,
@@ -105,11 +106,11 @@ function count<T>(xs: readonly T[], key: (x: T) => readonly string[]): Record<st
  */
 export async function exportReview(options: ReviewExportOptions): Promise<ReviewExportSummary> {
   const queue = checkQueueName(options.queue);
-  const select = SelectOptionsSchema.parse(options.select);
+  const select = checkOption(SelectOptionsSchema, options.select, 'select');
   const formats = options.formats ?? ALL_FORMATS;
   // Default `prediction`: an imported annotation would mark the task as already labelled in Label
   // Studio's queue, and reviewers could skip it.
-  const golden = GoldenModeSchema.parse(options.golden ?? 'prediction');
+  const golden = checkOption(GoldenModeSchema, options.golden ?? 'prediction', 'golden');
   const blind = golden === 'hidden';
   const maxText = options.maxTextChars ?? 20_000;
   const now = options.now ?? (() => new Date());

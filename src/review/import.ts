@@ -23,6 +23,7 @@ import { sha256File } from '../util/hash.js';
 import { parseArgillaExport } from './formats/argilla-import.js';
 import { parseLabelStudioExport } from './formats/labelstudio-import.js';
 import { parseCsvVerdicts, parseJsonlVerdicts } from './formats/tabular-import.js';
+import { checkOption } from './item.js';
 import {
   type ParsedVerdicts,
   type Verdict,
@@ -153,7 +154,9 @@ export async function readVerdicts(source: VerdictSource, defaultReviewer: strin
       file: source.file,
     });
   }
-  const format = source.format ? VerdictFormatSchema.parse(source.format) : sniffFormat(source.file, text);
+  const format = source.format
+    ? checkOption(VerdictFormatSchema, source.format, 'format')
+    : sniffFormat(source.file, text);
   switch (format) {
     case 'labelstudio':
       return parseLabelStudioExport(source.file, text, defaultReviewer);
@@ -224,7 +227,7 @@ function resolveVerdicts(
  * any row rejects the whole import before a byte is written.
  */
 export async function importReview(options: ReviewImportOptions): Promise<ReviewImportSummary> {
-  const policy = ConflictPolicySchema.parse(options.onConflict ?? 'keep');
+  const policy = checkOption(ConflictPolicySchema, options.onConflict ?? 'keep', 'onConflict');
   const maxProblems = options.maxProblems ?? 50;
   if (options.sources.length === 0) throw new BadInputError('no verdict file given', { field: 'verdicts' });
   const ds = await openDataset(options.dataset, options.spec === undefined ? {} : { spec: options.spec });

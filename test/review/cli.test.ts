@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import yargs, { type CommandModule } from 'yargs';
 import { clustersCommand } from '../../src/cli/clusters.js';
 import { reviewCommand } from '../../src/cli/review.js';
+import { BadInputError } from '../../src/util/errors.js';
 import { spamA, spamB, writeGolden, writePredictions } from './fixtures.js';
 
 let dir: string;
@@ -120,6 +121,14 @@ describe('modeval review (CLI)', () => {
       '--max-text-chars must be a positive integer, got 0',
     );
     expect(existsSync(join(dir, 'review'))).toBe(false);
+  });
+
+  it('export: a bad selection option is an input error naming it, not an internal one', async () => {
+    const args = ['review', 'export', '--dataset', join(dir, 'golden.arrow'), '--out', join(dir, 'review')];
+    const more = ['--predictions', join(dir, 'a.arrows'), '--queue', 'qa', '--cap', '0'];
+    const err = await cli(reviewCommand, [...args, ...more]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BadInputError);
+    expect((err as Error).message).toMatch(/^field "select\.cap": invalid select: /);
   });
 });
 

@@ -50,7 +50,13 @@ export async function readCheckpoint(outDir: string): Promise<Checkpoint | undef
   } catch {
     return undefined;
   }
-  const parsed = Checkpoint.safeParse(JSON.parse(text));
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    // A hand-edited or foreign file: the same one-line advice as a well-formed but wrong one.
+  }
+  const parsed = Checkpoint.safeParse(value);
   if (!parsed.success) throw new BadInputError('checkpoint is unreadable; delete it to start over', { file });
   return parsed.data;
 }

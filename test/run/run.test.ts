@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Utf8 } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
@@ -235,6 +235,19 @@ describe('modeval run bad inputs: clear error, exit-code class 2, no predictions
       label: { values: [], type: new Utf8() },
     });
     await expectBadInput(MODEL_V1, path, /no rows/);
+  });
+
+  it('a checkpoint that is not JSON', async () => {
+    const golden = await goldenPath();
+    const out = join(tmp(), 'out');
+    mkdirSync(join(out, '.checkpoint'), { recursive: true });
+    writeFileSync(join(out, '.checkpoint', 'checkpoint.json'), '{"schemaVersion": 1, "key": ');
+    const resume = () =>
+      runModel({ model: MODEL_V1, dataset: golden, out, workers: 1, resume: true, ...quiet }, noLog);
+    await expect(resume()).rejects.toBeInstanceOf(BadInputError);
+    await expect(resume()).rejects.toThrow(
+      /checkpoint\.json: checkpoint is unreadable; delete it to start over/,
+    );
   });
 
   it('--device cuda without the CUDA provider libraries', async () => {

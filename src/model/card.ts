@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { BadInputError } from '../util/errors.js';
+import { readJsonFile } from '../util/files.js';
 
 /**
  * The model card (`model.json` beside `model.onnx`): everything the harness needs to feed a graph
@@ -239,19 +239,5 @@ export function formatZodPath(path: readonly PropertyKey[]): string {
 /** Read and validate `<dir>/model.json`. */
 export async function loadModelCard(dir: string): Promise<ModelCard> {
   const file = join(dir, MODEL_CARD_FILE);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    throw new BadInputError(`cannot read the model card: ${(err as NodeJS.ErrnoException).code ?? err}`, {
-      file,
-    });
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    throw new BadInputError(`the model card is not valid JSON: ${(err as Error).message}`, { file });
-  }
-  return parseModelCard(value, file);
+  return parseModelCard(await readJsonFile(file, 'model card'), file);
 }

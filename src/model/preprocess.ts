@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { BadInputError } from '../util/errors.js';
+import { readJsonFile } from '../util/files.js';
 import type { TextInput } from './card.js';
 
 /**
@@ -34,20 +34,7 @@ function isObject(v: unknown): v is JsonObject {
 }
 
 async function readJson(file: string, what: string): Promise<JsonObject> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    throw new BadInputError(`cannot read the ${what}: ${(err as NodeJS.ErrnoException).code ?? err}`, {
-      file,
-    });
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    throw new BadInputError(`the ${what} is not valid JSON: ${(err as Error).message}`, { file });
-  }
+  const value = await readJsonFile(file, what);
   if (!isObject(value)) throw new BadInputError(`the ${what} is not a JSON object`, { file });
   return value;
 }

@@ -1,5 +1,5 @@
 import type { Stats } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { BadInputError } from './errors.js';
 
 /**
@@ -16,4 +16,21 @@ export async function statRegularFile(path: string, unreadable: (code: string) =
   }
   if (!st.isFile()) throw new BadInputError('not a regular file', { file: path });
   return st;
+}
+
+/** Parse a JSON file; an unreadable file or invalid JSON is a BadInputError naming the file and `what` it is. */
+export async function readJsonFile(file: string, what: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new BadInputError(`cannot read the ${what}: ${(err as NodeJS.ErrnoException).code ?? err}`, {
+      file,
+    });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new BadInputError(`the ${what} is not valid JSON: ${(err as Error).message}`, { file });
+  }
 }

@@ -1,5 +1,5 @@
 import type { EvalSet } from '../evaluate/join.js';
-import { cleanText } from './escape.js';
+import { cleanText, uniqueDisplay } from './escape.js';
 
 /**
  * Score distributions from the predictions joined to the golden labels: how well the scores
@@ -25,7 +25,8 @@ export function scoreHistogram(
   const k = set.labels.length;
   const binOf = (s: number) => Math.min(bins - 1, Math.max(0, Math.floor(s * bins)));
   if (set.positiveIndex >= 0) {
-    const groups = set.labels.map((l) => `golden ${cleanText(l, nameChars)}`);
+    // Unique display names: two labels equal after the cut would merge into one chart group.
+    const groups = uniqueDisplay(set.labels, nameChars).map((l) => `golden ${l}`);
     const counts = groups.map(() => new Array<number>(bins).fill(0));
     for (let i = 0; i < set.n; i++) counts[set.truth[i]!]![binOf(m.scores[i * k + set.positiveIndex]!)]!++;
     return {

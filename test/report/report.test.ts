@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yargs from 'yargs';
 import { reportCommand } from '../../src/cli/report.js';
+import type { EvalSet } from '../../src/evaluate/join.js';
 import { mdCode, mdText } from '../../src/gate/markdown.js';
 import { auditMarkup } from '../../src/report/audit.js';
 import { barsChart } from '../../src/report/charts.js';
@@ -14,6 +15,7 @@ import { renderHtmlReport } from '../../src/report/html.js';
 import { thinIndices } from '../../src/report/limits.js';
 import { loadReportInputs, type ReportInputs } from '../../src/report/load.js';
 import { renderMarkdownReport } from '../../src/report/markdown.js';
+import { scoreHistogram } from '../../src/report/scores.js';
 import { renderSvg } from '../../src/report/svg.js';
 import { BadInputError } from '../../src/util/errors.js';
 import { buildHostileRuns, type HostileRun, PAYLOADS } from './fixtures.js';
@@ -120,6 +122,26 @@ describe('helpers', () => {
       [1, 2, 5],
     ]);
     expect(p.pooled).toBe(2);
+  });
+
+  it('keeps two labels that are equal after the name cut apart in the score histogram', () => {
+    // A SYNTHETIC two-row binary set: only the fields scoreHistogram reads.
+    const long = 'x'.repeat(100);
+    const set = {
+      task: 'binary',
+      n: 2,
+      labels: [`${long}a`, `${long}b`],
+      positiveIndex: 1,
+      truth: Int32Array.from([0, 1]),
+      models: [{ scores: Float32Array.from([0.9, 0.1, 0.2, 0.8]), predicted: Int32Array.from([0, 1]) }],
+    } as unknown as EvalSet;
+    const h = scoreHistogram(set, 0, 4, 20)!;
+    expect(h.groups).toEqual([`golden ${'x'.repeat(19)}…`, `golden ${'x'.repeat(19)}… (#2)`]);
+    const counted = h.bins.filter((b) => b.count > 0).map((b) => [b.group, b.lo]);
+    expect(counted).toEqual([
+      [h.groups[0], 0],
+      [h.groups[1], 0.75],
+    ]);
   });
 
   it('thins curves evenly, keeping both ends', () => {

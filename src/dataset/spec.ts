@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import type { DataType, Schema } from 'apache-arrow';
 import { z } from 'zod';
 import { BadInputError } from '../util/errors.js';
+import { readJsonFile } from '../util/files.js';
 import { isAnnotationsType, isSliceType, isStringListType, isStringType } from './columns.js';
 
 /**
@@ -68,19 +68,7 @@ export function parseDatasetSpec(raw: unknown, file = '<spec>'): DatasetSpec {
 }
 
 export async function loadDatasetSpec(file: string): Promise<DatasetSpec> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    throw new BadInputError(`cannot read dataset spec (${(err as NodeJS.ErrnoException).code})`, { file });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new BadInputError(`dataset spec is not valid JSON (${(err as Error).message})`, { file });
-  }
-  return parseDatasetSpec(json, file);
+  return parseDatasetSpec(await readJsonFile(file, 'dataset spec'), file);
 }
 
 /** Bind a spec to a schema; a missing column or a wrong type is a BadInputError naming the field. */

@@ -145,6 +145,13 @@ describe('dataset validation', () => {
     await expect(openDataset(path, { spec: join(dir, 'typo.spec.json') })).rejects.toBeInstanceOf(
       BadInputError,
     );
+    writeFileSync(join(dir, 'cut.spec.json'), '{"labels": [');
+    await expect(openDataset(path, { spec: join(dir, 'cut.spec.json') })).rejects.toThrow(
+      /cut\.spec\.json: the dataset spec is not valid JSON/,
+    );
+    await expect(openDataset(path, { spec: join(dir, 'none.spec.json') })).rejects.toThrow(
+      /none\.spec\.json: cannot read the dataset spec: ENOENT/,
+    );
   });
 
   it('reads multilabel golden labels and annotations (synthetic example)', async () => {

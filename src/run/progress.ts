@@ -4,7 +4,6 @@ import cliProgress from 'cli-progress';
 export interface ProgressReporter {
   start(total: number | null): void;
   update(done: number): void;
-  note(line: string): void;
   stop(): void;
 }
 
@@ -21,37 +20,34 @@ export interface ProgressOptions {
  */
 export function createProgress(label: string, options: ProgressOptions = {}): ProgressReporter {
   const stream = options.stream ?? process.stderr;
-  if (options.quiet) return { start() {}, update() {}, note() {}, stop() {} };
+  if (options.quiet) return { start() {}, update() {}, stop() {} };
   if (stream.isTTY) return barProgress(label, stream);
   return lineProgress(label, stream, (options.every ?? 5) * 1000);
 }
 
 function barProgress(label: string, stream: NodeJS.WriteStream): ProgressReporter {
-  const bar = new cliProgress.SingleBar(
-    {
-      stream,
-      format: `${label} [{bar}] {percentage}% | {value}/{total} rows | {speed} rows/s | ETA {eta_formatted}`,
-      etaBuffer: 50,
-      hideCursor: true,
-    },
-    cliProgress.Presets.shades_classic,
-  );
+  let bar: cliProgress.SingleBar | undefined;
   let startedAt = Date.now();
   return {
     start(total) {
       startedAt = Date.now();
+      // cli-progress shows a zero total as a full bar at 100%: without a total, counts only.
+      const format =
+        total === null
+          ? `${label} | {value} rows | {speed} rows/s`
+          : `${label} [{bar}] {percentage}% | {value}/{total} rows | {speed} rows/s | ETA {eta_formatted}`;
+      bar = new cliProgress.SingleBar(
+        { stream, format, etaBuffer: 50, hideCursor: true },
+        cliProgress.Presets.shades_classic,
+      );
       bar.start(total ?? 0, 0, { speed: '0' });
     },
     update(done) {
       const secs = (Date.now() - startedAt) / 1000;
-      bar.update(done, { speed: secs > 0 ? Math.round(done / secs).toLocaleString('en-US') : '0' });
-    },
-    note(line) {
-      bar.stop();
-      stream.write(`${line}\n`);
+      bar?.update(done, { speed: secs > 0 ? Math.round(done / secs).toLocaleString('en-US') : '0' });
     },
     stop() {
-      bar.stop();
+      bar?.stop();
     },
   };
 }
@@ -75,9 +71,6 @@ function lineProgress(label: string, stream: NodeJS.WriteStream, everyMs: number
       const eta = total !== null && rate > 0 ? `, ETA ${Math.round((total - done) / rate)}s` : '';
       const of = total !== null ? `/${total}` : '';
       stream.write(`${label}: ${done}${of} rows, ${Math.round(rate)} rows/s${eta}\n`);
-    },
-    note(line) {
-      stream.write(`${line}\n`);
     },
     stop() {},
   };

@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
-import { type ClusterOptions, clustersFor } from '../analysis/clusters.js';
+import { type ClusterOptions, ClusterOptionsSchema, clustersFor } from '../analysis/clusters.js';
 import type { ClustersReport } from '../analysis/clusters-schema.js';
 import { writeFileAtomic } from '../util/atomic.js';
+import { checkFlags } from './options.js';
 import { formatCell, percent, renderTable, terminalText } from './table.js';
 
 interface ClustersArgs {
@@ -60,6 +61,7 @@ export const clustersCommand: CommandModule<object, ClustersArgs> = {
       maxK: args['max-k'],
       minSliceSupport: args['min-slice-support'],
     };
+    checkFlags(ClusterOptionsSchema, options);
     const report = await clustersFor(
       { dataset: args.dataset, predictions: args.predictions, ...(args.spec ? { spec: args.spec } : {}) },
       options,

@@ -1,7 +1,13 @@
 import type { CommandModule } from 'yargs';
-import { type ConvertSummary, convertToArrow } from '../dataset/convert.js';
+import {
+  type ConvertOptions,
+  ConvertOptionsSchema,
+  type ConvertSummary,
+  convertToArrow,
+} from '../dataset/convert.js';
 import { INPUT_FORMATS, type InputFormat } from '../dataset/convert-source.js';
 import { BadInputError } from '../util/errors.js';
+import { checkFlags } from './options.js';
 import { terminalText } from './table.js';
 
 interface ConvertArgs {
@@ -58,7 +64,7 @@ export const convertCommand: CommandModule<object, ConvertArgs> = {
       )
       .example('$0 convert logs.parquet preds.arrow --select id,scores', 'keep two columns, Arrow file'),
   handler: async (args) => {
-    const summary = await convertToArrow({
+    const options: ConvertOptions = {
       input: args.input,
       output: args.output,
       format: args.format,
@@ -67,7 +73,9 @@ export const convertCommand: CommandModule<object, ConvertArgs> = {
       select: args.select?.flatMap((s) => s.split(',')).map((s) => s.trim()),
       allVarchar: args['all-varchar'],
       batchRows: args['batch-rows'],
-    });
+    };
+    checkFlags(ConvertOptionsSchema, options);
+    const summary = await convertToArrow(options);
     process.stdout.write(args.json ? `${JSON.stringify(summary, null, 2)}\n` : describeSummary(summary));
   },
 };

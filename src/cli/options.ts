@@ -1,4 +1,5 @@
 import type { Options } from 'yargs';
+import type { z } from 'zod';
 import { BadInputError } from '../util/errors.js';
 
 /** The inputs of the verbs that weigh a candidate model against a baseline on one golden set. */
@@ -19,4 +20,19 @@ export function requireInteger(option: string, value: number, min: 0 | 1): void 
     const kind = min === 1 ? 'a positive' : 'a non-negative';
     throw new BadInputError(`--${option} must be ${kind} integer, got ${value}`);
   }
+}
+
+/**
+ * Checks a library call's options with that library's own schema before the call, so that a bad
+ * flag value (`--batch-size 0`) is a usage error naming the flag (exit 2) rather than a zod error
+ * escaping from inside the library as an internal one. Option `fooBar` is flag `--foo-bar`.
+ */
+export function checkFlags<S extends z.ZodType>(schema: S, options: z.input<S>): void {
+  const parsed = schema.safeParse(options);
+  if (parsed.success) return;
+  const issue = parsed.error.issues[0]!;
+  const key = issue.path[0];
+  if (typeof key !== 'string') throw new BadInputError(issue.message);
+  const flag = key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  throw new BadInputError(`--${flag}: ${issue.message}`);
 }

@@ -1,6 +1,7 @@
 import type { CommandModule } from 'yargs';
-import { type RunSummary, runModel } from '../run/run.js';
+import { RunOptions, type RunOptionsInput, type RunSummary, runModel } from '../run/run.js';
 import { BadInputError } from '../util/errors.js';
+import { checkFlags } from './options.js';
 import { renderTable } from './table.js';
 
 interface RunArgs {
@@ -70,6 +71,22 @@ export const runCommand: CommandModule<object, RunArgs> = {
         'score the golden set',
       ),
   handler: async (args) => {
+    const options: RunOptionsInput = {
+      model: args.model,
+      dataset: args.dataset,
+      out: args.out,
+      ...(args.spec ? { spec: args.spec } : {}),
+      ...(args.workers ? { workers: args.workers } : {}),
+      ...(args.threads ? { threads: args.threads } : {}),
+      batchSize: args['batch-size'],
+      device: args.device,
+      onInvalid: args['on-invalid'],
+      resume: args.resume,
+      quiet: args.quiet,
+      progressEvery: args['progress-every'],
+      thresholds: parseThresholds(args.threshold ?? []),
+    };
+    checkFlags(RunOptions, options);
     const controller = new AbortController();
     const onSignal = () => {
       if (controller.signal.aborted) process.exit(INTERRUPTED_EXIT_CODE);
@@ -81,24 +98,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
     try {
-      const summary = await runModel(
-        {
-          model: args.model,
-          dataset: args.dataset,
-          out: args.out,
-          ...(args.spec ? { spec: args.spec } : {}),
-          ...(args.workers ? { workers: args.workers } : {}),
-          ...(args.threads ? { threads: args.threads } : {}),
-          batchSize: args['batch-size'],
-          device: args.device,
-          onInvalid: args['on-invalid'],
-          resume: args.resume,
-          quiet: args.quiet,
-          progressEvery: args['progress-every'],
-          thresholds: parseThresholds(args.threshold ?? []),
-        },
-        { signal: controller.signal },
-      );
+      const summary = await runModel(options, { signal: controller.signal });
       process.stdout.write(args.json ? `${JSON.stringify(summary, null, 2)}\n` : formatRunSummary(summary));
       if (summary.status === 'interrupted') process.exitCode = INTERRUPTED_EXIT_CODE;
     } finally {

@@ -64,4 +64,47 @@ describe('CLI exit codes and one-line errors', () => {
     expect(await main(['run', '--model', 'm'])).toBe(2);
     expect(stderr).toMatch(/Missing required argument/);
   });
+
+  it('out-of-range numbers are input errors naming the flag (exit 2), before any work', async () => {
+    const dir = tmp();
+    const golden = await goldenPath();
+    const cases: [string[], RegExp][] = [
+      [
+        [
+          'run',
+          '--model',
+          'models/spam-v1',
+          '--dataset',
+          golden,
+          '--out',
+          join(dir, 'r'),
+          '--batch-size',
+          '0',
+        ],
+        /--batch-size: /,
+      ],
+      [
+        [
+          'clusters',
+          '--predictions',
+          'p.arrows',
+          '--dataset',
+          golden,
+          '--out',
+          join(dir, 'c'),
+          '--max-k',
+          '1',
+        ],
+        /--max-k: /,
+      ],
+      [['convert', join(dir, 'in.csv'), join(dir, 'out.arrows'), '--batch-rows', '0'], /--batch-rows: /],
+    ];
+    for (const [argv, flag] of cases) {
+      stderr = '';
+      expect(await main(argv)).toBe(2);
+      expect(stderr).toMatch(flag);
+      expect(stderr).not.toMatch(/internal error/);
+    }
+    expect(listFiles(dir)).toEqual([]);
+  });
 });

@@ -2,7 +2,8 @@ import cliProgress from 'cli-progress';
 
 /** Rows done, for progress output. */
 export interface ProgressReporter {
-  start(total: number | null): void;
+  /** `done`: rows an interrupted run already did (counted in the total, not in the speed). */
+  start(total: number | null, done?: number): void;
   update(done: number): void;
   stop(): void;
 }
@@ -28,9 +29,11 @@ export function createProgress(label: string, options: ProgressOptions = {}): Pr
 function barProgress(label: string, stream: NodeJS.WriteStream): ProgressReporter {
   let bar: cliProgress.SingleBar | undefined;
   let startedAt = Date.now();
+  let before = 0;
   return {
-    start(total) {
+    start(total, done = 0) {
       startedAt = Date.now();
+      before = done;
       // cli-progress shows a zero total as a full bar at 100%: without a total, counts only.
       const format =
         total === null
@@ -40,11 +43,12 @@ function barProgress(label: string, stream: NodeJS.WriteStream): ProgressReporte
         { stream, format, etaBuffer: 50, hideCursor: true },
         cliProgress.Presets.shades_classic,
       );
-      bar.start(total ?? 0, 0, { speed: '0' });
+      bar.start(total ?? 0, done, { speed: '0' });
     },
     update(done) {
       const secs = (Date.now() - startedAt) / 1000;
-      bar?.update(done, { speed: secs > 0 ? Math.round(done / secs).toLocaleString('en-US') : '0' });
+      const speed = secs > 0 ? Math.round((done - before) / secs).toLocaleString('en-US') : '0';
+      bar?.update(done, { speed });
     },
     stop() {
       bar?.stop();
@@ -56,9 +60,11 @@ function lineProgress(label: string, stream: NodeJS.WriteStream, everyMs: number
   let total: number | null = null;
   let startedAt = Date.now();
   let lastAt = 0;
+  let before = 0;
   return {
-    start(t) {
+    start(t, done = 0) {
       total = t;
+      before = done;
       startedAt = Date.now();
       lastAt = startedAt;
     },
@@ -67,7 +73,7 @@ function lineProgress(label: string, stream: NodeJS.WriteStream, everyMs: number
       if (now - lastAt < everyMs) return;
       lastAt = now;
       const secs = (now - startedAt) / 1000;
-      const rate = done / Math.max(secs, 1e-9);
+      const rate = (done - before) / Math.max(secs, 1e-9);
       const eta = total !== null && rate > 0 ? `, ETA ${Math.round((total - done) / rate)}s` : '';
       const of = total !== null ? `/${total}` : '';
       stream.write(`${label}: ${done}${of} rows, ${Math.round(rate)} rows/s${eta}\n`);

@@ -238,7 +238,7 @@ export async function runModel(input: RunOptionsInput, hooks: RunHooks = {}): Pr
     quiet: opts.quiet,
     every: opts.progressEvery,
   });
-  progress.start(null);
+  progress.start(null, tally.predicted + tally.invalid);
   const scan = dataset.scan({
     onInvalid: opts.onInvalid,
     ...(opts.onInvalid === 'skip' ? { rejectsPath: join(outDir, REJECTED_FILE) } : {}),

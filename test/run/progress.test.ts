@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createProgress } from '../../src/run/progress.js';
 
 /** A stderr stand-in that records what is written; `tty` makes cli-progress draw its bar. */
@@ -42,5 +42,19 @@ describe('run progress', () => {
     progress.update(42);
     progress.stop();
     expect(err.text()).toMatch(/^m@1: 42 rows, \d+ rows\/s\n$/);
+  });
+
+  it('after a resume, counts the earlier rows but measures speed on this run only', () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const err = fakeStderr(false);
+      const progress = createProgress('m@1', { stream: err.stream, every: 0 });
+      progress.start(null, 1000);
+      vi.advanceTimersByTime(2000);
+      progress.update(1100);
+      expect(err.text()).toBe('m@1: 1100 rows, 50 rows/s\n');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

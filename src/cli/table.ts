@@ -1,4 +1,5 @@
 import Table from 'cli-table3';
+import { INVISIBLE_CLASS } from '../report/escape.js';
 
 export type Cell = string | number | null | undefined;
 
@@ -33,13 +34,13 @@ export function renderTable(head: string[], rows: Cell[][], options: { title?: s
 }
 
 /**
- * Terminal output of dataset text: control characters (escape sequences start with one) and bidi
- * overrides are shown as `·` so hostile text cannot drive the terminal or reorder what it shows.
+ * Terminal output of dataset text: the characters the HTML report shows as `[U+XXXX]` (controls,
+ * with which escape sequences start, bidi overrides and marks, invisible separators) are shown as
+ * `·` here, so hostile text cannot drive the terminal or reorder what it shows; a cell also loses
+ * its tabs and newlines.
  */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-const TERMINAL_CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-const TERMINAL_CONTROL_BUT_NEWLINE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+const TERMINAL_CONTROL = new RegExp(`[\\t\\n${INVISIBLE_CLASS}]`, 'g');
+const TERMINAL_CONTROL_BUT_NEWLINE = new RegExp(`[\\t${INVISIBLE_CLASS}]`, 'g');
 
 export function formatCell(v: Cell): string {
   if (v === null || v === undefined) return '—';

@@ -9,11 +9,12 @@
  * Characters that change how surrounding text is displayed without being visible: C0/C1 controls
  * (except tab and newline), bidi embeddings, overrides, isolates and marks, the BOM, and line or
  * paragraph separators. A right-to-left override can make `exe.txt` read as `txt.exe`; showing them
- * as a visible code keeps the evidence without the effect.
+ * as a visible code keeps the evidence without the effect. Kept as the body of a regex character
+ * class so the terminal output (src/cli/table.ts) cleans exactly the same set.
  */
-const INVISIBLE =
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+export const INVISIBLE_CLASS =
+  '\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u2069\\ufeff';
+const INVISIBLE = new RegExp(`[${INVISIBLE_CLASS}]`, 'g');
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { formatCell, renderTable, terminalText } from '../../src/cli/table.js';
+import { cleanText } from '../../src/report/escape.js';
 import { useTmpDir } from '../helpers/tmp.js';
 
 /** Synthetic hostile strings: an ANSI colour escape, a C1 CSI, a right-to-left override. */
@@ -22,6 +23,15 @@ describe('terminal output of dataset text', () => {
     expect(out).toContain('p(·[31mred·[0m)');
     expect(out).toContain('Slice a·2Jb');
     expect(out).toContain('exe·txt');
+  });
+
+  it('cleans exactly the characters the HTML report shows as visible codes', () => {
+    expect(formatCell('a\u200fb\u2028c\ufeffd\u061ce')).toBe('a·b·c·d·e');
+    for (let c = 0; c < 0x3000; c++) {
+      const ch = String.fromCharCode(c);
+      if (ch === '\t' || ch === '\n' || ch === '\r') continue;
+      expect([c, formatCell(ch) !== ch]).toEqual([c, cleanText(ch, 10).startsWith('[U+')]);
+    }
   });
 
   it('terminalText keeps newlines and cleans everything else formatCell does', () => {

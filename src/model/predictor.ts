@@ -142,7 +142,8 @@ export async function createPredictor(modelDir: string, options: PredictorOption
       for (const { row, reason } of list) if (!issues.has(row)) issues.set(row, `${column}: ${reason}`);
     };
     const encodedByInput = new Map<number, (EncodedText | null)[]>();
-    let truncatedRows = 0;
+    // A row cut in several text inputs is one truncated row.
+    const truncated = new Set<number>();
     card.inputs.forEach((input, i) => {
       const v = values[i]!;
       if (input.kind === 'features') {
@@ -161,7 +162,9 @@ export async function createPredictor(modelDir: string, options: PredictorOption
       }
       const { encoded, issues: textIssues } = tokenizeBatch(tokenizers.get(i)!, v, input);
       note(textIssues, input.column);
-      for (const e of encoded) if (e?.truncated) truncatedRows++;
+      encoded.forEach((e, r) => {
+        if (e?.truncated) truncated.add(r);
+      });
       encodedByInput.set(i, encoded);
     });
     const select: number[] = [];
@@ -212,7 +215,7 @@ export async function createPredictor(modelDir: string, options: PredictorOption
 
     // 3. Decide.
     const invalidRows = [...issues].sort((a, b) => a[0] - b[0]).map(([row, reason]) => ({ row, reason }));
-    const base = { rows, k, scores, invalidRows, truncatedRows };
+    const base = { rows, k, scores, invalidRows, truncatedRows: truncated.size };
     if (card.task === 'multilabel') {
       const predicted = Array.from({ length: rows }, (_, r) =>
         issues.has(r) ? null : (decideRow(scores, r, k, rule, card.labels) as string[]),

@@ -193,3 +193,58 @@ export function stringLookupModel(): Uint8Array {
     }),
   ).finish();
 }
+
+/**
+ * Two text inputs: `ids_a` and `ids_b` int64 [batch, seq] → each cast to float and summed over
+ * the sequence → `logits` float [batch, 2] = [Σ ids_a, Σ ids_b]. For multi-input bookkeeping.
+ */
+export function twoTextModel(): Uint8Array {
+  const { FLOAT, INT64 } = onnx.TensorProto.DataType;
+  const INT = onnx.AttributeProto.AttributeType.INT;
+  const axis = {
+    name: 'axis1',
+    dims: [1],
+    dataType: INT64,
+    rawData: new Uint8Array(BigInt64Array.of(1n).buffer),
+  };
+  const sum = (ids: string, out: string) => [
+    {
+      opType: 'Cast',
+      input: [ids],
+      output: [`${ids}_f`],
+      name: `cast_${ids}`,
+      attribute: [{ name: 'to', i: FLOAT, type: INT }],
+    },
+    {
+      opType: 'ReduceSum',
+      input: [`${ids}_f`, 'axis1'],
+      output: [out],
+      name: `sum_${ids}`,
+      attribute: [{ name: 'keepdims', i: 1, type: INT }],
+    },
+  ];
+  return onnx.ModelProto.encode(
+    onnx.ModelProto.create({
+      irVersion: 8,
+      opsetImport: [{ domain: '', version: 13 }],
+      producerName: 'modeval-test (synthetic)',
+      graph: {
+        name: 'two-text',
+        node: [
+          ...sum('ids_a', 'sum_a'),
+          ...sum('ids_b', 'sum_b'),
+          {
+            opType: 'Concat',
+            input: ['sum_a', 'sum_b'],
+            output: ['logits'],
+            name: 'concat',
+            attribute: [{ name: 'axis', i: 1, type: INT }],
+          },
+        ],
+        initializer: [axis],
+        input: [valueInfo('ids_a', INT64, ['batch', 'seq_a']), valueInfo('ids_b', INT64, ['batch', 'seq_b'])],
+        output: [valueInfo('logits', FLOAT, ['batch', 2])],
+      },
+    }),
+  ).finish();
+}

@@ -13,7 +13,13 @@ import { encodeText, loadTextTokenizer, padEncoded } from '../../src/model/prepr
 import { BadInputError } from '../../src/util/errors.js';
 import { goldenTable, MODEL_V1, MODEL_V2 } from '../helpers/golden.js';
 import { useTmpDir } from '../helpers/tmp.js';
-import { logFeaturesModel, stringLookupModel, writeModelDir } from './fixtures.js';
+import {
+  logFeaturesModel,
+  stringLookupModel,
+  syntheticWordPiece,
+  twoTextModel,
+  writeModelDir,
+} from './fixtures.js';
 
 const tmp = useTmpDir();
 let tf: Tf;
@@ -185,6 +191,34 @@ describe('predictor batches', () => {
     await expect(run).rejects.toThrow(
       `${join(dir, 'model.onnx')}: output "logits" came back as float32[1, 3], expected float32[1, 2] for labels ["a","b"]`,
     );
+    await predictor.release();
+  });
+
+  it('counts a row cut in two text inputs once in truncatedRows', async () => {
+    const dir = writeModelDir(tmp(), {
+      onnx: twoTextModel(),
+      tokenizer: syntheticWordPiece(),
+      card: {
+        name: 'two-text (synthetic)',
+        version: '1',
+        task: 'binary',
+        labels: ['ham', 'spam'],
+        positive: 'spam',
+        inputs: [
+          { kind: 'text', column: 'subject', maxLength: 4, feeds: { input_ids: 'ids_a' } },
+          { kind: 'text', column: 'body', maxLength: 4, feeds: { input_ids: 'ids_b' } },
+        ],
+      },
+    });
+    const predictor = await createPredictor(dir, { threads: 1 });
+    const long = 'the cat sat on the mat and the cat sat again';
+    // Row 0 is cut in both inputs, row 1 in the body only, row 2 nowhere.
+    const result = await predictor.predict({
+      rows: 3,
+      columns: { subject: [long, 'hi', 'hi'], body: [long, long, 'hi'] },
+    });
+    expect(result.invalidRows).toEqual([]);
+    expect(result.truncatedRows).toBe(2);
     await predictor.release();
   });
 

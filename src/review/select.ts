@@ -139,6 +139,10 @@ export function selectCandidates(
     });
   }
   if (set.models.length === 0) throw new BadInputError('no predictions given', { field: 'predictions' });
+  for (const rule of opts.rules) {
+    if (rule.kind === 'model_vs_golden') checkModel(set, rule.model, 'model-vs-golden');
+    if (rule.kind === 'model_vs_model') checkModel(set, Math.max(rule.a, rule.b), 'model-vs-model');
+  }
   const n = set.n;
   const labels = set.labels;
   const truth = set.truth;
@@ -171,11 +175,9 @@ export function selectCandidates(
     for (const rule of opts.rules) {
       switch (rule.kind) {
         case 'model_vs_golden':
-          checkModel(set, rule.model, 'model-vs-golden');
           if (set.models[rule.model]!.predicted[r] !== truth[r]) reasons.add('model_vs_golden');
           break;
         case 'model_vs_model':
-          checkModel(set, Math.max(rule.a, rule.b), 'model-vs-model');
           if (set.models[rule.a]!.predicted[r] !== set.models[rule.b]!.predicted[r])
             reasons.add('model_vs_model');
           break;

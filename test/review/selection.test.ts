@@ -39,6 +39,25 @@ describe('selection rules', () => {
     expect(() => parseSelectRule('everything')).toThrow(/rules: model-vs-golden/);
   });
 
+  it('refuses a rule naming a model beyond the predictions given, before selecting', async () => {
+    const g = join(dir, 'golden.arrow');
+    const a = join(dir, 'a.arrows');
+    await writeGolden(g);
+    await writePredictions(a, 'spamfilter', '1', spamA);
+    const run = (rule: string) =>
+      exportReview({
+        dataset: g,
+        predictions: [a],
+        out: join(dir, 'review'),
+        queue: 'q',
+        select: { rules: [parseSelectRule(rule)] },
+      });
+    await expect(run('model-vs-model:0,3')).rejects.toThrow(
+      'rule model-vs-model names model 3, but 1 predictions file(s) were given',
+    );
+    await expect(run('model-vs-golden:1')).rejects.toThrow(/rule model-vs-golden names model 1/);
+  });
+
   it('exports the members of one error cluster from clusters.json', async () => {
     const g = join(dir, 'golden.arrow');
     const a = join(dir, 'a.arrows');

@@ -22,6 +22,8 @@ export const Checkpoint = z.object({
   /** Identity of the run: a resume must match it exactly. */
   key: z.object({
     modelSha256: z.string(),
+    /** The parsed card and its tokenizer files: what besides the .onnx bytes decides the output. */
+    modelFilesSha256: z.string(),
     datasetFingerprint: z.string(),
     options: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
   }),
@@ -64,6 +66,9 @@ export async function readCheckpoint(outDir: string): Promise<Checkpoint | undef
 /** Explain why a checkpoint does not belong to this run, or undefined when it does. */
 export function checkpointMismatch(cp: Checkpoint, key: Checkpoint['key']): string | undefined {
   if (cp.key.modelSha256 !== key.modelSha256) return 'the model changed since the checkpoint';
+  if (cp.key.modelFilesSha256 !== key.modelFilesSha256) {
+    return 'the model card or its tokenizer changed since the checkpoint';
+  }
   if (cp.key.datasetFingerprint !== key.datasetFingerprint) return 'the dataset changed since the checkpoint';
   const a = JSON.stringify(cp.key.options);
   const b = JSON.stringify(key.options);

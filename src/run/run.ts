@@ -8,11 +8,11 @@ import { z } from 'zod';
 import { openArrow } from '../dataset/arrow-reader.js';
 import { openArrowWriter } from '../dataset/arrow-writer.js';
 import { openDataset } from '../dataset/open.js';
-import { MODEL_CARD_FILE } from '../model/card.js';
+import type { ModelCard } from '../model/card.js';
 import { createPredictor } from '../model/predictor.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { BadInputError, RunFailedError } from '../util/errors.js';
-import { sha256File } from '../util/hash.js';
+import { sha256File, sha256Hex } from '../util/hash.js';
 import { workerPath } from '../util/paths.js';
 import { harnessVersion } from '../util/version.js';
 import {
@@ -23,13 +23,7 @@ import {
   readCheckpoint,
   writeCheckpoint,
 } from './checkpoint.js';
-import {
-  makePredictionBatch,
-  openPredictions,
-  type PredictionsMeta,
-  type PredictionsSource,
-  predictionsSchema,
-} from './predictions.js';
+import { makePredictionBatch, type PredictionsMeta, predictionsSchema } from './predictions.js';
 import { createProgress } from './progress.js';
 import type { InferResult, InferTask, WorkerSetup } from './protocol.js';
 import { type InputColumn, Rebatcher, type RowChunk } from './rebatch.js';
@@ -168,7 +162,12 @@ export async function runModel(input: RunOptionsInput, hooks: RunHooks = {}): Pr
     runtime: { node: process.versions.node, 'onnxruntime-node': ortEnv.versions.node ?? 'unknown', provider },
     options: keyOptions,
   };
-  const key: Checkpoint['key'] = { modelSha256, datasetFingerprint: fingerprint, options: keyOptions };
+  const key: Checkpoint['key'] = {
+    modelSha256,
+    modelFilesSha256: await modelFilesSha256(opts.model, card),
+    datasetFingerprint: fingerprint,
+    options: keyOptions,
+  };
   const paths = checkpointPaths(outDir);
   const existing = await readCheckpoint(outDir);
   if (existing && !opts.resume) {
@@ -178,18 +177,9 @@ export async function runModel(input: RunOptionsInput, hooks: RunHooks = {}): Pr
     );
   }
   if (opts.resume && !existing) log('modeval: no checkpoint to resume from; starting from the beginning');
-  let partial: PredictionsSource | undefined;
   if (existing) {
     const why = checkpointMismatch(existing, key);
     if (why) throw new BadInputError(`cannot resume: ${why}`, { file: paths.file });
-    // The key pins the .onnx bytes, not the card: labels, task or positive label edited since the
-    // interrupt would splice two label sets (or score widths) into one predictions file.
-    partial = await openPredictions(paths.partial);
-    if (JSON.stringify(partial.meta.model) !== JSON.stringify(meta.model)) {
-      throw new BadInputError('cannot resume: the model card changed since the checkpoint', {
-        file: join(opts.model, MODEL_CARD_FILE),
-      });
-    }
   }
 
   // 3. Output: the predictions stream, seeded with the interrupted run's rows when resuming.
@@ -208,11 +198,12 @@ export async function runModel(input: RunOptionsInput, hooks: RunHooks = {}): Pr
   const startRow = existing?.nextRow ?? 0;
   let nextSeq = existing?.nextSeq ?? 0;
   let nextRow = startRow;
-  if (partial) {
-    // Re-home each batch's data on this run's schema object, without copying: the schema read back
-    // types scores as a generic Float, which apache-arrow does not count as equal to Float32.
+  if (existing) {
+    // The key pins graph, card and options, so the partial file has this run's columns. Re-home
+    // each batch's data on this run's schema object, without copying: the schema read back types
+    // scores as a generic Float, which apache-arrow does not count as equal to Float32.
     try {
-      for await (const batch of partial.arrow.batches()) {
+      for await (const batch of (await openArrow(paths.partial)).batches()) {
         await writer.write(new RecordBatch(schema, batch.data));
       }
     } catch (err) {
@@ -380,6 +371,18 @@ export async function runModel(input: RunOptionsInput, hooks: RunHooks = {}): Pr
   await writeFileAtomic(join(outDir, RUN_SUMMARY_FILE), `${JSON.stringify({ ...summary, meta }, null, 2)}\n`);
   await rm(paths.dir, { recursive: true, force: true });
   return summary;
+}
+
+/**
+ * The .onnx hash alone misses a card or tokenizer edited between an interrupt and `--resume`,
+ * which would splice rows decided two ways (or with two label sets) into one predictions file.
+ */
+async function modelFilesSha256(modelDir: string, card: ModelCard): Promise<string> {
+  const files = card.inputs.flatMap((input) =>
+    input.kind === 'text' ? [input.tokenizer, ...(input.tokenizerConfig ? [input.tokenizerConfig] : [])] : [],
+  );
+  const hashes = await Promise.all(files.map((f) => sha256File(join(modelDir, f))));
+  return sha256Hex(JSON.stringify([card, hashes]));
 }
 
 /** Turn one worker result into a predictions batch, tallying accuracy and setting invalid rows aside. */

@@ -143,7 +143,7 @@ describe('modeval run on the real golden set', () => {
     expect(existsSync(join(resumed, '.checkpoint'))).toBe(false);
   });
 
-  it('refuses to resume when the model card changed since the interrupt (same .onnx), keeping the checkpoint', async () => {
+  it('refuses to resume when the model card or tokenizer changed since the interrupt (same .onnx), keeping the checkpoint', async () => {
     const dir = tmp();
     const golden = await goldenPath();
     const out = join(dir, 'out');
@@ -155,15 +155,23 @@ describe('modeval run on the real golden set', () => {
     );
     expect(first.status).toBe('interrupted');
 
-    // Same graph bytes, so the checkpoint key matches; only the card's labels differ.
+    // Same graph bytes, so only the card or tokenizer tells the models apart.
     const edited = join(dir, 'model');
     cpSync(MODEL_V1, edited, { recursive: true });
-    const card = JSON.parse(readFileSync(join(edited, 'model.json'), 'utf8'));
+    const cardFile = join(edited, 'model.json');
+    const original = readFileSync(cardFile, 'utf8');
+    const card = JSON.parse(original);
     card.labels = card.labels.map((l: string) => (l === 'ham' ? 'legit' : l));
-    writeFileSync(join(edited, 'model.json'), JSON.stringify(card));
+    writeFileSync(cardFile, JSON.stringify(card));
     const resume = () => runModel({ ...opts, model: edited, resume: true }, noLog);
     await expect(resume()).rejects.toBeInstanceOf(BadInputError);
-    await expect(resume()).rejects.toThrow(/model\.json: cannot resume: the model card changed/);
+    await expect(resume()).rejects.toThrow(
+      /checkpoint\.json: cannot resume: the model card or its tokenizer changed since the checkpoint/,
+    );
+    writeFileSync(cardFile, original);
+    const tokenizer = join(edited, 'tokenizer.json');
+    writeFileSync(tokenizer, `${readFileSync(tokenizer, 'utf8')}\n`);
+    await expect(resume()).rejects.toThrow(/cannot resume: the model card or its tokenizer changed/);
     expect(listFiles(out)).toEqual(['.checkpoint']);
     expect(listFiles(join(out, '.checkpoint'))).toEqual(['checkpoint.json', 'predictions.partial.arrows']);
   });

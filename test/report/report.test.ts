@@ -11,6 +11,7 @@ import { barsChart } from '../../src/report/charts.js';
 import { cleanText, escapeHtml, html, SafeHtml, uniqueDisplay } from '../../src/report/escape.js';
 import { bytes } from '../../src/report/format.js';
 import { poolConfusion } from '../../src/report/html/model.js';
+import { note, warning } from '../../src/report/html/parts.js';
 import { renderHtmlReport } from '../../src/report/html.js';
 import { thinIndices } from '../../src/report/limits.js';
 import { loadReportInputs, type ReportInputs } from '../../src/report/load.js';
@@ -144,6 +145,15 @@ describe('helpers', () => {
     ]);
   });
 
+  it('caps notes, warnings and captions as prose, not at the name cap', () => {
+    const sentence = `${'word '.repeat(60)}end.`;
+    expect(note(sentence).value).toBe(`<p class="note">${sentence}</p>`);
+    expect(warning(`<${sentence}`).value).toBe(`<p class="warn">&lt;${sentence}</p>`);
+    expect(note('x'.repeat(2000)).value).toContain(`${'x'.repeat(999)}…`);
+    // Interpolated names keep the default cap.
+    expect(html`${'n'.repeat(300)}`.value).toBe(`${'n'.repeat(159)}…`);
+  });
+
   it('thins curves evenly, keeping both ends', () => {
     const idx = thinIndices(1000, 150);
     expect(idx.length).toBe(150);
@@ -190,6 +200,7 @@ describe('report from hostile runs (SYNTHETIC data)', () => {
     const withHandlers = tags.filter((t) => /\son[a-z]+\s*=/i.test(t.replace(/"[^"]*"|'[^']*'/g, '""')));
     expect(withHandlers).toEqual([]);
     expect(doc).not.toContain('\u202E');
+    expect(doc).toContain('ROC-AUC and AP intervals are drawn separately with the same seed)');
     expect(doc).toContain('&lt;img src=x onerror=&quot;window.__pwned=2&quot;&gt;');
   });
 

@@ -4,7 +4,7 @@ import { cleanText, html, type SafeHtml, text } from '../escape.js';
 import { count, deltaCells, f3, pct, pValue } from '../format.js';
 import type { ComparisonEntry, ModelEntry } from '../load.js';
 import { renderSvg } from '../svg.js';
-import { addCurves, EMPTY, figure, ivCell, note, type SectionContext, table } from './parts.js';
+import { addCurves, EMPTY, figure, ivCell, note, type SectionContext, table, warning } from './parts.js';
 
 const VERDICT_COLORS = [
   { name: 'better', color: '#54a24b' },
@@ -94,7 +94,7 @@ export async function compareSection(
       : 'from the comparison file';
   return html`<section id="compare"><h2>Comparison: ${cand} <span class="ver">vs baseline</span> ${base}</h2>${note(
     `${count(c.n)} paired items · ${level} paired bootstrap, ${c.resamples} resamples, seed ${c.seed} · ${source}.`,
-  )}${entry.gate ? gatePart(entry) : EMPTY}${c.warnings.map((w) => html`<p class="warn">${w}</p>`)}<div class="row fit">${figure(
+  )}${entry.gate ? gatePart(entry) : EMPTY}${c.warnings.map(warning)}<div class="row fit">${figure(
     deltas,
     'Green: the interval excludes 0 in the good direction; red: in the bad one.',
   )}${overlay}</div>${table(['metric', 'baseline', 'candidate', 'delta', `${level} interval`, 'verdict'], metricRows, 'num')}<h3>McNemar (per-item correctness)</h3>${note(

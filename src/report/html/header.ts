@@ -3,7 +3,7 @@ import { cleanText, html, type SafeHtml } from '../escape.js';
 import { count } from '../format.js';
 import { HEADLINES } from '../headlines.js';
 import type { ReportInputs } from '../load.js';
-import { EMPTY, ivCell, note, type SectionContext, table } from './parts.js';
+import { EMPTY, ivCell, note, prose, type SectionContext, table, warning } from './parts.js';
 
 function short(hash: string | null | undefined): SafeHtml {
   if (!hash) return html`<span class="na">—</span>`;
@@ -65,7 +65,9 @@ export function headerSection(
           : []),
         [
           'labels',
-          `${shownLabels.join(', ')}${labels.length > shownLabels.length ? `, … (${labels.length} in all)` : ''}`,
+          prose(
+            `${shownLabels.join(', ')}${labels.length > shownLabels.length ? `, … (${labels.length} in all)` : ''}`,
+          ),
         ],
       ]
     : [];
@@ -97,7 +99,9 @@ export function headerSection(
     ? [
         [
           'intervals',
-          `${defs.bootstrap.method}, ${Math.round(defs.bootstrap.level * 100)}%, ${defs.bootstrap.resamples} resamples, seed ${defs.bootstrap.seed} (${defs.bootstrap.unit})`,
+          prose(
+            `${defs.bootstrap.method}, ${Math.round(defs.bootstrap.level * 100)}%, ${defs.bootstrap.resamples} resamples, seed ${defs.bootstrap.seed} (${defs.bootstrap.unit})`,
+          ),
         ],
         ['calibration', `${defs.calibration.bins} ${defs.calibration.binning} bins`],
         ['zero division', `${defs.zeroDivision}; absent classes: ${defs.absentClasses}`],
@@ -136,5 +140,5 @@ export function summarySection(inputs: ReportInputs, ctx: SectionContext): SafeH
   const warnings = [...inputs.warnings, ...new Set(inputs.models.flatMap((m) => m.report.warnings))];
   return html`<section id="summary"><h2>Summary</h2>${note(
     `${n} items evaluated; brackets: ${Math.round(level * 100)}% bootstrap interval. ECE is the expected calibration error (lower is better).`,
-  )}${table(head, rows, 'num summary')}${warnings.map((w) => html`<p class="warn">${w}</p>`)}</section>`;
+  )}${table(head, rows, 'num summary')}${warnings.map(warning)}</section>`;
 }

@@ -1,7 +1,7 @@
 import type { ClassIntervals, LabelRanking } from '../../evaluate/schema.js';
 import type { Interval } from '../../metrics/schema.js';
 import type { CurveInput } from '../charts.js';
-import { html, type Interpolation, SafeHtml } from '../escape.js';
+import { html, type Interpolation, SafeHtml, text } from '../escape.js';
 import { interval } from '../format.js';
 import { type ReportLimits, thinIndices } from '../limits.js';
 import type { ModelEntry } from '../load.js';
@@ -35,12 +35,31 @@ export function modelName(m: ModelEntry): string {
   return `${m.model.model.name} ${m.model.model.version}`;
 }
 
+/**
+ * Sentences the report composes are capped as prose, not at the default cap meant for names (which
+ * cut the longer notes, warnings and settings mid-word); the dataset values inside them are cleaned
+ * and capped one by one where they are interpolated.
+ */
+const PROSE_CHARS = 1000;
+
+export function prose(sentence: string): SafeHtml {
+  return text(sentence, PROSE_CHARS);
+}
+
+function asProse(body: Interpolation): Interpolation {
+  return typeof body === 'string' ? prose(body) : body;
+}
+
 export function figure(svg: SafeHtml, caption: Interpolation): SafeHtml {
-  return html`<figure>${svg}<figcaption>${caption}</figcaption></figure>`;
+  return html`<figure>${svg}<figcaption>${asProse(caption)}</figcaption></figure>`;
 }
 
 export function note(body: Interpolation): SafeHtml {
-  return html`<p class="note">${body}</p>`;
+  return html`<p class="note">${asProse(body)}</p>`;
+}
+
+export function warning(message: string): SafeHtml {
+  return html`<p class="warn">${prose(message)}</p>`;
 }
 
 export const EMPTY = new SafeHtml('');

@@ -39,17 +39,30 @@ export async function openAtomicStream(dest: string): Promise<AtomicStream> {
     stream.once('open', () => resolve());
     stream.once('error', reject);
   });
+  // A write that failed after opening (a full disk) destroys the stream; remember why, so commit
+  // refuses to rename what was only partly written (and no 'error' goes unhandled meanwhile).
+  let failure: unknown;
+  stream.on('error', (err) => {
+    failure ??= err;
+  });
   const closed = () =>
     new Promise<void>((resolve, reject) => {
       if (stream.closed) return resolve();
-      stream.once('error', reject);
-      stream.end(() => resolve());
+      // Destroyed by a failed write: its 'error' comes before 'close'.
+      if (stream.destroyed) return void stream.once('close', () => resolve());
+      stream.end((err?: Error | null) => (err ? reject(err) : resolve()));
     });
   return {
     stream,
     tempPath,
     async commit() {
-      await closed();
+      try {
+        await closed();
+        if (failure !== undefined) throw failure;
+      } catch (err) {
+        await rm(tempPath, { force: true });
+        throw err;
+      }
       await rename(tempPath, dest);
     },
     async abort() {

@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { MD_VERDICT, mdCode, mdTable, mdText } from '../gate/markdown.js';
 import type { Comparison, MetricComparison } from '../gate/schema.js';
-import { deltaCells, interval, pct, pValue, signed } from './format.js';
+import { deltaCells, interval, pct, pValue, signed, signedInterval } from './format.js';
 import { HEADLINES } from './headlines.js';
 import { modelName } from './html/parts.js';
 import type { ReportInputs } from './load.js';
@@ -51,7 +51,7 @@ function comparisonLines(c: Comparison, maxSlices: number): string[] {
           `${mdText(s.column, 40)} = ${mdText(s.value, 60)}`,
           String(s.n),
           signed(s.delta),
-          `[${signed(s.interval.low)}, ${signed(s.interval.high)}]`,
+          signedInterval(s.interval),
         ]),
       ),
     );

@@ -171,8 +171,7 @@ export async function exportReview(options: ReviewExportOptions): Promise<Review
       };
     });
 
-    const batches = new Set((await store.list(queue)).map((r) => r.batch));
-    const batch = `batch-${String(batches.size + 1).padStart(4, '0')}`;
+    const batch = `batch-${String((await store.batchCount(queue)) + 1).padStart(4, '0')}`;
     const dir = join(options.out, queue, batch);
     const files: string[] = [];
     const tab = { blind };

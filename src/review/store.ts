@@ -20,8 +20,8 @@ export interface ReviewStore {
   /** Ids (dataset ids) already exported to `queue` for this dataset fingerprint. */
   exportedIds(queue: string, datasetFingerprint: string): Promise<Set<string>>;
   record(rows: readonly ExportedRecord[]): Promise<void>;
-  /** Rows exported to a queue, oldest first. */
-  list(queue: string): Promise<ExportedRecord[]>;
+  /** How many batches the queue has received (the next one is numbered after them). */
+  batchCount(queue: string): Promise<number>;
   close(): void;
 }
 
@@ -70,19 +70,12 @@ export async function openReviewStore(path: string): Promise<ReviewStore> {
         throw err;
       }
     },
-    async list(queue) {
+    async batchCount(queue) {
       const reader = await conn.runAndReadAll(
-        'SELECT queue, external_id, item_id, dataset_fingerprint, exported_at, export_batch FROM exported WHERE queue = $1 ORDER BY exported_at, external_id',
+        'SELECT count(DISTINCT export_batch) FROM exported WHERE queue = $1',
         [queue],
       );
-      return reader.getRowsJS().map((r) => ({
-        queue: String(r[0]),
-        externalId: String(r[1]),
-        id: String(r[2]),
-        datasetFingerprint: String(r[3]),
-        exportedAt: String(r[4]),
-        batch: String(r[5]),
-      }));
+      return Number(reader.getRowsJS()[0]![0]);
     },
     close() {
       conn.closeSync();

@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { type BuildResult, buildSpamAssassin } from '../dataset/builtin.js';
 import { BadInputError } from '../util/errors.js';
-import { renderTable, terminalText } from './table.js';
+import { logLine, renderTable, terminalText } from './table.js';
 
 interface DataBuildArgs {
   name: string;
@@ -15,7 +15,7 @@ const BUILDERS: Record<string, (args: DataBuildArgs) => Promise<BuildResult>> = 
     buildSpamAssassin({
       force: args.force,
       ...(args.outDir ? { outDir: args.outDir } : {}),
-      log: (line) => process.stderr.write(`${line}\n`),
+      log: logLine,
     }),
 };
 

@@ -2,7 +2,7 @@ import { relative, resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { type DemoResult, runDemo } from '../demo.js';
 import type { Interval } from '../metrics/schema.js';
-import { formatCell, renderTable, terminalText } from './table.js';
+import { formatCell, logLine, renderTable, terminalText } from './table.js';
 
 interface DemoArgs {
   out: string;
@@ -18,7 +18,7 @@ export const demoCommand: CommandModule<object, DemoArgs> = {
       .option('out', { type: 'string', default: 'out/demo', describe: 'output folder' })
       .option('quiet', { type: 'boolean', default: false, describe: 'no progress output' }),
   handler: async (args) => {
-    process.stdout.write(formatDemo(await runDemo({ out: args.out, quiet: args.quiet })));
+    process.stdout.write(formatDemo(await runDemo({ out: args.out, quiet: args.quiet, log: logLine })));
   },
 };
 

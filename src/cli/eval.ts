@@ -3,7 +3,7 @@ import { evaluate, SCORE_INTERVALS_AUTO_MAX_ROWS } from '../evaluate/evaluate.js
 import type { ClassIntervals, Headline, MetricsReport, ModelMetrics } from '../evaluate/schema.js';
 import type { Interval } from '../metrics/schema.js';
 import { f3, interval } from '../report/format.js';
-import { type Cell, formatCell, renderTable, terminalText } from './table.js';
+import { type Cell, formatCell, logLine, renderTable, terminalText } from './table.js';
 
 interface EvalArgs {
   predictions: string[];
@@ -89,7 +89,7 @@ export const evalCommand: CommandModule<object, EvalArgs> = {
       ...(args['score-intervals'] !== undefined ? { scoreIntervals: args['score-intervals'] } : {}),
       maxSliceValues: args['max-slice-values'],
     });
-    for (const w of report.warnings) process.stderr.write(`modeval: warning: ${formatCell(w)}\n`);
+    for (const w of report.warnings) logLine(`modeval: warning: ${w}`);
     if (args.json) {
       process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       return;

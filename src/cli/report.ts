@@ -2,7 +2,7 @@ import type { CommandModule } from 'yargs';
 import { bytes } from '../report/format.js';
 import { writeReport } from '../report/report.js';
 import { requireInteger } from './options.js';
-import { formatCell } from './table.js';
+import { logLine } from './table.js';
 
 interface ReportArgs {
   dirs: string[];
@@ -68,7 +68,7 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
       resamples: args.resamples,
       seed: args.seed,
     });
-    for (const w of result.inputs.warnings) process.stderr.write(`modeval: warning: ${formatCell(w)}\n`);
+    for (const w of result.inputs.warnings) logLine(`modeval: warning: ${w}`);
     process.stdout.write(
       `wrote ${result.path} (${format}, ${bytes(result.bytes)}; ${result.inputs.models.length} model(s)${result.inputs.comparison ? ', comparison' : ''})\n`,
     );

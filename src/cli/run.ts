@@ -2,7 +2,7 @@ import type { CommandModule } from 'yargs';
 import { RunOptions, type RunOptionsInput, type RunSummary, runModel } from '../run/run.js';
 import { BadInputError } from '../util/errors.js';
 import { checkFlags } from './options.js';
-import { renderTable } from './table.js';
+import { logLine, renderTable } from './table.js';
 
 interface RunArgs {
   model: string;
@@ -98,7 +98,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
     try {
-      const summary = await runModel(options, { signal: controller.signal });
+      const summary = await runModel(options, { signal: controller.signal, log: logLine });
       process.stdout.write(args.json ? `${JSON.stringify(summary, null, 2)}\n` : formatRunSummary(summary));
       if (summary.status === 'interrupted') process.exitCode = INTERRUPTED_EXIT_CODE;
     } finally {

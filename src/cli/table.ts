@@ -59,6 +59,11 @@ export function terminalText(s: string): string {
   return s.replace(TERMINAL_CONTROL_BUT_NEWLINE, '·');
 }
 
+/** A log or warning line for stderr, cleaned like a cell: library messages may quote dataset text. */
+export function logLine(line: string): void {
+  process.stderr.write(`${formatCell(line)}\n`);
+}
+
 export function percent(part: number, whole: number): string {
   return whole === 0 ? '—' : `${((100 * part) / whole).toFixed(1)}%`;
 }

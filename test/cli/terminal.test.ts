@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { formatCell, renderTable, terminalText } from '../../src/cli/table.js';
+import { formatCell, logLine, renderTable, terminalText } from '../../src/cli/table.js';
 import { cleanText } from '../../src/report/escape.js';
 import { useTmpDir } from '../helpers/tmp.js';
 
@@ -37,6 +37,16 @@ describe('terminal output of dataset text', () => {
   it('terminalText keeps newlines and cleans everything else formatCell does', () => {
     expect(terminalText(`one ${ESC}\ntwo\t${RLO}`)).toBe('one ·[31mred·[0m\ntwo·exe·txt');
     expect(formatCell(`one\ntwo`)).toBe('one·two');
+  });
+
+  it('log and warning lines for stderr are cleaned and kept to one line', () => {
+    let stderr = '';
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      stderr += String(chunk);
+      return true;
+    });
+    logLine(`modeval: worker failed (${ESC}\nforged line)`);
+    expect(stderr).toBe('modeval: worker failed (·[31mred·[0m·forged line)\n');
   });
 
   it('an error message quoting a hostile path stays one clean line', async () => {

@@ -245,6 +245,23 @@ describe('report from hostile runs (SYNTHETIC data)', () => {
     expect(out).not.toContain('x'.repeat(300));
   });
 
+  it('cleans a hostile cluster id before it reaches the chart', async () => {
+    const patched = {
+      ...inputs,
+      comparison: null,
+      models: inputs.models.slice(0, 1).map((m) => ({
+        ...m,
+        clusters: {
+          ...m.clusters!,
+          clusters: m.clusters!.clusters.map((c, i) => (i === 0 ? { ...c, id: 'c\u202E1' } : c)),
+        },
+      })),
+    };
+    const out = await renderHtmlReport(patched);
+    expect(out).not.toContain('\u202E');
+    expect(out).toContain('c[U+202E]1 · ');
+  });
+
   it('writes Markdown whose table cells hold hostile names without breaking the table', () => {
     const patched = {
       ...inputs,

@@ -23,7 +23,8 @@ export async function clustersSection(m: ModelEntry, ctx: SectionContext): Promi
   if (!c) return EMPTY;
   const L = ctx.limits;
   const shown = c.clusters.slice(0, L.clusters);
-  const name = (cl: Cluster) => `${cl.id} · ${cleanText(cl.name, 60)}`;
+  // Chart data is cleaned here (vega escapes markup, not controls); clusters.json is an input file.
+  const name = (cl: Cluster) => `${cleanText(cl.id, 20)} · ${cleanText(cl.name, 60)}`;
   const chart =
     shown.length > 0
       ? await renderSvg(

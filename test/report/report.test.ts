@@ -262,6 +262,15 @@ describe('report from hostile runs (SYNTHETIC data)', () => {
     expect(out).toContain('c[U+202E]1 · ');
   });
 
+  it('cleans a hostile metric name of a comparison file before it reaches the delta chart', async () => {
+    const c = inputs.comparison!;
+    const metrics = c.comparison.metrics.map((m, i) => (i === 0 ? { ...m, metric: 'acc\u202Euracy' } : m));
+    const patched = { ...inputs, comparison: { ...c, comparison: { ...c.comparison, metrics } } };
+    const out = await renderHtmlReport(patched);
+    expect(out).not.toContain('\u202E');
+    expect(out).toContain('acc[U+202E]uracy');
+  });
+
   it('writes Markdown whose table cells hold hostile names without breaking the table', () => {
     const patched = {
       ...inputs,

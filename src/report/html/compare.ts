@@ -18,8 +18,10 @@ const VERDICT: Record<MetricComparison['verdict'], string> = {
   undefined: 'undefined',
 };
 
+/** Also the forest chart's data: the metric name is cleaned too (compare.json is an input file). */
 function metricLabel(m: { metric: string; class: string | null }, max: number): string {
-  return m.class === null ? m.metric : `${m.metric} [${cleanText(m.class, max)}]`;
+  const metric = cleanText(m.metric, max);
+  return m.class === null ? metric : `${metric} [${cleanText(m.class, max)}]`;
 }
 
 /** Baseline against candidate: paired deltas, McNemar, flips, slice regressions, and the gate. */

@@ -1,17 +1,11 @@
-import { readFile } from 'node:fs/promises';
 import { ClustersReportSchema } from '../analysis/clusters-schema.js';
 import { BadInputError } from '../util/errors.js';
+import { readJsonFile } from '../util/files.js';
 import type { ClusterMembership } from './select.js';
 
 /** Item id → its error cluster, from a clusters.json written by `modeval clusters`. */
 export async function loadClusterMembership(file: string): Promise<Map<string, ClusterMembership>> {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(await readFile(file, 'utf8'));
-  } catch (err) {
-    throw new BadInputError(`cannot read clusters file (${(err as Error).message.split('\n')[0]})`, { file });
-  }
-  const parsed = ClustersReportSchema.safeParse(raw);
+  const parsed = ClustersReportSchema.safeParse(await readJsonFile(file, 'clusters file'));
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new BadInputError(`not a modeval clusters.json (${issue.message})`, {

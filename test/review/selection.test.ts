@@ -58,6 +58,29 @@ describe('selection rules', () => {
     await expect(run('model-vs-golden:1')).rejects.toThrow(/rule model-vs-golden names model 1/);
   });
 
+  it('refuses a clusters file that is not JSON or not a clusters.json, naming it', async () => {
+    const g = join(dir, 'golden.arrow');
+    const a = join(dir, 'a.arrows');
+    await writeGolden(g);
+    await writePredictions(a, 'spamfilter', '1', spamA);
+    const file = join(dir, 'clusters.json');
+    const run = () =>
+      exportReview({
+        dataset: g,
+        predictions: [a],
+        out: join(dir, 'review'),
+        queue: 'q',
+        clusters: file,
+        select: { rules: [parseSelectRule('cluster:1')] },
+      });
+    await writeFile(file, '{ not json');
+    await expect(run()).rejects.toThrow(/clusters\.json: the clusters file is not valid JSON: /);
+    await writeFile(file, '{}');
+    await expect(run()).rejects.toThrow(
+      /clusters\.json, field "schemaVersion": not a modeval clusters\.json/,
+    );
+  });
+
   it('exports the members of one error cluster from clusters.json', async () => {
     const g = join(dir, 'golden.arrow');
     const a = join(dir, 'a.arrows');

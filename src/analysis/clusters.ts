@@ -5,6 +5,7 @@ import type { DatasetSpec, DatasetSpecInput } from '../dataset/spec.js';
 import { type EncodedColumn, type EvalSet, loadEvalSet } from '../evaluate/join.js';
 import { Xoshiro128 } from '../metrics/prng.js';
 import { BadInputError } from '../util/errors.js';
+import { checkOption } from '../util/zod.js';
 import {
   type CellSummary,
   type Cluster,
@@ -215,7 +216,7 @@ interface CellPlan {
 
 /** The rows each off-diagonal cell needs: its errors and a seeded reference sample. */
 export function cellPlans(set: EvalSet, options: ClusterOptions = {}): CellPlan[] {
-  const opts = ClusterOptionsSchema.parse(options);
+  const opts = checkOption(ClusterOptionsSchema, options, 'cluster options');
   const model = set.models[opts.model];
   if (!model) throw new BadInputError(`no predictions file number ${opts.model}`, { field: 'model' });
   const k = set.labels.length;
@@ -244,7 +245,7 @@ export function clusterErrors(
   texts: ReadonlyMap<string, string>,
   options: ClusterOptions = {},
 ): { cells: CellSummary[]; clusters: Cluster[] } {
-  const opts = ClusterOptionsSchema.parse(options);
+  const opts = checkOption(ClusterOptionsSchema, options, 'cluster options');
   if (set.task === 'multilabel') {
     throw new BadInputError('error clusters support single-label (binary or multiclass) tasks', {
       field: 'task',
@@ -395,7 +396,7 @@ export async function clustersFor(
   input: ClustersInput,
   options: ClusterOptions = {},
 ): Promise<ClustersReport> {
-  const opts = ClusterOptionsSchema.parse(options);
+  const opts = checkOption(ClusterOptionsSchema, options, 'cluster options');
   const set = await loadEvalSet({
     dataset: input.dataset,
     predictions: input.predictions,

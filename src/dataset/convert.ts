@@ -4,6 +4,7 @@ import { Field, makeData, RecordBatch, Schema, Struct } from 'apache-arrow';
 import { z } from 'zod';
 import { BadInputError } from '../util/errors.js';
 import { harnessVersion } from '../util/version.js';
+import { checkOption } from '../util/zod.js';
 import { type ArrowFormat, openArrowWriter } from './arrow-writer.js';
 import {
   checkInputFile,
@@ -68,7 +69,7 @@ interface PlannedColumn extends ConvertedColumn {
  * (and the line, column or type); on any error no output file is left behind.
  */
 export async function convertToArrow(options: ConvertOptions): Promise<ConvertSummary> {
-  const opts = ConvertOptionsSchema.parse(options);
+  const opts = checkOption(ConvertOptionsSchema, options, 'convert options');
   const inputFormat = opts.inputFormat ?? inputFormatFromPath(opts.input);
   const format = opts.format ?? outputFormatFromPath(opts.output);
   if (opts.allVarchar && inputFormat !== 'csv' && inputFormat !== 'tsv') {

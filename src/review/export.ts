@@ -6,6 +6,7 @@ import type { DatasetSpec, DatasetSpecInput } from '../dataset/spec.js';
 import { type EvalSet, loadEvalSet } from '../evaluate/join.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { BadInputError } from '../util/errors.js';
+import { checkOption } from '../util/zod.js';
 import { loadClusterMembership } from './cluster-membership.js';
 import { writeArgillaQueue } from './formats/argilla.js';
 import { writeArrowQueue } from './formats/arrow.js';
@@ -14,7 +15,6 @@ import { writeJsonlQueue } from './formats/jsonl.js';
 import { type GoldenMode, GoldenModeSchema, writeLabelStudioQueue } from './formats/labelstudio.js';
 import { writeParquetQueue } from './formats/parquet.js';
 import {
-  checkOption,
   checkQueueName,
   clipText,
   externalId,

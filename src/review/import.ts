@@ -20,10 +20,10 @@ import { RowStatus } from '../dataset/validate.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { BadInputError, formatLocation, truncate } from '../util/errors.js';
 import { sha256File } from '../util/hash.js';
+import { checkOption } from '../util/zod.js';
 import { parseArgillaExport } from './formats/argilla-import.js';
 import { parseLabelStudioExport } from './formats/labelstudio-import.js';
 import { parseCsvVerdicts, parseJsonlVerdicts } from './formats/tabular-import.js';
-import { checkOption } from './item.js';
 import {
   type ParsedVerdicts,
   type Verdict,

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { BadInputError } from '../util/errors.js';
-import { zodPhrase } from './verdicts.js';
 
 /** Why an item was selected for review. */
 export const ReasonSchema = z.enum([
@@ -97,17 +96,4 @@ export function clipText(text: string, max: number): { text: string; truncated: 
   if (text.length <= max) return { text, truncated: false };
   const end = /[\ud800-\udbff]/.test(text[max - 1] ?? '') ? max - 1 : max;
   return { text: text.slice(0, end), truncated: true };
-}
-
-/**
- * Validates an option of the review functions: a bad value is the caller's input error (exit 2)
- * naming the option, not an internal zod failure.
- */
-export function checkOption<S extends z.ZodType>(schema: S, value: unknown, option: string): z.infer<S> {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const p = zodPhrase(parsed.error);
-  throw new BadInputError(`invalid ${option}: ${p.message}`, {
-    field: p.field ? `${option}.${p.field}` : option,
-  });
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { zodPhrase } from '../util/zod.js';
 
 /** One reviewer's answer for one item, as read from any verdict format. */
 export const VerdictSchema = z.object({
@@ -34,13 +35,6 @@ export interface ParsedVerdicts {
 
 export const VerdictFormatSchema = z.enum(['labelstudio', 'argilla', 'jsonl', 'csv']);
 export type VerdictFormat = z.infer<typeof VerdictFormatSchema>;
-
-/** First zod issue as a short phrase with its path. */
-export function zodPhrase(error: z.ZodError): { message: string; field?: string } {
-  const issue = error.issues[0]!;
-  const field = issue.path.map(String).join('.');
-  return field ? { message: issue.message, field } : { message: issue.message };
-}
 
 /**
  * The loop shared by the JSON export readers: each record is checked against the tool's `schema`; one

@@ -15,6 +15,7 @@ import { BadInputError, RunFailedError } from '../util/errors.js';
 import { sha256File, sha256Hex } from '../util/hash.js';
 import { workerPath } from '../util/paths.js';
 import { harnessVersion } from '../util/version.js';
+import { checkOption } from '../util/zod.js';
 import {
   type Checkpoint,
   checkpointMismatch,
@@ -106,7 +107,7 @@ export function defaultParallelism(workers?: number, threads?: number): { worker
  * whatever the dataset size (duplicate-id detection adds 24-48 bytes per row, see IdFingerprintSet).
  */
 export async function runModel(input: RunOptionsInput, hooks: RunHooks = {}): Promise<RunSummary> {
-  const opts = RunOptions.parse(input);
+  const opts = checkOption(RunOptions, input, 'run options');
   const log = hooks.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const startedAt = new Date();
   const { workers, threads } = defaultParallelism(opts.workers, opts.threads);

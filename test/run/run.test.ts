@@ -258,6 +258,17 @@ describe('modeval run bad inputs: clear error, exit-code class 2, no predictions
     );
   });
 
+  it('an invalid option given to the library (not only the CLI) is bad input naming it', async () => {
+    const run = runModel(
+      { model: MODEL_V1, dataset: await goldenPath(), out: join(tmp(), 'o'), batchSize: 0 },
+      noLog,
+    );
+    await expect(run).rejects.toBeInstanceOf(BadInputError);
+    await expect(
+      runModel({ model: MODEL_V1, dataset: await goldenPath(), out: join(tmp(), 'o'), batchSize: 0 }, noLog),
+    ).rejects.toThrow(/field "run options\.batchSize"/);
+  });
+
   it('--device cuda without the CUDA provider libraries', async () => {
     await expectBadInput(MODEL_V1, await goldenPath(), /CUDA|cuda/, { device: 'cuda' });
   });

@@ -1,7 +1,8 @@
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { BadInputError } from '../../util/errors.js';
-import { type ParsedVerdicts, zodPhrase } from '../verdicts.js';
+import { zodPhrase } from '../../util/zod.js';
+import type { ParsedVerdicts } from '../verdicts.js';
 
 /**
  * Verdicts edited in a spreadsheet (CSV) or an editor (JSONL): the queue files we export, with

@@ -1,7 +1,7 @@
-import { stat } from 'node:fs/promises';
 import type { DatasetSpec, DatasetSpecInput } from '../dataset/spec.js';
 import { type EvalSet, loadEvalSet, type ModelColumns } from '../evaluate/join.js';
 import { BadInputError } from '../util/errors.js';
+import { statRegularFile } from '../util/files.js';
 import type { ModelSide, PairedSet } from './paired.js';
 
 export interface LoadPairedOptions {
@@ -20,19 +20,11 @@ export interface LoadPairedOptions {
 
 /** Fail early, and say which role is missing, before any file is parsed. */
 async function mustExist(file: string, role: string): Promise<void> {
-  try {
-    const st = await stat(file);
-    if (!st.isFile()) throw new BadInputError(`${role} is not a regular file`, { file });
-  } catch (err) {
-    if (err instanceof BadInputError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new BadInputError(
-      `cannot read ${role} (${code === 'ENOENT' ? 'no such file' : (code ?? String(err))})`,
-      {
-        file,
-      },
-    );
-  }
+  await statRegularFile(
+    file,
+    (code) => `cannot read ${role} (${code === 'ENOENT' ? 'no such file' : code})`,
+    role,
+  );
 }
 
 function side(m: ModelColumns): ModelSide {

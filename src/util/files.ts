@@ -4,9 +4,14 @@ import { BadInputError } from './errors.js';
 
 /**
  * Stat an input that must be a regular file (not a folder, FIFO or device, which readers would
- * hang on or misread). `unreadable` words the error for a failed stat from its errno code.
+ * hang on or misread). `unreadable` words the error for a failed stat from its errno code; `what`
+ * names the file's role in the not-a-regular-file error.
  */
-export async function statRegularFile(path: string, unreadable: (code: string) => string): Promise<Stats> {
+export async function statRegularFile(
+  path: string,
+  unreadable: (code: string) => string,
+  what?: string,
+): Promise<Stats> {
   let st: Stats;
   try {
     st = await stat(path);
@@ -14,7 +19,9 @@ export async function statRegularFile(path: string, unreadable: (code: string) =
     const code = (err as NodeJS.ErrnoException).code ?? String(err);
     throw new BadInputError(unreadable(code), { file: path });
   }
-  if (!st.isFile()) throw new BadInputError('not a regular file', { file: path });
+  if (!st.isFile()) {
+    throw new BadInputError(what ? `${what} is not a regular file` : 'not a regular file', { file: path });
+  }
   return st;
 }
 

@@ -5,6 +5,7 @@ import { RowStatus, type ValidationSummary } from '../dataset/validate.js';
 import { openPredictions, type PredictionsMeta, type PredictionsSource } from '../run/predictions.js';
 import { BadInputError, truncate } from '../util/errors.js';
 import { sha256File } from '../util/hash.js';
+import { sameStringSet } from '../util/sets.js';
 import type { IdProblem } from './schema.js';
 
 /**
@@ -177,12 +178,6 @@ function note(p: IdProblem, id: string, max: number): void {
   if (p.examples.length < max) p.examples.push(truncate(id, 120));
 }
 
-function sameSet(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  const s = new Set(a);
-  return b.every((x) => s.has(x));
-}
-
 const list = (xs: readonly string[]) => `[${xs.map((x) => JSON.stringify(truncate(x, 40))).join(', ')}]`;
 
 /** Everything the dataset pass keeps about labelled rows (row index = position in these arrays). */
@@ -301,7 +296,7 @@ function planLabels(ds: Dataset, sources: readonly PredictionsSource[], observed
   }
   for (const src of sources) {
     const m = src.meta.model;
-    if (!sameSet(m.labels, labels)) {
+    if (!sameStringSet(m.labels, labels)) {
       throw new BadInputError(
         `the model's labels ${list(m.labels)} differ from the ${labelsSource === 'spec' ? 'dataset spec' : 'first model'}'s labels ${list(labels)}`,
         { file: src.path, field: 'labels' },

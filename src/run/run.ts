@@ -14,6 +14,7 @@ import { writeFileAtomic } from '../util/atomic.js';
 import { BadInputError, RunFailedError } from '../util/errors.js';
 import { sha256File, sha256Hex } from '../util/hash.js';
 import { workerPath } from '../util/paths.js';
+import { sameStringSet } from '../util/sets.js';
 import { harnessVersion } from '../util/version.js';
 import { checkOption } from '../util/zod.js';
 import {
@@ -423,7 +424,5 @@ function toBatch(
 
 function sameLabel(gold: string | string[], predicted: string | string[]): boolean {
   if (typeof gold === 'string' || typeof predicted === 'string') return gold === predicted;
-  if (gold.length !== predicted.length) return false;
-  const set = new Set(gold);
-  return predicted.every((p) => set.has(p));
+  return sameStringSet(gold, predicted);
 }

@@ -13,7 +13,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tableFromIPC } from 'apache-arrow';
-import { ensureSpamAssassin } from '../src/dataset/builtin.js';
+import { ensureSpamAssassin } from '../datasets/spamassassin/index.js';
 import { createPredictor } from '../src/model/predictor.js';
 import { runModel } from '../src/run/run.js';
 import { packageRoot } from '../src/util/paths.js';

@@ -11,4 +11,7 @@ if (!existsSync(fileURLToPath(entry))) {
   process.exit(3);
 }
 const { main } = await import(entry.href);
-process.exitCode = await main(process.argv.slice(2));
+// The composition root: the built-in dataset builders live in datasets/, outside the library, and
+// reach the CLI here (each builder is imported only when a command builds that dataset).
+const { builtinDatasets } = await import(new URL('../dist/datasets/index.js', import.meta.url).href);
+process.exitCode = await main(process.argv.slice(2), { datasets: builtinDatasets });

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
+import { z } from 'zod';
 import { clustersFor } from './analysis/clusters.js';
 import type { ClustersReport } from './analysis/clusters-schema.js';
-import { ensureSpamAssassin } from './dataset/builtin.js';
 import { evaluate } from './evaluate/evaluate.js';
 import type { MetricsReport } from './evaluate/schema.js';
 import { type GateOutputs, runGate } from './gate/gate.js';
@@ -9,16 +9,22 @@ import { type ReportResult, writeReport } from './report/report.js';
 import { type RunSummary, runModel } from './run/run.js';
 import { writeFileAtomic } from './util/atomic.js';
 import { packageRoot } from './util/paths.js';
+import { checkOption } from './util/zod.js';
 
 /** The reference models the demo compares (see models/README.md). */
 export const REFERENCE_MODELS = ['spam-v1', 'spam-v2'] as const;
 
-export interface DemoOptions {
-  out?: string;
-  quiet?: boolean;
-  workers?: number;
-  log?: (line: string) => void;
-}
+export const DemoOptionsSchema = z.object({
+  /**
+   * The built SpamAssassin golden split. The library does not build it (the builder's packages are
+   * not library dependencies): `modeval demo` builds it through the registry in datasets/index.ts.
+   */
+  golden: z.string().min(1),
+  out: z.string().min(1).default('out/demo'),
+  quiet: z.boolean().default(false),
+  workers: z.number().int().positive().optional(),
+});
+export type DemoOptions = z.input<typeof DemoOptionsSchema> & { log?: (line: string) => void };
 
 export interface DemoModelResult {
   model: string;
@@ -37,14 +43,13 @@ export interface DemoResult {
 }
 
 /**
- * The README's main job, as a user would do it by hand: build the real golden set if needed, score
- * it with both reference models, evaluate each, gate the newer against the older, cluster the
- * candidate's errors, and write the HTML and Markdown reports. Every step is a public library call.
+ * The README's main job, as a user would do it by hand: score the real golden set with both
+ * reference models, evaluate each, gate the newer against the older, cluster the candidate's
+ * errors, and write the HTML and Markdown reports. Every step is a public library call.
  */
-export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
+export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const out = options.out ?? join(process.cwd(), 'out', 'demo');
-  const { golden } = await ensureSpamAssassin();
+  const { golden, out, quiet, workers } = checkOption(DemoOptionsSchema, options, 'demo options');
 
   const models: DemoModelResult[] = [];
   for (const model of REFERENCE_MODELS) {
@@ -55,8 +60,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
         model: join(packageRoot(), 'models', model),
         dataset: golden,
         out: outDir,
-        quiet: options.quiet ?? false,
-        ...(options.workers ? { workers: options.workers } : {}),
+        quiet,
+        ...(workers ? { workers } : {}),
       },
       { log },
     );

@@ -14,21 +14,22 @@
 export { clustersFor } from './analysis/clusters.js';
 export { type ClustersReport, ClustersReportSchema } from './analysis/clusters-schema.js';
 export { findLabelIssues } from './analysis/label-issues.js';
-// Datasets: reading, validation, specs, conversion, the built-in golden set.
+// Datasets: reading, validation, specs, conversion, the contract of the built-in dataset builders.
 export { type ArrowFormat, type ArrowSource, openArrow } from './dataset/arrow-reader.js';
 export { type ArrowWriter, openArrowWriter } from './dataset/arrow-writer.js';
 export {
-  buildSpamAssassin,
-  ensureSpamAssassin,
-  spamAssassinDir,
-  spamAssassinSpecPath,
+  type BuiltinDataset,
+  type BuiltinDatasetBuild,
+  type BuiltinDatasets,
+  type DataBuildOptions,
+  DataBuildOptionsSchema,
 } from './dataset/builtin.js';
 export { type ConvertOptions, convertToArrow } from './dataset/convert.js';
 export { InspectReport, inspectDataset } from './dataset/inspect.js';
 export { type Dataset, type OpenDatasetOptions, openDataset } from './dataset/open.js';
 export { DatasetSpec, type ResolvedSpec, resolveSpec } from './dataset/spec.js';
 export { DatasetScan, OnInvalid, type ValidatedBatch, ValidationSummary } from './dataset/validate.js';
-export { runDemo } from './demo.js';
+export { type DemoOptions, DemoOptionsSchema, runDemo } from './demo.js';
 // Evaluation, comparison and release gates.
 export { computeMetrics, type EvaluateOptions, evaluate } from './evaluate/evaluate.js';
 export { type EvalSet, loadEvalSet } from './evaluate/join.js';

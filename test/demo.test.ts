@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { formatDemo } from '../src/cli/demo.js';
 import { runDemo } from '../src/demo.js';
 import { MetricsReportSchema } from '../src/evaluate/schema.js';
+import { goldenPath } from './helpers/golden.js';
 import { useTmpDir } from './helpers/tmp.js';
 
 const tmp = useTmpDir();
@@ -11,7 +12,7 @@ const tmp = useTmpDir();
 describe('the README main job (modeval demo) on the real golden set', () => {
   it('scores, evaluates, gates, clusters and reports both reference models', async () => {
     const out = join(tmp(), 'demo');
-    const result = await runDemo({ out, quiet: true, log: () => {} });
+    const result = await runDemo({ golden: await goldenPath(), out, quiet: true, log: () => {} });
 
     expect(result.models.map((m) => m.model)).toEqual(['spam-v1', 'spam-v2']);
     for (const m of result.models) {

@@ -1,4 +1,4 @@
-import { ensureSpamAssassin } from '../src/dataset/builtin.js';
+import { ensureSpamAssassin } from '../datasets/spamassassin/index.js';
 
 /**
  * Build the real SpamAssassin golden set once, before any test file runs, so that the suites that

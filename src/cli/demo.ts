@@ -1,7 +1,10 @@
 import { relative, resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
-import { type DemoResult, runDemo } from '../demo.js';
+import type { BuiltinDatasets } from '../dataset/builtin.js';
+import { DemoOptionsSchema, type DemoResult, runDemo } from '../demo.js';
 import type { Interval } from '../metrics/schema.js';
+import { builtinDataset } from './data.js';
+import { schemaDefault } from './options.js';
 import { formatCell, logLine, renderTable, terminalText } from './table.js';
 
 interface DemoArgs {
@@ -9,18 +12,32 @@ interface DemoArgs {
   quiet: boolean;
 }
 
-export const demoCommand: CommandModule<object, DemoArgs> = {
-  command: 'demo',
-  describe:
-    'Build the SpamAssassin golden set if needed, score it with both reference models, evaluate, gate, cluster errors and write the report',
-  builder: (y) =>
-    y
-      .option('out', { type: 'string', default: 'out/demo', describe: 'output folder' })
-      .option('quiet', { type: 'boolean', default: false, describe: 'no progress output' }),
-  handler: async (args) => {
-    process.stdout.write(formatDemo(await runDemo({ out: args.out, quiet: args.quiet, log: logLine })));
-  },
-};
+/** `modeval demo`; the SpamAssassin builder comes from the registered built-in datasets. */
+export function demoCommand(datasets: BuiltinDatasets): CommandModule<object, DemoArgs> {
+  return {
+    command: 'demo',
+    describe:
+      'Build the SpamAssassin golden set if needed, score it with both reference models, evaluate, gate, cluster errors and write the report',
+    builder: (y) =>
+      y
+        .option('out', {
+          type: 'string',
+          default: schemaDefault(DemoOptionsSchema, 'out'),
+          describe: 'output folder',
+        })
+        .option('quiet', {
+          type: 'boolean',
+          default: schemaDefault(DemoOptionsSchema, 'quiet'),
+          describe: 'no progress output',
+        }),
+    handler: async (args) => {
+      const { golden } = await builtinDataset(datasets, 'spamassassin').build({});
+      process.stdout.write(
+        formatDemo(await runDemo({ golden, out: args.out, quiet: args.quiet, log: logLine })),
+      );
+    },
+  };
+}
 
 function withInterval(iv: Interval | undefined | null): string {
   if (!iv || iv.estimate === null) return '—';

@@ -1,4 +1,5 @@
 import yargs, { type Argv, type CommandModule } from 'yargs';
+import type { BuiltinDatasets } from '../dataset/builtin.js';
 import { BadInputError, ExitCode, exitCodeOf, GateFailedError, RunFailedError } from '../util/errors.js';
 import { harnessVersion } from '../util/version.js';
 import { clustersCommand } from './clusters.js';
@@ -17,26 +18,35 @@ import { formatCell, terminalText } from './table.js';
 
 /** Every verb lives in its own module under src/cli and is registered here. */
 // Each module types its own arguments; yargs only needs them as generic command modules.
-const commands = [
-  demoCommand,
-  dataCommand,
-  inspectCommand,
-  convertCommand,
-  runCommand,
-  predictionsCommand,
-  evalCommand,
-  compareCommand,
-  gateCommand,
-  clustersCommand,
-  reviewCommand,
-  reportCommand,
-] as unknown as CommandModule[];
+const commands = (datasets: BuiltinDatasets) =>
+  [
+    demoCommand(datasets),
+    dataCommand(datasets),
+    inspectCommand,
+    convertCommand,
+    runCommand,
+    predictionsCommand,
+    evalCommand,
+    compareCommand,
+    gateCommand,
+    clustersCommand,
+    reviewCommand,
+    reportCommand,
+  ] as unknown as CommandModule[];
+
+export interface MainOptions {
+  /**
+   * The datasets `data build` and `demo` can build. Their builders are not part of the library
+   * (src/ never imports datasets/); bin/modeval.js passes the registry from datasets/index.ts.
+   */
+  datasets?: BuiltinDatasets;
+}
 
 /**
  * Parse argv, run one command, and map the outcome to modeval's documented exit codes.
  * Never calls process.exit: the caller owns the process (tests call main directly).
  */
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], options: MainOptions = {}): Promise<number> {
   let parser: Argv = yargs(argv)
     .scriptName('modeval')
     .usage(
@@ -53,7 +63,7 @@ export async function main(argv: string[]): Promise<number> {
       if (err) throw err;
       throw new UsageError(msg);
     });
-  for (const command of commands) parser = parser.command(command);
+  for (const command of commands(options.datasets ?? new Map())) parser = parser.command(command);
   try {
     await parser.parseAsync();
     return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok;

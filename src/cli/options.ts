@@ -1,5 +1,5 @@
 import type { Options } from 'yargs';
-import type { z } from 'zod';
+import { ZodDefault, ZodEnum, ZodOptional, type z } from 'zod';
 import { BadInputError } from '../util/errors.js';
 
 /** The inputs of the verbs that weigh a candidate model against a baseline on one golden set. */
@@ -35,4 +35,26 @@ export function checkFlags<S extends z.ZodType>(schema: S, options: z.input<S>):
   if (typeof key !== 'string') throw new BadInputError(issue.message);
   const flag = key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
   throw new BadInputError(`--${flag}: ${issue.message}`);
+}
+
+/**
+ * A flag's default, read from the library schema that owns it, so the CLI never states a default
+ * twice. Parsing `undefined` gives the schema's default; a field without one throws at startup.
+ */
+export function schemaDefault<S extends z.ZodObject, K extends keyof S['shape'] & string>(
+  schema: S,
+  key: K,
+): z.output<S['shape'][K]> {
+  return (schema.shape[key] as z.ZodType).parse(undefined) as z.output<S['shape'][K]>;
+}
+
+/** A flag's choices, from the enum in the library schema (under any default/optional wrapper). */
+export function schemaChoices<S extends z.ZodObject, K extends keyof S['shape'] & string>(
+  schema: S,
+  key: K,
+): readonly NonNullable<z.output<S['shape'][K]>>[] {
+  let field = schema.shape[key] as z.ZodType;
+  while (field instanceof ZodDefault || field instanceof ZodOptional) field = field.unwrap() as z.ZodType;
+  if (!(field instanceof ZodEnum)) throw new Error(`schema field ${key} is not an enum`);
+  return field.options as unknown as readonly NonNullable<z.output<S['shape'][K]>>[];
 }

@@ -1,43 +1,33 @@
-import { join } from 'node:path';
-import {
-  type BuildResult,
-  buildSpamAssassinDataset,
-  OUTPUT_FILES,
-} from '../../datasets/spamassassin/build.js';
-import { packageRoot } from '../util/paths.js';
+import { z } from 'zod';
 
-export type { BuildResult } from '../../datasets/spamassassin/build.js';
-export type { Manifest as SpamAssassinManifest } from '../../datasets/spamassassin/manifest.js';
-
-/** Where the built SpamAssassin golden set lives unless a caller says otherwise (git-ignored). */
-export function spamAssassinDir(): string {
-  return join(packageRoot(), 'datasets', 'spamassassin', 'build');
-}
-
-/** The dataset spec (column roles, labels, slices) that sits beside the built data. */
-export function spamAssassinSpecPath(): string {
-  return join(packageRoot(), 'datasets', 'spamassassin', 'spec.json');
-}
-
-export interface BuildSpamAssassinOptions {
-  force?: boolean;
-  outDir?: string;
+/**
+ * The contract between the CLI and the datasets modeval can build itself (`modeval data build`,
+ * `modeval demo`). The builders live in datasets/ and need packages the library never runs (a mail
+ * corpus, MIME and HTML parsers), so src/ only states their shape: bin/modeval.js hands the
+ * registry of datasets/index.ts to the CLI, and each builder is loaded on first use.
+ */
+export const DataBuildOptionsSchema = z.object({
+  /** Rebuild even when the existing outputs are current. */
+  force: z.boolean().default(false),
+  /** Output folder; each dataset has its own default (datasets/<name>/build). */
+  outDir: z.string().min(1).optional(),
+});
+export type DataBuildOptions = z.input<typeof DataBuildOptionsSchema> & {
   log?: (line: string) => void;
+};
+
+export interface BuiltinDatasetBuild {
+  /** The golden (evaluation) split: what the demo scores. */
+  golden: string;
+  train: string;
+  /** What the build did (counts per group, split and rejection reason), as terminal text. */
+  summary: string;
 }
 
-/** Build (or confirm current) the SpamAssassin train/golden Arrow files; see datasets/spamassassin/README.md. */
-export function buildSpamAssassin(options: BuildSpamAssassinOptions = {}): Promise<BuildResult> {
-  return buildSpamAssassinDataset({
-    outDir: options.outDir ?? spamAssassinDir(),
-    force: options.force ?? false,
-    ...(options.log ? { log: options.log } : {}),
-  });
+export interface BuiltinDataset {
+  describe: string;
+  build(options: DataBuildOptions): Promise<BuiltinDatasetBuild>;
 }
 
-/** Paths of the train and golden files, building them first when missing or stale. */
-export async function ensureSpamAssassin(): Promise<{ train: string; golden: string }> {
-  const result = await buildSpamAssassin();
-  return { train: result.train, golden: result.golden };
-}
-
-export { OUTPUT_FILES as SPAMASSASSIN_FILES };
+/** Name -> builder, in the order `modeval data build --help` lists them. */
+export type BuiltinDatasets = ReadonlyMap<string, BuiltinDataset>;

@@ -59,6 +59,24 @@ describe('CLI exit codes and one-line errors', () => {
     expect(listFiles(dir)).toEqual(['ragged.csv']);
   });
 
+  it('data build: an unknown dataset exits 2 listing the registered ones; none registered says so', async () => {
+    const datasets = (await import('../../datasets/index.js')).builtinDatasets;
+    expect(await main(['data', 'build', 'imagenet'], { datasets })).toBe(2);
+    expect(stderr).toMatch(/unknown dataset "imagenet"; known: spamassassin/);
+    stderr = '';
+    // A library caller of main() that registers no builders (src/ never imports datasets/).
+    expect(await main(['data', 'build', 'spamassassin'])).toBe(2);
+    expect(stderr).toMatch(/unknown dataset "spamassassin"; none registered/);
+  });
+
+  it('data build through the registry reports the current build of the real golden set', async () => {
+    const datasets = (await import('../../datasets/index.js')).builtinDatasets;
+    await goldenPath();
+    expect(await main(['data', 'build', 'spamassassin'], { datasets })).toBe(0);
+    expect(stdout).toMatch(/^Up to date: /);
+    expect(stdout).toMatch(/6046 listed files = 5912 kept \+ 134 rejected/);
+  });
+
   it('unknown commands and bad options are usage errors (exit 2)', async () => {
     expect(await main(['evaluate-everything'])).toBe(2);
     expect(await main(['run', '--model', 'm'])).toBe(2);

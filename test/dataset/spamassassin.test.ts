@@ -17,14 +17,13 @@ import {
   currentManifest,
   OUTPUT_FILES,
 } from '../../datasets/spamassassin/build.js';
+import { buildSpamAssassin, formatBuildResult } from '../../datasets/spamassassin/index.js';
 import { RejectionSchema } from '../../datasets/spamassassin/manifest.js';
 import { parseMessage } from '../../datasets/spamassassin/parse-message.js';
 import { bodyLengthBucket, declaredCharset, senderTld, yearOf } from '../../datasets/spamassassin/slices.js';
 import { parseEntry } from '../../datasets/spamassassin/source.js';
 import { GOLDEN_PERCENT, splitOf } from '../../datasets/spamassassin/split.js';
 import { capText, composeText, normalizeWhitespace } from '../../datasets/spamassassin/text.js';
-import { formatBuildResult } from '../../src/cli/data.js';
-import { buildSpamAssassin } from '../../src/dataset/builtin.js';
 import { openDataset } from '../../src/dataset/open.js';
 
 const require = createRequire(import.meta.url);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Table, tableFromIPC, Utf8 } from 'apache-arrow';
-import { ensureSpamAssassin } from '../../src/dataset/builtin.js';
+import { ensureSpamAssassin } from '../../datasets/spamassassin/index.js';
 import { packageRoot } from '../../src/util/paths.js';
 import { writeArrow } from './arrow.js';
 

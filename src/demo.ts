@@ -5,9 +5,10 @@ import type { ClustersReport } from './analysis/clusters-schema.js';
 import { evaluate } from './evaluate/evaluate.js';
 import type { MetricsReport } from './evaluate/schema.js';
 import { type GateOutputs, runGate } from './gate/gate.js';
+import { OUTPUT_FILES, writeJsonOutput } from './io/outputs.js';
 import { type ReportResult, writeReport } from './report/report.js';
-import { type RunSummary, runModel } from './run/run.js';
-import { writeFileAtomic } from './util/atomic.js';
+import { runModel } from './run/run.js';
+import type { RunSummary } from './run/schema.js';
 import { packageRoot } from './util/paths.js';
 import { checkOption } from './util/zod.js';
 
@@ -87,8 +88,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
 
   log(`modeval demo: clustering the errors of ${candidate.model}`);
   const clustersReport = await clustersFor({ dataset: golden, predictions: [candidate.run.predictions!] });
-  const clustersFile = join(candidate.outDir, 'clusters.json');
-  await writeFileAtomic(clustersFile, `${JSON.stringify(clustersReport, null, 2)}\n`);
+  const clustersFile = await writeJsonOutput(OUTPUT_FILES.clusters, candidate.outDir, clustersReport);
 
   log('modeval demo: writing the reports');
   const dirs = [baseline.outDir, candidate.outDir, compareDir];

@@ -44,6 +44,7 @@ export { exportReview } from './review/export.js';
 export { importReview } from './review/import.js';
 // Running models and predictions files.
 export { type ImportOptions, importPredictions } from './run/import.js';
-export { openPredictions, PredictionsMeta, type PredictionsSource } from './run/predictions.js';
-export { RunOptions, type RunOptionsInput, RunSummary, runModel } from './run/run.js';
+export { openPredictions, type PredictionsSource } from './run/predictions.js';
+export { RunOptions, type RunOptionsInput, runModel } from './run/run.js';
+export { PredictionsMeta, RunSummary } from './run/schema.js';
 export { BadInputError, ExitCode, GateFailedError, RunFailedError } from './util/errors.js';

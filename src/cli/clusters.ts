@@ -1,8 +1,7 @@
-import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { type ClusterOptions, ClusterOptionsSchema, clustersFor } from '../analysis/clusters.js';
 import type { ClustersReport } from '../analysis/clusters-schema.js';
-import { writeFileAtomic } from '../util/atomic.js';
+import { OUTPUT_FILES, writeJsonOutput } from '../io/outputs.js';
 import { checkFlags } from './options.js';
 import { formatCell, percent, renderTable, terminalText } from './table.js';
 
@@ -66,11 +65,11 @@ export const clustersCommand: CommandModule<object, ClustersArgs> = {
       { dataset: args.dataset, predictions: args.predictions, ...(args.spec ? { spec: args.spec } : {}) },
       options,
     );
-    const file = join(args.out, 'clusters.json');
-    const json = `${JSON.stringify(report, null, 2)}\n`;
-    await writeFileAtomic(file, json);
+    const file = await writeJsonOutput(OUTPUT_FILES.clusters, args.out, report);
     process.stdout.write(
-      args.json ? json : `${formatClusters(report, args.examples)}\nwritten ${formatCell(file)}\n`,
+      args.json
+        ? `${JSON.stringify(report, null, 2)}\n`
+        : `${formatClusters(report, args.examples)}\nwritten ${formatCell(file)}\n`,
     );
   },
 };

@@ -1,10 +1,9 @@
-import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { compareModels } from '../gate/compare.js';
 import { formatNumber } from '../gate/evaluate-rules.js';
 import { compareMarkdown } from '../gate/markdown.js';
 import type { Comparison } from '../gate/schema.js';
-import { writeFileAtomic } from '../util/atomic.js';
+import { OUTPUT_FILES, writeJsonOutput, writeOutput } from '../io/outputs.js';
 import { BadInputError } from '../util/errors.js';
 import { listLimitOption, pairOptions, requireInteger } from './options.js';
 import { renderTable, terminalText } from './table.js';
@@ -56,8 +55,8 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
       listLimit: args['list-limit'],
     });
     if (args.out) {
-      await writeFileAtomic(join(args.out, 'compare.md'), compareMarkdown(report));
-      await writeFileAtomic(join(args.out, 'compare.json'), `${JSON.stringify(report, null, 2)}\n`);
+      await writeOutput(OUTPUT_FILES.compareMarkdown, args.out, compareMarkdown(report));
+      await writeJsonOutput(OUTPUT_FILES.compare, args.out, report);
     }
     process.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : formatComparison(report));
   },

@@ -1,6 +1,7 @@
 import type { Options } from 'yargs';
 import { ZodDefault, ZodEnum, ZodOptional, type z } from 'zod';
 import { BadInputError } from '../util/errors.js';
+import { firstIssue } from '../util/zod.js';
 
 /** The inputs of the verbs that weigh a candidate model against a baseline on one golden set. */
 export const pairOptions = {
@@ -30,7 +31,7 @@ export function requireInteger(option: string, value: number, min: 0 | 1): void 
 export function checkFlags<S extends z.ZodType>(schema: S, options: z.input<S>): void {
   const parsed = schema.safeParse(options);
   if (parsed.success) return;
-  const issue = parsed.error.issues[0]!;
+  const issue = firstIssue(parsed.error);
   const key = issue.path[0];
   if (typeof key !== 'string') throw new BadInputError(issue.message);
   const flag = key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);

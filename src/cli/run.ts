@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
-import { RunOptions, type RunOptionsInput, type RunSummary, runModel } from '../run/run.js';
+import { RunOptions, type RunOptionsInput, runModel } from '../run/run.js';
+import type { RunSummary } from '../run/schema.js';
 import { BadInputError } from '../util/errors.js';
 import { checkFlags } from './options.js';
 import { logLine, renderTable } from './table.js';

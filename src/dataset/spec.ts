@@ -2,6 +2,7 @@ import type { DataType, Schema } from 'apache-arrow';
 import { z } from 'zod';
 import { BadInputError } from '../util/errors.js';
 import { readJsonFile } from '../util/files.js';
+import { parseInput } from '../util/zod.js';
 import { isAnnotationsType, isSliceType, isStringListType, isStringType } from './columns.js';
 
 /**
@@ -59,12 +60,7 @@ export interface ResolvedSpec {
 }
 
 export function parseDatasetSpec(raw: unknown, file = '<spec>'): DatasetSpec {
-  const parsed = DatasetSpec.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new BadInputError(issue.message, { file, field: issue.path.join('.') || '(root)' });
-  }
-  return parsed.data;
+  return parseInput(DatasetSpec, raw, { file });
 }
 
 export async function loadDatasetSpec(file: string): Promise<DatasetSpec> {

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { OUTPUT_FILES, writeJsonOutput } from '../io/outputs.js';
 import { addAgreementItem, agreementReport, createAgreementAccumulator } from '../metrics/agreement.js';
 import { addBiasItem, biasReport, createBiasAccumulator } from '../metrics/bias.js';
 import {
@@ -39,7 +39,6 @@ import type {
   ZeroDivision,
 } from '../metrics/schema.js';
 import { BinaryScoreStore } from '../metrics/score-store.js';
-import { writeFileAtomic } from '../util/atomic.js';
 import { BadInputError } from '../util/errors.js';
 import { harnessVersion } from '../util/version.js';
 import { type BootstrapSettings, bootstrapMany } from './intervals.js';
@@ -738,14 +737,9 @@ export function computeMetrics(set: EvalSet, options: MetricOptions = {}): Metri
   };
 }
 
-export const METRICS_FILE = 'metrics.json';
-
 /** Validate against the schema and write `<dir>/metrics.json` atomically; returns the path. */
 export async function writeMetrics(report: MetricsReport, dir: string): Promise<string> {
-  const checked = MetricsReportSchema.parse(report);
-  const path = join(dir, METRICS_FILE);
-  await writeFileAtomic(path, `${JSON.stringify(checked, null, 2)}\n`);
-  return path;
+  return writeJsonOutput(OUTPUT_FILES.metrics, dir, MetricsReportSchema.parse(report));
 }
 
 /** Load, join, compute and (with `out`) write: the library form of `modeval eval`. */

@@ -1,8 +1,8 @@
 import { appendFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { DatasetSpec, DatasetSpecInput } from '../dataset/spec.js';
-import { writeFileAtomic } from '../util/atomic.js';
+import { OUTPUT_FILES, writeJsonOutput, writeOutput } from '../io/outputs.js';
 import { BadInputError } from '../util/errors.js';
+import { issuePath } from '../util/zod.js';
 import { comparePaired } from './compare.js';
 import { evaluatePolicy } from './evaluate-rules.js';
 import { gateJUnit } from './junit.js';
@@ -49,7 +49,10 @@ export function decideGate(policy: GatePolicy, set: PairedSet, listLimit = 50): 
   if (policy.costs) {
     // bindPolicy checked it if a rule uses it; check it here too for the comparison's cost row.
     costs = costMatrixOf(policy.costs, set.labels, (path, message) => {
-      throw new BadInputError(`costs.${path.join('.')}: ${message}`, policy.locate(['costs', ...path]));
+      throw new BadInputError(
+        `${issuePath(['costs', ...path])}: ${message}`,
+        policy.locate(['costs', ...path]),
+      );
     });
   }
   const rules = evaluatePolicy(set, policy, bound);
@@ -74,17 +77,11 @@ export function decideGate(policy: GatePolicy, set: PairedSet, listLimit = 50): 
 
 /** Write a gate report's three files atomically into `outDir`. */
 export async function writeGateOutputs(report: GateReport, outDir: string): Promise<GateOutputs['files']> {
-  const files = {
-    json: join(outDir, 'gate.json'),
-    junit: join(outDir, 'junit.xml'),
-    markdown: join(outDir, 'summary.md'),
-  };
-  const markdown = gateMarkdown(report);
-  await writeFileAtomic(files.junit, gateJUnit(report));
-  await writeFileAtomic(files.markdown, markdown);
+  const junit = await writeOutput(OUTPUT_FILES.gateJUnit, outDir, gateJUnit(report));
+  const markdown = await writeOutput(OUTPUT_FILES.gateMarkdown, outDir, gateMarkdown(report));
   // gate.json last: its presence says the other two are complete.
-  await writeFileAtomic(files.json, `${JSON.stringify(report, null, 2)}\n`);
-  return files;
+  const json = await writeJsonOutput(OUTPUT_FILES.gate, outDir, report);
+  return { json, junit, markdown };
 }
 
 /**

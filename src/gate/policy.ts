@@ -1,7 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { BadInputError, type InputLocation } from '../util/errors.js';
+import { readTextFile } from '../util/files.js';
+import { firstIssue, issuePath } from '../util/zod.js';
 import {
   type CostMatrix,
   closest,
@@ -113,16 +114,6 @@ export interface GatePolicy {
   locate(path: readonly (string | number)[]): InputLocation;
 }
 
-/** `rules[2].metric` from ['rules', 2, 'metric']. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const p of path) {
-    if (typeof p === 'number') out += `[${p}]`;
-    else out += out === '' ? String(p) : `.${String(p)}`;
-  }
-  return out || '(root)';
-}
-
 class PolicyError extends Error {
   constructor(
     readonly path: readonly (string | number)[],
@@ -203,11 +194,11 @@ export function ruleText(r: Pick<GateRule, 'metric' | 'class' | 'op' | 'bound' |
 }
 
 function zodIssue(error: z.ZodError, base: readonly (string | number)[]): PolicyError {
-  const issue = error.issues[0]!;
-  const path = [...base, ...issue.path.filter((p): p is string | number => typeof p !== 'symbol')];
+  const issue = firstIssue(error, base);
   // Point at the offending key itself, so the line number is the key's.
-  if (issue.code === 'unrecognized_keys') return new PolicyError([...path, issue.keys[0]!], 'unknown key');
-  return new PolicyError(path, issue.message);
+  if (issue.unknownKey !== undefined)
+    return new PolicyError([...issue.path, issue.unknownKey], 'unknown key');
+  return new PolicyError(issue.path, issue.message);
 }
 
 function checkMetric(core: RuleCore, path: readonly (string | number)[], hasCosts: boolean): void {
@@ -356,7 +347,7 @@ function policyFailure(
   path: readonly (string | number)[],
   message: string,
 ): BadInputError {
-  return new BadInputError(`${formatPath(path)}: ${message}`, locate(path));
+  return new BadInputError(`${issuePath(path)}: ${message}`, locate(path));
 }
 
 /** Parse and validate a policy's text; `file` names it in errors. */
@@ -388,18 +379,7 @@ export function parsePolicy(source: string, file: string): GatePolicy {
 }
 
 export async function loadPolicy(file: string): Promise<GatePolicy> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    throw new BadInputError(
-      `cannot read gate policy (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
-      {
-        file,
-      },
-    );
-  }
-  return parsePolicy(text, file);
+  return parsePolicy(await readTextFile(file, 'gate policy'), file);
 }
 
 /** What the data offers for a policy's names to refer to. */

@@ -1,4 +1,5 @@
 import { BadInputError } from '../util/errors.js';
+import { parseInput } from '../util/zod.js';
 import {
   type AgreementAccumulator,
   type AgreementReport,
@@ -541,13 +542,8 @@ export function computeAgreement(matrix: RatingMatrix, gold?: readonly (number |
 
 /** Validates untrusted input (e.g. parsed JSON) as a RatingMatrix; the error names the first bad cell. */
 export function parseRatingMatrix(raw: unknown, file?: string): RatingMatrix {
-  const parsed = RatingMatrixSchema.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  const [head, row, col] = issue.path;
-  const location =
-    head === 'ratings' && typeof row === 'number'
-      ? { file, row, field: typeof col === 'number' ? `ratings[${col}]` : 'ratings' }
-      : { file, field: issue.path.join('.') || undefined };
-  throw new BadInputError(`rating matrix: ${issue.message}`, location);
+  return parseInput(RatingMatrixSchema, raw, {
+    ...(file !== undefined ? { file } : {}),
+    say: (message) => `rating matrix: ${message}`,
+  });
 }

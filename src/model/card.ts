@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import { BadInputError } from '../util/errors.js';
 import { readJsonFile } from '../util/files.js';
+import { parseInput } from '../util/zod.js';
 
 /**
  * The model card (`model.json` beside `model.onnx`): everything the harness needs to feed a graph
@@ -215,25 +215,11 @@ export function decisionRule(card: ModelCard, overrides: Record<string, number> 
 
 /** Validate an already-parsed card; `file` names it in the error. */
 export function parseModelCard(value: unknown, file: string): ModelCard {
-  const result = ModelCardSchema.safeParse(value);
-  if (result.success) return result.data;
-  const first = result.error.issues[0]!;
-  const more = result.error.issues.length > 1 ? ` (and ${result.error.issues.length - 1} more problems)` : '';
-  throw new BadInputError(`invalid model card: ${first.message}${more}`, {
+  return parseInput(ModelCardSchema, value, {
     file,
-    field: formatZodPath(first.path),
+    say: (message, issue) =>
+      `invalid model card: ${message}${issue.count > 1 ? ` (and ${issue.count - 1} more problems)` : ''}`,
   });
-}
-
-/** `inputs[0].maxLength`: the zod path as a reader would write it. */
-export function formatZodPath(path: readonly PropertyKey[]): string {
-  if (path.length === 0) return '(root)';
-  let out = '';
-  for (const part of path) {
-    if (typeof part === 'number') out += `[${part}]`;
-    else out += out === '' ? String(part) : `.${String(part)}`;
-  }
-  return out;
 }
 
 /** Read and validate `<dir>/model.json`. */

@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { InferenceSession } from 'onnxruntime-node';
 import { BadInputError } from '../util/errors.js';
+import { readBytesFile } from '../util/files.js';
 import { sha256Hex } from '../util/hash.js';
 import type { ModelCard } from './card.js';
 
@@ -52,14 +52,7 @@ function sessionOptions(threads: number, provider: 'cpu' | 'cuda'): InferenceSes
  * made here: `cuda` fails clearly, `auto` retries on cpu and says so in `fallback`.
  */
 export async function openOnnxSession(file: string, options: SessionOptions): Promise<OpenedSession> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(file);
-  } catch (err) {
-    throw new BadInputError(`cannot read the ONNX model: ${(err as NodeJS.ErrnoException).code ?? err}`, {
-      file,
-    });
-  }
+  const bytes = await readBytesFile(file, 'ONNX model');
   const sha256 = sha256Hex(bytes);
   const create = async (provider: 'cpu' | 'cuda') => {
     try {

@@ -1,41 +1,38 @@
 import { existsSync } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
-import type { z } from 'zod';
-import { type ClustersReport, ClustersReportSchema } from '../analysis/clusters-schema.js';
-import { METRICS_FILE } from '../evaluate/evaluate.js';
+import { readdir, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { ClustersReport } from '../analysis/clusters-schema.js';
 import { loadEvalSet } from '../evaluate/join.js';
-import { type MetricsReport, MetricsReportSchema, type ModelMetrics } from '../evaluate/schema.js';
+import type { MetricsReport, ModelMetrics } from '../evaluate/schema.js';
 import { compareModels } from '../gate/compare.js';
-import { type Comparison, ComparisonSchema, type GateReport, GateReportSchema } from '../gate/schema.js';
+import type { Comparison, GateReport } from '../gate/schema.js';
+import { OUTPUT_FILES, outputPath, readOutput } from '../io/outputs.js';
 import { type ReviewImportSummary, ReviewImportSummarySchema } from '../review/import.js';
-import { openPredictions, PredictionsMeta } from '../run/predictions.js';
-import { PREDICTIONS_FILE, RUN_SUMMARY_FILE, RunSummary } from '../run/run.js';
+import { openPredictions } from '../run/predictions.js';
+import type { PredictionsMeta, RunFile } from '../run/schema.js';
 import { BadInputError } from '../util/errors.js';
+import { readJsonFile } from '../util/files.js';
+import { parseInput } from '../util/zod.js';
 import { type ScoreHistogram, scoreHistogram } from './scores.js';
 
-/**
+/*
  * The folders `modeval report` reads. A **model folder** is what `modeval run --out D` followed by
  * `modeval eval --out D` leaves: `metrics.json` (required), `run.json` and `predictions.arrows`
  * (for fingerprints and run options), and `clusters.json` when `modeval clusters` wrote one there.
  * A **comparison folder** holds `compare.json` (from `modeval compare --out`) and/or `gate.json`
- * (from `modeval gate --out`). One folder may be both.
+ * (from `modeval gate --out`). One folder may be both. The names are in io/outputs.ts.
  */
-export const REPORT_FILES = {
-  metrics: METRICS_FILE,
-  run: RUN_SUMMARY_FILE,
-  predictions: PREDICTIONS_FILE,
-  clusters: 'clusters.json',
-  compare: 'compare.json',
-  gate: 'gate.json',
-} as const;
 
 /** Summaries `modeval review import` writes beside the new golden version (`<stem>.review.json`). */
 export const REVIEW_SUFFIX = '.review.json';
 
-/** `run.json`: the run summary with the predictions' provenance beside it. */
-export const RunFileSchema = RunSummary.extend({ meta: PredictionsMeta.optional() });
-export type RunFile = z.infer<typeof RunFileSchema>;
+async function readReviewSummary(file: string): Promise<ReviewImportSummary> {
+  const json = await readJsonFile(file, 'review summary');
+  return parseInput(ReviewImportSummarySchema, json, {
+    file,
+    say: (m) => `not a modeval review summary: ${m}`,
+  });
+}
 
 export interface ModelEntry {
   /** The folder it came from. */
@@ -84,32 +81,6 @@ export interface LoadOptions {
   scoreHistograms?: boolean;
 }
 
-/** Read a JSON file and validate it; any problem is a BadInputError naming the file and field. */
-export async function readJson<S extends z.ZodType>(file: string, schema: S): Promise<z.infer<S>> {
-  let raw: string;
-  try {
-    raw = await readFile(file, 'utf8');
-  } catch (err) {
-    throw new BadInputError(`cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`, { file });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch (err) {
-    throw new BadInputError(`not valid JSON (${(err as Error).message})`, { file });
-  }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const field = issue.path.map(String).join('.');
-    throw new BadInputError(
-      `does not match the ${basename(file)} schema: ${issue.message}`,
-      field ? { file, field } : { file },
-    );
-  }
-  return parsed.data;
-}
-
 async function isFile(path: string): Promise<boolean> {
   try {
     return (await stat(path)).isFile();
@@ -149,35 +120,37 @@ async function loadFolder(dir: string, out: ReportInputs): Promise<void> {
   const path = (name: string) => join(dir, name);
   const reviewFiles = (await readdir(dir)).filter((f) => f.endsWith(REVIEW_SUFFIX)).sort();
   const has = {
-    metrics: await isFile(path(REPORT_FILES.metrics)),
-    run: await isFile(path(REPORT_FILES.run)),
-    predictions: await isFile(path(REPORT_FILES.predictions)),
-    clusters: await isFile(path(REPORT_FILES.clusters)),
-    compare: await isFile(path(REPORT_FILES.compare)),
-    gate: await isFile(path(REPORT_FILES.gate)),
+    metrics: await isFile(outputPath(dir, OUTPUT_FILES.metrics)),
+    run: await isFile(outputPath(dir, OUTPUT_FILES.run)),
+    predictions: await isFile(outputPath(dir, OUTPUT_FILES.predictions)),
+    clusters: await isFile(outputPath(dir, OUTPUT_FILES.clusters)),
+    compare: await isFile(outputPath(dir, OUTPUT_FILES.compare)),
+    gate: await isFile(outputPath(dir, OUTPUT_FILES.gate)),
   };
   for (const f of reviewFiles) {
-    out.reviews.push({ file: path(f), summary: await readJson(path(f), ReviewImportSummarySchema) });
+    out.reviews.push({ file: path(f), summary: await readReviewSummary(path(f)) });
   }
   if (!has.metrics && !has.compare && !has.gate && reviewFiles.length === 0) {
     const hint = has.run
-      ? `; run \`modeval eval --predictions ${join(dir, REPORT_FILES.predictions)} --dataset <golden> --out ${dir}\` first`
+      ? `; run \`modeval eval --predictions ${outputPath(dir, OUTPUT_FILES.predictions)} --dataset <golden> --out ${dir}\` first`
       : '';
     throw new BadInputError(
-      `holds no ${REPORT_FILES.metrics}, ${REPORT_FILES.compare}, ${REPORT_FILES.gate} or *${REVIEW_SUFFIX}${hint}`,
+      `holds no ${OUTPUT_FILES.metrics.name}, ${OUTPUT_FILES.compare.name}, ${OUTPUT_FILES.gate.name} or *${REVIEW_SUFFIX}${hint}`,
       {
         file: dir,
       },
     );
   }
   if (has.metrics) {
-    const metricsFile = path(REPORT_FILES.metrics);
-    const report = await readJson(metricsFile, MetricsReportSchema);
-    const run = has.run ? await readJson(path(REPORT_FILES.run), RunFileSchema) : null;
+    const metricsFile = outputPath(dir, OUTPUT_FILES.metrics);
+    const report = await readOutput(OUTPUT_FILES.metrics, metricsFile);
+    const run = has.run ? await readOutput(OUTPUT_FILES.run, outputPath(dir, OUTPUT_FILES.run)) : null;
     let predictionsMeta: PredictionsMeta | null = run?.meta ?? null;
     if (!predictionsMeta && has.predictions)
-      predictionsMeta = (await openPredictions(path(REPORT_FILES.predictions))).meta;
-    const clusters = has.clusters ? await readJson(path(REPORT_FILES.clusters), ClustersReportSchema) : null;
+      predictionsMeta = (await openPredictions(outputPath(dir, OUTPUT_FILES.predictions))).meta;
+    const clusters = has.clusters
+      ? await readOutput(OUTPUT_FILES.clusters, outputPath(dir, OUTPUT_FILES.clusters))
+      : null;
     const runModel = run
       ? report.models.length === 1
         ? report.models[0]
@@ -190,7 +163,7 @@ async function loadFolder(dir: string, out: ReportInputs): Promise<void> {
       : undefined;
     if (clusters && clusterModel === undefined) {
       out.warnings.push(
-        `${path(REPORT_FILES.clusters)} names a model that ${metricsFile} does not hold; not shown`,
+        `${outputPath(dir, OUTPUT_FILES.clusters)} names a model that ${metricsFile} does not hold; not shown`,
       );
     }
     for (const model of report.models) {
@@ -212,9 +185,15 @@ async function loadFolder(dir: string, out: ReportInputs): Promise<void> {
   if (has.gate || has.compare) {
     if (out.comparison)
       throw new BadInputError('a second comparison; give one compare or gate folder', { file: dir });
-    const gate = has.gate ? await readJson(path(REPORT_FILES.gate), GateReportSchema) : null;
-    const comparison = gate ? gate.comparison : await readJson(path(REPORT_FILES.compare), ComparisonSchema);
-    out.comparison = { source: path(has.gate ? REPORT_FILES.gate : REPORT_FILES.compare), comparison, gate };
+    const gate = has.gate ? await readOutput(OUTPUT_FILES.gate, outputPath(dir, OUTPUT_FILES.gate)) : null;
+    const comparison = gate
+      ? gate.comparison
+      : await readOutput(OUTPUT_FILES.compare, outputPath(dir, OUTPUT_FILES.compare));
+    out.comparison = {
+      source: outputPath(dir, has.gate ? OUTPUT_FILES.gate : OUTPUT_FILES.compare),
+      comparison,
+      gate,
+    };
   }
 }
 
@@ -222,7 +201,7 @@ async function loadFolder(dir: string, out: ReportInputs): Promise<void> {
 function predictionsPath(m: ModelEntry): string | null {
   const recorded = m.model.model.predictionsFile;
   if (existsSync(recorded)) return recorded;
-  const beside = join(m.dir, REPORT_FILES.predictions);
+  const beside = outputPath(m.dir, OUTPUT_FILES.predictions);
   return existsSync(beside) ? beside : null;
 }
 

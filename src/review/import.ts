@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve as resolvePath } from 'node:path';
 import {
   Bool,
@@ -19,6 +18,7 @@ import type { DatasetSpec, DatasetSpecInput } from '../dataset/spec.js';
 import { RowStatus } from '../dataset/validate.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { BadInputError, formatLocation, truncate } from '../util/errors.js';
+import { readTextFile } from '../util/files.js';
 import { sha256File } from '../util/hash.js';
 import { checkOption } from '../util/zod.js';
 import { parseArgillaExport } from './formats/argilla-import.js';
@@ -146,14 +146,7 @@ function sniffFormat(file: string, text: string): VerdictFormat {
 }
 
 export async function readVerdicts(source: VerdictSource, defaultReviewer: string): Promise<ParsedVerdicts> {
-  let text: string;
-  try {
-    text = await readFile(source.file, 'utf8');
-  } catch (err) {
-    throw new BadInputError(`cannot read verdict file (${(err as NodeJS.ErrnoException).code ?? 'error'})`, {
-      file: source.file,
-    });
-  }
+  const text = await readTextFile(source.file, 'verdict file');
   const format = source.format
     ? checkOption(VerdictFormatSchema, source.format, 'format')
     : sniffFormat(source.file, text);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { annotatorDisagreement, findLabelIssues } from '../analysis/label-issues.js';
 import type { EvalSet } from '../evaluate/join.js';
 import { BadInputError } from '../util/errors.js';
+import { firstIssue } from '../util/zod.js';
 import type { Reason } from './item.js';
 
 /**
@@ -52,7 +53,7 @@ export function parseSelectRule(text: string): SelectRule {
   const parsed = SelectRuleSchema.safeParse(raw);
   if (!parsed.success) {
     throw new BadInputError(
-      `rule ${JSON.stringify(text)} is not valid (${parsed.error.issues[0]!.message}); rules: model-vs-golden[:m], model-vs-model[:a,b], low-margin[:t], label-issue, annotator-disagreement, cluster:<id>`,
+      `rule ${JSON.stringify(text)} is not valid (${firstIssue(parsed.error).message}); rules: model-vs-golden[:m], model-vs-model[:a,b], low-margin[:t], label-issue, annotator-disagreement, cluster:<id>`,
       { field: 'select' },
     );
   }

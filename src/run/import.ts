@@ -14,7 +14,9 @@ import { decideRow } from '../model/postprocess.js';
 import { BadInputError } from '../util/errors.js';
 import { sha256File } from '../util/hash.js';
 import { harnessVersion } from '../util/version.js';
-import { makePredictionBatch, type PredictionsMeta, predictionsSchema } from './predictions.js';
+import { parseInput } from '../util/zod.js';
+import { makePredictionBatch, predictionsSchema } from './predictions.js';
+import type { PredictionsMeta } from './schema.js';
 
 /**
  * Normalise predictions made elsewhere (a production log: id + scores and/or decisions) into
@@ -75,12 +77,7 @@ export interface ImportSummary {
 }
 
 export async function importPredictions(input: ImportOptions): Promise<ImportSummary> {
-  const parsed = ImportOptions.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new BadInputError(issue.message, { field: issue.path.join('.') });
-  }
-  const opts = parsed.data;
+  const opts = parseInput(ImportOptions, input);
   const k = opts.labels.length;
   const positive = opts.task === 'binary' ? (opts.positive ?? opts.labels[1]!) : (opts.positive ?? null);
   // Rows with scores but no decision are decided as `modeval run` would: binary thresholds

@@ -11,7 +11,6 @@ import {
   Utf8,
   vectorFromArray,
 } from 'apache-arrow';
-import { z } from 'zod';
 import { type ArrowSource, openArrow } from '../dataset/arrow-reader.js';
 import {
   type StringColumn,
@@ -20,38 +19,10 @@ import {
   stringListColumn,
 } from '../dataset/columns.js';
 import { BadInputError } from '../util/errors.js';
+import { PredictionsMeta } from './schema.js';
 
 /** Schema-metadata key under which a predictions file carries its provenance (JSON). */
 export const PREDICTIONS_META_KEY = 'modeval.predictions';
-
-/**
- * Provenance of a predictions file. It deliberately holds no timestamp, so that the same model,
- * data and options give byte-identical predictions (also across an interrupt and `--resume`);
- * times live in the run's `run.json`.
- */
-export const PredictionsMeta = z.object({
-  schemaVersion: z.literal(1),
-  source: z.enum(['model', 'import']),
-  model: z.object({
-    name: z.string(),
-    version: z.string(),
-    sha256: z.string().nullable(),
-    task: z.enum(['binary', 'multiclass', 'multilabel']),
-    labels: z.array(z.string()).min(1),
-    positive: z.string().nullable(),
-    thresholds: z.record(z.string(), z.number()),
-  }),
-  dataset: z.object({
-    file: z.string(),
-    /** sha256 of the dataset file's bytes. */
-    fingerprint: z.string(),
-    rows: z.number().int().nullable(),
-  }),
-  harness: z.object({ name: z.literal('modeval'), version: z.string() }),
-  runtime: z.record(z.string(), z.string()),
-  options: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
-});
-export type PredictionsMeta = z.infer<typeof PredictionsMeta>;
 
 /** The Arrow schema of predictions: id, scores (K floats in card label order), predicted. */
 export function predictionsSchema(meta: PredictionsMeta): Schema {

@@ -8,9 +8,9 @@ import { z } from 'zod';
 import { openArrow } from '../dataset/arrow-reader.js';
 import { openArrowWriter } from '../dataset/arrow-writer.js';
 import { openDataset } from '../dataset/open.js';
+import { OUTPUT_FILES, outputPath, writeJsonOutput, writeOutput } from '../io/outputs.js';
 import type { ModelCard } from '../model/card.js';
 import { createPredictor } from '../model/predictor.js';
-import { writeFileAtomic } from '../util/atomic.js';
 import { BadInputError, RunFailedError } from '../util/errors.js';
 import { sha256File, sha256Hex } from '../util/hash.js';
 import { workerPath } from '../util/paths.js';
@@ -25,10 +25,11 @@ import {
   readCheckpoint,
   writeCheckpoint,
 } from './checkpoint.js';
-import { makePredictionBatch, type PredictionsMeta, predictionsSchema } from './predictions.js';
+import { makePredictionBatch, predictionsSchema } from './predictions.js';
 import { createProgress } from './progress.js';
 import type { InferResult, InferTask, WorkerSetup } from './protocol.js';
 import { type InputColumn, Rebatcher, type RowChunk } from './rebatch.js';
+import type { PredictionsMeta, RunSummary } from './schema.js';
 
 export const RunOptions = z.object({
   model: z.string().min(1),
@@ -53,31 +54,6 @@ export const RunOptions = z.object({
 export type RunOptions = z.infer<typeof RunOptions>;
 export type RunOptionsInput = z.input<typeof RunOptions>;
 
-export const RunSummary = z.object({
-  status: z.enum(['completed', 'interrupted']),
-  predictions: z.string().nullable(),
-  model: z.object({ name: z.string(), version: z.string(), sha256: z.string() }),
-  dataset: z.object({ file: z.string(), fingerprint: z.string() }),
-  rows: z.number().int(),
-  rejected: z.number().int(),
-  predicted: z.number().int(),
-  invalid: z.number().int(),
-  truncated: z.number().int(),
-  labelled: z.number().int(),
-  /** Share of labelled, predicted rows where the prediction equals the golden label (exact set for multilabel). */
-  accuracy: z.number().nullable(),
-  seconds: z.number(),
-  rowsPerSecond: z.number(),
-  workers: z.number().int(),
-  threads: z.number().int(),
-  provider: z.string(),
-  retries: z.number().int(),
-  resumedFromRow: z.number().int(),
-  startedAt: z.string(),
-  finishedAt: z.string(),
-});
-export type RunSummary = z.infer<typeof RunSummary>;
-
 /** Test and embedding hooks; the CLI passes only `signal`. */
 export interface RunHooks {
   /** Abort = interrupt: in-flight chunks finish, a checkpoint is left, the summary says `interrupted`. */
@@ -88,11 +64,6 @@ export interface RunHooks {
   onChunkWritten?: (seq: number, rowsDone: number) => void;
   log?: (line: string) => void;
 }
-
-export const PREDICTIONS_FILE = 'predictions.arrows';
-export const RUN_SUMMARY_FILE = 'run.json';
-export const REJECTED_FILE = 'rejected.jsonl';
-export const INVALID_FILE = 'invalid-rows.jsonl';
 
 export function defaultParallelism(workers?: number, threads?: number): { workers: number; threads: number } {
   const cores = availableParallelism();
@@ -234,7 +205,7 @@ export async function runModel(input: RunOptionsInput, hooks: RunHooks = {}): Pr
   progress.start(null, tally.predicted + tally.invalid);
   const scan = dataset.scan({
     onInvalid: opts.onInvalid,
-    ...(opts.onInvalid === 'skip' ? { rejectsPath: join(outDir, REJECTED_FILE) } : {}),
+    ...(opts.onInvalid === 'skip' ? { rejectsPath: outputPath(outDir, OUTPUT_FILES.rejected) } : {}),
   });
   const rebatcher = new Rebatcher(opts.batchSize, inputColumns, startRow, nextSeq);
   const maxInFlight = workers * 2;
@@ -334,7 +305,7 @@ export async function runModel(input: RunOptionsInput, hooks: RunHooks = {}): Pr
     tally.predicted + tally.invalid - (existing ? existing.tally.predicted + existing.tally.invalid : 0);
   const summary: RunSummary = {
     status: interrupted ? 'interrupted' : 'completed',
-    predictions: interrupted ? null : join(outDir, PREDICTIONS_FILE),
+    predictions: interrupted ? null : outputPath(outDir, OUTPUT_FILES.predictions),
     model: { name: card.name, version: card.version, sha256: modelSha256 },
     dataset: { file: opts.dataset, fingerprint },
     rows: scan.summary.rows,
@@ -365,12 +336,13 @@ export async function runModel(input: RunOptionsInput, hooks: RunHooks = {}): Pr
     return summary;
   }
   await writer.commit();
-  await rename(paths.partial, join(outDir, PREDICTIONS_FILE));
-  await writeFileAtomic(
-    join(outDir, INVALID_FILE),
+  await rename(paths.partial, outputPath(outDir, OUTPUT_FILES.predictions));
+  await writeOutput(
+    OUTPUT_FILES.invalidRows,
+    outDir,
     invalidRows.map((r) => `${JSON.stringify(r)}\n`).join(''),
   );
-  await writeFileAtomic(join(outDir, RUN_SUMMARY_FILE), `${JSON.stringify({ ...summary, meta }, null, 2)}\n`);
+  await writeJsonOutput(OUTPUT_FILES.run, outDir, { ...summary, meta });
   await rm(paths.dir, { recursive: true, force: true });
   return summary;
 }

@@ -16,8 +16,7 @@ export async function statRegularFile(
   try {
     st = await stat(path);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? String(err);
-    throw new BadInputError(unreadable(code), { file: path });
+    throw new BadInputError(unreadable(errnoCode(err)), { file: path });
   }
   if (!st.isFile()) {
     throw new BadInputError(what ? `${what} is not a regular file` : 'not a regular file', { file: path });
@@ -25,16 +24,32 @@ export async function statRegularFile(
   return st;
 }
 
+/** The errno code of a failed file operation (`ENOENT`), or the error itself when it has none. */
+export function errnoCode(err: unknown): string {
+  return (err as NodeJS.ErrnoException)?.code ?? String(err);
+}
+
+/** Read a text file; an unreadable file is a BadInputError naming the file and `what` it is. */
+export async function readTextFile(file: string, what: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    throw new BadInputError(`cannot read the ${what}: ${errnoCode(err)}`, { file });
+  }
+}
+
+/** Read a binary file; an unreadable file is a BadInputError naming the file and `what` it is. */
+export async function readBytesFile(file: string, what: string): Promise<Uint8Array> {
+  try {
+    return await readFile(file);
+  } catch (err) {
+    throw new BadInputError(`cannot read the ${what}: ${errnoCode(err)}`, { file });
+  }
+}
+
 /** Parse a JSON file; an unreadable file or invalid JSON is a BadInputError naming the file and `what` it is. */
 export async function readJsonFile(file: string, what: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    throw new BadInputError(`cannot read the ${what}: ${(err as NodeJS.ErrnoException).code ?? err}`, {
-      file,
-    });
-  }
+  const text = await readTextFile(file, what);
   try {
     return JSON.parse(text);
   } catch (err) {

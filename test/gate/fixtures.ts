@@ -2,7 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { Bool, RecordBatchStreamWriter, Utf8 } from 'apache-arrow';
 import type { PairedSet, SliceColumnCodes } from '../../src/gate/paired.js';
 import { Xoshiro128 } from '../../src/metrics/prng.js';
-import { makePredictionBatch, type PredictionsMeta, predictionsSchema } from '../../src/run/predictions.js';
+import { makePredictionBatch, predictionsSchema } from '../../src/run/predictions.js';
+import type { PredictionsMeta } from '../../src/run/schema.js';
 import { sha256File } from '../../src/util/hash.js';
 import { writeArrow } from '../helpers/arrow.js';
 

@@ -4,7 +4,8 @@ import { SaxesParser } from 'saxes';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { GateReportSchema } from '../../src/gate/schema.js';
-import { PREDICTIONS_FILE, runModel } from '../../src/run/run.js';
+import { OUTPUT_FILES } from '../../src/io/outputs.js';
+import { runModel } from '../../src/run/run.js';
 import { packageRoot } from '../../src/util/paths.js';
 import { goldenPath, MODEL_V1, MODEL_V2 } from '../helpers/golden.js';
 import { useTmpDir } from '../helpers/tmp.js';
@@ -53,7 +54,7 @@ describe('the example gate on the reference models', () => {
         { model, dataset: golden, out: join(dir, name), workers: 1, quiet: true },
         { log: () => {} },
       );
-      pred[name] = join(dir, name, PREDICTIONS_FILE);
+      pred[name] = join(dir, name, OUTPUT_FILES.predictions.name);
     }
     const gate = (baseline: string, candidate: string, out: string) =>
       main([

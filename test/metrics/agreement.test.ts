@@ -358,7 +358,7 @@ describe('streaming accumulators', () => {
 });
 
 describe('bad input', () => {
-  it('names the row and annotator of an out-of-range category', () => {
+  it('names the cell (item and annotator) of an out-of-range category', () => {
     const raw = {
       annotators: ['a', 'b'],
       categories: ['x', 'y'],
@@ -368,13 +368,13 @@ describe('bad input', () => {
       ],
     };
     expect(() => parseRatingMatrix(raw, 'ann.json')).toThrow(BadInputError);
-    expect(() => parseRatingMatrix(raw, 'ann.json')).toThrow(/ann\.json, row 1, field "ratings\[1\]"/);
+    expect(() => parseRatingMatrix(raw, 'ann.json')).toThrow(/ann\.json, field "ratings\[1\]\[1\]"/);
   });
 
-  it('names the row whose length does not match the annotators', () => {
+  it('names the item whose length does not match the annotators', () => {
     const raw = { annotators: ['a', 'b'], categories: ['x'], ratings: [[0]] };
     expect(() => parseRatingMatrix(raw)).toThrow(
-      /row 0, field "ratings": rating matrix: has 1 cells for 2 annotators/,
+      /field "ratings\[0\]": rating matrix: has 1 cells for 2 annotators/,
     );
   });
 

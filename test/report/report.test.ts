@@ -348,7 +348,7 @@ describe('bad input', () => {
     const dir = join(root, 'bad-json');
     mkdirSync(dir);
     writeFileSync(join(dir, 'compare.json'), '{"schemaVersion": 1,');
-    await expect(loadReportInputs([dir])).rejects.toThrow(/compare\.json: not valid JSON/);
+    await expect(loadReportInputs([dir])).rejects.toThrow(/compare\.json: the comparison is not valid JSON/);
   });
 
   it('refuses a path that is not a folder', async () => {

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { Utf8 } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { openDataset } from '../../src/dataset/open.js';
+import { OUTPUT_FILES } from '../../src/io/outputs.js';
 import { openPredictions } from '../../src/run/predictions.js';
-import { PREDICTIONS_FILE, runModel } from '../../src/run/run.js';
+import { runModel } from '../../src/run/run.js';
 import { BadInputError, RunFailedError } from '../../src/util/errors.js';
 import { packageRoot } from '../../src/util/paths.js';
 import { writeArrow } from '../helpers/arrow.js';
@@ -17,7 +18,7 @@ const quiet = { quiet: true } as const;
 const noLog = { log: () => {} };
 
 async function predictionsBytes(outDir: string): Promise<Buffer> {
-  return readFileSync(join(outDir, PREDICTIONS_FILE));
+  return readFileSync(join(outDir, OUTPUT_FILES.predictions.name));
 }
 
 describe('modeval run on the real golden set', () => {
@@ -41,7 +42,7 @@ describe('modeval run on the real golden set', () => {
     // Same model, data and options: identical bytes, whatever the number of workers.
     expect((await predictionsBytes(a)).equals(await predictionsBytes(b))).toBe(true);
 
-    const preds = await openPredictions(join(a, PREDICTIONS_FILE));
+    const preds = await openPredictions(join(a, OUTPUT_FILES.predictions.name));
     expect(preds.meta.model.name).toBe(s1.model.name);
     expect(preds.meta.model.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(preds.meta.dataset.fingerprint).toBe(s1.dataset.fingerprint);
@@ -88,7 +89,7 @@ describe('modeval run on the real golden set', () => {
         { ...noLog, crashAtSeq: { seq: 2, always: true } },
       ),
     ).rejects.toThrow(/chunk 2 \(dataset rows 200-299, ids ".+"…".+"\) failed 2 times/);
-    expect(existsSync(join(out, PREDICTIONS_FILE))).toBe(false);
+    expect(existsSync(join(out, OUTPUT_FILES.predictions.name))).toBe(false);
   });
 
   it('resumes after a real SIGINT and produces the same bytes as an uninterrupted run', async () => {
@@ -120,7 +121,7 @@ describe('modeval run on the real golden set', () => {
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect(signalled).toBe(true);
     expect(code).toBe(130);
-    expect(existsSync(join(resumed, PREDICTIONS_FILE))).toBe(false);
+    expect(existsSync(join(resumed, OUTPUT_FILES.predictions.name))).toBe(false);
     expect(listFiles(join(resumed, '.checkpoint'))).toEqual([
       'checkpoint.json',
       'predictions.partial.arrows',
@@ -190,7 +191,7 @@ describe('modeval run bad inputs: clear error, exit-code class 2, no predictions
     await expect(runModel({ model, dataset, out, workers: 1, ...quiet, ...extra }, noLog)).rejects.toThrow(
       pattern,
     );
-    expect(existsSync(join(out, PREDICTIONS_FILE))).toBe(false);
+    expect(existsSync(join(out, OUTPUT_FILES.predictions.name))).toBe(false);
   }
 
   function modelCopy(name: string): string {

@@ -1,0 +1,81 @@
+import { join } from 'node:path';
+import type { z } from 'zod';
+import { ClustersReportSchema } from '../analysis/clusters-schema.js';
+import { MetricsReportSchema } from '../evaluate/schema.js';
+import { ComparisonSchema, GateReportSchema } from '../gate/schema.js';
+import { RunFileSchema } from '../run/schema.js';
+import { writeFileAtomic } from '../util/atomic.js';
+import { readJsonFile } from '../util/files.js';
+import { parseInput } from '../util/zod.js';
+
+/** A file a command leaves in its output folder: its fixed name and what it holds (for messages). */
+export interface OutputFile {
+  readonly name: string;
+  readonly what: string;
+}
+
+/** An output file holding JSON, with the schema its readers validate it against. */
+export interface JsonOutputFile<S extends z.ZodType = z.ZodType> extends OutputFile {
+  readonly schema: S;
+}
+
+/**
+ * Every file name the commands write and `modeval report` reads: the data contracts between the
+ * stages. Names live here only, so a writer and its readers cannot drift apart.
+ */
+export const OUTPUT_FILES = {
+  /** `run` / `predictions import`: scores and decisions in dataset order (Arrow IPC stream). */
+  predictions: { name: 'predictions.arrows', what: 'predictions' },
+  /** `run`: the run summary and the predictions' provenance. */
+  run: { name: 'run.json', what: 'run summary', schema: RunFileSchema },
+  /** `run --on-invalid skip`: rows the dataset validation rejected (JSON lines). */
+  rejected: { name: 'rejected.jsonl', what: 'rejected rows' },
+  /** `run`: rows the model could not score (JSON lines). */
+  invalidRows: { name: 'invalid-rows.jsonl', what: 'invalid rows' },
+  /** `eval`: metrics with intervals. */
+  metrics: { name: 'metrics.json', what: 'metrics report', schema: MetricsReportSchema },
+  /** `clusters`: error clusters of one model. */
+  clusters: { name: 'clusters.json', what: 'clusters file', schema: ClustersReportSchema },
+  /** `compare --out`: the paired comparison and its Markdown summary. */
+  compare: { name: 'compare.json', what: 'comparison', schema: ComparisonSchema },
+  compareMarkdown: { name: 'compare.md', what: 'comparison summary' },
+  /** `gate`: the verdict with its rules; written last, so its presence says the other two are complete. */
+  gate: { name: 'gate.json', what: 'gate report', schema: GateReportSchema },
+  gateJUnit: { name: 'junit.xml', what: 'gate JUnit report' },
+  gateMarkdown: { name: 'summary.md', what: 'gate summary' },
+} as const satisfies Record<string, OutputFile | JsonOutputFile>;
+
+/** `<dir>/<name>` of an output file. */
+export function outputPath(dir: string, file: OutputFile): string {
+  return join(dir, file.name);
+}
+
+/**
+ * Read and validate an output file given as input to a later stage; any problem is a
+ * BadInputError naming the file and, for a schema mismatch, the field.
+ */
+export async function readOutput<S extends z.ZodType>(
+  file: JsonOutputFile<S>,
+  path: string,
+): Promise<z.output<S>> {
+  const json = await readJsonFile(path, file.what);
+  return parseInput(file.schema, json, { file: path, say: (m) => `not a modeval ${file.name}: ${m}` });
+}
+
+/** Write a JSON output atomically as the commands always have: two-space indent, final newline. */
+export async function writeJsonOutput<S extends z.ZodType>(
+  file: JsonOutputFile<S>,
+  dir: string,
+  value: z.output<S>,
+): Promise<string> {
+  const path = outputPath(dir, file);
+  await writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`);
+  return path;
+}
+
+/** Write a text or binary output atomically; returns its path. */
+export async function writeOutput(file: OutputFile, dir: string, data: string | Uint8Array): Promise<string> {
+  const path = outputPath(dir, file);
+  await writeFileAtomic(path, data);
+  return path;
+}

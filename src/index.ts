@@ -30,9 +30,10 @@ export { type Dataset, type OpenDatasetOptions, openDataset } from './dataset/op
 export { DatasetSpec, type ResolvedSpec, resolveSpec } from './dataset/spec.js';
 export { DatasetScan, OnInvalid, type ValidatedBatch, ValidationSummary } from './dataset/validate.js';
 export { type DemoOptions, DemoOptionsSchema, runDemo } from './demo.js';
+export type { EvalSet } from './evaluate/eval-set.js';
 // Evaluation, comparison and release gates.
 export { computeMetrics, type EvaluateOptions, evaluate } from './evaluate/evaluate.js';
-export { type EvalSet, loadEvalSet } from './evaluate/join.js';
+export { loadEvalSet } from './evaluate/join.js';
 export { type MetricsReport, MetricsReportSchema } from './evaluate/schema.js';
 export * as gate from './gate/index.js';
 export * as metrics from './metrics/index.js';

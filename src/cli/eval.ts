@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
-import { evaluate, SCORE_INTERVALS_AUTO_MAX_ROWS } from '../evaluate/evaluate.js';
+import { evaluate } from '../evaluate/evaluate.js';
+import { SCORE_INTERVALS_AUTO_MAX_ROWS } from '../evaluate/metric-options.js';
 import type { ClassIntervals, Headline, MetricsReport, ModelMetrics } from '../evaluate/schema.js';
 import type { Interval } from '../metrics/schema.js';
 import { f3, interval } from '../report/format.js';

@@ -1,20 +1,14 @@
 import type { DatasetSpec, DatasetSpecInput } from '../dataset/spec.js';
+import type { ModelSide, PairedSet } from '../evaluate/paired-set.js';
+import { allRows, pick, type Rows } from '../evaluate/rows.js';
+import { rowsBySliceValue } from '../evaluate/slices.js';
 import { type BootstrapOptions, pairedBootstrapConfusionMetric } from '../metrics/bootstrap.js';
 import type { ConfusionMatrix } from '../metrics/confusion.js';
 import type { Interval } from '../metrics/schema.js';
 import { mcnemar } from '../metrics/significance.js';
 import { loadPairedSet } from './load.js';
 import { type CostMatrix, METRICS, type MetricName } from './metrics.js';
-import {
-  allRows,
-  confusionOf,
-  flipCounts,
-  type ModelSide,
-  type PairedSet,
-  pick,
-  type Rows,
-  rowsBySliceValue,
-} from './paired.js';
+import { confusionOf, flipCounts } from './paired.js';
 import { type RankingMetric, rankingPairedDelta, rankingValue } from './ranking.js';
 import type {
   Comparison,

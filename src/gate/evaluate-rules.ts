@@ -1,16 +1,11 @@
+import type { PairedSet } from '../evaluate/paired-set.js';
+import { allRows, pick, type Rows } from '../evaluate/rows.js';
+import { rowsBySliceValue } from '../evaluate/slices.js';
 import { bootstrapConfusionMetric } from '../metrics/bootstrap.js';
 import type { Interval } from '../metrics/schema.js';
 import { confusionMetric, pairedDelta } from './compare.js';
 import { METRICS } from './metrics.js';
-import {
-  allRows,
-  confusionOf,
-  flipCounts,
-  type PairedSet,
-  pick,
-  type Rows,
-  rowsBySliceValue,
-} from './paired.js';
+import { confusionOf, flipCounts } from './paired.js';
 import type { BoundRule, Comparator, GatePolicy } from './policy.js';
 import { type RankingMetric, rankingInterval, rankingPairedDelta, rankingValue } from './ranking.js';
 import type { RuleOutcome, RuleResult } from './schema.js';

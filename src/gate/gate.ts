@@ -9,7 +9,7 @@ import { gateJUnit } from './junit.js';
 import { loadPairedSet } from './load.js';
 import { gateMarkdown } from './markdown.js';
 import type { CostMatrix } from './metrics.js';
-import type { PairedSet } from './paired.js';
+import type { PairedSet } from '../evaluate/paired-set.js';
 import { bindPolicy, costMatrixOf, type GatePolicy, loadPolicy, type PolicyContext } from './policy.js';
 import { type GateReport, GateReportSchema } from './schema.js';
 

@@ -1,13 +1,14 @@
 // Public API of compare and gate (what `modeval compare` and `modeval gate` do, callable from code).
 
+export type { EncodedColumn } from '../evaluate/eval-set.js';
+export { type ModelSide, type PairedSet, pairedFromEvalSet } from '../evaluate/paired-set.js';
 export { type CompareModelsOptions, type CompareOptions, compareModels, comparePaired } from './compare.js';
 export { evaluatePolicy, evaluateRules } from './evaluate-rules.js';
 export { decideGate, type GateOptions, type GateOutputs, runGate, writeGateOutputs } from './gate.js';
 export { gateJUnit } from './junit.js';
-export { type LoadPairedOptions, loadPairedSet, pairedFromEvalSet } from './load.js';
+export { type LoadPairedOptions, loadPairedSet } from './load.js';
 export { compareMarkdown, gateMarkdown } from './markdown.js';
 export { type CostMatrix, METRIC_NAMES, type MetricName } from './metrics.js';
-export type { ModelSide, PairedSet, SliceColumnCodes } from './paired.js';
 export {
   bindPolicy,
   type GatePolicy,

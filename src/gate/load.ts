@@ -1,8 +1,8 @@
 import type { DatasetSpec, DatasetSpecInput } from '../dataset/spec.js';
-import { type EvalSet, loadEvalSet, type ModelColumns } from '../evaluate/join.js';
+import { loadEvalSet } from '../evaluate/join.js';
+import { type PairedSet, pairedFromEvalSet } from '../evaluate/paired-set.js';
 import { BadInputError } from '../util/errors.js';
 import { statRegularFile } from '../util/files.js';
-import type { ModelSide, PairedSet } from './paired.js';
 
 export interface LoadPairedOptions {
   baseline: string;
@@ -25,39 +25,6 @@ async function mustExist(file: string, role: string): Promise<void> {
     (code) => `cannot read ${role} (${code === 'ENOENT' ? 'no such file' : code})`,
     role,
   );
-}
-
-function side(m: ModelColumns): ModelSide {
-  return {
-    file: m.file,
-    name: m.meta.model.name,
-    version: m.meta.model.version,
-    sha256: m.meta.model.sha256,
-    predicted: m.predicted,
-    scores: m.scores,
-  };
-}
-
-/** The paired view of a joined evaluation set with exactly two models (baseline first). */
-export function pairedFromEvalSet(set: EvalSet): PairedSet {
-  if (set.models.length !== 2) throw new Error(`expected 2 models in the set, got ${set.models.length}`);
-  if (set.task === 'multilabel') {
-    throw new BadInputError('compare and gate support binary and multiclass tasks, not multilabel', {
-      file: set.dataset.file,
-      field: 'labels',
-    });
-  }
-  return {
-    dataset: { file: set.dataset.file, fingerprint: set.dataset.fingerprint },
-    labels: set.labels,
-    positiveIndex: set.labels.length === 2 ? set.positiveIndex : -1,
-    ids: set.ids,
-    truth: set.truth,
-    slices: set.slices,
-    baseline: side(set.models[0]!),
-    candidate: side(set.models[1]!),
-    warnings: set.warnings,
-  };
 }
 
 /**

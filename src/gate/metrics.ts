@@ -1,4 +1,4 @@
-import { accuracy, classificationReport } from '../metrics/classification.js';
+import { accuracy, classificationReport, classMetrics } from '../metrics/classification.js';
 import type { ConfusionMatrix } from '../metrics/confusion.js';
 
 /**
@@ -46,30 +46,17 @@ export type MetricDef = ConfusionMetricDef | FlipMetricDef | RankingMetricDef;
 
 const nan = { zeroDivision: 'nan' } as const;
 
-function classCounts(cm: ConfusionMatrix, j: number): { tp: number; fp: number; fn: number; tn: number } {
-  let row = 0;
-  let col = 0;
-  for (let x = 0; x < cm.k; x++) {
-    row += cm.get(j, x);
-    col += cm.get(x, j);
-  }
-  const tp = cm.get(j, j);
-  const n = cm.total();
-  return { tp, fp: col - tp, fn: row - tp, tn: n - row - col + tp };
-}
-
-const ratio = (num: number, den: number): number | null => (den === 0 ? null : num / den);
-
+/** A per-class ratio, as metrics/classification defines it (0/0 = null). */
 const perClass = (
   description: string,
   higherIsBetter: boolean,
-  f: (c: { tp: number; fp: number; fn: number; tn: number }) => number | null,
+  field: 'precision' | 'recall' | 'f1' | 'fpr' | 'fnr',
 ): ConfusionMetricDef => ({
   kind: 'confusion',
   perClass: 'required',
   description,
   higherIsBetter,
-  value: (cm, j) => f(classCounts(cm, j)),
+  value: (cm, j) => classMetrics(cm, j, nan)[field],
 });
 
 const overall = (
@@ -133,15 +120,11 @@ export const METRICS = {
     description: 'average precision of the positive label’s score (binary tasks)',
     higherIsBetter: true,
   },
-  precision: perClass('TP / (TP + FP) of the class', true, (c) => ratio(c.tp, c.tp + c.fp)),
-  recall: perClass('TP / (TP + FN) of the class', true, (c) => ratio(c.tp, c.tp + c.fn)),
-  f1: perClass('2TP / (2TP + FP + FN) of the class', true, (c) => ratio(2 * c.tp, 2 * c.tp + c.fp + c.fn)),
-  fpr: perClass('FP / (FP + TN): items of other classes predicted as the class', false, (c) => {
-    return ratio(c.fp, c.fp + c.tn);
-  }),
-  fnr: perClass('FN / (TP + FN): items of the class predicted as another', false, (c) => {
-    return ratio(c.fn, c.tp + c.fn);
-  }),
+  precision: perClass('TP / (TP + FP) of the class', true, 'precision'),
+  recall: perClass('TP / (TP + FN) of the class', true, 'recall'),
+  f1: perClass('2TP / (2TP + FP + FN) of the class', true, 'f1'),
+  fpr: perClass('FP / (FP + TN): items of other classes predicted as the class', false, 'fpr'),
+  fnr: perClass('FN / (TP + FN): items of the class predicted as another', false, 'fnr'),
   newly_wrong: {
     kind: 'flips',
     perClass: 'optional',

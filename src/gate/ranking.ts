@@ -1,8 +1,9 @@
+import type { ModelSide, PairedSet } from '../evaluate/paired-set.js';
+import { allRows, type Rows } from '../evaluate/rows.js';
 import { type BootstrapOptions, bootstrapCells, pairedBootstrapCells } from '../metrics/bootstrap.js';
 import { averagePrecision, rocAuc } from '../metrics/ranking.js';
 import type { Interval } from '../metrics/schema.js';
 import { BinaryScoreStore } from '../metrics/score-store.js';
-import { allRows, type ModelSide, type PairedSet, type Rows } from './paired.js';
 
 /**
  * Score-based metrics of a binary task (ROC-AUC, average precision) with bootstrap intervals.

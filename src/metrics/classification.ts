@@ -58,30 +58,61 @@ interface CommonReport {
   weighted: AveragedMetrics;
 }
 
+function metricsOfCounts(
+  label: string,
+  tp: number,
+  fp: number,
+  fn: number,
+  tn: number,
+  zd: ZeroDivision,
+): ClassMetrics {
+  return {
+    label,
+    tp,
+    fp,
+    fn,
+    tn,
+    support: tp + fn,
+    predicted: tp + fp,
+    precision: ratio(tp, tp + fp, zd),
+    recall: ratio(tp, tp + fn, zd),
+    f1: ratio(2 * tp, 2 * tp + fp + fn, zd),
+    fpr: ratio(fp, fp + tn, zd),
+    fnr: ratio(fn, tp + fn, zd),
+    absent: tp + fp + fn === 0,
+  };
+}
+
+/** One class's one-vs-rest counts and ratios from a single-label confusion matrix. */
+export function classMetrics(
+  cm: ConfusionMatrix,
+  j: number,
+  options: Pick<ClassificationOptions, 'zeroDivision'> = {},
+): ClassMetrics {
+  let row = 0;
+  let col = 0;
+  for (let x = 0; x < cm.k; x++) {
+    row += cm.get(j, x);
+    col += cm.get(x, j);
+  }
+  const tp = cm.get(j, j);
+  const n = cm.total();
+  return metricsOfCounts(
+    cm.labels[j]!,
+    tp,
+    col - tp,
+    row - tp,
+    n - row - col + tp,
+    options.zeroDivision ?? 0,
+  );
+}
+
 function perClassReport(c: CountsPerClass, options: ClassificationOptions): CommonReport {
   const zd = options.zeroDivision ?? 0;
   const absentClasses = options.absentClasses ?? 'include';
-  const perClass: ClassMetrics[] = c.labels.map((label, j) => {
-    const tp = c.tp[j]!;
-    const fp = c.fp[j]!;
-    const fn = c.fn[j]!;
-    const tn = c.tn[j]!;
-    return {
-      label,
-      tp,
-      fp,
-      fn,
-      tn,
-      support: tp + fn,
-      predicted: tp + fp,
-      precision: ratio(tp, tp + fp, zd),
-      recall: ratio(tp, tp + fn, zd),
-      f1: ratio(2 * tp, 2 * tp + fp + fn, zd),
-      fpr: ratio(fp, fp + tn, zd),
-      fnr: ratio(fn, tp + fn, zd),
-      absent: tp + fp + fn === 0,
-    };
-  });
+  const perClass: ClassMetrics[] = c.labels.map((label, j) =>
+    metricsOfCounts(label, c.tp[j]!, c.fp[j]!, c.fn[j]!, c.tn[j]!, zd),
+  );
 
   let tp = 0;
   let fp = 0;

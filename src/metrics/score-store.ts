@@ -9,6 +9,7 @@
  * Scores are rounded to float32, like the `scores` column of a predictions file: two doubles that
  * differ by less than float32 resolution become a tie.
  */
+import { type GrowableArray, growableFloat32 } from '../util/growable.js';
 import { sortFloat32 } from './sort-float32.js';
 
 export interface ScoreRange {
@@ -19,39 +20,33 @@ export interface ScoreRange {
 /** Scores are probabilities unless a caller says otherwise (e.g. logits: -Infinity..Infinity). */
 export const PROBABILITY_RANGE: ScoreRange = { min: 0, max: 1 };
 
-class GrowableFloat32 {
-  data: Float32Array;
-  length = 0;
-  sorted = true;
+/** One side's scores; sorted in place when asked (order inside the store carries no meaning). */
+class ScoreColumn {
+  private readonly values: GrowableArray<Float32Array>;
+  private sorted = true;
 
   constructor(capacity: number) {
-    this.data = new Float32Array(Math.max(16, capacity));
+    this.values = growableFloat32(capacity);
+  }
+
+  get length(): number {
+    return this.values.length;
   }
 
   push(value: number): void {
-    if (this.length === this.data.length) this.grow(this.length + 1);
-    this.data[this.length++] = value;
+    this.values.push(value);
     this.sorted = false;
   }
 
   append(values: Float32Array): void {
     if (values.length === 0) return;
-    this.grow(this.length + values.length);
-    this.data.set(values, this.length);
-    this.length += values.length;
+    this.values.append(values);
     this.sorted = false;
   }
 
-  private grow(needed: number): void {
-    if (needed <= this.data.length) return;
-    const next = new Float32Array(Math.max(needed, Math.ceil(this.data.length * 1.5)));
-    next.set(this.data.subarray(0, this.length));
-    this.data = next;
-  }
-
-  /** Ascending view; sorts in place once (order inside the store carries no meaning). */
+  /** Ascending view; sorts in place once. */
   sortedView(): Float32Array {
-    const view = this.data.subarray(0, this.length);
+    const view = this.values.view();
     if (!this.sorted) {
       sortFloat32(view);
       this.sorted = true;
@@ -60,20 +55,20 @@ class GrowableFloat32 {
   }
 
   view(): Float32Array {
-    return this.data.subarray(0, this.length);
+    return this.values.view();
   }
 }
 
 export class BinaryScoreStore {
   readonly range: ScoreRange;
-  private readonly pos: GrowableFloat32;
-  private readonly neg: GrowableFloat32;
+  private readonly pos: ScoreColumn;
+  private readonly neg: ScoreColumn;
 
   constructor(options: { range?: ScoreRange; initialCapacity?: number } = {}) {
     this.range = options.range ?? PROBABILITY_RANGE;
     const capacity = options.initialCapacity ?? 1024;
-    this.pos = new GrowableFloat32(capacity);
-    this.neg = new GrowableFloat32(capacity);
+    this.pos = new ScoreColumn(capacity);
+    this.neg = new ScoreColumn(capacity);
   }
 
   get positives(): number {

@@ -1,4 +1,4 @@
-import type { EvalSet } from '../evaluate/join.js';
+import type { EvalSet } from '../evaluate/eval-set.js';
 import { cleanText, uniqueDisplay } from './escape.js';
 
 /**

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { annotatorDisagreement, findLabelIssues } from '../analysis/label-issues.js';
-import type { EvalSet } from '../evaluate/join.js';
+import type { EvalSet } from '../evaluate/eval-set.js';
 import { BadInputError } from '../util/errors.js';
 import { firstIssue } from '../util/zod.js';
 import type { Reason } from './item.js';

@@ -1,6 +1,7 @@
 import type { Data } from 'apache-arrow';
 import { type FloatListColumn, floatListColumn, stringColumn } from '../dataset/columns.js';
 import { RowStatus, type ValidatedBatch } from '../dataset/validate.js';
+import { growableFloat32, growableUint8 } from '../util/growable.js';
 
 /**
  * A model input column packed for a worker. Buffers are SharedArrayBuffer-backed: workers read them
@@ -32,9 +33,8 @@ export interface InputColumn {
 
 /** Growable byte/float storage that ends up in one SharedArrayBuffer per chunk. */
 class Packer {
-  private bytes = new Uint8Array(1 << 16);
-  private floats = new Float32Array(1 << 12);
-  private used = 0;
+  private readonly bytes = growableUint8(1 << 16);
+  private readonly floats = growableFloat32(1 << 12);
   private offsets: number[] = [0];
 
   constructor(readonly kind: 'utf8' | 'floats') {}
@@ -44,26 +44,13 @@ class Packer {
   }
 
   addBytes(b: Uint8Array): void {
-    if (this.used + b.length > this.bytes.length) {
-      const next = new Uint8Array(Math.max(this.bytes.length * 2, this.used + b.length));
-      next.set(this.bytes.subarray(0, this.used));
-      this.bytes = next;
-    }
-    this.bytes.set(b, this.used);
-    this.used += b.length;
-    this.offsets.push(this.used);
+    this.bytes.append(b);
+    this.offsets.push(this.bytes.length);
   }
 
   addFloats(src: Float32Array | Float64Array, start: number, end: number): void {
-    const n = end - start;
-    if (this.used + n > this.floats.length) {
-      const next = new Float32Array(Math.max(this.floats.length * 2, this.used + n));
-      next.set(this.floats.subarray(0, this.used));
-      this.floats = next;
-    }
-    for (let j = 0; j < n; j++) this.floats[this.used + j] = src[start + j]!;
-    this.used += n;
-    this.offsets.push(this.used);
+    this.floats.append(src, start, end);
+    this.offsets.push(this.floats.length);
   }
 
   take(): PackedInput {
@@ -71,15 +58,16 @@ class Packer {
     offsets.set(this.offsets);
     let input: PackedInput;
     if (this.kind === 'utf8') {
-      const bytes = shared(Uint8Array, this.used);
-      bytes.set(this.bytes.subarray(0, this.used));
+      const bytes = shared(Uint8Array, this.bytes.length);
+      bytes.set(this.bytes.view());
       input = { kind: 'utf8', offsets, bytes };
     } else {
-      const values = shared(Float32Array, this.used);
-      values.set(this.floats.subarray(0, this.used));
+      const values = shared(Float32Array, this.floats.length);
+      values.set(this.floats.view());
       input = { kind: 'floats', offsets, values };
     }
-    this.used = 0;
+    this.bytes.clear();
+    this.floats.clear();
     this.offsets = [0];
     return input;
   }

@@ -8,7 +8,8 @@ import { ClustersReportSchema } from '../../src/analysis/clusters-schema.js';
 import { findLabelIssues } from '../../src/analysis/label-issues.js';
 import { nameableText } from '../../src/analysis/stopwords.js';
 import { formatClusters } from '../../src/cli/clusters.js';
-import { type EvalSet, loadEvalSet } from '../../src/evaluate/join.js';
+import type { EvalSet } from '../../src/evaluate/eval-set.js';
+import { loadEvalSet } from '../../src/evaluate/join.js';
 import { writeKeywordPredictions } from './synthetic-spam.js';
 
 /**

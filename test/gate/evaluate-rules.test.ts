@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { PairedSet } from '../../src/evaluate/paired-set.js';
 import { evaluateRules } from '../../src/gate/evaluate-rules.js';
 import { policyContext } from '../../src/gate/gate.js';
-import type { PairedSet } from '../../src/gate/paired.js';
 import { bindPolicy, parsePolicy } from '../../src/gate/policy.js';
 import { fromPatterns, handCountableRows, pairedSet, repeat } from './fixtures.js';
 

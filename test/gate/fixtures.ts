@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { Bool, RecordBatchStreamWriter, Utf8 } from 'apache-arrow';
-import type { PairedSet, SliceColumnCodes } from '../../src/gate/paired.js';
+import type { EncodedColumn } from '../../src/evaluate/eval-set.js';
+import type { PairedSet } from '../../src/evaluate/paired-set.js';
 import { Xoshiro128 } from '../../src/metrics/prng.js';
 import { makePredictionBatch, predictionsSchema } from '../../src/run/predictions.js';
 import type { PredictionsMeta } from '../../src/run/schema.js';
@@ -23,7 +24,7 @@ export interface SyntheticRows {
   positive?: string | null;
 }
 
-function encode(name: string, values: readonly string[]): SliceColumnCodes {
+function encode(name: string, values: readonly string[]): EncodedColumn {
   const distinct = [...new Set(values)].sort();
   return { name, values: distinct, codes: Int32Array.from(values, (v) => distinct.indexOf(v)) };
 }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { PairedSet } from '../../src/evaluate/paired-set.js';
 import { comparePaired } from '../../src/gate/compare.js';
 import { evaluateRules } from '../../src/gate/evaluate-rules.js';
 import { policyContext } from '../../src/gate/gate.js';
-import type { PairedSet } from '../../src/gate/paired.js';
 import { bindPolicy, parsePolicy } from '../../src/gate/policy.js';
 import { rankingPairedDelta, rankingValue } from '../../src/gate/ranking.js';
 import { fromPatterns, pairedSet, repeat } from './fixtures.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yargs from 'yargs';
 import { reportCommand } from '../../src/cli/report.js';
-import type { EvalSet } from '../../src/evaluate/join.js';
+import type { EvalSet } from '../../src/evaluate/eval-set.js';
 import { mdCode, mdText } from '../../src/gate/markdown.js';
 import { auditMarkup } from '../../src/report/audit.js';
 import { barsChart } from '../../src/report/charts.js';

@@ -1,0 +1,106 @@
+import type { DatasetSpec, DatasetSpecInput } from '../dataset/spec.js';
+import type { ValidationSummary } from '../dataset/validate.js';
+import type { PredictionsMeta } from '../run/schema.js';
+import type { IdProblem } from './schema.js';
+
+/**
+ * The evaluation set: golden labels joined by id to one or more models' predictions, columnar and
+ * in memory. Every metric, comparison, cluster and review selection reads this one structure;
+ * `loadEvalSet` (join.ts) builds it.
+ *
+ * Memory: O(rows × (K + slices)) numbers. Per evaluated row: its id string, an Int32 truth
+ * (multilabel: K bytes), one Int32 code per slice/identity column, and per model an Int32
+ * prediction (multilabel: K bytes) and K Float32 scores. The scores are kept on purpose: ROC-AUC,
+ * average precision, curves and bootstrap intervals need all of them.
+ *
+ * When several models are joined, the set holds the rows that every model scored, so that
+ * comparisons are paired; each model's missing ids are counted and reported.
+ */
+
+export interface EvalSetOptions {
+  /** Golden dataset (Arrow IPC file or stream). */
+  dataset: string;
+  /** Dataset spec: an object or a JSON file path. Default: discovered beside the data. */
+  spec?: DatasetSpecInput | DatasetSpec | string;
+  /** Predictions files (one per model), as written by `modeval run`. */
+  predictions: readonly string[];
+  /** How many example ids each problem list keeps. Default 10. */
+  maxExamples?: number;
+}
+
+/** A categorical column, dictionary-encoded: `codes[i]` indexes `values`, -1 = null. */
+export interface EncodedColumn {
+  readonly name: string;
+  readonly values: readonly string[];
+  readonly codes: Int32Array;
+}
+
+export interface EvalAnnotations {
+  readonly annotators: readonly string[];
+  /** Eval labels first, then any annotation-only categories (undeclared label sets). */
+  readonly categories: readonly string[];
+  /** Row-major rows × annotators category indices; -1 = that annotator did not label the row. */
+  readonly ratings: Int32Array;
+}
+
+export interface ModelColumns {
+  readonly file: string;
+  readonly meta: PredictionsMeta;
+  /** Single-label: predicted label index per row (eval label order). */
+  readonly predicted: Int32Array;
+  /** Multilabel: row-major rows × K flags (1 = label predicted); empty otherwise. */
+  readonly predictedFlags: Uint8Array;
+  /** Row-major rows × K probabilities, reordered into the eval label order. */
+  readonly scores: Float32Array;
+  /** Labelled dataset rows with no prediction in this file. */
+  readonly missing: IdProblem;
+  /** Predicted ids that are not in the dataset at all. */
+  readonly unknown: IdProblem;
+  /** Predicted ids of dataset rows that are unlabelled (excluded, not an error). */
+  readonly unlabelled: number;
+  /** Predicted ids of dataset rows the validator rejected. */
+  readonly rejected: number;
+  /** Prediction rows read. */
+  readonly rows: number;
+}
+
+export type EvalTask = 'binary' | 'multiclass' | 'multilabel';
+
+export interface EvalSet {
+  readonly dataset: {
+    readonly file: string;
+    /** sha256 of the dataset file's bytes (the same fingerprint `modeval run` records). */
+    readonly fingerprint: string;
+    readonly specOrigin: string;
+  };
+  readonly task: EvalTask;
+  readonly labels: readonly string[];
+  /** Declared by the spec, else taken from the models' metadata. */
+  readonly labelsSource: 'spec' | 'models';
+  readonly positive: string | null;
+  /** Index of `positive` in `labels`, -1 when none. */
+  readonly positiveIndex: number;
+  /** Rows in the set. */
+  readonly n: number;
+  readonly ids: readonly string[];
+  /** Single-label: golden label index per row. */
+  readonly truth: Int32Array;
+  /** Multilabel: row-major n × K flags; empty otherwise. */
+  readonly truthFlags: Uint8Array;
+  readonly slices: readonly EncodedColumn[];
+  readonly crossings: readonly (readonly string[])[];
+  readonly identity: readonly EncodedColumn[];
+  readonly annotations: EvalAnnotations | undefined;
+  readonly models: readonly ModelColumns[];
+  readonly counts: {
+    readonly datasetRows: number;
+    readonly rejected: number;
+    readonly unlabelled: number;
+    readonly labelled: number;
+    /** Labelled rows left out because at least one model has no prediction for them. */
+    readonly droppedMissingPrediction: number;
+  };
+  readonly validation: ValidationSummary;
+  /** Human-readable notes about the join (fingerprint of another file, dropped rows...). */
+  readonly warnings: readonly string[];
+}

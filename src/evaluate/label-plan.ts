@@ -1,0 +1,88 @@
+import type { Dataset } from '../dataset/open.js';
+import type { PredictionsSource } from '../run/predictions.js';
+import { BadInputError, truncate } from '../util/errors.js';
+import { sameStringSet } from '../util/sets.js';
+import type { EvalTask } from './eval-set.js';
+
+/**
+ * The label plan: which labels the set is evaluated over (the spec's, else the models'), in which
+ * order, which one is positive, and so which task it is. Every model must agree with it.
+ */
+
+/** A short quoted list of labels for error messages. */
+export const labelList = (xs: readonly string[]) =>
+  `[${xs.map((x) => JSON.stringify(truncate(x, 40))).join(', ')}]`;
+
+export interface LabelPlan {
+  task: EvalTask;
+  labels: string[];
+  labelsSource: 'spec' | 'models';
+  positive: string | null;
+}
+
+export function planLabels(
+  ds: Dataset,
+  sources: readonly PredictionsSource[],
+  observed: Set<string>,
+): LabelPlan {
+  const spec = ds.spec;
+  const first = sources[0]!.meta.model;
+  const labels = spec.labels ? [...spec.labels] : [...first.labels];
+  const labelsSource = spec.labels ? 'spec' : 'models';
+  if (!spec.labels) {
+    // Undeclared: the golden labels must all be scored by the model.
+    const unknown = [...observed].filter((l) => !labels.includes(l)).sort();
+    if (unknown.length > 0) {
+      throw new BadInputError(
+        `golden labels ${labelList(unknown)} are not among the model's labels ${labelList(first.labels)}; declare the label set in the dataset spec or evaluate a model that scores them`,
+        { file: sources[0]!.path, field: 'labels' },
+      );
+    }
+  }
+  for (const src of sources) {
+    const m = src.meta.model;
+    if (!sameStringSet(m.labels, labels)) {
+      throw new BadInputError(
+        `the model's labels ${labelList(m.labels)} differ from the ${labelsSource === 'spec' ? 'dataset spec' : 'first model'}'s labels ${labelList(labels)}`,
+        { file: src.path, field: 'labels' },
+      );
+    }
+    if ((m.task === 'multilabel') !== spec.multilabel) {
+      throw new BadInputError(
+        `the model's task is ${m.task} but the dataset's golden label is ${spec.multilabel ? 'multilabel (a list)' : 'single-label'}`,
+        { file: src.path, field: 'task' },
+      );
+    }
+  }
+  let positive = spec.positive ?? null;
+  if (positive === null) {
+    const declared = [
+      ...new Set(sources.map((s) => s.meta.model.positive).filter((p): p is string => p !== null)),
+    ];
+    if (declared.length > 1) {
+      throw new BadInputError(
+        `models declare different positive labels ${labelList(declared)}; set "positive" in the dataset spec`,
+        {
+          file: sources[1]!.path,
+          field: 'positive',
+        },
+      );
+    }
+    positive = declared[0] ?? null;
+  }
+  if (positive !== null && !labels.includes(positive)) {
+    throw new BadInputError(
+      `positive label ${JSON.stringify(positive)} is not among the labels ${labelList(labels)}`,
+      {
+        file: ds.source.path,
+        field: 'positive',
+      },
+    );
+  }
+  const task: EvalTask = spec.multilabel
+    ? 'multilabel'
+    : labels.length === 2 && positive !== null
+      ? 'binary'
+      : 'multiclass';
+  return { task, labels, labelsSource, positive };
+}

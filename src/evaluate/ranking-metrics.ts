@@ -1,0 +1,133 @@
+import {
+  averagePrecision,
+  downsamplePrCurve,
+  downsampleRocCurve,
+  operatingPoint,
+  prCurve,
+  rankingReport,
+  rocAuc,
+  rocCurve,
+  thresholdSweep,
+} from '../metrics/ranking.js';
+import type { Interval, MaybeNumber } from '../metrics/schema.js';
+import { BinaryScoreStore } from '../metrics/score-store.js';
+import type { EvalSet, ModelColumns } from './eval-set.js';
+import { bootstrapMany } from './intervals.js';
+import { OPERATING_CONSTRAINTS, type ResolvedMetricOptions } from './metric-options.js';
+import type { Headline, LabelRanking } from './schema.js';
+
+/** Ranking metrics of one model: one-vs-rest score stores, AUC/AP (with intervals), curves. */
+
+/**
+ * One-vs-rest scores of label j over the given rows (all rows when `rows` is null); `weights`
+ * (a bootstrap replicate's multiplicity per row) adds each row that many times.
+ */
+export function labelStore(
+  set: EvalSet,
+  m: ModelColumns,
+  j: number,
+  rows: Uint32Array | null,
+  weights?: Float64Array,
+  order?: Uint32Array,
+): BinaryScoreStore {
+  const k = set.labels.length;
+  const n = rows ? rows.length : set.n;
+  const store = new BinaryScoreStore({ initialCapacity: n });
+  for (let u = 0; u < n; u++) {
+    const t = order ? order[u]! : u;
+    const i = rows ? rows[t]! : t;
+    const positive = set.task === 'multilabel' ? set.truthFlags[i * k + j] === 1 : set.truth[i] === j;
+    const score = m.scores[i * k + j]!;
+    const w = weights ? weights[t]! : 1;
+    for (let c = 0; c < w; c++) store.add(score, positive);
+  }
+  return store;
+}
+
+/** Labels whose ranking is reported: the positive one for binary, every label otherwise. */
+export function rankedLabels(set: EvalSet): number[] {
+  return set.task === 'binary' ? [set.positiveIndex] : set.labels.map((_, j) => j);
+}
+
+function macroOf(values: MaybeNumber[], what: string): MaybeNumber {
+  const defined = values.filter((v) => v.value !== null).map((v) => v.value!);
+  if (defined.length === 0) {
+    return {
+      value: null,
+      reason: `${what} is undefined for every label (${values[0]?.reason ?? 'no labels'})`,
+    };
+  }
+  return { value: defined.reduce((a, b) => a + b, 0) / defined.length };
+}
+
+/** Positive-class AUC and AP (binary), else their macro one-vs-rest averages. */
+function rankingValues(
+  set: EvalSet,
+  m: ModelColumns,
+  rows: Uint32Array | null,
+  weights?: Float64Array,
+  orders?: Uint32Array[],
+): { auc: MaybeNumber; ap: MaybeNumber } {
+  const stores = rankedLabels(set).map((j, o) => labelStore(set, m, j, rows, weights, orders?.[o]));
+  if (set.task === 'binary') return { auc: rocAuc(stores[0]!), ap: averagePrecision(stores[0]!) };
+  return {
+    auc: macroOf(stores.map(rocAuc), 'ROC-AUC'),
+    ap: macroOf(stores.map(averagePrecision), 'average precision'),
+  };
+}
+
+/**
+ * AUC and AP with bootstrap intervals. Scores do not reduce to a few cells, so items are the cells
+ * here (each replicate rebuilds the score stores: O(n log n) per replicate).
+ */
+export function headlineRanking(
+  set: EvalSet,
+  m: ModelColumns,
+  rows: Uint32Array | null,
+  r: ResolvedMetricOptions,
+): { rocAuc: Headline['rocAuc']; averagePrecision: Headline['averagePrecision'] } {
+  const point = rankingValues(set, m, rows);
+  const n = rows ? rows.length : set.n;
+  let iv: Record<'auc' | 'ap', Interval> | undefined;
+  if (r.scoreIntervals && n > 0 && (point.auc.value !== null || point.ap.value !== null)) {
+    const items = new Uint32Array(n);
+    for (let t = 0; t < n; t++) items[t] = t;
+    // Feeding each replicate's stores in score order makes their sort (the main cost) cheaper.
+    const k = set.labels.length;
+    const orders = rankedLabels(set).map((j) => {
+      const score = (t: number) => m.scores[(rows ? rows[t]! : t) * k + j]!;
+      return items.slice().sort((a, b) => score(a) - score(b));
+    });
+    iv = bootstrapMany(
+      items,
+      n,
+      (counts) => rankingValues(set, m, rows, counts, orders),
+      { auc: (t) => t.auc.value, ap: (t) => t.ap.value },
+      r.bootstrap,
+    );
+  }
+  const withInterval = (v: MaybeNumber, interval: Interval | undefined) => ({
+    ...v,
+    interval: v.value === null || interval === undefined ? null : interval,
+  });
+  return { rocAuc: withInterval(point.auc, iv?.auc), averagePrecision: withInterval(point.ap, iv?.ap) };
+}
+
+export function labelRanking(
+  set: EvalSet,
+  m: ModelColumns,
+  j: number,
+  r: ResolvedMetricOptions,
+): LabelRanking {
+  const store = labelStore(set, m, j, null);
+  const roc = rocCurve(store);
+  const pr = prCurve(store);
+  return {
+    label: set.labels[j]!,
+    ranking: rankingReport(store),
+    roc: roc ? downsampleRocCurve(roc, r.curvePoints) : null,
+    pr: pr ? downsamplePrCurve(pr, r.curvePoints) : null,
+    operatingPoints: OPERATING_CONSTRAINTS.map((c) => operatingPoint(store, c)),
+    sweep: thresholdSweep(store, r.sweep),
+  };
+}

@@ -1,0 +1,170 @@
+import type { PredictionBatch, PredictionsSource } from '../run/predictions.js';
+import { BadInputError, truncate } from '../util/errors.js';
+import { type LabelPlan, labelList } from './label-plan.js';
+import type { GoldenRows } from './read-golden.js';
+import type { IdProblem } from './schema.js';
+
+/**
+ * The model side of the join: one pass over a predictions file, placing each prediction at its
+ * golden row (scores reordered into the plan's label order) and counting the ids that do not join.
+ */
+
+export function newProblem(): IdProblem {
+  return { count: 0, examples: [] };
+}
+
+export function noteProblem(p: IdProblem, id: string, max: number): void {
+  p.count++;
+  if (p.examples.length < max) p.examples.push(truncate(id, 120));
+}
+
+/** One model's predictions indexed by golden row (all labelled rows; `seen` marks those it scored). */
+export interface ModelDraft {
+  source: PredictionsSource;
+  predicted: Int32Array;
+  predictedFlags: Uint8Array;
+  scores: Float32Array;
+  seen: Uint8Array;
+  unknown: IdProblem;
+  unlabelled: number;
+  rejected: number;
+  rows: number;
+}
+
+/** How one file's rows map onto the plan: `perm[j]` = column of plan label j in the file's scores. */
+interface FileLayout {
+  file: string;
+  k: number;
+  multilabel: boolean;
+  perm: number[];
+  labelIndex: Map<string, number>;
+  labels: readonly string[];
+}
+
+function rowId(batch: PredictionBatch, i: number, file: string, batchIndex: number, row: number): string {
+  let id: string | null;
+  try {
+    id = batch.ids.get(i);
+  } catch {
+    throw new BadInputError('id is not valid UTF-8', { file, batch: batchIndex, row, field: 'id' });
+  }
+  if (id === null) throw new BadInputError('id is null', { file, batch: batchIndex, row, field: 'id' });
+  return id;
+}
+
+/** Copy row i's scores to golden row r, refusing anything that is not a probability. */
+function placeScores(
+  draft: ModelDraft,
+  layout: FileLayout,
+  batch: PredictionBatch,
+  i: number,
+  r: number,
+  where: { row: number; id: string },
+): void {
+  const { k, perm } = layout;
+  const base = i * k;
+  for (let j = 0; j < k; j++) {
+    const s = batch.scores[base + perm[j]!]!;
+    if (!(s >= 0 && s <= 1)) {
+      throw new BadInputError(
+        `score for label ${JSON.stringify(layout.labels[j])} is ${s}, not a probability in [0, 1]`,
+        { file: layout.file, ...where, field: 'scores' },
+      );
+    }
+    draft.scores[r * k + j] = s;
+  }
+}
+
+/** Record row i's predicted label(s) at golden row r, refusing labels outside the plan. */
+function placePrediction(
+  draft: ModelDraft,
+  layout: FileLayout,
+  batch: PredictionBatch,
+  i: number,
+  r: number,
+  where: { row: number; id: string },
+): void {
+  const { k, labelIndex, labels, file } = layout;
+  const predicted = batch.predicted.get(i);
+  if (layout.multilabel) {
+    for (const l of (predicted as string[] | null) ?? []) {
+      const j = labelIndex.get(l);
+      if (j === undefined) {
+        throw new BadInputError(
+          `predicted label ${JSON.stringify(truncate(l, 60))} is not among the labels ${labelList(labels)}`,
+          { file, ...where, field: 'predicted' },
+        );
+      }
+      draft.predictedFlags[r * k + j] = 1;
+    }
+    return;
+  }
+  const j = typeof predicted === 'string' ? labelIndex.get(predicted) : undefined;
+  if (j === undefined) {
+    throw new BadInputError(
+      `predicted label ${predicted === null ? 'is null' : JSON.stringify(truncate(String(predicted), 60))} is not among the labels ${labelList(labels)}`,
+      { file, ...where, field: 'predicted' },
+    );
+  }
+  draft.predicted[r] = j;
+}
+
+/** Read one predictions file against the golden rows. */
+export async function readModel(
+  source: PredictionsSource,
+  golden: GoldenRows,
+  plan: LabelPlan,
+  maxExamples: number,
+): Promise<ModelDraft> {
+  const n = golden.ids.length;
+  const k = plan.labels.length;
+  const multilabel = plan.task === 'multilabel';
+  const layout: FileLayout = {
+    file: source.path,
+    k,
+    multilabel,
+    perm: plan.labels.map((l) => source.meta.model.labels.indexOf(l)),
+    labelIndex: new Map(plan.labels.map((l, j) => [l, j] as const)),
+    labels: plan.labels,
+  };
+  const draft: ModelDraft = {
+    source,
+    predicted: new Int32Array(multilabel ? 0 : n),
+    predictedFlags: new Uint8Array(multilabel ? n * k : 0),
+    scores: new Float32Array(n * k),
+    seen: new Uint8Array(n),
+    unknown: newProblem(),
+    unlabelled: 0,
+    rejected: 0,
+    rows: 0,
+  };
+  let batchIndex = 0;
+  for await (const batch of source.batches()) {
+    for (let i = 0; i < batch.length; i++) {
+      const row = draft.rows + i;
+      const id = rowId(batch, i, layout.file, batchIndex, row);
+      const r = golden.byId.get(id);
+      if (r === undefined) {
+        const why = golden.excluded.get(id);
+        if (why === 'unlabelled') draft.unlabelled++;
+        else if (why === 'rejected') draft.rejected++;
+        else noteProblem(draft.unknown, id, maxExamples);
+        continue;
+      }
+      if (draft.seen[r]) {
+        throw new BadInputError('duplicate prediction for this id', {
+          file: layout.file,
+          row,
+          id,
+          field: 'id',
+        });
+      }
+      draft.seen[r] = 1;
+      placeScores(draft, layout, batch, i, r, { row, id });
+      placePrediction(draft, layout, batch, i, r, { row, id });
+    }
+    draft.rows += batch.length;
+    batchIndex++;
+  }
+  return draft;
+}

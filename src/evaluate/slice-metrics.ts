@@ -1,0 +1,43 @@
+import type { EvalSet, ModelColumns } from './eval-set.js';
+import { headline } from './headline.js';
+import type { ResolvedMetricOptions } from './metric-options.js';
+import type { SliceReport, SliceValue } from './schema.js';
+import { groupRows } from './slices.js';
+
+/** Headline metrics per value of each slice column and declared crossing. */
+
+export function sliceReports(set: EvalSet, m: ModelColumns, r: ResolvedMetricOptions): SliceReport[] {
+  const byName = new Map(set.slices.map((s) => [s.name, s] as const));
+  const dims: (readonly string[])[] = [...set.slices.map((s) => [s.name]), ...set.crossings];
+  return dims.map((names) => {
+    const columns = names.map((name) => byName.get(name)!);
+    const all = set.n === 0 ? [] : groupRows(columns);
+    // A column with very many values (an id-like column) would cost one bootstrap per value and
+    // say little: only the largest values are measured, the rest are counted.
+    const kept = new Set(
+      all
+        .map((g, index) => ({ index, size: g.rows.length }))
+        .sort((a, b) => b.size - a.size || a.index - b.index)
+        .slice(0, r.maxSliceValues)
+        .map((g) => g.index),
+    );
+    const values: SliceValue[] = [];
+    let omittedRows = 0;
+    all.forEach((g, index) => {
+      if (!kept.has(index)) {
+        omittedRows += g.rows.length;
+        return;
+      }
+      values.push({
+        values: g.values,
+        small: g.rows.length < r.minSliceSupport,
+        metrics: headline(set, m, g.rows, r).headline,
+      });
+    });
+    return {
+      columns: [...names],
+      values,
+      omitted: { values: all.length - values.length, rows: omittedRows },
+    };
+  });
+}

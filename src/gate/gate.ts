@@ -1,5 +1,6 @@
 import { appendFile } from 'node:fs/promises';
 import type { DatasetSpec, DatasetSpecInput } from '../dataset/spec.js';
+import type { PairedSet } from '../evaluate/paired-set.js';
 import { OUTPUT_FILES, writeJsonOutput, writeOutput } from '../io/outputs.js';
 import { BadInputError } from '../util/errors.js';
 import { issuePath } from '../util/zod.js';
@@ -9,7 +10,6 @@ import { gateJUnit } from './junit.js';
 import { loadPairedSet } from './load.js';
 import { gateMarkdown } from './markdown.js';
 import type { CostMatrix } from './metrics.js';
-import type { PairedSet } from '../evaluate/paired-set.js';
 import { bindPolicy, costMatrixOf, type GatePolicy, loadPolicy, type PolicyContext } from './policy.js';
 import { type GateReport, GateReportSchema } from './schema.js';
 

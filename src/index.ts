@@ -42,6 +42,7 @@ export { loadModelCard, type ModelCard, ModelCardSchema } from './model/card.js'
 export { createPredictor, type Predictor, type PredictorOptions } from './model/predictor.js';
 export { writeReport } from './report/report.js';
 export { exportReview } from './review/export.js';
+export { type ReviewExportOptions, ReviewExportOptionsSchema } from './review/export-options.js';
 export { importReview } from './review/import.js';
 // Running models and predictions files.
 export { type ImportOptions, importPredictions } from './run/import.js';

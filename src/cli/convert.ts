@@ -5,9 +5,9 @@ import {
   type ConvertSummary,
   convertToArrow,
 } from '../dataset/convert.js';
-import { INPUT_FORMATS, type InputFormat } from '../dataset/convert-source.js';
+import type { InputFormat } from '../dataset/convert-source.js';
 import { BadInputError } from '../util/errors.js';
-import { checkFlags } from './options.js';
+import { checkFlags, schemaChoices, schemaDefault } from './options.js';
 import { terminalText } from './table.js';
 
 interface ConvertArgs {
@@ -38,11 +38,11 @@ export const convertCommand: CommandModule<object, ConvertArgs> = {
         describe: 'Arrow output: .arrows = stream, .arrow = file',
       })
       .option('format', {
-        choices: ['stream', 'file'] as const,
+        choices: schemaChoices(ConvertOptionsSchema, 'format'),
         describe: 'Arrow IPC format (default: from the extension)',
       })
       .option('input-format', {
-        choices: INPUT_FORMATS,
+        choices: schemaChoices(ConvertOptionsSchema, 'inputFormat'),
         describe: 'input format (default: from the extension)',
       })
       .option('map', { type: 'string', array: true, describe: 'rename a column, src=dst (repeatable)' })
@@ -53,10 +53,14 @@ export const convertCommand: CommandModule<object, ConvertArgs> = {
       })
       .option('all-varchar', {
         type: 'boolean',
-        default: false,
+        default: schemaDefault(ConvertOptionsSchema, 'allVarchar'),
         describe: 'CSV/TSV: read every column as text',
       })
-      .option('batch-rows', { type: 'number', default: 16_384, describe: 'rows per Arrow record batch' })
+      .option('batch-rows', {
+        type: 'number',
+        default: schemaDefault(ConvertOptionsSchema, 'batchRows'),
+        describe: 'rows per Arrow record batch',
+      })
       .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON' })
       .example(
         '$0 convert golden.csv golden.arrows --map msg=text --map gold=label',

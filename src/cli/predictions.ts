@@ -1,6 +1,7 @@
 import type { CommandModule } from 'yargs';
-import { importPredictions } from '../run/import.js';
+import { ImportOptions, importPredictions } from '../run/import.js';
 import { BadInputError } from '../util/errors.js';
+import { schemaChoices, schemaDefault } from './options.js';
 
 interface ImportArgs {
   input: string;
@@ -46,9 +47,16 @@ const importCommand: CommandModule<object, ImportArgs> = {
         demandOption: true,
         describe: 'the golden dataset the predictions are for',
       })
-      .option('id', { type: 'string', default: 'id', describe: 'id column' })
+      .option('id', {
+        type: 'string',
+        default: schemaDefault(ImportOptions, 'idColumn'),
+        describe: 'id column',
+      })
       .option('labels', { type: 'string', demandOption: true, describe: 'ordered labels, comma-separated' })
-      .option('task', { choices: ['binary', 'multiclass'] as const, default: 'binary' as const })
+      .option('task', {
+        choices: schemaChoices(ImportOptions, 'task'),
+        default: schemaDefault(ImportOptions, 'task'),
+      })
       .option('positive', { type: 'string', describe: 'positive label (binary; default: the second label)' })
       .option('score', {
         type: 'string',
@@ -62,7 +70,7 @@ const importCommand: CommandModule<object, ImportArgs> = {
         describe: 'label=threshold used to decide from scores',
       })
       .option('model-name', { type: 'string', demandOption: true })
-      .option('model-version', { type: 'string', default: 'unknown' })
+      .option('model-version', { type: 'string', default: schemaDefault(ImportOptions, 'modelVersion') })
       .example(
         '$0 predictions import prod-log.csv --out prod.arrows --dataset golden.arrow --labels ham,spam --score spam=p_spam --decision action --model-name prod',
         'a production log with P(spam) and the action taken',

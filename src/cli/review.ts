@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
-import { ALL_FORMATS, ExportFormatSchema, exportReview, type ReviewExportSummary } from '../review/export.js';
+import { exportReview, type ReviewExportSummary } from '../review/export.js';
+import { ALL_FORMATS, ExportFormatSchema, ReviewExportOptionsSchema } from '../review/export-options.js';
 import { GoldenModeSchema } from '../review/formats/labelstudio.js';
 import {
   ConflictPolicySchema,
@@ -8,10 +9,15 @@ import {
   type ReviewImportSummary,
   VerdictProblemsError,
 } from '../review/import.js';
-import { PriorityKeySchema, parseSelectRule } from '../review/select.js';
+import {
+  formatSelectRule,
+  PriorityKeySchema,
+  parseSelectRule,
+  SelectOptionsSchema,
+} from '../review/select.js';
 import { VerdictFormatSchema } from '../review/verdicts.js';
 import { BadInputError } from '../util/errors.js';
-import { requireInteger } from './options.js';
+import { requireInteger, schemaDefault } from './options.js';
 import { formatCell, renderTable, terminalText } from './table.js';
 
 interface ExportArgs {
@@ -70,7 +76,11 @@ const exportCommand: CommandModule<object, ExportArgs> = {
         demandOption: true,
         describe: 'output folder (<out>/<queue>/batch-NNNN/)',
       })
-      .option('queue', { type: 'string', default: 'review', describe: 'queue name (letters, digits, . _ -)' })
+      .option('queue', {
+        type: 'string',
+        default: schemaDefault(ReviewExportOptionsSchema, 'queue'),
+        describe: 'queue name (letters, digits, . _ -)',
+      })
       .option('store', {
         type: 'string',
         describe: 'DuckDB store of what was sent (default <out>/review-store.duckdb)',
@@ -78,21 +88,28 @@ const exportCommand: CommandModule<object, ExportArgs> = {
       .option('select', {
         type: 'string',
         array: true,
-        default: ['model-vs-golden'],
+        default: schemaDefault(SelectOptionsSchema, 'rules').map(formatSelectRule),
         describe:
           'rules (OR): model-vs-golden[:m], model-vs-model[:a,b], low-margin[:t], label-issue, annotator-disagreement, cluster:<id>',
       })
       .option('priority', {
         type: 'string',
         array: true,
-        default: ['cost', 'cluster', 'margin'],
+        default: schemaDefault(SelectOptionsSchema, 'priority').map((key) => key.replace(/_/g, '-')),
         describe: `priority keys in order: ${PriorityKeySchema.options.join(', ')}`,
       })
-      .option('cost', { type: 'string', array: true, default: [], describe: 'error costs, e.g. spam>ham=5' })
+      .option('cost', {
+        type: 'string',
+        array: true,
+        default: Object.entries(schemaDefault(SelectOptionsSchema, 'costs')).map(
+          ([error, cost]) => `${error}=${cost}`,
+        ),
+        describe: 'error costs, e.g. spam>ham=5',
+      })
       .option('priority-slice', {
         type: 'string',
         array: true,
-        default: [],
+        default: schemaDefault(SelectOptionsSchema, 'prioritySlices'),
         describe: 'column=value reviewed first',
       })
       .option('cap', { type: 'number', describe: 'most items in this batch' })
@@ -104,16 +121,20 @@ const exportCommand: CommandModule<object, ExportArgs> = {
       .option('format', {
         type: 'string',
         array: true,
-        default: [...ALL_FORMATS],
+        default: schemaDefault(ReviewExportOptionsSchema, 'formats'),
         describe: `formats: ${ALL_FORMATS.join(', ')}`,
       })
       .option('golden', {
         type: 'string',
-        default: 'prediction',
+        default: schemaDefault(ReviewExportOptionsSchema, 'golden'),
         describe:
           'golden label in Label Studio: annotation, prediction, or hidden (blind review, all formats)',
       })
-      .option('max-text-chars', { type: 'number', default: 20_000, describe: 'cut longer texts' })
+      .option('max-text-chars', {
+        type: 'number',
+        default: schemaDefault(ReviewExportOptionsSchema, 'maxTextChars'),
+        describe: 'cut longer texts',
+      })
       .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON' })
       .example(
         '$0 review export --dataset golden.arrow --predictions out/demo/spam-v1/predictions.arrows --out review --queue qa --cap 200 --stratify-by label',

@@ -2,18 +2,18 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { readTexts } from '../analysis/texts.js';
 import { openDataset } from '../dataset/open.js';
-import type { DatasetSpec, DatasetSpecInput } from '../dataset/spec.js';
 import type { EvalSet } from '../evaluate/eval-set.js';
 import { loadEvalSet } from '../evaluate/join.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { BadInputError } from '../util/errors.js';
 import { checkOption } from '../util/zod.js';
 import { loadClusterMembership } from './cluster-membership.js';
+import { type ReviewExportOptions, ReviewExportOptionsSchema } from './export-options.js';
 import { writeArgillaQueue } from './formats/argilla.js';
 import { writeArrowQueue } from './formats/arrow.js';
 import { writeCsvQueue } from './formats/csv.js';
 import { writeJsonlQueue } from './formats/jsonl.js';
-import { type GoldenMode, GoldenModeSchema, writeLabelStudioQueue } from './formats/labelstudio.js';
+import { writeLabelStudioQueue } from './formats/labelstudio.js';
 import { writeParquetQueue } from './formats/parquet.js';
 import {
   checkQueueName,
@@ -27,39 +27,10 @@ import {
   type Candidate,
   capAndStratify,
   prioritise,
-  type SelectOptions,
   SelectOptionsSchema,
   selectCandidates,
 } from './select.js';
 import { openReviewStore } from './store.js';
-
-export const ExportFormatSchema = z.enum(['arrow', 'parquet', 'jsonl', 'csv', 'labelstudio', 'argilla']);
-export type ExportFormat = z.infer<typeof ExportFormatSchema>;
-export const ALL_FORMATS: readonly ExportFormat[] = ExportFormatSchema.options;
-
-export interface ReviewExportOptions {
-  dataset: string;
-  spec?: DatasetSpecInput | DatasetSpec | string;
-  predictions: readonly string[];
-  /** Output folder; each export writes `<out>/<queue>/batch-NNNN/`. */
-  out: string;
-  queue: string;
-  /** DuckDB file remembering what each queue received. Default `<out>/review-store.duckdb`. */
-  store?: string;
-  select: SelectOptions;
-  /** clusters.json from `modeval clusters` (needed by `cluster:<id>` rules and the `cluster` priority). */
-  clusters?: string;
-  formats?: readonly ExportFormat[];
-  /**
-   * How Label Studio receives the golden label (default `prediction`, model_version `golden`);
-   * `annotation` imports it as a ground-truth annotation; `hidden` drops it from every format.
-   */
-  golden?: GoldenMode;
-  /** Texts longer than this are cut (the item says so). Default 20,000 characters. */
-  maxTextChars?: number;
-  /** Clock for `exportedAt` (tests pin it). */
-  now?: () => Date;
-}
 
 export const ReviewExportSummarySchema = z.object({
   queue: z.string(),
@@ -106,14 +77,14 @@ function count<T>(xs: readonly T[], key: (x: T) => readonly string[]): Record<st
  * batch in every requested format, then records it in the store (only after every file is in place).
  */
 export async function exportReview(options: ReviewExportOptions): Promise<ReviewExportSummary> {
-  const queue = checkQueueName(options.queue);
+  // Field by field, so an error names the option as the CLI spells it (`select`, `golden`).
+  const field = ReviewExportOptionsSchema.shape;
+  const queue = checkQueueName(checkOption(field.queue, options.queue, 'queue'));
   const select = checkOption(SelectOptionsSchema, options.select, 'select');
-  const formats = options.formats ?? ALL_FORMATS;
-  // Default `prediction`: an imported annotation would mark the task as already labelled in Label
-  // Studio's queue, and reviewers could skip it.
-  const golden = checkOption(GoldenModeSchema, options.golden ?? 'prediction', 'golden');
+  const formats = checkOption(field.formats, options.formats, 'formats');
+  const golden = checkOption(field.golden, options.golden, 'golden');
   const blind = golden === 'hidden';
-  const maxText = options.maxTextChars ?? 20_000;
+  const maxText = checkOption(field.maxTextChars, options.maxTextChars, 'maxTextChars');
   const now = options.now ?? (() => new Date());
 
   const set = await loadEvalSet({

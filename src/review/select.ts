@@ -60,11 +60,25 @@ export function parseSelectRule(text: string): SelectRule {
   return parsed.data;
 }
 
+/** The text form `parseSelectRule` reads (arguments equal to their defaults left out). */
+export function formatSelectRule(rule: SelectRule): string {
+  const head = rule.kind.replace(/_/g, '-');
+  if (rule.kind === 'model_vs_golden') return rule.model === 0 ? head : `${head}:${rule.model}`;
+  if (rule.kind === 'model_vs_model')
+    return rule.a === 0 && rule.b === 1 ? head : `${head}:${rule.a},${rule.b}`;
+  if (rule.kind === 'low_margin') return rule.below === 0.2 ? head : `${head}:${rule.below}`;
+  if (rule.kind === 'cluster') return `${head}:${rule.cluster}`;
+  return head;
+}
+
 export const PriorityKeySchema = z.enum(['cost', 'cluster', 'margin', 'label_quality', 'slice']);
 export type PriorityKey = z.infer<typeof PriorityKeySchema>;
 
 export const SelectOptionsSchema = z.object({
-  rules: z.array(SelectRuleSchema).min(1),
+  rules: z
+    .array(SelectRuleSchema)
+    .min(1)
+    .default([{ kind: 'model_vs_golden', model: 0 }]),
   /** Lexicographic priority keys; ties end with the external id (stable pseudo-random order). */
   priority: z.array(PriorityKeySchema).default(['cost', 'cluster', 'margin']),
   /** Cost of an error `golden>predicted` (e.g. `spam>ham: 5`); unlisted errors cost 1, agreement 0. */

@@ -10,7 +10,7 @@ import { ARGILLA_CHUNK, writeArgillaQueue } from '../../src/review/formats/argil
 import { writeCsvQueue } from '../../src/review/formats/csv.js';
 import { escapeXml, labelStudioConfig } from '../../src/review/formats/labelstudio.js';
 import { checkQueueName, clipText, externalId, type ReviewItem } from '../../src/review/item.js';
-import { parseSelectRule } from '../../src/review/select.js';
+import { formatSelectRule, parseSelectRule } from '../../src/review/select.js';
 import { BadInputError } from '../../src/util/errors.js';
 import { golden, ids, source, spamA, spamB, texts, writeGolden, writePredictions } from './fixtures.js';
 
@@ -37,6 +37,23 @@ describe('selection rules', () => {
     expect(parseSelectRule('label-issue')).toEqual({ kind: 'label_issue' });
     expect(() => parseSelectRule('low-margin:wide')).toThrow(BadInputError);
     expect(() => parseSelectRule('everything')).toThrow(/rules: model-vs-golden/);
+  });
+
+  it('writes a rule back in the syntax it was read from (the CLI shows library defaults this way)', () => {
+    for (const text of [
+      'model-vs-golden',
+      'model-vs-golden:2',
+      'model-vs-model',
+      'model-vs-model:1,2',
+      'low-margin',
+      'low-margin:0.3',
+      'label-issue',
+      'annotator-disagreement',
+      'cluster:c3',
+    ]) {
+      expect(formatSelectRule(parseSelectRule(text))).toBe(text);
+    }
+    expect(formatSelectRule({ kind: 'model_vs_golden', model: 0 })).toBe('model-vs-golden');
   });
 
   it('refuses a rule naming a model beyond the predictions given, before selecting', async () => {

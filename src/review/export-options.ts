@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import type { DatasetSpec, DatasetSpecInput } from '../dataset/spec.js';
+import { GoldenModeSchema } from './formats/labelstudio.js';
+import { SelectOptionsSchema } from './select.js';
+
+export const ExportFormatSchema = z.enum(['arrow', 'parquet', 'jsonl', 'csv', 'labelstudio', 'argilla']);
+export type ExportFormat = z.infer<typeof ExportFormatSchema>;
+export const ALL_FORMATS: readonly ExportFormat[] = ExportFormatSchema.options;
+
+/** The options of `exportReview` / `modeval review export`, with the defaults both use. */
+export const ReviewExportOptionsSchema = z.object({
+  dataset: z.string().min(1),
+  spec: z.custom<DatasetSpecInput | DatasetSpec | string>().optional(),
+  predictions: z.array(z.string().min(1)).min(1),
+  /** Output folder; each export writes `<out>/<queue>/batch-NNNN/`. */
+  out: z.string().min(1),
+  /** Letters, digits, `.`, `_`, `-` (checked by checkQueueName, which names the rule). */
+  queue: z.string().default('review'),
+  /** DuckDB file remembering what each queue received. Default `<out>/review-store.duckdb`. */
+  store: z.string().min(1).optional(),
+  select: SelectOptionsSchema,
+  /** clusters.json from `modeval clusters` (needed by `cluster:<id>` rules and the `cluster` priority). */
+  clusters: z.string().min(1).optional(),
+  formats: z.array(ExportFormatSchema).default([...ALL_FORMATS]),
+  /**
+   * How Label Studio receives the golden label. Default `prediction` (model_version `golden`): an
+   * imported annotation would mark the task as already labelled and reviewers could skip it.
+   * `annotation` imports it as a ground-truth annotation; `hidden` drops it from every format.
+   */
+  golden: GoldenModeSchema.default('prediction'),
+  /** Texts longer than this are cut (the item says so). */
+  maxTextChars: z.number().int().positive().default(20_000),
+  /** Clock for `exportedAt` (tests pin it). */
+  now: z.custom<() => Date>((v) => typeof v === 'function').optional(),
+});
+export type ReviewExportOptions = z.input<typeof ReviewExportOptionsSchema>;

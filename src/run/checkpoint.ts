@@ -75,3 +75,29 @@ export function checkpointMismatch(cp: Checkpoint, key: Checkpoint['key']): stri
   if (a !== b) return `options differ from the checkpoint's (${a} vs ${b})`;
   return undefined;
 }
+
+/**
+ * The checkpoint this run continues from, if any. A checkpoint without `resume`, or one made by a
+ * different model, dataset or options, is refused rather than silently overwritten or spliced.
+ */
+export async function resumePoint(
+  outDir: string,
+  key: Checkpoint['key'],
+  resume: boolean,
+  log: (line: string) => void,
+): Promise<Checkpoint | undefined> {
+  const paths = checkpointPaths(outDir);
+  const existing = await readCheckpoint(outDir);
+  if (existing && !resume) {
+    throw new BadInputError(
+      `an interrupted run left a checkpoint here; pass --resume to continue it, or delete ${paths.dir}`,
+      { file: outDir },
+    );
+  }
+  if (resume && !existing) log('modeval: no checkpoint to resume from; starting from the beginning');
+  if (existing) {
+    const why = checkpointMismatch(existing, key);
+    if (why) throw new BadInputError(`cannot resume: ${why}`, { file: paths.file });
+  }
+  return existing;
+}

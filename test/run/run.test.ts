@@ -140,6 +140,11 @@ describe('modeval run on the real golden set', () => {
     );
     expect(summary.resumedFromRow).toBe(checkpoint.nextRow);
     expect(summary.predicted + summary.invalid).toBe(8 * 1183);
+    // rows/s counts the rows this process scored: not zero (the checkpoint's tally is not subtracted
+    // from itself), and not inflated by the rows scored before the interrupt.
+    const scoredNow = 8 * 1183 - (checkpoint.tally.predicted + checkpoint.tally.invalid);
+    expect(summary.rowsPerSecond).toBeGreaterThan(0);
+    expect(summary.rowsPerSecond * summary.seconds).toBeCloseTo(scoredNow, 6);
     expect((await predictionsBytes(resumed)).equals(await predictionsBytes(whole))).toBe(true);
     expect(existsSync(join(resumed, '.checkpoint'))).toBe(false);
   });

@@ -25,9 +25,9 @@ import { pairedBootstrapConfusionMetric } from '../src/metrics/bootstrap.js';
 import { argmaxRow, BrierAccumulator, UniformCalibrationBins } from '../src/metrics/calibration.js';
 import { classificationReport, macroF1 } from '../src/metrics/classification.js';
 import { ConfusionMatrix } from '../src/metrics/confusion.js';
-import { Xoshiro128 } from '../src/metrics/prng.js';
 import { averagePrecision, rocAuc } from '../src/metrics/ranking.js';
 import { BinaryScoreStore } from '../src/metrics/score-store.js';
+import { Xoshiro128 } from '../src/util/prng.js';
 import { describeMachine, median, medianLatencyMs } from './machine.js';
 
 const N = 10_000_000;

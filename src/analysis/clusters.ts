@@ -4,8 +4,8 @@ import { openDataset } from '../dataset/open.js';
 import type { DatasetSpec, DatasetSpecInput } from '../dataset/spec.js';
 import type { EncodedColumn, EvalSet } from '../evaluate/eval-set.js';
 import { loadEvalSet } from '../evaluate/join.js';
-import { Xoshiro128 } from '../metrics/prng.js';
 import { BadInputError } from '../util/errors.js';
+import { Xoshiro128 } from '../util/prng.js';
 import { checkOption } from '../util/zod.js';
 import {
   type CellSummary,

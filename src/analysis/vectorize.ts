@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Xoshiro128 } from '../metrics/prng.js';
+import { Xoshiro128 } from '../util/prng.js';
 import { tokenize } from './ctfidf.js';
 
 /**

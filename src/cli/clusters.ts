@@ -2,8 +2,9 @@ import type { CommandModule } from 'yargs';
 import { type ClusterOptions, ClusterOptionsSchema, clustersFor } from '../analysis/clusters.js';
 import type { ClustersReport } from '../analysis/clusters-schema.js';
 import { OUTPUT_FILES, writeJsonOutput } from '../io/outputs.js';
+import { percent } from '../render/numbers.js';
+import { formatCell, renderTable, terminalText } from '../render/terminal.js';
 import { checkFlags } from './options.js';
-import { formatCell, percent, renderTable, terminalText } from './table.js';
 
 interface ClustersArgs {
   predictions: string[];

@@ -1,12 +1,12 @@
 import type { CommandModule } from 'yargs';
 import { compareModels } from '../gate/compare.js';
-import { formatNumber } from '../gate/evaluate-rules.js';
 import { compareMarkdown } from '../gate/markdown.js';
 import type { Comparison } from '../gate/schema.js';
 import { OUTPUT_FILES, writeJsonOutput, writeOutput } from '../io/outputs.js';
+import { formatNumber, signedPlain } from '../render/numbers.js';
+import { renderTable, terminalText } from '../render/terminal.js';
 import { BadInputError } from '../util/errors.js';
 import { listLimitOption, pairOptions, requireInteger } from './options.js';
-import { renderTable, terminalText } from './table.js';
 
 interface CompareArgs {
   baseline: string;
@@ -62,8 +62,7 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
   },
 };
 
-const signed = (x: number | null) =>
-  x === null ? null : `${x >= 0 ? '+' : '-'}${formatNumber(Math.abs(x))}`;
+const signed = (x: number | null) => (x === null ? null : signedPlain(x));
 
 export function formatComparison(c: Comparison): string {
   const out: string[] = [];

@@ -6,9 +6,9 @@ import {
   convertToArrow,
 } from '../dataset/convert.js';
 import type { InputFormat } from '../dataset/convert-source.js';
+import { terminalText } from '../render/terminal.js';
 import { BadInputError } from '../util/errors.js';
 import { checkFlags, schemaChoices, schemaDefault } from './options.js';
-import { terminalText } from './table.js';
 
 interface ConvertArgs {
   input: string;

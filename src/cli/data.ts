@@ -2,8 +2,8 @@ import type { CommandModule } from 'yargs';
 import type { BuiltinDataset, BuiltinDatasets } from '../dataset/builtin.js';
 import { DataBuildOptionsSchema } from '../dataset/builtin.js';
 import { BadInputError } from '../util/errors.js';
+import { logLine } from './log.js';
 import { schemaDefault } from './options.js';
-import { logLine } from './table.js';
 
 interface DataBuildArgs {
   name: string;

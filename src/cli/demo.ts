@@ -3,9 +3,10 @@ import type { CommandModule } from 'yargs';
 import type { BuiltinDatasets } from '../dataset/builtin.js';
 import { DemoOptionsSchema, type DemoResult, runDemo } from '../demo.js';
 import type { Interval } from '../metrics/schema.js';
+import { formatCell, renderTable, terminalText } from '../render/terminal.js';
 import { builtinDataset } from './data.js';
+import { logLine } from './log.js';
 import { schemaDefault } from './options.js';
-import { formatCell, logLine, renderTable, terminalText } from './table.js';
 
 interface DemoArgs {
   out: string;

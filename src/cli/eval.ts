@@ -3,8 +3,9 @@ import { evaluate } from '../evaluate/evaluate.js';
 import { SCORE_INTERVALS_AUTO_MAX_ROWS } from '../evaluate/metric-options.js';
 import type { ClassIntervals, Headline, MetricsReport, ModelMetrics } from '../evaluate/schema.js';
 import type { Interval } from '../metrics/schema.js';
-import { f3, interval } from '../report/format.js';
-import { type Cell, formatCell, logLine, renderTable, terminalText } from './table.js';
+import { f3, interval } from '../render/numbers.js';
+import { type Cell, formatCell, renderTable, terminalText } from '../render/terminal.js';
+import { logLine } from './log.js';
 
 interface EvalArgs {
   predictions: string[];

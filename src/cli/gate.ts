@@ -1,8 +1,8 @@
 import type { CommandModule } from 'yargs';
 import { runGate } from '../gate/gate.js';
+import { formatCell } from '../render/terminal.js';
 import { GateFailedError } from '../util/errors.js';
 import { listLimitOption, pairOptions, requireInteger } from './options.js';
-import { formatCell } from './table.js';
 
 interface GateArgs {
   policy: string;

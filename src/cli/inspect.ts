@@ -1,6 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { type InspectReport, inspectDataset } from '../dataset/inspect.js';
-import { percent, renderTable, terminalText } from './table.js';
+import { percent } from '../render/numbers.js';
+import { renderTable, terminalText } from '../render/terminal.js';
 
 interface InspectArgs {
   dataset: string;

@@ -1,5 +1,6 @@
 import yargs, { type Argv, type CommandModule } from 'yargs';
 import type { BuiltinDatasets } from '../dataset/builtin.js';
+import { formatCell, terminalText } from '../render/terminal.js';
 import { BadInputError, ExitCode, exitCodeOf, GateFailedError, RunFailedError } from '../util/errors.js';
 import { harnessVersion } from '../util/version.js';
 import { clustersCommand } from './clusters.js';
@@ -14,7 +15,6 @@ import { predictionsCommand } from './predictions.js';
 import { reportCommand } from './report.js';
 import { reviewCommand } from './review.js';
 import { runCommand } from './run.js';
-import { formatCell, terminalText } from './table.js';
 
 /** Every verb lives in its own module under src/cli and is registered here. */
 // Each module types its own arguments; yargs only needs them as generic command modules.

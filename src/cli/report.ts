@@ -1,8 +1,8 @@
 import type { CommandModule } from 'yargs';
-import { bytes } from '../report/format.js';
+import { bytes } from '../render/numbers.js';
 import { writeReport } from '../report/report.js';
+import { logLine } from './log.js';
 import { requireInteger } from './options.js';
-import { logLine } from './table.js';
 
 interface ReportArgs {
   dirs: string[];

@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { formatCell, renderTable, terminalText } from '../render/terminal.js';
 import { exportReview, type ReviewExportSummary } from '../review/export.js';
 import { ALL_FORMATS, ExportFormatSchema, ReviewExportOptionsSchema } from '../review/export-options.js';
 import { GoldenModeSchema } from '../review/formats/labelstudio.js';
@@ -18,7 +19,6 @@ import {
 import { VerdictFormatSchema } from '../review/verdicts.js';
 import { BadInputError } from '../util/errors.js';
 import { requireInteger, schemaDefault } from './options.js';
-import { formatCell, renderTable, terminalText } from './table.js';
 
 interface ExportArgs {
   dataset: string;

@@ -1,9 +1,10 @@
 import type { CommandModule } from 'yargs';
+import { renderTable } from '../render/terminal.js';
 import { RunOptions, type RunOptionsInput, runModel } from '../run/run.js';
 import type { RunSummary } from '../run/schema.js';
 import { BadInputError } from '../util/errors.js';
+import { logLine } from './log.js';
 import { checkFlags } from './options.js';
-import { logLine, renderTable } from './table.js';
 
 interface RunArgs {
   model: string;

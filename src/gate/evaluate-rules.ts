@@ -3,6 +3,7 @@ import { allRows, pick, type Rows } from '../evaluate/rows.js';
 import { rowsBySliceValue } from '../evaluate/slices.js';
 import { bootstrapConfusionMetric } from '../metrics/bootstrap.js';
 import type { Interval } from '../metrics/schema.js';
+import { formatNumber, signedPlain } from '../render/numbers.js';
 import { confusionMetric, pairedDelta } from './compare.js';
 import { METRICS } from './metrics.js';
 import { confusionOf, flipCounts } from './paired.js';
@@ -153,18 +154,6 @@ function outcomeOf(set: PairedSet, b: BoundRule, sub: Subset, options: EvaluateO
   return { ...base, status, observed, baseline, delta, interval, decidedOn, space, decisive, bound, reason };
 }
 
-export function formatNumber(x: number | null): string {
-  if (x === null) return 'undefined';
-  if (Number.isInteger(x)) return String(x);
-  return Math.abs(x) >= 1e-3 || x === 0
-    ? x.toFixed(4).replace(/0+$/, '').replace(/\.$/, '')
-    : x.toExponential(2);
-}
-
-function signed(x: number): string {
-  return `${x >= 0 ? '+' : '-'}${formatNumber(Math.abs(x))}`;
-}
-
 function intervalText(i: Interval | null): string {
   if (!i || i.low === null || i.high === null) return '';
   return `${Math.round(i.level * 100)}% CI [${formatNumber(i.low)}, ${formatNumber(i.high)}]`;
@@ -178,12 +167,12 @@ export function describeOutcome(rule: RuleResult['rule'], o: RuleOutcome): strin
   const parts: string[] = [];
   if (o.space === 'delta') {
     parts.push(
-      `${name} ${formatNumber(o.observed)} vs baseline ${formatNumber(o.baseline)}, Δ ${o.delta === null ? 'undefined' : signed(o.delta)}`,
+      `${name} ${formatNumber(o.observed)} vs baseline ${formatNumber(o.baseline)}, Δ ${o.delta === null ? 'undefined' : signedPlain(o.delta)}`,
     );
     const ci = intervalText(o.interval);
     if (ci) parts.push(`paired ${ci}`);
     parts.push(
-      `required Δ ${o.decidedOn === 'interval-low' ? 'CI low' : 'CI high'} ${rule.op} ${signed(o.bound)}` +
+      `required Δ ${o.decidedOn === 'interval-low' ? 'CI low' : 'CI high'} ${rule.op} ${signedPlain(o.bound)}` +
         (o.baseline === null ? '' : ` (${name} ${rule.op} ${formatNumber(o.baseline + o.bound)})`),
     );
   } else {

@@ -1,3 +1,4 @@
+import { xmlAttr, xmlText } from '../render/xml.js';
 import { describeOutcome } from './evaluate-rules.js';
 import type { GateReport } from './schema.js';
 
@@ -5,28 +6,8 @@ import type { GateReport } from './schema.js';
  * JUnit XML for CI test reporters: one testsuite, one testcase per rule, a <failure> carrying the
  * observed value, the bound and the interval. Everything interpolated comes (indirectly) from
  * user files and hostile data (ids, labels, slice values, rule names), so every string goes
- * through `xmlText`/`xmlAttr`: no CDATA (a `]]>` in an id would end it), and characters XML 1.0
- * cannot carry at all are replaced. No timestamps or timings, so the file is deterministic.
+ * through render/xml.ts. No timestamps or timings, so the file is deterministic.
  */
-
-// Code points XML 1.0 forbids even as references: C0 controls except tab/LF/CR, lone surrogates, U+FFFE/U+FFFF.
-const INVALID_XML =
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-
-export function xmlText(s: string): string {
-  return s.replace(INVALID_XML, '\ufffd').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-/** Attribute values are double-quoted; newlines and tabs are kept as references (no normalisation). */
-export function xmlAttr(s: string): string {
-  return xmlText(s)
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;')
-    .replace(/\n/g, '&#10;')
-    .replace(/\r/g, '&#13;')
-    .replace(/\t/g, '&#9;');
-}
 
 function attrs(a: Record<string, string | number>): string {
   return Object.entries(a)

@@ -1,68 +1,15 @@
-import { cleanText } from '../report/escape.js';
-import { describeOutcome, formatNumber } from './evaluate-rules.js';
-import type { Comparison, GateReport, MetricComparison } from './schema.js';
+import { MD_VERDICT, mdCode, mdTable, mdText } from '../render/markdown.js';
+import { DASH, formatNumber, pct, signed, signedInterval } from '../render/numbers.js';
+import { describeOutcome } from './evaluate-rules.js';
+import type { Comparison, GateReport } from './schema.js';
 
-/**
- * Markdown summaries for pull requests and `$GITHUB_STEP_SUMMARY`. GitHub renders inline HTML in
- * Markdown, and ids, labels and slice values come from hostile data, so every interpolated string
- * goes through `mdText` (HTML-escaped, inline Markdown punctuation backslash-escaped, one line) or
- * `mdCode`. Block syntax (`#`, `-`, `1.`) only acts at the start of a line, and no interpolated
- * text ever starts one. Both first clean the text as the HTML report does (`cleanText`: one line,
- * invisible controls and bidi overrides shown as `[U+XXXX]`, capped in code points), so the two
- * reports show the same evidence.
- */
+/** The gate's and compare's Markdown summaries; escaping and number formats are render/'s. */
 
-/** Safe inline text for a Markdown table cell or paragraph. */
-export function mdText(s: string, max = 120): string {
-  return cleanText(s, max)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/([\\`*_[\]|~])/g, '\\$1');
-}
-
-/**
- * Inline code for a table cell: HTML is not interpreted inside a code span, but a backtick would end
- * it and a pipe would end the cell (GFM splits cells before parsing spans), so both are neutralised.
- */
-export function mdCode(s: string, max = 120): string {
-  return `\`${cleanText(s, max).replace(/`/g, "'").replace(/\|/g, '\\|')}\``;
-}
-
-function pct(x: number | null): string {
-  return x === null ? '—' : `${(100 * x).toFixed(2)}%`;
-}
-
-function num(x: number | null): string {
-  return x === null ? '—' : formatNumber(x);
-}
-
-function signedNum(x: number | null): string {
-  if (x === null) return '—';
-  return `${x > 0 ? '+' : x < 0 ? '−' : '±'}${formatNumber(Math.abs(x))}`;
-}
-
-function ci(m: { interval: { low: number | null; high: number | null } }): string {
-  const { low, high } = m.interval;
-  return low === null || high === null ? '—' : `[${signedNum(low)}, ${signedNum(high)}]`;
-}
-
-/** How a metric's verdict reads in Markdown (the gate, compare and report summaries). */
-export const MD_VERDICT: Record<MetricComparison['verdict'], string> = {
-  better: '▲ better',
-  worse: '▼ worse',
-  'no-significant-change': 'no sig. change',
-  undefined: '—',
-};
-
-/** A GitHub-flavoured Markdown table; cells must already be escaped (`mdText`, `mdCode`). */
-export function mdTable(head: string[], rows: string[][]): string[] {
-  return [
-    `| ${head.join(' | ')} |`,
-    `| ${head.map(() => '---').join(' | ')} |`,
-    ...rows.map((r) => `| ${r.join(' | ')} |`),
-  ];
-}
+const num = (x: number | null): string => (x === null ? DASH : formatNumber(x));
+const signedNum = (x: number | null): string => signed(x, formatNumber);
+const ci = (m: { interval: { low: number | null; high: number | null } }): string =>
+  signedInterval(m.interval, formatNumber);
+const pct2 = (x: number | null): string => pct(x, 2);
 
 function metricName(m: { metric: string; class: string | null }): string {
   return m.class === null ? mdText(m.metric) : `${mdText(m.metric)}\\[${mdText(m.class)}\\]`;
@@ -73,8 +20,6 @@ export function comparisonMarkdown(
   c: Comparison,
   options: { flipRows?: number; sliceRows?: number } = {},
 ): string {
-  const flipRows = options.flipRows ?? 10;
-  const sliceRows = options.sliceRows ?? 10;
   const level = `${Math.round(c.level * 100)}%`;
   const out: string[] = [];
   out.push(
@@ -111,12 +56,20 @@ export function comparisonMarkdown(
       ]),
     ),
   );
+  out.push(...flipsMarkdown(c, options.flipRows ?? 10));
+  out.push(...sliceRegressionsMarkdown(c, options.sliceRows ?? 10, level));
+  return `${out.join('\n')}\n`;
+}
+
+function flipsMarkdown(c: Comparison, flipRows: number): string[] {
   const f = c.flips;
-  out.push('', '### Flips against the golden label', '');
-  out.push(
+  const out = [
+    '',
+    '### Flips against the golden label',
+    '',
     `${f.newlyWrong} newly wrong, ${f.newlyRight} newly right; predictions changed on ${f.predictionFlips} items ` +
-      `(flip rate ${pct(f.predictionFlipRate)}).`,
-  );
+      `(flip rate ${pct2(f.predictionFlipRate)}).`,
+  ];
   const items = (title: string, list: Comparison['flips']['newlyWrongItems'], total: number) => {
     if (list.length === 0) return;
     const shown = list.slice(0, flipRows);
@@ -140,39 +93,35 @@ export function comparisonMarkdown(
   };
   items('Newly wrong', f.newlyWrongItems, f.newlyWrong);
   items('Newly right', f.newlyRightItems, f.newlyRight);
-  out.push('', '### Slice regressions', '');
-  if (c.sliceRegressions.length === 0) out.push('No slice value is less accurate with the candidate.');
-  else {
-    const shown = c.sliceRegressions.slice(0, sliceRows);
-    out.push(
-      ...mdTable(
-        [
-          'slice',
-          'n',
-          'baseline acc.',
-          'candidate acc.',
-          'Δ',
-          `${level} CI of Δ`,
-          'wrong/right',
-          'McNemar p',
-        ],
-        shown.map((r) => [
-          `${mdText(r.column)} = ${mdText(r.value)}`,
-          String(r.n),
-          pct(r.baselineAccuracy),
-          pct(r.candidateAccuracy),
-          signedNum(r.delta),
-          ci(r),
-          `${r.newlyWrong}/${r.newlyRight}`,
-          formatNumber(r.mcnemar.pValue),
-        ]),
-      ),
-    );
-    if (c.sliceRegressions.length > shown.length) {
-      out.push('', `${c.sliceRegressions.length - shown.length} more in the JSON.`);
-    }
+  return out;
+}
+
+function sliceRegressionsMarkdown(c: Comparison, sliceRows: number, level: string): string[] {
+  const out = ['', '### Slice regressions', ''];
+  if (c.sliceRegressions.length === 0) {
+    out.push('No slice value is less accurate with the candidate.');
+    return out;
   }
-  return `${out.join('\n')}\n`;
+  const shown = c.sliceRegressions.slice(0, sliceRows);
+  out.push(
+    ...mdTable(
+      ['slice', 'n', 'baseline acc.', 'candidate acc.', 'Δ', `${level} CI of Δ`, 'wrong/right', 'McNemar p'],
+      shown.map((r) => [
+        `${mdText(r.column)} = ${mdText(r.value)}`,
+        String(r.n),
+        pct2(r.baselineAccuracy),
+        pct2(r.candidateAccuracy),
+        signedNum(r.delta),
+        ci(r),
+        `${r.newlyWrong}/${r.newlyRight}`,
+        formatNumber(r.mcnemar.pValue),
+      ]),
+    ),
+  );
+  if (c.sliceRegressions.length > shown.length) {
+    out.push('', `${c.sliceRegressions.length - shown.length} more in the JSON.`);
+  }
+  return out;
 }
 
 export function compareMarkdown(c: Comparison): string {

@@ -1,5 +1,5 @@
+import { Xoshiro128 } from '../util/prng.js';
 import { ConfusionMatrix } from './confusion.js';
-import { Xoshiro128 } from './prng.js';
 import { multinomial } from './sampling.js';
 import type { Interval } from './schema.js';
 

@@ -1,5 +1,6 @@
 // Public API of the metric core (pure, mergeable accumulators and functions).
 
+export * from '../util/prng.js';
 export * from './agreement.js';
 export * from './agreement-schema.js';
 export * from './bias.js';
@@ -7,7 +8,6 @@ export * from './bootstrap.js';
 export * from './calibration.js';
 export * from './classification.js';
 export * from './confusion.js';
-export * from './prng.js';
 export * from './ranking.js';
 export * from './sampling.js';
 export * from './schema.js';

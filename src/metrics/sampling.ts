@@ -1,4 +1,4 @@
-import type { Xoshiro128 } from './prng.js';
+import type { Xoshiro128 } from '../util/prng.js';
 
 /**
  * Exact discrete samplers for resampling: binomial and multinomial draws, so that a bootstrap

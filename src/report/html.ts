@@ -1,5 +1,5 @@
+import { html, type SafeHtml } from '../render/html.js';
 import { harnessVersion } from '../util/version.js';
-import { html, type SafeHtml } from './escape.js';
 import { agreementSection } from './html/agreement.js';
 import { compareSection } from './html/compare.js';
 import { headerSection, summarySection } from './html/header.js';

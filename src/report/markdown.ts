@@ -1,7 +1,8 @@
 import { basename } from 'node:path';
-import { MD_VERDICT, mdCode, mdTable, mdText } from '../gate/markdown.js';
 import type { Comparison, MetricComparison } from '../gate/schema.js';
-import { deltaCells, interval, pct, pValue, signed, signedInterval } from './format.js';
+import { MD_VERDICT, mdCode, mdTable, mdText } from '../render/markdown.js';
+import { interval, pct, pValue, signed, signedInterval } from '../render/numbers.js';
+import { deltaCells } from './deltas.js';
 import { HEADLINES } from './headlines.js';
 import { modelName } from './html/parts.js';
 import type { ReportInputs } from './load.js';

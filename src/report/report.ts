@@ -1,6 +1,6 @@
+import { bytes } from '../render/numbers.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { RunFailedError } from '../util/errors.js';
-import { bytes } from './format.js';
 import { renderHtmlReport } from './html.js';
 import type { ReportLimits } from './limits.js';
 import { loadReportInputs, type ReportInputs } from './load.js';

@@ -1,5 +1,5 @@
 import type { EvalSet } from '../evaluate/eval-set.js';
-import { cleanText, uniqueDisplay } from './escape.js';
+import { cleanText, uniqueDisplay } from '../render/clean.js';
 
 /**
  * Score distributions from the predictions joined to the golden labels: how well the scores

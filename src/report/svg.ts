@@ -1,7 +1,7 @@
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
+import { SafeHtml } from '../render/html.js';
 import { auditMarkup } from './audit.js';
-import { SafeHtml } from './escape.js';
 
 export type ChartSpec = TopLevelSpec;
 

@@ -1,10 +1,12 @@
 import { SaxesParser } from 'saxes';
 import { describe, expect, it } from 'vitest';
 import { decideGate } from '../../src/gate/gate.js';
-import { gateJUnit, xmlAttr, xmlText } from '../../src/gate/junit.js';
-import { gateMarkdown, mdCode, mdText } from '../../src/gate/markdown.js';
+import { gateJUnit } from '../../src/gate/junit.js';
+import { gateMarkdown } from '../../src/gate/markdown.js';
 import { parsePolicy } from '../../src/gate/policy.js';
 import { GateReportSchema } from '../../src/gate/schema.js';
+import { mdCode, mdText } from '../../src/render/markdown.js';
+import { xmlAttr, xmlText } from '../../src/render/xml.js';
 import { fromPatterns, pairedSet, repeat } from './fixtures.js';
 
 /** Parse with a strict, conforming XML parser (saxes): throws on anything not well-formed. */

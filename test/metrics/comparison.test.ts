@@ -9,7 +9,6 @@ import {
 } from '../../src/metrics/bootstrap.js';
 import { accuracy, classificationReport, macroF1 } from '../../src/metrics/classification.js';
 import { ConfusionMatrix } from '../../src/metrics/confusion.js';
-import { Xoshiro128 } from '../../src/metrics/prng.js';
 import { IntervalSchema, McNemarResultSchema } from '../../src/metrics/schema.js';
 import {
   chiSquare1Survival,
@@ -18,6 +17,7 @@ import {
   mcnemarFromCorrectness,
   mcnemarTable,
 } from '../../src/metrics/significance.js';
+import { Xoshiro128 } from '../../src/util/prng.js';
 import { expectClose, loadVector } from './vectors.js';
 
 // Source: test/vectors/comparison.json (copied from /work/shared/test-vectors): statsmodels

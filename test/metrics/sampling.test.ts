@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Xoshiro128 } from '../../src/metrics/prng.js';
 import { binomial, logFactorial, multinomial } from '../../src/metrics/sampling.js';
+import { Xoshiro128 } from '../../src/util/prng.js';
 
 function binomialPmf(n: number, p: number, k: number): number {
   return Math.exp(

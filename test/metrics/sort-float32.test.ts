@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Xoshiro128 } from '../../src/metrics/prng.js';
 import { sortFloat32 } from '../../src/metrics/sort-float32.js';
+import { Xoshiro128 } from '../../src/util/prng.js';
 
 describe('sortFloat32 (radix)', () => {
   it('orders like the engine sort, negatives, infinities, ties and subnormals included', () => {

@@ -1,6 +1,7 @@
 import type { MetricsReport } from '../../evaluate/schema.js';
-import { cleanText, html, type SafeHtml } from '../escape.js';
-import { count, f3 } from '../format.js';
+import { cleanText } from '../../render/clean.js';
+import { html, type SafeHtml } from '../../render/html.js';
+import { count, f3 } from '../../render/numbers.js';
 import type { ModelEntry } from '../load.js';
 import { EMPTY, note, type SectionContext, table } from './parts.js';
 

@@ -1,7 +1,8 @@
 import type { Cluster } from '../../analysis/clusters-schema.js';
+import { cleanText } from '../../render/clean.js';
+import { html, type SafeHtml, text } from '../../render/html.js';
+import { count, f3, pct } from '../../render/numbers.js';
 import { barsChart } from '../charts.js';
-import { cleanText, html, type SafeHtml, text } from '../escape.js';
-import { count, pct } from '../format.js';
 import type { ModelEntry } from '../load.js';
 import { renderSvg } from '../svg.js';
 import { EMPTY, figure, note, type SectionContext, table } from './parts.js';
@@ -41,7 +42,7 @@ export async function clustersSection(m: ModelEntry, ctx: SectionContext): Promi
     `${cleanText(cell.golden, L.nameChars)} → ${cleanText(cell.predicted, L.nameChars)}`,
     count(cell.size),
     cell.clustered ? String(cell.k ?? '—') : 'not clustered',
-    cell.silhouette === null ? '—' : cell.silhouette.toFixed(3),
+    f3(cell.silhouette),
     cell.note ?? '',
   ]);
   const more = c.clusters.length - shown.length;

@@ -1,7 +1,9 @@
 import type { Comparison, FlipItem, MetricComparison } from '../../gate/schema.js';
+import { cleanText } from '../../render/clean.js';
+import { html, type SafeHtml, text } from '../../render/html.js';
+import { count, f3, pct, pValue } from '../../render/numbers.js';
 import { curveChart, forestChart } from '../charts.js';
-import { cleanText, html, type SafeHtml, text } from '../escape.js';
-import { count, deltaCells, f3, pct, pValue } from '../format.js';
+import { deltaCells } from '../deltas.js';
 import type { ComparisonEntry, ModelEntry } from '../load.js';
 import { renderSvg } from '../svg.js';
 import { addCurves, EMPTY, figure, ivCell, note, type SectionContext, table, warning } from './parts.js';
@@ -139,7 +141,7 @@ function flipList(title: string, items: FlipItem[], labels: string[], ctx: Secti
   const shown = items.slice(0, L.flipItems);
   const score = (scores: number[], label: string) => {
     const i = labels.indexOf(label);
-    return i >= 0 && scores[i] !== undefined ? scores[i]!.toFixed(3) : '—';
+    return f3(i >= 0 ? scores[i] : null);
   };
   const rows = shown.map((it) => [
     html`<code>${text(it.id, L.nameChars)}</code>`,

@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
-import { cleanText, html, type SafeHtml } from '../escape.js';
-import { count } from '../format.js';
+import { cleanText } from '../../render/clean.js';
+import { html, type SafeHtml } from '../../render/html.js';
+import { count } from '../../render/numbers.js';
 import { HEADLINES } from '../headlines.js';
 import type { ReportInputs } from '../load.js';
 import { EMPTY, ivCell, note, prose, type SectionContext, table, warning } from './parts.js';

@@ -1,5 +1,8 @@
 import type { LabelRanking, SliceReport } from '../../evaluate/schema.js';
 import type { OperatingConstraint } from '../../metrics/schema.js';
+import { cleanText, uniqueDisplay } from '../../render/clean.js';
+import { html, type SafeHtml } from '../../render/html.js';
+import { count, f3, pct } from '../../render/numbers.js';
 import {
   classBarsChart,
   confusionChart,
@@ -8,8 +11,6 @@ import {
   histogramChart,
   reliabilityChart,
 } from '../charts.js';
-import { cleanText, html, type SafeHtml, uniqueDisplay } from '../escape.js';
-import { count, pct } from '../format.js';
 import type { ModelEntry } from '../load.js';
 import { renderSvg } from '../svg.js';
 import { biasSection } from './agreement.js';
@@ -214,7 +215,7 @@ async function calibrationPart(m: ModelEntry, labels: string[], scores: SafeHtml
     figures.push(
       figure(
         svg,
-        `ECE ${r.report.ece === null ? '—' : r.report.ece.toFixed(3)}, MCE ${r.report.mce === null ? '—' : r.report.mce.toFixed(3)}; ${r.report.bins} ${r.report.binning} bins. On the dashed line the scores are calibrated.`,
+        `ECE ${f3(r.report.ece)}, MCE ${f3(r.report.mce)}; ${r.report.bins} ${r.report.binning} bins. On the dashed line the scores are calibrated.`,
       ),
     );
   }

@@ -1,6 +1,6 @@
+import { html, type SafeHtml } from '../../render/html.js';
+import { bytes } from '../../render/numbers.js';
 import { auditMarkup } from '../audit.js';
-import { html, type SafeHtml } from '../escape.js';
-import { bytes } from '../format.js';
 import type { ReportLimits } from '../limits.js';
 
 /**

@@ -1,8 +1,8 @@
 import type { ClassIntervals, LabelRanking } from '../../evaluate/schema.js';
 import type { Interval } from '../../metrics/schema.js';
+import { html, type Interpolation, SafeHtml, text } from '../../render/html.js';
+import { f3, interval } from '../../render/numbers.js';
 import type { CurveInput } from '../charts.js';
-import { html, type Interpolation, SafeHtml, text } from '../escape.js';
-import { interval } from '../format.js';
 import { type ReportLimits, thinIndices } from '../limits.js';
 import type { ModelEntry } from '../load.js';
 
@@ -22,8 +22,8 @@ export function table(head: Interpolation[], rows: Interpolation[][], className 
 /** An interval cell: estimate in bold, the interval small beside it. */
 export function ivCell(iv: Interval | null | undefined): SafeHtml {
   if (!iv || iv.estimate === null) return html`<span class="na">—</span>`;
-  if (iv.low === null || iv.high === null) return html`<b>${iv.estimate.toFixed(3)}</b>`;
-  return html`<b>${iv.estimate.toFixed(3)}</b> <span class="ci">[${iv.low.toFixed(3)}, ${iv.high.toFixed(3)}]</span>`;
+  if (iv.low === null || iv.high === null) return html`<b>${f3(iv.estimate)}</b>`;
+  return html`<b>${f3(iv.estimate)}</b> <span class="ci">[${f3(iv.low)}, ${f3(iv.high)}]</span>`;
 }
 
 export function ivText(iv: Interval | null | undefined): string {

@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
-import { cleanText, html, type SafeHtml } from '../escape.js';
-import { count } from '../format.js';
+import { cleanText } from '../../render/clean.js';
+import { html, type SafeHtml } from '../../render/html.js';
+import { count } from '../../render/numbers.js';
 import type { ReviewEntry } from '../load.js';
 import { EMPTY, note, type SectionContext, table } from './parts.js';
 

@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { logLine } from '../../src/cli/log.js';
 import { main } from '../../src/cli/main.js';
-import { formatCell, logLine, renderTable, terminalText } from '../../src/cli/table.js';
-import { cleanText } from '../../src/report/escape.js';
+import { cleanText } from '../../src/render/clean.js';
+import { formatCell, renderTable, terminalText } from '../../src/render/terminal.js';
 import { useTmpDir } from '../helpers/tmp.js';
 
 /** Synthetic hostile strings: an ANSI colour escape, a C1 CSI, a right-to-left override. */

@@ -1,5 +1,6 @@
 import Table from 'cli-table3';
-import { INVISIBLE_CLASS } from '../report/escape.js';
+import { INVISIBLE_CLASS } from './clean.js';
+import { DASH } from './numbers.js';
 
 export type Cell = string | number | null | undefined;
 
@@ -43,7 +44,7 @@ const TERMINAL_CONTROL = new RegExp(`[\\t\\n${INVISIBLE_CLASS}]`, 'g');
 const TERMINAL_CONTROL_BUT_NEWLINE = new RegExp(`[\\t${INVISIBLE_CLASS}]`, 'g');
 
 export function formatCell(v: Cell): string {
-  if (v === null || v === undefined) return '—';
+  if (v === null || v === undefined) return DASH;
   if (typeof v === 'number') {
     if (Number.isInteger(v)) return v.toLocaleString('en-US');
     return Number.isFinite(v) ? v.toFixed(4) : String(v);
@@ -57,13 +58,4 @@ export function formatCell(v: Cell): string {
  */
 export function terminalText(s: string): string {
   return s.replace(TERMINAL_CONTROL_BUT_NEWLINE, '·');
-}
-
-/** A log or warning line for stderr, cleaned like a cell: library messages may quote dataset text. */
-export function logLine(line: string): void {
-  process.stderr.write(`${formatCell(line)}\n`);
-}
-
-export function percent(part: number, whole: number): string {
-  return whole === 0 ? '—' : `${((100 * part) / whole).toFixed(1)}%`;
 }

@@ -43,10 +43,10 @@ export { createPredictor, type Predictor, type PredictorOptions } from './model/
 export { writeReport } from './report/report.js';
 export { exportReview } from './review/export.js';
 export { type ReviewExportOptions, ReviewExportOptionsSchema } from './review/export-options.js';
-export { importReview } from './review/import.js';
+export { importReview, type ReviewImportOptions, ReviewImportOptionsSchema } from './review/import.js';
 // Running models and predictions files.
-export { type ImportOptions, importPredictions } from './run/import.js';
+export { type ImportOptions, ImportOptionsSchema, importPredictions } from './run/import.js';
 export { openPredictions, type PredictionsSource } from './run/predictions.js';
-export { RunOptions, type RunOptionsInput, runModel } from './run/run.js';
+export { type RunOptions, type RunOptionsInput, RunOptionsSchema, runModel } from './run/run.js';
 export { PredictionsMeta, RunSummary } from './run/schema.js';
 export { BadInputError, ExitCode, GateFailedError, RunFailedError } from './util/errors.js';

@@ -19,7 +19,7 @@ export function builtinDataset(datasets: BuiltinDatasets, name: string): Builtin
   throw new BadInputError(`unknown dataset "${name}"; ${known}`, { field: 'name' });
 }
 
-function buildCommand(datasets: BuiltinDatasets): CommandModule<object, DataBuildArgs> {
+export function dataBuildCommand(datasets: BuiltinDatasets): CommandModule<object, DataBuildArgs> {
   return {
     command: 'build <name>',
     describe: 'Build a built-in dataset (skipped when its outputs are current)',
@@ -56,7 +56,7 @@ export function dataCommand(datasets: BuiltinDatasets): CommandModule {
     describe: 'Built-in datasets: build the real golden set',
     builder: (y) =>
       y
-        .command(buildCommand(datasets))
+        .command(dataBuildCommand(datasets))
         .demandCommand(1, 'Name a data command, e.g. `data build spamassassin`.'),
     handler: () => {},
   };

@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { ImportOptions, importPredictions } from '../run/import.js';
+import { ImportOptionsSchema, importPredictions } from '../run/import.js';
 import { BadInputError } from '../util/errors.js';
 import { schemaChoices, schemaDefault } from './options.js';
 
@@ -31,7 +31,7 @@ function pairs(items: readonly string[], option: string): Record<string, string>
   return out;
 }
 
-const importCommand: CommandModule<object, ImportArgs> = {
+export const predictionsImportCommand: CommandModule<object, ImportArgs> = {
   command: 'import <input>',
   describe: 'Normalise predictions made elsewhere (production logs) into modeval predictions',
   builder: (y) =>
@@ -49,13 +49,13 @@ const importCommand: CommandModule<object, ImportArgs> = {
       })
       .option('id', {
         type: 'string',
-        default: schemaDefault(ImportOptions, 'idColumn'),
+        default: schemaDefault(ImportOptionsSchema, 'idColumn'),
         describe: 'id column',
       })
       .option('labels', { type: 'string', demandOption: true, describe: 'ordered labels, comma-separated' })
       .option('task', {
-        choices: schemaChoices(ImportOptions, 'task'),
-        default: schemaDefault(ImportOptions, 'task'),
+        choices: schemaChoices(ImportOptionsSchema, 'task'),
+        default: schemaDefault(ImportOptionsSchema, 'task'),
       })
       .option('positive', { type: 'string', describe: 'positive label (binary; default: the second label)' })
       .option('score', {
@@ -70,7 +70,10 @@ const importCommand: CommandModule<object, ImportArgs> = {
         describe: 'label=threshold used to decide from scores',
       })
       .option('model-name', { type: 'string', demandOption: true })
-      .option('model-version', { type: 'string', default: schemaDefault(ImportOptions, 'modelVersion') })
+      .option('model-version', {
+        type: 'string',
+        default: schemaDefault(ImportOptionsSchema, 'modelVersion'),
+      })
       .example(
         '$0 predictions import prod-log.csv --out prod.arrows --dataset golden.arrow --labels ham,spam --score spam=p_spam --decision action --model-name prod',
         'a production log with P(spam) and the action taken',
@@ -102,6 +105,6 @@ const importCommand: CommandModule<object, ImportArgs> = {
 export const predictionsCommand: CommandModule = {
   command: 'predictions <command>',
   describe: 'Predictions from elsewhere: import a production log as modeval predictions',
-  builder: (y) => y.command(importCommand as unknown as CommandModule).demandCommand(1),
+  builder: (y) => y.command(predictionsImportCommand as unknown as CommandModule).demandCommand(1),
   handler: () => {},
 };

@@ -1,12 +1,13 @@
 import type { CommandModule } from 'yargs';
 import { formatCell, renderTable, terminalText } from '../render/terminal.js';
+import { ConflictPolicySchema } from '../review/conflicts.js';
 import { exportReview, type ReviewExportSummary } from '../review/export.js';
 import { ALL_FORMATS, ExportFormatSchema, ReviewExportOptionsSchema } from '../review/export-options.js';
 import { GoldenModeSchema } from '../review/formats/labelstudio.js';
 import {
-  ConflictPolicySchema,
   formatProblem,
   importReview,
+  ReviewImportOptionsSchema,
   type ReviewImportSummary,
   VerdictProblemsError,
 } from '../review/import.js';
@@ -57,7 +58,7 @@ function list(values: readonly string[]): string[] {
   return values.flatMap((v) => v.split(',')).filter((v) => v !== '');
 }
 
-const exportCommand: CommandModule<object, ExportArgs> = {
+export const reviewExportCommand: CommandModule<object, ExportArgs> = {
   command: 'export',
   describe:
     'Select disagreements and write a review queue (Label Studio, Argilla, Arrow, Parquet, JSONL, CSV)',
@@ -218,7 +219,7 @@ interface ImportArgs {
   json: boolean;
 }
 
-const importCommand: CommandModule<object, ImportArgs> = {
+export const reviewImportCommand: CommandModule<object, ImportArgs> = {
   command: 'import <verdicts..>',
   describe: "Apply reviewers' verdicts and write a new golden version with provenance columns",
   builder: (y) =>
@@ -242,12 +243,12 @@ const importCommand: CommandModule<object, ImportArgs> = {
       .option('out', { type: 'string', demandOption: true, describe: 'new golden version (Arrow IPC file)' })
       .option('on-conflict', {
         type: 'string',
-        default: 'keep',
+        default: schemaDefault(ReviewImportOptionsSchema, 'onConflict'),
         describe: 'reviewers disagree: keep (golden stays, conflict listed), majority, fail',
       })
       .option('reviewer', {
         type: 'string',
-        default: 'unknown',
+        default: schemaDefault(ReviewImportOptionsSchema, 'defaultReviewer'),
         describe: 'reviewer for CSV/JSONL rows without one',
       })
       .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON' })
@@ -316,8 +317,8 @@ export const reviewCommand: CommandModule = {
   describe: 'Send disagreements to human review and bring verdicts back as a new golden version',
   builder: (y) =>
     y
-      .command(exportCommand as unknown as CommandModule)
-      .command(importCommand as unknown as CommandModule)
+      .command(reviewExportCommand as unknown as CommandModule)
+      .command(reviewImportCommand as unknown as CommandModule)
       .demandCommand(1, 'Name a review command: export or import.'),
   handler: () => {},
 };

@@ -1,10 +1,10 @@
 import type { CommandModule } from 'yargs';
 import { renderTable } from '../render/terminal.js';
-import { RunOptions, type RunOptionsInput, runModel } from '../run/run.js';
+import { type RunOptionsInput, RunOptionsSchema, runModel } from '../run/run.js';
 import type { RunSummary } from '../run/schema.js';
 import { BadInputError } from '../util/errors.js';
 import { logLine } from './log.js';
-import { checkFlags } from './options.js';
+import { checkFlags, schemaChoices, schemaDefault } from './options.js';
 
 interface RunArgs {
   model: string;
@@ -44,11 +44,18 @@ export const runCommand: CommandModule<object, RunArgs> = {
         type: 'number',
         describe: 'ONNX Runtime intra-op threads per worker (default: cores / workers)',
       })
-      .option('batch-size', { type: 'number', default: 256, describe: 'rows per inference call' })
-      .option('device', { choices: ['cpu', 'cuda', 'auto'] as const, default: 'cpu' as const })
+      .option('batch-size', {
+        type: 'number',
+        default: schemaDefault(RunOptionsSchema, 'batchSize'),
+        describe: 'rows per inference call',
+      })
+      .option('device', {
+        choices: schemaChoices(RunOptionsSchema, 'device'),
+        default: schemaDefault(RunOptionsSchema, 'device'),
+      })
       .option('on-invalid', {
-        choices: ['error', 'skip'] as const,
-        default: 'error' as const,
+        choices: schemaChoices(RunOptionsSchema, 'onInvalid'),
+        default: schemaDefault(RunOptionsSchema, 'onInvalid'),
         describe: 'bad dataset rows: stop, or set aside in <out>/rejected.jsonl',
       })
       .option('threshold', {
@@ -58,13 +65,17 @@ export const runCommand: CommandModule<object, RunArgs> = {
       })
       .option('resume', {
         type: 'boolean',
-        default: false,
+        default: schemaDefault(RunOptionsSchema, 'resume'),
         describe: "continue an interrupted run from <out>'s checkpoint",
       })
-      .option('quiet', { type: 'boolean', default: false, describe: 'no progress output' })
+      .option('quiet', {
+        type: 'boolean',
+        default: schemaDefault(RunOptionsSchema, 'quiet'),
+        describe: 'no progress output',
+      })
       .option('progress-every', {
         type: 'number',
-        default: 5,
+        default: schemaDefault(RunOptionsSchema, 'progressEvery'),
         describe: 'seconds between progress lines when stderr is not a terminal',
       })
       .option('json', { type: 'boolean', default: false, describe: 'print the run summary as JSON' })
@@ -88,7 +99,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       progressEvery: args['progress-every'],
       thresholds: parseThresholds(args.threshold ?? []),
     };
-    checkFlags(RunOptions, options);
+    checkFlags(RunOptionsSchema, options);
     const controller = new AbortController();
     const onSignal = () => {
       if (controller.signal.aborted) process.exit(INTERRUPTED_EXIT_CODE);

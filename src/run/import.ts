@@ -22,7 +22,7 @@ import type { PredictionsMeta } from './schema.js';
  * Normalise predictions made elsewhere (a production log: id + scores and/or decisions) into
  * modeval's predictions format, so eval, compare, gate and report treat them like `modeval run`'s.
  */
-export const ImportOptions = z
+export const ImportOptionsSchema = z
   .object({
     /** Arrow IPC, CSV, TSV, JSONL or Parquet. */
     input: z.string().min(1),
@@ -67,7 +67,7 @@ export const ImportOptions = z
       ctx.addIssue({ code: 'custom', path: ['positive'], message: `"${o.positive}" is not one of labels` });
     }
   });
-export type ImportOptions = z.input<typeof ImportOptions>;
+export type ImportOptions = z.input<typeof ImportOptionsSchema>;
 
 export interface ImportSummary {
   out: string;
@@ -77,7 +77,7 @@ export interface ImportSummary {
 }
 
 export async function importPredictions(input: ImportOptions): Promise<ImportSummary> {
-  const opts = parseInput(ImportOptions, input);
+  const opts = parseInput(ImportOptionsSchema, input);
   const k = opts.labels.length;
   const positive = opts.task === 'binary' ? (opts.positive ?? opts.labels[1]!) : (opts.positive ?? null);
   // Rows with scores but no decision are decided as `modeval run` would: binary thresholds
@@ -177,7 +177,7 @@ function convertBatch(
   batch: RecordBatch,
   batchIndex: number,
   rowOffset: number,
-  opts: z.infer<typeof ImportOptions>,
+  opts: z.infer<typeof ImportOptionsSchema>,
   rule: DecisionRule,
   seen: IdFingerprintSet,
   encoder: TextEncoder,

@@ -21,7 +21,7 @@ import { type InputColumn, Rebatcher } from './rebatch.js';
 import type { RunSummary } from './schema.js';
 import { PredictionsWriter } from './writer.js';
 
-export const RunOptions = z.object({
+export const RunOptionsSchema = z.object({
   model: z.string().min(1),
   dataset: z.string().min(1),
   out: z.string().min(1),
@@ -41,8 +41,8 @@ export const RunOptions = z.object({
   maxRetries: z.number().int().min(0).max(10).default(2),
   thresholds: z.record(z.string(), z.number().min(0).max(1)).default({}),
 });
-export type RunOptions = z.infer<typeof RunOptions>;
-export type RunOptionsInput = z.input<typeof RunOptions>;
+export type RunOptions = z.infer<typeof RunOptionsSchema>;
+export type RunOptionsInput = z.input<typeof RunOptionsSchema>;
 
 /** Test and embedding hooks; the CLI passes only `signal`. */
 export interface RunHooks {
@@ -69,7 +69,7 @@ export function defaultParallelism(workers?: number, threads?: number): { worker
  * whatever the dataset size (duplicate-id detection adds 24-48 bytes per row, see IdFingerprintSet).
  */
 export async function runModel(input: RunOptionsInput, hooks: RunHooks = {}): Promise<RunSummary> {
-  const opts = checkOption(RunOptions, input, 'run options');
+  const opts = checkOption(RunOptionsSchema, input, 'run options');
   const log = hooks.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const startedAt = new Date();
   const { workers, threads } = defaultParallelism(opts.workers, opts.threads);

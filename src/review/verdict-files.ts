@@ -1,0 +1,52 @@
+import { extname } from 'node:path';
+import { BadInputError } from '../util/errors.js';
+import { readTextFile } from '../util/files.js';
+import { checkOption } from '../util/zod.js';
+import { parseArgillaExport } from './formats/argilla-import.js';
+import { parseLabelStudioExport } from './formats/labelstudio-import.js';
+import { parseCsvVerdicts, parseJsonlVerdicts } from './formats/tabular-import.js';
+import { type ParsedVerdicts, type VerdictFormat, VerdictFormatSchema } from './verdicts.js';
+
+export interface VerdictSource {
+  file: string;
+  /** Default: from the extension (.csv, .jsonl) or, for .json, from the content. */
+  format?: VerdictFormat;
+}
+
+/** Which tool exported this file: the extension first, then the shape of the JSON. */
+function sniffFormat(file: string, text: string): VerdictFormat {
+  const ext = extname(file).toLowerCase();
+  if (ext === '.csv') return 'csv';
+  if (ext === '.jsonl' || ext === '.ndjson') return 'jsonl';
+  const head = text.trimStart();
+  if (head.startsWith('[')) {
+    // Label Studio tasks carry `data` + `annotations`; Argilla records carry `fields`/`responses`.
+    const probe = head.slice(0, 20_000);
+    if (/"annotations"\s*:/.test(probe) && /"data"\s*:/.test(probe)) return 'labelstudio';
+    if (/"responses"\s*:|"fields"\s*:/.test(probe)) return 'argilla';
+    if (/"item_id"\s*:/.test(probe) && /"label"\s*:/.test(probe)) return 'labelstudio'; // JSON-MIN
+  }
+  if (head.startsWith('{"records"') || /^\{\s*"records"\s*:/.test(head)) return 'argilla';
+  if (head.startsWith('{')) return 'jsonl';
+  throw new BadInputError('cannot tell the verdict format; pass --format labelstudio|argilla|jsonl|csv', {
+    file,
+  });
+}
+
+/** Read one verdict file with the parser of its format (given, or sniffed). */
+export async function readVerdicts(source: VerdictSource, defaultReviewer: string): Promise<ParsedVerdicts> {
+  const text = await readTextFile(source.file, 'verdict file');
+  const format = source.format
+    ? checkOption(VerdictFormatSchema, source.format, 'format')
+    : sniffFormat(source.file, text);
+  switch (format) {
+    case 'labelstudio':
+      return parseLabelStudioExport(source.file, text, defaultReviewer);
+    case 'argilla':
+      return parseArgillaExport(source.file, text);
+    case 'jsonl':
+      return parseJsonlVerdicts(source.file, text, defaultReviewer);
+    case 'csv':
+      return parseCsvVerdicts(source.file, text, defaultReviewer);
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * Every CLI default equals the default of the library schema behind the command, so `modeval x`
+ * and the library call `x()` do the same thing when nothing is given. The expected values come from
+ * parsing a minimal valid input with each schema (not from the helper the CLI uses), and every flag
+ * with a default must be accounted for: mapped to a schema field, or listed as presentation only.
+ */
+
+import { describe, expect, it } from 'vitest';
+import yargs, { type Argv, type CommandModule } from 'yargs';
+import { convertCommand } from '../../src/cli/convert.js';
+import { dataBuildCommand } from '../../src/cli/data.js';
+import { demoCommand } from '../../src/cli/demo.js';
+import { inspectCommand } from '../../src/cli/inspect.js';
+import { predictionsImportCommand } from '../../src/cli/predictions.js';
+import { reviewExportCommand, reviewImportCommand } from '../../src/cli/review.js';
+import { runCommand } from '../../src/cli/run.js';
+import { DataBuildOptionsSchema } from '../../src/dataset/builtin.js';
+import { ConvertOptionsSchema } from '../../src/dataset/convert.js';
+import { DemoOptionsSchema } from '../../src/demo.js';
+import { ReviewExportOptionsSchema } from '../../src/review/export-options.js';
+import { ReviewImportOptionsSchema } from '../../src/review/import.js';
+import { parseSelectRule } from '../../src/review/select.js';
+import { ImportOptionsSchema } from '../../src/run/import.js';
+import { RunOptionsSchema } from '../../src/run/run.js';
+
+/** The defaults a command's builder declares, by flag. */
+function flagDefaults(command: CommandModule): Record<string, unknown> {
+  const builder = command.builder as (y: Argv) => Argv;
+  const built = builder(yargs([])) as Argv & { getOptions(): { default: Record<string, unknown> } };
+  return { ...built.getOptions().default };
+}
+
+interface Case {
+  name: string;
+  command: CommandModule;
+  /** The library's options with only the required fields given: every default filled in. */
+  library: Record<string, unknown>;
+  /** flag -> the library value it must equal (already in the flag's text form where they differ). */
+  flags: Record<string, (lib: Record<string, unknown>) => unknown>;
+  /** Flags that only shape what the CLI prints; the library has no such option. */
+  presentation?: string[];
+}
+
+const field = (key: string) => (lib: Record<string, unknown>) => lib[key];
+const noDatasets = new Map();
+
+const cases: Case[] = [
+  {
+    name: 'run',
+    command: runCommand as unknown as CommandModule,
+    library: RunOptionsSchema.parse({ model: 'm', dataset: 'd', out: 'o' }),
+    flags: {
+      'batch-size': field('batchSize'),
+      device: field('device'),
+      'on-invalid': field('onInvalid'),
+      resume: field('resume'),
+      quiet: field('quiet'),
+      'progress-every': field('progressEvery'),
+    },
+    presentation: ['json'],
+  },
+  {
+    name: 'convert',
+    command: convertCommand as unknown as CommandModule,
+    library: ConvertOptionsSchema.parse({ input: 'i.csv', output: 'o.arrows' }),
+    flags: { 'all-varchar': field('allVarchar'), 'batch-rows': field('batchRows') },
+    presentation: ['json'],
+  },
+  {
+    name: 'predictions import',
+    command: predictionsImportCommand as unknown as CommandModule,
+    library: ImportOptionsSchema.parse({
+      input: 'p.csv',
+      out: 'p.arrows',
+      dataset: 'd.arrow',
+      labels: ['ham', 'spam'],
+      decisionColumn: 'action',
+      modelName: 'prod',
+    }),
+    flags: { id: field('idColumn'), task: field('task'), 'model-version': field('modelVersion') },
+  },
+  {
+    name: 'review export',
+    command: reviewExportCommand as unknown as CommandModule,
+    library: ReviewExportOptionsSchema.parse({ dataset: 'd', predictions: ['p'], out: 'o', select: {} }),
+    flags: {
+      queue: field('queue'),
+      format: field('formats'),
+      golden: field('golden'),
+      'max-text-chars': field('maxTextChars'),
+      // The select flags are text; the library holds parsed values.
+      select: (lib) => (lib.select as { rules: unknown[] }).rules,
+      priority: (lib) => (lib.select as { priority: string[] }).priority,
+      cost: (lib) => (lib.select as { costs: Record<string, number> }).costs,
+      'priority-slice': (lib) => (lib.select as { prioritySlices: string[] }).prioritySlices,
+    },
+    presentation: ['json'],
+  },
+  {
+    name: 'review import',
+    command: reviewImportCommand as unknown as CommandModule,
+    library: ReviewImportOptionsSchema.parse({ dataset: 'd', sources: [], out: 'o' }),
+    flags: { 'on-conflict': field('onConflict'), reviewer: field('defaultReviewer') },
+    presentation: ['json'],
+  },
+  {
+    name: 'data build',
+    command: dataBuildCommand(noDatasets) as unknown as CommandModule,
+    library: DataBuildOptionsSchema.parse({}),
+    flags: { force: field('force') },
+  },
+  {
+    name: 'demo',
+    command: demoCommand(noDatasets) as unknown as CommandModule,
+    library: DemoOptionsSchema.parse({ golden: 'g.arrow' }),
+    flags: { out: field('out'), quiet: field('quiet') },
+  },
+  {
+    name: 'inspect',
+    command: inspectCommand as unknown as CommandModule,
+    library: {},
+    flags: {},
+    presentation: ['json'],
+  },
+];
+
+/** The CLI spelling of review export's text flags, read back the way the handler reads them. */
+function asLibraryValue(name: string, flag: string, value: unknown): unknown {
+  if (name !== 'review export') return value;
+  const list = value as string[];
+  if (flag === 'select') return list.map(parseSelectRule);
+  if (flag === 'priority') return list.map((p) => p.replace(/-/g, '_'));
+  if (flag === 'cost')
+    return Object.fromEntries(list.map((c) => c.split('=')).map(([k, v]) => [k, Number(v)]));
+  return value;
+}
+
+describe('CLI defaults are the library schemas’ defaults', () => {
+  for (const c of cases) {
+    it(`${c.name}: every flag default equals its schema default, and no default is unaccounted for`, () => {
+      const defaults = flagDefaults(c.command);
+      const unaccounted = Object.keys(defaults).filter(
+        (flag) => !(flag in c.flags) && !(c.presentation ?? []).includes(flag),
+      );
+      expect(unaccounted).toEqual([]);
+      for (const [flag, expected] of Object.entries(c.flags)) {
+        expect(defaults, `--${flag} has a default`).toHaveProperty([flag]);
+        expect(asLibraryValue(c.name, flag, defaults[flag]), `--${flag}`).toEqual(expected(c.library));
+      }
+    });
+  }
+});

@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 const root = join(import.meta.dirname, '..', '..');
 const HEAVY = ['onnxruntime-node', 'onnxruntime-common', 'piscina'];
 /** The library entry points a gate-only or report-only user imports (built JS in dist/). */
-const ENTRY_POINTS = ['dist/src/evaluate/index.js', 'dist/src/gate/index.js', 'dist/src/report/index.js'];
+const ENTRY_POINTS = ['dist/src/evaluate/evaluate.js', 'dist/src/gate/index.js', 'dist/src/report/report.js'];
 
 const dir = mkdtempSync(join(tmpdir(), 'modeval-imports-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

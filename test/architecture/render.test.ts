@@ -1,22 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+// The render layer's direction: gate and report share render/, and the report reads gate data but
+// never gate's own rendering (that cycle is what the render layer removed).
 import { describe, expect, it } from 'vitest';
-import { packageRoot } from '../../src/util/paths.js';
-
-const SRC = join(packageRoot(), 'src');
-
-/** `from` targets of every static and type import under `dir`, as paths relative to src/. */
-function importsUnder(dir: string): { file: string; target: string }[] {
-  const out: { file: string; target: string }[] = [];
-  for (const e of readdirSync(join(SRC, dir), { withFileTypes: true, recursive: true })) {
-    if (!e.isFile() || !e.name.endsWith('.ts')) continue;
-    const file = join(e.parentPath, e.name);
-    for (const m of readFileSync(file, 'utf8').matchAll(/\b(?:from|import)\s*\(?\s*['"](\.[^'"]+)['"]/g)) {
-      out.push({ file: relative(SRC, file), target: relative(SRC, resolve(dirname(file), m[1]!)) });
-    }
-  }
-  return out;
-}
+import { importsUnder } from './sources.js';
 
 describe('render layer', () => {
   it('render/ depends on nothing but itself: every stage may use it', () => {

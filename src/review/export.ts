@@ -1,7 +1,8 @@
 import { join } from 'node:path';
+import { DataType } from 'apache-arrow';
 import { z } from 'zod';
 import { readTexts } from '../analysis/texts.js';
-import { openDataset } from '../dataset/open.js';
+import { type Dataset, openDataset } from '../dataset/open.js';
 import type { EvalSet } from '../evaluate/eval-set.js';
 import { loadEvalSet } from '../evaluate/join.js';
 import { writeFileAtomic } from '../util/atomic.js';
@@ -15,6 +16,7 @@ import { writeCsvQueue } from './formats/csv.js';
 import { writeJsonlQueue } from './formats/jsonl.js';
 import { writeLabelStudioQueue } from './formats/labelstudio.js';
 import { writeParquetQueue } from './formats/parquet.js';
+import type { SliceType, TabularOptions } from './formats/tabular.js';
 import {
   checkQueueName,
   clipText,
@@ -145,8 +147,30 @@ export async function exportReview(options: ReviewExportOptions): Promise<Review
 
     const batch = `batch-${String((await store.batchCount(queue)) + 1).padStart(4, '0')}`;
     const dir = join(options.out, queue, batch);
+    const exportedAt = now().toISOString();
+    const provenance = {
+      queue,
+      batch,
+      exportedAt,
+      dataset: set.dataset,
+      labels: set.labels,
+      models: set.models.map((m) => ({
+        file: m.file,
+        model: m.meta.model.name,
+        version: m.meta.model.version,
+      })),
+      select,
+      golden,
+    };
     const files: string[] = [];
-    const tab = { blind };
+    const tab: TabularOptions = {
+      blind,
+      sliceTypes: sliceTypes(
+        ds,
+        set.slices.map((s) => s.name),
+      ),
+      metadata: new Map([[QUEUE_META_KEY, JSON.stringify(provenance)]]),
+    };
     for (const f of formats) {
       if (f === 'arrow')
         files.push(await put(join(dir, 'queue.arrow'), (p) => writeArrowQueue(p, items, tab)));
@@ -163,28 +187,19 @@ export async function exportReview(options: ReviewExportOptions): Promise<Review
       }
       if (f === 'argilla') {
         const adir = join(dir, 'argilla');
-        const names = await writeArgillaQueue(adir, items, set.labels, blind);
-        files.push(join(adir, 'settings.json'), ...names.map((n) => join(adir, n)));
+        const names = await writeArgillaQueue(adir, items, set.labels, {
+          blind,
+          name: `modeval-${queue}-${batch}`,
+        });
+        files.push(...names.map((n) => join(adir, n)));
       }
     }
-    const exportedAt = now().toISOString();
     const manifest = join(dir, 'manifest.json');
     await writeFileAtomic(
       manifest,
       `${JSON.stringify(
         {
-          queue,
-          batch,
-          exportedAt,
-          dataset: set.dataset,
-          labels: set.labels,
-          models: set.models.map((m) => ({
-            file: m.file,
-            model: m.meta.model.name,
-            version: m.meta.model.version,
-          })),
-          select,
-          golden,
+          ...provenance,
           items: items.map((x) => ({ externalId: x.externalId, id: x.id, priority: x.priority })),
         },
         null,
@@ -206,6 +221,23 @@ export async function exportReview(options: ReviewExportOptions): Promise<Review
   } finally {
     store.close();
   }
+}
+
+/** Schema-metadata key of the Arrow and Parquet queues: the manifest's provenance as JSON. */
+export const QUEUE_META_KEY = 'modeval.review.queue';
+
+/** The dataset's Arrow type of each slice column, so typed queues keep Bool and numeric slices. */
+function sliceTypes(ds: Dataset, names: readonly string[]): Map<string, SliceType> {
+  const out = new Map<string, SliceType>();
+  for (const name of names) {
+    let t = ds.source.schema.fields.find((f) => f.name === name)?.type;
+    if (t && DataType.isDictionary(t)) t = t.dictionary;
+    if (!t) continue;
+    if (DataType.isBool(t)) out.set(name, 'bool');
+    else if (DataType.isInt(t)) out.set(name, 'int');
+    else if (DataType.isFloat(t)) out.set(name, 'float');
+  }
+  return out;
 }
 
 async function put(path: string, write: (p: string) => Promise<void>): Promise<string> {

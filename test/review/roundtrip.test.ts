@@ -128,9 +128,9 @@ describe('review export', () => {
     const arrow = tableFromIPC(await readFile(join(s.dir!, 'queue.arrow')));
     expect(arrow.numRows).toBe(5);
     expect(arrow.schema.fields.map((f) => f.name)).toContain('pred_spamfilter_1');
-    const argilla = JSON.parse(await readFile(join(s.dir!, 'argilla', 'records-00001.json'), 'utf8'));
+    const argilla = JSON.parse(await readFile(join(s.dir!, 'argilla', 'records.json'), 'utf8'));
     expect(argilla).toHaveLength(5);
-    expect(argilla[0].suggestions[0]).toMatchObject({ question_name: 'label', agent: 'spamfilter@1' });
+    expect(argilla[0].suggestions.label).toMatchObject({ agent: 'spamfilter@1' });
   });
 
   it('splits disagreements into relabel and model-error candidates', async () => {
@@ -212,8 +212,15 @@ describe('review import', () => {
         annotations.push(annotate('spam', 'ann@example.org'), annotate('ham', 'bob@example.org')); // conflict
       }
       if (id === 'item-07') annotations.push(annotate('spam', 'ann@example.org', { was_cancelled: true }));
-      // Label Studio keeps the ground-truth golden annotation we imported; it is not a verdict.
-      return { id: i + 1, ...t, annotations: [...(t.annotations ?? []), ...annotations] };
+      // Label Studio keeps the ground-truth golden annotation we imported, completed by the importing
+      // user, with our `id` as its `import_id` (label_studio/tasks/serializers.py); not a verdict.
+      const imported = (t.annotations ?? []).map((a, j) => ({
+        ...(a as { id: number }),
+        id: 500 + 10 * i + j,
+        completed_by: 1,
+        import_id: (a as { id: number }).id,
+      }));
+      return { id: i + 1, ...t, annotations: [...imported, ...annotations] };
     });
     const lsExport = join(dir, 'ls-export.json');
     await writeFile(lsExport, JSON.stringify(exported));
@@ -339,7 +346,7 @@ describe('review import', () => {
     await writeFile(editedJsonl, jsonl.map((r) => JSON.stringify(r)).join('\n'));
     // The untouched CSV queue (no verdicts filled) adds nothing: every row is skipped.
     const untouchedCsv = join(s.dir!, 'queue.csv');
-    const records = JSON.parse(await readFile(join(s.dir!, 'argilla', 'records-00001.json'), 'utf8')) as {
+    const records = JSON.parse(await readFile(join(s.dir!, 'argilla', 'records.json'), 'utf8')) as {
       metadata: { item_id: string };
       responses?: unknown;
     }[];

@@ -6,7 +6,6 @@ import { parse } from 'csv-parse/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { clustersFor } from '../../src/analysis/clusters.js';
 import { exportReview } from '../../src/review/export.js';
-import { ARGILLA_CHUNK, writeArgillaQueue } from '../../src/review/formats/argilla.js';
 import { writeCsvQueue } from '../../src/review/formats/csv.js';
 import { escapeXml, labelStudioConfig } from '../../src/review/formats/labelstudio.js';
 import { checkQueueName, clipText, externalId, type ReviewItem } from '../../src/review/item.js';
@@ -123,8 +122,8 @@ describe('selection rules', () => {
     const rows = await jsonl(join(s.dir!, 'queue.jsonl'));
     // Equal cost and cluster rank: the hesitant item-03 (margin 0.1) comes before item-00 (0.96).
     expect(rows.map((r) => [r.id, r.cluster, r.reasons, r.priority])).toEqual([
-      ['item-03', 'c2', 'cluster', 1],
-      ['item-00', 'c2', 'cluster', 2],
+      ['item-03', 'c2', ['cluster'], 1],
+      ['item-00', 'c2', ['cluster'], 2],
     ]);
     await expect(
       exportReview({
@@ -183,7 +182,7 @@ describe('selection rules', () => {
     expect(rows.every((r) => r.annotator_entropy === 1)).toBe(true);
   });
 
-  it('blind review leaves the golden label out of every format', async () => {
+  it('blind review shows only the text, the ids and the question in every format', async () => {
     const g = join(dir, 'golden.arrow');
     const a = join(dir, 'a.arrows');
     const b = join(dir, 'b.arrows');
@@ -197,19 +196,31 @@ describe('selection rules', () => {
       queue: 'blind',
       select: { rules: [{ kind: 'model_vs_golden' }] },
       golden: 'hidden',
-      formats: ['jsonl', 'labelstudio', 'argilla'],
+      formats: ['jsonl', 'csv', 'labelstudio', 'argilla'],
     });
+    // A binary model-vs-golden queue: any prediction, flag or reason would give the golden away.
     const rows = await jsonl(join(s.dir!, 'queue.jsonl'));
-    expect(rows[0]).not.toHaveProperty('golden');
+    expect(Object.keys(rows[0]!)).toEqual([
+      'external_id',
+      'id',
+      'text',
+      'text_truncated',
+      'verdict',
+      'reviewer',
+    ]);
+    const csvHead = (await readFile(join(s.dir!, 'queue.csv'), 'utf8')).split('\n')[0];
+    expect(csvHead).toBe('external_id,id,text,text_truncated,verdict,reviewer');
     const tasks = JSON.parse(await readFile(join(s.dir!, 'labelstudio-tasks.json'), 'utf8'));
     expect(tasks[0]).not.toHaveProperty('annotations');
-    expect(tasks[0].data).not.toHaveProperty('golden');
-    expect(tasks[0].predictions.map((p: { model_version: string }) => p.model_version)).toEqual([
-      'spamfilter@1',
-      'spamfilter@2',
-    ]);
-    const records = JSON.parse(await readFile(join(s.dir!, 'argilla', 'records-00001.json'), 'utf8'));
-    expect(records[0].metadata).not.toHaveProperty('golden');
+    expect(Object.keys(tasks[0].data)).toEqual(['text', 'item_id', 'external_id']);
+    expect(tasks[0].predictions).toEqual([]);
+    const records = JSON.parse(await readFile(join(s.dir!, 'argilla', 'records.json'), 'utf8'));
+    expect(records[0].metadata).toEqual({ item_id: rows[0]!.id });
+    expect(records[0].suggestions).toEqual({});
+    const settings = JSON.parse(await readFile(join(s.dir!, 'argilla', 'settings.json'), 'utf8'));
+    expect(settings.metadata.map((m: { name: string }) => m.name)).toEqual(['item_id']);
+    const log = JSON.parse(await readFile(join(s.dir!, 'argilla', 'records-log.json'), 'utf8'));
+    expect(Object.keys(log[0]).sort()).toEqual(['id', 'item_id', 'text']);
   });
 });
 
@@ -251,40 +262,6 @@ describe('formats', () => {
     expect(cell('pred_m_1')).toBe("'@spam");
     expect(cell('slice_source')).toBe(`'=cmd|" /c calc"!A1`);
     expect(cell('margin')).toBe('-0.5');
-  });
-
-  it('writes Argilla records in chunks of at most 500', async () => {
-    const item = (i: number): ReviewItem => ({
-      externalId: `mv-${i}`,
-      id: `id-${i}`,
-      queue: 'q',
-      text: `text ${i}`,
-      textTruncated: false,
-      golden: 'ham',
-      models: [{ model: 'm@1', key: 'm_1', predicted: 'spam', score: 0.8, scores: [0.2, 0.8] }],
-      reasons: ['model_vs_golden'],
-      margin: 0.6,
-      labelIssue: 'model_error',
-      labelQuality: 0.2,
-      annotatorEntropy: null,
-      cluster: null,
-      clusterRank: null,
-      slices: { source: 'mail' },
-      priority: i + 1,
-    });
-    const items = Array.from({ length: 2 * ARGILLA_CHUNK + 1 }, (_, i) => item(i));
-    const files = await writeArgillaQueue(join(dir, 'argilla'), items, ['ham', 'spam'], false);
-    expect(files).toEqual(['records-00001.json', 'records-00002.json', 'records-00003.json']);
-    const sizes = await Promise.all(
-      files.map(async (f) => JSON.parse(await readFile(join(dir, 'argilla', f), 'utf8')).length as number),
-    );
-    expect(sizes).toEqual([500, 500, 1]);
-    const settings = JSON.parse(await readFile(join(dir, 'argilla', 'settings.json'), 'utf8'));
-    expect(settings.questions[0]).toMatchObject({
-      name: 'label',
-      type: 'label_selection',
-      labels: ['ham', 'spam'],
-    });
   });
 
   it('external ids are stable per dataset, item and queue', () => {

@@ -1,66 +1,106 @@
 import { z } from 'zod';
 import { BadInputError } from '../../util/errors.js';
-import { collectVerdicts, type ParsedVerdicts } from '../verdicts.js';
+import { zodPhrase } from '../../util/zod.js';
+import type { ParsedVerdicts } from '../verdicts.js';
 import { ARGILLA_QUESTION } from './argilla.js';
 
 /**
- * Argilla exports: a JSON array of records, `{ "records": [...] }`, or JSON Lines. Responses are
- * accepted in the shapes the Argilla SDKs write: v2 `record.to_dict()` (`{ label: [{ value,
- * user_id }] }`), v2 flat lists (`[{ question_name, value, user_id, status }]`) and v1 feedback
- * records (`[{ user_id, status, values: { label: { value } } }]`). Only submitted answers count.
+ * Argilla exports: a JSON array of records, `{ "records": [...] }`, or JSON Lines. Record shapes
+ * (argilla-io/argilla, `argilla/src/argilla`, v2.0–2.8, and the v1 feedback SDK):
+ * - v2 `Record.to_dict()`, which `Dataset.to_disk` writes to `records.json` and
+ *   `records.to_list(flatten=False)` returns (`records/_resource.py`): `metadata.item_id` and
+ *   `responses: { label: [{ value, user_id, status? }] }`;
+ * - v2 `records.to_list(flatten=True)` (`records/_io/_generic.py`): metadata at the top level and
+ *   parallel lists `label.responses`, `label.responses.users`, `label.responses.status`;
+ * - v2 API lists `[{ question_name, value, user_id, status }]` and v1 feedback records
+ *   `[{ user_id, status, values: { label: { value } } }]`.
+ * Only submitted answers count (an answer without a status is taken as submitted). A label
+ * question answers with a string; a multi-label question with a list, accepted when it holds
+ * exactly one label (the golden set is single-label).
  */
-const Status = z.string().optional();
-const V2Answer = z.object({ value: z.unknown(), user_id: z.string().optional(), status: Status });
-const V2Flat = z.object({
-  question_name: z.string(),
-  value: z.unknown(),
-  user_id: z.string().optional(),
-  status: Status,
-});
+const Status = z.string().nullish();
+const UserId = z.union([z.string(), z.number()]).nullish();
+const V2Answer = z.object({ value: z.unknown(), user_id: UserId, status: Status });
+const V2Flat = z.object({ question_name: z.string(), value: z.unknown(), user_id: UserId, status: Status });
 const V1Response = z.object({
-  user_id: z.string().optional(),
+  user_id: UserId,
   status: Status,
   values: z.record(z.string(), z.object({ value: z.unknown() })),
-  updated_at: z.string().optional(),
 });
 
-const RecordSchema = z.object({
-  id: z.union([z.string(), z.number()]).optional(),
+const NestedRecord = z.object({
   metadata: z.object({ item_id: z.string().min(1), queue: z.string().nullish() }).passthrough(),
   responses: z
     .union([z.record(z.string(), z.array(V2Answer)), z.array(z.union([V2Flat, V1Response]))])
     .nullish(),
-  updated_at: z.string().optional(),
+  updated_at: z.string().nullish(),
+});
+
+const RESPONSES = `${ARGILLA_QUESTION}.responses`;
+const FlatRecord = z.object({
+  item_id: z.string().min(1),
+  queue: z.string().nullish(),
+  [RESPONSES]: z.array(z.unknown()).nullish(),
+  [`${RESPONSES}.users`]: z.array(UserId).nullish(),
+  [`${RESPONSES}.status`]: z.array(Status).nullish(),
+  updated_at: z.string().nullish(),
 });
 
 interface Answer {
   value: unknown;
   user: string;
-  status: string | undefined;
+  status: string | null | undefined;
 }
 
-function answersOf(r: z.infer<typeof RecordSchema>): Answer[] {
+interface ArgillaRecord {
+  itemId: string;
+  queue: string | null;
+  updatedAt: string | null;
+  answers: Answer[];
+}
+
+const userOf = (id: string | number | null | undefined) => (id == null ? 'argilla:unknown' : String(id));
+
+function fromNested(r: z.infer<typeof NestedRecord>): ArgillaRecord {
   const res = r.responses;
-  if (!res) return [];
-  if (!Array.isArray(res)) {
-    return (res[ARGILLA_QUESTION] ?? []).map((a) => ({
-      value: a.value,
-      user: a.user_id ?? 'argilla:unknown',
-      status: a.status,
-    }));
-  }
-  return res.flatMap((a): Answer[] => {
-    if ('question_name' in a) {
-      return a.question_name === ARGILLA_QUESTION
-        ? [{ value: a.value, user: a.user_id ?? 'argilla:unknown', status: a.status }]
-        : [];
+  const answers: Answer[] = [];
+  if (res && !Array.isArray(res)) {
+    for (const a of res[ARGILLA_QUESTION] ?? []) {
+      answers.push({ value: a.value, user: userOf(a.user_id), status: a.status });
     }
-    const v = a.values[ARGILLA_QUESTION];
-    return v ? [{ value: v.value, user: a.user_id ?? 'argilla:unknown', status: a.status }] : [];
-  });
+  } else if (res) {
+    for (const a of res) {
+      if ('question_name' in a) {
+        if (a.question_name === ARGILLA_QUESTION) {
+          answers.push({ value: a.value, user: userOf(a.user_id), status: a.status });
+        }
+        continue;
+      }
+      const v = a.values[ARGILLA_QUESTION];
+      if (v) answers.push({ value: v.value, user: userOf(a.user_id), status: a.status });
+    }
+  }
+  return {
+    itemId: r.metadata.item_id,
+    queue: r.metadata.queue ?? null,
+    updatedAt: r.updated_at ?? null,
+    answers,
+  };
 }
 
-function recordsOf(file: string, text: string): { records: unknown[]; lines: boolean } {
+function fromFlat(r: z.infer<typeof FlatRecord>): ArgillaRecord {
+  const values = r[RESPONSES] ?? [];
+  const users = r[`${RESPONSES}.users`] ?? [];
+  const status = r[`${RESPONSES}.status`] ?? [];
+  return {
+    itemId: r.item_id,
+    queue: r.queue ?? null,
+    updatedAt: r.updated_at ?? null,
+    answers: values.map((value, i) => ({ value, user: userOf(users[i]), status: status[i] })),
+  };
+}
+
+function recordsOf(file: string, text: string): unknown[] {
   const trimmed = text.trimStart();
   if (trimmed.startsWith('[') || (trimmed.startsWith('{') && !trimmed.includes('\n{'))) {
     let json: unknown;
@@ -69,9 +109,9 @@ function recordsOf(file: string, text: string): { records: unknown[]; lines: boo
     } catch (err) {
       throw new BadInputError(`not an Argilla export: not JSON (${(err as Error).message})`, { file });
     }
-    if (Array.isArray(json)) return { records: json, lines: false };
+    if (Array.isArray(json)) return json;
     if (json && typeof json === 'object' && Array.isArray((json as { records?: unknown }).records)) {
-      return { records: (json as { records: unknown[] }).records, lines: false };
+      return (json as { records: unknown[] }).records;
     }
     throw new BadInputError('not an Argilla export: expected an array of records or { "records": [...] }', {
       file,
@@ -89,45 +129,69 @@ function recordsOf(file: string, text: string): { records: unknown[]; lines: boo
       });
     }
   });
-  return { records, lines: true };
+  return records;
 }
 
+/** Records of either shape, told apart by where the item id sits (top level: flattened). */
 export function parseArgillaExport(file: string, text: string): ParsedVerdicts {
-  const { records } = recordsOf(file, text);
-  return collectVerdicts(
-    file,
-    records,
-    RecordSchema,
-    'not an Argilla record from a modeval queue',
-    (r, row, out) => readRecord(file, r, row, out),
-  );
-}
-
-/** The verdicts of one record: one per submitted answer that is a single label. */
-function readRecord(file: string, r: z.infer<typeof RecordSchema>, row: number, out: ParsedVerdicts): void {
-  const answers = answersOf(r);
-  if (answers.length === 0) out.skipped++;
-  for (const a of answers) {
-    if (a.status !== undefined && a.status !== 'submitted') {
-      out.skipped++;
-      continue;
-    }
-    if (typeof a.value !== 'string') {
+  const out: ParsedVerdicts = { verdicts: [], problems: [], skipped: 0 };
+  recordsOf(file, text).forEach((raw, row) => {
+    const flat = raw !== null && typeof raw === 'object' && 'item_id' in raw;
+    const parsed = flat ? FlatRecord.safeParse(raw) : NestedRecord.safeParse(raw);
+    if (!parsed.success) {
+      const p = zodPhrase(parsed.error);
       out.problems.push({
         file,
         row,
-        id: r.metadata.item_id,
+        ...p,
+        message: `not an Argilla record from a modeval queue: ${p.message}`,
+      });
+      return;
+    }
+    readRecord(
+      file,
+      flat
+        ? fromFlat(parsed.data as z.infer<typeof FlatRecord>)
+        : fromNested(parsed.data as z.infer<typeof NestedRecord>),
+      row,
+      out,
+    );
+  });
+  return out;
+}
+
+/** The one label an answer gives: a string, or a one-element list from a multi-label question. */
+function oneLabel(value: unknown): string | null {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value) && value.length === 1 && typeof value[0] === 'string') return value[0];
+  return null;
+}
+
+/** The verdicts of one record: one per submitted answer that is a single label. */
+function readRecord(file: string, r: ArgillaRecord, row: number, out: ParsedVerdicts): void {
+  if (r.answers.length === 0) out.skipped++;
+  for (const a of r.answers) {
+    if (a.status != null && a.status !== 'submitted') {
+      out.skipped++;
+      continue;
+    }
+    const label = oneLabel(a.value);
+    if (label === null) {
+      out.problems.push({
+        file,
+        row,
+        id: r.itemId,
         field: `responses.${ARGILLA_QUESTION}`,
-        message: `answer by ${a.user} is ${JSON.stringify(a.value)}, expected one label`,
+        message: `answer by ${a.user} is ${JSON.stringify(a.value)?.slice(0, 80)}, expected one label`,
       });
       continue;
     }
     out.verdicts.push({
-      id: r.metadata.item_id,
-      label: a.value,
+      id: r.itemId,
+      label,
       reviewer: a.user,
-      reviewedAt: r.updated_at ?? null,
-      queue: r.metadata.queue ?? null,
+      reviewedAt: r.updatedAt,
+      queue: r.queue,
       file,
       row,
     });

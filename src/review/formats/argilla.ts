@@ -1,109 +1,266 @@
 import { join } from 'node:path';
-import { z } from 'zod';
 import { writeFileAtomic } from '../../util/atomic.js';
 import type { ReviewItem } from '../item.js';
 
 /**
- * Argilla (v2) dataset settings and records (https://docs.argilla.io/latest/reference/argilla/records/records):
- * a `text` field, a `label` label-selection question, and per record `fields`, `metadata` and
- * `suggestions` (`question_name`, `value`, `score`, `agent`). Argilla keeps one suggestion per
- * question, so the first model is the suggestion and every model's prediction and score also go
- * into metadata. Records are written in chunks of at most 500, the bulk size the client logs in.
+ * Argilla 2.x files, in the shapes Argilla's own loaders read (argilla-io/argilla, `argilla/src/argilla`,
+ * v2.0–2.8):
+ * - the folder `Dataset.to_disk` writes and `rg.Dataset.from_disk(path)` loads
+ *   (`datasets/_export/_disk.py`): `dataset.json` (the `DatasetModel` dump), `settings.json`
+ *   (`Settings.serialize()`, read back by `Settings.from_json`: questions carry `settings.type`
+ *   and `settings.options`, metadata properties a top-level `type`) and `records.json` (a list of
+ *   `Record.to_dict()`, read back record by record by `Record.from_dict`: `suggestions` is a dict
+ *   keyed by question name holding `value`, `score`, `agent`; `responses` a dict of lists);
+ * - `records-log.json`, flat dicts keyed by field, question and metadata names for
+ *   `dataset.records.log(records, mapping=...)` on a dataset created with the same settings, plus
+ *   `records-log-mapping.json` routing the suggestion's score and agent columns
+ *   (`label.suggestion.score`, `label.suggestion.agent`: `records/_mapping/_mapper.py`).
+ * Argilla keeps one suggestion per question, so the first model is the suggestion and every
+ * model's prediction and score also go into metadata. A blind queue carries only the text, the
+ * item id and the question: no suggestion, no golden label, no model output, no flag.
  */
 export const ARGILLA_QUESTION = 'label';
-export const ARGILLA_CHUNK = 500;
+export const ARGILLA_FIELD = 'text';
+/** Record columns that `records-log-mapping.json` routes to the suggestion's score and agent. */
+export const ARGILLA_LOG_SCORE = 'suggestion_score';
+export const ARGILLA_LOG_AGENT = 'suggestion_agent';
 
-export const ArgillaRecordSchema = z.object({
-  id: z.string(),
-  fields: z.object({ text: z.string() }),
-  metadata: z.record(z.string(), z.union([z.string(), z.number(), z.null()])),
-  suggestions: z.array(
-    z.object({ question_name: z.string(), value: z.string(), score: z.number(), agent: z.string() }),
-  ),
-});
-export type ArgillaRecord = z.infer<typeof ArgillaRecordSchema>;
+export interface ArgillaQueueOptions {
+  /** Leave out everything but the text, the item id and the question. */
+  blind: boolean;
+  /** Dataset name `from_disk` gives the dataset (made safe for Argilla's name rule). */
+  name: string;
+}
 
-export function argillaSettings(labels: readonly string[], items: readonly ReviewItem[], blind: boolean) {
+type MetadataKind = 'terms' | 'integer' | 'float';
+type MetadataValue = string | number;
+
+interface MetadataColumn {
+  name: string;
+  kind: MetadataKind;
+  /** Known terms (for filters in the UI), null where open-ended. */
+  values: string[] | null;
+  value: (x: ReviewItem) => MetadataValue | null;
+}
+
+/**
+ * Argilla lower-cases property names and its server accepts `[a-z0-9_-]` only; names must be
+ * unique across fields, questions and metadata.
+ */
+function propertyName(base: string, taken: Set<string>): string {
+  const clean = base.toLowerCase().replace(/[^a-z0-9_-]+/g, '_');
+  let name = /[a-z0-9]/.test(clean) ? clean : `${clean}x`;
+  for (let n = 2; taken.has(name); n++) name = `${clean}_${n}`;
+  taken.add(name);
+  return name;
+}
+
+function metadataColumns(
+  items: readonly ReviewItem[],
+  labels: readonly string[],
+  blind: boolean,
+): MetadataColumn[] {
+  // `id` and the suggestion columns share the flat `records.log` dicts with the metadata.
+  const taken = new Set(['id', ARGILLA_FIELD, ARGILLA_QUESTION, ARGILLA_LOG_SCORE, ARGILLA_LOG_AGENT]);
+  const col = (
+    base: string,
+    kind: MetadataKind,
+    value: MetadataColumn['value'],
+    values: string[] | null = null,
+  ): MetadataColumn => ({ name: propertyName(base, taken), kind, values, value });
+  const cols = [col('item_id', 'terms', (x) => x.id)];
+  if (blind) return cols;
   const first = items[0];
-  const metadata = [
-    { name: 'item_id', type: 'terms' },
-    { name: 'queue', type: 'terms' },
-    { name: 'priority', type: 'integer' },
-    { name: 'margin', type: 'float' },
-    { name: 'label_issue', type: 'terms' },
-    { name: 'cluster', type: 'terms' },
-    ...(blind ? [] : [{ name: 'golden', type: 'terms' }]),
-    ...(first?.models ?? []).flatMap((m) => [
-      { name: `pred_${m.key}`, type: 'terms' },
-      { name: `score_${m.key}`, type: 'float' },
-    ]),
-    ...Object.keys(first?.slices ?? {}).map((s) => ({ name: `slice_${s}`, type: 'terms' })),
-  ];
+  cols.push(
+    col('queue', 'terms', (x) => x.queue),
+    col('priority', 'integer', (x) => x.priority),
+    col('margin', 'float', (x) => x.margin),
+    col('label_issue', 'terms', (x) => x.labelIssue, ['relabel', 'model_error']),
+    col('cluster', 'terms', (x) => x.cluster),
+    col('golden', 'terms', (x) => x.golden, [...labels]),
+  );
+  (first?.models ?? []).forEach((m, i) => {
+    cols.push(
+      col(`pred_${m.key}`, 'terms', (x) => x.models[i]!.predicted, [...labels]),
+      col(`score_${m.key}`, 'float', (x) => x.models[i]!.score),
+    );
+  });
+  for (const s of Object.keys(first?.slices ?? {})) {
+    cols.push(col(`slice_${s}`, 'terms', (x) => x.slices[s] ?? null));
+  }
+  return cols;
+}
+
+/** `Settings.serialize()` as `Settings.from_json` reads it (`settings/_resource.py`). */
+export function argillaSettings(items: readonly ReviewItem[], labels: readonly string[], blind: boolean) {
+  const stamps = { id: null, inserted_at: null, updated_at: null };
   return {
-    guidelines:
-      'Choose the correct label for the text. The suggestion is a model prediction, not the answer.',
-    fields: [{ name: 'text', title: 'Text', type: 'text', required: true }],
+    guidelines: blind
+      ? 'Choose the correct label for the text.'
+      : 'Choose the correct label for the text. The suggestion is a model prediction, not the answer.',
     questions: [
       {
+        ...stamps,
         name: ARGILLA_QUESTION,
         title: 'Label',
-        type: 'label_selection',
-        labels: [...labels],
+        description: null,
         required: true,
+        // `_models/_settings/_questions/_label_selection.py`: options are {value, text};
+        // visible_options must be at least 3 when set.
+        settings: {
+          type: 'label_selection',
+          options: labels.map((l) => ({ value: l, text: l, description: null })),
+          visible_options: labels.length >= 3 ? labels.length : null,
+        },
       },
     ],
-    metadata,
+    fields: [
+      {
+        ...stamps,
+        name: ARGILLA_FIELD,
+        title: 'Text',
+        required: true,
+        description: null,
+        settings: { type: 'text', use_markdown: false },
+        dataset_id: null,
+      },
+    ],
+    vectors: [],
+    // `_models/_settings/_metadata.py` (MetadataFieldModel): `type` at the top level and in settings.
+    metadata: metadataColumns(items, labels, blind).map((c) => ({
+      ...stamps,
+      name: c.name,
+      title: c.name,
+      type: c.kind,
+      visible_for_annotators: true,
+      settings:
+        c.kind === 'terms'
+          ? { type: 'terms', values: c.values, visible_for_annotators: true }
+          : { type: c.kind, min: null, max: null, visible_for_annotators: true },
+      dataset_id: null,
+    })),
+    allow_extra_metadata: false,
   };
 }
 
-export function argillaRecords(items: readonly ReviewItem[], blind: boolean): ArgillaRecord[] {
-  return items.map((x) => {
-    const metadata: ArgillaRecord['metadata'] = {
-      item_id: x.id,
-      queue: x.queue,
-      priority: x.priority,
-      margin: x.margin,
-      label_issue: x.labelIssue,
-      cluster: x.cluster,
-    };
-    if (!blind) metadata.golden = x.golden;
-    for (const m of x.models) {
-      metadata[`pred_${m.key}`] = m.predicted;
-      metadata[`score_${m.key}`] = m.score;
+/** `DatasetModel.model_dump()` (`_models/_dataset.py`); `from_disk` sets the workspace itself. */
+export function argillaDatasetModel(name: string, guidelines: string) {
+  return {
+    id: null,
+    inserted_at: null,
+    updated_at: null,
+    // The server's dataset-name rule: letters, digits, `-`, `_`, not starting with `-` or `_`.
+    name: name.replace(/[^A-Za-z0-9_-]+/g, '_').replace(/^[-_]+/, '') || 'modeval',
+    status: 'draft',
+    guidelines,
+    allow_extra_metadata: false,
+    distribution: null,
+    workspace_id: null,
+    last_activity_at: null,
+  };
+}
+
+export interface ArgillaSuggestion {
+  value: string;
+  score: number;
+  agent: string;
+}
+
+/** One `Record.to_dict()` (`records/_resource.py`). */
+export interface ArgillaRecordDict {
+  id: string;
+  fields: Record<string, string>;
+  metadata: Record<string, MetadataValue>;
+  suggestions: Record<string, ArgillaSuggestion>;
+  responses: Record<string, { value: unknown; user_id: string; status?: string }[]>;
+  vectors: Record<string, number[]>;
+  _server_id: null;
+}
+
+function metadataOf(x: ReviewItem, cols: readonly MetadataColumn[]): Record<string, MetadataValue> {
+  // Absent rather than null: a null metadata value is rejected by the server for numeric properties.
+  const out: Record<string, MetadataValue> = {};
+  for (const c of cols) {
+    const v = c.value(x);
+    if (v !== null) out[c.name] = v;
+  }
+  return out;
+}
+
+export function argillaRecords(
+  items: readonly ReviewItem[],
+  labels: readonly string[],
+  blind: boolean,
+): ArgillaRecordDict[] {
+  const cols = metadataColumns(items, labels, blind);
+  return items.map((x): ArgillaRecordDict => {
+    const m0 = x.models[0];
+    const suggestions: Record<string, ArgillaSuggestion> = {};
+    if (!blind && m0) {
+      suggestions[ARGILLA_QUESTION] = { value: m0.predicted, score: m0.score, agent: m0.model };
     }
-    for (const [s, v] of Object.entries(x.slices)) metadata[`slice_${s}`] = v;
-    const m0 = x.models[0]!;
     return {
       id: x.externalId,
-      fields: { text: x.text },
-      metadata,
-      suggestions: [
-        { question_name: ARGILLA_QUESTION, value: m0.predicted, score: m0.score, agent: m0.model },
-      ],
+      fields: { [ARGILLA_FIELD]: x.text },
+      metadata: metadataOf(x, cols),
+      suggestions,
+      responses: {},
+      vectors: {},
+      _server_id: null,
     };
   });
 }
 
-/** Writes `settings.json` and `records-00001.json`… into `dir`; returns the record file names. */
+/** Flat dicts for `dataset.records.log` (keys: `id`, field, question and metadata names). */
+export function argillaLogRecords(
+  items: readonly ReviewItem[],
+  labels: readonly string[],
+  blind: boolean,
+): Record<string, MetadataValue>[] {
+  const cols = metadataColumns(items, labels, blind);
+  return items.map((x) => {
+    const m0 = x.models[0];
+    const flat: Record<string, MetadataValue> = { id: x.externalId, [ARGILLA_FIELD]: x.text };
+    Object.assign(flat, metadataOf(x, cols));
+    if (!blind && m0) {
+      flat[ARGILLA_QUESTION] = m0.predicted;
+      flat[ARGILLA_LOG_SCORE] = m0.score;
+      flat[ARGILLA_LOG_AGENT] = m0.model;
+    }
+    return flat;
+  });
+}
+
+export const ARGILLA_FILES = [
+  'dataset.json',
+  'settings.json',
+  'records.json',
+  'records-log.json',
+  'records-log-mapping.json',
+] as const;
+
+/** Writes the `to_disk` folder plus the `records.log` files into `dir`; returns the file names. */
 export async function writeArgillaQueue(
   dir: string,
   items: readonly ReviewItem[],
   labels: readonly string[],
-  blind: boolean,
+  options: ArgillaQueueOptions,
 ): Promise<string[]> {
+  const json = (v: unknown) => `${JSON.stringify(v)}\n`;
+  const settings = argillaSettings(items, labels, options.blind);
   await writeFileAtomic(
-    join(dir, 'settings.json'),
-    `${JSON.stringify(argillaSettings(labels, items, blind), null, 1)}\n`,
+    join(dir, 'dataset.json'),
+    json(argillaDatasetModel(options.name, settings.guidelines)),
   );
-  const records = argillaRecords(items, blind);
-  const files: string[] = [];
-  for (let i = 0; i * ARGILLA_CHUNK < records.length; i++) {
-    const name = `records-${String(i + 1).padStart(5, '0')}.json`;
-    await writeFileAtomic(
-      join(dir, name),
-      `${JSON.stringify(records.slice(i * ARGILLA_CHUNK, (i + 1) * ARGILLA_CHUNK))}\n`,
-    );
-    files.push(name);
-  }
-  return files;
+  await writeFileAtomic(join(dir, 'settings.json'), json(settings));
+  await writeFileAtomic(join(dir, 'records.json'), json(argillaRecords(items, labels, options.blind)));
+  await writeFileAtomic(join(dir, 'records-log.json'), json(argillaLogRecords(items, labels, options.blind)));
+  const mapping = options.blind
+    ? {}
+    : {
+        [ARGILLA_LOG_SCORE]: `${ARGILLA_QUESTION}.suggestion.score`,
+        [ARGILLA_LOG_AGENT]: `${ARGILLA_QUESTION}.suggestion.agent`,
+      };
+  await writeFileAtomic(join(dir, 'records-log-mapping.json'), json(mapping));
+  return [...ARGILLA_FILES];
 }

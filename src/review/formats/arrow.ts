@@ -1,10 +1,33 @@
-import { Bool, type DataType, Float64, Int32, Table, tableToIPC, Utf8, vectorFromArray } from 'apache-arrow';
+import {
+  Bool,
+  type DataType,
+  Field,
+  Float64,
+  Int32,
+  List,
+  Schema,
+  Table,
+  tableToIPC,
+  Utf8,
+  vectorFromArray,
+} from 'apache-arrow';
 import { writeFileAtomic } from '../../util/atomic.js';
 import type { ReviewItem } from '../item.js';
 import { type ColumnType, type TabularOptions, tabularColumns } from './tabular.js';
 
 function arrowType(t: ColumnType): DataType {
-  return t === 'string' ? new Utf8() : t === 'float' ? new Float64() : t === 'int' ? new Int32() : new Bool();
+  switch (t) {
+    case 'string':
+      return new Utf8();
+    case 'float':
+      return new Float64();
+    case 'int':
+      return new Int32();
+    case 'bool':
+      return new Bool();
+    case 'string_list':
+      return new List(new Field('item', new Utf8(), true));
+  }
 }
 
 /** Review queue as an Arrow IPC file (the same columns as the other tabular exports). */
@@ -14,8 +37,11 @@ export async function writeArrowQueue(
   options: TabularOptions,
 ): Promise<void> {
   const cols = tabularColumns(items, options);
-  const vectors = Object.fromEntries(
-    cols.map((c) => [c.name, vectorFromArray(items.map(c.value) as never[], arrowType(c.type))]),
+  const vectors = cols.map((c) => vectorFromArray(items.map(c.value) as never[], arrowType(c.type)));
+  const schema = new Schema(
+    cols.map((c, i) => new Field(c.name, vectors[i]!.type, true)),
+    new Map(options.metadata ?? []),
   );
-  await writeFileAtomic(dest, tableToIPC(new Table(vectors), 'file'));
+  const table = new Table(schema, Object.fromEntries(cols.map((c, i) => [c.name, vectors[i]!])));
+  await writeFileAtomic(dest, tableToIPC(table, 'file'));
 }

@@ -24,8 +24,10 @@ export async function writeCsvQueue(
     cols.map((c) => {
       const v = c.value(x);
       if (v === null) return '';
-      if (typeof v === 'string' && !MATCHED.has(c.name)) return defuse(v);
-      return typeof v === 'boolean' ? String(v) : v;
+      // A CSV cell holds one value: a list is comma-joined (reasons are plain identifiers).
+      const cell = Array.isArray(v) ? v.join(',') : v;
+      if (typeof cell === 'string' && !MATCHED.has(c.name)) return defuse(cell);
+      return typeof cell === 'boolean' ? String(cell) : cell;
     }),
   );
   await writeFileAtomic(dest, stringify(rows, { header: true, columns: cols.map((c) => c.name) }));

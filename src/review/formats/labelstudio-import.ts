@@ -1,14 +1,18 @@
 import { z } from 'zod';
 import { BadInputError } from '../../util/errors.js';
 import { collectVerdicts, type ParsedVerdicts } from '../verdicts.js';
-import { LS_FROM_NAME } from './labelstudio.js';
+import { LS_FROM_NAME, labelStudioUser } from './labelstudio.js';
 import { parseFlatJsonVerdicts } from './tabular-import.js';
 
 /**
- * Label Studio's JSON export (https://labelstud.io/guide/export#Label-Studio-JSON-format-of-annotated-tasks):
- * an array of tasks, each with `data` (our `item_id`, `queue`) and `annotations` whose `result`
- * holds the Choices answer. Cancelled annotations and the golden reference we exported as a
- * `ground_truth` annotation are not verdicts.
+ * Label Studio's JSON export (https://labelstud.io/guide/export#Label-Studio-JSON-format-of-annotated-tasks;
+ * HumanSignal/label-studio `label_studio/data_export/serializers.py`): an array of tasks, each
+ * with `data` (our `item_id`, `queue`) and `annotations` whose `result` holds the Choices answer.
+ * `completed_by` is the user's integer id, or `{ id, email, ... }` when the export expands users.
+ * An annotation a manager marked `ground_truth` is a verdict like any other (a disagreement with
+ * the others is a conflict). Not verdicts, skipped and counted: cancelled annotations, empty ones
+ * (no choice) and the golden reference `--golden annotation` sent, which Label Studio imported
+ * with an `import_id`.
  */
 const ResultSchema = z.object({
   from_name: z.string(),
@@ -22,14 +26,15 @@ const AnnotationSchema = z.object({
     .union([
       z.number(),
       z.string(),
-      z.object({ id: z.number().optional(), email: z.string().optional() }).passthrough(),
+      z.object({ id: z.number().nullish(), email: z.string().nullish() }).passthrough(),
     ])
-    .optional(),
-  result: z.array(ResultSchema),
-  was_cancelled: z.boolean().optional(),
-  ground_truth: z.boolean().optional(),
-  created_at: z.string().optional(),
-  updated_at: z.string().optional(),
+    .nullish(),
+  result: z.array(ResultSchema).nullish(),
+  was_cancelled: z.boolean().nullish(),
+  ground_truth: z.boolean().nullish(),
+  import_id: z.number().nullish(),
+  created_at: z.string().nullish(),
+  updated_at: z.string().nullish(),
 });
 
 const ExportTaskSchema = z.object({
@@ -40,9 +45,9 @@ const ExportTaskSchema = z.object({
 
 function reviewerOf(a: z.infer<typeof AnnotationSchema>): string {
   const by = a.completed_by;
-  if (typeof by === 'number' || typeof by === 'string') return `labelstudio:${by}`;
+  if (typeof by === 'number' || typeof by === 'string') return labelStudioUser(by);
   if (by?.email) return by.email;
-  if (by?.id !== undefined) return `labelstudio:${by.id}`;
+  if (by?.id != null) return labelStudioUser(by.id);
   return `labelstudio:annotation-${a.id ?? '?'}`;
 }
 
@@ -81,13 +86,18 @@ function readTask(
   row: number,
   out: ParsedVerdicts,
 ): void {
+  if (task.annotations.length === 0) out.skipped++;
   for (const a of task.annotations) {
-    if (a.was_cancelled || a.ground_truth) {
+    if (a.was_cancelled || a.import_id != null) {
       out.skipped++;
       continue;
     }
-    const choices = a.result.filter((r) => r.type === 'choices' && r.from_name === LS_FROM_NAME);
+    const choices = (a.result ?? []).filter((r) => r.type === 'choices' && r.from_name === LS_FROM_NAME);
     const labels = choices.flatMap((r) => r.value.choices ?? []);
+    if (labels.length === 0) {
+      out.skipped++;
+      continue;
+    }
     if (labels.length !== 1) {
       out.problems.push({
         file,

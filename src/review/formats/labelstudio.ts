@@ -29,7 +29,7 @@ export const LabelStudioTaskSchema = z.object({
     text: z.string(),
     item_id: z.string(),
     external_id: z.string(),
-    queue: z.string(),
+    queue: z.string().optional(),
     golden: z.string().optional(),
   }),
   predictions: z.array(
@@ -40,7 +40,13 @@ export const LabelStudioTaskSchema = z.object({
     }),
   ),
   annotations: z
-    .array(z.object({ ground_truth: z.boolean(), result: z.array(LabelStudioChoiceResultSchema) }))
+    .array(
+      z.object({
+        id: z.number().int(),
+        ground_truth: z.boolean(),
+        result: z.array(LabelStudioChoiceResultSchema),
+      }),
+    )
     .optional(),
 });
 export type LabelStudioTask = z.infer<typeof LabelStudioTaskSchema>;
@@ -56,6 +62,10 @@ function choice(label: string) {
 
 export function labelStudioTasks(items: readonly ReviewItem[], golden: GoldenMode): LabelStudioTask[] {
   return items.map((x) => {
+    if (golden === 'hidden') {
+      // Blind: the text, our ids and the question only; no model output, no queue name.
+      return { data: { text: x.text, item_id: x.id, external_id: x.externalId }, predictions: [] };
+    }
     const task: LabelStudioTask = {
       data: { text: x.text, item_id: x.id, external_id: x.externalId, queue: x.queue },
       predictions: x.models.map((m) => ({
@@ -65,14 +75,24 @@ export function labelStudioTasks(items: readonly ReviewItem[], golden: GoldenMod
       })),
     };
     if (golden === 'annotation') {
-      // ground_truth marks it as the reference; `review import` never counts it as a verdict.
-      task.annotations = [{ ground_truth: true, result: [choice(x.golden)] }];
-    } else if (golden === 'prediction') {
+      // Label Studio stores an imported annotation's `id` as its `import_id`
+      // (label_studio/tasks/serializers.py, bulk task import), which marks it on export as the
+      // reference we sent, not a reviewer's verdict.
+      task.annotations = [{ id: x.priority, ground_truth: true, result: [choice(x.golden)] }];
+    } else {
       task.data.golden = x.golden;
       task.predictions.push({ model_version: 'golden', score: 1, result: [choice(x.golden)] });
     }
     return task;
   });
+}
+
+/**
+ * A Label Studio user as a reviewer name: an e-mail stays as it is; an integer user id (what the
+ * JSON and JSON-MIN exports write unless users are expanded) becomes `labelstudio:<id>`.
+ */
+export function labelStudioUser(by: number | string): string {
+  return typeof by === 'number' || /^\d+$/.test(by) ? `labelstudio:${by}` : by;
 }
 
 /** XML attribute escaping: every value in the config passes through here. */
@@ -85,12 +105,17 @@ export function escapeXml(s: string): string {
     .replace(/'/g, '&apos;');
 }
 
-/** The labelling config matching the tasks: one Text object and a single-choice Choices control. */
+/**
+ * The labelling config matching the tasks: one Text object and a single-choice Choices control,
+ * required so an empty submission is refused in the editor rather than exported.
+ */
 export function labelStudioConfig(labels: readonly string[], title?: string): string {
   const lines = ['<View>'];
   if (title) lines.push(`  <Header value="${escapeXml(title)}"/>`);
   lines.push(`  <Text name="${LS_TO_NAME}" value="$text"/>`);
-  lines.push(`  <Choices name="${LS_FROM_NAME}" toName="${LS_TO_NAME}" choice="single" showInLine="true">`);
+  lines.push(
+    `  <Choices name="${LS_FROM_NAME}" toName="${LS_TO_NAME}" choice="single" required="true" showInLine="true">`,
+  );
   for (const l of labels) lines.push(`    <Choice value="${escapeXml(l)}"/>`);
   lines.push('  </Choices>', '</View>', '');
   return lines.join('\n');

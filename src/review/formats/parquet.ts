@@ -1,6 +1,6 @@
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBInstance, LIST, VARCHAR } from '@duckdb/node-api';
 import { tempPathFor } from '../../util/atomic.js';
 import type { ReviewItem } from '../item.js';
 import { type ColumnType, type TabularOptions, tabularColumns } from './tabular.js';
@@ -10,7 +10,11 @@ const SQL_TYPE: Record<ColumnType, string> = {
   float: 'DOUBLE',
   int: 'INTEGER',
   bool: 'BOOLEAN',
+  string_list: 'VARCHAR[]',
 };
+
+/** A SQL string literal: quotes doubled (the text is ours or the dataset's, never executed). */
+const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
@@ -41,6 +45,7 @@ export async function writeParquetQueue(
         else if (c.type === 'string') appender.appendVarchar(String(v));
         else if (c.type === 'float') appender.appendDouble(Number(v));
         else if (c.type === 'int') appender.appendInteger(Number(v));
+        else if (c.type === 'string_list') appender.appendList(v as readonly string[], LIST(VARCHAR));
         else appender.appendBoolean(Boolean(v));
       }
       appender.endRow();
@@ -48,7 +53,10 @@ export async function writeParquetQueue(
     appender.flushSync();
     appender.closeSync();
     // The path is ours (output folder + temp name), never dataset text; quotes are still escaped.
-    await conn.run(`COPY queue TO '${tmp.replace(/'/g, "''")}' (FORMAT parquet, COMPRESSION zstd)`);
+    // KV_METADATA becomes the Parquet footer's key-value metadata.
+    const kv = [...(options.metadata ?? [])].map(([k, v]) => `${literal(k)}: ${literal(v)}`);
+    const meta = kv.length > 0 ? `, KV_METADATA {${kv.join(', ')}}` : '';
+    await conn.run(`COPY queue TO ${literal(tmp)} (FORMAT parquet, COMPRESSION zstd${meta})`);
     await rename(tmp, dest);
   } catch (err) {
     await rm(tmp, { force: true });

@@ -3,13 +3,18 @@ import { z } from 'zod';
 import { BadInputError } from '../../util/errors.js';
 import { zodPhrase } from '../../util/zod.js';
 import type { ParsedVerdicts } from '../verdicts.js';
+import { labelStudioUser } from './labelstudio.js';
 
 /**
  * Verdicts edited in a spreadsheet (CSV) or an editor (JSONL): the queue files we export, with
  * `verdict` (or `label`) filled in. Rows with an empty verdict were not reviewed and are skipped.
  */
 // Label Studio's CSV/TSV/JSON-MIN exports flatten a task to its data keys plus the control's name
-// (`label`) and `annotator`, so `item_id` and `annotator` are accepted as aliases.
+// (`label`) and `annotator`, so `item_id` and `annotator` are accepted as aliases. JSON-MIN
+// (label-studio-sdk `converter/converter.py` convert_to_json_min, `converter/utils.py`
+// get_annotator/prettify_result) writes one row per annotation, `annotator` as the integer user id
+// (or the e-mail), the choice as a string, or `{ "choices": [...] }` when several were ticked;
+// a task without annotations has no `label` key.
 const RowSchema = z.object({
   id: z.string().min(1),
   verdict: z.string().nullish(),
@@ -18,6 +23,13 @@ const RowSchema = z.object({
   reviewed_at: z.string().nullish(),
   queue: z.string().nullish(),
 });
+
+/** JSON-MIN's `{ "choices": [...] }` cell (several choices ticked), else null. */
+function choicesOf(cell: unknown): unknown[] | null {
+  if (cell === null || typeof cell !== 'object' || Array.isArray(cell)) return null;
+  const c = (cell as { choices?: unknown }).choices;
+  return Array.isArray(c) ? c : null;
+}
 
 function take(
   out: ParsedVerdicts,
@@ -28,11 +40,29 @@ function take(
   defaultReviewer: string,
 ): void {
   const rec = raw as Record<string, unknown>;
+  const annotator = rec.annotator;
+  const choices = choicesOf(rec.label);
+  if (choices !== null && choices.length !== 1) {
+    out.problems.push({
+      file,
+      row,
+      ...(line !== undefined ? { line } : {}),
+      ...(typeof rec.item_id === 'string' ? { id: rec.item_id } : {}),
+      field: 'label',
+      message: `${choices.length} choices, expected exactly one`,
+    });
+    return;
+  }
   const aliased = {
     ...rec,
     // Label Studio's own numeric task id must not be mistaken for ours.
     id: rec.item_id ?? rec.id,
-    reviewer: rec.reviewer ?? (typeof rec.annotator === 'string' ? rec.annotator : undefined),
+    label: choices ? choices[0] : rec.label,
+    reviewer:
+      rec.reviewer ??
+      (typeof annotator === 'string' || typeof annotator === 'number'
+        ? labelStudioUser(annotator)
+        : undefined),
     reviewed_at: rec.reviewed_at ?? rec.updated_at,
   };
   const parsed = RowSchema.safeParse(aliased);

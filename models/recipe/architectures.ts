@@ -1,4 +1,5 @@
 import type * as tfjs from '@tensorflow/tfjs';
+import { loadWithDependencies } from '../../src/util/optional-deps.js';
 import { type Rng, uniform } from './prng.js';
 
 /**
@@ -118,6 +119,9 @@ export function embeddingLookup(tf: Tf, table: tfjs.Tensor, ids: tfjs.Tensor2D):
  * TF.js with the fastest backend available: tfjs-node when its native library is installed (it is
  * an optional dependency that fails to install offline), else the pure-JS cpu backend.
  */
+/** What the recipe imports beyond modeval's runtime dependencies (devDependencies). */
+export const RECIPE_PACKAGES = ['@tensorflow/tfjs', 'onnx-proto'] as const;
+
 export async function loadTf(): Promise<{ tf: Tf; backend: string }> {
   const nodeBackend = '@tensorflow/tfjs-node';
   try {
@@ -125,7 +129,11 @@ export async function loadTf(): Promise<{ tf: Tf; backend: string }> {
     await tf.ready();
     return { tf, backend: tf.getBackend() };
   } catch {
-    const tf = await import('@tensorflow/tfjs');
+    const tf = await loadWithDependencies(
+      'the training recipe',
+      RECIPE_PACKAGES,
+      () => import('@tensorflow/tfjs'),
+    );
     await tf.setBackend('cpu');
     await tf.ready();
     return { tf, backend: tf.getBackend() };

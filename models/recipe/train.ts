@@ -19,12 +19,20 @@ import {
 } from '../../src/model/preprocess.js';
 import { writeFileAtomic } from '../../src/util/atomic.js';
 import { sha256File } from '../../src/util/hash.js';
+import { loadWithDependencies, MissingDependencyError } from '../../src/util/optional-deps.js';
 import { packageRoot } from '../../src/util/paths.js';
-import { type Architecture, forward, initParams, loadTf, type NamedArray, type Tf } from './architectures.js';
+import {
+  type Architecture,
+  forward,
+  initParams,
+  loadTf,
+  type NamedArray,
+  RECIPE_PACKAGES,
+  type Tf,
+} from './architectures.js';
 import { type LabelledSplit, readSplit } from './data.js';
 import { binaryReport } from './metrics.js';
 import { renderModelCard, type TrainingRecord } from './model-card-md.js';
-import { exportOnnx } from './onnx-export.js';
 import { mulberry32, shuffle } from './prng.js';
 import { padForTf, tfLogits } from './tf-inference.js';
 import { architectureOf, VARIANTS, type Variant } from './variants.js';
@@ -257,6 +265,11 @@ async function main() {
   });
   const log = (s: string) => process.stderr.write(`${s}\n`);
   const { tf, backend } = await loadTf();
+  const { exportOnnx } = await loadWithDependencies(
+    'the training recipe',
+    RECIPE_PACKAGES,
+    () => import('./onnx-export.js'),
+  );
   log(`TF.js ${tf.version.tfjs}, backend ${backend}`);
   const train = limitSplit(await readSplit(values.train!), values.limit);
   log(`train split: ${train.texts.length} rows from ${values.train}`);
@@ -325,6 +338,12 @@ async function main() {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`train: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  const detail =
+    err instanceof MissingDependencyError
+      ? err.message
+      : err instanceof Error
+        ? (err.stack ?? err.message)
+        : String(err);
+  process.stderr.write(`train: ${detail}\n`);
   process.exit(1);
 });

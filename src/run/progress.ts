@@ -15,6 +15,9 @@ export interface ProgressOptions {
   stream?: NodeJS.WriteStream;
 }
 
+/** Every count in progress output reads the same way: `1,183 rows`, `1,995 rows/s`. */
+const count = (n: number) => Math.round(n).toLocaleString('en-US');
+
 /**
  * A bar (cli-progress) on a TTY; plain periodic lines otherwise (CI logs); nothing with `quiet`.
  * Progress goes to stderr so stdout stays machine-readable.
@@ -37,18 +40,18 @@ function barProgress(label: string, stream: NodeJS.WriteStream): ProgressReporte
       // cli-progress shows a zero total as a full bar at 100%: without a total, counts only.
       const format =
         total === null
-          ? `${label} | {value} rows | {speed} rows/s`
-          : `${label} [{bar}] {percentage}% | {value}/{total} rows | {speed} rows/s | ETA {eta_formatted}`;
+          ? `${label} | {done} rows | {speed} rows/s`
+          : `${label} [{bar}] {percentage}% | {done}/{all} rows | {speed} rows/s | ETA {eta_formatted}`;
       bar = new cliProgress.SingleBar(
         { stream, format, etaBuffer: 50, hideCursor: true },
         cliProgress.Presets.shades_classic,
       );
-      bar.start(total ?? 0, done, { speed: '0' });
+      bar.start(total ?? 0, done, { speed: '0', done: count(done), all: count(total ?? 0) });
     },
     update(done) {
       const secs = (Date.now() - startedAt) / 1000;
-      const speed = secs > 0 ? Math.round((done - before) / secs).toLocaleString('en-US') : '0';
-      bar?.update(done, { speed });
+      const speed = secs > 0 ? count((done - before) / secs) : '0';
+      bar?.update(done, { speed, done: count(done) });
     },
     stop() {
       bar?.stop();
@@ -75,8 +78,8 @@ function lineProgress(label: string, stream: NodeJS.WriteStream, everyMs: number
       const secs = (now - startedAt) / 1000;
       const rate = (done - before) / Math.max(secs, 1e-9);
       const eta = total !== null && rate > 0 ? `, ETA ${Math.round((total - done) / rate)}s` : '';
-      const of = total !== null ? `/${total}` : '';
-      stream.write(`${label}: ${done}${of} rows, ${Math.round(rate)} rows/s${eta}\n`);
+      const of = total !== null ? `/${count(total)}` : '';
+      stream.write(`${label}: ${count(done)}${of} rows, ${count(rate)} rows/s${eta}\n`);
     },
     stop() {},
   };

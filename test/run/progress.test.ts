@@ -32,7 +32,7 @@ describe('run progress', () => {
     progress.start(1000);
     progress.update(250);
     progress.stop();
-    expect(err.text()).toContain('25% | 250/1000 rows');
+    expect(err.text()).toContain('25% | 250/1,000 rows');
   });
 
   it('off a TTY, writes plain lines at most every `every` seconds', () => {
@@ -41,7 +41,21 @@ describe('run progress', () => {
     progress.start(null);
     progress.update(42);
     progress.stop();
-    expect(err.text()).toMatch(/^m@1: 42 rows, \d+ rows\/s\n$/);
+    expect(err.text()).toMatch(/^m@1: 42 rows, [\d,]+ rows\/s\n$/);
+  });
+
+  it('writes every count the same way, thousands separated', () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const err = fakeStderr(false);
+      const progress = createProgress('m@1', { stream: err.stream, every: 0 });
+      progress.start(12_000);
+      vi.advanceTimersByTime(1000);
+      progress.update(1183);
+      expect(err.text()).toBe('m@1: 1,183/12,000 rows, 1,183 rows/s, ETA 9s\n');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('after a resume, counts the earlier rows but measures speed on this run only', () => {
@@ -52,7 +66,7 @@ describe('run progress', () => {
       progress.start(null, 1000);
       vi.advanceTimersByTime(2000);
       progress.update(1100);
-      expect(err.text()).toBe('m@1: 1100 rows, 50 rows/s\n');
+      expect(err.text()).toBe('m@1: 1,100 rows, 50 rows/s\n');
     } finally {
       vi.useRealTimers();
     }

@@ -51,7 +51,11 @@ export const evalCommand: CommandModule<object, EvalArgs> = {
       .option('seed', { type: 'number', default: 0, describe: 'bootstrap seed (same seed, same intervals)' })
       .option('level', { type: 'number', default: 0.95, describe: 'interval coverage' })
       .option('bins', { type: 'number', default: 15, describe: 'calibration bins' })
-      .option('binning', { choices: ['uniform', 'equal-mass'] as const, default: 'uniform' as const })
+      .option('binning', {
+        choices: ['uniform', 'equal-mass'] as const,
+        default: 'uniform' as const,
+        describe: 'calibration bins: equal widths of confidence, or equal numbers of items',
+      })
       .option('min-slice-support', {
         type: 'number',
         default: 30,

@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { renderTable } from '../render/terminal.js';
+import { type Cell, renderKeyValues } from '../render/terminal.js';
 import { type RunOptionsInput, RunOptionsSchema, runModel } from '../run/run.js';
 import type { RunSummary } from '../run/schema.js';
 import { BadInputError } from '../util/errors.js';
@@ -52,6 +52,8 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('device', {
         choices: schemaChoices(RunOptionsSchema, 'device'),
         default: schemaDefault(RunOptionsSchema, 'device'),
+        describe:
+          "ONNX execution provider: cuda needs ONNX Runtime's CUDA provider libraries (no fallback); auto tries the card's providers, then cpu",
       })
       .option('on-invalid', {
         choices: schemaChoices(RunOptionsSchema, 'onInvalid'),
@@ -136,25 +138,32 @@ function parseThresholds(items: string[]): Record<string, number> {
   return out;
 }
 
-export function formatRunSummary(s: RunSummary): string {
-  const rows = [
-    ['model', `${s.model.name}@${s.model.version} (sha256 ${s.model.sha256.slice(0, 12)})`],
-    ['dataset', `${s.dataset.file} (sha256 ${s.dataset.fingerprint.slice(0, 12)})`],
+/**
+ * The run in `label  value` lines (no value wider than it needs; long paths wrap at `width`, the
+ * terminal's columns when stdout is one), so it fits a narrow terminal.
+ */
+export function formatRunSummary(s: RunSummary, width: number | undefined = process.stdout.columns): string {
+  const count = (n: number) => n.toLocaleString('en-US');
+  const rows: [string, Cell][] = [
+    ['model', `${s.model.name}@${s.model.version}`],
+    ['model sha256', s.model.sha256.slice(0, 12)],
+    ['dataset', s.dataset.file],
+    ['dataset sha256', s.dataset.fingerprint.slice(0, 12)],
     ['status', s.status],
-    ['rows', s.rows],
-    ['predicted', s.predicted],
-    ['rejected (dataset)', s.rejected],
-    ['invalid (model)', s.invalid],
-    ['accuracy', s.accuracy === null ? null : `${(100 * s.accuracy).toFixed(2)}% of ${s.labelled} labelled`],
+    ['rows', count(s.rows)],
+    ['predicted', count(s.predicted)],
+    ['rejected', `${count(s.rejected)} (dataset rows)`],
+    ['invalid', `${count(s.invalid)} (model outputs)`],
     [
-      'throughput',
-      `${Math.round(s.rowsPerSecond).toLocaleString('en-US')} rows/s in ${s.seconds.toFixed(1)}s`,
+      'accuracy',
+      s.accuracy === null ? null : `${(100 * s.accuracy).toFixed(2)}% of ${count(s.labelled)} labelled`,
     ],
+    ['throughput', `${count(Math.round(s.rowsPerSecond))} rows/s in ${s.seconds.toFixed(1)} s`],
     [
       'pool',
       `${s.workers} workers × ${s.threads} threads on ${s.provider}${s.retries ? `, ${s.retries} retries` : ''}`,
     ],
     ['predictions', s.predictions],
   ];
-  return `${renderTable(['run', ''], rows)}\n`;
+  return renderKeyValues(rows, width);
 }

@@ -53,6 +53,26 @@ export function formatCell(v: Cell): string {
 }
 
 /**
+ * `label  value` lines, values left-aligned after the longest label. With `width` (a terminal's
+ * columns), a value too long for the line continues on the next lines under itself, so the block
+ * never runs past the edge (paths are cut anywhere: they have no spaces to break at).
+ */
+export function renderKeyValues(rows: readonly (readonly [string, Cell])[], width?: number): string {
+  const labels = rows.map(([k]) => formatCell(k));
+  const indent = Math.max(0, ...labels.map((l) => [...l].length)) + 2;
+  const room = width === undefined ? Number.POSITIVE_INFINITY : Math.max(20, width - indent);
+  const lines: string[] = [];
+  rows.forEach(([, v], i) => {
+    const chars = [...formatCell(v)];
+    for (let at = 0, first = true; first || at < chars.length; at += room, first = false) {
+      const head = first ? labels[i]!.padEnd(indent) : ' '.repeat(indent);
+      lines.push(`${head}${chars.slice(at, at + room).join('')}`.trimEnd());
+    }
+  });
+  return `${lines.join('\n')}\n`;
+}
+
+/**
  * A whole block of terminal output (several lines, tables included) with the same cleaning as
  * `formatCell` except that newlines stay: the last guard for text that did not pass through a cell.
  */

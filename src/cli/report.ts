@@ -22,6 +22,8 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
         type: 'string',
         array: true,
         demandOption: true,
+        // yargs gives a variadic positional a `[]` default and would print `[required] [default: []]`.
+        default: undefined,
         describe:
           'model folders (metrics.json from `modeval eval --out`, with run.json and predictions.arrows from `modeval run --out`, clusters.json if any) and/or a comparison folder (compare.json or gate.json)',
       })

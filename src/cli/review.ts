@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { count, plural } from '../render/numbers.js';
 import { formatCell, renderTable, terminalText } from '../render/terminal.js';
 import { ConflictPolicySchema } from '../review/conflicts.js';
 import { exportReview, type ReviewExportSummary } from '../review/export.js';
@@ -228,6 +229,8 @@ export const reviewImportCommand: CommandModule<object, ImportArgs> = {
         type: 'string',
         array: true,
         demandOption: true,
+        // yargs gives a variadic positional a `[]` default and would print `[required] [default: []]`.
+        default: undefined,
         describe: 'Label Studio JSON export, Argilla export, or JSONL/CSV with id + verdict',
       })
       .option('dataset', {
@@ -285,7 +288,7 @@ export const reviewImportCommand: CommandModule<object, ImportArgs> = {
 
 export function formatImport(s: ReviewImportSummary): string {
   const out = [
-    `new golden version ${formatCell(s.output)}: ${s.verdicts} verdicts on ${s.reviewed} items, ${s.relabelled} relabelled, ${s.conflicts.length} conflicts (${s.skipped} unanswered skipped)`,
+    `new golden version ${formatCell(s.output)}: ${plural(s.verdicts, 'verdict')} on ${plural(s.reviewed, 'item')}, ${count(s.relabelled)} relabelled, ${plural(s.conflicts.length, 'conflict')} (skipped without a verdict: ${count(s.skipped)} unanswered, empty, cancelled, draft or reference)`,
     renderTable(
       ['from', 'to', 'items'],
       s.transitions.map((t) => [t.from, t.to, t.count]),

@@ -28,6 +28,11 @@ export function count(x: number): string {
   return x.toLocaleString('en-US');
 }
 
+/** A count and its noun, singular for one: `1 verdict`, `1,183 verdicts`. */
+export function plural(x: number, noun: string): string {
+  return `${count(x)} ${noun}${x === 1 ? '' : 's'}`;
+}
+
 /**
  * As short as exact enough: integers as they are, up to four decimals without trailing zeros, and
  * tiny values in exponent form (so a p-value of 3e-7 does not read as 0). Rule messages and the

@@ -86,7 +86,7 @@ describe('modeval review (CLI)', () => {
       '--reviewer',
       'qa-lead',
     ]);
-    expect(imported.out).toMatch(/1 verdicts on 1 items, 1 relabelled, 0 conflicts/);
+    expect(imported.out).toMatch(/1 verdict on 1 item, 1 relabelled, 0 conflicts/);
     expect(imported.out).toMatch(/ham\s+spam\s+1/);
     expect(existsSync(join(dir, 'golden.v2.arrow'))).toBe(true);
   });

@@ -1,4 +1,5 @@
-import { extname } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { extname, join } from 'node:path';
 import { BadInputError } from '../util/errors.js';
 import { readTextFile } from '../util/files.js';
 import { checkOption } from '../util/zod.js';
@@ -23,7 +24,9 @@ function sniffFormat(file: string, text: string): VerdictFormat {
     // Label Studio tasks carry `data` + `annotations`; Argilla records carry `fields`/`responses`.
     const probe = head.slice(0, 20_000);
     if (/"annotations"\s*:/.test(probe) && /"data"\s*:/.test(probe)) return 'labelstudio';
-    if (/"responses"\s*:|"fields"\s*:/.test(probe)) return 'argilla';
+    // Argilla's `to_dict` records nest `fields`/`responses`; `to_list(flatten=True)` writes
+    // `<question>.responses` keys.
+    if (/"responses"\s*:|"fields"\s*:|"[^"\\]+\.responses"\s*:/.test(probe)) return 'argilla';
     if (/"item_id"\s*:/.test(probe) && /"label"\s*:/.test(probe)) return 'labelstudio'; // JSON-MIN
   }
   if (head.startsWith('{"records"') || /^\{\s*"records"\s*:/.test(head)) return 'argilla';
@@ -33,8 +36,27 @@ function sniffFormat(file: string, text: string): VerdictFormat {
   });
 }
 
-/** Read one verdict file with the parser of its format (given, or sniffed). */
-export async function readVerdicts(source: VerdictSource, defaultReviewer: string): Promise<ParsedVerdicts> {
+/**
+ * A folder is read as the one `Dataset.to_disk` writes (Argilla 2.x): its `records.json` holds
+ * the records with their responses.
+ */
+async function resolveSource(source: VerdictSource): Promise<VerdictSource> {
+  const isDir = await stat(source.file).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+  if (!isDir) return source;
+  if (source.format !== undefined && source.format !== 'argilla') {
+    throw new BadInputError(`a folder is read as an Argilla dataset folder, not as ${source.format}`, {
+      file: source.file,
+    });
+  }
+  return { file: join(source.file, 'records.json'), format: 'argilla' };
+}
+
+/** Read one verdict file (or Argilla folder) with the parser of its format (given, or sniffed). */
+export async function readVerdicts(given: VerdictSource, defaultReviewer: string): Promise<ParsedVerdicts> {
+  const source = await resolveSource(given);
   const text = await readTextFile(source.file, 'verdict file');
   const format = source.format
     ? checkOption(VerdictFormatSchema, source.format, 'format')

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -256,10 +256,12 @@ describe('Argilla 2.x', () => {
       if (id === 'item-04') responses.label = [{ value: ['ham'], user_id: ann, status: 'submitted' }];
       return { ...r, status: 'completed', responses, _server_id: `00000000-0000-4000-8000-00000000000${i}` };
     });
-    const file = join(dir, 'records.json');
-    await writeFile(file, JSON.stringify(reviewed));
+    // The folder `to_disk` writes is read through its records.json.
+    const folder = join(dir, 'argilla-reviewed');
+    await mkdir(folder);
+    await writeFile(join(folder, 'records.json'), JSON.stringify(reviewed));
     const out = join(dir, 'golden.v2.arrow');
-    const r = await importReview({ dataset: goldenPath, sources: [{ file }], out });
+    const r = await importReview({ dataset: goldenPath, sources: [{ file: folder }], out });
     expect(r.verdicts).toBe(4);
     expect(r.skipped).toBe(1 + 1); // item-07 unanswered, item-03 a draft
     expect(r.transitions).toEqual([
@@ -297,11 +299,7 @@ describe('Argilla 2.x', () => {
         flat('item-02', [], [], []),
       ]),
     );
-    const r = await importReview({
-      dataset: goldenPath,
-      sources: [{ file, format: 'argilla' }],
-      out: join(dir, 'v2.arrow'),
-    });
+    const r = await importReview({ dataset: goldenPath, sources: [{ file }], out: join(dir, 'v2.arrow') });
     expect(r.verdicts).toBe(2);
     expect(r.skipped).toBe(2);
     expect(r.transitions).toEqual([{ from: 'spam', to: 'ham', count: 1 }]);

@@ -27,7 +27,8 @@ import { RunOptionsSchema } from '../../src/run/run.js';
 function flagDefaults(command: CommandModule): Record<string, unknown> {
   const builder = command.builder as (y: Argv) => Argv;
   const built = builder(yargs([])) as Argv & { getOptions(): { default: Record<string, unknown> } };
-  return { ...built.getOptions().default };
+  // `default: undefined` is how a variadic positional drops yargs' `[]`: not a default.
+  return Object.fromEntries(Object.entries(built.getOptions().default).filter(([, v]) => v !== undefined));
 }
 
 interface Case {

@@ -11,7 +11,7 @@
  */
 
 // Root-cause analysis, review loop and reports.
-export { clustersFor } from './analysis/clusters.js';
+export { type ClusterOptions, ClusterOptionsSchema, clustersFor } from './analysis/clusters.js';
 export { type ClustersReport, ClustersReportSchema } from './analysis/clusters-schema.js';
 export { findLabelIssues } from './analysis/label-issues.js';
 // Datasets: reading, validation, specs, conversion, the contract of the built-in dataset builders.
@@ -32,14 +32,21 @@ export { DatasetScan, OnInvalid, type ValidatedBatch, ValidationSummary } from '
 export { type DemoOptions, DemoOptionsSchema, runDemo } from './demo.js';
 export type { EvalSet } from './evaluate/eval-set.js';
 // Evaluation, comparison and release gates.
-export { computeMetrics, type EvaluateOptions, evaluate } from './evaluate/evaluate.js';
+export { computeMetrics, evaluate } from './evaluate/evaluate.js';
 export { loadEvalSet } from './evaluate/join.js';
+export {
+  type EvaluateOptions,
+  EvaluateOptionsSchema,
+  type MetricOptions,
+  MetricOptionsSchema,
+} from './evaluate/options.js';
 export { type MetricsReport, MetricsReportSchema } from './evaluate/schema.js';
 export * as gate from './gate/index.js';
 export * as metrics from './metrics/index.js';
 // Models: cards, sessions, predictors.
 export { loadModelCard, type ModelCard, ModelCardSchema } from './model/card.js';
 export { createPredictor, type Predictor, type PredictorOptions } from './model/predictor.js';
+export { type ReportOptions, ReportOptionsSchema } from './report/options.js';
 export { writeReport } from './report/report.js';
 export { exportReview } from './review/export.js';
 export { type ReviewExportOptions, ReviewExportOptionsSchema } from './review/export-options.js';

@@ -4,7 +4,7 @@ import type { ClustersReport } from '../analysis/clusters-schema.js';
 import { OUTPUT_FILES, writeJsonOutput } from '../io/outputs.js';
 import { percent } from '../render/numbers.js';
 import { formatCell, renderTable, terminalText } from '../render/terminal.js';
-import { checkFlags } from './options.js';
+import { checkFlags, schemaDefault } from './options.js';
 
 interface ClustersArgs {
   predictions: string[];
@@ -34,17 +34,29 @@ export const clustersCommand: CommandModule<object, ClustersArgs> = {
       .option('dataset', { type: 'string', demandOption: true, describe: 'golden dataset (Arrow)' })
       .option('spec', { type: 'string', describe: 'dataset spec JSON (default: beside the dataset)' })
       .option('out', { type: 'string', demandOption: true, describe: 'output folder for clusters.json' })
-      .option('seed', { type: 'number', default: 42, describe: 'seed (projection, k-means, samples)' })
+      .option('seed', {
+        type: 'number',
+        default: schemaDefault(ClusterOptionsSchema, 'seed'),
+        describe: 'seed (projection, k-means, samples)',
+      })
       .option('model', {
         type: 'number',
-        default: 0,
+        default: schemaDefault(ClusterOptionsSchema, 'model'),
         describe: 'which predictions file to analyse (0-based)',
       })
-      .option('min-cell-size', { type: 'number', default: 8, describe: 'smallest confusion cell clustered' })
-      .option('max-k', { type: 'number', default: 8, describe: 'largest k tried (k chosen by silhouette)' })
+      .option('min-cell-size', {
+        type: 'number',
+        default: schemaDefault(ClusterOptionsSchema, 'minCellSize'),
+        describe: 'smallest confusion cell clustered',
+      })
+      .option('max-k', {
+        type: 'number',
+        default: schemaDefault(ClusterOptionsSchema, 'maxK'),
+        describe: 'largest k tried (k chosen by silhouette)',
+      })
       .option('min-slice-support', {
         type: 'number',
-        default: 3,
+        default: schemaDefault(ClusterOptionsSchema, 'minSliceSupport'),
         describe: 'fewest members for a slice lift',
       })
       .option('examples', { type: 'number', default: 3, describe: 'example snippets printed per cluster' })

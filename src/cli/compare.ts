@@ -1,12 +1,13 @@
 import type { CommandModule } from 'yargs';
 import { compareModels } from '../gate/compare.js';
 import { compareMarkdown } from '../gate/markdown.js';
+import { CompareOptionsSchema } from '../gate/options.js';
 import type { Comparison } from '../gate/schema.js';
 import { OUTPUT_FILES, writeJsonOutput, writeOutput } from '../io/outputs.js';
 import { formatNumber, signedPlain } from '../render/numbers.js';
 import { renderTable, terminalText } from '../render/terminal.js';
 import { BadInputError } from '../util/errors.js';
-import { listLimitOption, pairOptions, requireInteger } from './options.js';
+import { listLimitOption, pairOptions, requireInteger, schemaDefault } from './options.js';
 
 interface CompareArgs {
   baseline: string;
@@ -29,9 +30,21 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
     y
       .options(pairOptions)
       .option('out', { type: 'string', describe: 'folder for compare.json and compare.md' })
-      .option('resamples', { type: 'number', default: 2000, describe: 'paired bootstrap replicates' })
-      .option('seed', { type: 'number', default: 0, describe: 'bootstrap seed (same seed, same report)' })
-      .option('level', { type: 'number', default: 0.95, describe: 'interval coverage' })
+      .option('resamples', {
+        type: 'number',
+        default: schemaDefault(CompareOptionsSchema, 'resamples'),
+        describe: 'paired bootstrap replicates',
+      })
+      .option('seed', {
+        type: 'number',
+        default: schemaDefault(CompareOptionsSchema, 'seed'),
+        describe: 'bootstrap seed (same seed, same report)',
+      })
+      .option('level', {
+        type: 'number',
+        default: schemaDefault(CompareOptionsSchema, 'level'),
+        describe: 'interval coverage',
+      })
       .options(listLimitOption)
       .option('json', { type: 'boolean', default: false, describe: 'print the report as JSON' })
       .example(

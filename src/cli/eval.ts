@@ -1,11 +1,12 @@
 import type { CommandModule } from 'yargs';
 import { evaluate } from '../evaluate/evaluate.js';
-import { SCORE_INTERVALS_AUTO_MAX_ROWS } from '../evaluate/metric-options.js';
+import { MetricOptionsSchema, SCORE_INTERVALS_AUTO_MAX_ROWS } from '../evaluate/options.js';
 import type { ClassIntervals, Headline, MetricsReport, ModelMetrics } from '../evaluate/schema.js';
 import type { Interval } from '../metrics/schema.js';
 import { f3, interval } from '../render/numbers.js';
 import { type Cell, formatCell, renderTable, terminalText } from '../render/terminal.js';
 import { logLine } from './log.js';
+import { schemaChoices, schemaDefault } from './options.js';
 
 interface EvalArgs {
   predictions: string[];
@@ -47,18 +48,34 @@ export const evalCommand: CommandModule<object, EvalArgs> = {
         describe: 'dataset spec JSON (default: <name>.spec.json or spec.json beside it)',
       })
       .option('out', { type: 'string', demandOption: true, describe: 'output folder for metrics.json' })
-      .option('resamples', { type: 'number', default: 1000, describe: 'bootstrap resamples per interval' })
-      .option('seed', { type: 'number', default: 0, describe: 'bootstrap seed (same seed, same intervals)' })
-      .option('level', { type: 'number', default: 0.95, describe: 'interval coverage' })
-      .option('bins', { type: 'number', default: 15, describe: 'calibration bins' })
+      .option('resamples', {
+        type: 'number',
+        default: schemaDefault(MetricOptionsSchema, 'resamples'),
+        describe: 'bootstrap resamples per interval',
+      })
+      .option('seed', {
+        type: 'number',
+        default: schemaDefault(MetricOptionsSchema, 'seed'),
+        describe: 'bootstrap seed (same seed, same intervals)',
+      })
+      .option('level', {
+        type: 'number',
+        default: schemaDefault(MetricOptionsSchema, 'level'),
+        describe: 'interval coverage',
+      })
+      .option('bins', {
+        type: 'number',
+        default: schemaDefault(MetricOptionsSchema, 'bins'),
+        describe: 'calibration bins',
+      })
       .option('binning', {
-        choices: ['uniform', 'equal-mass'] as const,
-        default: 'uniform' as const,
+        choices: schemaChoices(MetricOptionsSchema, 'binning'),
+        default: schemaDefault(MetricOptionsSchema, 'binning'),
         describe: 'calibration bins: equal widths of confidence, or equal numbers of items',
       })
       .option('min-slice-support', {
         type: 'number',
-        default: 30,
+        default: schemaDefault(MetricOptionsSchema, 'minSliceSupport'),
         describe: 'slices with fewer items are flagged small',
       })
       .option('score-intervals', {
@@ -67,7 +84,7 @@ export const evalCommand: CommandModule<object, EvalArgs> = {
       })
       .option('max-slice-values', {
         type: 'number',
-        default: 100,
+        default: schemaDefault(MetricOptionsSchema, 'maxSliceValues'),
         describe: 'values measured per slice column, largest first (the rest are counted)',
       })
       .option('max-slice-rows', {

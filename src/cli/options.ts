@@ -1,5 +1,6 @@
 import type { Options } from 'yargs';
 import { ZodDefault, ZodEnum, ZodOptional, type z } from 'zod';
+import { CompareOptionsSchema } from '../gate/options.js';
 import { BadInputError } from '../util/errors.js';
 import { firstIssue } from '../util/zod.js';
 
@@ -12,7 +13,11 @@ export const pairOptions = {
 } as const satisfies Record<string, Options>;
 
 export const listLimitOption = {
-  'list-limit': { type: 'number', default: 50, describe: 'flipped items listed per direction' },
+  'list-limit': {
+    type: 'number',
+    default: schemaDefault(CompareOptionsSchema, 'listLimit'),
+    describe: 'flipped items listed per direction',
+  },
 } as const satisfies Record<string, Options>;
 
 /** yargs only checks that a number option is a number; counts and seeds must also be whole. */

@@ -1,8 +1,9 @@
 import type { CommandModule } from 'yargs';
 import { bytes } from '../render/numbers.js';
+import { ReportOptionsSchema } from '../report/options.js';
 import { writeReport } from '../report/report.js';
 import { logLine } from './log.js';
-import { requireInteger } from './options.js';
+import { requireInteger, schemaChoices, schemaDefault } from './options.js';
 
 interface ReportArgs {
   dirs: string[];
@@ -33,20 +34,24 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
         describe: 'output file (report.html or summary.md)',
       })
       .option('format', {
-        choices: ['html', 'md'] as const,
+        choices: schemaChoices(ReportOptionsSchema, 'format'),
         describe: 'html: one self-contained file; md: headline tables for a PR comment (default: from --out)',
       })
       .option('compare', {
         type: 'boolean',
-        default: true,
+        default: schemaDefault(ReportOptionsSchema, 'autoCompare'),
         describe: 'with two models and no compare/gate folder, pair their predictions (--no-compare to skip)',
       })
       .option('resamples', {
         type: 'number',
-        default: 2000,
+        default: schemaDefault(ReportOptionsSchema, 'resamples'),
         describe: 'paired bootstrap replicates for that comparison',
       })
-      .option('seed', { type: 'number', default: 0, describe: 'bootstrap seed' })
+      .option('seed', {
+        type: 'number',
+        default: schemaDefault(ReportOptionsSchema, 'seed'),
+        describe: 'bootstrap seed',
+      })
       .epilogue(
         'Folder layout: modeval run --out D; modeval eval --predictions D/predictions.arrows --dataset G --out D; ' +
           '[modeval clusters ... --out D]; modeval report D [D2] [compare-dir] --out report.html. ' +

@@ -7,7 +7,7 @@ import {
 import type { CalibrationReport, CalibrationVariant } from '../metrics/schema.js';
 import { BinaryScoreStore } from '../metrics/score-store.js';
 import type { EvalSet, ModelColumns } from './eval-set.js';
-import type { ResolvedMetricOptions } from './metric-options.js';
+import type { ResolvedMetricOptions } from './options.js';
 import type { Calibration } from './schema.js';
 
 /** Calibration of one model: reliability bins (positive-class and top-label) and Brier scores. */

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { DatasetSpec, DatasetSpecInput } from '../dataset/spec.js';
 import type { ValidationSummary } from '../dataset/validate.js';
 import type { PredictionsMeta } from '../run/schema.js';
@@ -17,16 +18,17 @@ import type { IdProblem } from './schema.js';
  * comparisons are paired; each model's missing ids are counted and reported.
  */
 
-export interface EvalSetOptions {
+export const EvalSetOptionsSchema = z.object({
   /** Golden dataset (Arrow IPC file or stream). */
-  dataset: string;
-  /** Dataset spec: an object or a JSON file path. Default: discovered beside the data. */
-  spec?: DatasetSpecInput | DatasetSpec | string;
+  dataset: z.string(),
+  /** Dataset spec: an object or a JSON file path. Unset: discovered beside the data. */
+  spec: z.custom<DatasetSpecInput | DatasetSpec | string>().optional(),
   /** Predictions files (one per model), as written by `modeval run`. */
-  predictions: readonly string[];
-  /** How many example ids each problem list keeps. Default 10. */
-  maxExamples?: number;
-}
+  predictions: z.array(z.string()).readonly(),
+  /** How many example ids each problem list keeps. */
+  maxExamples: z.number().int().min(0).default(10),
+});
+export type EvalSetOptions = z.input<typeof EvalSetOptionsSchema>;
 
 /** A categorical column, dictionary-encoded: `codes[i]` indexes `values`, -1 = null. */
 export interface EncodedColumn {

@@ -3,16 +3,17 @@ import { BadInputError } from '../util/errors.js';
 import { harnessVersion } from '../util/version.js';
 import { annotatorAgreement } from './annotator-agreement.js';
 import { calibration } from './calibration-metrics.js';
-import type { EvalSet, EvalSetOptions, ModelColumns } from './eval-set.js';
+import type { EvalSet, ModelColumns } from './eval-set.js';
 import { headline } from './headline.js';
 import { identityBias } from './identity-bias.js';
 import { loadEvalSet } from './join.js';
 import {
+  type EvaluateOptions,
   type MetricOptions,
   metricDefinitions,
   type ResolvedMetricOptions,
   resolveMetricOptions,
-} from './metric-options.js';
+} from './options.js';
 import { labelRanking, rankedLabels } from './ranking-metrics.js';
 import {
   METRICS_SCHEMA_VERSION,
@@ -21,11 +22,6 @@ import {
   type ModelMetrics,
 } from './schema.js';
 import { sliceReports } from './slice-metrics.js';
-
-export interface EvaluateOptions extends EvalSetOptions, MetricOptions {
-  /** Folder to write `metrics.json` into (atomically). */
-  out?: string;
-}
 
 function modelMetrics(set: EvalSet, m: ModelColumns, r: ResolvedMetricOptions): ModelMetrics {
   const overall = headline(set, m, null, r);

@@ -13,7 +13,7 @@ import type {
 import { positiveClassCalibration, topLabelCalibration } from './calibration-metrics.js';
 import type { EvalSet, ModelColumns } from './eval-set.js';
 import { bootstrapMany } from './intervals.js';
-import type { ResolvedMetricOptions } from './metric-options.js';
+import type { ResolvedMetricOptions } from './options.js';
 import { headlineRanking } from './ranking-metrics.js';
 import type { ClassIntervals, Headline } from './schema.js';
 

@@ -3,7 +3,14 @@ import { openDataset } from '../dataset/open.js';
 import { openPredictions, type PredictionsSource } from '../run/predictions.js';
 import { BadInputError } from '../util/errors.js';
 import { sha256File } from '../util/hash.js';
-import type { EvalAnnotations, EvalSet, EvalSetOptions, ModelColumns } from './eval-set.js';
+import { checkOption } from '../util/zod.js';
+import {
+  type EvalAnnotations,
+  type EvalSet,
+  type EvalSetOptions,
+  EvalSetOptionsSchema,
+  type ModelColumns,
+} from './eval-set.js';
 import { type LabelPlan, planLabels } from './label-plan.js';
 import { type GoldenRows, readGolden } from './read-golden.js';
 import { type ModelDraft, newProblem, noteProblem, readModel } from './read-predictions.js';
@@ -135,7 +142,7 @@ function annotationColumns(
 export async function loadEvalSet(options: EvalSetOptions): Promise<EvalSet> {
   if (options.predictions.length === 0)
     throw new BadInputError('no predictions file given', { field: 'predictions' });
-  const maxExamples = options.maxExamples ?? 10;
+  const maxExamples = checkOption(EvalSetOptionsSchema.shape.maxExamples, options.maxExamples, 'maxExamples');
   const ds = await openDataset(options.dataset, options.spec === undefined ? {} : { spec: options.spec });
   const sources: PredictionsSource[] = [];
   for (const p of options.predictions) sources.push(await openPredictions(p));

@@ -13,7 +13,7 @@ import type { Interval, MaybeNumber } from '../metrics/schema.js';
 import { BinaryScoreStore } from '../metrics/score-store.js';
 import type { EvalSet, ModelColumns } from './eval-set.js';
 import { bootstrapMany } from './intervals.js';
-import { OPERATING_CONSTRAINTS, type ResolvedMetricOptions } from './metric-options.js';
+import { OPERATING_CONSTRAINTS, type ResolvedMetricOptions } from './options.js';
 import type { Headline, LabelRanking } from './schema.js';
 
 /** Ranking metrics of one model: one-vs-rest score stores, AUC/AP (with intervals), curves. */

@@ -1,6 +1,6 @@
 import type { EvalSet, ModelColumns } from './eval-set.js';
 import { headline } from './headline.js';
-import type { ResolvedMetricOptions } from './metric-options.js';
+import type { ResolvedMetricOptions } from './options.js';
 import type { SliceReport, SliceValue } from './schema.js';
 import { groupRows } from './slices.js';
 

@@ -1,4 +1,3 @@
-import type { DatasetSpec, DatasetSpecInput } from '../dataset/spec.js';
 import type { ModelSide, PairedSet } from '../evaluate/paired-set.js';
 import { allRows, pick, type Rows } from '../evaluate/rows.js';
 import { rowsBySliceValue } from '../evaluate/slices.js';
@@ -6,8 +5,10 @@ import { type BootstrapOptions, pairedBootstrapConfusionMetric } from '../metric
 import type { ConfusionMatrix } from '../metrics/confusion.js';
 import type { Interval } from '../metrics/schema.js';
 import { mcnemar } from '../metrics/significance.js';
+import { checkOption } from '../util/zod.js';
 import { loadPairedSet } from './load.js';
 import { type CostMatrix, METRICS, type MetricName } from './metrics.js';
+import { type CompareModelsOptions, type CompareOptions, CompareOptionsSchema } from './options.js';
 import { confusionOf, flipCounts } from './paired.js';
 import { type RankingMetric, rankingPairedDelta, rankingValue } from './ranking.js';
 import type {
@@ -18,19 +19,6 @@ import type {
   ModelRef,
   SliceRegression,
 } from './schema.js';
-
-export interface CompareOptions {
-  /** Bootstrap replicates; default 2000. */
-  resamples?: number;
-  /** PRNG seed; default 0. Same inputs and seed give the same report. */
-  seed?: number;
-  /** Interval coverage; default 0.95. */
-  level?: number;
-  /** Adds the cost metric to the headline table. */
-  costs?: CostMatrix;
-  /** How many newly wrong / newly right items to list; default 50. */
-  listLimit?: number;
-}
 
 /** Headline metrics compared side by side (per-class ones for every label). */
 const OVERALL: readonly MetricName[] = [
@@ -217,12 +205,9 @@ function sliceRegressions(set: PairedSet, boot: BootstrapOptions): SliceRegressi
 
 /** Compare a candidate with a baseline on the same golden items (pure; deterministic given the seed). */
 export function comparePaired(set: PairedSet, options: CompareOptions = {}): Comparison {
-  const boot: Required<BootstrapOptions> = {
-    resamples: options.resamples ?? 2000,
-    seed: options.seed ?? 0,
-    level: options.level ?? 0.95,
-  };
-  const listLimit = options.listLimit ?? 50;
+  const o = checkOption(CompareOptionsSchema, options, 'compare options');
+  const boot: Required<BootstrapOptions> = { resamples: o.resamples, seed: o.seed, level: o.level };
+  const { listLimit, costs } = o;
   const n = set.ids.length;
   const rows = allRows(n);
   const cms = {
@@ -236,7 +221,7 @@ export function comparePaired(set: PairedSet, options: CompareOptions = {}): Com
     for (const m of ['roc_auc', 'average_precision'] as const)
       metrics.push(compareRanking(set, rows, m, boot));
   }
-  if (options.costs) metrics.push(compareMetric(set, rows, 'cost', -1, options.costs, boot, cms));
+  if (costs) metrics.push(compareMetric(set, rows, 'cost', -1, costs, boot, cms));
   set.labels.forEach((_, j) => {
     for (const m of PER_CLASS) metrics.push(compareMetric(set, rows, m, j, undefined, boot, cms));
   });
@@ -276,16 +261,6 @@ export function comparePaired(set: PairedSet, options: CompareOptions = {}): Com
     sliceRegressions: sliceRegressions(set, boot),
     warnings: [...set.warnings],
   };
-}
-
-export interface CompareModelsOptions extends CompareOptions {
-  /** Predictions file of the model in production. */
-  baseline: string;
-  /** Predictions file of the model that would replace it. */
-  candidate: string;
-  /** Golden dataset both were run on. */
-  dataset: string;
-  spec?: DatasetSpecInput | DatasetSpec | string;
 }
 
 /** Load both predictions files joined to the golden set, then compare them. */

@@ -1,32 +1,17 @@
 import { appendFile } from 'node:fs/promises';
-import type { DatasetSpec, DatasetSpecInput } from '../dataset/spec.js';
 import type { PairedSet } from '../evaluate/paired-set.js';
 import { OUTPUT_FILES, writeJsonOutput, writeOutput } from '../io/outputs.js';
 import { BadInputError } from '../util/errors.js';
-import { issuePath } from '../util/zod.js';
+import { checkOption, issuePath } from '../util/zod.js';
 import { comparePaired } from './compare.js';
 import { evaluatePolicy } from './evaluate-rules.js';
 import { gateJUnit } from './junit.js';
 import { loadPairedSet } from './load.js';
 import { gateMarkdown } from './markdown.js';
 import type { CostMatrix } from './metrics.js';
+import { type GateOptions, GateOptionsSchema } from './options.js';
 import { bindPolicy, costMatrixOf, type GatePolicy, loadPolicy, type PolicyContext } from './policy.js';
 import { type GateReport, GateReportSchema } from './schema.js';
-
-export interface GateOptions {
-  /** Policy file (YAML or JSON). */
-  policy: string;
-  baseline: string;
-  candidate: string;
-  dataset: string;
-  spec?: DatasetSpecInput | DatasetSpec | string;
-  /** Folder for gate.json, junit.xml and summary.md. */
-  outDir: string;
-  /** A file to append the Markdown summary to (GitHub's `$GITHUB_STEP_SUMMARY`). */
-  stepSummary?: string;
-  /** How many flipped items gate.json lists per direction; default 50. */
-  listLimit?: number;
-}
 
 export interface GateOutputs {
   report: GateReport;
@@ -43,7 +28,11 @@ export function policyContext(set: PairedSet): PolicyContext {
 }
 
 /** Decide a loaded policy on a paired set (pure, deterministic given the policy's seed). */
-export function decideGate(policy: GatePolicy, set: PairedSet, listLimit = 50): GateReport {
+export function decideGate(
+  policy: GatePolicy,
+  set: PairedSet,
+  listLimit: number = GateOptionsSchema.shape.listLimit.parse(undefined),
+): GateReport {
   const bound = bindPolicy(policy, policyContext(set));
   let costs: CostMatrix | undefined;
   if (policy.costs) {
@@ -89,7 +78,8 @@ export async function writeGateOutputs(report: GateReport, outDir: string): Prom
  * paired set, then the rules. Writes the outputs whatever the verdict; the caller maps the
  * verdict to an exit code.
  */
-export async function runGate(options: GateOptions): Promise<GateOutputs> {
+export async function runGate(gateOptions: GateOptions): Promise<GateOutputs> {
+  const options = checkOption(GateOptionsSchema, gateOptions, 'gate options');
   const policy = await loadPolicy(options.policy);
   const set = await loadPairedSet({ ...options, strictDataset: true });
   const report = decideGate(policy, set, options.listLimit);

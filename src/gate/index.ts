@@ -2,13 +2,21 @@
 
 export type { EncodedColumn } from '../evaluate/eval-set.js';
 export { type ModelSide, type PairedSet, pairedFromEvalSet } from '../evaluate/paired-set.js';
-export { type CompareModelsOptions, type CompareOptions, compareModels, comparePaired } from './compare.js';
+export { compareModels, comparePaired } from './compare.js';
 export { evaluatePolicy, evaluateRules } from './evaluate-rules.js';
-export { decideGate, type GateOptions, type GateOutputs, runGate, writeGateOutputs } from './gate.js';
+export { decideGate, type GateOutputs, runGate, writeGateOutputs } from './gate.js';
 export { gateJUnit } from './junit.js';
 export { type LoadPairedOptions, loadPairedSet } from './load.js';
 export { compareMarkdown, gateMarkdown } from './markdown.js';
 export { type CostMatrix, METRIC_NAMES, type MetricName } from './metrics.js';
+export {
+  type CompareModelsOptions,
+  CompareModelsOptionsSchema,
+  type CompareOptions,
+  CompareOptionsSchema,
+  type GateOptions,
+  GateOptionsSchema,
+} from './options.js';
 export {
   bindPolicy,
   type GatePolicy,

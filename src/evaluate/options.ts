@@ -1,41 +1,76 @@
+import { z } from 'zod';
 import { thresholdGrid } from '../metrics/ranking.js';
-import type { AbsentClassPolicy, BinningRule, OperatingConstraint, ZeroDivision } from '../metrics/schema.js';
+import {
+  type AbsentClassPolicy,
+  AbsentClassPolicySchema,
+  type BinningRule,
+  BinningRuleSchema,
+  type OperatingConstraint,
+  type ZeroDivision,
+  ZeroDivisionSchema,
+} from '../metrics/schema.js';
 import { BadInputError } from '../util/errors.js';
+import { EvalSetOptionsSchema } from './eval-set.js';
 import type { BootstrapSettings } from './intervals.js';
 import type { Definitions } from './schema.js';
 
-export interface MetricOptions {
-  /** Bootstrap replicates per interval. Default 1000. */
-  resamples?: number;
-  /** Bootstrap seed. Default 0. */
-  seed?: number;
-  /** Interval coverage. Default 0.95. */
-  level?: number;
-  /** Calibration bins. Default 15. */
-  bins?: number;
-  binning?: BinningRule;
-  /** Slices with fewer items are flagged `small`. Default 30. */
-  minSliceSupport?: number;
-  /** Values measured per slice column or crossing, the largest first. Default 100. */
-  maxSliceValues?: number;
+/** A whole number >= min, refused with the option's name and value (NaN and strings too). */
+function wholeAtLeast(min: number, name: string) {
+  const error = (issue: { input?: unknown }) =>
+    `${name} must be an integer >= ${min}, got ${String(issue.input)}`;
+  return z.number({ error }).refine((x) => Number.isInteger(x) && x >= min, { error });
+}
+
+/**
+ * How metrics are computed; every choice is recorded in `metrics.json` under `definitions`.
+ * Fields are checked in this order, so the first bad one is the one reported.
+ */
+export const MetricOptionsSchema = z.object({
+  /** Interval coverage. */
+  level: z
+    .number({ error: (i) => `level must be in (0, 1), got ${String(i.input)}` })
+    .refine((x) => x > 0 && x < 1, { error: (i) => `level must be in (0, 1), got ${String(i.input)}` })
+    .default(0.95),
+  /** Bootstrap seed. */
+  seed: z
+    .number({ error: (i) => `seed must be an integer, got ${String(i.input)}` })
+    .refine(Number.isSafeInteger, { error: (i) => `seed must be an integer, got ${String(i.input)}` })
+    .default(0),
+  /** Bootstrap replicates per interval. */
+  resamples: wholeAtLeast(1, 'resamples').default(1000),
+  /** Calibration bins. */
+  bins: wholeAtLeast(1, 'bins').default(15),
+  binning: BinningRuleSchema.default('uniform'),
+  /** Slices with fewer items are flagged `small`. */
+  minSliceSupport: wholeAtLeast(0, 'min-slice-support').default(30),
+  /** Values measured per slice column or crossing, the largest first. */
+  maxSliceValues: wholeAtLeast(1, 'max-slice-values').default(100),
   /**
-   * Default `'nan'`: a 0/0 ratio is reported as undefined (null), never as a made-up 0 or 1 (a slice
+   * `'nan'`: a 0/0 ratio is reported as undefined (null), never as a made-up 0 or 1 (a slice
    * without spam has no spam recall); macro averages leave undefined values out.
    */
-  zeroDivision?: ZeroDivision;
-  /** Default `skip`: a class absent from a slice on both sides does not drag its macro average. */
-  absentClasses?: AbsentClassPolicy;
-  /** Points kept per output curve. Default 200. */
-  curvePoints?: number;
-  /** Threshold sweep steps over [0, 1]. Default 20 (every 0.05). */
-  sweepSteps?: number;
+  zeroDivision: ZeroDivisionSchema.default('nan'),
+  /** `skip`: a class absent from a slice on both sides does not drag its macro average. */
+  absentClasses: AbsentClassPolicySchema.default('skip'),
+  /** Points kept per output curve. */
+  curvePoints: wholeAtLeast(2, 'curve points').default(200),
+  /** Threshold sweep steps over [0, 1] (20: every 0.05). */
+  sweepSteps: wholeAtLeast(1, 'sweep steps').default(20),
   /**
    * Bootstrap intervals for ROC-AUC and AP too. They resample items and re-sort the scores per
-   * replicate (O(resamples · n log n) per slice). Default: on up to SCORE_INTERVALS_AUTO_MAX_ROWS
+   * replicate (O(resamples · n log n) per slice). Unset: on up to SCORE_INTERVALS_AUTO_MAX_ROWS
    * evaluated rows, off above (recorded in `definitions.bootstrap.scoreIntervals`).
    */
-  scoreIntervals?: boolean;
-}
+  scoreIntervals: z.boolean().optional(),
+});
+export type MetricOptions = z.input<typeof MetricOptionsSchema>;
+
+/** Options of `evaluate` (`modeval eval`): the evaluation set, the metric choices, the output folder. */
+export const EvaluateOptionsSchema = EvalSetOptionsSchema.extend(MetricOptionsSchema.shape).extend({
+  /** Folder to write `metrics.json` into (atomically). */
+  out: z.string().optional(),
+});
+export type EvaluateOptions = z.input<typeof EvaluateOptionsSchema>;
 
 /** Above this many evaluated rows, AUC/AP intervals are off unless asked for. */
 export const SCORE_INTERVALS_AUTO_MAX_ROWS = 100_000;
@@ -61,28 +96,22 @@ export interface ResolvedMetricOptions {
   scoreIntervals: boolean;
 }
 
+/** Check the options (a bad one is the caller's input error) and fill in the defaults. */
 export function resolveMetricOptions(o: MetricOptions, rows = 0): ResolvedMetricOptions {
-  const int = (v: number | undefined, d: number, min: number, name: string): number => {
-    const x = v ?? d;
-    if (!(Number.isInteger(x) && x >= min))
-      throw new BadInputError(`${name} must be an integer >= ${min}, got ${x}`);
-    return x;
-  };
-  const level = o.level ?? 0.95;
-  if (!(level > 0 && level < 1)) throw new BadInputError(`level must be in (0, 1), got ${level}`);
-  const seed = o.seed ?? 0;
-  if (!Number.isSafeInteger(seed)) throw new BadInputError(`seed must be an integer, got ${seed}`);
+  const parsed = MetricOptionsSchema.safeParse(o);
+  if (!parsed.success) throw new BadInputError(parsed.error.issues[0]!.message);
+  const v = parsed.data;
   return {
-    bootstrap: { resamples: int(o.resamples, 1000, 1, 'resamples'), seed, level },
-    bins: int(o.bins, 15, 1, 'bins'),
-    binning: o.binning ?? 'uniform',
-    minSliceSupport: int(o.minSliceSupport, 30, 0, 'min-slice-support'),
-    maxSliceValues: int(o.maxSliceValues, 100, 1, 'max-slice-values'),
-    zeroDivision: o.zeroDivision ?? 'nan',
-    absentClasses: o.absentClasses ?? 'skip',
-    curvePoints: int(o.curvePoints, 200, 2, 'curve points'),
-    sweep: thresholdGrid(int(o.sweepSteps, 20, 1, 'sweep steps')),
-    scoreIntervals: o.scoreIntervals ?? rows <= SCORE_INTERVALS_AUTO_MAX_ROWS,
+    bootstrap: { resamples: v.resamples, seed: v.seed, level: v.level },
+    bins: v.bins,
+    binning: v.binning,
+    minSliceSupport: v.minSliceSupport,
+    maxSliceValues: v.maxSliceValues,
+    zeroDivision: v.zeroDivision,
+    absentClasses: v.absentClasses,
+    curvePoints: v.curvePoints,
+    sweep: thresholdGrid(v.sweepSteps),
+    scoreIntervals: v.scoreIntervals ?? rows <= SCORE_INTERVALS_AUTO_MAX_ROWS,
   };
 }
 

@@ -1,4 +1,4 @@
-import { cohenKappaFromTable } from './agreement.js';
+import { cohenKappaFromTable } from './cohen.js';
 import type { ConfusionMatrix, MultilabelConfusion } from './confusion.js';
 import type {
   AbsentClassPolicy,

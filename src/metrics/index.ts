@@ -7,8 +7,20 @@ export * from './bias.js';
 export * from './bootstrap.js';
 export * from './calibration.js';
 export * from './classification.js';
+export * from './cohen.js';
 export * from './confusion.js';
 export * from './ranking.js';
+export {
+  addItemCounts,
+  addItemRatings,
+  coincidenceMatrix,
+  createRatingTally,
+  fleissKappa,
+  fleissKappaFromCounts,
+  gwetAc1,
+  krippendorffAlphaNominal,
+  mergeRatingTallies,
+} from './rating-tally.js';
 export * from './sampling.js';
 export * from './schema.js';
 export * from './score-store.js';

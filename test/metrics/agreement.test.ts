@@ -2,24 +2,24 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   addAgreementItem,
-  addItemRatings,
   agreementReport,
-  cohenKappaFromTable,
-  coincidenceMatrix,
   computeAgreement,
   createAgreementAccumulator,
+  mergeAgreementAccumulators,
+  parseRatingMatrix,
+} from '../../src/metrics/agreement.js';
+import { AgreementReportSchema, type RatingMatrix } from '../../src/metrics/agreement-schema.js';
+import { cohenKappaFromTable, gwetAc1FromTable, pairIndex } from '../../src/metrics/cohen.js';
+import {
+  addItemRatings,
+  coincidenceMatrix,
   createRatingTally,
   fleissKappa,
   fleissKappaFromCounts,
   gwetAc1,
-  gwetAc1FromTable,
   krippendorffAlphaNominal,
-  mergeAgreementAccumulators,
   mergeRatingTallies,
-  pairIndex,
-  parseRatingMatrix,
-} from '../../src/metrics/agreement.js';
-import { AgreementReportSchema, type RatingMatrix } from '../../src/metrics/agreement-schema.js';
+} from '../../src/metrics/rating-tally.js';
 import { BadInputError } from '../../src/util/errors.js';
 
 /**

@@ -7,16 +7,25 @@
 
 import { describe, expect, it } from 'vitest';
 import yargs, { type Argv, type CommandModule } from 'yargs';
+import { ClusterOptionsSchema } from '../../src/analysis/clusters.js';
+import { clustersCommand } from '../../src/cli/clusters.js';
+import { compareCommand } from '../../src/cli/compare.js';
 import { convertCommand } from '../../src/cli/convert.js';
 import { dataBuildCommand } from '../../src/cli/data.js';
 import { demoCommand } from '../../src/cli/demo.js';
+import { evalCommand } from '../../src/cli/eval.js';
+import { gateCommand } from '../../src/cli/gate.js';
 import { inspectCommand } from '../../src/cli/inspect.js';
 import { predictionsImportCommand } from '../../src/cli/predictions.js';
+import { reportCommand } from '../../src/cli/report.js';
 import { reviewExportCommand, reviewImportCommand } from '../../src/cli/review.js';
 import { runCommand } from '../../src/cli/run.js';
 import { DataBuildOptionsSchema } from '../../src/dataset/builtin.js';
 import { ConvertOptionsSchema } from '../../src/dataset/convert.js';
 import { DemoOptionsSchema } from '../../src/demo.js';
+import { EvaluateOptionsSchema } from '../../src/evaluate/options.js';
+import { CompareModelsOptionsSchema, GateOptionsSchema } from '../../src/gate/options.js';
+import { ReportOptionsSchema } from '../../src/report/options.js';
 import { ReviewExportOptionsSchema } from '../../src/review/export-options.js';
 import { ReviewImportOptionsSchema } from '../../src/review/import.js';
 import { parseSelectRule } from '../../src/review/select.js';
@@ -115,6 +124,65 @@ const cases: Case[] = [
     command: demoCommand(noDatasets) as unknown as CommandModule,
     library: DemoOptionsSchema.parse({ golden: 'g.arrow' }),
     flags: { out: field('out'), quiet: field('quiet') },
+  },
+  {
+    name: 'eval',
+    command: evalCommand as unknown as CommandModule,
+    library: EvaluateOptionsSchema.parse({ dataset: 'd', predictions: ['p'] }),
+    flags: {
+      resamples: field('resamples'),
+      seed: field('seed'),
+      level: field('level'),
+      bins: field('bins'),
+      binning: field('binning'),
+      'min-slice-support': field('minSliceSupport'),
+      'max-slice-values': field('maxSliceValues'),
+    },
+    presentation: ['max-slice-rows', 'json'],
+  },
+  {
+    name: 'compare',
+    command: compareCommand as unknown as CommandModule,
+    library: CompareModelsOptionsSchema.parse({ baseline: 'b', candidate: 'c', dataset: 'd' }),
+    flags: {
+      resamples: field('resamples'),
+      seed: field('seed'),
+      level: field('level'),
+      'list-limit': field('listLimit'),
+    },
+    presentation: ['json'],
+  },
+  {
+    name: 'gate',
+    command: gateCommand as unknown as CommandModule,
+    library: GateOptionsSchema.parse({
+      policy: 'gate.yaml',
+      baseline: 'b',
+      candidate: 'c',
+      dataset: 'd',
+      outDir: 'o',
+    }),
+    flags: { 'list-limit': field('listLimit') },
+  },
+  {
+    name: 'clusters',
+    command: clustersCommand as unknown as CommandModule,
+    library: ClusterOptionsSchema.parse({}),
+    flags: {
+      seed: field('seed'),
+      model: field('model'),
+      'min-cell-size': field('minCellSize'),
+      'max-k': field('maxK'),
+      'min-slice-support': field('minSliceSupport'),
+    },
+    presentation: ['examples', 'json'],
+  },
+  {
+    name: 'report',
+    command: reportCommand as unknown as CommandModule,
+    library: ReportOptionsSchema.parse({ dirs: ['m'], out: 'report.html' }),
+    // --format has no flag default on purpose: unset, it follows the --out extension.
+    flags: { compare: field('autoCompare'), resamples: field('resamples'), seed: field('seed') },
   },
   {
     name: 'inspect',

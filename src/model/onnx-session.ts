@@ -137,8 +137,22 @@ export function checkCardAgainstGraph(
 ): GraphCheck {
   const where = { file: options.cardFile ?? 'model.json' };
   const graphInputs = new Map(graph.inputMetadata.map((m) => [m.name, m]));
-  const feeds: FeedPlan[] = [];
+  const feeds = planFeeds(card, graphInputs);
+  for (const feed of feeds) checkFeed(card, graph, graphInputs.get(feed.tensor), feed, where);
+  feedEveryGraphInput(card, graph, graphInputs, feeds, where);
+  const outputWidth = checkOutput(card, graph, where);
+  if (options.datasetColumns !== undefined) {
+    checkDatasetColumns(card, options.datasetColumns, options.datasetFile ?? where.file);
+  }
+  return { feeds, outputWidth };
+}
 
+type GraphInputs = Map<string, GraphSignature['inputMetadata'][number]>;
+type Where = { file: string };
+
+/** The graph inputs each card input feeds, in card order. */
+function planFeeds(card: ModelCard, graphInputs: GraphInputs): FeedPlan[] {
+  const feeds: FeedPlan[] = [];
   card.inputs.forEach((input, i) => {
     if (input.kind === 'text') {
       for (const role of TOKEN_ROLES) {
@@ -153,38 +167,54 @@ export function checkCardAgainstGraph(
       feeds.push({ kind: 'features', input: i, tensor: input.tensor });
     }
   });
+  return feeds;
+}
 
-  for (const feed of feeds) {
-    const meta = graphInputs.get(feed.tensor);
-    const path = `inputs[${feed.input}]${feed.kind === 'text' ? `.feeds.${feed.role}` : '.tensor'}`;
-    if (meta === undefined) {
+/** The graph has the input a feed names, with the element type (and feature width) the card feeds. */
+function checkFeed(
+  card: ModelCard,
+  graph: GraphSignature,
+  meta: GraphSignature['inputMetadata'][number] | undefined,
+  feed: FeedPlan,
+  where: Where,
+): void {
+  const path = `inputs[${feed.input}]${feed.kind === 'text' ? `.feeds.${feed.role}` : '.tensor'}`;
+  if (meta === undefined) {
+    throw new BadInputError(
+      `the card feeds graph input ${JSON.stringify(feed.tensor)}, but ${describeGraph(graph)}`,
+      {
+        ...where,
+        field: path,
+      },
+    );
+  }
+  const expected = feed.kind === 'text' ? 'int64' : feed.kind === 'string' ? 'string' : 'float32';
+  if (meta.isTensor && meta.type !== expected) {
+    throw new BadInputError(
+      `graph input ${JSON.stringify(feed.tensor)} is ${meta.type}, the card's ${feed.kind} input feeds ${expected}`,
+      { ...where, field: path },
+    );
+  }
+  if (feed.kind === 'features' && meta.isTensor) {
+    const input = card.inputs[feed.input]!;
+    const last = meta.shape[meta.shape.length - 1];
+    if (input.kind === 'features' && typeof last === 'number' && last !== input.dim) {
       throw new BadInputError(
-        `the card feeds graph input ${JSON.stringify(feed.tensor)}, but ${describeGraph(graph)}`,
-        {
-          ...where,
-          field: path,
-        },
+        `graph input ${JSON.stringify(feed.tensor)} has ${last} features, the card says dim ${input.dim}`,
+        { ...where, field: `inputs[${feed.input}].dim` },
       );
-    }
-    const expected = feed.kind === 'text' ? 'int64' : feed.kind === 'string' ? 'string' : 'float32';
-    if (meta.isTensor && meta.type !== expected) {
-      throw new BadInputError(
-        `graph input ${JSON.stringify(feed.tensor)} is ${meta.type}, the card's ${feed.kind} input feeds ${expected}`,
-        { ...where, field: path },
-      );
-    }
-    if (feed.kind === 'features' && meta.isTensor) {
-      const input = card.inputs[feed.input]!;
-      const last = meta.shape[meta.shape.length - 1];
-      if (input.kind === 'features' && typeof last === 'number' && last !== input.dim) {
-        throw new BadInputError(
-          `graph input ${JSON.stringify(feed.tensor)} has ${last} features, the card says dim ${input.dim}`,
-          { ...where, field: `inputs[${feed.input}].dim` },
-        );
-      }
     }
   }
+}
 
+/** Every graph input is fed; adds a zero token_type_ids feed where the graph wants one. */
+function feedEveryGraphInput(
+  card: ModelCard,
+  graph: GraphSignature,
+  graphInputs: GraphInputs,
+  feeds: FeedPlan[],
+  where: Where,
+): void {
   // A BERT-style graph declares token_type_ids even when the card does not care: feed zeros.
   const fed = new Set(feeds.map((f) => f.tensor));
   const textIndex = card.inputs.findIndex((input) => input.kind === 'text');
@@ -199,7 +229,10 @@ export function checkCardAgainstGraph(
       { ...where, field: 'inputs' },
     );
   }
+}
 
+/** The output the card reads exists, is float32 and has one column per label; returns its width. */
+function checkOutput(card: ModelCard, graph: GraphSignature, where: Where): number {
   const out = graph.outputMetadata.find((m) => m.name === card.output.tensor);
   if (out === undefined) {
     throw new BadInputError(
@@ -231,18 +264,18 @@ export function checkCardAgainstGraph(
       outputWidth = last;
     }
   }
+  return outputWidth;
+}
 
-  if (options.datasetColumns !== undefined) {
-    const columns = new Set(options.datasetColumns);
-    card.inputs.forEach((input, i) => {
-      if (!columns.has(input.column)) {
-        throw new BadInputError(
-          `the model reads column ${JSON.stringify(input.column)}, the dataset has columns ` +
-            `${JSON.stringify(options.datasetColumns)}`,
-          { file: options.datasetFile ?? where.file, field: `inputs[${i}].column` },
-        );
-      }
-    });
-  }
-  return { feeds, outputWidth };
+function checkDatasetColumns(card: ModelCard, datasetColumns: readonly string[], file: string): void {
+  const columns = new Set(datasetColumns);
+  card.inputs.forEach((input, i) => {
+    if (!columns.has(input.column)) {
+      throw new BadInputError(
+        `the model reads column ${JSON.stringify(input.column)}, the dataset has columns ` +
+          `${JSON.stringify(datasetColumns)}`,
+        { file, field: `inputs[${i}].column` },
+      );
+    }
+  });
 }

@@ -1,5 +1,11 @@
 import { basename, extname, resolve } from 'node:path';
-import { type DuckDBDataChunk, DuckDBInstance, type DuckDBResult, type DuckDBType } from '@duckdb/node-api';
+import {
+  type DuckDBConnection,
+  type DuckDBDataChunk,
+  DuckDBInstance,
+  type DuckDBResult,
+  type DuckDBType,
+} from '@duckdb/node-api';
 import { Field, makeData, RecordBatch, Schema, Struct } from 'apache-arrow';
 import { z } from 'zod';
 import { BadInputError } from '../util/errors.js';
@@ -88,34 +94,13 @@ export async function convertToArrow(options: ConvertOptions): Promise<ConvertSu
     const source = sourceSql(inputFormat, opts.input, { allVarchar: opts.allVarchar });
     const readError = (err: unknown) => translateReadError(err, inputFormat, opts.input, connection);
 
-    // Bind only (LIMIT 0): the sniffed/declared column names and types, before reading any rows.
-    let names: string[];
-    let types: DuckDBType[];
-    try {
-      const probe = await connection.stream(`SELECT * FROM ${source} LIMIT 0`);
-      names = probe.columnNames();
-      types = probe.columnTypes();
-    } catch (err) {
-      throw await readError(err);
-    }
+    const { names, types } = await probeColumns(connection, source, readError);
     const columns = planColumns(opts.input, names, types, opts.select, opts.map);
     const expressions = columns.map((c) => {
       const col = sqlIdentifier(c.source);
       return c.mapping.castTo ? `CAST(${col} AS ${c.mapping.castTo})` : col;
     });
-
-    // DuckDB's streaming results end quietly on an error (an empty chunk, like the real end), so
-    // the whole input is first read once by an aggregate over every column, which fails loudly on
-    // a ragged row, malformed JSON or a failed CAST, and gives the row count the stream must reach.
-    let expected: number;
-    try {
-      const counted = await connection.runAndReadAll(
-        `SELECT count(*)${expressions.map((e) => `, count(${e})`).join('')} FROM ${source}`,
-      );
-      expected = Number(counted.getRows()[0]![0]);
-    } catch (err) {
-      throw await readError(err);
-    }
+    const expected = await countRows(connection, source, expressions, readError);
     if (expected === 0) throw new BadInputError('no data rows', { file: opts.input });
 
     const schema = new Schema(
@@ -126,58 +111,16 @@ export async function convertToArrow(options: ConvertOptions): Promise<ConvertSu
         ['modeval.version', harnessVersion()],
       ]),
     );
-    const structType = new Struct(schema.fields);
-    const accumulators = columns.map((c) => new ColumnAccumulator(c.mapping));
-    const writer = await openArrowWriter(opts.output, { format, schema });
-    let rows = 0;
-    let batches = 0;
-    try {
-      const select = `SELECT ${expressions.map((e, i) => `${e} AS ${sqlIdentifier(columns[i]!.name)}`).join(', ')} FROM ${source}`;
-      let result: DuckDBResult;
-      try {
-        result = await connection.stream(select);
-      } catch (err) {
-        throw await readError(err);
-      }
-      let pending = 0;
-      // Batches hold exactly `batchRows` rows (the last one fewer) whatever sizes DuckDB's parallel
-      // scan hands over, so the same input always gives the same bytes.
-      const flush = async (length: number) => {
-        const children = accumulators.map((a) => a.flush(length));
-        await writer.write(new RecordBatch(schema, makeData({ type: structType, length, children })));
-        batches++;
-        pending -= length;
-      };
-      for (;;) {
-        let chunk: DuckDBDataChunk | null;
-        try {
-          chunk = await result.fetchChunk();
-        } catch (err) {
-          throw await readError(err);
-        }
-        if (!chunk || chunk.rowCount === 0) break;
-        const n = chunk.rowCount;
-        accumulators.forEach((a, c) => {
-          a.appendVector(chunk.getColumnVector(c), n);
-        });
-        // Free the chunk's native buffers now: V8 cannot see them and collects the wrappers late.
-        chunk.reset();
-        pending += n;
-        rows += n;
-        while (pending >= opts.batchRows) await flush(opts.batchRows);
-      }
-      if (pending > 0) await flush(pending);
-      if (rows !== expected) {
-        throw new BadInputError(
-          `the read stopped after ${rows} of ${expected} rows (the file changed, or DuckDB hit an error it did not report)`,
-          { file: opts.input },
-        );
-      }
-      await writer.commit();
-    } catch (err) {
-      await writer.abort();
-      throw err;
-    }
+    const select = `SELECT ${expressions.map((e, i) => `${e} AS ${sqlIdentifier(columns[i]!.name)}`).join(', ')} FROM ${source}`;
+    const { rows, batches } = await writeRows(connection, select, readError, {
+      input: opts.input,
+      output: opts.output,
+      format,
+      schema,
+      columns,
+      expected,
+      batchRows: opts.batchRows,
+    });
     return {
       input: opts.input,
       inputFormat,
@@ -191,6 +134,113 @@ export async function convertToArrow(options: ConvertOptions): Promise<ConvertSu
     connection.closeSync();
     instance.closeSync();
   }
+}
+
+type ReadError = (err: unknown) => Promise<Error>;
+
+/** Bind only (LIMIT 0): the sniffed/declared column names and types, before reading any rows. */
+async function probeColumns(
+  connection: DuckDBConnection,
+  source: string,
+  readError: ReadError,
+): Promise<{ names: string[]; types: DuckDBType[] }> {
+  try {
+    const probe = await connection.stream(`SELECT * FROM ${source} LIMIT 0`);
+    return { names: probe.columnNames(), types: probe.columnTypes() };
+  } catch (err) {
+    throw await readError(err);
+  }
+}
+
+/**
+ * DuckDB's streaming results end quietly on an error (an empty chunk, like the real end), so the
+ * whole input is first read once by an aggregate over every column, which fails loudly on a ragged
+ * row, malformed JSON or a failed CAST, and gives the row count the stream must reach.
+ */
+async function countRows(
+  connection: DuckDBConnection,
+  source: string,
+  expressions: readonly string[],
+  readError: ReadError,
+): Promise<number> {
+  try {
+    const counted = await connection.runAndReadAll(
+      `SELECT count(*)${expressions.map((e) => `, count(${e})`).join('')} FROM ${source}`,
+    );
+    return Number(counted.getRows()[0]![0]);
+  } catch (err) {
+    throw await readError(err);
+  }
+}
+
+/** Streams the query's rows into the Arrow output in fixed-size batches; no output is left on error. */
+async function writeRows(
+  connection: DuckDBConnection,
+  select: string,
+  readError: ReadError,
+  out: {
+    input: string;
+    output: string;
+    format: ArrowFormat;
+    schema: Schema;
+    columns: readonly PlannedColumn[];
+    expected: number;
+    batchRows: number;
+  },
+): Promise<{ rows: number; batches: number }> {
+  const { schema } = out;
+  const structType = new Struct(schema.fields);
+  const accumulators = out.columns.map((c) => new ColumnAccumulator(c.mapping));
+  const writer = await openArrowWriter(out.output, { format: out.format, schema });
+  let rows = 0;
+  let batches = 0;
+  try {
+    let result: DuckDBResult;
+    try {
+      result = await connection.stream(select);
+    } catch (err) {
+      throw await readError(err);
+    }
+    let pending = 0;
+    // Batches hold exactly `batchRows` rows (the last one fewer) whatever sizes DuckDB's parallel
+    // scan hands over, so the same input always gives the same bytes.
+    const flush = async (length: number) => {
+      const children = accumulators.map((a) => a.flush(length));
+      await writer.write(new RecordBatch(schema, makeData({ type: structType, length, children })));
+      batches++;
+      pending -= length;
+    };
+    for (;;) {
+      let chunk: DuckDBDataChunk | null;
+      try {
+        chunk = await result.fetchChunk();
+      } catch (err) {
+        throw await readError(err);
+      }
+      if (!chunk || chunk.rowCount === 0) break;
+      const n = chunk.rowCount;
+      accumulators.forEach((a, c) => {
+        a.appendVector(chunk.getColumnVector(c), n);
+      });
+      // Free the chunk's native buffers now: V8 cannot see them and collects the wrappers late.
+      chunk.reset();
+      pending += n;
+      rows += n;
+      while (pending >= out.batchRows) await flush(out.batchRows);
+    }
+    if (pending > 0) await flush(pending);
+    if (rows !== out.expected) {
+      throw new BadInputError(
+        `the read stopped after ${rows} of ${out.expected} rows (the file changed, or DuckDB hit an error it did not report)`,
+        { file: out.input },
+      );
+    }
+    await writer.commit();
+  } catch (err) {
+    await writer.abort();
+    throw err;
+  }
+  return { rows, batches };
 }
 
 export function outputFormatFromPath(path: string): ArrowFormat {

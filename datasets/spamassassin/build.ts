@@ -147,6 +147,52 @@ export async function buildSpamAssassinDataset(options: BuildOptions): Promise<B
     }
   }
 
+  const { rows, rejected, contentHash, md5Mismatches, filesByGroup } = await readCorpus(corpus, log);
+  const outputs = await writeSplits(paths, rows, rejected, spec, corpus.version);
+
+  const kept = rows.train.length + rows.golden.length;
+  const manifest: Manifest = ManifestSchema.parse({
+    dataset: 'spamassassin',
+    builderVersion: BUILDER_VERSION,
+    builtAt: new Date().toISOString(),
+    buildMs: Math.round(performance.now() - started),
+    input: { ...input, contentSha256: contentHash, md5Mismatches },
+    settings: {
+      maxTextChars: MAX_TEXT_CHARS,
+      goldenPercent: GOLDEN_PERCENT,
+      splitRule: `golden iff uint32be(sha256(id)[0..4]) mod 100 < ${GOLDEN_PERCENT}`,
+    },
+    counts: {
+      totalFiles: corpus.entries.length,
+      kept,
+      rejected: rejected.length,
+      filesByGroup,
+      ...keptCounts(rows, rejected),
+    },
+    outputs,
+  });
+  if (kept + rejected.length !== corpus.entries.length) {
+    throw new Error(
+      `spamassassin: ${kept} kept + ${rejected.length} rejected != ${corpus.entries.length} listed`,
+    );
+  }
+  // The manifest goes last: its presence with matching hashes is what marks a build complete.
+  await writeFileAtomic(paths.manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+  log(`spamassassin: built ${kept} rows (${rejected.length} rejected) in ${manifest.buildMs} ms`);
+  return { skipped: false, outDir: options.outDir, ...paths, manifest };
+}
+
+interface CorpusRead {
+  rows: Record<Split, DatasetRow[]>;
+  rejected: Rejection[];
+  /** sha256 over every readable message's bytes, in list order. */
+  contentHash: string;
+  md5Mismatches: string[];
+  filesByGroup: Record<string, number>;
+}
+
+/** Reads, parses and splits every listed message, rejecting with a reason what cannot be kept. */
+async function readCorpus(corpus: CorpusSource, log: (line: string) => void): Promise<CorpusRead> {
   const rows: Record<Split, DatasetRow[]> = { train: [], golden: [] };
   const rejected: Rejection[] = [];
   const seenText = new Map<string, string>(); // sha256(text) → first id
@@ -217,7 +263,11 @@ export async function buildSpamAssassinDataset(options: BuildOptions): Promise<B
       multipart: parsed.multipart,
     });
   }
+  return { rows, rejected, contentHash: contentHash.digest('hex'), md5Mismatches, filesByGroup };
+}
 
+/** The manifest's kept/rejected tallies by label, group, split and reason. */
+function keptCounts(rows: Record<Split, DatasetRow[]>, rejected: readonly Rejection[]) {
   const keptByLabel = zeroes(['ham', 'spam']);
   const keptByGroup = zeroes(CORPUS_GROUPS);
   const keptBySplit = zeroes(['train', 'golden']);
@@ -235,13 +285,23 @@ export async function buildSpamAssassinDataset(options: BuildOptions): Promise<B
   }
   const rejectedByReason = zeroes(REJECT_REASONS);
   for (const r of rejected) bump(rejectedByReason, r.reason);
+  return { keptByLabel, keptByGroup, keptBySplit, keptBySplitLabel, rejectedByReason };
+}
 
+/** Writes the two splits, the rejected list and the spec copy; returns each one's hash and size. */
+async function writeSplits(
+  paths: ReturnType<typeof pathsIn>,
+  rows: Record<Split, DatasetRow[]>,
+  rejected: readonly Rejection[],
+  spec: Buffer,
+  corpusVersion: string,
+): Promise<Record<string, OutputFile>> {
   const outputs: Record<string, OutputFile> = {};
   const metadata = (split: Split): Record<string, string> => ({
     'modeval.dataset': 'spamassassin',
     'modeval.split': split,
     'modeval.builder_version': BUILDER_VERSION,
-    'modeval.source': `${CORPUS_PACKAGE}@${corpus.version}`,
+    'modeval.source': `${CORPUS_PACKAGE}@${corpusVersion}`,
     'modeval.label_provenance': 'SpamAssassin public corpus curators (folder of each message)',
   });
   for (const split of ['train', 'golden'] as const) {
@@ -262,39 +322,5 @@ export async function buildSpamAssassinDataset(options: BuildOptions): Promise<B
   };
   await writeFileAtomic(paths.spec, spec);
   outputs[OUTPUT_FILES.spec] = { sha256: sha256Hex(spec), bytes: spec.byteLength, rows: 0 };
-
-  const kept = rows.train.length + rows.golden.length;
-  const manifest: Manifest = ManifestSchema.parse({
-    dataset: 'spamassassin',
-    builderVersion: BUILDER_VERSION,
-    builtAt: new Date().toISOString(),
-    buildMs: Math.round(performance.now() - started),
-    input: { ...input, contentSha256: contentHash.digest('hex'), md5Mismatches },
-    settings: {
-      maxTextChars: MAX_TEXT_CHARS,
-      goldenPercent: GOLDEN_PERCENT,
-      splitRule: `golden iff uint32be(sha256(id)[0..4]) mod 100 < ${GOLDEN_PERCENT}`,
-    },
-    counts: {
-      totalFiles: corpus.entries.length,
-      kept,
-      rejected: rejected.length,
-      filesByGroup,
-      keptByLabel,
-      keptByGroup,
-      keptBySplit,
-      keptBySplitLabel,
-      rejectedByReason,
-    },
-    outputs,
-  });
-  if (kept + rejected.length !== corpus.entries.length) {
-    throw new Error(
-      `spamassassin: ${kept} kept + ${rejected.length} rejected != ${corpus.entries.length} listed`,
-    );
-  }
-  // The manifest goes last: its presence with matching hashes is what marks a build complete.
-  await writeFileAtomic(paths.manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
-  log(`spamassassin: built ${kept} rows (${rejected.length} rejected) in ${manifest.buildMs} ms`);
-  return { skipped: false, outDir: options.outDir, ...paths, manifest };
+  return outputs;
 }

@@ -51,6 +51,7 @@ export { writeReport } from './report/report.js';
 export { exportReview } from './review/export.js';
 export { type ReviewExportOptions, ReviewExportOptionsSchema } from './review/export-options.js';
 export { importReview, type ReviewImportOptions, ReviewImportOptionsSchema } from './review/import.js';
+export { type ReviewImportSummary, ReviewImportSummarySchema } from './review/schema.js';
 // Running models and predictions files.
 export { type ImportOptions, ImportOptionsSchema, importPredictions } from './run/import.js';
 export { openPredictions, type PredictionsSource } from './run/predictions.js';

@@ -1,7 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { count, plural } from '../render/numbers.js';
 import { formatCell, renderTable, terminalText } from '../render/terminal.js';
-import { ConflictPolicySchema } from '../review/conflicts.js';
 import { exportReview, type ReviewExportSummary } from '../review/export.js';
 import { ALL_FORMATS, ExportFormatSchema, ReviewExportOptionsSchema } from '../review/export-options.js';
 import { GoldenModeSchema } from '../review/formats/labelstudio.js';
@@ -9,9 +8,9 @@ import {
   formatProblem,
   importReview,
   ReviewImportOptionsSchema,
-  type ReviewImportSummary,
   VerdictProblemsError,
 } from '../review/import.js';
+import { ConflictPolicySchema, type ReviewImportSummary } from '../review/schema.js';
 import {
   formatSelectRule,
   PriorityKeySchema,

@@ -1,8 +1,9 @@
-import { join } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
 import type { z } from 'zod';
 import { ClustersReportSchema } from '../analysis/clusters-schema.js';
 import { MetricsReportSchema } from '../evaluate/schema.js';
 import { ComparisonSchema, GateReportSchema } from '../gate/schema.js';
+import { ReviewImportSummarySchema } from '../review/schema.js';
 import { RunFileSchema } from '../run/schema.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { readJsonFile } from '../util/files.js';
@@ -16,6 +17,16 @@ export interface OutputFile {
 
 /** An output file holding JSON, with the schema its readers validate it against. */
 export interface JsonOutputFile<S extends z.ZodType = z.ZodType> extends OutputFile {
+  readonly schema: S;
+}
+
+/**
+ * A JSON file written beside another one and named after it: `<dir>/<stem><suffix>` for the file
+ * `<dir>/<stem>.<ext>` it describes.
+ */
+export interface JsonSiblingFile<S extends z.ZodType = z.ZodType> {
+  readonly suffix: string;
+  readonly what: string;
   readonly schema: S;
 }
 
@@ -43,11 +54,18 @@ export const OUTPUT_FILES = {
   gate: { name: 'gate.json', what: 'gate report', schema: GateReportSchema },
   gateJUnit: { name: 'junit.xml', what: 'gate JUnit report' },
   gateMarkdown: { name: 'summary.md', what: 'gate summary' },
-} as const satisfies Record<string, OutputFile | JsonOutputFile>;
+  /** `review import`: what the import did, beside the new golden version (`<stem>.review.json`). */
+  reviewSummary: { suffix: '.review.json', what: 'review summary', schema: ReviewImportSummarySchema },
+} as const satisfies Record<string, OutputFile | JsonOutputFile | JsonSiblingFile>;
 
 /** `<dir>/<name>` of an output file. */
 export function outputPath(dir: string, file: OutputFile): string {
   return join(dir, file.name);
+}
+
+/** `<dir>/<stem><suffix>` of a sibling file of `of` (`<dir>/<stem>.<ext>`). */
+export function siblingPath(file: JsonSiblingFile, of: string): string {
+  return join(dirname(of), `${basename(of, extname(of))}${file.suffix}`);
 }
 
 /**
@@ -55,11 +73,13 @@ export function outputPath(dir: string, file: OutputFile): string {
  * BadInputError naming the file and, for a schema mismatch, the field.
  */
 export async function readOutput<S extends z.ZodType>(
-  file: JsonOutputFile<S>,
+  file: JsonOutputFile<S> | JsonSiblingFile<S>,
   path: string,
 ): Promise<z.output<S>> {
   const json = await readJsonFile(path, file.what);
-  return parseInput(file.schema, json, { file: path, say: (m) => `not a modeval ${file.name}: ${m}` });
+  // A sibling file has no fixed name: messages call it by what it holds.
+  const kind = 'name' in file ? file.name : file.what;
+  return parseInput(file.schema, json, { file: path, say: (m) => `not a modeval ${kind}: ${m}` });
 }
 
 /** Write a JSON output atomically as the commands always have: two-space indent, final newline. */
@@ -69,6 +89,17 @@ export async function writeJsonOutput<S extends z.ZodType>(
   value: z.output<S>,
 ): Promise<string> {
   const path = outputPath(dir, file);
+  await writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`);
+  return path;
+}
+
+/** Write a JSON sibling file of `of` atomically, formatted like every JSON output; returns its path. */
+export async function writeJsonSibling<S extends z.ZodType>(
+  file: JsonSiblingFile<S>,
+  of: string,
+  value: z.output<S>,
+): Promise<string> {
+  const path = siblingPath(file, of);
   await writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`);
   return path;
 }

@@ -7,12 +7,10 @@ import type { MetricsReport, ModelMetrics } from '../evaluate/schema.js';
 import { compareModels } from '../gate/compare.js';
 import type { Comparison, GateReport } from '../gate/schema.js';
 import { OUTPUT_FILES, outputPath, readOutput } from '../io/outputs.js';
-import { type ReviewImportSummary, ReviewImportSummarySchema } from '../review/import.js';
+import type { ReviewImportSummary } from '../review/schema.js';
 import { openPredictions } from '../run/predictions.js';
 import type { PredictionsMeta, RunFile } from '../run/schema.js';
 import { BadInputError } from '../util/errors.js';
-import { readJsonFile } from '../util/files.js';
-import { parseInput } from '../util/zod.js';
 import { type ScoreHistogram, scoreHistogram } from './scores.js';
 
 /*
@@ -22,17 +20,6 @@ import { type ScoreHistogram, scoreHistogram } from './scores.js';
  * A **comparison folder** holds `compare.json` (from `modeval compare --out`) and/or `gate.json`
  * (from `modeval gate --out`). One folder may be both. The names are in io/outputs.ts.
  */
-
-/** Summaries `modeval review import` writes beside the new golden version (`<stem>.review.json`). */
-export const REVIEW_SUFFIX = '.review.json';
-
-async function readReviewSummary(file: string): Promise<ReviewImportSummary> {
-  const json = await readJsonFile(file, 'review summary');
-  return parseInput(ReviewImportSummarySchema, json, {
-    file,
-    say: (m) => `not a modeval review summary: ${m}`,
-  });
-}
 
 export interface ModelEntry {
   /** The folder it came from. */
@@ -118,7 +105,9 @@ async function loadFolder(dir: string, out: ReportInputs): Promise<void> {
     });
   }
   const path = (name: string) => join(dir, name);
-  const reviewFiles = (await readdir(dir)).filter((f) => f.endsWith(REVIEW_SUFFIX)).sort();
+  const reviewFiles = (await readdir(dir))
+    .filter((f) => f.endsWith(OUTPUT_FILES.reviewSummary.suffix))
+    .sort();
   const has = {
     metrics: await isFile(outputPath(dir, OUTPUT_FILES.metrics)),
     run: await isFile(outputPath(dir, OUTPUT_FILES.run)),
@@ -128,14 +117,14 @@ async function loadFolder(dir: string, out: ReportInputs): Promise<void> {
     gate: await isFile(outputPath(dir, OUTPUT_FILES.gate)),
   };
   for (const f of reviewFiles) {
-    out.reviews.push({ file: path(f), summary: await readReviewSummary(path(f)) });
+    out.reviews.push({ file: path(f), summary: await readOutput(OUTPUT_FILES.reviewSummary, path(f)) });
   }
   if (!has.metrics && !has.compare && !has.gate && reviewFiles.length === 0) {
     const hint = has.run
       ? `; run \`modeval eval --predictions ${outputPath(dir, OUTPUT_FILES.predictions)} --dataset <golden> --out ${dir}\` first`
       : '';
     throw new BadInputError(
-      `holds no ${OUTPUT_FILES.metrics.name}, ${OUTPUT_FILES.compare.name}, ${OUTPUT_FILES.gate.name} or *${REVIEW_SUFFIX}${hint}`,
+      `holds no ${OUTPUT_FILES.metrics.name}, ${OUTPUT_FILES.compare.name}, ${OUTPUT_FILES.gate.name} or *${OUTPUT_FILES.reviewSummary.suffix}${hint}`,
       {
         file: dir,
       },

@@ -1,20 +1,6 @@
-import { z } from 'zod';
 import { BadInputError } from '../util/errors.js';
+import type { Conflict, ConflictPolicy } from './schema.js';
 import type { Verdict } from './verdicts.js';
-
-export const ConflictPolicySchema = z.enum(['keep', 'majority', 'fail']);
-export type ConflictPolicy = z.infer<typeof ConflictPolicySchema>;
-
-export const ConflictSchema = z.object({
-  id: z.string(),
-  golden: z.string(),
-  answers: z.array(
-    z.object({ reviewer: z.string(), label: z.string(), file: z.string(), row: z.number().int() }),
-  ),
-  resolution: z.string(),
-  policy: ConflictPolicySchema,
-});
-export type Conflict = z.infer<typeof ConflictSchema>;
 
 /** What the review decided for one item. */
 export interface Resolution {

@@ -3,12 +3,14 @@ import { z } from 'zod';
 import { type Dataset, openDataset } from '../dataset/open.js';
 import type { DatasetSpec, DatasetSpecInput } from '../dataset/spec.js';
 import { RowStatus } from '../dataset/validate.js';
+import { OUTPUT_FILES, siblingPath, writeJsonSibling } from '../io/outputs.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { BadInputError, formatLocation, truncate } from '../util/errors.js';
 import { sha256File } from '../util/hash.js';
 import { checkOption } from '../util/zod.js';
-import { ConflictPolicySchema, ConflictSchema, type Resolution, resolveVerdicts } from './conflicts.js';
+import { type Resolution, resolveVerdicts } from './conflicts.js';
 import { PROVENANCE_COLUMNS, rewriteGolden } from './golden-rewrite.js';
+import { ConflictPolicySchema, type ReviewImportSummary } from './schema.js';
 import { readVerdicts, type VerdictSource } from './verdict-files.js';
 import type { Verdict, VerdictProblem } from './verdicts.js';
 
@@ -27,21 +29,6 @@ export const ReviewImportOptionsSchema = z.object({
   maxProblems: z.number().int().positive().default(50),
 });
 export type ReviewImportOptions = z.input<typeof ReviewImportOptionsSchema>;
-
-export const ReviewImportSummarySchema = z.object({
-  output: z.string(),
-  report: z.string(),
-  spec: z.string(),
-  previous: z.object({ file: z.string(), fingerprint: z.string() }),
-  rows: z.number().int(),
-  verdicts: z.number().int(),
-  skipped: z.number().int(),
-  reviewed: z.number().int(),
-  relabelled: z.number().int(),
-  transitions: z.array(z.object({ from: z.string(), to: z.string(), count: z.number().int() })),
-  conflicts: z.array(ConflictSchema),
-});
-export type ReviewImportSummary = z.infer<typeof ReviewImportSummarySchema>;
 
 /** Every row problem of a rejected import; the message names the first, `problems` has them all. */
 export class VerdictProblemsError extends BadInputError {
@@ -220,7 +207,7 @@ export async function importReview(options: ReviewImportOptions): Promise<Review
   for (const r of resolutions.values()) if (r.final !== r.previous) relabelled++;
   const stem = basename(options.out, extname(options.out));
   const specPath = join(dirname(options.out), `${stem}.spec.json`);
-  const reportPath = join(dirname(options.out), `${stem}.review.json`);
+  const reportPath = siblingPath(OUTPUT_FILES.reviewSummary, options.out);
   const summary: ReviewImportSummary = {
     output: options.out,
     report: reportPath,
@@ -236,6 +223,6 @@ export async function importReview(options: ReviewImportOptions): Promise<Review
   };
   await rewriteGolden(ds, resolutions, reviewMeta, options.out);
   await writeFileAtomic(specPath, `${JSON.stringify(reviewedSpec(ds, index.labels), null, 2)}\n`);
-  await writeFileAtomic(reportPath, `${JSON.stringify(summary, null, 2)}\n`);
+  await writeJsonSibling(OUTPUT_FILES.reviewSummary, options.out, summary);
   return summary;
 }

@@ -6,7 +6,9 @@ import {
   OUTPUT_FILES,
   outputPath,
   readOutput,
+  siblingPath,
   writeJsonOutput,
+  writeJsonSibling,
   writeOutput,
 } from '../../src/io/outputs.js';
 import { useTmpDir } from '../helpers/tmp.js';
@@ -35,15 +37,16 @@ const clusters = {
 
 describe('OUTPUT_FILES', () => {
   it('gives every output a distinct file name', () => {
-    const names = Object.values(OUTPUT_FILES).map((f) => f.name);
+    const names = Object.values(OUTPUT_FILES).map((f) => ('name' in f ? f.name : `<stem>${f.suffix}`));
     expect(new Set(names).size).toBe(names.length);
+    expect(names).toContain('<stem>.review.json');
     expect(names).toContain('metrics.json');
     expect(names).toContain('gate.json');
   });
 
   it('gives every JSON output a schema', () => {
     for (const file of Object.values(OUTPUT_FILES)) {
-      expect('schema' in file).toBe(file.name.endsWith('.json'));
+      expect('schema' in file).toBe(('name' in file ? file.name : file.suffix).endsWith('.json'));
     }
   });
 });
@@ -61,6 +64,39 @@ describe('writeJsonOutput / writeOutput', () => {
   it('writes text as given', async () => {
     const path = await writeOutput(OUTPUT_FILES.gateMarkdown, tmp(), '# ok\n');
     expect(readFileSync(path, 'utf8')).toBe('# ok\n');
+  });
+});
+
+describe('sibling files', () => {
+  it('are named after the file they describe, beside it', () => {
+    expect(siblingPath(OUTPUT_FILES.reviewSummary, join('a', 'golden-v2.arrow'))).toBe(
+      join('a', 'golden-v2.review.json'),
+    );
+  });
+
+  it('round-trip through writeJsonSibling and readOutput; a mismatch names the file by what it holds', async () => {
+    const of = join(tmp(), 'g.arrow');
+    // A synthetic summary of an import that changed nothing.
+    const summary = {
+      output: of,
+      report: siblingPath(OUTPUT_FILES.reviewSummary, of),
+      spec: join(tmp(), 'g.spec.json'),
+      previous: { file: 'g0.arrow', fingerprint: 'f' },
+      rows: 3,
+      verdicts: 0,
+      skipped: 0,
+      reviewed: 0,
+      relabelled: 0,
+      transitions: [],
+      conflicts: [],
+    };
+    const path = await writeJsonSibling(OUTPUT_FILES.reviewSummary, of, summary);
+    expect(path).toBe(join(tmp(), 'g.review.json'));
+    expect(await readOutput(OUTPUT_FILES.reviewSummary, path)).toEqual(summary);
+    writeFileSync(path, JSON.stringify({ ...summary, rows: 'three' }));
+    await expect(readOutput(OUTPUT_FILES.reviewSummary, path)).rejects.toThrow(
+      /g\.review\.json, field "rows": not a modeval review summary: /,
+    );
   });
 });
 

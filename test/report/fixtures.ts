@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Bool, Field, List, Struct, Utf8 } from 'apache-arrow';
 import { type ClustersReport, ClustersReportSchema } from '../../src/analysis/clusters-schema.js';
 import { evaluate } from '../../src/evaluate/evaluate.js';
-import { ReviewImportSummarySchema } from '../../src/review/import.js';
+import { ReviewImportSummarySchema } from '../../src/review/schema.js';
 import { unitHash, writePredictions } from '../evaluate/fixtures.js';
 import { writeArrow } from '../helpers/arrow.js';
 

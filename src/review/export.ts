@@ -9,12 +9,12 @@ import { writeFileAtomic } from '../util/atomic.js';
 import { BadInputError } from '../util/errors.js';
 import { checkOption } from '../util/zod.js';
 import { loadClusterMembership } from './cluster-membership.js';
-import { type ReviewExportOptions, ReviewExportOptionsSchema } from './export-options.js';
+import { type ExportFormat, type ReviewExportOptions, ReviewExportOptionsSchema } from './export-options.js';
 import { writeArgillaQueue } from './formats/argilla.js';
 import { writeArrowQueue } from './formats/arrow.js';
 import { writeCsvQueue } from './formats/csv.js';
 import { writeJsonlQueue } from './formats/jsonl.js';
-import { writeLabelStudioQueue } from './formats/labelstudio.js';
+import { type GoldenMode, writeLabelStudioQueue } from './formats/labelstudio.js';
 import { writeParquetQueue } from './formats/parquet.js';
 import type { SliceType, TabularOptions } from './formats/tabular.js';
 import {
@@ -123,46 +123,12 @@ export async function exportReview(options: ReviewExportOptions): Promise<Review
 
     const ds = await openDataset(options.dataset, options.spec === undefined ? {} : { spec: options.spec });
     const texts = await readTexts(ds, new Set(chosen.map((c) => c.id)));
-    const items: ReviewItem[] = chosen.map((c, i) => {
-      const { text, truncated } = clipText(texts.get(c.id) ?? '', maxText);
-      return {
-        externalId: ext(c),
-        id: c.id,
-        queue,
-        text,
-        textTruncated: truncated,
-        golden: set.labels[set.truth[c.row]!]!,
-        models: modelVerdicts(set, c.row),
-        reasons: c.reasons,
-        margin: c.margin,
-        labelIssue: c.labelIssue,
-        labelQuality: c.labelQuality,
-        annotatorEntropy: c.annotatorEntropy,
-        cluster: c.cluster,
-        clusterRank: c.clusterRank,
-        slices: sliceValues(set, c.row),
-        priority: i + 1,
-      };
-    });
+    const items = reviewItems(set, chosen, texts, { queue, maxText, ext });
 
     const batch = `batch-${String((await store.batchCount(queue)) + 1).padStart(4, '0')}`;
     const dir = join(options.out, queue, batch);
     const exportedAt = now().toISOString();
-    const provenance = {
-      queue,
-      batch,
-      exportedAt,
-      dataset: set.dataset,
-      labels: set.labels,
-      models: set.models.map((m) => ({
-        file: m.file,
-        model: m.meta.model.name,
-        version: m.meta.model.version,
-      })),
-      select,
-      golden,
-    };
-    const files: string[] = [];
+    const provenance = queueProvenance(set, { queue, batch, exportedAt, select, golden });
     const tab: TabularOptions = {
       blind,
       sliceTypes: sliceTypes(
@@ -171,41 +137,8 @@ export async function exportReview(options: ReviewExportOptions): Promise<Review
       ),
       metadata: new Map([[QUEUE_META_KEY, JSON.stringify(provenance)]]),
     };
-    for (const f of formats) {
-      if (f === 'arrow')
-        files.push(await put(join(dir, 'queue.arrow'), (p) => writeArrowQueue(p, items, tab)));
-      if (f === 'parquet')
-        files.push(await put(join(dir, 'queue.parquet'), (p) => writeParquetQueue(p, items, tab)));
-      if (f === 'jsonl')
-        files.push(await put(join(dir, 'queue.jsonl'), (p) => writeJsonlQueue(p, items, tab)));
-      if (f === 'csv') files.push(await put(join(dir, 'queue.csv'), (p) => writeCsvQueue(p, items, tab)));
-      if (f === 'labelstudio') {
-        const tasks = join(dir, 'labelstudio-tasks.json');
-        const config = join(dir, 'labelstudio-config.xml');
-        await writeLabelStudioQueue(tasks, config, items, set.labels, golden, `modeval review: ${queue}`);
-        files.push(tasks, config);
-      }
-      if (f === 'argilla') {
-        const adir = join(dir, 'argilla');
-        const names = await writeArgillaQueue(adir, items, set.labels, {
-          blind,
-          name: `modeval-${queue}-${batch}`,
-        });
-        files.push(...names.map((n) => join(adir, n)));
-      }
-    }
-    const manifest = join(dir, 'manifest.json');
-    await writeFileAtomic(
-      manifest,
-      `${JSON.stringify(
-        {
-          ...provenance,
-          items: items.map((x) => ({ externalId: x.externalId, id: x.id, priority: x.priority })),
-        },
-        null,
-        1,
-      )}\n`,
-    );
+    const files = await writeQueueFiles(dir, formats, items, set.labels, { golden, queue, batch, tab });
+    const manifest = await writeManifest(dir, provenance, items);
     files.push(manifest);
     await store.record(
       items.map((x) => ({
@@ -238,6 +171,108 @@ function sliceTypes(ds: Dataset, names: readonly string[]): Map<string, SliceTyp
     else if (DataType.isFloat(t)) out.set(name, 'float');
   }
   return out;
+}
+
+/** One review item per chosen candidate, in priority order, with its text clipped for reviewers. */
+function reviewItems(
+  set: EvalSet,
+  chosen: readonly Candidate[],
+  texts: ReadonlyMap<string, string>,
+  opts: { queue: string; maxText: number; ext: (c: Candidate) => string },
+): ReviewItem[] {
+  return chosen.map((c, i) => {
+    const { text, truncated } = clipText(texts.get(c.id) ?? '', opts.maxText);
+    return {
+      externalId: opts.ext(c),
+      id: c.id,
+      queue: opts.queue,
+      text,
+      textTruncated: truncated,
+      golden: set.labels[set.truth[c.row]!]!,
+      models: modelVerdicts(set, c.row),
+      reasons: c.reasons,
+      margin: c.margin,
+      labelIssue: c.labelIssue,
+      labelQuality: c.labelQuality,
+      annotatorEntropy: c.annotatorEntropy,
+      cluster: c.cluster,
+      clusterRank: c.clusterRank,
+      slices: sliceValues(set, c.row),
+      priority: i + 1,
+    };
+  });
+}
+
+/** Where a batch came from: the manifest's header, also stored in the typed queues' metadata. */
+function queueProvenance<Select, Golden>(
+  set: EvalSet,
+  b: { queue: string; batch: string; exportedAt: string; select: Select; golden: Golden },
+) {
+  return {
+    queue: b.queue,
+    batch: b.batch,
+    exportedAt: b.exportedAt,
+    dataset: set.dataset,
+    labels: set.labels,
+    models: set.models.map((m) => ({
+      file: m.file,
+      model: m.meta.model.name,
+      version: m.meta.model.version,
+    })),
+    select: b.select,
+    golden: b.golden,
+  };
+}
+
+/** Writes the batch in every requested format; returns the files written, in format order. */
+async function writeQueueFiles(
+  dir: string,
+  formats: readonly ExportFormat[],
+  items: ReviewItem[],
+  labels: readonly string[],
+  opts: { golden: GoldenMode; queue: string; batch: string; tab: TabularOptions },
+): Promise<string[]> {
+  const { tab, queue } = opts;
+  const files: string[] = [];
+  for (const f of formats) {
+    if (f === 'arrow') files.push(await put(join(dir, 'queue.arrow'), (p) => writeArrowQueue(p, items, tab)));
+    if (f === 'parquet')
+      files.push(await put(join(dir, 'queue.parquet'), (p) => writeParquetQueue(p, items, tab)));
+    if (f === 'jsonl') files.push(await put(join(dir, 'queue.jsonl'), (p) => writeJsonlQueue(p, items, tab)));
+    if (f === 'csv') files.push(await put(join(dir, 'queue.csv'), (p) => writeCsvQueue(p, items, tab)));
+    if (f === 'labelstudio') {
+      const tasks = join(dir, 'labelstudio-tasks.json');
+      const config = join(dir, 'labelstudio-config.xml');
+      await writeLabelStudioQueue(tasks, config, items, labels, opts.golden, `modeval review: ${queue}`);
+      files.push(tasks, config);
+    }
+    if (f === 'argilla') {
+      const adir = join(dir, 'argilla');
+      const names = await writeArgillaQueue(adir, items, labels, {
+        blind: tab.blind,
+        name: `modeval-${queue}-${opts.batch}`,
+      });
+      files.push(...names.map((n) => join(adir, n)));
+    }
+  }
+  return files;
+}
+
+/** The batch manifest: the provenance and every item sent with its priority. */
+async function writeManifest(dir: string, provenance: object, items: readonly ReviewItem[]): Promise<string> {
+  const manifest = join(dir, 'manifest.json');
+  await writeFileAtomic(
+    manifest,
+    `${JSON.stringify(
+      {
+        ...provenance,
+        items: items.map((x) => ({ externalId: x.externalId, id: x.id, priority: x.priority })),
+      },
+      null,
+      1,
+    )}\n`,
+  );
+  return manifest;
 }
 
 async function put(path: string, write: (p: string) => Promise<void>): Promise<string> {

@@ -40,6 +40,7 @@ describe('examples/ci/model-gate.yml', () => {
       '    permissions:',
       '      pull-request: write',
       '    steps:',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub expression, not a JS placeholder
       '      - run: echo "${{ github.event.pull_request.title }}"',
     ].join('\n');
     expect(lint(bad, 'bad.yml').map((p) => p.kind)).toEqual(['permissions', 'expression']);

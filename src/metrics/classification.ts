@@ -18,7 +18,7 @@ import type {
 export interface ClassificationOptions {
   /** Value of a 0/0 ratio; `'nan'` reports it as null. Default 0 (scikit-learn's "warn" value). */
   zeroDivision?: ZeroDivision;
-  /** Whether classes with no true and no predicted item count in macro averages. Default include. */
+  /** Which classes macro averages run over (see AbsentClassPolicySchema). Default include. */
   absentClasses?: AbsentClassPolicy;
 }
 
@@ -128,11 +128,18 @@ function perClassReport(c: CountsPerClass, options: ClassificationOptions): Comm
     f1: ratio(2 * tp, 2 * tp + fp + fn, zd),
   };
 
-  const averaged = absentClasses === 'skip' ? perClass.filter((m) => !m.absent) : perClass;
+  const averaged =
+    absentClasses === 'skip'
+      ? perClass.filter((m) => !m.absent)
+      : absentClasses === 'present-in-golden'
+        ? perClass.filter((m) => m.support > 0)
+        : perClass;
+  const macroOf = (values: (number | null)[]): number | null =>
+    absentClasses === 'present-in-golden' && averaged.length < 2 ? null : mean(values);
   const macro = {
-    precision: mean(averaged.map((m) => m.precision)),
-    recall: mean(averaged.map((m) => m.recall)),
-    f1: mean(averaged.map((m) => m.f1)),
+    precision: macroOf(averaged.map((m) => m.precision)),
+    recall: macroOf(averaged.map((m) => m.recall)),
+    f1: macroOf(averaged.map((m) => m.f1)),
   };
 
   // Weighted by support; when no class has support the average itself is 0/0.

@@ -6,9 +6,14 @@ export * from './agreement-schema.js';
 export * from './bias.js';
 export * from './bootstrap.js';
 export * from './calibration.js';
+export * from './calibration-intervals.js';
 export * from './classification.js';
 export * from './cohen.js';
 export * from './confusion.js';
+export * from './distributions.js';
+export * from './edge-intervals.js';
+export * from './multiplicity.js';
+export * from './proportion.js';
 export * from './ranking.js';
 export {
   addItemCounts,
@@ -21,6 +26,7 @@ export {
   krippendorffAlphaNominal,
   mergeRatingTallies,
 } from './rating-tally.js';
+export * from './sample-size.js';
 export * from './sampling.js';
 export * from './schema.js';
 export * from './score-store.js';

@@ -20,10 +20,14 @@ export const ZeroDivisionSchema = z.union([z.literal(0), z.literal(1), z.literal
 export type ZeroDivision = z.infer<typeof ZeroDivisionSchema>;
 
 /**
- * Classes with no true and no predicted item: `include` them in macro averages (their ratios are
- * 0/0 and follow the zero-division policy) or `skip` them.
+ * Which classes a macro average runs over. `include`: every class (a class with no true and no
+ * predicted item has 0/0 ratios, which follow the zero-division policy). `skip`: classes with at
+ * least one true or predicted item. `present-in-golden`: classes with at least one golden item,
+ * and the average is undefined (null) when fewer than two classes are present (an "average" over
+ * one class is that class's value, and a class the golden labels lack contributes only the
+ * model's false alarms, e.g. F1 = 0, which halves the average of a one-class slice).
  */
-export const AbsentClassPolicySchema = z.enum(['include', 'skip']);
+export const AbsentClassPolicySchema = z.enum(['include', 'skip', 'present-in-golden']);
 export type AbsentClassPolicy = z.infer<typeof AbsentClassPolicySchema>;
 
 /** Serialised multiclass confusion matrix: rows are true labels, columns predicted. */
@@ -203,6 +207,10 @@ export const ReliabilityBinSchema = z.object({
   meanConfidence: ratio,
   /** Fraction of positives (positive-class) or of correct top labels (top-label); null if empty. */
   accuracy: ratio,
+  /** The proportion interval of `accuracy` (see `withBinIntervals`); null for an empty bin. */
+  interval: z.object({ low: z.number(), high: z.number() }).nullable().optional(),
+  /** Fewer than the report's `minBinCount` items: the bin's frequency is too noisy to read. */
+  sparse: z.boolean().optional(),
 });
 export type ReliabilityBin = z.infer<typeof ReliabilityBinSchema>;
 
@@ -216,6 +224,9 @@ export const CalibrationReportSchema = z.object({
   /** Largest |accuracy - mean confidence| over non-empty bins. */
   mce: ratio,
   reliability: z.array(ReliabilityBinSchema),
+  /** Non-empty bins under `minBinCount` items (when bin intervals were added). */
+  sparseBins: z.number().int().nonnegative().optional(),
+  minBinCount: z.number().int().positive().optional(),
 });
 export type CalibrationReport = z.infer<typeof CalibrationReportSchema>;
 
@@ -236,13 +247,25 @@ export const IntervalSchema = z.object({
   high: ratio,
   /** Coverage, e.g. 0.95 */
   level: z.number().gt(0).lt(1),
-  method: z.enum(['percentile-bootstrap', 'exhaustive-bootstrap']),
+  /**
+   * `wilson` / `jeffreys`: a proportion's interval from its counts (src/metrics/proportion.ts);
+   * resamples 0 and seed null then.
+   */
+  method: z.enum(['percentile-bootstrap', 'exhaustive-bootstrap', 'wilson', 'jeffreys']),
   resamples: z.number().int().nonnegative(),
   /** Replicates where the statistic was undefined (excluded from the percentiles). */
   undefinedResamples: z.number().int().nonnegative(),
   seed: z.number().int().nullable(),
   /** Paired intervals only: fraction of replicates with delta <= 0 (a one-sided bootstrap p-value). */
   fractionAtMostZero: z.number().optional(),
+  /**
+   * The bootstrap collapsed to one value (the sample holds no item that moves the statistic, e.g.
+   * no error): the interval was widened by `share`, the upper proportion bound for 0 contrary
+   * items out of `items` (see src/metrics/edge-intervals.ts).
+   */
+  widened: z.object({ items: z.number().nonnegative(), share: z.number() }).optional(),
+  /** Why the estimate is undefined (e.g. a macro average with fewer than two classes present). */
+  reason: z.string().optional(),
 });
 export type Interval = z.infer<typeof IntervalSchema>;
 

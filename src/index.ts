@@ -46,6 +46,8 @@ export * as metrics from './metrics/index.js';
 // Models: cards, sessions, predictors.
 export { loadModelCard, type ModelCard, ModelCardSchema } from './model/card.js';
 export { createPredictor, type Predictor, type PredictorOptions } from './model/predictor.js';
+export { plan, planFromMetrics, planFromPrevalence } from './plan/plan.js';
+export { type PlanOptions, PlanOptionsSchema, type PlanReport, PlanReportSchema } from './plan/schema.js';
 export { type ReportOptions, ReportOptionsSchema } from './report/options.js';
 export { writeReport } from './report/report.js';
 export { exportReview } from './review/export.js';

@@ -11,6 +11,7 @@ import { demoCommand } from './demo.js';
 import { evalCommand } from './eval.js';
 import { gateCommand } from './gate.js';
 import { inspectCommand } from './inspect.js';
+import { planCommand } from './plan.js';
 import { predictionsCommand } from './predictions.js';
 import { reportCommand } from './report.js';
 import { reviewCommand } from './review.js';
@@ -30,6 +31,7 @@ const commands = (datasets: BuiltinDatasets) =>
     compareCommand,
     gateCommand,
     clustersCommand,
+    planCommand,
     reviewCommand,
     reportCommand,
   ] as unknown as CommandModule[];

@@ -1,7 +1,7 @@
 """Reference values for src/metrics/{distributions,proportion,multiplicity,sample-size}.ts.
 
 Run with Debian's python3-statsmodels (0.13.5+dfsg-7; scipy 1.10.1, numpy 1.24.2):
-    /usr/bin/python3 test/vectors/stats.py > test/vectors/stats.json
+    /usr/bin/python3 test/vectors/stats.py > test/vectors/stats.json && npx biome format --write test/vectors/stats.json
 Every value below is what the named statsmodels/scipy call returns; nothing is computed by hand.
 """
 import json
@@ -107,5 +107,19 @@ for (p10, p01, alpha, power, alt) in [(0.05, 0.45, 0.05, 0.8, "two-sided"), (0.0
 # alpha = 0.05 two-sided, power 0.8 -> 23 pairs; one-sided, power 0.9 -> 23 pairs.
 out["mcnemar_published"] = [{"p10": 0.05, "p01": 0.45, "alpha": 0.05, "power": 0.8, "alternative": "two-sided", "ceil_n": 23},
                             {"p10": 0.05, "p01": 0.45, "alpha": 0.05, "power": 0.9, "alternative": "smaller", "ceil_n": 23}]
+
+# `modeval plan` cases: recall p, a drop of 2 points, independent errors (p10 = p (1 - p + d),
+# p01 = (1 - p)(p - d)); interval half-width 0.02 at 95 %. The prevalence-only case (p = 0.95) and
+# the real SpamAssassin golden set with spam-v2: 346 of its 366 golden spam items caught (1,183
+# items), planning value = the Wilson interval end nearest 1/2 (the lower end).
+def plan_case(p, d=0.02, h=0.02, alpha=0.05, power=0.8):
+    p10, p01 = p * (1 - p + d), (1 - p) * (p - d)
+    return {"p": p, "width_n": float(samplesize_confint_proportion(p, h, alpha=alpha)),
+            "p10": p10, "p01": p01, "drop_n": connor_n(p10, p01, alpha, power, True)}
+
+out["plan"] = {"prevalence_only": plan_case(0.95)}
+low, _ = proportion_confint(346, 366, alpha=0.05, method="wilson")
+out["plan"]["spamassassin_spam_v2"] = {"tp": 346, "positives": 366, "items": 1183, "wilson_low": float(low),
+                                       **plan_case(float(low))}
 
 print(json.dumps(out, indent=1))

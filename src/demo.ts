@@ -87,7 +87,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   });
 
   log(`modeval demo: clustering the errors of ${candidate.model}`);
-  const clustersReport = await clustersFor({ dataset: golden, predictions: [candidate.run.predictions!] });
+  // The baseline's predictions are the second opinion that golden-label suspects need.
+  const clustersReport = await clustersFor({
+    dataset: golden,
+    predictions: [candidate.run.predictions!, baseline.run.predictions!],
+  });
   const clustersFile = await writeJsonOutput(OUTPUT_FILES.clusters, candidate.outDir, clustersReport);
 
   log('modeval demo: writing the reports');

@@ -10,8 +10,16 @@ export const ClusterExampleSchema = z.object({
   score: z.number(),
   /** Cosine distance to the cluster centroid in the reduced space. */
   distance: z.number(),
-  /** Confident learning's verdict: the golden label looks wrong (`relabel`) or the model does (`model_error`). */
-  labelIssue: z.enum(['relabel', 'model_error']),
+  /**
+   * `relabel`: at least `labelIssues.minModels` models' confident learning flag the golden label
+   * (check it); `model_error`: models were compared and too few flag it; `unchecked`: fewer models
+   * were given than the rule needs, so no label is called into question.
+   */
+  labelIssue: z.enum(['relabel', 'model_error', 'unchecked']),
+  /** Per model compared: whether its confident learning flags the item, and its P(golden label). */
+  labelEvidence: z
+    .array(z.object({ model: z.string(), flagged: z.boolean(), pGolden: z.number() }))
+    .optional(),
 });
 export type ClusterExample = z.infer<typeof ClusterExampleSchema>;
 
@@ -37,9 +45,22 @@ export const ClusterSchema = z.object({
   predicted: z.string(),
   /** `false_negative` / `false_positive` for a binary task's positive label, else `confusion`. */
   kind: z.enum(['false_positive', 'false_negative', 'confusion']),
-  /** c-TF-IDF top terms joined: the cluster's name. */
+  /**
+   * The cluster's name: its most separating terms (see `separating`), or with a single cluster in
+   * the cell its top c-TF-IDF terms against the cell's correctly classified items.
+   */
   name: z.string(),
+  /** c-TF-IDF terms against the other clusters and the correctly classified items. */
   terms: z.array(z.object({ term: z.string(), weight: z.number() })),
+  /**
+   * Terms that separate the cluster from the rest of its cell: share of the cluster's documents
+   * containing the term minus the share of the cell's other errors containing it.
+   */
+  separating: z
+    .array(z.object({ term: z.string(), clusterShare: z.number(), restShare: z.number() }))
+    .optional(),
+  /** The cell's silhouette is under the threshold: a grouping, not a clear topic (read the examples). */
+  weakStructure: z.boolean().optional(),
   size: z.number().int().positive(),
   /** size / cell size. */
   share: z.number(),
@@ -75,6 +96,8 @@ export const CellSummarySchema = z.object({
   silhouette: z.number().nullable(),
   /** Silhouette per k tried. */
   tried: z.array(z.object({ k: z.number().int(), silhouette: z.number() })),
+  /** A plain warning when the clusters are weak (silhouette under `options.minSilhouette`). */
+  warning: z.string().nullable().optional(),
 });
 export type CellSummary = z.infer<typeof CellSummarySchema>;
 
@@ -92,7 +115,18 @@ export const ClustersReportSchema = z.object({
     charNgrams: z.tuple([z.number().int(), z.number().int()]),
     minSliceSupport: z.number().int(),
     maxTextChars: z.number().int(),
+    /** Cells whose silhouette is below this carry a weak-structure warning. */
+    minSilhouette: z.number().optional(),
   }),
+  /** How golden-label suspects were decided (printed beside every badge). */
+  labelIssues: z
+    .object({
+      rule: z.string(),
+      models: z.array(z.string()),
+      minModels: z.number().int(),
+      checked: z.boolean(),
+    })
+    .optional(),
   cells: z.array(CellSummarySchema),
   clusters: z.array(ClusterSchema),
 });

@@ -55,6 +55,17 @@ export const ClusterOptionsSchema = z.object({
   maxTextChars: z.number().int().positive().default(240),
   /** Which predictions file (index) to analyse. */
   model: z.number().int().nonnegative().default(0),
+  /**
+   * Below this mean silhouette a cell's clusters carry a weak-structure warning. 0.25 is where
+   * Kaufman & Rousseeuw (1990, "Finding Groups in Data", ch. 2) place "no substantial structure".
+   */
+  minSilhouette: z.number().min(-1).max(1).default(0.25),
+  /**
+   * Models whose confident learning must agree before an error is shown as a golden-label suspect.
+   * One model's in-sample probabilities flag exactly the items it is confidently wrong on, so one
+   * model alone never calls a golden label into question.
+   */
+  minLabelModels: z.number().int().min(2).default(2),
 });
 export type ClusterOptions = z.input<typeof ClusterOptionsSchema>;
 type Opts = z.infer<typeof ClusterOptionsSchema>;
@@ -109,6 +120,41 @@ export function silhouette(
     total += (b - a) / Math.max(a, b);
   }
   return total / n;
+}
+
+/**
+ * Terms that separate cluster c from the rest of its cell: for each term, the share of the
+ * cluster's documents containing it minus the share of the other documents containing it; terms
+ * in fewer than two of the cluster's documents (or none, for a one-document cluster) are skipped.
+ */
+export function separatingTerms(
+  docs: readonly (readonly string[])[],
+  labels: readonly number[],
+  c: number,
+  n: number,
+): { term: string; clusterShare: number; restShare: number }[] {
+  const inC = new Map<string, number>();
+  const inRest = new Map<string, number>();
+  let sizeC = 0;
+  docs.forEach((terms, i) => {
+    const target = labels[i] === c ? inC : inRest;
+    if (labels[i] === c) sizeC++;
+    for (const t of new Set(terms)) target.set(t, (target.get(t) ?? 0) + 1);
+  });
+  const sizeRest = docs.length - sizeC;
+  if (sizeC === 0 || sizeRest === 0) return [];
+  const minDocs = Math.min(2, sizeC);
+  return [...inC]
+    .filter(([, df]) => df >= minDocs)
+    .map(([term, df]) => ({ term, clusterShare: df / sizeC, restShare: (inRest.get(term) ?? 0) / sizeRest }))
+    .filter((t) => t.clusterShare > t.restShare)
+    .sort(
+      (a, b) =>
+        b.clusterShare - b.restShare - (a.clusterShare - a.restShare) ||
+        b.clusterShare - a.clusterShare ||
+        (a.term < b.term ? -1 : a.term > b.term ? 1 : 0),
+    )
+    .slice(0, n);
 }
 
 /** Seeded sample of `m` distinct indices from 0..n-1, returned in ascending order. */
@@ -265,11 +311,8 @@ export function clusterErrors(
     seed: opts.seed,
   };
   const textOf = (r: number) => texts.get(set.ids[r]!) ?? '';
-  // Confident learning over the whole set splits each error into relabel / model-error candidate.
-  const probs = Array.from({ length: set.n }, (_, r) => model.scores.subarray(r * k, (r + 1) * k));
-  const relabel = new Set(
-    findLabelIssues(Array.from(set.truth), probs, {}, set.ids).issues.map((i) => i.index),
-  );
+  const suspects = labelSuspects(set, opts.minLabelModels);
+  const relabel = suspects.relabel;
   const cells: CellSummary[] = [];
   const drafts: Draft[] = [];
   for (const plan of cellPlans(set, opts)) {
@@ -321,6 +364,7 @@ export function clusterErrors(
       [...choice.labels, ...reference.map(() => choice.k)],
       choice.k + 1,
     );
+    const weak = choice.silhouette === null || choice.silhouette < opts.minSilhouette;
     cells.push({
       ...base,
       clustered: true,
@@ -328,7 +372,13 @@ export function clusterErrors(
       k: choice.k,
       silhouette: choice.silhouette,
       tried: choice.tried,
+      warning: !weak
+        ? null
+        : choice.silhouette === null
+          ? 'too few errors to split: one group, no structure measured; read the examples'
+          : `weak structure: silhouette ${choice.silhouette.toFixed(3)} is under ${opts.minSilhouette} (Kaufman & Rousseeuw: no substantial structure), so these clusters are loose groupings, not topics; read the examples, the names are only hints`,
     });
+    const nameTokens = rows.map((r) => nameDoc(r).split(' ').filter(Boolean));
     for (let c = 0; c < choice.k; c++) {
       const local = choice.labels.map((l, i) => (l === c ? i : -1)).filter((i) => i >= 0);
       if (local.length === 0) continue;
@@ -340,11 +390,14 @@ export function clusterErrors(
           text: snippet(textOf(r), opts.maxTextChars),
           score: Number(model.scores[r * k + p]!.toFixed(6)),
           distance: Number(dist[i]!.toFixed(6)),
-          labelIssue: relabel.has(r) ? 'relabel' : 'model_error',
+          labelIssue: !suspects.checked ? 'unchecked' : relabel.has(r) ? 'relabel' : 'model_error',
+          ...(suspects.checked ? { labelEvidence: suspects.evidence(r) } : {}),
         };
       };
       const byDist = [...local].sort((a, b) => dist[a]! - dist[b]! || a - b);
       const terms = topTerms(names, c, opts.terms).map((t) => ({ term: t.term, weight: t.weight }));
+      const separating = choice.k > 1 ? separatingTerms(nameTokens, choice.labels, c, opts.terms) : [];
+      const nameTerms = separating.length > 0 ? separating.map((t) => t.term) : terms.map((t) => t.term);
       const errorRate = local.length / (local.length + nearby[c]! * scale);
       let meanScore = 0;
       for (const r of members) meanScore += model.scores[r * k + p]!;
@@ -360,11 +413,10 @@ export function clusterErrors(
             : p === set.positiveIndex
               ? 'false_positive'
               : 'false_negative',
-        name: terms
-          .slice(0, 4)
-          .map((t) => t.term)
-          .join(' · '),
+        name: nameTerms.slice(0, 4).join(' · '),
         terms,
+        separating,
+        weakStructure: weak,
         size: local.length,
         share: local.length / rows.length,
         meanScore: meanScore / local.length,
@@ -390,6 +442,51 @@ export function clusterErrors(
     ...d,
   }));
   return { cells, clusters };
+}
+
+/**
+ * Golden-label suspects by agreement: every model's confident learning (its own probabilities over
+ * the whole set) flags items; an item is a suspect when at least `minModels` models flag it.
+ * With fewer models than that nothing is checked.
+ */
+function labelSuspects(
+  set: EvalSet,
+  minModels: number,
+): { checked: boolean; relabel: Set<number>; evidence: (r: number) => ClusterExample['labelEvidence'] } {
+  const k = set.labels.length;
+  if (set.models.length < minModels) return { checked: false, relabel: new Set(), evidence: () => undefined };
+  const flags = set.models.map((m) => {
+    const probs = Array.from({ length: set.n }, (_, r) => m.scores.subarray(r * k, (r + 1) * k));
+    return new Set(findLabelIssues(Array.from(set.truth), probs, {}, set.ids).issues.map((i) => i.index));
+  });
+  const relabel = new Set<number>();
+  for (let r = 0; r < set.n; r++) if (flags.filter((f) => f.has(r)).length >= minModels) relabel.add(r);
+  return {
+    checked: true,
+    relabel,
+    evidence: (r) =>
+      set.models.map((m, i) => ({
+        model: `${m.meta.model.name}@${m.meta.model.version}`,
+        flagged: flags[i]!.has(r),
+        pGolden: Number(m.scores[r * k + set.truth[r]!]!.toFixed(6)),
+      })),
+  };
+}
+
+/** The rule behind the golden-label badges, as printed in clusters.json and the report. */
+export function labelIssueRule(
+  models: readonly string[],
+  minModels: number,
+): NonNullable<ClustersReport['labelIssues']> {
+  const checked = models.length >= minModels;
+  return {
+    models: [...models],
+    minModels,
+    checked,
+    rule: checked
+      ? `"check the golden label" when the confident learning (Northcutt et al. 2021) of at least ${minModels} of the ${models.length} models (${models.join(', ')}) flags the item, each on its own probabilities`
+      : `golden labels not checked: confident learning on one model's own (in-sample) probabilities flags exactly the items that model is confidently wrong on, so at least ${minModels} models must agree (give more predictions files) before a golden label is called into question`,
+  };
 }
 
 /** Loads the golden set and predictions, reads the texts it needs, and clusters the errors. */
@@ -428,7 +525,12 @@ export async function clustersFor(
       charNgrams: opts.charNgrams,
       minSliceSupport: opts.minSliceSupport,
       maxTextChars: opts.maxTextChars,
+      minSilhouette: opts.minSilhouette,
     },
+    labelIssues: labelIssueRule(
+      set.models.map((x) => `${x.meta.model.name}@${x.meta.model.version}`),
+      opts.minLabelModels,
+    ),
     cells,
     clusters,
   });

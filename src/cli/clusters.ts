@@ -29,7 +29,8 @@ export const clustersCommand: CommandModule<object, ClustersArgs> = {
         type: 'string',
         array: true,
         demandOption: true,
-        describe: 'predictions file(s)',
+        describe:
+          'predictions file(s); golden labels are flagged for a check only where at least two models agree, so give a second model',
       })
       .option('dataset', { type: 'string', demandOption: true, describe: 'golden dataset (Arrow)' })
       .option('spec', { type: 'string', describe: 'dataset spec JSON (default: beside the dataset)' })
@@ -96,11 +97,13 @@ export function formatClusters(r: ClustersReport, examples = 3): string {
       r.cells.map((c) => [c.cell, c.size, c.clustered ? 'yes' : (c.note ?? 'no'), c.k, c.silhouette]),
     ),
   );
+  for (const c of r.cells) if (c.warning) out.push(`${formatCell(c.cell)}: ${formatCell(c.warning)}`);
+  if (r.labelIssues) out.push(`Golden-label check: ${formatCell(r.labelIssues.rule)}.`);
   for (const c of r.clusters) {
     out.push('');
     out.push(
-      `${c.id}  ${formatCell(c.cell)} ${c.kind.replace('_', ' ')}  “${formatCell(c.name)}”  ` +
-        `${c.size} items (${percent(c.size, c.size / c.share)} of cell) · error rate ${(100 * c.errorRate).toFixed(0)}% · mean score ${c.meanScore.toFixed(2)} · ${c.relabelCandidates} relabel candidates`,
+      `${c.id}  ${formatCell(c.cell)} ${c.kind.replace('_', ' ')}  “${formatCell(c.name)}”${c.weakStructure ? ' (weak structure)' : ''}  ` +
+        `${c.size} items (${percent(c.size, c.size / c.share)} of cell) · error rate ${(100 * c.errorRate).toFixed(0)}% · mean score ${c.meanScore.toFixed(2)} · ${c.relabelCandidates} golden labels to check`,
     );
     if (c.slices.length > 0) {
       out.push(
@@ -112,7 +115,7 @@ export function formatClusters(r: ClustersReport, examples = 3): string {
     }
     for (const e of c.representatives.slice(0, examples)) {
       out.push(
-        `    · [${e.score.toFixed(2)}${e.labelIssue === 'relabel' ? ', relabel?' : ''}] ${formatCell(e.text.slice(0, 110))}`,
+        `    · [${e.score.toFixed(2)}${e.labelIssue === 'relabel' ? ', check the golden label' : ''}] ${formatCell(e.text.slice(0, 110))}`,
       );
     }
   }

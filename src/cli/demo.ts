@@ -81,7 +81,7 @@ export function formatDemo(r: DemoResult): string {
   out.push('');
   out.push(
     renderTable(
-      ['#', 'cell', 'cluster (top c-TF-IDF terms)', 'size', 'error rate'],
+      ['#', 'cell', 'cluster (separating terms)', 'size', 'error rate'],
       r.clusters.report.clusters.slice(0, 6).map((c) => [c.rank, c.cell, c.name, c.size, c.errorRate]),
       { title: `Largest error clusters of ${r.clusters.model}` },
     ),

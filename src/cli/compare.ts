@@ -140,7 +140,16 @@ export function formatComparison(c: Comparison): string {
     out.push('');
     out.push(
       renderTable(
-        ['slice regression', 'n', 'baseline acc', 'candidate acc', 'delta', 'wrong/right', 'McNemar p'],
+        [
+          'slice regression',
+          'n',
+          'baseline acc',
+          'candidate acc',
+          'delta',
+          'wrong/right',
+          'McNemar p',
+          'Holm p',
+        ],
         c.sliceRegressions
           .slice(0, 10)
           .map((r) => [
@@ -151,6 +160,7 @@ export function formatComparison(c: Comparison): string {
             signed(r.delta),
             `${r.newlyWrong}/${r.newlyRight}`,
             formatNumber(r.mcnemar.pValue),
+            formatNumber(r.adjusted.holm),
           ]),
       ),
     );

@@ -3,6 +3,7 @@ import { allRows, pick, type Rows } from '../evaluate/rows.js';
 import { rowsBySliceValue } from '../evaluate/slices.js';
 import { type BootstrapOptions, pairedBootstrapConfusionMetric } from '../metrics/bootstrap.js';
 import type { ConfusionMatrix } from '../metrics/confusion.js';
+import { adjustPValues } from '../metrics/multiplicity.js';
 import type { Interval } from '../metrics/schema.js';
 import { mcnemar } from '../metrics/significance.js';
 import { checkOption } from '../util/zod.js';
@@ -170,7 +171,29 @@ function flipLists(set: PairedSet, limit: number): { wrong: FlipItem[]; right: F
 
 const accuracyMetric = confusionMetric('accuracy', -1, undefined);
 
+/**
+ * Slice values where the candidate is less accurate, with McNemar's test per value and its p-value
+ * adjusted (Holm, Benjamini-Hochberg) over the family of every slice value that has a discordant
+ * item, improved ones included: a family of only the regressed values would understate m.
+ */
 function sliceRegressions(set: PairedSet, boot: BootstrapOptions): SliceRegression[] {
+  const family: { key: string; p: number }[] = [];
+  for (const column of set.slices) {
+    rowsBySliceValue(column).forEach((rows, v) => {
+      const f = flipCounts(set, rows);
+      if (f.newlyWrong + f.newlyRight > 0)
+        family.push({
+          key: `${column.name}\u0000${column.values[v]}`,
+          p: mcnemar(f.newlyWrong, f.newlyRight).pValue,
+        });
+    });
+  }
+  const ps = family.map((x) => x.p);
+  const holm = adjustPValues(ps, 'holm');
+  const bh = adjustPValues(ps, 'benjamini-hochberg');
+  const adjustedOf = new Map(
+    family.map((x, i) => [x.key, { holm: holm[i]!, benjaminiHochberg: bh[i]!, family: family.length }]),
+  );
   const out: SliceRegression[] = [];
   for (const column of set.slices) {
     rowsBySliceValue(column).forEach((rows, v) => {
@@ -190,6 +213,7 @@ function sliceRegressions(set: PairedSet, boot: BootstrapOptions): SliceRegressi
         newlyWrong: f.newlyWrong,
         newlyRight: f.newlyRight,
         mcnemar: mcnemar(f.newlyWrong, f.newlyRight),
+        adjusted: adjustedOf.get(`${column.name}\u0000${column.values[v]}`)!,
       });
     });
   }

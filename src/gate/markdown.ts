@@ -105,7 +105,17 @@ function sliceRegressionsMarkdown(c: Comparison, sliceRows: number, level: strin
   const shown = c.sliceRegressions.slice(0, sliceRows);
   out.push(
     ...mdTable(
-      ['slice', 'n', 'baseline acc.', 'candidate acc.', 'Δ', `${level} CI of Δ`, 'wrong/right', 'McNemar p'],
+      [
+        'slice',
+        'n',
+        'baseline acc.',
+        'candidate acc.',
+        'Δ',
+        `${level} CI of Δ`,
+        'wrong/right',
+        'McNemar p',
+        `Holm p (${shown[0]!.adjusted.family} slices)`,
+      ],
       shown.map((r) => [
         `${mdText(r.column)} = ${mdText(r.value)}`,
         String(r.n),
@@ -115,6 +125,7 @@ function sliceRegressionsMarkdown(c: Comparison, sliceRows: number, level: strin
         ci(r),
         `${r.newlyWrong}/${r.newlyRight}`,
         formatNumber(r.mcnemar.pValue),
+        formatNumber(r.adjusted.holm),
       ]),
     ),
   );

@@ -87,6 +87,15 @@ export const SliceRegressionSchema = z.object({
   newlyWrong: z.number().int().nonnegative(),
   newlyRight: z.number().int().nonnegative(),
   mcnemar: McNemarResultSchema,
+  /**
+   * McNemar p-values adjusted for testing every slice value of the comparison at once (the family:
+   * all slice values with at least one discordant item, `family` of them, regressed or not).
+   */
+  adjusted: z.object({
+    holm: z.number(),
+    benjaminiHochberg: z.number(),
+    family: z.number().int().positive(),
+  }),
 });
 export type SliceRegression = z.infer<typeof SliceRegressionSchema>;
 

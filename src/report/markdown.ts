@@ -47,12 +47,13 @@ function comparisonLines(c: Comparison, maxSlices: number): string[] {
     out.push(
       '',
       ...mdTable(
-        ['slice less accurate (interval below 0)', 'n', 'Δ accuracy', `${level} CI`],
+        ['slice less accurate (interval below 0)', 'n', 'Δ accuracy', `${level} CI`, 'Holm p'],
         regressions.map((s) => [
           `${mdText(s.column, 40)} = ${mdText(s.value, 60)}`,
           String(s.n),
           signed(s.delta),
           signedInterval(s.interval),
+          pValue(s.adjusted.holm),
         ]),
       ),
     );

@@ -3,6 +3,7 @@ import { comparePaired } from '../../src/gate/compare.js';
 import { ComparisonSchema } from '../../src/gate/schema.js';
 import { pairedBootstrapConfusionMetric } from '../../src/metrics/bootstrap.js';
 import { macroF1 } from '../../src/metrics/classification.js';
+import { adjustPValues } from '../../src/metrics/multiplicity.js';
 import { mcnemar } from '../../src/metrics/significance.js';
 import { handCountableRows, pairedSet, syntheticSpamRows } from './fixtures.js';
 
@@ -91,6 +92,22 @@ describe('comparePaired', () => {
     for (const r of c.sliceRegressions) expect(r.newlyWrong).toBeGreaterThan(r.newlyRight);
     const p = c.sliceRegressions.map((r) => r.mcnemar.pValue);
     expect([...p].sort((a, b) => a - b)).toEqual(p);
+  });
+
+  it('adjusts slice p-values over every slice value with a flipped item, improved ones included', () => {
+    const rows = syntheticSpamRows(600, 7);
+    const c = comparePaired(pairedSet(rows), { resamples: 300 });
+    const family = c.flips.perSlice.filter((s) => s.newlyWrong + s.newlyRight > 0);
+    const ps = family.map((s) => mcnemar(s.newlyWrong, s.newlyRight).pValue);
+    const holm = adjustPValues(ps, 'holm');
+    const bh = adjustPValues(ps, 'benjamini-hochberg');
+    expect(family.length).toBeGreaterThan(c.sliceRegressions.length);
+    for (const r of c.sliceRegressions) {
+      const i = family.findIndex((s) => s.column === r.column && s.value === r.value);
+      expect(r.adjusted).toEqual({ holm: holm[i], benjaminiHochberg: bh[i], family: family.length });
+      expect(r.adjusted.holm).toBeGreaterThanOrEqual(r.mcnemar.pValue);
+      expect(r.adjusted.benjaminiHochberg).toBeLessThanOrEqual(r.adjusted.holm);
+    }
   });
 
   it('is deterministic given the seed', () => {

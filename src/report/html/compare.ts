@@ -90,6 +90,7 @@ export async function compareSection(
       ivCell(s.interval),
       `${count(s.newlyWrong)} / ${count(s.newlyRight)}`,
       pValue(s.mcnemar.pValue),
+      pValue(s.adjusted.holm),
     ]);
   const overlay = await overlayCurves(c, models, ctx);
   const source =
@@ -112,8 +113,19 @@ export async function compareSection(
     ctx,
   )}${flipList('Newly right', f.newlyRightItems, c.labels, ctx)}${
     regressions.length > 0
-      ? html`<h3>Slices where the candidate is less accurate (most significant first)</h3>${table(
-          ['slice', 'items', 'baseline', 'candidate', `delta [${level}]`, 'newly wrong / right', 'McNemar p'],
+      ? html`<h3>Slices where the candidate is less accurate (most significant first)</h3>${note(
+          `Holm p: the McNemar p-value adjusted (Holm) for testing all ${c.sliceRegressions[0]!.adjusted.family} slice values that have a flipped item at once; Benjamini-Hochberg values are in compare.json.`,
+        )}${table(
+          [
+            'slice',
+            'items',
+            'baseline',
+            'candidate',
+            `delta [${level}]`,
+            'newly wrong / right',
+            'McNemar p',
+            'Holm p',
+          ],
           regressions,
           'num',
         )}`

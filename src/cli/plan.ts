@@ -1,9 +1,8 @@
-import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
+import { OUTPUT_FILES, writeJsonOutput } from '../io/outputs.js';
 import { plan } from '../plan/plan.js';
 import { type PlanReport, type PlanRow, PlanSettingsSchema } from '../plan/schema.js';
 import { f3 } from '../report/format.js';
-import { writeFileAtomic } from '../util/atomic.js';
 import { type Cell, renderTable } from './table.js';
 
 interface PlanArgs {
@@ -85,10 +84,7 @@ export const planCommand: CommandModule<object, PlanArgs> = {
       power: args.power,
     });
     let path: string | undefined;
-    if (args.out !== undefined) {
-      path = join(args.out, 'plan.json');
-      await writeFileAtomic(path, `${JSON.stringify(report, null, 2)}\n`);
-    }
+    if (args.out !== undefined) path = await writeJsonOutput(OUTPUT_FILES.plan, args.out, report);
     if (args.json) {
       process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       return;

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { ClustersReportSchema } from '../analysis/clusters-schema.js';
 import { MetricsReportSchema } from '../evaluate/schema.js';
 import { ComparisonSchema, GateReportSchema } from '../gate/schema.js';
+import { PlanReportSchema } from '../plan/schema.js';
 import { ReviewImportSummarySchema } from '../review/schema.js';
 import { RunFileSchema } from '../run/schema.js';
 import { writeFileAtomic } from '../util/atomic.js';
@@ -56,6 +57,8 @@ export const OUTPUT_FILES = {
   gateMarkdown: { name: 'summary.md', what: 'gate summary' },
   /** `review import`: what the import did, beside the new golden version (`<stem>.review.json`). */
   reviewSummary: { suffix: '.review.json', what: 'review summary', schema: ReviewImportSummarySchema },
+  /** `plan --out`: golden-set sizing per policy and slice. */
+  plan: { name: 'plan.json', what: 'golden-set plan', schema: PlanReportSchema },
 } as const satisfies Record<string, OutputFile | JsonOutputFile | JsonSiblingFile>;
 
 /** `<dir>/<name>` of an output file. */

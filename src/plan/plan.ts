@@ -1,4 +1,5 @@
-import { type MetricsReport, MetricsReportSchema, type ModelMetrics } from '../evaluate/schema.js';
+import type { MetricsReport, ModelMetrics } from '../evaluate/schema.js';
+import { OUTPUT_FILES, readOutput } from '../io/outputs.js';
 import {
   independentDiscordance,
   pairedPower,
@@ -7,8 +8,7 @@ import {
 } from '../metrics/sample-size.js';
 import type { Interval } from '../metrics/schema.js';
 import { BadInputError } from '../util/errors.js';
-import { readJsonFile } from '../util/files.js';
-import { checkOption, zodPhrase } from '../util/zod.js';
+import { checkOption } from '../util/zod.js';
 import {
   type Need,
   type PlanOptions,
@@ -220,14 +220,6 @@ export function planFromPrevalence(
 export async function plan(options: PlanOptions): Promise<PlanReport> {
   const o = checkOption(PlanOptionsSchema, options, 'plan options');
   if (o.metrics === undefined) return planFromPrevalence(o.prevalence!, o.target!, o);
-  const json = await readJsonFile(o.metrics, 'metrics file');
-  const parsed = MetricsReportSchema.safeParse(json);
-  if (!parsed.success) {
-    const p = zodPhrase(parsed.error);
-    throw new BadInputError(`is not a metrics.json from modeval eval: ${p.message}`, {
-      file: o.metrics,
-      ...(p.field ? { field: p.field } : {}),
-    });
-  }
-  return planFromMetrics(parsed.data, o, { ...(o.model ? { model: o.model } : {}), source: o.metrics });
+  const metrics = await readOutput(OUTPUT_FILES.metrics, o.metrics);
+  return planFromMetrics(metrics, o, { ...(o.model ? { model: o.model } : {}), source: o.metrics });
 }

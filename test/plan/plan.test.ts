@@ -94,10 +94,10 @@ describe('plan (library entry point)', () => {
     await expect(plan({ prevalence: 0.3, target: 0.9, metrics: 'x.json' })).rejects.toThrow(BadInputError);
     await expect(plan({ prevalence: 1.3, target: 0.9 })).rejects.toThrow(BadInputError);
     await expect(plan({ metrics: '/nonexistent/metrics.json' })).rejects.toThrow(
-      /cannot read the metrics file/,
+      /cannot read the metrics report/,
     );
     await expect(
       plan({ metrics: new URL('../vectors/stats.json', import.meta.url).pathname }),
-    ).rejects.toThrow(/not a metrics.json/);
+    ).rejects.toThrow(/not a modeval metrics.json/);
   });
 });

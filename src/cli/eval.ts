@@ -19,6 +19,10 @@ interface EvalArgs {
   bins: number;
   binning: 'uniform' | 'equal-mass';
   'min-slice-support': number;
+  'min-class-support': number;
+  'max-interval-width': number;
+  'min-bin-items': number;
+  intervals: 'wilson' | 'jeffreys';
   'score-intervals'?: boolean;
   'max-slice-values': number;
   'max-slice-rows': number;
@@ -73,6 +77,28 @@ export const evalCommand: CommandModule<object, EvalArgs> = {
         default: schemaDefault(MetricOptionsSchema, 'binning'),
         describe: 'calibration bins: equal widths of confidence, or equal numbers of items',
       })
+      .option('min-bin-items', {
+        type: 'number',
+        default: schemaDefault(MetricOptionsSchema, 'minBinItems'),
+        describe:
+          'equal-mass bins hold at least this many items (fewer bins on small sets); smaller bins are flagged sparse',
+      })
+      .option('intervals', {
+        choices: schemaChoices(MetricOptionsSchema, 'intervals'),
+        default: schemaDefault(MetricOptionsSchema, 'intervals'),
+        describe: 'interval for proportions (accuracy, precision, recall, FPR, FNR)',
+      })
+      .option('min-class-support', {
+        type: 'number',
+        default: schemaDefault(MetricOptionsSchema, 'minClassSupport'),
+        describe:
+          'a class with golden items but fewer than this flags a slice small (its recall rests on them)',
+      })
+      .option('max-interval-width', {
+        type: 'number',
+        default: schemaDefault(MetricOptionsSchema, 'maxIntervalWidth'),
+        describe: 'an accuracy interval wider than this flags a slice small',
+      })
       .option('min-slice-support', {
         type: 'number',
         default: schemaDefault(MetricOptionsSchema, 'minSliceSupport'),
@@ -109,6 +135,10 @@ export const evalCommand: CommandModule<object, EvalArgs> = {
       bins: args.bins,
       binning: args.binning,
       minSliceSupport: args['min-slice-support'],
+      minClassSupport: args['min-class-support'],
+      maxIntervalWidth: args['max-interval-width'],
+      minBinItems: args['min-bin-items'],
+      intervals: args.intervals,
       ...(args['score-intervals'] !== undefined ? { scoreIntervals: args['score-intervals'] } : {}),
       maxSliceValues: args['max-slice-values'],
     });
@@ -149,7 +179,7 @@ function overallRows(h: Headline, positive: string | null): Cell[][] {
   add('MCC', h.matthews);
   rows.push(['ROC-AUC', scoreMetric(h.rocAuc)]);
   rows.push(['average precision', scoreMetric(h.averagePrecision)]);
-  if (h.ece) rows.push([positive ? `ECE (${positive})` : 'top-label ECE', maybe(h.ece)]);
+  if (h.ece) rows.push([positive ? `ECE (${positive})` : 'top-label ECE', scoreMetric(h.ece)]);
   return rows;
 }
 
@@ -192,7 +222,10 @@ function sliceTables(report: MetricsReport, m: ModelMetrics, maxRows: number, le
         binary ? formatInterval(h.positive?.recall) : formatInterval(h.macro.recall),
         binary ? formatInterval(h.positive?.fpr) : '',
         scoreMetric(h.rocAuc),
-        [v.small ? 'small' : '', h.support.filter((x) => x > 0).length < 2 ? 'one class' : '']
+        [
+          v.small ? `small (${v.smallReasons.join('; ')})` : '',
+          h.support.filter((x) => x > 0).length < 2 ? 'one class' : '',
+        ]
           .filter(Boolean)
           .join(', '),
       ];
@@ -236,7 +269,7 @@ export function formatMetrics(report: MetricsReport, options: { maxSliceRows?: n
       (report.positive ? ` (positive: ${report.positive})` : ''),
   );
   out.push(
-    `intervals: ${level}, percentile bootstrap, ${b.resamples} resamples, seed ${b.seed} · zero division → ` +
+    `intervals: ${level}; proportions ${report.definitions.intervals.proportions}, others percentile bootstrap (${b.resamples} resamples, seed ${b.seed}), widened where it collapsed · zero division → ` +
       `${report.definitions.zeroDivision === 'nan' ? 'undefined (—)' : report.definitions.zeroDivision}`,
   );
   for (const m of report.models) {
@@ -303,7 +336,9 @@ export function formatMetrics(report: MetricsReport, options: { maxSliceRows?: n
       );
     }
     out.push('');
-    out.push(`Slices (small: n < ${report.definitions.slices.minSupport}; AUC — when a slice has one class)`);
+    out.push(
+      `Slices (small: n < ${report.definitions.slices.minSupport}, a class with 1–${report.definitions.slices.minClassSupport - 1} golden items, or accuracy interval wider than ${report.definitions.slices.maxIntervalWidth}; AUC — when a slice has one class)`,
+    );
     for (const t of sliceTables(report, m, maxRows, level)) {
       out.push('');
       out.push(t);

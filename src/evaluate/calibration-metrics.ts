@@ -4,37 +4,66 @@ import {
   equalMassCalibration,
   UniformCalibrationBins,
 } from '../metrics/calibration.js';
-import type { CalibrationReport, CalibrationVariant } from '../metrics/schema.js';
+import {
+  adaptiveBinCount,
+  assignBins,
+  eceWithFixedBins,
+  withBinIntervals,
+} from '../metrics/calibration-intervals.js';
+import { widenDegenerate } from '../metrics/edge-intervals.js';
+import type { CalibrationReport, CalibrationVariant, Interval } from '../metrics/schema.js';
 import { BinaryScoreStore } from '../metrics/score-store.js';
 import type { EvalSet, ModelColumns } from './eval-set.js';
+import { bootstrapMany } from './intervals.js';
 import type { ResolvedMetricOptions } from './options.js';
-import type { Calibration } from './schema.js';
+import type { Calibration, Headline } from './schema.js';
 
 /** Calibration of one model: reliability bins (positive-class and top-label) and Brier scores. */
 
-function calibrate(
-  confidence: Float32Array,
-  outcome: Uint8Array,
-  variant: CalibrationVariant,
-  r: ResolvedMetricOptions,
-): CalibrationReport {
+interface Pairs {
+  confidence: Float32Array;
+  outcome: Uint8Array;
+  variant: CalibrationVariant;
+}
+
+/** Reliability bins with per-bin intervals; equal-mass bins are capped at n / minBinItems. */
+function calibrate({ confidence, outcome, variant }: Pairs, r: ResolvedMetricOptions): CalibrationReport {
+  let report: CalibrationReport;
   if (r.binning === 'uniform') {
     const bins = new UniformCalibrationBins(r.bins, variant);
     for (let i = 0; i < confidence.length; i++) bins.add(confidence[i]!, outcome[i]!);
-    return bins.report();
+    report = bins.report();
+  } else {
+    const store = new BinaryScoreStore({ initialCapacity: confidence.length });
+    for (let i = 0; i < confidence.length; i++) store.add(confidence[i]!, outcome[i]!);
+    report = equalMassCalibration(store, adaptiveBinCount(confidence.length, r.bins, r.minBinItems), variant);
   }
-  const store = new BinaryScoreStore({ initialCapacity: confidence.length });
-  for (let i = 0; i < confidence.length; i++) store.add(confidence[i]!, outcome[i]!);
-  return equalMassCalibration(store, r.bins, variant);
+  return withBinIntervals(report, r.bootstrap.level, r.intervals, r.minBinItems);
 }
 
-export function positiveClassCalibration(
-  set: EvalSet,
-  m: ModelColumns,
-  j: number,
-  rows: Uint32Array | null,
-  r: ResolvedMetricOptions,
-) {
+/**
+ * The headline ECE with its interval: a percentile bootstrap over items, each item kept in its bin
+ * of the full sample (so a replicate is O(n), no re-sorting), widened if it collapsed.
+ */
+function eceHeadline(pairs: Pairs, report: CalibrationReport, r: ResolvedMetricOptions): Headline['ece'] {
+  if (report.ece === null) return { value: null, reason: 'no items', interval: null };
+  if (!r.scoreIntervals) return { value: report.ece, interval: null };
+  const n = pairs.confidence.length;
+  const binOf = assignBins(pairs.confidence, report);
+  const bins = report.reliability.length;
+  const items = new Uint32Array(n);
+  for (let t = 0; t < n; t++) items[t] = t;
+  const iv: Interval = bootstrapMany(
+    items,
+    n,
+    (counts) => eceWithFixedBins(binOf, bins, pairs.confidence, pairs.outcome, counts),
+    { ece: (x: number | null) => x },
+    r.bootstrap,
+  ).ece;
+  return { value: report.ece, interval: widenDegenerate(iv, n, [0, 1], r.intervals) };
+}
+
+function positivePairs(set: EvalSet, m: ModelColumns, j: number, rows: Uint32Array | null): Pairs {
   const k = set.labels.length;
   const n = rows ? rows.length : set.n;
   const conf = new Float32Array(n);
@@ -44,15 +73,10 @@ export function positiveClassCalibration(
     conf[t] = m.scores[i * k + j]!;
     out[t] = (set.task === 'multilabel' ? set.truthFlags[i * k + j] === 1 : set.truth[i] === j) ? 1 : 0;
   }
-  return calibrate(conf, out, 'positive-class', r);
+  return { confidence: conf, outcome: out, variant: 'positive-class' };
 }
 
-export function topLabelCalibration(
-  set: EvalSet,
-  m: ModelColumns,
-  rows: Uint32Array | null,
-  r: ResolvedMetricOptions,
-) {
+function topLabelPairs(set: EvalSet, m: ModelColumns, rows: Uint32Array | null): Pairs {
   const k = set.labels.length;
   const n = rows ? rows.length : set.n;
   const conf = new Float32Array(n);
@@ -63,7 +87,38 @@ export function topLabelCalibration(
     conf[t] = m.scores[i * k + best]!;
     out[t] = best === set.truth[i] ? 1 : 0;
   }
-  return calibrate(conf, out, 'top-label', r);
+  return { confidence: conf, outcome: out, variant: 'top-label' };
+}
+
+export function positiveClassCalibration(
+  set: EvalSet,
+  m: ModelColumns,
+  j: number,
+  rows: Uint32Array | null,
+  r: ResolvedMetricOptions,
+): CalibrationReport {
+  return calibrate(positivePairs(set, m, j, rows), r);
+}
+
+export function topLabelCalibration(
+  set: EvalSet,
+  m: ModelColumns,
+  rows: Uint32Array | null,
+  r: ResolvedMetricOptions,
+): CalibrationReport {
+  return calibrate(topLabelPairs(set, m, rows), r);
+}
+
+/** Positive-class ECE (binary) or top-label ECE (multiclass) of some rows, with its interval. */
+export function headlineEce(
+  set: EvalSet,
+  m: ModelColumns,
+  rows: Uint32Array | null,
+  r: ResolvedMetricOptions,
+): Headline['ece'] {
+  const pairs =
+    set.task === 'binary' ? positivePairs(set, m, set.positiveIndex, rows) : topLabelPairs(set, m, rows);
+  return eceHeadline(pairs, calibrate(pairs, r), r);
 }
 
 export function calibration(set: EvalSet, m: ModelColumns, r: ResolvedMetricOptions): Calibration {

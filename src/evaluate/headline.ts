@@ -10,8 +10,9 @@ import type {
   MulticlassReport,
   MultilabelReport,
 } from '../metrics/schema.js';
-import { positiveClassCalibration, topLabelCalibration } from './calibration-metrics.js';
+import { headlineEce } from './calibration-metrics.js';
 import type { EvalSet, ModelColumns } from './eval-set.js';
+import { honestIntervals } from './honest-intervals.js';
 import { bootstrapMany } from './intervals.js';
 import type { ResolvedMetricOptions } from './options.js';
 import { headlineRanking } from './ranking-metrics.js';
@@ -156,10 +157,12 @@ export function headline(
 ): HeadlineResult {
   const n = rows ? rows.length : set.n;
   const opts = { zeroDivision: r.zeroDivision, absentClasses: r.absentClasses };
-  const { report, iv } =
+  const boot =
     set.task === 'multilabel'
       ? multilabelIntervals(set, m, rows, opts, r)
       : singleLabelIntervals(set, m, rows, opts, r);
+  const { report } = boot;
+  const iv = honestIntervals(report, boot.iv, { level: r.bootstrap.level, method: r.intervals });
 
   const perClass = set.labels.map((_, j) => classIntervals(report, iv, j));
   const ranking = headlineRanking(set, m, rows, r);
@@ -177,11 +180,7 @@ export function headline(
     h.balancedAccuracy = iv.balancedAccuracy!;
     h.cohenKappa = iv.cohenKappa!;
     h.matthews = iv.matthews!;
-    const cal =
-      set.task === 'binary'
-        ? positiveClassCalibration(set, m, set.positiveIndex, rows, r)
-        : topLabelCalibration(set, m, rows, r);
-    h.ece = cal.ece === null ? { value: null, reason: 'no items' } : { value: cal.ece };
+    h.ece = headlineEce(set, m, rows, r);
   } else {
     h.subsetAccuracy = iv.subsetAccuracy!;
     h.hammingLoss = iv.hammingLoss!;

@@ -48,7 +48,14 @@ export function honestIntervals(
     out[`c${j}.recall`] = count(c.tp, c.tp + c.fn);
     out[`c${j}.fpr`] = count(c.fp, c.fp + c.tn);
     out[`c${j}.fnr`] = count(c.fn, c.tp + c.fn);
-    widen(`c${j}.f1`, c.tp + c.fp + c.fn);
+    if (c.support === 0 && out[`c${j}.f1`] && out[`c${j}.f1`]!.estimate !== null)
+      // With no golden item of the class every flag is a false alarm: F1 is 0 by construction,
+      // not a measurement (precision and FPR above say how often it is flagged).
+      out[`c${j}.f1`] = undefinedInterval(
+        out[`c${j}.f1`]!,
+        `no golden ${c.label} items here: F1 could only be 0 (its precision and FPR say how often it is flagged)`,
+      );
+    else widen(`c${j}.f1`, c.tp + c.fp + c.fn);
     tp += c.tp;
     fp += c.fp;
     fn += c.fn;

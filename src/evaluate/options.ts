@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ProportionMethodSchema, type ProportionMethod } from '../metrics/proportion.js';
 import { thresholdGrid } from '../metrics/ranking.js';
 import {
   type AbsentClassPolicy,
@@ -38,11 +39,25 @@ export const MetricOptionsSchema = z.object({
     .default(0),
   /** Bootstrap replicates per interval. */
   resamples: wholeAtLeast(1, 'resamples').default(1000),
-  /** Calibration bins. */
+  /** Calibration bins (equal-mass bins: at most; see `minBinItems`). */
   bins: wholeAtLeast(1, 'bins').default(15),
-  binning: BinningRuleSchema.default('uniform'),
+  /** Equal-mass by default: with nearly all scores near 0 or 1, equal-width middle bins hold a handful. */
+  binning: BinningRuleSchema.default('equal-mass'),
+  /** Equal-mass bins hold at least this many items (fewer bins on small sets); smaller bins are flagged sparse. */
+  minBinItems: wholeAtLeast(1, 'min-bin-items').default(20),
+  /** Interval for proportions (accuracy, precision, recall, FPR, FNR). */
+  intervals: ProportionMethodSchema.default('wilson'),
   /** Slices with fewer items are flagged `small`. */
   minSliceSupport: wholeAtLeast(0, 'min-slice-support').default(30),
+  /** A class with golden items but fewer than this flags a slice small (its recall rests on them). */
+  minClassSupport: wholeAtLeast(0, 'min-class-support').default(10),
+  /** An accuracy interval wider than this flags a slice small. */
+  maxIntervalWidth: z
+    .number({ error: (i) => `max-interval-width must be in (0, 1], got ${String(i.input)}` })
+    .refine((x) => x > 0 && x <= 1, {
+      error: (i) => `max-interval-width must be in (0, 1], got ${String(i.input)}`,
+    })
+    .default(0.2),
   /** Values measured per slice column or crossing, the largest first. */
   maxSliceValues: wholeAtLeast(1, 'max-slice-values').default(100),
   /**
@@ -50,8 +65,8 @@ export const MetricOptionsSchema = z.object({
    * without spam has no spam recall); macro averages leave undefined values out.
    */
   zeroDivision: ZeroDivisionSchema.default('nan'),
-  /** `skip`: a class absent from a slice on both sides does not drag its macro average. */
-  absentClasses: AbsentClassPolicySchema.default('skip'),
+  /** `present-in-golden`: macro averages over classes with golden items, undefined below two. */
+  absentClasses: AbsentClassPolicySchema.default('present-in-golden'),
   /** Points kept per output curve. */
   curvePoints: wholeAtLeast(2, 'curve points').default(200),
   /** Threshold sweep steps over [0, 1] (20: every 0.05). */
@@ -87,6 +102,10 @@ export interface ResolvedMetricOptions {
   bootstrap: BootstrapSettings;
   bins: number;
   binning: BinningRule;
+  minBinItems: number;
+  intervals: ProportionMethod;
+  minClassSupport: number;
+  maxIntervalWidth: number;
   minSliceSupport: number;
   maxSliceValues: number;
   zeroDivision: ZeroDivision;
@@ -105,6 +124,10 @@ export function resolveMetricOptions(o: MetricOptions, rows = 0): ResolvedMetric
     bootstrap: { resamples: v.resamples, seed: v.seed, level: v.level },
     bins: v.bins,
     binning: v.binning,
+    minBinItems: v.minBinItems,
+    intervals: v.intervals,
+    minClassSupport: v.minClassSupport,
+    maxIntervalWidth: v.maxIntervalWidth,
     minSliceSupport: v.minSliceSupport,
     maxSliceValues: v.maxSliceValues,
     zeroDivision: v.zeroDivision,
@@ -121,7 +144,13 @@ export function metricDefinitions(r: ResolvedMetricOptions): Definitions {
     absentClasses: r.absentClasses,
     averaging: {
       micro: 'ratios of the summed TP/FP/FN over classes',
-      macro: `unweighted mean over classes of the defined per-class values${r.absentClasses === 'skip' ? ', classes with no true and no predicted item left out' : ''}`,
+      macro: `unweighted mean over classes of the defined per-class values${
+        r.absentClasses === 'skip'
+          ? ', classes with no true and no predicted item left out'
+          : r.absentClasses === 'present-in-golden'
+            ? ', over the classes with golden items in the set or slice only; undefined (null, with the reason) when fewer than two classes have golden items'
+            : ''
+      }`,
       weighted: 'mean over classes weighted by golden support',
       balancedAccuracy: 'mean recall over classes present in the golden labels',
       aucMacro: 'unweighted mean of one-vs-rest ROC-AUC (and AP) over labels with both classes present',
@@ -134,13 +163,24 @@ export function metricDefinitions(r: ResolvedMetricOptions): Definitions {
         ? 'items, resampled with replacement within the set or slice; the confusion-based intervals of one set or slice share the same replicates, ROC-AUC and AP intervals are drawn separately with the same seed'
         : 'items, resampled with replacement within the set or slice; the confusion-based intervals of one set or slice share the same replicates; ROC-AUC and AP have no interval (turned off)',
     },
+    intervals: {
+      proportions: r.intervals,
+      rule: `accuracy, subset accuracy, per-class precision, recall, FPR and FNR, and micro precision and recall: the ${r.intervals === 'wilson' ? 'Wilson score' : 'Jeffreys (Beta(x+1/2, n−x+1/2), lower end 0 at x = 0 and upper end 1 at x = n)'} interval of their counts, which never has zero width on n > 0 items; every other statistic: the percentile bootstrap`,
+      widening:
+        'a bootstrap interval that collapsed to one value (no item moves the statistic) is widened by u, the upper end of the proportion interval for 0 contrary items out of the n it rests on: [est − u·(est − min), est + u·(max − est)]; n = TP + FP + FN for a class F1, the smallest golden class present for averages, balanced accuracy, kappa and MCC, the smaller class for ROC-AUC and AP, all items for micro F1, Hamming loss and ECE; such intervals carry `widened`',
+    },
     calibration: {
       bins: r.bins,
       binning: r.binning,
+      minBinItems: r.minBinItems,
       rule:
         r.binning === 'uniform'
-          ? 'equal-width bins: bin 0 = [0, 1/M], bin i = (i/M, (i+1)/M]; ECE = sum of (count/n)·|accuracy − mean confidence|'
-          : 'equal-mass bins of about n/M items by sorted confidence, ties never split; ECE = sum of (count/n)·|accuracy − mean confidence|',
+          ? `equal-width bins: bin 0 = [0, 1/M], bin i = (i/M, (i+1)/M]; ECE = sum of (count/n)·|accuracy − mean confidence|; bins under ${r.minBinItems} items are flagged sparse`
+          : `equal-mass bins of about n/M items by sorted confidence, ties never split, M = min(${r.bins}, n / ${r.minBinItems}) and at least 1 (a set of fewer than ${2 * r.minBinItems} items has one bin); ECE = sum of (count/n)·|accuracy − mean confidence|; bins under ${r.minBinItems} items (possible only through ties) are flagged sparse`,
+      binIntervals: `each non-empty bin's observed frequency carries its ${r.intervals} interval`,
+      eceInterval: r.scoreIntervals
+        ? 'percentile bootstrap over items with every item kept in its bin of the full sample (same seed and resamples), widened if it collapsed'
+        : 'none (score intervals turned off)',
     },
     ranking: {
       auc: 'ROC-AUC over all scores, tied scores counting one half (Mann-Whitney); null with a reason when a class is missing',
@@ -151,8 +191,10 @@ export function metricDefinitions(r: ResolvedMetricOptions): Definitions {
     sweep: { thresholds: r.sweep },
     slices: {
       minSupport: r.minSliceSupport,
+      minClassSupport: r.minClassSupport,
+      maxIntervalWidth: r.maxIntervalWidth,
       maxValues: r.maxSliceValues,
-      rule: 'each value of each slice column and declared crossing (null values form their own group), the maxValues largest measured and the rest counted under omitted; support < minSupport is flagged small',
+      rule: 'each value of each slice column and declared crossing (null values form their own group), the maxValues largest measured and the rest counted under omitted; a value is flagged small, with its reasons, when it has fewer than minSupport items, when a class has golden items but fewer than minClassSupport (that class’s recall rests on them), or when its accuracy interval is wider than maxIntervalWidth',
     },
   };
 }

@@ -1,3 +1,4 @@
+import { widenDegenerate } from '../metrics/edge-intervals.js';
 import {
   averagePrecision,
   downsamplePrCurve,
@@ -106,11 +107,33 @@ export function headlineRanking(
       r.bootstrap,
     );
   }
-  const withInterval = (v: MaybeNumber, interval: Interval | undefined) => ({
+  // A collapsed interval (perfect separation) is widened on the items the statistic rests on: the
+  // smaller class for ROC-AUC, the positives for AP (defined, as 1, even without negatives).
+  const k = set.labels.length;
+  let aucItems = Number.POSITIVE_INFINITY;
+  let apItems = Number.POSITIVE_INFINITY;
+  for (const j of rankedLabels(set)) {
+    let pos = 0;
+    for (let t = 0; t < n; t++) {
+      const i = rows ? rows[t]! : t;
+      if (set.task === 'multilabel' ? set.truthFlags[i * k + j] === 1 : set.truth[i] === j) pos++;
+    }
+    if (pos > 0) apItems = Math.min(apItems, pos);
+    if (pos > 0 && pos < n) aucItems = Math.min(aucItems, pos, n - pos);
+  }
+  const withInterval = (v: MaybeNumber, interval: Interval | undefined, items: number) => ({
     ...v,
-    interval: v.value === null || interval === undefined ? null : interval,
+    interval:
+      v.value === null || interval === undefined
+        ? null
+        : Number.isFinite(items)
+          ? widenDegenerate(interval, items, [0, 1], r.intervals)
+          : interval,
   });
-  return { rocAuc: withInterval(point.auc, iv?.auc), averagePrecision: withInterval(point.ap, iv?.ap) };
+  return {
+    rocAuc: withInterval(point.auc, iv?.auc, aucItems),
+    averagePrecision: withInterval(point.ap, iv?.ap, apItems),
+  };
 }
 
 export function labelRanking(

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AgreementReportSchema } from '../metrics/agreement-schema.js';
 import { BiasReportSchema } from '../metrics/bias.js';
+import { ProportionMethodSchema } from '../metrics/proportion.js';
 import {
   AbsentClassPolicySchema,
   BinningRuleSchema,
@@ -20,12 +21,14 @@ import {
 
 /**
  * `metrics.json`: the result of `modeval eval`, versioned. Every number that can be undefined is
- * null (JSON has no NaN), most of them with a reason. Intervals are percentile bootstrap intervals
- * whose settings are stated once in `definitions.bootstrap`.
+ * null (JSON has no NaN), most of them with a reason. Intervals are proportion intervals or
+ * percentile bootstrap intervals, as `definitions.intervals` and `definitions.bootstrap` state.
  *
- * Version history: 1 = first release.
+ * Version history: 1 = first release; 2 = Wilson/Jeffreys intervals for proportions and widened
+ * collapsed bootstraps (`definitions.intervals`), macro averages over classes present, small-slice
+ * reasons, equal-mass calibration bins with per-bin intervals, ECE with its interval.
  */
-export const METRICS_SCHEMA_VERSION = 1;
+export const METRICS_SCHEMA_VERSION = 2;
 
 const count = z.number().int().nonnegative();
 const maybe = MaybeNumberSchema;
@@ -55,10 +58,15 @@ export const DefinitionsSchema = z.object({
     scoreIntervals: z.boolean(),
     unit: z.string(),
   }),
+  /** How intervals are made honest at the edges (src/evaluate/honest-intervals.ts). */
+  intervals: z.object({ proportions: ProportionMethodSchema, rule: z.string(), widening: z.string() }),
   calibration: z.object({
     bins: z.number().int().positive(),
     binning: BinningRuleSchema,
+    minBinItems: z.number().int().positive(),
     rule: z.string(),
+    binIntervals: z.string(),
+    eceInterval: z.string(),
   }),
   ranking: z.object({
     auc: z.string(),
@@ -67,7 +75,13 @@ export const DefinitionsSchema = z.object({
   }),
   operatingPoints: z.array(OperatingConstraintSchema),
   sweep: z.object({ thresholds: z.array(z.number()) }),
-  slices: z.object({ minSupport: count, maxValues: z.number().int().positive(), rule: z.string() }),
+  slices: z.object({
+    minSupport: count,
+    minClassSupport: count,
+    maxIntervalWidth: z.number().gt(0).lte(1),
+    maxValues: z.number().int().positive(),
+    rule: z.string(),
+  }),
 });
 export type Definitions = z.infer<typeof DefinitionsSchema>;
 
@@ -108,8 +122,8 @@ export const HeadlineSchema = z.object({
   /** Positive-class ROC-AUC (binary), else the macro one-vs-rest AUC; null with a reason if undefined. */
   rocAuc: scoreMetric,
   averagePrecision: scoreMetric,
-  /** Positive-class ECE (binary) or top-label ECE (multiclass); absent for multilabel. */
-  ece: maybe.optional(),
+  /** Positive-class ECE (binary) or top-label ECE (multiclass), with its interval; absent for multilabel. */
+  ece: scoreMetric.optional(),
 });
 export type Headline = z.infer<typeof HeadlineSchema>;
 
@@ -136,8 +150,10 @@ export type Calibration = z.infer<typeof CalibrationSchema>;
 export const SliceValueSchema = z.object({
   /** One value per column of the slice (null = the column was null). */
   values: z.array(z.string().nullable()),
-  /** Fewer items than `definitions.slices.minSupport`: intervals are wide, read with care. */
+  /** Too small to read (see `definitions.slices.rule`): intervals are wide, read with care. */
   small: z.boolean(),
+  /** Why it is small, one sentence per reason (empty when it is not). */
+  smallReasons: z.array(z.string()),
   metrics: HeadlineSchema,
 });
 export type SliceValue = z.infer<typeof SliceValueSchema>;

@@ -3,6 +3,7 @@ import { headline } from './headline.js';
 import type { ResolvedMetricOptions } from './options.js';
 import type { SliceReport, SliceValue } from './schema.js';
 import { groupRows } from './slices.js';
+import { smallSliceReasons } from './small-slices.js';
 
 /** Headline metrics per value of each slice column and declared crossing. */
 
@@ -28,11 +29,15 @@ export function sliceReports(set: EvalSet, m: ModelColumns, r: ResolvedMetricOpt
         omittedRows += g.rows.length;
         return;
       }
-      values.push({
-        values: g.values,
-        small: g.rows.length < r.minSliceSupport,
-        metrics: headline(set, m, g.rows, r).headline,
-      });
+      const metrics = headline(set, m, g.rows, r).headline;
+      const smallReasons = smallSliceReasons(
+        g.rows.length,
+        metrics.support,
+        set.labels,
+        metrics.accuracy ?? metrics.subsetAccuracy,
+        { minSupport: r.minSliceSupport, minClassSupport: r.minClassSupport, maxWidth: r.maxIntervalWidth },
+      );
+      values.push({ values: g.values, small: smallReasons.length > 0, smallReasons, metrics });
     });
     return {
       columns: [...names],

@@ -7,6 +7,7 @@ import { computeMetrics, evaluate } from '../../src/evaluate/evaluate.js';
 import { bootstrapMany } from '../../src/evaluate/intervals.js';
 import { loadEvalSet } from '../../src/evaluate/join.js';
 import { MetricsReportSchema } from '../../src/evaluate/schema.js';
+import { countInterval } from '../../src/metrics/edge-intervals.js';
 import {
   accuracy,
   BinaryScoreStore,
@@ -58,7 +59,7 @@ describe('evaluate on the real golden set (synthetic predictions)', () => {
     const json: unknown = JSON.parse(readFileSync(path!, 'utf8'));
     const parsed = MetricsReportSchema.safeParse(json);
     expect(parsed.success).toBe(true);
-    expect(report.schemaVersion).toBe(1);
+    expect(report.schemaVersion).toBe(2);
     expect(report.task).toBe('binary');
     expect(report.positive).toBe('spam');
     expect(report.dataset.evaluated).toBe(1183);
@@ -122,7 +123,7 @@ describe('evaluate on the real golden set (synthetic predictions)', () => {
       truth.push(set.truth[i]!);
       pred.push(model.predicted[i]!);
     }
-    const direct = classificationReport(cm, { zeroDivision: 'nan', absentClasses: 'skip' });
+    const direct = classificationReport(cm, { zeroDivision: 'nan', absentClasses: 'present-in-golden' });
     const slice = report.models[0]!.slices.find((s) => s.columns[0] === 'has_html')!;
     const value = slice.values.find((v) => v.values[0] === 'true')!;
     expect(value.metrics.n).toBe(rows.length);
@@ -139,14 +140,16 @@ describe('evaluate on the real golden set (synthetic predictions)', () => {
     expect(aucIv.low!).toBeLessThan(aucIv.estimate!);
     expect(aucIv.high!).toBeGreaterThan(aucIv.estimate!);
     expect(aucIv.resamples).toBe(300);
-    // The shared-replicate intervals are exactly the per-metric engine's, for the same seed.
-    const engine = bootstrapConfusionMetric(set.labels, truth, pred, accuracy, { resamples: 300, seed: 7 });
-    expect(value.metrics.accuracy).toEqual(engine);
+    // Proportions carry the Wilson interval of their counts (statsmodels-checked in
+    // test/metrics/stats-reference.test.ts).
+    const correct = truth.filter((t, i) => t === pred[i]).length;
+    expect(value.metrics.accuracy).toEqual(countInterval(correct, truth.length, 0.95, 'wilson'));
+    // Other statistics: the shared-replicate intervals are exactly the per-metric engine's, for the same seed.
     const engineF1 = bootstrapConfusionMetric(
       set.labels,
       truth,
       pred,
-      (c) => macroF1(c, { zeroDivision: 'nan', absentClasses: 'skip' }),
+      (c) => macroF1(c, { zeroDivision: 'nan', absentClasses: 'present-in-golden' }),
       {
         resamples: 300,
         seed: 7,
@@ -170,6 +173,69 @@ describe('evaluate on the real golden set (synthetic predictions)', () => {
     const hamOnly = groups.values.find((v) => v.values[0] === 'easy-ham-1')!;
     expect(hamOnly.metrics.rocAuc.value).toBeNull();
     expect(hamOnly.metrics.positive!.recall.estimate).toBeNull();
+    // No macro average over an absent class, and the reason says so.
+    for (const v of [spamOnly, hamOnly]) {
+      expect(v.metrics.macro.f1.estimate).toBeNull();
+      expect(v.metrics.macro.f1.reason).toMatch(/only one class has golden items/);
+    }
+    expect(hamOnly.metrics.positive!.f1.estimate).toBeNull();
+    expect(hamOnly.metrics.positive!.f1.reason).toMatch(/no golden spam items/);
+  });
+
+  it('never reports a zero-width interval on finite data; flags small slices with reasons', async () => {
+    const set = await loadEvalSet({ dataset: GOLDEN, predictions: [goldenPreds] });
+    const report = computeMetrics(set, { resamples: 100 });
+    const zeroWidth: string[] = [];
+    let intervals = 0;
+    const walk = (x: unknown, path: string): void => {
+      if (Array.isArray(x)) x.forEach((v, i) => walk(v, `${path}[${i}]`));
+      else if (x !== null && typeof x === 'object') {
+        const o = x as Record<string, unknown>;
+        if ('estimate' in o && 'low' in o && 'high' in o && o.estimate !== null) {
+          intervals++;
+          if (!((o.high as number) > (o.low as number))) zeroWidth.push(path);
+        }
+        for (const [k, v] of Object.entries(o)) walk(v, `${path}.${k}`);
+      }
+    };
+    walk(report, '');
+    expect(intervals).toBeGreaterThan(1000);
+    expect(zeroWidth).toEqual([]);
+    const tld = report.models[0]!.slices.find((s) => s.columns[0] === 'sender_tld')!;
+    const edu = tld.values.find((v) => v.values[0] === 'edu')!;
+    // 33 items, all ham: enough items, but the accuracy interval of 33 items is wide.
+    expect(edu.metrics.n).toBe(33);
+    expect(edu.small).toBe(true);
+    expect(edu.smallReasons.join(' ')).toMatch(/accuracy interval 0\.\d+ wide/);
+    // Every slice value with few golden spam items says its recall rests on them.
+    for (const v of tld.values) {
+      const spam = v.metrics.support[1]!;
+      if (spam > 0 && spam < 10)
+        expect(v.smallReasons.some((r) => r.startsWith(`spam recall rests on ${spam}`))).toBe(true);
+    }
+    expect(report.definitions.intervals.proportions).toBe('wilson');
+    expect(report.definitions.slices.rule).toMatch(/minClassSupport/);
+  });
+
+  it('bins calibration by equal mass with per-bin intervals and gives ECE an interval', async () => {
+    const set = await loadEvalSet({ dataset: GOLDEN, predictions: [goldenPreds] });
+    const report = computeMetrics(set, { resamples: 100 });
+    const cal = report.models[0]!.calibration.positiveClass[0]!.report;
+    expect(cal.binning).toBe('equal-mass');
+    expect(cal.reliability.length).toBeGreaterThan(5);
+    for (const b of cal.reliability) {
+      expect(b.count).toBeGreaterThanOrEqual(report.definitions.calibration.minBinItems);
+      expect(b.sparse).toBe(false);
+      expect(b.interval!.low).toBeLessThanOrEqual(b.accuracy!);
+      expect(b.interval!.high).toBeGreaterThanOrEqual(b.accuracy!);
+      expect(b.interval!.high).toBeGreaterThan(b.interval!.low);
+    }
+    const ece = report.models[0]!.overall.ece!;
+    expect(ece.value).toBe(cal.ece);
+    expect(ece.interval!.low!).toBeLessThan(ece.interval!.high!);
+    // A 33-item slice gets one bin (fewer than 2 × 20 items).
+    const tld = report.models[0]!.slices.find((s) => s.columns[0] === 'sender_tld')!;
+    expect(tld.values.find((v) => v.values[0] === 'edu')!.metrics.ece!.interval).not.toBeNull();
   });
 
   it('is deterministic for a seed: byte-identical metrics.json; another seed moves the intervals only', async () => {
@@ -183,8 +249,11 @@ describe('evaluate on the real golden set (synthetic predictions)', () => {
     const first = MetricsReportSchema.parse(JSON.parse(one));
     const acc3 = first.models[0]!.overall.accuracy!;
     const acc4 = report.models[0]!.overall.accuracy!;
-    expect(acc4.estimate).toBe(acc3.estimate);
-    expect([acc4.low, acc4.high]).not.toEqual([acc3.low, acc3.high]);
+    expect(acc4).toEqual(acc3);
+    const f13 = first.models[0]!.overall.macro.f1;
+    const f14 = report.models[0]!.overall.macro.f1;
+    expect(f14.estimate).toBe(f13.estimate);
+    expect([f14.low, f14.high]).not.toEqual([f13.low, f13.high]);
   });
 
   it('evaluates two models on the rows both scored, one entry per model', async () => {

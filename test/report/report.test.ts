@@ -339,7 +339,7 @@ describe('bad input', () => {
   it('names the file and field of a metrics.json that does not match its schema', async () => {
     const dir = join(root, 'bad-schema');
     mkdirSync(dir);
-    writeFileSync(join(dir, 'metrics.json'), JSON.stringify({ schemaVersion: 1, kind: 'modeval.metrics' }));
+    writeFileSync(join(dir, 'metrics.json'), JSON.stringify({ schemaVersion: 2, kind: 'modeval.metrics' }));
     const err = await loadReportInputs([dir]).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BadInputError);
     expect((err as BadInputError).location).toEqual({ file: join(dir, 'metrics.json'), field: 'harness' });

@@ -188,8 +188,11 @@ describe('evaluate on the real golden set (synthetic predictions)', () => {
     const zeroWidth: string[] = [];
     let intervals = 0;
     const walk = (x: unknown, path: string): void => {
-      if (Array.isArray(x)) x.forEach((v, i) => walk(v, `${path}[${i}]`));
-      else if (x !== null && typeof x === 'object') {
+      if (Array.isArray(x)) {
+        x.forEach((v, i) => {
+          walk(v, `${path}[${i}]`);
+        });
+      } else if (x !== null && typeof x === 'object') {
         const o = x as Record<string, unknown>;
         if ('estimate' in o && 'low' in o && 'high' in o && o.estimate !== null) {
           intervals++;

@@ -224,11 +224,24 @@ export interface ReliabilityInput {
   bins: ReliabilityBin[];
 }
 
-/** Reliability diagram: observed frequency against mean confidence per bin, with bin counts below. */
+/**
+ * Reliability diagram: observed frequency against mean confidence per bin, each bin's point with
+ * its proportion interval (a vertical rule); bins flagged sparse are open circles. The items per
+ * bin are drawn as bars below (the report also lists them in a table).
+ */
 export function reliabilityChart(r: ReliabilityInput): ChartSpec {
   const values = r.bins
     .filter((b) => b.count > 0 && b.meanConfidence !== null && b.accuracy !== null)
-    .map((b) => ({ lo: b.lo, hi: b.hi, count: b.count, confidence: b.meanConfidence, accuracy: b.accuracy }));
+    .map((b) => ({
+      lo: b.lo,
+      hi: b.hi,
+      count: b.count,
+      confidence: b.meanConfidence,
+      accuracy: b.accuracy,
+      low: b.interval?.low ?? b.accuracy,
+      high: b.interval?.high ?? b.accuracy,
+      sparse: b.sparse === true ? 'sparse' : 'enough',
+    }));
   const all = r.bins.map((b) => ({ lo: b.lo, hi: b.hi, count: b.count }));
   return vl({
     $schema: SCHEMA,
@@ -250,19 +263,33 @@ export function reliabilityChart(r: ReliabilityInput): ChartSpec {
           },
           {
             data: { values },
-            mark: { type: 'rule', color: '#e45756', opacity: 0.6 },
+            mark: { type: 'rule', color: '#4c78a8', strokeWidth: 2, opacity: 0.45 },
             encoding: {
               x: { field: 'confidence', type: 'quantitative' },
-              y: { field: 'confidence', type: 'quantitative' },
-              y2: { field: 'accuracy' },
+              y: { field: 'low', type: 'quantitative' },
+              y2: { field: 'high' },
             },
           },
           {
             data: { values },
-            mark: { type: 'line', point: true, color: '#4c78a8' },
+            mark: { type: 'line', color: '#4c78a8', opacity: 0.5 },
             encoding: {
               x: { field: 'confidence', ...UNIT, title: 'mean predicted probability' },
               y: { field: 'accuracy', ...UNIT, title: 'observed frequency' },
+            },
+          },
+          {
+            data: { values },
+            mark: { type: 'point', color: '#4c78a8', size: 40 },
+            encoding: {
+              x: { field: 'confidence', type: 'quantitative' },
+              y: { field: 'accuracy', type: 'quantitative' },
+              fill: {
+                field: 'sparse',
+                type: 'nominal',
+                scale: { domain: ['enough', 'sparse'], range: ['#4c78a8', 'white'] },
+                legend: null,
+              },
             },
           },
         ],

@@ -21,7 +21,7 @@ export const HEADLINES: HeadlineRow[] = [
   { name: 'MCC', get: (h) => h.matthews },
   { name: 'ROC-AUC', get: (h) => h.rocAuc.interval ?? scalar(h.rocAuc.value) },
   { name: 'average precision', get: (h) => h.averagePrecision.interval ?? scalar(h.averagePrecision.value) },
-  { name: 'ECE', get: (h) => (h.ece ? scalar(h.ece.value) : undefined) },
+  { name: 'ECE', get: (h) => (h.ece ? (h.ece.interval ?? scalar(h.ece.value)) : undefined) },
 ];
 
 function scalar(value: number | null): Interval | null {

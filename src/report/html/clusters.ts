@@ -1,4 +1,4 @@
-import type { Cluster } from '../../analysis/clusters-schema.js';
+import type { Cluster, ClusterExample } from '../../analysis/clusters-schema.js';
 import { cleanText } from '../../render/clean.js';
 import { html, type SafeHtml, text } from '../../render/html.js';
 import { count, f3, pct } from '../../render/numbers.js';
@@ -43,23 +43,47 @@ export async function clustersSection(m: ModelEntry, ctx: SectionContext): Promi
     count(cell.size),
     cell.clustered ? String(cell.k ?? '—') : 'not clustered',
     f3(cell.silhouette),
-    cell.note ?? '',
+    cell.warning
+      ? html`<span class="badge small">weak</span> ${cleanText(cell.warning, 400)}`
+      : (cell.note ?? ''),
   ]);
+  const weak = c.cells.filter((cell) => cell.warning).length;
+  const rule = c.labelIssues
+    ? note(`Golden-label check: ${c.labelIssues.rule}.`)
+    : note(
+        'Golden-label check: this clusters.json predates the agreement rule; its badges come from one model’s own probabilities.',
+      );
   const more = c.clusters.length - shown.length;
   return html`<h3>Error clusters</h3>${note(
-    `Errors grouped by text similarity within each confusion cell (seed ${c.seed}); terms by c-TF-IDF, lift = P(slice | cluster) / P(slice | cell).`,
-  )}${chart ? figure(chart, '') : EMPTY}${table(['cell (golden → predicted)', 'errors', 'clusters', 'silhouette', 'note'], cells, 'num')}${cards}${
+    `Errors grouped by text similarity within each confusion cell (seed ${c.seed}); names are the terms that most separate a cluster from the rest of its cell; lift = P(slice | cluster) / P(slice | cell).`,
+  )}${
+    weak > 0
+      ? note(
+          `${weak} cell${weak === 1 ? ' has' : 's have'} weak structure (silhouette under ${c.options.minSilhouette ?? 0.25}): their clusters are loose groupings, not topics. Their cards lead with the examples; read the names only as hints.`,
+        )
+      : EMPTY
+  }${rule}${chart ? figure(chart, '') : EMPTY}${table(['cell (golden → predicted)', 'errors', 'clusters', 'silhouette', 'note'], cells, 'num')}${cards}${
     more > 0 ? note(`${more} more clusters are in clusters.json.`) : EMPTY
   }`;
 }
 
 function clusterCard(cl: Cluster, ctx: SectionContext): SafeHtml {
   const L = ctx.limits;
-  const terms = cl.terms
-    .slice(0, L.clusterTerms)
-    .map(
-      (t) => html`<span class="term">${cleanText(t.term, 40)} <small>${t.weight.toFixed(3)}</small></span>`,
-    );
+  // Separating terms: share of the cluster's errors holding the term vs the rest of the cell.
+  const terms =
+    cl.separating && cl.separating.length > 0
+      ? cl.separating
+          .slice(0, L.clusterTerms)
+          .map(
+            (t) =>
+              html`<span class="term">${cleanText(t.term, 40)} <small>${pct(t.clusterShare, 0)} vs ${pct(t.restShare, 0)}</small></span>`,
+          )
+      : cl.terms
+          .slice(0, L.clusterTerms)
+          .map(
+            (t) =>
+              html`<span class="term">${cleanText(t.term, 40)} <small>${t.weight.toFixed(3)}</small></span>`,
+          );
   const lifts = cl.slices
     .slice(0, L.clusterTerms)
     .map((s) => [
@@ -75,16 +99,30 @@ function clusterCard(cl: Cluster, ctx: SectionContext): SafeHtml {
       (e) =>
         html`<li><div class="ex-meta">id <code>${text(e.id, L.nameChars)}</code> · score ${e.score.toFixed(3)} · ${
           e.labelIssue === 'relabel'
-            ? html`<span class="badge relabel">golden label looks wrong</span>`
-            : 'model error'
+            ? html`<span class="badge relabel">check the golden label</span> <small>${evidence(e.labelEvidence)}</small>`
+            : e.labelIssue === 'model_error'
+              ? 'model error'
+              : 'golden label not checked'
         }</div><div class="ex-text">${text(e.text, L.textChars, true)}</div></li>`,
     );
+  const examplesHtml = examples.length > 0 ? html`<ol class="examples">${examples}</ol>` : EMPTY;
+  const liftTable =
+    lifts.length > 0 ? table(['slice', 'lift', 'members', 'in cluster', 'in cell'], lifts, 'num') : EMPTY;
   return html`<div class="card"><h4>${cl.id} <span class="badge">${KIND_NAME[cl.kind]}</span> ${cleanText(cl.golden, L.nameChars)} → ${cleanText(
     cl.predicted,
     L.nameChars,
   )}</h4><p class="stats">${count(cl.size)} errors (${pct(cl.share)} of the cell) · error rate in region ${pct(cl.errorRate)} · mean score ${cl.meanScore.toFixed(
     3,
-  )} · ${count(cl.relabelCandidates)} probable golden-label errors</p><p class="terms">${terms}</p>${lifts.length > 0 ? table(['slice', 'lift', 'members', 'in cluster', 'in cell'], lifts, 'num') : EMPTY}${
-    examples.length > 0 ? html`<ol class="examples">${examples}</ol>` : EMPTY
+  )} · ${count(cl.relabelCandidates)} golden labels to check</p>${
+    cl.weakStructure
+      ? html`${examplesHtml}<p class="terms"><small>weak structure; name terms only as hints:</small> ${terms}</p>${liftTable}`
+      : html`<p class="terms">${terms}</p>${liftTable}${examplesHtml}`
   }</div>`;
+}
+
+/** "flagged by spam-v2 (P(golden) 0.02) and spam-v1 (0.04)": the evidence behind a badge. */
+function evidence(ev: ClusterExample['labelEvidence']): string {
+  if (!ev) return '';
+  const flagged = ev.filter((x) => x.flagged);
+  return `flagged by ${flagged.map((x) => `${cleanText(x.model, 40)} (P(golden label) ${x.pGolden.toFixed(3)})`).join(' and ')}`;
 }

@@ -2,7 +2,9 @@ import type { LabelRanking, SliceReport } from '../../evaluate/schema.js';
 import type { OperatingConstraint } from '../../metrics/schema.js';
 import { cleanText, uniqueDisplay } from '../../render/clean.js';
 import { html, type SafeHtml } from '../../render/html.js';
-import { count, f3, pct } from '../../render/numbers.js';
+import { count, f3, interval, pct } from '../../render/numbers.js';
+import { planFromMetrics } from '../../plan/plan.js';
+import type { PlanRow } from '../../plan/schema.js';
 import {
   classBarsChart,
   confusionChart,
@@ -210,21 +212,49 @@ async function calibrationPart(m: ModelEntry, labels: string[], scores: SafeHtml
       }));
   if (reports.length === 0) return scores.value === '' ? EMPTY : html`<h3>Score distribution</h3>${scores}`;
   const figures: SafeHtml[] = [];
-  for (const r of reports) {
+  // The headline ECE (with its interval) is the one of the first chart for single-label tasks.
+  const headlineEce = m.model.overall.ece?.interval ?? null;
+  for (const [i, r] of reports.entries()) {
     const svg = await renderSvg(reliabilityChart({ title: r.title, bins: r.report.reliability }));
+    const ece =
+      i === 0 && cal.topLabel && headlineEce
+        ? interval(headlineEce)
+        : r.report.ece === null
+          ? '—'
+          : r.report.ece.toFixed(3);
+    const sparse = r.report.sparseBins
+      ? ` ${r.report.sparseBins} bin${r.report.sparseBins === 1 ? ' holds' : 's hold'} fewer than ${r.report.minBinCount} items (open circles): too few to read.`
+      : '';
     figures.push(
       figure(
         svg,
-        `ECE ${f3(r.report.ece)}, MCE ${f3(r.report.mce)}; ${r.report.bins} ${r.report.binning} bins. On the dashed line the scores are calibrated.`,
+        `ECE ${ece}, MCE ${f3(r.report.mce)}; ${r.report.reliability.length} ${r.report.binning} bins, each point with the number of items in its bin and the ${m.report.definitions.intervals.proportions} interval of its observed frequency. On the dashed line the scores are calibrated.${sparse}`,
       ),
     );
   }
+  // The bins of the first chart, with their counts and intervals in numbers.
+  const first = reports[0]!.report;
+  const binRows = first.reliability
+    .filter((b) => b.count > 0)
+    .map((b) => [
+      `${b.lo.toFixed(3)}–${b.hi.toFixed(3)}`,
+      count(b.count),
+      b.meanConfidence === null ? '—' : b.meanConfidence.toFixed(3),
+      b.accuracy === null ? '—' : b.accuracy.toFixed(3),
+      b.interval ? `[${b.interval.low.toFixed(3)}, ${b.interval.high.toFixed(3)}]` : '—',
+      b.sparse ? html`<span class="badge small">sparse</span>` : '',
+    ]);
+  const binTable = table(
+    ['bin (confidence)', 'items', 'mean confidence', 'observed', 'interval', ''],
+    binRows,
+    'num',
+  );
   const brier = cal.brier.map((b) => [
     b.label === null ? 'all labels' : cleanText(b.label, 80),
     b.report.definition,
     b.report.brier === null ? '—' : b.report.brier.toFixed(4),
   ]);
-  return html`<h3>Calibration and score distribution</h3><div class="row">${figures}${scores}${table(['Brier score', 'definition', 'value'], brier, 'num')}</div>`;
+  return html`<h3>Calibration and score distribution</h3><div class="row">${figures}${scores}${table(['Brier score', 'definition', 'value'], brier, 'num')}</div><h4>${reports[0]!.title}: bins</h4>${binTable}`;
 }
 
 function sliceName(values: (string | null)[], max: number): string {
@@ -234,21 +264,54 @@ function sliceName(values: (string | null)[], max: number): string {
 async function slicesPart(m: ModelEntry, labels: string[], ctx: SectionContext): Promise<SafeHtml> {
   const slices = m.model.slices;
   if (slices.length === 0) return EMPTY;
-  const minSupport = m.report.definitions.slices.minSupport;
+  const defs = m.report.definitions;
   const positive = m.report.positive;
+  const plan = slicePlan(m);
   const out: SafeHtml[] = [];
   const shown = slices.slice(0, ctx.limits.sliceColumns);
-  for (const s of shown) out.push(await slicePart(m, s, minSupport, positive, labels, ctx));
+  for (const s of shown) out.push(await slicePart(m, s, plan, positive, labels, ctx));
   const more = slices.length - shown.length;
+  const pl = plan.settings;
   return html`<h3>Slices</h3>${note(
-    `Accuracy per slice value with its bootstrap interval; grey rows have fewer than ${minSupport} items (intervals are wide: read with care).`,
+    `Accuracy per slice value with its ${defs.intervals.proportions} interval. Grey rows are small: fewer than ${defs.slices.minSupport} items, a class with fewer than ${defs.slices.minClassSupport} golden items (its recall rests on them), or an accuracy interval wider than ${defs.slices.maxIntervalWidth}; the flag says which. Macro F1 is shown only where at least two classes have golden items (— ⁱ: undefined, hover for why). “To see a ${+(pl.drop * 100).toFixed(2)}-point drop”: about how many more items the slice needs for a paired comparison (McNemar, α = ${pl.alpha}, power ${pl.power}) to detect a recall drop that size (modeval plan; ${plan.definitions.planningValue}).`,
   )}${out}${more > 0 ? note(`${more} more slice columns are in metrics.json.`) : EMPTY}`;
+}
+
+interface SlicePlan {
+  settings: ReturnType<typeof planFromMetrics>['settings'];
+  definitions: ReturnType<typeof planFromMetrics>['definitions'];
+  /** The plan row with the largest need per slice value (key: columns and values). */
+  byValue: Map<string, PlanRow>;
+}
+
+const planKey = (columns: readonly string[], values: readonly (string | null)[]) =>
+  JSON.stringify([columns, values]);
+
+/** The golden-set plan of this model, keyed by slice value (the neediest policy of each). */
+function slicePlan(m: ModelEntry): SlicePlan {
+  const plan = planFromMetrics({ ...m.report, models: [m.model] }, {});
+  const byValue = new Map<string, PlanRow>();
+  for (const row of plan.models[0]!.rows) {
+    if (row.slice === null) continue;
+    const key = planKey(row.slice.columns, row.slice.values);
+    const prev = byValue.get(key);
+    if (!prev || (row.forDrop?.more ?? -1) > (prev.forDrop?.more ?? -1)) byValue.set(key, row);
+  }
+  return { settings: plan.settings, definitions: plan.definitions, byValue };
+}
+
+function planCell(row: PlanRow | undefined, many: boolean): SafeHtml | string {
+  if (!row) return '';
+  if (row.forDrop === null)
+    return html`<span class="na" title="${cleanText(row.reason ?? '', 300)}">— ⁱ</span>`;
+  const who = many ? ` (${cleanText(row.policy, 30)})` : '';
+  return row.forDrop.more === 0 ? `enough now${who}` : `about ${count(row.forDrop.more)} more${who}`;
 }
 
 async function slicePart(
   m: ModelEntry,
   s: SliceReport,
-  minSupport: number,
+  plan: SlicePlan,
   positive: string | null,
   labels: string[],
   ctx: SectionContext,
@@ -274,11 +337,11 @@ async function slicePart(
               estimate: v.metrics.accuracy!.estimate!,
               low: v.metrics.accuracy!.low,
               high: v.metrics.accuracy!.high,
-              group: v.small ? `small (n < ${minSupport})` : `n ≥ ${minSupport}`,
+              group: v.small ? 'small (see flag)' : 'enough items',
             })),
             groups: [
-              { name: `n ≥ ${minSupport}`, color: '#4c78a8' },
-              { name: `small (n < ${minSupport})`, color: '#aaa' },
+              { name: 'enough items', color: '#4c78a8' },
+              { name: 'small (see flag)', color: '#aaa' },
             ],
             reference:
               m.model.overall.accuracy?.estimate != null
@@ -296,15 +359,20 @@ async function slicePart(
     'accuracy',
     'macro F1',
     ...(posName === null ? [] : [`${posName} recall`, `${posName} FPR`]),
+    `to see a ${+(plan.settings.drop * 100).toFixed(2)}-point drop`,
     'flag',
   ];
+  const manyPolicies = positive === null;
   const tableRows = values.map((v, i) => [
     names[i]!,
     count(v.metrics.n),
     ivCell(v.metrics.accuracy),
     ivCell(v.metrics.macro.f1),
     ...(posName === null ? [] : [ivCell(v.metrics.positive?.recall), ivCell(v.metrics.positive?.fpr)]),
-    v.small ? html`<span class="badge small">small</span>` : '',
+    planCell(plan.byValue.get(planKey(s.columns, v.values)), manyPolicies),
+    v.small
+      ? html`<span class="badge small">small</span> <small>${v.smallReasons.map((r) => cleanText(r, 120)).join('; ')}</small>`
+      : '',
   ]);
   const more = s.values.length - values.length;
   return html`<h4>${title}</h4><div class="row">${chart ? figure(chart, 'Dashed: the overall accuracy.') : EMPTY}${table(head, tableRows, 'num slices')}</div>${

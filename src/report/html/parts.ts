@@ -3,6 +3,7 @@ import type { Interval } from '../../metrics/schema.js';
 import { html, type Interpolation, SafeHtml, text } from '../../render/html.js';
 import { f3, interval } from '../../render/numbers.js';
 import type { CurveInput } from '../charts.js';
+import { cleanText } from '../../render/clean.js';
 import { type ReportLimits, thinIndices } from '../limits.js';
 import type { ModelEntry } from '../load.js';
 
@@ -21,7 +22,10 @@ export function table(head: Interpolation[], rows: Interpolation[][], className 
 
 /** An interval cell: estimate in bold, the interval small beside it. */
 export function ivCell(iv: Interval | null | undefined): SafeHtml {
-  if (!iv || iv.estimate === null) return html`<span class="na">—</span>`;
+  if (!iv || iv.estimate === null)
+    return iv?.reason
+      ? html`<span class="na" title="${cleanText(iv.reason, 300)}">— ⁱ</span>`
+      : html`<span class="na">—</span>`;
   if (iv.low === null || iv.high === null) return html`<b>${f3(iv.estimate)}</b>`;
   return html`<b>${f3(iv.estimate)}</b> <span class="ci">[${f3(iv.low)}, ${f3(iv.high)}]</span>`;
 }

@@ -3,6 +3,7 @@ import { allRows, pick, type Rows } from '../evaluate/rows.js';
 import { rowsBySliceValue } from '../evaluate/slices.js';
 import { type BootstrapOptions, pairedBootstrapConfusionMetric } from '../metrics/bootstrap.js';
 import type { ConfusionMatrix } from '../metrics/confusion.js';
+import { widenDegenerate } from '../metrics/edge-intervals.js';
 import { adjustPValues } from '../metrics/multiplicity.js';
 import type { Interval } from '../metrics/schema.js';
 import { mcnemar } from '../metrics/significance.js';
@@ -209,7 +210,8 @@ function sliceRegressions(set: PairedSet, boot: BootstrapOptions): SliceRegressi
         baselineAccuracy: b,
         candidateAccuracy: c,
         delta: b === null || c === null ? null : c - b,
-        interval: pairedDelta(set, rows, accuracyMetric, boot),
+        // A slice of one flipped item gives −1 in every replicate: widen on its items (see edge-intervals).
+        interval: widenDegenerate(pairedDelta(set, rows, accuracyMetric, boot), f.n, [-1, 1], 'wilson'),
         newlyWrong: f.newlyWrong,
         newlyRight: f.newlyRight,
         mcnemar: mcnemar(f.newlyWrong, f.newlyRight),

@@ -2,6 +2,7 @@ import type { PairedSet } from '../evaluate/paired-set.js';
 import { allRows, pick, type Rows } from '../evaluate/rows.js';
 import { rowsBySliceValue } from '../evaluate/slices.js';
 import { bootstrapConfusionMetric } from '../metrics/bootstrap.js';
+import { widenDegenerate } from '../metrics/edge-intervals.js';
 import type { Interval } from '../metrics/schema.js';
 import { formatNumber, signedPlain } from '../render/numbers.js';
 import { confusionMetric, pairedDelta } from './compare.js';
@@ -129,6 +130,13 @@ function outcomeOf(set: PairedSet, b: BoundRule, sub: Subset, options: EvaluateO
     interval = relative
       ? pairedDelta(set, sub.rows, metric, boot)
       : bootstrapConfusionMetric(set.labels, truth, candPred, metric, boot);
+  }
+  // An absolute rule's bootstrap that collapsed (a perfect slice) is widened on the slice's items,
+  // never shown as certainty. Paired deltas stay: a delta that is 0 in every replicate means the
+  // two models agree on every item. Costs have no fixed range and are left as they are.
+  if (!relative && b.metric !== 'cost') {
+    const lower = b.metric === 'kappa' || b.metric === 'mcc' ? -1 : 0;
+    interval = widenDegenerate(interval, sub.rows.length, [lower, 1], 'wilson');
   }
   const delta = observed === null || baseline === null ? null : observed - baseline;
   const space: RuleOutcome['space'] = relative ? 'delta' : 'value';

@@ -167,6 +167,10 @@ describe('slices', () => {
     const web = perChannel!.outcomes.find((o) => o.slice?.value === 'web')!;
     const mail = perChannel!.outcomes.find((o) => o.slice?.value === 'mail')!;
     expect(web).toMatchObject({ n: 30, status: 'pass', observed: 1 });
+    // A perfect slice's bootstrap collapses at 1: the interval is widened on its 30 items.
+    expect(web.interval!.high).toBe(1);
+    expect(web.interval!.low!).toBeLessThan(1);
+    expect(web.interval!.widened).toMatchObject({ items: 30 });
     expect(mail.n).toBe(70);
     expect(mail.observed).toBeCloseTo(68 / 70, 12);
     expect(mail.status).toBe('fail');

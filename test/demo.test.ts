@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { formatDemo } from '../src/cli/demo.js';
 import { runDemo } from '../src/demo.js';
 import { MetricsReportSchema } from '../src/evaluate/schema.js';
+import { planFromMetrics } from '../src/plan/plan.js';
 import { goldenPath } from './helpers/golden.js';
 import { useTmpDir } from './helpers/tmp.js';
 
@@ -36,6 +37,28 @@ describe('the README main job (modeval demo) on the real golden set', () => {
     expect((html.match(/<svg/g) ?? []).length).toBeGreaterThan(10);
     expect(html).toContain('spam-v2');
     expect(readFileSync(result.report.markdown.path, 'utf8')).toMatch(/\| *accuracy *\|/i);
+
+    // Golden-set sizing for the SpamAssassin golden set: spam-v2 catches 346 of 366 golden spam
+    // items; the needs equal statsmodels' (test/vectors/stats.json, written by test/vectors/stats.py).
+    const vectors = JSON.parse(readFileSync(new URL('./vectors/stats.json', import.meta.url), 'utf8')) as {
+      plan: {
+        spamassassin_spam_v2: { tp: number; positives: number; p: number; width_n: number; drop_n: number };
+      };
+    };
+    const v = vectors.plan.spamassassin_spam_v2;
+    const plan = planFromMetrics(result.models[1]!.metrics);
+    const all = plan.models[0]!.rows.find((r) => r.slice === null)!;
+    expect([all.relevant, all.recall]).toEqual([v.positives, v.tp / v.positives]);
+    expect(all.planningRecall).toBeCloseTo(v.p, 12);
+    expect(all.forWidth!.relevant).toBe(Math.ceil(v.width_n));
+    expect(all.forDrop!.relevant).toBe(Math.ceil(v.drop_n));
+    // Clusters: weak structure is said, and golden labels are checked by two models' agreement.
+    const clusters = result.clusters.report;
+    expect(clusters.labelIssues).toMatchObject({ checked: true, minModels: 2 });
+    for (const cell of clusters.cells.filter((c) => c.clustered && c.silhouette! < 0.25))
+      expect(cell.warning).toMatch(/weak structure/);
+    expect(html).toContain('check the golden label');
+    expect(html).toMatch(/to see a 2-point drop/);
 
     const printed = formatDemo(result);
     expect(printed).toMatch(/spam-v1\s+1,183\s+0/);

@@ -376,7 +376,7 @@ export function clusterErrors(
         ? null
         : choice.silhouette === null
           ? 'too few errors to split: one group, no structure measured; read the examples'
-          : `weak structure: silhouette ${choice.silhouette.toFixed(3)} is under ${opts.minSilhouette} (Kaufman & Rousseeuw: no substantial structure), so these clusters are loose groupings, not topics; read the examples, the names are only hints`,
+          : `weak structure: silhouette ${choice.silhouette.toFixed(3)} is under ${opts.minSilhouette} (no substantial structure, Kaufman & Rousseeuw); loose groupings, not topics: read the examples`,
     });
     const nameTokens = rows.map((r) => nameDoc(r).split(' ').filter(Boolean));
     for (let c = 0; c < choice.k; c++) {

@@ -228,7 +228,7 @@ async function calibrationPart(m: ModelEntry, labels: string[], scores: SafeHtml
     figures.push(
       figure(
         svg,
-        `ECE ${ece}, MCE ${f3(r.report.mce)}; ${r.report.reliability.length} ${r.report.binning} bins, each point with the number of items in its bin and the ${m.report.definitions.intervals.proportions} interval of its observed frequency. On the dashed line the scores are calibrated.${sparse}`,
+        `ECE ${ece}, MCE ${f3(r.report.mce)}; ${r.report.reliability.length} ${r.report.binning} bins, each point with the ${m.report.definitions.intervals.proportions} interval of its observed frequency; the bars below (and the table) give the items per bin. On the dashed line the scores are calibrated.${sparse}`,
       ),
     );
   }
@@ -237,7 +237,7 @@ async function calibrationPart(m: ModelEntry, labels: string[], scores: SafeHtml
   const binRows = first.reliability
     .filter((b) => b.count > 0)
     .map((b) => [
-      `${b.lo.toFixed(3)}–${b.hi.toFixed(3)}`,
+      `${edge(b.lo)}–${edge(b.hi)}`,
       count(b.count),
       b.meanConfidence === null ? '—' : b.meanConfidence.toFixed(3),
       b.accuracy === null ? '—' : b.accuracy.toFixed(3),
@@ -255,6 +255,13 @@ async function calibrationPart(m: ModelEntry, labels: string[], scores: SafeHtml
     b.report.brier === null ? '—' : b.report.brier.toFixed(4),
   ]);
   return html`<h3>Calibration and score distribution</h3><div class="row">${figures}${scores}${table(['Brier score', 'definition', 'value'], brier, 'num')}</div><h4>${reports[0]!.title}: bins</h4>${binTable}`;
+}
+
+/** A bin edge readable near 0 and 1, where equal-mass bins crowd (0.000–0.000 says nothing). */
+function edge(x: number): string {
+  if (x > 0 && x < 0.001) return x.toExponential(1);
+  if (x < 1 && 1 - x < 0.001) return `1 − ${(1 - x).toExponential(1)}`;
+  return x.toFixed(3);
 }
 
 function sliceName(values: (string | null)[], max: number): string {

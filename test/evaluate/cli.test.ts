@@ -121,11 +121,18 @@ describe('modeval eval', () => {
       '50',
       '--min-slice-support',
       '10',
+      // Only the item count decides here: no class-support or interval-width flag.
+      '--min-class-support',
+      '0',
+      '--max-interval-width',
+      '1',
       '--no-score-intervals',
       '--json',
     ]);
     const report = MetricsReportSchema.parse(JSON.parse(text));
     expect(report.definitions.slices.minSupport).toBe(10);
+    expect(report.definitions.slices.minClassSupport).toBe(0);
+    expect(report.definitions.slices.maxIntervalWidth).toBe(1);
     expect(report.definitions.bootstrap.scoreIntervals).toBe(false);
     expect(report.models[0]!.overall.rocAuc.interval).toBeNull();
     const market = report.models[0]!.slices.find((s) => s.columns[0] === 'market')!;

@@ -3,7 +3,9 @@ import { allRows, pick, type Rows } from '../evaluate/rows.js';
 import { rowsBySliceValue } from '../evaluate/slices.js';
 import { bootstrapConfusionMetric } from '../metrics/bootstrap.js';
 import { widenDegenerate } from '../metrics/edge-intervals.js';
+import { adjustPValues } from '../metrics/multiplicity.js';
 import type { Interval } from '../metrics/schema.js';
+import { mcnemar } from '../metrics/significance.js';
 import { formatNumber, signedPlain } from '../render/numbers.js';
 import { confusionMetric, pairedDelta } from './compare.js';
 import { METRICS } from './metrics.js';
@@ -48,7 +50,9 @@ interface Subset {
 
 function subsets(set: PairedSet, b: BoundRule): Subset[] {
   const slice = b.rule.slice;
-  if (slice === null) return [{ slice: null, rows: allRows(set.ids.length), optional: false }];
+  // slice_regressions looks at every value of its column(s) at once: one outcome.
+  if (slice === null || b.metric === 'slice_regressions')
+    return [{ slice: null, rows: allRows(set.ids.length), optional: false }];
   const column = set.slices.find((s) => s.name === slice.column);
   if (!column) throw new Error(`slice column ${slice.column} vanished after binding`);
   const byValue = rowsBySliceValue(column);
@@ -57,6 +61,61 @@ function subsets(set: PairedSet, b: BoundRule): Subset[] {
       ? [{ slice: { column: column.name, value }, rows: byValue[v]!, optional: slice.value === null }]
       : [],
   );
+}
+
+/**
+ * `slice_regressions`: McNemar per slice value (of the rule's column, or of every column), the
+ * p-values adjusted over all values with a flipped item; counted are the values where the candidate
+ * is less accurate (more newly wrong than newly right) with an adjusted p-value below alpha.
+ */
+function sliceRegressionOutcome(
+  set: PairedSet,
+  rule: BoundRule['rule'],
+  base: Pick<RuleOutcome, 'slice' | 'n' | 'reason'>,
+): RuleOutcome {
+  const adjust = rule.adjust ?? { method: 'holm' as const, alpha: 0.05 };
+  const family: { name: string; p: number; worse: boolean }[] = [];
+  for (const column of set.slices) {
+    if (rule.slice !== null && column.name !== rule.slice.column) continue;
+    rowsBySliceValue(column).forEach((rows, v) => {
+      const f = flipCounts(set, rows);
+      if (f.newlyWrong + f.newlyRight === 0) return;
+      family.push({
+        name: `${column.name}=${JSON.stringify(column.values[v])}`,
+        p: mcnemar(f.newlyWrong, f.newlyRight).pValue,
+        worse: f.newlyWrong > f.newlyRight,
+      });
+    });
+  }
+  const adjusted = adjustPValues(
+    family.map((x) => x.p),
+    adjust.method,
+  );
+  const significant = family
+    .map((x, i) => ({ ...x, adjusted: adjusted[i]! }))
+    .filter((x) => x.worse && x.adjusted < adjust.alpha)
+    .sort((a, b) => a.adjusted - b.adjusted);
+  const bound = rule.bound.kind === 'absolute' ? rule.bound.value : 0;
+  const observed = significant.length;
+  const listed = significant
+    .slice(0, 5)
+    .map((x) => `${x.name} (adjusted p ${formatNumber(x.adjusted)})`)
+    .join(', ');
+  return {
+    ...base,
+    status: holds(observed, rule.op, bound) ? 'pass' : 'fail',
+    observed,
+    baseline: null,
+    delta: null,
+    interval: null,
+    decidedOn: 'estimate',
+    space: 'value',
+    decisive: observed,
+    bound,
+    reason: `${family.length} slice values with a flipped item, McNemar p adjusted by ${adjust.method} at alpha ${adjust.alpha}${
+      observed > 0 ? `: ${listed}${observed > 5 ? ', …' : ''}` : ''
+    }`,
+  };
 }
 
 function outcomeOf(set: PairedSet, b: BoundRule, sub: Subset, options: EvaluateOptions): RuleOutcome {
@@ -80,6 +139,8 @@ function outcomeOf(set: PairedSet, b: BoundRule, sub: Subset, options: EvaluateO
       reason: `${sub.rows.length} items, fewer than minSupport ${rule.minSupport}`,
     };
   }
+
+  if (b.metric === 'slice_regressions') return sliceRegressionOutcome(set, rule, base);
 
   if (def.kind === 'flips') {
     const f = flipCounts(set, sub.rows, b.classIdx);

@@ -143,6 +143,13 @@ export const METRICS = {
     description: 'fraction of items whose predicted label differs between the two models',
     higherIsBetter: false,
   },
+  slice_regressions: {
+    kind: 'flips',
+    perClass: 'forbidden',
+    description:
+      'slice values (of every slice column, or of the rule’s column) where the candidate is less accurate and McNemar’s p-value, adjusted for testing them all (rule option adjust: holm or benjamini-hochberg), is below alpha',
+    higherIsBetter: false,
+  },
 } as const satisfies Record<string, MetricDef>;
 
 export type MetricName = keyof typeof METRICS;

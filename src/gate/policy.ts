@@ -26,6 +26,9 @@ export type Comparator = z.infer<typeof ComparatorSchema>;
 /** How a rule is decided: on the point estimate, or on the conservative end of its interval. */
 export const DecideOnSchema = z.enum(['estimate', 'interval']);
 
+/** Multiplicity adjustment of `slice_regressions` (see src/metrics/multiplicity.ts). */
+export const AdjustSchema = z.enum(['holm', 'benjamini-hochberg']);
+
 /** A rule after parsing, as recorded in gate.json. */
 export const GateRuleSchema = z.object({
   /** Position in the policy's `rules` list. */
@@ -48,6 +51,11 @@ export const GateRuleSchema = z.object({
   decideOn: DecideOnSchema,
   /** Cost matrix for metric `cost`: costs[golden][predicted]. */
   costs: z.record(z.string(), z.record(z.string(), z.number())).nullable(),
+  /** `slice_regressions` only: the adjustment and the level its adjusted p-values are held to. */
+  adjust: z
+    .object({ method: AdjustSchema, alpha: z.number().gt(0).lt(1) })
+    .nullable()
+    .optional(),
 });
 export type GateRule = z.infer<typeof GateRuleSchema>;
 
@@ -66,6 +74,9 @@ const ruleOptions = {
   minSupport: z.number().int().nonnegative().optional(),
   decideOn: DecideOnSchema.optional(),
   costs: CostsSchema.optional(),
+  /** `slice_regressions`: the multiplicity adjustment (default holm) and its alpha (default 1 − level). */
+  adjust: AdjustSchema.optional(),
+  alpha: z.number().gt(0).lt(1).optional(),
 };
 
 const ExpressionRuleSchema = z.object({ rule: z.string().min(1), ...ruleOptions }).strict();
@@ -240,6 +251,7 @@ function normaliseRule(
   entry: unknown,
   index: number,
   defaultCosts: Record<string, Record<string, number>> | undefined,
+  level: number,
 ): GateRule {
   const path = ['rules', index] as const;
   let core: RuleCore;
@@ -249,6 +261,8 @@ function normaliseRule(
     minSupport?: number;
     decideOn?: 'estimate' | 'interval';
     costs?: Record<string, Record<string, number>>;
+    adjust?: 'holm' | 'benjamini-hochberg';
+    alpha?: number;
   };
   if (typeof entry === 'string') {
     core = parseRuleExpression(entry, path);
@@ -299,6 +313,18 @@ function normaliseRule(
       `metric "${core.metric}" is a count on the golden set; it has no interval`,
     );
   }
+  if (core.metric !== 'slice_regressions' && (options.adjust !== undefined || options.alpha !== undefined)) {
+    throw new PolicyError(
+      [...path, options.adjust !== undefined ? 'adjust' : 'alpha'],
+      `adjust and alpha only apply to metric "slice_regressions", not "${core.metric}"`,
+    );
+  }
+  if (core.metric === 'slice_regressions' && core.slice?.value != null) {
+    throw new PolicyError(
+      [...path, 'slice'],
+      'slice_regressions counts the values of a column: name the column only',
+    );
+  }
   const relative = core.bound.kind === 'baseline';
   const rule: GateRule = {
     index,
@@ -313,6 +339,14 @@ function normaliseRule(
     // Relative rules are non-inferiority tests: the interval decides, never the point estimate.
     decideOn: options.decideOn ?? (relative ? 'interval' : 'estimate'),
     costs: core.metric === 'cost' ? (costs ?? null) : null,
+    ...(core.metric === 'slice_regressions'
+      ? {
+          adjust: {
+            method: options.adjust ?? 'holm',
+            alpha: options.alpha ?? Number((1 - level).toPrecision(12)),
+          },
+        }
+      : {}),
   };
   if (relative && rule.decideOn === 'estimate') {
     throw new PolicyError(
@@ -370,7 +404,7 @@ export function parsePolicy(source: string, file: string): GatePolicy {
   const p = parsed.data;
   let rules: GateRule[];
   try {
-    rules = p.rules.map((entry, i) => normaliseRule(entry, i, p.costs));
+    rules = p.rules.map((entry, i) => normaliseRule(entry, i, p.costs, p.level));
   } catch (err) {
     if (err instanceof PolicyError) throw policyFailure(locate, err.path, err.message);
     throw err;

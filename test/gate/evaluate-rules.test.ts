@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { PairedSet } from '../../src/evaluate/paired-set.js';
+import { comparePaired } from '../../src/gate/compare.js';
 import { evaluateRules } from '../../src/gate/evaluate-rules.js';
 import { policyContext } from '../../src/gate/gate.js';
 import { bindPolicy, parsePolicy } from '../../src/gate/policy.js';
-import { fromPatterns, handCountableRows, pairedSet, repeat } from './fixtures.js';
+import { fromPatterns, handCountableRows, pairedSet, repeat, syntheticSpamRows } from './fixtures.js';
 
 /** SYNTHETIC set "A" (see handCountableRows) with a `channel` slice. */
 function setA(): PairedSet {
@@ -202,5 +203,43 @@ describe('determinism', () => {
     const c = evaluateRules(set, bound, { ...OPTIONS, seed: 2 });
     expect(c[0]!.outcomes[0]!.interval!.seed).toBe(2);
     expect(c[0]!.outcomes[0]!.interval!.low).not.toBe(a[0]!.outcomes[0]!.interval!.low);
+  });
+});
+
+describe('slice_regressions (multiplicity-adjusted)', () => {
+  // SYNTHETIC: the candidate was made worse on group c only (see fixtures.syntheticSpamRows).
+  const set = pairedSet(syntheticSpamRows(600, 7));
+  const comparison = comparePaired(set, { resamples: 200 });
+
+  it('counts the slice values whose Holm-adjusted McNemar p is below alpha, naming them', () => {
+    const [holm] = run(set, rulesYaml('slice_regressions <= 0'));
+    const o = holm!.outcomes[0]!;
+    const expected = comparison.sliceRegressions.filter((r) => r.adjusted.holm < 0.05);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(o.observed).toBe(expected.length);
+    expect(holm!.status).toBe('fail');
+    expect(o.reason).toMatch(/adjusted by holm at alpha 0\.05: group="c"/);
+    expect(holm!.rule.adjust).toEqual({ method: 'holm', alpha: 0.05 });
+  });
+
+  it('takes the adjustment and alpha from the rule, and a column', () => {
+    const [bh] = run(
+      set,
+      rulesYaml('{ rule: "slice_regressions <= 0", adjust: benjamini-hochberg, alpha: 1e-9 }'),
+    );
+    const n = comparison.sliceRegressions.filter((r) => r.adjusted.benjaminiHochberg < 1e-9).length;
+    expect(bh!.outcomes[0]!.observed).toBe(n);
+    const [col] = run(set, rulesYaml('{ rule: "slice_regressions <= 5", slice: group }'));
+    expect(col!.outcomes[0]!.reason).toMatch(/group=/);
+    expect(col!.status).toBe('pass');
+  });
+
+  it('refuses adjust on other metrics and a single slice value', () => {
+    expect(() =>
+      parsePolicy(rulesYaml('{ rule: "recall[spam] >= 0.9", adjust: holm }'), 'gate.yaml'),
+    ).toThrow(/adjust and alpha only apply to metric "slice_regressions"/);
+    expect(() =>
+      parsePolicy(rulesYaml('{ rule: "slice_regressions <= 0", slice: { group: c } }'), 'gate.yaml'),
+    ).toThrow(/name the column only/);
   });
 });

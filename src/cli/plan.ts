@@ -2,8 +2,8 @@ import type { CommandModule } from 'yargs';
 import { OUTPUT_FILES, writeJsonOutput } from '../io/outputs.js';
 import { plan } from '../plan/plan.js';
 import { type PlanReport, type PlanRow, PlanSettingsSchema } from '../plan/schema.js';
-import { f3 } from '../report/format.js';
-import { type Cell, renderTable } from './table.js';
+import { f3 } from '../render/numbers.js';
+import { type Cell, renderTable } from '../render/terminal.js';
 
 interface PlanArgs {
   metrics?: string;

@@ -1,10 +1,10 @@
 import type { LabelRanking, SliceReport } from '../../evaluate/schema.js';
 import type { OperatingConstraint } from '../../metrics/schema.js';
+import { planFromMetrics } from '../../plan/plan.js';
+import type { PlanRow } from '../../plan/schema.js';
 import { cleanText, uniqueDisplay } from '../../render/clean.js';
 import { html, type SafeHtml } from '../../render/html.js';
 import { count, f3, interval, pct } from '../../render/numbers.js';
-import { planFromMetrics } from '../../plan/plan.js';
-import type { PlanRow } from '../../plan/schema.js';
 import {
   classBarsChart,
   confusionChart,

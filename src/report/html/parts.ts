@@ -1,9 +1,9 @@
 import type { ClassIntervals, LabelRanking } from '../../evaluate/schema.js';
 import type { Interval } from '../../metrics/schema.js';
+import { cleanText } from '../../render/clean.js';
 import { html, type Interpolation, SafeHtml, text } from '../../render/html.js';
 import { f3, interval } from '../../render/numbers.js';
 import type { CurveInput } from '../charts.js';
-import { cleanText } from '../../render/clean.js';
 import { type ReportLimits, thinIndices } from '../limits.js';
 import type { ModelEntry } from '../load.js';
 

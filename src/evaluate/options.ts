@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ProportionMethodSchema, type ProportionMethod } from '../metrics/proportion.js';
+import { type ProportionMethod, ProportionMethodSchema } from '../metrics/proportion.js';
 import { thresholdGrid } from '../metrics/ranking.js';
 import {
   type AbsentClassPolicy,

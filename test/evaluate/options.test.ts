@@ -9,9 +9,13 @@ describe('metric options schema', () => {
     const r = resolveMetricOptions({});
     expect(r.bootstrap).toEqual({ resamples: 1000, seed: 0, level: 0.95 });
     expect(r.bins).toBe(15);
-    expect(r.binning).toBe('uniform');
+    expect(r.binning).toBe('equal-mass');
+    expect(r.minBinItems).toBe(20);
+    expect(r.intervals).toBe('wilson');
+    expect(r.minClassSupport).toBe(10);
+    expect(r.maxIntervalWidth).toBe(0.2);
     expect(r.zeroDivision).toBe('nan');
-    expect(r.absentClasses).toBe('skip');
+    expect(r.absentClasses).toBe('present-in-golden');
     expect(r.sweep).toHaveLength(21);
     expect(r.scoreIntervals).toBe(true);
     expect(resolveMetricOptions({}, 100_001).scoreIntervals).toBe(false);
@@ -25,6 +29,8 @@ describe('metric options schema', () => {
       [{ resamples: 0 }, /^resamples must be an integer >= 1, got 0$/],
       [{ minSliceSupport: -1 }, /^min-slice-support must be an integer >= 0, got -1$/],
       [{ curvePoints: 1 }, /^curve points must be an integer >= 2, got 1$/],
+      [{ maxIntervalWidth: 0 }, /^max-interval-width must be in \(0, 1\], got 0$/],
+      [{ minBinItems: 0 }, /^min-bin-items must be an integer >= 1, got 0$/],
       // The first bad option in schema order is the one reported.
       [{ bins: 0, level: 2 }, /^level must/],
     ];

@@ -10,7 +10,8 @@ import { formatNumber, signedPlain } from '../render/numbers.js';
 import { confusionMetric, pairedDelta } from './compare.js';
 import { METRICS } from './metrics.js';
 import { confusionOf, flipCounts } from './paired.js';
-import type { BoundRule, Comparator, GatePolicy } from './policy.js';
+import type { Comparator, GatePolicy } from './policy.js';
+import type { BoundRule } from './policy-binding.js';
 import { type RankingMetric, rankingInterval, rankingPairedDelta, rankingValue } from './ranking.js';
 import type { RuleOutcome, RuleResult } from './schema.js';
 

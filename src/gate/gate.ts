@@ -10,7 +10,8 @@ import { loadPairedSet } from './load.js';
 import { gateMarkdown } from './markdown.js';
 import type { CostMatrix } from './metrics.js';
 import { type GateOptions, GateOptionsSchema } from './options.js';
-import { bindPolicy, costMatrixOf, type GatePolicy, loadPolicy, type PolicyContext } from './policy.js';
+import { type GatePolicy, loadPolicy } from './policy.js';
+import { bindPolicy, costMatrixOf, type PolicyContext } from './policy-binding.js';
 import { type GateReport, GateReportSchema } from './schema.js';
 
 export interface GateOutputs {

@@ -18,7 +18,6 @@ export {
   GateOptionsSchema,
 } from './options.js';
 export {
-  bindPolicy,
   type GatePolicy,
   type GateRule,
   GateRuleSchema,
@@ -26,4 +25,5 @@ export {
   PolicyFileSchema,
   parsePolicy,
 } from './policy.js';
+export { bindPolicy } from './policy-binding.js';
 export * from './schema.js';

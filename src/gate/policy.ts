@@ -3,14 +3,8 @@ import { z } from 'zod';
 import { BadInputError, type InputLocation } from '../util/errors.js';
 import { readTextFile } from '../util/files.js';
 import { firstIssue, issuePath } from '../util/zod.js';
-import {
-  type CostMatrix,
-  closest,
-  isMetricName,
-  METRIC_NAMES,
-  type MetricName,
-  metricDef,
-} from './metrics.js';
+import { closest, isMetricName, METRIC_NAMES, type MetricName, metricDef } from './metrics.js';
+import { PolicyError, parseRuleExpression, type RuleCore, ruleText } from './rule-expression.js';
 
 /**
  * The gate policy: a YAML (or JSON, which is YAML) file of rules a candidate model must meet.
@@ -123,85 +117,6 @@ export interface GatePolicy {
   readonly rules: readonly GateRule[];
   /** The file position of a path in the document (for errors found after parsing). */
   locate(path: readonly (string | number)[]): InputLocation;
-}
-
-class PolicyError extends Error {
-  constructor(
-    readonly path: readonly (string | number)[],
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-const RULE_RE =
-  /^\s*([A-Za-z_]\w*)\s*(?:\[\s*([^\]]*?)\s*\])?\s*(>=|<=)\s*(.+?)(?:\s+(per|where)\s+(.+?))?\s*$/;
-const RHS_RE = /^baseline(?:\s*([+-])\s*(\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|\.\d+))?$/;
-const NUMBER_RE = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
-const WHERE_RE = /^([^=\s]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S.*))$/;
-
-interface RuleCore {
-  metric: string;
-  class: string | undefined;
-  op: Comparator;
-  bound: GateRule['bound'];
-  slice: GateRule['slice'];
-}
-
-/** Parse the compact form `metric[class] op (number | baseline [+|- number]) [per col | where col = value]`. */
-export function parseRuleExpression(text: string, path: readonly (string | number)[]): RuleCore {
-  const m = RULE_RE.exec(text);
-  if (!m) {
-    throw new PolicyError(
-      path,
-      `cannot parse rule ${JSON.stringify(text)}; expected e.g. "recall[spam] >= 0.95" or "f1_macro >= baseline - 0.01"`,
-    );
-  }
-  const [, metric, cls, op, rhsRaw, sliceKind, sliceText] = m;
-  const rhs = rhsRaw!.trim();
-  let bound: GateRule['bound'];
-  const rel = RHS_RE.exec(rhs);
-  if (rel) {
-    const magnitude = rel[2] === undefined ? 0 : Number(rel[2]);
-    bound = { kind: 'baseline', offset: rel[1] === '-' ? -magnitude : magnitude };
-  } else if (NUMBER_RE.test(rhs)) {
-    bound = { kind: 'absolute', value: Number(rhs) };
-  } else {
-    throw new PolicyError(path, `bound ${JSON.stringify(rhs)} is neither a number nor "baseline ± number"`);
-  }
-  let slice: GateRule['slice'] = null;
-  if (sliceKind === 'per') {
-    slice = { column: sliceText!, value: null };
-  } else if (sliceKind === 'where') {
-    const w = WHERE_RE.exec(sliceText!);
-    if (!w)
-      throw new PolicyError(path, `expected "where <column> = <value>", got ${JSON.stringify(sliceText)}`);
-    slice = { column: w[1]!, value: w[2] ?? w[3] ?? w[4]!.trim() };
-  }
-  return {
-    metric: metric!,
-    class: cls === undefined || cls === '' ? undefined : cls,
-    op: op as Comparator,
-    bound,
-    slice,
-  };
-}
-
-function numberText(x: number): string {
-  return String(x);
-}
-
-/** The canonical compact text of a rule (what reports and JUnit show). */
-export function ruleText(r: Pick<GateRule, 'metric' | 'class' | 'op' | 'bound' | 'slice'>): string {
-  const lhs = r.class === null ? r.metric : `${r.metric}[${r.class}]`;
-  let rhs: string;
-  if (r.bound.kind === 'absolute') rhs = numberText(r.bound.value);
-  else if (r.bound.offset === 0) rhs = 'baseline';
-  else rhs = `baseline ${r.bound.offset < 0 ? '-' : '+'} ${numberText(Math.abs(r.bound.offset))}`;
-  let where = '';
-  if (r.slice && r.slice.value === null) where = ` per ${r.slice.column}`;
-  else if (r.slice) where = ` where ${r.slice.column} = ${JSON.stringify(r.slice.value)}`;
-  return `${lhs} ${r.op} ${rhs}${where}`;
 }
 
 function zodIssue(error: z.ZodError, base: readonly (string | number)[]): PolicyError {
@@ -376,7 +291,7 @@ function locator(
   };
 }
 
-function policyFailure(
+export function policyFailure(
   locate: (path: readonly (string | number)[]) => InputLocation,
   path: readonly (string | number)[],
   message: string,
@@ -414,103 +329,4 @@ export function parsePolicy(source: string, file: string): GatePolicy {
 
 export async function loadPolicy(file: string): Promise<GatePolicy> {
   return parsePolicy(await readTextFile(file, 'gate policy'), file);
-}
-
-/** What the data offers for a policy's names to refer to. */
-export interface PolicyContext {
-  readonly labels: readonly string[];
-  /** The positive label of a binary task, if any (score metrics need it). */
-  readonly positive: string | null;
-  /** Slice column → its distinct values. */
-  readonly slices: ReadonlyMap<string, readonly string[]>;
-}
-
-function quoteList(values: readonly string[], max = 20): string {
-  const shown = values.slice(0, max).map((v) => JSON.stringify(v));
-  return values.length > max ? `${shown.join(', ')}, … (${values.length} in all)` : shown.join(', ');
-}
-
-/** Resolve a cost matrix over the data's labels: unlisted errors cost 1, correct predictions 0. */
-export function costMatrixOf(
-  costs: Record<string, Record<string, number>>,
-  labels: readonly string[],
-  onError: (path: readonly string[], message: string) => never,
-): CostMatrix {
-  const k = labels.length;
-  const values = new Float64Array(k * k);
-  for (let t = 0; t < k; t++) for (let p = 0; p < k; p++) values[t * k + p] = t === p ? 0 : 1;
-  for (const [golden, row] of Object.entries(costs)) {
-    const t = labels.indexOf(golden);
-    if (t < 0) onError([golden], `unknown class ${JSON.stringify(golden)}; classes: ${quoteList(labels)}`);
-    for (const [predicted, cost] of Object.entries(row)) {
-      const p = labels.indexOf(predicted);
-      if (p < 0)
-        onError(
-          [golden, predicted],
-          `unknown class ${JSON.stringify(predicted)}; classes: ${quoteList(labels)}`,
-        );
-      values[t * k + p] = cost;
-    }
-  }
-  return { labels, values };
-}
-
-/** A rule bound to the data: class index and cost matrix resolved. */
-export interface BoundRule {
-  readonly rule: GateRule;
-  readonly metric: MetricName;
-  readonly classIdx: number;
-  readonly costs: CostMatrix | undefined;
-}
-
-/** Check the policy's class and slice names against the data; BadInputError naming the path. */
-export function bindPolicy(policy: GatePolicy, context: PolicyContext): BoundRule[] {
-  return policy.rules.map((rule) => {
-    const path = ['rules', rule.index];
-    const fail = (sub: readonly (string | number)[], message: string): never => {
-      throw policyFailure(policy.locate, [...path, ...sub], message);
-    };
-    if (metricDef(rule.metric as MetricName).kind === 'ranking' && context.positive === null) {
-      fail(
-        ['metric'],
-        `metric "${rule.metric}" needs a binary task with a positive label; declare "positive" in the dataset spec`,
-      );
-    }
-    let classIdx = -1;
-    if (rule.class !== null) {
-      classIdx = context.labels.indexOf(rule.class);
-      if (classIdx < 0) {
-        const hint = closest(rule.class, context.labels);
-        fail(
-          ['class'],
-          `unknown class ${JSON.stringify(rule.class)}${hint ? ` (did you mean "${hint}"?)` : ''}; classes: ${quoteList(context.labels)}`,
-        );
-      }
-    }
-    if (rule.slice) {
-      const columns = [...context.slices.keys()];
-      const values = context.slices.get(rule.slice.column);
-      if (!values) {
-        const hint = closest(rule.slice.column, columns);
-        fail(
-          ['slice'],
-          `unknown slice ${JSON.stringify(rule.slice.column)}${hint ? ` (did you mean "${hint}"?)` : ''}; slice columns: ${columns.length ? quoteList(columns) : '(none)'}`,
-        );
-      }
-      if (rule.slice.value !== null && !values!.includes(rule.slice.value)) {
-        fail(
-          ['slice', rule.slice.column],
-          `slice ${rule.slice.column} has no value ${JSON.stringify(rule.slice.value)}; values: ${quoteList(values!)}`,
-        );
-      }
-    }
-    // A shared top-level matrix is reported at its own path, not at the rule that uses it.
-    const costsPath = rule.costs === policy.costs ? ['costs'] : [...path, 'costs'];
-    const costs = rule.costs
-      ? costMatrixOf(rule.costs, context.labels, (sub, message) => {
-          throw policyFailure(policy.locate, [...costsPath, ...sub], message);
-        })
-      : undefined;
-    return { rule, metric: rule.metric as MetricName, classIdx, costs };
-  });
 }

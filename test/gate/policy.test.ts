@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { bindPolicy, type GatePolicy, parsePolicy, parseRuleExpression } from '../../src/gate/policy.js';
+import { type GatePolicy, parsePolicy } from '../../src/gate/policy.js';
+import { bindPolicy } from '../../src/gate/policy-binding.js';
+import { parseRuleExpression } from '../../src/gate/rule-expression.js';
 import { BadInputError } from '../../src/util/errors.js';
 
 const context = {

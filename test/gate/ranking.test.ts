@@ -3,7 +3,8 @@ import type { PairedSet } from '../../src/evaluate/paired-set.js';
 import { comparePaired } from '../../src/gate/compare.js';
 import { evaluateRules } from '../../src/gate/evaluate-rules.js';
 import { policyContext } from '../../src/gate/gate.js';
-import { bindPolicy, parsePolicy } from '../../src/gate/policy.js';
+import { parsePolicy } from '../../src/gate/policy.js';
+import { bindPolicy } from '../../src/gate/policy-binding.js';
 import { rankingPairedDelta, rankingValue } from '../../src/gate/ranking.js';
 import { fromPatterns, pairedSet, repeat } from './fixtures.js';
 

@@ -19,6 +19,8 @@ interface RunArgs {
   resume: boolean;
   quiet: boolean;
   'progress-every': number;
+  'checkpoint-seconds': number;
+  'checkpoint-rows': number;
   json: boolean;
   threshold?: string[];
 }
@@ -80,6 +82,16 @@ export const runCommand: CommandModule<object, RunArgs> = {
         default: schemaDefault(RunOptionsSchema, 'progressEvery'),
         describe: 'seconds between progress lines when stderr is not a terminal',
       })
+      .option('checkpoint-seconds', {
+        type: 'number',
+        default: schemaDefault(RunOptionsSchema, 'checkpointSeconds'),
+        describe: 'make progress durable at least this often (a killed run redoes at most this much)',
+      })
+      .option('checkpoint-rows', {
+        type: 'number',
+        default: schemaDefault(RunOptionsSchema, 'checkpointRows'),
+        describe: 'also make progress durable after this many rows (0: by time only)',
+      })
       .option('json', { type: 'boolean', default: false, describe: 'print the run summary as JSON' })
       .example(
         '$0 run --model models/spam-v1 --dataset datasets/spamassassin/build/golden.arrow --out out/v1',
@@ -99,6 +111,8 @@ export const runCommand: CommandModule<object, RunArgs> = {
       resume: args.resume,
       quiet: args.quiet,
       progressEvery: args['progress-every'],
+      checkpointSeconds: args['checkpoint-seconds'],
+      checkpointRows: args['checkpoint-rows'],
       thresholds: parseThresholds(args.threshold ?? []),
     };
     checkFlags(RunOptionsSchema, options);

@@ -18,7 +18,8 @@ export const RunTally = z.object({
 export type RunTally = z.infer<typeof RunTally>;
 
 export const Checkpoint = z.object({
-  schemaVersion: z.literal(1),
+  /** 2: the partial file is an unterminated stream cut back to `partialBytes` on resume. */
+  schemaVersion: z.literal(2),
   /** Identity of the run: a resume must match it exactly. */
   key: z.object({
     modelSha256: z.string(),
@@ -30,6 +31,8 @@ export const Checkpoint = z.object({
   /** Dataset row where the resumed run starts (just after the last written chunk). */
   nextRow: z.number().int(),
   nextSeq: z.number().int(),
+  /** Durable length of the partial predictions stream at this checkpoint (bytes past it are redone). */
+  partialBytes: z.number().int().positive(),
   tally: RunTally,
   invalidRows: z.array(z.object({ row: z.number().int(), id: z.string(), reason: z.string() })),
 });
@@ -59,7 +62,15 @@ export async function readCheckpoint(outDir: string): Promise<Checkpoint | undef
     // A hand-edited or foreign file: the same one-line advice as a well-formed but wrong one.
   }
   const parsed = Checkpoint.safeParse(value);
-  if (!parsed.success) throw new BadInputError('checkpoint is unreadable; delete it to start over', { file });
+  if (!parsed.success) {
+    const old = (value as { schemaVersion?: unknown } | undefined)?.schemaVersion === 1;
+    throw new BadInputError(
+      old
+        ? 'checkpoint was written by an older modeval; delete it to start over'
+        : 'checkpoint is unreadable; delete it to start over',
+      { file },
+    );
+  }
   return parsed.data;
 }
 

@@ -5,6 +5,7 @@ import { Piscina } from 'piscina';
 import { z } from 'zod';
 import { openArrow } from '../dataset/arrow-reader.js';
 import { type Dataset, openDataset } from '../dataset/open.js';
+import { countArrowRows } from '../dataset/row-count.js';
 import { OUTPUT_FILES, outputPath, writeJsonOutput, writeOutput } from '../io/outputs.js';
 import type { ModelCard } from '../model/card.js';
 import type { Device } from '../model/onnx-session.js';
@@ -40,6 +41,13 @@ export const RunOptionsSchema = z.object({
   /** Attempts after the first for a chunk whose worker died. */
   maxRetries: z.number().int().min(0).max(10).default(2),
   thresholds: z.record(z.string(), z.number().min(0).max(1)).default({}),
+  /**
+   * Make progress durable (predictions synced, checkpoint replaced) at least this often, so a run
+   * killed outright (SIGKILL, OOM killer, preemption) redoes at most this much work on `--resume`.
+   */
+  checkpointSeconds: z.number().positive().default(10),
+  /** Also checkpoint after this many rows (0: by time only). */
+  checkpointRows: z.number().int().min(0).default(0),
 });
 export type RunOptions = z.infer<typeof RunOptionsSchema>;
 export type RunOptionsInput = z.input<typeof RunOptionsSchema>;
@@ -85,7 +93,10 @@ export async function runModel(input: RunOptionsInput, hooks: RunHooks = {}): Pr
   const existing = await resumePoint(outDir, key, opts.resume, log);
   const startRow = existing?.nextRow ?? 0;
   const alreadyDone = existing ? existing.tally.predicted + existing.tally.invalid : 0;
-  const writer = await PredictionsWriter.open(outDir, meta, existing);
+  const writer = await PredictionsWriter.open(outDir, meta, key, existing, {
+    rows: opts.checkpointRows,
+    seconds: opts.checkpointSeconds,
+  });
 
   const pool = startPool(opts, provider, workers, threads);
   let providerSeen = provider as string;
@@ -93,7 +104,8 @@ export async function runModel(input: RunOptionsInput, hooks: RunHooks = {}): Pr
     quiet: opts.quiet,
     every: opts.progressEvery,
   });
-  progress.start(null, writer.processed);
+  // The total comes from the Arrow metadata (footer or batch headers), never from reading the rows.
+  progress.start(await countArrowRows(opts.dataset), writer.processed);
   const dispatcher = new InOrderDispatcher({
     run: (task) => pool.run(task) as Promise<InferResult>,
     maxInFlight: workers * 2,
@@ -153,7 +165,7 @@ export async function runModel(input: RunOptionsInput, hooks: RunHooks = {}): Pr
   });
 
   if (interrupted) {
-    await writer.interrupt(key);
+    await writer.interrupt();
     log(`modeval: interrupted after ${writer.processed} rows; rerun with --resume to continue`);
     return summary;
   }

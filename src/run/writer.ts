@@ -1,19 +1,27 @@
-import { rename } from 'node:fs/promises';
-import { RecordBatch } from 'apache-arrow';
-import { openArrow } from '../dataset/arrow-reader.js';
-import { type ArrowWriter, openArrowWriter } from '../dataset/arrow-writer.js';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { BadInputError } from '../util/errors.js';
 import { sameStringSet } from '../util/sets.js';
+import { removeStaleTemps } from '../util/stale-temps.js';
 import { type Checkpoint, checkpointPaths, type RunTally, writeCheckpoint } from './checkpoint.js';
+import { PartialArrowStream } from './partial-stream.js';
 import { makePredictionBatch, predictionsSchema } from './predictions.js';
 import type { InferResult } from './protocol.js';
 import type { RowChunk } from './rebatch.js';
 import type { PredictionsMeta } from './schema.js';
 
+/** When to make progress durable: after this many rows or seconds of written work, whichever first. */
+export interface CheckpointInterval {
+  /** 0: by time only. */
+  rows: number;
+  seconds: number;
+}
+
 /**
  * The predictions stream of one run, written chunk by chunk in dataset order, with the tally and
- * the invalid rows the run summary and checkpoint need. Its destination is the checkpoint's partial
- * file: an interrupt commits it there, a completed run then renames it into place (two atomic
- * renames, never a half-written predictions file).
+ * the invalid rows the run summary and checkpoint need. It is written in place as the checkpoint's
+ * partial file and made durable at each interval (data synced, then checkpoint.json replaced
+ * atomically), so a run killed outright loses at most the work since the last interval; a completed
+ * run ends the stream and renames it into place (never a half-written predictions file).
  */
 export class PredictionsWriter {
   readonly tally: RunTally;
@@ -21,47 +29,66 @@ export class PredictionsWriter {
   /** Dataset row and chunk number just after the last written chunk: where a resume starts. */
   nextRow: number;
   nextSeq: number;
+  /** Checkpoints this process wrote (the periodic ones and an interrupt's). */
+  checkpoints = 0;
   readonly #schema: ReturnType<typeof predictionsSchema>;
   readonly #labelCount: number;
+  #rowsSinceCheckpoint = 0;
+  #lastCheckpointAt = Date.now();
 
   private constructor(
     readonly outDir: string,
-    readonly writer: ArrowWriter,
+    private readonly stream: PartialArrowStream,
     schema: ReturnType<typeof predictionsSchema>,
     meta: PredictionsMeta,
+    private readonly key: Checkpoint['key'],
+    private readonly interval: CheckpointInterval,
+    private readonly resumed: boolean,
     existing: Checkpoint | undefined,
   ) {
     this.#schema = schema;
     this.#labelCount = meta.model.labels.length;
-    this.tally = existing?.tally ?? { predicted: 0, invalid: 0, truncated: 0, labelled: 0, correct: 0 };
-    this.invalidRows = existing?.invalidRows ?? [];
+    this.tally = existing
+      ? { ...existing.tally }
+      : { predicted: 0, invalid: 0, truncated: 0, labelled: 0, correct: 0 };
+    this.invalidRows = existing ? [...existing.invalidRows] : [];
     this.nextRow = existing?.nextRow ?? 0;
     this.nextSeq = existing?.nextSeq ?? 0;
   }
 
-  /** Open the partial file, seeded with the interrupted run's rows when resuming. */
+  /** Open the partial file: new, or cut back to the checkpoint's durable length when resuming. */
   static async open(
     outDir: string,
     meta: PredictionsMeta,
+    key: Checkpoint['key'],
     existing: Checkpoint | undefined,
+    interval: CheckpointInterval,
   ): Promise<PredictionsWriter> {
     const schema = predictionsSchema(meta);
-    const { partial } = checkpointPaths(outDir);
-    const writer = await openArrowWriter(partial, { format: 'stream', schema });
-    if (existing) {
-      // The key pins graph, card and options, so the partial file has this run's columns. Re-home
-      // each batch's data on this run's schema object, without copying: the schema read back types
-      // scores as a generic Float, which apache-arrow does not count as equal to Float32.
-      try {
-        for await (const batch of (await openArrow(partial)).batches()) {
-          await writer.write(new RecordBatch(schema, batch.data));
-        }
-      } catch (err) {
-        await writer.abort();
-        throw err;
-      }
+    const { dir, partial } = checkpointPaths(outDir);
+    await mkdir(dir, { recursive: true });
+    // A run killed outright may have left a half-written checkpoint.json or output beside it.
+    await removeStaleTemps(dir);
+    await removeStaleTemps(outDir);
+    let stream: PartialArrowStream;
+    try {
+      stream = await PartialArrowStream.open(partial, schema, existing?.partialBytes);
+    } catch (err) {
+      throw new BadInputError(
+        `partial predictions do not match the checkpoint (${(err as Error).message}); delete ${dir} to start over`,
+        { file: partial },
+      );
     }
-    return new PredictionsWriter(outDir, writer, schema, meta, existing);
+    return new PredictionsWriter(
+      outDir,
+      stream,
+      schema,
+      meta,
+      key,
+      interval,
+      existing !== undefined,
+      existing,
+    );
   }
 
   /** Rows scored and set aside so far (the progress count). */
@@ -69,35 +96,56 @@ export class PredictionsWriter {
     return this.tally.predicted + this.tally.invalid;
   }
 
-  /** Append one chunk's results; chunks must arrive in order. */
+  /** Append one chunk's results (chunks must arrive in order), checkpointing when an interval is up. */
   async write(chunk: RowChunk, result: InferResult): Promise<void> {
-    await this.writer.write(
+    await this.stream.write(
       toBatch(this.#schema, chunk, result, this.tally, this.invalidRows, this.#labelCount),
     );
     this.nextSeq = chunk.seq + 1;
     this.nextRow = chunk.endRow;
+    this.#rowsSinceCheckpoint += chunk.ids.length;
+    const { rows, seconds } = this.interval;
+    const due =
+      (rows > 0 && this.#rowsSinceCheckpoint >= rows) ||
+      Date.now() - this.#lastCheckpointAt >= seconds * 1000;
+    if (due) await this.checkpoint();
   }
 
-  abort(): Promise<void> {
-    return this.writer.abort();
-  }
-
-  /** Keep what is written as the partial file and record where to continue. */
-  async interrupt(key: Checkpoint['key']): Promise<void> {
-    await this.writer.commit();
+  /** Make everything written so far durable and record where a resume continues. */
+  async checkpoint(): Promise<void> {
+    const partialBytes = await this.stream.sync();
     await writeCheckpoint(this.outDir, {
-      schemaVersion: 1,
-      key,
+      schemaVersion: 2,
+      key: this.key,
       nextRow: this.nextRow,
       nextSeq: this.nextSeq,
+      partialBytes,
       tally: this.tally,
       invalidRows: this.invalidRows,
     });
+    this.checkpoints++;
+    this.#rowsSinceCheckpoint = 0;
+    this.#lastCheckpointAt = Date.now();
   }
 
-  /** Commit and move the predictions to `destination`. */
+  /**
+   * A failed run: a fresh one leaves nothing behind (as if it never ran); a resumed one keeps the
+   * last durable checkpoint, which still matches its partial file.
+   */
+  async abort(): Promise<void> {
+    await this.stream.close();
+    if (!this.resumed) await rm(checkpointPaths(this.outDir).dir, { recursive: true, force: true });
+  }
+
+  /** Keep what is written as the partial file and record where to continue. */
+  async interrupt(): Promise<void> {
+    await this.checkpoint();
+    await this.stream.close();
+  }
+
+  /** End the stream and move the predictions to `destination`. */
   async complete(destination: string): Promise<void> {
-    await this.writer.commit();
+    await this.stream.finish();
     await rename(checkpointPaths(this.outDir).partial, destination);
   }
 }

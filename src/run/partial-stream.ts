@@ -1,0 +1,125 @@
+import { type FileHandle, open } from 'node:fs/promises';
+import { type RecordBatch, RecordBatchStreamWriter, type Schema } from 'apache-arrow';
+import { type ArrayBufferViewInput, toUint8Array } from 'apache-arrow/util/buffer';
+
+/**
+ * apache-arrow's stream writer queues encoded bytes for an async reader; this one hands them over
+ * synchronously, so each batch's bytes are known (and written) before the next batch is encoded.
+ */
+class CollectingStreamWriter extends RecordBatchStreamWriter {
+  pending: Uint8Array[] = [];
+
+  protected override _write(chunk: ArrayBufferViewInput): this {
+    if (this._started) {
+      const bytes = toUint8Array(chunk);
+      if (bytes.byteLength > 0) {
+        this.pending.push(bytes);
+        this._position += bytes.byteLength;
+      }
+    }
+    return this;
+  }
+
+  take(): Uint8Array[] {
+    const out = this.pending;
+    this.pending = [];
+    return out;
+  }
+}
+
+/**
+ * An Arrow IPC stream written in place, batch by batch, that can be made durable at any batch
+ * boundary (`sync` returns the byte length to resume from) and reopened at such a length: the bytes
+ * after it are cut off and the schema is not written again, so an interrupted-and-resumed file is
+ * byte for byte the file an uninterrupted writer would have produced.
+ */
+export class PartialArrowStream {
+  #bytes: number;
+
+  private constructor(
+    readonly path: string,
+    private readonly fh: FileHandle,
+    private readonly encoder: CollectingStreamWriter,
+    bytes: number,
+  ) {
+    this.#bytes = bytes;
+  }
+
+  /** Start a new stream (truncating any file there), or continue one at `resumeAt` bytes. */
+  static async open(path: string, schema: Schema, resumeAt?: number): Promise<PartialArrowStream> {
+    const encoder = new CollectingStreamWriter();
+    encoder.reset(undefined, schema);
+    const header = encoder.take();
+    if (resumeAt === undefined) {
+      const fh = await open(path, 'w');
+      const stream = new PartialArrowStream(path, fh, encoder, 0);
+      await stream.#append(header);
+      return stream;
+    }
+    const fh = await open(path, 'r+');
+    try {
+      const { size } = await fh.stat();
+      const headerBytes = header.reduce((n, b) => n + b.byteLength, 0);
+      if (size < resumeAt || resumeAt < headerBytes) {
+        throw new Error(`holds ${size} bytes, fewer than the ${resumeAt} the checkpoint recorded`);
+      }
+      // Bytes past the last durable point belong to chunks the resumed run scores again.
+      await fh.truncate(resumeAt);
+    } catch (err) {
+      await fh.close();
+      throw err;
+    }
+    return new PartialArrowStream(path, fh, encoder, resumeAt);
+  }
+
+  /** Bytes written so far. */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  async write(batch: RecordBatch): Promise<void> {
+    this.encoder.write(batch);
+    await this.#append(this.encoder.take());
+  }
+
+  /** Flush to the disk; what is written so far survives a crash. Returns the durable length. */
+  async sync(): Promise<number> {
+    await this.fh.datasync();
+    return this.#bytes;
+  }
+
+  /** Write the end-of-stream marker, sync and close: the file is now a complete stream. */
+  async finish(): Promise<void> {
+    this.encoder.close();
+    await this.#append(this.encoder.take());
+    await this.fh.datasync();
+    await this.fh.close();
+  }
+
+  /** Close without ending the stream (it stays resumable at its last synced length). */
+  async close(): Promise<void> {
+    await this.fh.close();
+  }
+
+  async #append(chunks: Uint8Array[]): Promise<void> {
+    if (chunks.length === 0) return;
+    let at = this.#bytes;
+    // writev may write less than asked: continue from where it stopped.
+    let rest = chunks;
+    while (rest.length > 0) {
+      const { bytesWritten } = await this.fh.writev(rest, at);
+      at += bytesWritten;
+      rest = dropBytes(rest, bytesWritten);
+    }
+    this.#bytes = at;
+  }
+}
+
+function dropBytes(chunks: Uint8Array[], n: number): Uint8Array[] {
+  let left = n;
+  let i = 0;
+  while (i < chunks.length && left >= chunks[i]!.byteLength) left -= chunks[i++]!.byteLength;
+  const rest = chunks.slice(i);
+  if (left > 0 && rest.length > 0) rest[0] = rest[0]!.subarray(left);
+  return rest;
+}

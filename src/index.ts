@@ -56,7 +56,9 @@ export { importReview, type ReviewImportOptions, ReviewImportOptionsSchema } fro
 export { type ReviewImportSummary, ReviewImportSummarySchema } from './review/schema.js';
 // Running models and predictions files.
 export { type ImportOptions, ImportOptionsSchema, importPredictions } from './run/import.js';
-export { openPredictions, type PredictionsSource } from './run/predictions.js';
+export { type MergeOptions, MergeOptionsSchema, type MergeSummary, mergePredictions } from './run/merge.js';
+export { openPredictions, type PredictionsSource, predictionFiles } from './run/predictions.js';
 export { type RunOptions, type RunOptionsInput, RunOptionsSchema, runModel } from './run/run.js';
 export { PredictionsMeta, RunSummary } from './run/schema.js';
+export { parseShard, type ShardSpec, ShardSpecSchema } from './run/shard.js';
 export { BadInputError, ExitCode, GateFailedError, RunFailedError } from './util/errors.js';

@@ -40,7 +40,7 @@ export const evalCommand: CommandModule<object, EvalArgs> = {
         array: true,
         demandOption: true,
         describe:
-          'predictions file(s) from `modeval run` (repeat for several models; rows all of them scored are used)',
+          'predictions file(s) from `modeval run` (repeat for several models; rows all of them scored are used); the shards of one sharded run: comma-separated',
       })
       .option('dataset', {
         type: 'string',

@@ -6,8 +6,16 @@ import { firstIssue } from '../util/zod.js';
 
 /** The inputs of the verbs that weigh a candidate model against a baseline on one golden set. */
 export const pairOptions = {
-  baseline: { type: 'string', demandOption: true, describe: 'predictions of the model in production' },
-  candidate: { type: 'string', demandOption: true, describe: 'predictions of the new model' },
+  baseline: {
+    type: 'string',
+    demandOption: true,
+    describe: 'predictions of the model in production (shards: comma-separated)',
+  },
+  candidate: {
+    type: 'string',
+    demandOption: true,
+    describe: 'predictions of the new model (shards: comma-separated)',
+  },
   dataset: { type: 'string', demandOption: true, describe: 'golden dataset (Arrow IPC)' },
   spec: { type: 'string', describe: 'dataset spec JSON (default: found beside the dataset)' },
 } as const satisfies Record<string, Options>;

@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { ImportOptionsSchema, importPredictions } from '../run/import.js';
+import { mergePredictions } from '../run/merge.js';
 import { BadInputError } from '../util/errors.js';
 import { schemaChoices, schemaDefault } from './options.js';
 
@@ -102,9 +103,37 @@ export const predictionsImportCommand: CommandModule<object, ImportArgs> = {
   },
 };
 
+interface MergeArgs {
+  shards: string[];
+  out: string;
+}
+
+export const predictionsMergeCommand: CommandModule<object, MergeArgs> = {
+  command: 'merge <shards..>',
+  describe: 'Join the shards of `modeval run --shard i/n` into the file a single run writes (byte for byte)',
+  builder: (y) =>
+    y
+      .positional('shards', {
+        type: 'string',
+        array: true,
+        demandOption: true,
+        describe: 'output folders of the shards (or their predictions.arrows), any order',
+      })
+      .option('out', { type: 'string', demandOption: true, describe: 'merged predictions file (.arrows)' })
+      .example('$0 predictions merge shards/0 shards/1 shards/2 shards/3 --out all/predictions.arrows', ''),
+  handler: async (args) => {
+    const summary = await mergePredictions({ shards: args.shards, out: args.out });
+    process.stdout.write(`merged ${summary.shards} shards, ${summary.rows} predictions → ${summary.out}\n`);
+  },
+};
+
 export const predictionsCommand: CommandModule = {
   command: 'predictions <command>',
-  describe: 'Predictions from elsewhere: import a production log as modeval predictions',
-  builder: (y) => y.command(predictionsImportCommand as unknown as CommandModule).demandCommand(1),
+  describe: 'Predictions files: import a production log; merge the shards of a sharded run',
+  builder: (y) =>
+    y
+      .command(predictionsImportCommand as unknown as CommandModule)
+      .command(predictionsMergeCommand as unknown as CommandModule)
+      .demandCommand(1),
   handler: () => {},
 };

@@ -2,6 +2,7 @@ import type { CommandModule } from 'yargs';
 import { type Cell, renderKeyValues } from '../render/terminal.js';
 import { type RunOptionsInput, RunOptionsSchema, runModel } from '../run/run.js';
 import type { RunSummary } from '../run/schema.js';
+import { parseShard } from '../run/shard.js';
 import { BadInputError } from '../util/errors.js';
 import { logLine } from './log.js';
 import { checkFlags, schemaChoices, schemaDefault } from './options.js';
@@ -21,6 +22,7 @@ interface RunArgs {
   'progress-every': number;
   'checkpoint-seconds': number;
   'checkpoint-rows': number;
+  shard?: string;
   json: boolean;
   threshold?: string[];
 }
@@ -92,6 +94,11 @@ export const runCommand: CommandModule<object, RunArgs> = {
         default: schemaDefault(RunOptionsSchema, 'checkpointRows'),
         describe: 'also make progress durable after this many rows (0: by time only)',
       })
+      .option('shard', {
+        type: 'string',
+        describe:
+          'i/n: score only contiguous share i (0-based) of n; join the shards with `modeval predictions merge`',
+      })
       .option('json', { type: 'boolean', default: false, describe: 'print the run summary as JSON' })
       .example(
         '$0 run --model models/spam-v1 --dataset datasets/spamassassin/build/golden.arrow --out out/v1',
@@ -113,6 +120,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       progressEvery: args['progress-every'],
       checkpointSeconds: args['checkpoint-seconds'],
       checkpointRows: args['checkpoint-rows'],
+      ...(args.shard !== undefined ? { shard: parseShard(args.shard) } : {}),
       thresholds: parseThresholds(args.threshold ?? []),
     };
     checkFlags(RunOptionsSchema, options);
@@ -164,6 +172,14 @@ export function formatRunSummary(s: RunSummary, width: number | undefined = proc
     ['dataset', s.dataset.file],
     ['dataset sha256', s.dataset.fingerprint.slice(0, 12)],
     ['status', s.status],
+    ...(s.shard
+      ? [
+          [
+            'shard',
+            `${s.shard.index}/${s.shard.count} (dataset rows ${s.shard.firstRow}-${s.shard.endRow - 1})`,
+          ] as [string, Cell],
+        ]
+      : []),
     ['rows', count(s.rows)],
     ['predicted', count(s.predicted)],
     ['rejected', `${count(s.rejected)} (dataset rows)`],

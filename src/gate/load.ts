@@ -1,6 +1,7 @@
 import type { DatasetSpec, DatasetSpecInput } from '../dataset/spec.js';
 import { loadEvalSet } from '../evaluate/join.js';
 import { type PairedSet, pairedFromEvalSet } from '../evaluate/paired-set.js';
+import { predictionFiles } from '../run/predictions.js';
 import { BadInputError } from '../util/errors.js';
 import { statRegularFile } from '../util/files.js';
 
@@ -18,13 +19,15 @@ export interface LoadPairedOptions {
   strictDataset?: boolean;
 }
 
-/** Fail early, and say which role is missing, before any file is parsed. */
-async function mustExist(file: string, role: string): Promise<void> {
-  await statRegularFile(
-    file,
-    (code) => `cannot read ${role} (${code === 'ENOENT' ? 'no such file' : code})`,
-    role,
-  );
+/** Fail early, and say which role is missing, before any file is parsed (each shard of a list). */
+async function mustExist(files: readonly string[], role: string): Promise<void> {
+  for (const part of files) {
+    await statRegularFile(
+      part,
+      (code) => `cannot read ${role} (${code === 'ENOENT' ? 'no such file' : code})`,
+      role,
+    );
+  }
 }
 
 /**
@@ -32,9 +35,9 @@ async function mustExist(file: string, role: string): Promise<void> {
  * datasets (fingerprints differ) or over different label sets are a BadInputError from the join.
  */
 export async function loadPairedSet(options: LoadPairedOptions): Promise<PairedSet> {
-  await mustExist(options.baseline, 'baseline predictions');
-  await mustExist(options.candidate, 'candidate predictions');
-  await mustExist(options.dataset, 'golden dataset');
+  await mustExist(predictionFiles(options.baseline), 'baseline predictions');
+  await mustExist(predictionFiles(options.candidate), 'candidate predictions');
+  await mustExist([options.dataset], 'golden dataset');
   const set = await loadEvalSet({
     dataset: options.dataset,
     ...(options.spec === undefined ? {} : { spec: options.spec }),

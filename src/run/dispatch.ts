@@ -9,8 +9,11 @@ export interface DispatchOptions {
   maxInFlight: number;
   /** Attempts after the first for a chunk whose worker failed. */
   maxRetries: number;
-  /** The seq of the first chunk to come (non-zero when resuming). */
-  firstSeq: number;
+  /**
+   * The seq of the first chunk to come (non-zero when resuming); default: the first one submitted
+   * (a shard's chunks start wherever its share starts).
+   */
+  firstSeq?: number;
   /** Receives each result strictly in chunk order, one at a time, whatever order they finish in. */
   deliver: (chunk: RowChunk, result: InferResult) => Promise<void>;
   log: (line: string) => void;
@@ -28,7 +31,7 @@ export class InOrderDispatcher {
   readonly #o: DispatchOptions;
   readonly #inFlight = new Set<Promise<void>>();
   readonly #done = new Map<number, { chunk: RowChunk; result: InferResult }>();
-  #nextSeq: number;
+  #nextSeq: number | undefined;
   #delivering: Promise<void> = Promise.resolve();
 
   constructor(options: DispatchOptions) {
@@ -44,6 +47,7 @@ export class InOrderDispatcher {
   async submit(chunk: RowChunk): Promise<void> {
     while (this.#inFlight.size >= this.#o.maxInFlight) await Promise.race(this.#inFlight);
     if (this.failed) return;
+    this.#nextSeq ??= chunk.seq;
     const p: Promise<void> = this.#runWithRetries(chunk)
       .then((result) => {
         this.#done.set(chunk.seq, { chunk, result });
@@ -64,11 +68,12 @@ export class InOrderDispatcher {
 
   #deliverInOrder(): Promise<void> {
     this.#delivering = this.#delivering.then(async () => {
-      while (this.#done.has(this.#nextSeq)) {
-        const { chunk, result } = this.#done.get(this.#nextSeq)!;
-        this.#done.delete(this.#nextSeq);
+      while (this.#nextSeq !== undefined && this.#done.has(this.#nextSeq)) {
+        const seq: number = this.#nextSeq;
+        const { chunk, result } = this.#done.get(seq)!;
+        this.#done.delete(seq);
         await this.#o.deliver(chunk, result);
-        this.#nextSeq++;
+        this.#nextSeq = seq + 1;
       }
     });
     return this.#delivering;

@@ -13,6 +13,7 @@ export interface RunIdentityOptions {
   batchSize: number;
   onInvalid: 'error' | 'skip';
   thresholds: Record<string, number>;
+  shard?: { index: number; count: number } | undefined;
 }
 
 export interface LoadedModel {
@@ -67,7 +68,9 @@ export async function runIdentity(o: RunIdentityOptions, m: LoadedModel): Promis
     modelSha256: m.modelSha256,
     modelFilesSha256: await modelFilesSha256(o.model, card),
     datasetFingerprint: fingerprint,
-    options: keyOptions,
+    // A shard's checkpoint resumes only that shard; its predictions carry no mark of it, so that
+    // merged shards are byte for byte what a single run writes.
+    options: o.shard ? { ...keyOptions, shard: `${o.shard.index}/${o.shard.count}` } : keyOptions,
   };
   return { fingerprint, meta, key };
 }

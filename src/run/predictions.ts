@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import {
   type Data,
   Field,
@@ -51,14 +52,62 @@ export interface PredictionBatch {
 }
 
 export interface PredictionsSource {
+  /** The file, or the comma-separated files of a sharded run. */
   readonly path: string;
   readonly meta: PredictionsMeta;
+  /** The (first) file's Arrow source. */
   readonly arrow: ArrowSource;
   batches(): AsyncGenerator<PredictionBatch>;
 }
 
-/** Open a predictions file written by `modeval run` or `modeval predictions import`. */
-export async function openPredictions(path: string): Promise<PredictionsSource> {
+/**
+ * The files of one model's predictions: one path, or several comma-separated (the shards of one
+ * `modeval run --shard`, in order). A name that exists as a file is taken whole, commas and all.
+ */
+export function predictionFiles(spec: string): string[] {
+  if (!spec.includes(',') || existsSync(spec)) return [spec];
+  const files = spec.split(',');
+  if (files.some((f) => f.trim() === '')) {
+    throw new BadInputError(
+      `predictions ${JSON.stringify(spec)}: an empty name in the comma-separated list`,
+      {
+        field: 'predictions',
+      },
+    );
+  }
+  return files;
+}
+
+/**
+ * Open one model's predictions: a file written by `modeval run` or `modeval predictions import`,
+ * or several comma-separated files of one run (shards), read one after the other as one source.
+ */
+export async function openPredictions(spec: string): Promise<PredictionsSource> {
+  const files = predictionFiles(spec);
+  if (files.length === 1) return openPredictionsFile(files[0]!);
+  const parts: PredictionsSource[] = [];
+  for (const f of files) parts.push(await openPredictionsFile(f));
+  const first = parts[0]!;
+  const raw = first.arrow.schema.metadata.get(PREDICTIONS_META_KEY);
+  for (const part of parts.slice(1)) {
+    if (part.arrow.schema.metadata.get(PREDICTIONS_META_KEY) !== raw) {
+      throw new BadInputError(
+        `not from the same model run as ${first.path} (the predictions metadata differ); several files for one model must be the shards of one \`modeval run --shard\``,
+        { file: part.path },
+      );
+    }
+  }
+  return {
+    path: spec,
+    meta: first.meta,
+    arrow: first.arrow,
+    async *batches() {
+      for (const part of parts) yield* part.batches();
+    },
+  };
+}
+
+async function openPredictionsFile(path: string): Promise<PredictionsSource> {
   const arrow = await openArrow(path);
   const raw = arrow.schema.metadata.get(PREDICTIONS_META_KEY);
   if (raw === undefined) {

@@ -92,6 +92,9 @@ export class Rebatcher {
   private rows: number[] = [];
   private encoder = new TextEncoder();
   private nextSeq: number;
+  /** Rows of the current chunk so far, and whether this process scores it. */
+  private inChunk = 0;
+  private owned = true;
 
   constructor(
     private readonly batchSize: number,
@@ -99,6 +102,12 @@ export class Rebatcher {
     /** Rows before this dataset index were done by an earlier, interrupted run. */
     private readonly startRow = 0,
     firstSeq = 0,
+    /**
+     * For a shard: whether the chunk starting at this dataset row is scored here. Chunks it does
+     * not own are still cut and numbered (their rows counted, not packed), so a shard's chunks are
+     * exactly the single run's chunks it owns.
+     */
+    private readonly owns: (firstRow: number) => boolean = () => true,
   ) {
     this.packers = new Map(columns.map((c) => [c.name, new Packer(c.kind)]));
     this.nextSeq = firstSeq;
@@ -121,16 +130,25 @@ export class Rebatcher {
     for (let i = 0; i < vb.batch.numRows; i++) {
       const row = vb.rowOffset + i;
       if (row < this.startRow || vb.status[i] === RowStatus.rejected) continue;
-      for (const read of readers) read(i);
-      this.ids.push(vb.ids.get(i)!);
-      this.labels.push(vb.labels[i] ?? null);
-      this.rows.push(row);
-      if (this.ids.length === this.batchSize) yield this.take();
+      if (this.inChunk === 0) this.owned = this.owns(row);
+      this.inChunk++;
+      if (this.owned) {
+        for (const read of readers) read(i);
+        this.ids.push(vb.ids.get(i)!);
+        this.labels.push(vb.labels[i] ?? null);
+        this.rows.push(row);
+      }
+      if (this.inChunk === this.batchSize) {
+        this.inChunk = 0;
+        if (this.owned) yield this.take();
+        else this.nextSeq++;
+      }
     }
   }
 
   *flush(): Generator<RowChunk> {
     if (this.ids.length > 0) yield this.take();
+    this.inChunk = 0;
   }
 
   private take(): RowChunk {

@@ -20,6 +20,7 @@ import { createProgress } from './progress.js';
 import type { InferResult, WorkerSetup } from './protocol.js';
 import { type InputColumn, Rebatcher } from './rebatch.js';
 import type { RunSummary } from './schema.js';
+import { ShardSpecSchema, shardRows } from './shard.js';
 import { PredictionsWriter } from './writer.js';
 
 export const RunOptionsSchema = z.object({
@@ -48,6 +49,8 @@ export const RunOptionsSchema = z.object({
   checkpointSeconds: z.number().positive().default(10),
   /** Also checkpoint after this many rows (0: by time only). */
   checkpointRows: z.number().int().min(0).default(0),
+  /** Score only share `index` (0-based) of `count` contiguous shares; merge with `predictions merge`. */
+  shard: ShardSpecSchema.optional(),
 });
 export type RunOptions = z.infer<typeof RunOptionsSchema>;
 export type RunOptionsInput = z.input<typeof RunOptionsSchema>;
@@ -84,6 +87,8 @@ export async function runModel(input: RunOptionsInput, hooks: RunHooks = {}): Pr
   const outDir = resolve(opts.out);
 
   const { card, modelSha256, provider, inputColumns, dataset } = await prepareModel(opts, log);
+  const datasetRows = await countArrowRows(opts.dataset);
+  const share = opts.shard ? shardRows(opts.shard, datasetRows, opts.dataset) : undefined;
   const { fingerprint, meta, key } = await runIdentity(opts, {
     card,
     modelSha256,
@@ -105,12 +110,11 @@ export async function runModel(input: RunOptionsInput, hooks: RunHooks = {}): Pr
     every: opts.progressEvery,
   });
   // The total comes from the Arrow metadata (footer or batch headers), never from reading the rows.
-  progress.start(await countArrowRows(opts.dataset), writer.processed);
+  progress.start(share ? share.endRow - share.firstRow : datasetRows, writer.processed);
   const dispatcher = new InOrderDispatcher({
     run: (task) => pool.run(task) as Promise<InferResult>,
     maxInFlight: workers * 2,
     maxRetries: opts.maxRetries,
-    firstSeq: writer.nextSeq,
     log,
     crashAtSeq: hooks.crashAtSeq,
     deliver: async (chunk, result) => {
@@ -129,7 +133,13 @@ export async function runModel(input: RunOptionsInput, hooks: RunHooks = {}): Pr
   try {
     await scoreInOrder(
       scan,
-      new Rebatcher(opts.batchSize, inputColumns, startRow, writer.nextSeq),
+      new Rebatcher(
+        opts.batchSize,
+        inputColumns,
+        startRow,
+        writer.nextSeq,
+        share ? (row) => row >= share.firstRow && row < share.endRow : undefined,
+      ),
       dispatcher,
       hooks.signal,
     );
@@ -162,6 +172,7 @@ export async function runModel(input: RunOptionsInput, hooks: RunHooks = {}): Pr
     retries: dispatcher.retries,
     resumedFromRow: startRow,
     startedAt,
+    ...(share ? { shard: share } : {}),
   });
 
   if (interrupted) {
@@ -235,6 +246,7 @@ function summarize({ tally, processedNow, startedAt, ...rest }: SummaryInput): R
     resumedFromRow: rest.resumedFromRow,
     startedAt: startedAt.toISOString(),
     finishedAt: finishedAt.toISOString(),
+    ...(rest.shard ? { shard: rest.shard } : {}),
   };
 }
 

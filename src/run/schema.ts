@@ -57,6 +57,18 @@ export const RunSummary = z.object({
   resumedFromRow: z.number().int(),
   startedAt: z.string(),
   finishedAt: z.string(),
+  /**
+   * Present for `--shard`: the share's dataset rows. It owns the chunks (of batchSize valid rows,
+   * cut as a single run cuts them) that start in [firstRow, endRow).
+   */
+  shard: z
+    .object({
+      index: z.number().int(),
+      count: z.number().int(),
+      firstRow: z.number().int(),
+      endRow: z.number().int(),
+    })
+    .optional(),
 });
 export type RunSummary = z.infer<typeof RunSummary>;
 

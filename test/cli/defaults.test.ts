@@ -66,6 +66,8 @@ const cases: Case[] = [
       resume: field('resume'),
       quiet: field('quiet'),
       'progress-every': field('progressEvery'),
+      'checkpoint-seconds': field('checkpointSeconds'),
+      'checkpoint-rows': field('checkpointRows'),
     },
     presentation: ['json'],
   },

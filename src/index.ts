@@ -42,6 +42,7 @@ export {
 } from './evaluate/options.js';
 export { type MetricsReport, MetricsReportSchema } from './evaluate/schema.js';
 export * as gate from './gate/index.js';
+export { predictionFiles } from './io/prediction-files.js';
 export * as metrics from './metrics/index.js';
 // Models: cards, sessions, predictors.
 export { loadModelCard, type ModelCard, ModelCardSchema } from './model/card.js';
@@ -57,7 +58,7 @@ export { type ReviewImportSummary, ReviewImportSummarySchema } from './review/sc
 // Running models and predictions files.
 export { type ImportOptions, ImportOptionsSchema, importPredictions } from './run/import.js';
 export { type MergeOptions, MergeOptionsSchema, type MergeSummary, mergePredictions } from './run/merge.js';
-export { openPredictions, type PredictionsSource, predictionFiles } from './run/predictions.js';
+export { openPredictions, type PredictionsSource } from './run/predictions.js';
 export { type RunOptions, type RunOptionsInput, RunOptionsSchema, runModel } from './run/run.js';
 export { PredictionsMeta, RunSummary } from './run/schema.js';
 export { parseShard, type ShardSpec, ShardSpecSchema } from './run/shard.js';

@@ -1,7 +1,7 @@
 import type { DatasetSpec, DatasetSpecInput } from '../dataset/spec.js';
 import { loadEvalSet } from '../evaluate/join.js';
 import { type PairedSet, pairedFromEvalSet } from '../evaluate/paired-set.js';
-import { predictionFiles } from '../run/predictions.js';
+import { predictionFiles } from '../io/prediction-files.js';
 import { BadInputError } from '../util/errors.js';
 import { statRegularFile } from '../util/files.js';
 

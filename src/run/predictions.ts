@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import {
   type Data,
   Field,
@@ -19,6 +18,7 @@ import {
   stringColumn,
   stringListColumn,
 } from '../dataset/columns.js';
+import { predictionFiles } from '../io/prediction-files.js';
 import { BadInputError } from '../util/errors.js';
 import { PredictionsMeta } from './schema.js';
 
@@ -58,24 +58,6 @@ export interface PredictionsSource {
   /** The (first) file's Arrow source. */
   readonly arrow: ArrowSource;
   batches(): AsyncGenerator<PredictionBatch>;
-}
-
-/**
- * The files of one model's predictions: one path, or several comma-separated (the shards of one
- * `modeval run --shard`, in order). A name that exists as a file is taken whole, commas and all.
- */
-export function predictionFiles(spec: string): string[] {
-  if (!spec.includes(',') || existsSync(spec)) return [spec];
-  const files = spec.split(',');
-  if (files.some((f) => f.trim() === '')) {
-    throw new BadInputError(
-      `predictions ${JSON.stringify(spec)}: an empty name in the comma-separated list`,
-      {
-        field: 'predictions',
-      },
-    );
-  }
-  return files;
 }
 
 /**

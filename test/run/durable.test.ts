@@ -20,7 +20,9 @@ async function killMidRun(args: string[], killAt: number): Promise<{ lines: stri
   let killed = false;
   child.stderr.on('data', (d: Buffer) => {
     stderr += d.toString();
-    for (const m of stderr.matchAll(/: (\d+)\/\d+ rows/g)) lastDone = Math.max(lastDone, Number(m[1]));
+    for (const m of stderr.matchAll(/: ([\d,]+)\/[\d,]+ rows/g)) {
+      lastDone = Math.max(lastDone, Number(m[1]!.replaceAll(',', '')));
+    }
     if (!killed && lastDone >= killAt) {
       killed = true;
       child.kill('SIGKILL');
@@ -53,7 +55,11 @@ describe('durable progress: a run killed outright (SIGKILL) resumes to the same 
       3 * interval,
     );
     // The progress line knows the total from the Arrow batch headers, and so gives an ETA.
-    expect(lines.some((l) => new RegExp(`: \\d+/${total} rows, \\d+ rows/s, ETA \\d+s$`).test(l))).toBe(true);
+    expect(
+      lines.some((l) =>
+        new RegExp(`: [\\d,]+/${total.toLocaleString('en-US')} rows, [\\d,]+ rows/s, ETA \\d+s$`).test(l),
+      ),
+    ).toBe(true);
     expect(existsSync(join(killed, OUTPUT_FILES.predictions.name))).toBe(false);
     const checkpoint = JSON.parse(readFileSync(join(killed, '.checkpoint', 'checkpoint.json'), 'utf8'));
 

@@ -28,4 +28,12 @@ export const builtinDatasets: BuiltinDatasets = new Map([
         ).buildForCli(options),
     },
   ],
+  [
+    'fortunes',
+    {
+      describe:
+        'Debian fortunes-es/-it (+ -off): es/it short texts with a policy taxonomy, train and golden splits',
+      build: async (options) => (await import('./fortunes/index.js')).buildForCli(options),
+    },
+  ],
 ]);

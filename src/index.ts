@@ -28,6 +28,7 @@ export { type ConvertOptions, convertToArrow } from './dataset/convert.js';
 export { InspectReport, inspectDataset } from './dataset/inspect.js';
 export { type Dataset, type OpenDatasetOptions, openDataset } from './dataset/open.js';
 export { DatasetSpec, type ResolvedSpec, resolveSpec } from './dataset/spec.js';
+export { parseTaxonomy, Taxonomy, TaxonomySchema } from './dataset/taxonomy.js';
 export { DatasetScan, OnInvalid, type ValidatedBatch, ValidationSummary } from './dataset/validate.js';
 export { type DemoOptions, DemoOptionsSchema, runDemo } from './demo.js';
 export type { EvalSet } from './evaluate/eval-set.js';

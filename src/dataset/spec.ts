@@ -4,6 +4,7 @@ import { BadInputError } from '../util/errors.js';
 import { readJsonFile } from '../util/files.js';
 import { parseInput } from '../util/zod.js';
 import { isAnnotationsType, isSliceType, isStringListType, isStringType } from './columns.js';
+import { Taxonomy, TaxonomySchema } from './taxonomy.js';
 
 /**
  * How a dataset's columns map to modeval's roles. Every field has a default, so a plain Arrow file
@@ -32,9 +33,33 @@ export const DatasetSpec = z
     crossings: z.array(z.array(z.string().min(1)).min(2)).default([]),
     /** Identity columns for bias metrics (Bool, or Utf8 values naming a subgroup). */
     identity: z.array(z.string().min(1)).default([]),
+    /**
+     * Policy taxonomy of a multilabel task: parents, the "any violation" roll-up, and how a child
+     * positive makes its parents positive. Its labels are the label set (`labels` may repeat them).
+     */
+    taxonomy: TaxonomySchema.optional(),
   })
   .strict()
   .superRefine((spec, ctx) => {
+    if (spec.taxonomy && spec.labels) {
+      const known = new Taxonomy(spec.taxonomy);
+      const unknown = spec.labels.find((l) => !known.has(l));
+      if (unknown !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['labels'],
+          message: `label "${unknown}" is not a taxonomy policy`,
+        });
+      }
+      const missing = known.labels.find((l) => !spec.labels!.includes(l));
+      if (missing !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['labels'],
+          message: `taxonomy policy "${missing}" is not in labels`,
+        });
+      }
+    }
     if (spec.labels && new Set(spec.labels).size !== spec.labels.length) {
       ctx.addIssue({ code: 'custom', path: ['labels'], message: 'labels must be unique' });
     }
@@ -57,6 +82,8 @@ export interface ResolvedSpec {
   readonly slices: readonly string[];
   readonly crossings: readonly (readonly string[])[];
   readonly identity: readonly string[];
+  /** The policy taxonomy of a multilabel task, when the spec declares one. */
+  readonly taxonomy: Taxonomy | undefined;
 }
 
 export function parseDatasetSpec(raw: unknown, file = '<spec>'): DatasetSpec {
@@ -118,16 +145,25 @@ export function resolveSpec(spec: DatasetSpec, schema: Schema, file: string): Re
       }
     }
   }
+  const multilabel = isStringListType(labelType);
+  const taxonomy = spec.taxonomy ? new Taxonomy(spec.taxonomy) : undefined;
+  if (taxonomy !== undefined && !multilabel) {
+    throw new BadInputError('a policy taxonomy needs a multilabel (List<Utf8>) label column', {
+      file,
+      field: 'taxonomy',
+    });
+  }
   return {
     id: spec.id,
     text: spec.text,
     label: labelName,
-    multilabel: isStringListType(labelType),
-    labels: spec.labels,
+    multilabel,
+    labels: spec.labels ?? taxonomy?.labels,
     positive: spec.positive,
     annotations,
     slices,
     crossings: spec.crossings,
     identity: spec.identity,
+    taxonomy,
   };
 }

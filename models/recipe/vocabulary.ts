@@ -24,6 +24,15 @@ export const WORD_LEVEL_STYLE: TokenizerStyle = {
   preTokenizer: { type: 'Whitespace' },
 };
 
+/**
+ * Multilingual word level: NFKC + lowercase with accents kept, split by the BERT pre-tokenizer,
+ * which knows Unicode letters (`Whitespace` here splits `divorciándose` at the accented letter).
+ */
+export const MULTILINGUAL_WORD_STYLE: TokenizerStyle = {
+  normalizer: WORD_LEVEL_STYLE.normalizer,
+  preTokenizer: { type: 'BertPreTokenizer' },
+};
+
 /** v2: BERT-style cleaning, lowercasing and accent stripping, punctuation split off one by one. */
 export const WORD_PIECE_STYLE: TokenizerStyle = {
   normalizer: {
@@ -83,7 +92,12 @@ const PADDING = {
 } as const;
 
 /** A WordLevel tokenizer.json: [PAD]=0, [UNK]=1, then the most frequent words. */
-export function wordLevelTokenizer(counts: Map<string, number>, size: number, minCount: number): Json {
+export function wordLevelTokenizer(
+  counts: Map<string, number>,
+  size: number,
+  minCount: number,
+  style: TokenizerStyle = WORD_LEVEL_STYLE,
+): Json {
   const words = topByCount(counts, size - 2, minCount);
   const vocab: Record<string, number> = { [PAD]: 0, [UNK]: 1 };
   words.forEach((w, i) => {
@@ -94,8 +108,8 @@ export function wordLevelTokenizer(counts: Map<string, number>, size: number, mi
     truncation: null,
     padding: PADDING,
     added_tokens: [addedToken(PAD, 0), addedToken(UNK, 1)],
-    normalizer: WORD_LEVEL_STYLE.normalizer,
-    pre_tokenizer: WORD_LEVEL_STYLE.preTokenizer,
+    normalizer: style.normalizer,
+    pre_tokenizer: style.preTokenizer,
     post_processor: null,
     decoder: null,
     model: { type: 'WordLevel', vocab, unk_token: UNK },

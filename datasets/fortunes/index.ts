@@ -1,10 +1,10 @@
 import { join } from 'node:path';
-import { renderTable, terminalText } from '../../src/cli/table.js';
 import {
   type BuiltinDatasetBuild,
   type DataBuildOptions,
   DataBuildOptionsSchema,
 } from '../../src/dataset/builtin.js';
+import { renderTable, terminalText } from '../../src/render/terminal.js';
 import { packageRoot } from '../../src/util/paths.js';
 import { checkOption } from '../../src/util/zod.js';
 import { type BuildResult, buildFortunesDataset, OUTPUT_FILES } from './build.js';

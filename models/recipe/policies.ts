@@ -8,7 +8,8 @@ type WithoutVocab<T> = T extends unknown ? Omit<T, 'vocabSize'> : never;
  * The two reference multi-policy models for the fortunes set: one sigmoid output per taxonomy
  * policy. They differ on purpose, so that `compare` and `gate` have something to find: v1 keeps
  * accents and averages word embeddings with a plain loss; v2 folds accents into WordPiece pieces,
- * max-pools through a hidden layer and weighs positives up (more recall, less precision).
+ * max-pools through a hidden layer and weighs positives up (meant to buy recall; on the golden
+ * split it is the weaker model, see models/README.md).
  */
 export interface PolicyVariant {
   name: 'policies-v1' | 'policies-v2';

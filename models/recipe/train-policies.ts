@@ -322,13 +322,14 @@ production moderation model.
 
 Data: \`${r.trainFile}\` (sha256 \`${r.trainSha256}\`), ${r.trainRows} rows. ${r.backend}; Adam,
 learning rate ${v.learningRate}, batch ${v.batchSize}, ${v.epochs} epochs, seed ${v.seed};
-${r.seconds.toFixed(0)} s. Loss per epoch: ${r.epochs.map((e) => e.loss.toFixed(4)).join(', ')}.
+${r.seconds.toFixed(0)} s wall clock. Loss per epoch: ${r.epochs.map((e) => e.loss.toFixed(4)).join(', ')}.
 
 ## Golden split (\`${r.goldenFile}\`, ${r.golden.n} rows)
 
 Subset accuracy ${pct(r.golden.subsetAccuracy)}, Hamming loss ${r.golden.hammingLoss?.toFixed(4) ?? '–'},
-micro F1 ${pct(r.golden.micro.f1)}, macro F1 ${pct(r.golden.macro.f1)} (\`modeval eval\` gives the
-same numbers with intervals).
+micro F1 ${pct(r.golden.micro.f1)}, macro F1 ${pct(r.golden.macro.f1)}. These are the model's own
+outputs at threshold 0.5; \`modeval eval\` with the dataset spec also closes predictions upward
+through the taxonomy (a flagged child flags its parents), which can raise a parent's recall.
 
 ${perPolicy}
 

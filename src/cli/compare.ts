@@ -77,8 +77,55 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
 
 const signed = (x: number | null) => (x === null ? null : signedPlain(x));
 
+/** One row per policy: recall and precision with their paired deltas, flips both ways, McNemar. */
+function formatPolicies(c: Comparison): string {
+  const level = `${Math.round(c.level * 100)}%`;
+  const rows = (c.policies ?? []).map(({ policy, comparison: p }) => {
+    const m = (metric: string) => p.metrics.find((x) => x.metric === metric && x.class === policy);
+    const recall = m('recall');
+    const precision = m('precision');
+    const missed = p.mcnemar.perClass.find((g) => g.class === policy);
+    const over = p.mcnemar.perClass.find((g) => g.class !== policy);
+    const delta = (x: typeof recall) =>
+      x === undefined || x.delta === null
+        ? null
+        : `${signed(x.delta)} [${signed(x.interval.low)}, ${signed(x.interval.high)}]`;
+    return [
+      policy,
+      missed?.n ?? 0,
+      recall?.candidate ?? null,
+      delta(recall),
+      precision?.candidate ?? null,
+      delta(precision),
+      missed?.b ?? 0,
+      over?.b ?? 0,
+      formatNumber(p.mcnemar.overall.pValue),
+    ];
+  });
+  return renderTable(
+    [
+      'policy',
+      'golden',
+      'cand. recall',
+      `Δ recall (${level} CI)`,
+      'cand. precision',
+      `Δ precision (${level} CI)`,
+      'newly missed',
+      'newly over-enforced',
+      'McNemar p',
+    ],
+    rows,
+    { title: 'Per policy (labels and predictions closed upward through the taxonomy)' },
+  );
+}
+
 export function formatComparison(c: Comparison): string {
   const out: string[] = [];
+  if (c.policies !== undefined) {
+    out.push(formatPolicies(c));
+    out.push('');
+    out.push(`Roll-up / first policy: ${c.labels[1] ?? ''}`);
+  }
   const level = `${Math.round(c.level * 100)}%`;
   out.push(
     `candidate ${c.candidate.name} ${c.candidate.version} vs baseline ${c.baseline.name} ${c.baseline.version} · ` +

@@ -8,6 +8,7 @@ import { compareCommand } from './compare.js';
 import { convertCommand } from './convert.js';
 import { dataCommand } from './data.js';
 import { demoCommand } from './demo.js';
+import { demoPoliciesCommand } from './demo-policies.js';
 import { evalCommand } from './eval.js';
 import { gateCommand } from './gate.js';
 import { inspectCommand } from './inspect.js';
@@ -22,6 +23,7 @@ import { runCommand } from './run.js';
 const commands = (datasets: BuiltinDatasets) =>
   [
     demoCommand(datasets),
+    demoPoliciesCommand(datasets),
     dataCommand(datasets),
     inspectCommand,
     convertCommand,

@@ -201,6 +201,34 @@ export class Taxonomy {
   }
 
   /**
+   * Close n rows of predictions in place (row-major n × labels.length): flags upward as
+   * closeFlags, and each parent's score raised to what parentScore makes of its children's (a
+   * model's own, higher parent score is kept). Deepest parents first, so a grandparent sees its
+   * children's combined scores.
+   */
+  closePredictions(flags: Uint8Array, scores: Float32Array, labels: readonly string[], n: number): void {
+    const k = labels.length;
+    const index = new Map(labels.map((l, j) => [l, j]));
+    const parents = labels
+      .filter((l) => this.children(l).length > 0)
+      .sort((a, b) => this.ancestors(b).length - this.ancestors(a).length)
+      .map((p) => ({
+        at: index.get(p)!,
+        children: this.children(p)
+          .map((c) => index.get(c))
+          .filter((j): j is number => j !== undefined),
+      }))
+      .filter((p) => p.children.length > 0);
+    for (let i = 0; i < n; i++) {
+      if (flags.length > 0) this.closeFlags(flags.subarray(i * k, (i + 1) * k), labels);
+      for (const p of parents) {
+        const combined = this.combineScores(p.children.map((j) => scores[i * k + j]!));
+        if (combined > scores[i * k + p.at]!) scores[i * k + p.at] = combined;
+      }
+    }
+  }
+
+  /**
    * A parent's score from its children's (when the model has no column for the parent):
    * `max`, or noisy-or 1 − Π(1 − s) (children treated as independent causes).
    */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { DatasetSpec, DatasetSpecInput } from '../dataset/spec.js';
+import type { Taxonomy } from '../dataset/taxonomy.js';
 import type { ValidationSummary } from '../dataset/validate.js';
 import type { PredictionsMeta } from '../run/schema.js';
 import type { IdProblem } from './schema.js';
@@ -91,6 +92,8 @@ export interface EvalSet {
   readonly truthFlags: Uint8Array;
   readonly slices: readonly EncodedColumn[];
   readonly crossings: readonly (readonly string[])[];
+  /** The dataset spec's policy taxonomy (multilabel sets that declare one). */
+  readonly taxonomy: Taxonomy | undefined;
   readonly identity: readonly EncodedColumn[];
   readonly annotations: EvalAnnotations | undefined;
   readonly models: readonly ModelColumns[];

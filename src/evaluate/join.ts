@@ -161,6 +161,13 @@ export async function loadEvalSet(options: EvalSetOptions): Promise<EvalSet> {
   const keep = Uint32Array.from(keepList);
   const { truth, truthFlags } = truthColumns(golden, plan, keep);
   const models = drafts.map((d) => modelColumns(d, golden, plan, keep, maxExamples, warnings));
+  // A taxonomy closes golden labels and predictions alike: a child positive makes its parents positive.
+  const taxonomy = plan.task === 'multilabel' ? ds.spec.taxonomy : undefined;
+  if (taxonomy !== undefined) {
+    const n = keep.length;
+    taxonomy.closePredictions(truthFlags, new Float32Array(n * plan.labels.length), plan.labels, n);
+    for (const m of models) taxonomy.closePredictions(m.predictedFlags, m.scores, plan.labels, n);
+  }
 
   return {
     dataset: { file: options.dataset, fingerprint, specOrigin: ds.specOrigin },
@@ -175,6 +182,7 @@ export async function loadEvalSet(options: EvalSetOptions): Promise<EvalSet> {
     truthFlags,
     slices: golden.slices.map((e) => e.finish(keep)),
     crossings: ds.spec.crossings,
+    taxonomy,
     identity: golden.identity.map((e) => e.finish(keep)),
     annotations: annotationColumns(golden, plan, keep),
     models,

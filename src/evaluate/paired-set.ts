@@ -47,10 +47,13 @@ function side(m: ModelColumns): ModelSide {
 export function pairedFromEvalSet(set: EvalSet): PairedSet {
   if (set.models.length !== 2) throw new Error(`expected 2 models in the set, got ${set.models.length}`);
   if (set.task === 'multilabel') {
-    throw new BadInputError('compare and gate support binary and multiclass tasks, not multilabel', {
-      file: set.dataset.file,
-      field: 'labels',
-    });
+    throw new BadInputError(
+      'a multilabel set is compared per policy (loadComparedSets), not as one paired set',
+      {
+        file: set.dataset.file,
+        field: 'labels',
+      },
+    );
   }
   return {
     dataset: { file: set.dataset.file, fingerprint: set.dataset.fingerprint },

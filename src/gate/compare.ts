@@ -1,3 +1,4 @@
+import type { Taxonomy } from '../dataset/taxonomy.js';
 import type { ModelSide, PairedSet } from '../evaluate/paired-set.js';
 import { allRows, pick, type Rows } from '../evaluate/rows.js';
 import { rowsBySliceValue } from '../evaluate/slices.js';
@@ -8,10 +9,11 @@ import { adjustPValues } from '../metrics/multiplicity.js';
 import type { Interval } from '../metrics/schema.js';
 import { mcnemar } from '../metrics/significance.js';
 import { checkOption } from '../util/zod.js';
-import { loadPairedSet } from './load.js';
+import { loadComparedSets } from './load.js';
 import { type CostMatrix, METRICS, type MetricName } from './metrics.js';
 import { type CompareModelsOptions, type CompareOptions, CompareOptionsSchema } from './options.js';
 import { confusionOf, flipCounts } from './paired.js';
+import { type PolicyView, rollupOf } from './policy-views.js';
 import { type RankingMetric, rankingPairedDelta, rankingValue } from './ranking.js';
 import type {
   Comparison,
@@ -291,6 +293,20 @@ export function comparePaired(set: PairedSet, options: CompareOptions = {}): Com
 
 /** Load both predictions files joined to the golden set, then compare them. */
 export async function compareModels(options: CompareModelsOptions): Promise<Comparison> {
-  const set = await loadPairedSet(options);
-  return comparePaired(set, options);
+  const sets = await loadComparedSets(options);
+  return sets.task === 'multilabel'
+    ? comparePolicies(sets.views, sets.taxonomy, options)
+    : comparePaired(sets.set, options);
+}
+
+/** Every policy's paired comparison; the top level is the roll-up's (else the first policy's). */
+export function comparePolicies(
+  views: readonly PolicyView[],
+  taxonomy: Taxonomy | undefined,
+  options: CompareOptions,
+): Comparison {
+  const policies = views.map((v) => ({ policy: v.policy, comparison: comparePaired(v.set, options) }));
+  const rollup = rollupOf(views, taxonomy);
+  const main = (policies.find((p) => p.policy === rollup) ?? policies[0]!).comparison;
+  return { ...main, policies };
 }

@@ -6,9 +6,10 @@ import { checkOption, issuePath } from '../util/zod.js';
 import { comparePaired } from './compare.js';
 import { evaluatePolicy } from './evaluate-rules.js';
 import { gateJUnit } from './junit.js';
-import { loadPairedSet } from './load.js';
+import { loadComparedSets } from './load.js';
 import { gateMarkdown } from './markdown.js';
 import type { CostMatrix } from './metrics.js';
+import { decideMultilabelGate } from './multilabel-gate.js';
 import { type GateOptions, GateOptionsSchema } from './options.js';
 import { type GatePolicy, loadPolicy } from './policy.js';
 import { bindPolicy, costMatrixOf, type PolicyContext } from './policy-binding.js';
@@ -82,8 +83,11 @@ export async function writeGateOutputs(report: GateReport, outDir: string): Prom
 export async function runGate(gateOptions: GateOptions): Promise<GateOutputs> {
   const options = checkOption(GateOptionsSchema, gateOptions, 'gate options');
   const policy = await loadPolicy(options.policy);
-  const set = await loadPairedSet({ ...options, strictDataset: true });
-  const report = decideGate(policy, set, options.listLimit);
+  const sets = await loadComparedSets({ ...options, strictDataset: true });
+  const report =
+    sets.task === 'multilabel'
+      ? decideMultilabelGate(policy, sets.views, sets.taxonomy, options.listLimit)
+      : decideGate(policy, sets.set, options.listLimit);
   const files = await writeGateOutputs(report, options.outDir);
   if (options.stepSummary) {
     // GitHub collects the step summary by appending; other steps may have written to it already.

@@ -2,13 +2,14 @@
 
 export type { EncodedColumn } from '../evaluate/eval-set.js';
 export { type ModelSide, type PairedSet, pairedFromEvalSet } from '../evaluate/paired-set.js';
-export { compareModels, comparePaired } from './compare.js';
+export { compareModels, comparePaired, comparePolicies } from './compare.js';
 export { evaluatePolicy, evaluateRules } from './evaluate-rules.js';
 export { decideGate, type GateOutputs, runGate, writeGateOutputs } from './gate.js';
 export { gateJUnit } from './junit.js';
-export { type LoadPairedOptions, loadPairedSet } from './load.js';
+export { type ComparedSets, type LoadPairedOptions, loadComparedSets, loadPairedSet } from './load.js';
 export { compareMarkdown, gateMarkdown } from './markdown.js';
 export { type CostMatrix, METRIC_NAMES, type MetricName } from './metrics.js';
+export { decideMultilabelGate, expandRules } from './multilabel-gate.js';
 export {
   type CompareModelsOptions,
   CompareModelsOptionsSchema,
@@ -26,4 +27,12 @@ export {
   parsePolicy,
 } from './policy.js';
 export { bindPolicy } from './policy-binding.js';
+export {
+  closedPredictions,
+  expandPolicyPattern,
+  notPolicy,
+  type PolicyView,
+  policyViews,
+  rollupOf,
+} from './policy-views.js';
 export * from './schema.js';

@@ -1,9 +1,12 @@
 import type { DatasetSpec, DatasetSpecInput } from '../dataset/spec.js';
+import type { Taxonomy } from '../dataset/taxonomy.js';
+import type { EvalSet } from '../evaluate/eval-set.js';
 import { loadEvalSet } from '../evaluate/join.js';
 import { type PairedSet, pairedFromEvalSet } from '../evaluate/paired-set.js';
 import { predictionFiles } from '../io/prediction-files.js';
 import { BadInputError } from '../util/errors.js';
 import { statRegularFile } from '../util/files.js';
+import { type PolicyView, policyViews } from './policy-views.js';
 
 export interface LoadPairedOptions {
   baseline: string;
@@ -35,6 +38,24 @@ async function mustExist(files: readonly string[], role: string): Promise<void> 
  * datasets (fingerprints differ) or over different label sets are a BadInputError from the join.
  */
 export async function loadPairedSet(options: LoadPairedOptions): Promise<PairedSet> {
+  return pairedFromEvalSet(await loadJoinedPair(options));
+}
+
+/** What compare and gate work on: one paired set, or (multilabel) one binary view per policy. */
+export type ComparedSets =
+  | { readonly task: 'single'; readonly set: PairedSet }
+  | { readonly task: 'multilabel'; readonly views: PolicyView[]; readonly taxonomy: Taxonomy | undefined };
+
+/** Like loadPairedSet, but a multilabel set becomes per-policy views instead of an error. */
+export async function loadComparedSets(options: LoadPairedOptions): Promise<ComparedSets> {
+  const set = await loadJoinedPair(options);
+  if (set.task === 'multilabel') {
+    return { task: 'multilabel', views: policyViews(set, set.taxonomy), taxonomy: set.taxonomy };
+  }
+  return { task: 'single', set: pairedFromEvalSet(set) };
+}
+
+async function loadJoinedPair(options: LoadPairedOptions): Promise<EvalSet> {
   await mustExist(predictionFiles(options.baseline), 'baseline predictions');
   await mustExist(predictionFiles(options.candidate), 'candidate predictions');
   await mustExist([options.dataset], 'golden dataset');
@@ -59,5 +80,5 @@ export async function loadPairedSet(options: LoadPairedOptions): Promise<PairedS
       file: options.dataset,
     });
   }
-  return pairedFromEvalSet(set);
+  return set;
 }

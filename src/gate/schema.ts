@@ -99,7 +99,7 @@ export const SliceRegressionSchema = z.object({
 });
 export type SliceRegression = z.infer<typeof SliceRegressionSchema>;
 
-export const ComparisonSchema = z.object({
+const PairComparisonSchema = z.object({
   schemaVersion: z.literal(1),
   dataset: z.object({ file: z.string(), fingerprint: z.string() }),
   baseline: ModelRefSchema,
@@ -115,6 +115,14 @@ export const ComparisonSchema = z.object({
   /** Slice values where the candidate is less accurate, most significant (then largest) first. */
   sliceRegressions: z.array(SliceRegressionSchema),
   warnings: z.array(z.string()),
+});
+
+/**
+ * A comparison. On a multilabel set the top level is the roll-up policy's binary comparison
+ * (or the first policy's, without a roll-up) and `policies` holds every policy's, in label order.
+ */
+export const ComparisonSchema = PairComparisonSchema.extend({
+  policies: z.array(z.object({ policy: z.string(), comparison: PairComparisonSchema })).optional(),
 });
 export type Comparison = z.infer<typeof ComparisonSchema>;
 

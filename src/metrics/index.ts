@@ -12,6 +12,7 @@ export * from './cohen.js';
 export * from './confusion.js';
 export * from './distributions.js';
 export * from './edge-intervals.js';
+export * from './multilabel.js';
 export * from './multiplicity.js';
 export * from './proportion.js';
 export * from './ranking.js';

@@ -40,6 +40,36 @@ function comparisonLines(c: Comparison, maxSlices: number): string[] {
     '',
     `McNemar: ${c.mcnemar.overall.b} newly wrong, ${c.mcnemar.overall.c} newly right, p = ${pValue(c.mcnemar.overall.pValue)} · predictions changed on ${pct(c.flips.predictionFlipRate, 2)} of items.`,
   ];
+  if (c.policies !== undefined) {
+    // Multilabel: one row per policy (the headline rows above are the roll-up's).
+    const rows = c.policies.map(({ policy, comparison: p }) => {
+      const m = (metric: string) => p.metrics.find((x) => x.metric === metric && x.class === policy);
+      const cells = (x: MetricComparison | undefined) =>
+        x === undefined ? ['—', '—'] : [signed(x.delta), signedInterval(x.interval)];
+      return [
+        mdCode(policy, 60),
+        ...cells(m('recall')),
+        ...cells(m('precision')),
+        String(p.mcnemar.perClass.find((g) => g.class === policy)?.b ?? 0),
+        String(p.mcnemar.perClass.find((g) => g.class !== policy)?.b ?? 0),
+      ];
+    });
+    out.push(
+      '',
+      ...mdTable(
+        [
+          'policy',
+          'Δ recall',
+          `${level} CI`,
+          'Δ precision',
+          `${level} CI`,
+          'newly missed',
+          'newly over-enforced',
+        ],
+        rows,
+      ),
+    );
+  }
   const regressions = c.sliceRegressions
     .filter((s) => s.interval.high !== null && s.interval.high < 0)
     .slice(0, maxSlices);

@@ -204,7 +204,7 @@ describe('modeval gate', () => {
 });
 
 describe('multilabel sets', () => {
-  it('are refused with exit 2 (compare and gate handle single-label tasks)', async () => {
+  it('are compared per policy; a gate rule naming no policy on a set without a roll-up is exit 2', async () => {
     const dir = tmp();
     const golden = join(dir, 'ml.arrow');
     const ids = ['a', 'b', 'c'];
@@ -237,10 +237,38 @@ describe('multilabel sets', () => {
     const schema = predictionsSchema(meta);
     const batch = makePredictionBatch(schema, ids, new Float32Array(6).fill(0.5), [['spam'], [], ['abuse']]);
     writeFileSync(preds, RecordBatchStreamWriter.writeAll([batch]).toUint8Array(true));
-    const code = await main(['compare', '--baseline', preds, '--candidate', preds, '--dataset', golden]);
-    expect(code).toBe(2);
+    const code = await main([
+      'compare',
+      '--baseline',
+      preds,
+      '--candidate',
+      preds,
+      '--dataset',
+      golden,
+      '--json',
+    ]);
+    expect(code).toBe(0);
+    const report = ComparisonSchema.parse(JSON.parse(stdout));
+    expect(report.policies?.map((p) => p.policy)).toEqual(['abuse', 'spam']);
+    expect(report.policies?.[1]?.comparison.labels).toEqual(['not spam', 'spam']);
+    const policy = join(dir, 'gate.yaml');
+    writeFileSync(policy, 'rules:\n  - f1_macro >= baseline - 0.01\n');
+    const gate = await main([
+      'gate',
+      '--policy',
+      policy,
+      '--baseline',
+      preds,
+      '--candidate',
+      preds,
+      '--dataset',
+      golden,
+      '--out',
+      join(dir, 'g'),
+    ]);
+    expect(gate).toBe(2);
     expect(stderr).toMatch(
-      /ml\.arrow, field "labels": compare and gate support binary and multiclass tasks, not multilabel/,
+      /gate\.yaml, line 2.*rules\[0\]\.metric: on a multilabel set a rule names a policy/,
     );
   });
 });

@@ -99,7 +99,7 @@ export async function compareSection(
       : 'from the comparison file';
   return html`<section id="compare"><h2>Comparison: ${cand} <span class="ver">vs baseline</span> ${base}</h2>${note(
     `${count(c.n)} paired items · ${level} paired bootstrap, ${c.resamples} resamples, seed ${c.seed} · ${source}.`,
-  )}${entry.gate ? gatePart(entry) : EMPTY}${c.warnings.map(warning)}<div class="row fit">${figure(
+  )}${entry.gate ? gatePart(entry) : EMPTY}${await policiesPart(c, ctx)}${c.warnings.map(warning)}<div class="row fit">${figure(
     deltas,
     'Green: the interval excludes 0 in the good direction; red: in the bad one.',
   )}${overlay}</div>${table(['metric', 'baseline', 'candidate', 'delta', `${level} interval`, 'verdict'], metricRows, 'num')}<h3>McNemar (per-item correctness)</h3>${note(
@@ -131,6 +131,76 @@ export async function compareSection(
         )}`
       : note('No slice value is less accurate with the candidate.')
   }</section>`;
+}
+
+/**
+ * A multilabel comparison, per policy: the change in recall with its paired interval as a chart,
+ * and a table of recall and precision deltas, newly missed and newly over-enforced items and
+ * McNemar's p. Below it, the sections show the roll-up policy's comparison.
+ */
+async function policiesPart(c: Comparison, ctx: SectionContext): Promise<SafeHtml> {
+  if (c.policies === undefined || c.policies.length === 0) return EMPTY;
+  const L = ctx.limits;
+  const level = `${Math.round(c.level * 100)}%`;
+  const rows = c.policies.map(({ policy, comparison: p }) => {
+    const m = (metric: string) => p.metrics.find((x) => x.metric === metric && x.class === policy);
+    const missed = p.mcnemar.perClass.find((g) => g.class === policy);
+    const over = p.mcnemar.perClass.find((g) => g.class !== policy);
+    return {
+      policy: cleanText(policy, L.nameChars),
+      recall: m('recall'),
+      precision: m('precision'),
+      missed,
+      over,
+      p,
+    };
+  });
+  const charted = rows.filter((r) => r.recall !== undefined && r.recall.delta !== null);
+  const chart = await renderSvg(
+    forestChart({
+      title: `Recall per policy, candidate − baseline (${level} paired interval)`,
+      xTitle: 'delta recall',
+      rows: charted.map((r) => ({
+        name: r.policy,
+        estimate: r.recall!.delta!,
+        low: r.recall!.interval.low,
+        high: r.recall!.interval.high,
+        group: VERDICT[r.recall!.verdict],
+      })),
+      groups: VERDICT_COLORS,
+      reference: { x: 0, label: 'no change' },
+      unit: false,
+      width: 280,
+    }),
+  );
+  const cells = (x: MetricComparison | undefined) =>
+    x === undefined ? ['—', '—'] : [f3(x.candidate), ivCell(x.interval)];
+  const body = rows.map((r) => [
+    r.policy,
+    count(r.missed?.n ?? 0),
+    ...cells(r.recall),
+    ...cells(r.precision),
+    count(r.missed?.b ?? 0),
+    count(r.over?.b ?? 0),
+    pValue(r.p.mcnemar.overall.pValue),
+  ]);
+  return html`<h3>Per policy</h3>${note(
+    'Golden labels and predictions are closed upward through the taxonomy; each policy is compared as its own binary decision. Newly missed: golden items of the policy the baseline flagged and the candidate does not; newly over-enforced: items outside the policy the candidate now flags. The sections below are the roll-up policy’s.',
+  )}${figure(chart, 'Green: the interval excludes 0 in the good direction; red: in the bad one.')}${table(
+    [
+      'policy',
+      'golden items',
+      'candidate recall',
+      `Δ recall [${level}]`,
+      'candidate precision',
+      `Δ precision [${level}]`,
+      'newly missed',
+      'newly over-enforced',
+      'McNemar p',
+    ],
+    body,
+    'num',
+  )}`;
 }
 
 function gatePart(entry: ComparisonEntry): SafeHtml {

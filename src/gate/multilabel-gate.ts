@@ -1,0 +1,115 @@
+import type { Taxonomy } from '../dataset/taxonomy.js';
+import { BadInputError } from '../util/errors.js';
+import { issuePath } from '../util/zod.js';
+import { comparePolicies } from './compare.js';
+import { evaluatePolicy } from './evaluate-rules.js';
+import { closest } from './metrics.js';
+import type { GatePolicy, GateRule } from './policy.js';
+import { bindPolicy } from './policy-binding.js';
+import { expandPolicyPattern, notPolicy, type PolicyView, rollupOf } from './policy-views.js';
+import { ruleText } from './rule-expression.js';
+import { type GateReport, GateReportSchema, type RuleResult } from './schema.js';
+
+/**
+ * The gate on a multilabel set: every rule is decided on one policy's binary view (policy-views.ts).
+ *
+ * - `recall[offensive/sexism] >= 0.8`: that policy (a leaf or a parent, whose labels and
+ *   predictions are closed upward through the taxonomy);
+ * - `recall[offensive/*] >= 0.8`: one rule per child of `offensive` (`/**`: every descendant),
+ *   each reported and decided on its own;
+ * - a rule without a policy (`f1_macro >= baseline - 0.01`, `newly_wrong <= 10`): the roll-up,
+ *   the taxonomy's "any violation" label;
+ * - `per lang` / `where lang = es`: slices, as on any binary set.
+ */
+
+interface Target {
+  view: PolicyView;
+  rule: GateRule;
+}
+
+/** Expand each rule to the policies it names; a name that matches no policy is bad input at its path. */
+export function expandRules(
+  policy: GatePolicy,
+  views: readonly PolicyView[],
+  taxonomy: Taxonomy | undefined,
+): Target[] {
+  const labels = views.map((v) => v.policy);
+  const byPolicy = new Map(views.map((v) => [v.policy, v]));
+  const rollup = rollupOf(views, taxonomy);
+  return policy.rules.flatMap((rule) => {
+    const fail = (sub: string, message: string): never => {
+      const path = ['rules', rule.index, sub];
+      throw new BadInputError(`${issuePath(path)}: ${message}`, policy.locate(path));
+    };
+    if (rule.class === null) {
+      if (rollup === undefined) {
+        fail(
+          'metric',
+          `on a multilabel set a rule names a policy, e.g. ${rule.metric}[${labels[0]}], or the dataset spec's taxonomy declares a rollup`,
+        );
+      }
+      return [{ view: byPolicy.get(rollup!)!, rule }];
+    }
+    // `newly_wrong[not offensive]` (newly over-enforced) names the negative side of a policy.
+    const negative = rule.class.startsWith('not ') ? rule.class.slice(4) : undefined;
+    const policies = expandPolicyPattern(negative ?? rule.class, labels, taxonomy);
+    if (policies === undefined || policies.length === 0) {
+      const hint = closest(negative ?? rule.class, labels);
+      fail(
+        'class',
+        `unknown policy ${JSON.stringify(rule.class)}${hint ? ` (did you mean "${hint}"?)` : ''}; policies: ${labels.map((l) => JSON.stringify(l)).join(', ')}`,
+      );
+    }
+    const expanded = policies!.length > 1 || policies![0] !== (negative ?? rule.class);
+    return policies!.map((p) => {
+      const cls = negative === undefined ? p : notPolicy(p);
+      const copy: GateRule = { ...rule, class: cls };
+      copy.text = ruleText(copy);
+      copy.name = expanded ? `${rule.name} → ${p}` : rule.name;
+      return { view: byPolicy.get(p)!, rule: copy };
+    });
+  });
+}
+
+/** Decide a loaded policy on the per-policy views of a multilabel set. */
+export function decideMultilabelGate(
+  policy: GatePolicy,
+  views: readonly PolicyView[],
+  taxonomy: Taxonomy | undefined,
+  listLimit = 50,
+): GateReport {
+  if (views.length === 0) throw new Error('a multilabel gate needs at least one policy');
+  const targets = expandRules(policy, views, taxonomy);
+  const rules: RuleResult[] = [];
+  for (const { view, rule } of targets) {
+    if (rule.metric === 'cost') {
+      const path = ['rules', rule.index, 'metric'];
+      throw new BadInputError(
+        `${issuePath(path)}: metric "cost" is not available on a multilabel set`,
+        policy.locate(path),
+      );
+    }
+    const one: GatePolicy = { ...policy, rules: [rule] };
+    const bound = bindPolicy(one, {
+      labels: view.set.labels,
+      positive: view.policy,
+      slices: new Map(view.set.slices.map((s) => [s.name, s.values])),
+    });
+    rules.push(...evaluatePolicy(view.set, one, bound));
+  }
+  const comparison = comparePolicies(views, taxonomy, {
+    resamples: policy.resamples,
+    seed: policy.seed,
+    level: policy.level,
+    listLimit,
+  });
+  const failed = rules.filter((r) => r.status === 'fail').length;
+  return GateReportSchema.parse({
+    schemaVersion: 1,
+    verdict: failed === 0 ? 'pass' : 'fail',
+    policy: { file: policy.file, level: policy.level, resamples: policy.resamples, seed: policy.seed },
+    summary: { rules: rules.length, passed: rules.length - failed, failed },
+    rules,
+    comparison,
+  });
+}

@@ -1,0 +1,75 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { buildFortunes } from '../datasets/fortunes/index.js';
+import { formatPoliciesDemo } from '../src/cli/demo-policies.js';
+import { main } from '../src/cli/main.js';
+import { runPoliciesDemo } from '../src/demo-policies.js';
+import { GateReportSchema } from '../src/gate/schema.js';
+import { packageRoot } from '../src/util/paths.js';
+import { useTmpDir } from './helpers/tmp.js';
+
+/**
+ * The multi-policy path on real data: the fortunes golden set (Debian fortunes-es/-it curation)
+ * and the two multi-policy reference models trained by models/recipe/train-policies.ts.
+ */
+const tmp = useTmpDir();
+
+beforeEach(() => {
+  vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+});
+afterEach(() => vi.restoreAllMocks());
+
+describe('modeval demo-policies on the real fortunes golden set', () => {
+  it('scores, evaluates per policy, gates both directions (exit 1 one way, 0 the other) and reports', async () => {
+    const { golden } = await buildFortunes();
+    const out = join(tmp(), 'demo');
+    const result = await runPoliciesDemo({ golden, out, quiet: true, log: () => {} });
+    expect(result.models.map((m) => m.model)).toEqual(['policies-v1', 'policies-v2']);
+    for (const m of result.models) {
+      expect(m.run.predicted).toBe(m.run.rows);
+      const overall = m.metrics.models[0]!.overall;
+      expect(m.metrics.models[0]!.perClass.map((c) => c.label)).toContain('offensive/sexism/misogyny');
+      expect(overall.subsetAccuracy?.estimate).toBeGreaterThan(0.5);
+    }
+    const forward = result.gate.report;
+    const texts = forward.rules.map((r) => r.rule.text);
+    // A wildcard expanded per child, a per-language rule and a per-policy rule are among them.
+    expect(texts).toEqual(expect.arrayContaining(['recall[offensive/sexism] >= baseline - 0.05']));
+    expect(texts.some((t) => t.endsWith('per lang'))).toBe(true);
+    expect(forward.comparison.policies?.length).toBe(6);
+
+    // The other direction through the CLI: the exit codes CI sees.
+    const policy = join(packageRoot(), 'examples', 'ci', 'policies-gate.yaml');
+    const [v1, v2] = result.models.map((m) => m.run.predictions!) as [string, string];
+    const gate = (baseline: string, candidate: string, dir: string) =>
+      main([
+        'gate',
+        '--policy',
+        policy,
+        '--baseline',
+        baseline,
+        '--candidate',
+        candidate,
+        '--dataset',
+        golden,
+        '--out',
+        join(out, dir),
+      ]);
+    const backwardCode = await gate(v2, v1, 'bw');
+    // v2 over v1 fails (the demo's gate), v1 over v2 passes.
+    expect(forward.verdict).toBe('fail');
+    expect(backwardCode).toBe(0);
+    const backward = GateReportSchema.parse(JSON.parse(readFileSync(join(out, 'bw', 'gate.json'), 'utf8')));
+    expect(backward.verdict).not.toBe(forward.verdict);
+
+    const html = readFileSync(result.report.html.path, 'utf8');
+    expect(html).toContain('Per policy');
+    expect(html).toContain('offensive/sexism/misandry');
+    expect(readFileSync(result.report.markdown.path, 'utf8')).toMatch(/newly over-enforced/);
+    expect(formatPoliciesDemo(result)).toMatch(
+      /Release gate, policies-v2 \(candidate\) vs policies-v1 \(baseline\): FAIL/,
+    );
+  }, 600_000);
+});

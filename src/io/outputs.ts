@@ -1,3 +1,5 @@
+import { readdirSync, rmSync } from 'node:fs';
+import { open, rm } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import type { z } from 'zod';
 import { ClustersReportSchema } from '../analysis/clusters-schema.js';
@@ -6,8 +8,9 @@ import { ComparisonSchema, GateReportSchema } from '../gate/schema.js';
 import { PlanReportSchema } from '../plan/schema.js';
 import { ReviewImportSummarySchema } from '../review/schema.js';
 import { RunFileSchema } from '../run/schema.js';
-import { writeFileAtomic } from '../util/atomic.js';
+import { makeFolder, tempFileOwner, tempPathFor, writeFileAtomic, writeFileSet } from '../util/atomic.js';
 import { readJsonFile } from '../util/files.js';
+import { codeOf, outputFailure } from '../util/fs-errors.js';
 import { parseInput } from '../util/zod.js';
 
 /** A file a command leaves in its output folder: its fixed name and what it holds (for messages). */
@@ -92,7 +95,7 @@ export async function writeJsonOutput<S extends z.ZodType>(
   value: z.output<S>,
 ): Promise<string> {
   const path = outputPath(dir, file);
-  await writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`);
+  await writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`, file.what);
   return path;
 }
 
@@ -110,6 +113,69 @@ export async function writeJsonSibling<S extends z.ZodType>(
 /** Write a text or binary output atomically; returns its path. */
 export async function writeOutput(file: OutputFile, dir: string, data: string | Uint8Array): Promise<string> {
   const path = outputPath(dir, file);
-  await writeFileAtomic(path, data);
+  await writeFileAtomic(path, data, file.what);
   return path;
+}
+
+/** One file of an output set: which output and its content. */
+export interface OutputContent {
+  readonly file: OutputFile;
+  readonly data: string | Uint8Array;
+}
+
+/** JSON as every output is written: two-space indent, final newline. */
+export function jsonText(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+/**
+ * Write several outputs of one folder together (gate.json + junit.xml + summary.md): the folder
+ * ends with either the old complete set or the new complete set, never a mix (util/atomic
+ * writeFileSet). Returns the paths in the order given.
+ */
+export async function writeOutputSet(dir: string, outputs: readonly OutputContent[]): Promise<string[]> {
+  const files = outputs.map((o) => ({ path: outputPath(dir, o.file), data: o.data, what: o.file.what }));
+  await writeFileSet(files);
+  return files.map((f) => f.path);
+}
+
+/**
+ * Make sure an output folder can take files before any heavy work starts: create it, then create
+ * and remove a probe file (the honest test: permission bits say nothing on a read-only mount or to
+ * root). Temporary files a killed modeval left behind (their pid no longer running) are removed.
+ * A refusal is an OutputError (exit 2) naming the folder and the cause.
+ */
+export async function prepareOutputDir(dir: string): Promise<void> {
+  await makeFolder(dir);
+  const probe = tempPathFor(join(dir, 'write-check'));
+  try {
+    const handle = await open(probe, 'wx');
+    await handle.close();
+  } catch (err) {
+    throw outputFailure(err, dir, 'write in the output folder');
+  } finally {
+    await rm(probe, { force: true }).catch(() => {});
+  }
+  removeOrphanedTempFiles(dir);
+}
+
+/** Remove `.<name>.<pid>.<hex>.tmp` files in `dir` whose writing process is gone. */
+export function removeOrphanedTempFiles(dir: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = tempFileOwner(name);
+    if (pid === undefined || pid === process.pid) continue;
+    let running = true;
+    try {
+      process.kill(pid, 0);
+    } catch (err) {
+      running = codeOf(err) === 'EPERM';
+    }
+    if (!running) rmSync(join(dir, name), { force: true });
+  }
 }

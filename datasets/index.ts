@@ -36,4 +36,11 @@ export const builtinDatasets: BuiltinDatasets = new Map([
       build: async (options) => (await import('./fortunes/index.js')).buildForCli(options),
     },
   ],
+  [
+    'images',
+    {
+      describe: 'safe-for-work image golden set from Debian clip-art and wallpaper packages',
+      build: async (options) => (await import('./images/build.js')).buildImagesForCli(options),
+    },
+  ],
 ]);

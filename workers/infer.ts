@@ -4,7 +4,8 @@
  */
 import { Buffer } from 'node:buffer';
 import { workerData } from 'piscina';
-import { createPredictor } from '../src/model/predictor.js';
+import type { ImageColumn } from '../src/model/image.js';
+import { type ColumnBatch, createPredictor } from '../src/model/predictor.js';
 import type { FeatureColumn } from '../src/model/preprocess.js';
 import type { InferResult, InferTask, WorkerSetup } from '../src/run/protocol.js';
 import type { PackedInput } from '../src/run/rebatch.js';
@@ -19,10 +20,23 @@ function decodeStrings(input: Extract<PackedInput, { kind: 'utf8' }>, rows: numb
   return out;
 }
 
-function toColumn(input: PackedInput, rows: number): string[] | FeatureColumn {
-  return input.kind === 'utf8'
-    ? decodeStrings(input, rows)
-    : { values: input.values, offsets: input.offsets };
+/** Views of each row's bytes in shared memory (sharp reads them without a copy). */
+function splitBytes(input: Extract<PackedInput, { kind: 'binary' }>, rows: number): Uint8Array[] {
+  const out = new Array<Uint8Array>(rows);
+  for (let i = 0; i < rows; i++) out[i] = input.bytes.subarray(input.offsets[i]!, input.offsets[i + 1]!);
+  return out;
+}
+
+function toColumn(input: PackedInput, rows: number, imagePaths: boolean): ColumnBatch {
+  if (input.kind === 'binary')
+    return { kind: 'bytes', values: splitBytes(input, rows) } satisfies ImageColumn;
+  if (input.kind === 'floats')
+    return { values: input.values, offsets: input.offsets } satisfies FeatureColumn;
+  const strings = decodeStrings(input, rows);
+  // A Utf8 column an image input reads holds file paths relative to the dataset's folder.
+  return imagePaths
+    ? ({ kind: 'paths', root: setup.datasetDir, values: strings } satisfies ImageColumn)
+    : strings;
 }
 
 export default (async () => {
@@ -31,10 +45,11 @@ export default (async () => {
     device: setup.device,
     thresholds: setup.thresholds,
   });
+  const imageColumns = new Set(predictor.card.inputs.filter((i) => i.kind === 'image').map((i) => i.column));
   return async (task: InferTask): Promise<InferResult> => {
     if (task.crash) process.exit(70);
     const columns = Object.fromEntries(
-      Object.entries(task.inputs).map(([name, p]) => [name, toColumn(p, task.rows)]),
+      Object.entries(task.inputs).map(([name, p]) => [name, toColumn(p, task.rows, imageColumns.has(name))]),
     );
     const out = await predictor.predict({ rows: task.rows, columns });
     return {
@@ -42,6 +57,7 @@ export default (async () => {
       scores: out.scores,
       predicted: out.predicted,
       invalid: out.invalidRows,
+      badInput: out.badInputRows,
       truncated: out.truncatedRows,
       provider: predictor.provider,
       providerFallback: predictor.providerFallback ?? null,

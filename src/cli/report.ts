@@ -10,6 +10,7 @@ interface ReportArgs {
   out: string;
   format: 'html' | 'md' | undefined;
   compare: boolean;
+  thumbnails: boolean;
   resamples: number;
   seed: number;
 }
@@ -52,6 +53,12 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
         default: schemaDefault(ReportOptionsSchema, 'seed'),
         describe: 'bootstrap seed',
       })
+      .option('thumbnails', {
+        type: 'boolean',
+        default: schemaDefault(ReportOptionsSchema, 'thumbnails'),
+        describe:
+          'inline thumbnails of flipped items when the golden set holds images, blurred where a label may be unsafe (--no-thumbnails to leave them out)',
+      })
       .epilogue(
         'Folder layout: modeval run --out D; modeval eval --predictions D/predictions.arrows --dataset G --out D; ' +
           '[modeval clusters ... --out D]; modeval report D [D2] [compare-dir] --out report.html. ' +
@@ -74,6 +81,7 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
       autoCompare: args.compare,
       resamples: args.resamples,
       seed: args.seed,
+      thumbnails: args.thumbnails,
     });
     for (const w of result.inputs.warnings) logLine(`modeval: warning: ${w}`);
     process.stdout.write(

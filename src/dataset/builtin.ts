@@ -19,7 +19,8 @@ export type DataBuildOptions = z.input<typeof DataBuildOptionsSchema> & {
 export interface BuiltinDatasetBuild {
   /** The golden (evaluation) split: what the demo scores. */
   golden: string;
-  train: string;
+  /** The training split, for datasets that have one (the image golden set has none). */
+  train?: string;
   /** What the build did (counts per group, split and rejection reason), as terminal text. */
   summary: string;
 }

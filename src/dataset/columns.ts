@@ -184,6 +184,28 @@ export function annotationsColumn(data: Data): AnnotationsColumn {
   };
 }
 
+/** A Binary or LargeBinary column (e.g. encoded images): a view of each value's bytes, no copy. */
+export interface BinaryColumn {
+  readonly length: number;
+  isNull(i: number): boolean;
+  bytes(i: number): Uint8Array | null;
+}
+
+export function isBinaryType(type: DataType): boolean {
+  return DataType.isBinary(type) || DataType.isLargeBinary(type);
+}
+
+export function binaryColumn(data: Data): BinaryColumn {
+  if (!isBinaryType(data.type)) throw new TypeError(`expected a Binary column, got ${String(data.type)}`);
+  const offsets = data.valueOffsets as Int32Array | BigInt64Array;
+  const values = data.values as Uint8Array;
+  return {
+    length: data.length,
+    isNull: (i) => !isValid(data, i),
+    bytes: (i) => (isValid(data, i) ? values.subarray(Number(offsets[i]!), Number(offsets[i + 1]!)) : null),
+  };
+}
+
 /** A List<Float32|Float64> or FixedSizeList column as offsets + a flat typed array (no copy). */
 export interface FloatListColumn {
   readonly length: number;

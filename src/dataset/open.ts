@@ -52,8 +52,9 @@ export async function openDataset(path: string, options: OpenDatasetOptions = {}
     spec = file ? await loadDatasetSpec(file) : parseDatasetSpec({});
     specOrigin = file ?? 'defaults';
   }
-  if (options.textColumns && options.textColumns.length > 0)
-    spec = { ...spec, text: [...options.textColumns] };
+  // The model's string inputs are the content columns; a model reading only images or features
+  // needs no text column.
+  if (options.textColumns !== undefined) spec = { ...spec, text: [...options.textColumns] };
   const resolved = resolveSpec(spec, source.schema, path);
   return {
     source,

@@ -14,8 +14,11 @@ export const DatasetSpec = z
   .object({
     /** Unique item id (Utf8). */
     id: z.string().min(1).default('id'),
-    /** Content column(s) a model reads; the first is the default text input. */
-    text: z.array(z.string().min(1)).min(1).default(['text']),
+    /**
+     * Content column(s) a model reads; the first is the default text input. `[]` for a dataset
+     * without text (images): commands that show text then say the dataset has none.
+     */
+    text: z.array(z.string().min(1)).default(['text']),
     /**
      * Golden label column: Utf8/Dictionary for binary or multiclass, List<Utf8> for multilabel.
      * Default: `label`, else `labels` when the dataset has that column.

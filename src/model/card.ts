@@ -66,11 +66,76 @@ export const FeaturesInputSchema = z.strictObject({
   dim: z.number().int().positive(),
 });
 
+/**
+ * Images from a Binary column (encoded bytes) or a Utf8 column of file paths relative to the
+ * dataset's folder, decoded and resized in the workers, fed as one float32 (or uint8) tensor.
+ * Each pixel value v in [0, 255] becomes (v × scale − mean[c]) / std[c] (float32 only).
+ */
+export const ImageInputSchema = z.strictObject({
+  kind: z.literal('image'),
+  column: z.string().min(1).default('image'),
+  tensor: tensorName,
+  /** Pixels fed to the graph, [height, width]. */
+  size: z.tuple([z.number().int().positive().max(8192), z.number().int().positive().max(8192)]),
+  /** `fill` stretches to size; `cover` crops the centre; `contain` letterboxes on `background`. */
+  fit: z.enum(['fill', 'cover', 'contain']).default('fill'),
+  /** Resampling kernel of the resize (sharp's names). */
+  kernel: z.enum(['nearest', 'linear', 'cubic', 'mitchell', 'lanczos2', 'lanczos3']).default('lanczos3'),
+  channels: z.union([z.literal(1), z.literal(3)]).default(3),
+  /**
+   * Colour that transparent pixels are laid on (and contain's letterbox), `#rrggbb`. Without it the
+   * alpha channel is dropped and transparent pixels keep whatever colour they store.
+   */
+  background: z
+    .string()
+    .regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour #rrggbb')
+    .optional(),
+  layout: z.enum(['nhwc', 'nchw']).default('nhwc'),
+  dtype: z.enum(['float32', 'uint8']).default('float32'),
+  scale: z
+    .number()
+    .positive()
+    .default(1 / 255),
+  mean: z.array(z.number()).min(1).max(3).optional(),
+  std: z.array(z.number().positive()).min(1).max(3).optional(),
+  /** Largest width × height decoded; a bigger header makes the row invalid before any decoding. */
+  maxPixels: z.number().int().positive().default(40_000_000),
+});
+
 export const ModelInputSchema = z.discriminatedUnion('kind', [
   TextInputSchema,
   StringInputSchema,
   FeaturesInputSchema,
+  ImageInputSchema,
 ]);
+
+/** A path inside an installed npm package (no `..`, not absolute). */
+const packagePath = z
+  .string()
+  .min(1)
+  .refine(
+    (s) => !s.startsWith('/') && !s.includes('\\') && s.split('/').every((p) => p !== '..' && p !== ''),
+    'must be a relative path inside the package, without ".."',
+  );
+
+/** Where a TF.js model's files are and how they are packed. */
+export const TfjsModelSchema = z.strictObject({
+  /** `graph` (tf.loadGraphModel) or `layers` (tf.loadLayersModel). */
+  modelType: z.enum(['graph', 'layers']),
+  /**
+   * `json`: TF.js's `model.json` with binary weight files beside it. `js-bundle`: the model and each
+   * weight file as a CommonJS module (`<name>.min.js`, weights as a base64 string), as nsfwjs ships
+   * them; they are evaluated as data in an empty context, with no require, process or globals.
+   */
+  format: z.enum(['json', 'js-bundle']).default('json'),
+  /** Read the files from this installed npm package's folder instead of the model folder. */
+  package: z
+    .strictObject({
+      name: z.string().regex(/^(@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*$/, 'must be an npm package name'),
+      dir: packagePath,
+    })
+    .optional(),
+});
 
 export const ModelOutputSchema = z
   .strictObject({
@@ -112,10 +177,18 @@ export const ModelCardSchema = z
     positive: z.string().min(1).optional(),
     inputs: z.array(ModelInputSchema).min(1),
     output: ModelOutputSchema.default({ tensor: 'logits', type: 'logits' }),
+    /**
+     * Labels whose items are not safe to show (e.g. nudity): reports blur their thumbnails when
+     * the golden label or a prediction is one of them.
+     */
+    sensitive: z.array(z.string().min(1)).optional(),
     /** Default decision thresholds per label (binary: the positive label; multilabel: every label). */
     thresholds: z.record(z.string(), z.number().min(0).max(1)).default({}),
-    backend: z.literal('onnx').default('onnx'),
-    file: localFile.default('model.onnx'),
+    backend: z.enum(['onnx', 'tfjs']).default('onnx'),
+    /** The graph file: default `model.onnx` (onnx), `model.json` (tfjs json), `model.min.js` (tfjs js-bundle). */
+    file: localFile.optional(),
+    /** Required with backend `tfjs`. */
+    tfjs: TfjsModelSchema.optional(),
     /** Preferred execution providers in order; `--device auto` tries them and falls back to cpu. */
     executionProviders: z
       .array(z.enum(['cuda', 'cpu']))
@@ -157,6 +230,27 @@ export const ModelCardSchema = z
     if (card.task === 'multilabel' && activation === 'softmax') {
       issue(['output', 'activation'], 'multilabel scores are independent: use sigmoid, not softmax');
     }
+    card.sensitive?.forEach((label, i) => {
+      if (!seen.has(label)) issue(['sensitive', i], `${JSON.stringify(label)} is not one of the labels`);
+    });
+    if (card.backend === 'tfjs' && card.tfjs === undefined) {
+      issue(['tfjs'], 'a tfjs model says how it is stored: tfjs.modelType (graph|layers)');
+    }
+    if (card.backend === 'onnx' && card.tfjs !== undefined) issue(['tfjs'], 'only for backend "tfjs"');
+    card.inputs.forEach((input, i) => {
+      if (card.backend === 'tfjs' && input.kind !== 'image' && input.kind !== 'features') {
+        issue(['inputs', i, 'kind'], `the tfjs backend takes image and features inputs, not ${input.kind}`);
+      }
+      if (input.kind !== 'image') return;
+      for (const key of ['mean', 'std'] as const) {
+        const v = input[key];
+        if (v !== undefined && v.length !== 1 && v.length !== input.channels) {
+          issue(['inputs', i, key], `has ${v.length} values; give 1 or one per channel (${input.channels})`);
+        }
+        if (v !== undefined && input.dtype === 'uint8')
+          issue(['inputs', i, key], 'a uint8 input is fed raw pixels');
+      }
+    });
     const fed = new Map<string, number>();
     card.inputs.forEach((input, i) => {
       const names =
@@ -178,6 +272,15 @@ export type ModelInput = z.infer<typeof ModelInputSchema>;
 export type TextInput = z.infer<typeof TextInputSchema>;
 export type StringInput = z.infer<typeof StringInputSchema>;
 export type FeaturesInput = z.infer<typeof FeaturesInputSchema>;
+export type ImageInput = z.infer<typeof ImageInputSchema>;
+export type TfjsModel = z.infer<typeof TfjsModelSchema>;
+
+/** The graph file's name inside its folder, after the backend's default. */
+export function modelFileName(card: ModelCard): string {
+  if (card.file !== undefined) return card.file;
+  if (card.backend === 'onnx') return 'model.onnx';
+  return card.tfjs?.format === 'js-bundle' ? 'model.min.js' : 'model.json';
+}
 export type ModelOutput = z.infer<typeof ModelOutputSchema>;
 export type Activation = 'softmax' | 'sigmoid' | 'none';
 

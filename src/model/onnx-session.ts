@@ -1,8 +1,9 @@
-import { InferenceSession } from 'onnxruntime-node';
+import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { BadInputError } from '../util/errors.js';
 import { readBytesFile } from '../util/files.js';
 import { sha256Hex } from '../util/hash.js';
-import type { ModelCard } from './card.js';
+import type { ImageInput, ModelCard } from './card.js';
+import type { Feed, ModelRunner } from './runner.js';
 
 export type Device = 'cpu' | 'cuda' | 'auto';
 
@@ -104,6 +105,26 @@ function describe(meta: GraphSignature['inputMetadata'][number]): string {
   return `${meta.name}: ${meta.type}[${meta.shape.map((d) => (typeof d === 'number' ? d : d || '?')).join(', ')}]`;
 }
 
+/** An image input's [batch, h, w, c] (nhwc) or [batch, c, h, w] (nchw) against the graph's known dims. */
+function checkImageShape(
+  input: ImageInput,
+  shape: readonly (number | string)[],
+  feed: FeedPlan,
+  where: { file: string },
+): void {
+  const [h, w] = input.size;
+  const want = input.layout === 'nhwc' ? [h, w, input.channels] : [input.channels, h, w];
+  const got = shape.slice(1);
+  const fits = shape.length === 4 && want.every((d, i) => typeof got[i] !== 'number' || got[i] === d);
+  if (!fits) {
+    throw new BadInputError(
+      `graph input ${JSON.stringify(feed.tensor)} has shape [${shape.join(', ')}], the card feeds ` +
+        `[batch, ${want.join(', ')}] (size [${h}, ${w}], ${input.channels} channel(s), ${input.layout})`,
+      { ...where, field: `inputs[${feed.input}].size` },
+    );
+  }
+}
+
 /** `inputs [input_ids: int64[batch, seq], ...]; outputs [logits: float32[batch, 2]]` */
 export function describeGraph(graph: GraphSignature): string {
   return (
@@ -116,7 +137,8 @@ export function describeGraph(graph: GraphSignature): string {
 export type FeedPlan =
   | { kind: 'text'; input: number; role: 'input_ids' | 'attention_mask' | 'token_type_ids'; tensor: string }
   | { kind: 'string'; input: number; tensor: string; rank: number }
-  | { kind: 'features'; input: number; tensor: string };
+  | { kind: 'features'; input: number; tensor: string }
+  | { kind: 'image'; input: number; tensor: string };
 
 export interface GraphCheck {
   feeds: FeedPlan[];
@@ -164,7 +186,7 @@ function planFeeds(card: ModelCard, graphInputs: GraphInputs): FeedPlan[] {
       const rank = meta?.isTensor ? meta.shape.length : 1;
       feeds.push({ kind: 'string', input: i, tensor: input.tensor, rank });
     } else {
-      feeds.push({ kind: 'features', input: i, tensor: input.tensor });
+      feeds.push({ kind: input.kind, input: i, tensor: input.tensor });
     }
   });
   return feeds;
@@ -188,15 +210,25 @@ function checkFeed(
       },
     );
   }
-  const expected = feed.kind === 'text' ? 'int64' : feed.kind === 'string' ? 'string' : 'float32';
-  if (meta.isTensor && meta.type !== expected) {
+  const input = card.inputs[feed.input]!;
+  const expected =
+    feed.kind === 'text'
+      ? 'int64'
+      : feed.kind === 'string'
+        ? 'string'
+        : input.kind === 'image'
+          ? input.dtype
+          : 'float32';
+  // TF.js feeds uint8 pixels as int32 (it has no uint8 tensors).
+  const accepts = (type: string) => type === expected || (expected === 'uint8' && type === 'int32');
+  if (meta.isTensor && !accepts(meta.type)) {
     throw new BadInputError(
       `graph input ${JSON.stringify(feed.tensor)} is ${meta.type}, the card's ${feed.kind} input feeds ${expected}`,
       { ...where, field: path },
     );
   }
+  if (input.kind === 'image' && meta.isTensor) checkImageShape(input, meta.shape, feed, where);
   if (feed.kind === 'features' && meta.isTensor) {
-    const input = card.inputs[feed.input]!;
     const last = meta.shape[meta.shape.length - 1];
     if (input.kind === 'features' && typeof last === 'number' && last !== input.dim) {
       throw new BadInputError(
@@ -278,4 +310,26 @@ function checkDatasetColumns(card: ModelCard, datasetColumns: readonly string[],
       );
     }
   });
+}
+
+/** The ONNX Runtime session behind the backend-neutral runner interface. */
+export function onnxRunner(opened: OpenedSession, runtimeVersion: string): ModelRunner {
+  const { session } = opened;
+  return {
+    graph: session,
+    file: opened.file,
+    sha256: opened.sha256,
+    provider: opened.provider,
+    fallback: opened.fallback,
+    runtime: { 'onnxruntime-node': runtimeVersion },
+    async run(feeds: Readonly<Record<string, Feed>>, output: string) {
+      const tensors: Record<string, Tensor> = {};
+      for (const [name, feed] of Object.entries(feeds))
+        tensors[name] = new Tensor(feed.type, feed.data, feed.dims);
+      const out = await session.run(tensors, [output]);
+      const t = out[output]!;
+      return { type: t.type, dims: t.dims, data: t.data };
+    },
+    release: () => session.release(),
+  };
 }

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { Tensor } from 'onnxruntime-node';
+import { env as ortEnv } from 'onnxruntime-node';
 import { BadInputError } from '../util/errors.js';
 import {
   type Activation,
@@ -9,14 +9,16 @@ import {
   loadModelCard,
   MODEL_CARD_FILE,
   type ModelCard,
+  modelFileName,
   outputActivation,
 } from './card.js';
+import { decodeImageBatch, type ImageColumn, packImages } from './image.js';
 import {
   checkCardAgainstGraph,
   type Device,
   type FeedPlan,
   type GraphCheck,
-  type OpenedSession,
+  onnxRunner,
   openOnnxSession,
 } from './onnx-session.js';
 import { decideRow, toScores } from './postprocess.js';
@@ -33,6 +35,7 @@ import {
   type TextTokenizer,
   tokenizeBatch,
 } from './preprocess.js';
+import type { Feed, ModelRunner } from './runner.js';
 
 /**
  * One object per worker: load the card, graph and tokenizers once, then `predict` each batch.
@@ -49,8 +52,8 @@ export interface PredictorOptions {
   thresholds?: Record<string, number>;
 }
 
-/** A column's values for one batch: strings (text and string inputs) or float features. */
-export type ColumnBatch = readonly (string | null | undefined)[] | FeatureColumn;
+/** A column's values for one batch: strings (text and string inputs), float features, or images. */
+export type ColumnBatch = readonly (string | null | undefined)[] | FeatureColumn | ImageColumn;
 
 export interface PredictBatch {
   /** Rows in the batch; needed only when every input is a feature column. */
@@ -71,6 +74,8 @@ interface PredictionsBase {
   invalidRows: RowIssue[];
   /** Rows whose text was cut to maxLength. */
   truncatedRows: number;
+  /** Rows of invalidRows whose input is bad data (an image that cannot be decoded), ascending. */
+  badInputRows: number[];
 }
 
 /** Predicted labels: null exactly for invalid rows. */
@@ -86,19 +91,46 @@ export interface Predictor {
   readonly provider: 'cpu' | 'cuda';
   /** Why `device: 'auto'` ended up on cpu, if it did. */
   readonly providerFallback: string | undefined;
+  /** The runtime and its backend (`onnxruntime-node`, or `tfjs` + `tfjs-backend`), with versions. */
+  readonly runtime: Readonly<Record<string, string>>;
   predict(batch: PredictBatch): Promise<Predictions>;
   release(): Promise<void>;
 }
 
 function isFeatureColumn(v: ColumnBatch): v is FeatureColumn {
-  return !Array.isArray(v);
+  return !Array.isArray(v) && !('kind' in v);
+}
+
+function isImageColumn(v: ColumnBatch): v is ImageColumn {
+  return !Array.isArray(v) && 'kind' in v;
+}
+
+/** Open the card's graph on its backend; TF.js is loaded only for tfjs cards. */
+async function openRunner(
+  modelDir: string,
+  card: ModelCard,
+  options: PredictorOptions,
+): Promise<ModelRunner> {
+  const device = options.device ?? 'cpu';
+  if (card.backend === 'tfjs') {
+    const { openTfjsModel } = await import('./tfjs-session.js');
+    return openTfjsModel(modelDir, card, { device, cardFile: join(modelDir, MODEL_CARD_FILE) });
+  }
+  const opened = await openOnnxSession(join(modelDir, modelFileName(card)), {
+    threads: options.threads ?? availableParallelism(),
+    device,
+    preference: card.executionProviders,
+  });
+  return onnxRunner(opened, ortEnv.versions.node ?? 'unknown');
 }
 
 /** What `predict` needs from the loaded model: the card, its graph, tokenizers and decision. */
 interface Loaded {
   card: ModelCard;
-  session: OpenedSession['session'];
+  session: ModelRunner;
   file: string;
+  /** Images decoded at once per batch: libvips threads within each, the pool's workers across. */
+  decodeConcurrency: number;
   feeds: GraphCheck['feeds'];
   tokenizers: Map<number, TextTokenizer>;
   rule: DecisionRule;
@@ -110,17 +142,13 @@ interface Loaded {
 export async function createPredictor(modelDir: string, options: PredictorOptions = {}): Promise<Predictor> {
   const card = await loadModelCard(modelDir);
   const tokenizers = await loadTokenizers(modelDir, card);
-  const opened = await openOnnxSession(join(modelDir, card.file), {
-    threads: options.threads ?? availableParallelism(),
-    device: options.device ?? 'cpu',
-    preference: card.executionProviders,
-  });
-  const { session } = opened;
+  const session = await openRunner(modelDir, card, options);
   const check = await checkOrRelease(card, session, join(modelDir, MODEL_CARD_FILE), options);
   const loaded: Loaded = {
     card,
     session,
-    file: opened.file,
+    file: session.file,
+    decodeConcurrency: Math.max(1, options.threads ?? 1),
     feeds: check.feeds,
     tokenizers,
     rule: decisionRule(card, options.thresholds),
@@ -131,10 +159,11 @@ export async function createPredictor(modelDir: string, options: PredictorOption
   return {
     card,
     modelDir,
-    modelFile: opened.file,
-    modelSha256: opened.sha256,
-    provider: opened.provider,
-    providerFallback: opened.fallback,
+    modelFile: session.file,
+    modelSha256: session.sha256,
+    provider: session.provider,
+    providerFallback: session.fallback,
+    runtime: session.runtime,
     predict: (batch) => predictBatch(loaded, batch),
     release: () => session.release(),
   };
@@ -151,13 +180,13 @@ async function loadTokenizers(modelDir: string, card: ModelCard): Promise<Map<nu
 /** Checks the card against the graph and the threshold overrides; releases the session on a mismatch. */
 async function checkOrRelease(
   card: ModelCard,
-  session: OpenedSession['session'],
+  session: ModelRunner,
   cardFile: string,
   options: PredictorOptions,
 ): Promise<GraphCheck> {
   let check: GraphCheck;
   try {
-    check = checkCardAgainstGraph(card, session, {
+    check = checkCardAgainstGraph(card, session.graph, {
       cardFile,
       ...(options.datasetColumns ? { datasetColumns: options.datasetColumns } : {}),
       ...(options.datasetFile ? { datasetFile: options.datasetFile } : {}),
@@ -181,7 +210,8 @@ function columnOf(card: ModelCard, batch: PredictBatch, i: number): ColumnBatch 
   const input = card.inputs[i]!;
   const value = batch.columns?.[input.column];
   if (value !== undefined) return value;
-  if (batch.texts !== undefined && input.kind !== 'features' && (card.inputs.length === 1 || i === 0)) {
+  const textual = input.kind === 'text' || input.kind === 'string';
+  if (batch.texts !== undefined && textual && (card.inputs.length === 1 || i === 0)) {
     return batch.texts;
   }
   throw new Error(`predict: the batch has no values for column ${JSON.stringify(input.column)}`);
@@ -192,20 +222,24 @@ async function predictBatch(m: Loaded, batch: PredictBatch): Promise<Predictions
   const values = card.inputs.map((_, i) => columnOf(card, batch, i));
   const rows =
     batch.rows ??
-    values.find((v): v is readonly (string | null)[] => !isFeatureColumn(v))?.length ??
+    values.find((v): v is readonly (string | null)[] => Array.isArray(v))?.length ??
+    values.find(isImageColumn)?.values.length ??
     Number.NaN;
   if (!Number.isInteger(rows))
     throw new Error('predict: a batch of feature columns must say how many rows it has');
 
   const { issues, encodedByInput, truncated } = encodeInputs(m, values, rows);
+  const { pixelsByInput, badInput } = await decodeImages(m, values, rows, issues);
   const select: number[] = [];
   for (let r = 0; r < rows; r++) if (!issues.has(r)) select.push(r);
   const scores = new Float32Array(rows * k).fill(Number.NaN);
-  if (select.length > 0) await scoreRows(m, { select, values, encodedByInput, issues, scores });
+  if (select.length > 0)
+    await scoreRows(m, { select, values, encodedByInput, pixelsByInput, issues, scores });
 
   // Decide.
   const invalidRows = [...issues].sort((a, b) => a[0] - b[0]).map(([row, reason]) => ({ row, reason }));
-  const base = { rows, k, scores, invalidRows, truncatedRows: truncated.size };
+  const badInputRows = [...badInput].sort((a, b) => a - b);
+  const base = { rows, k, scores, invalidRows, truncatedRows: truncated.size, badInputRows };
   if (card.task === 'multilabel') {
     const predicted = Array.from({ length: rows }, (_, r) =>
       issues.has(r) ? null : (decideRow(scores, r, k, m.rule, card.labels) as string[]),
@@ -216,6 +250,30 @@ async function predictBatch(m: Loaded, batch: PredictBatch): Promise<Predictions
     issues.has(r) ? null : (decideRow(scores, r, k, m.rule, card.labels) as string),
   );
   return { ...base, multilabel: false, predicted };
+}
+
+/** Decodes every image input (in the worker); a row whose image cannot be used is bad input. */
+async function decodeImages(
+  m: Loaded,
+  values: ColumnBatch[],
+  rows: number,
+  issues: Map<number, string>,
+): Promise<{ pixelsByInput: Map<number, (Uint8Array | null)[]>; badInput: Set<number> }> {
+  const pixelsByInput = new Map<number, (Uint8Array | null)[]>();
+  const badInput = new Set<number>();
+  for (const [i, input] of m.card.inputs.entries()) {
+    if (input.kind !== 'image') continue;
+    const v = values[i]!;
+    if (!isImageColumn(v) || v.values.length !== rows)
+      throw new Error(`predict: column ${JSON.stringify(input.column)} must be ${rows} images`);
+    const decoded = await decodeImageBatch(v, input, m.decodeConcurrency);
+    for (const { row, reason } of decoded.issues) {
+      if (!issues.has(row)) issues.set(row, `${input.column}: ${reason}`);
+      badInput.add(row);
+    }
+    pixelsByInput.set(i, decoded.pixels);
+  }
+  return { pixelsByInput, badInput };
 }
 
 /** Validates and encodes every input, collecting the rows that cannot be scored. */
@@ -237,21 +295,24 @@ function encodeInputs(
   const truncated = new Set<number>();
   m.card.inputs.forEach((input, i) => {
     const v = values[i]!;
+    if (input.kind === 'image') return;
     if (input.kind === 'features') {
       if (!isFeatureColumn(v))
         throw new Error(`predict: column ${JSON.stringify(input.column)} must be features`);
       note(checkFeatures(v, rows, input.dim), input.column);
       return;
     }
-    if (isFeatureColumn(v))
-      throw new Error(`predict: column ${JSON.stringify(input.column)} must be strings`);
-    if (v.length !== rows)
-      throw new Error(`predict: column ${JSON.stringify(input.column)} has ${v.length} rows, not ${rows}`);
+    if (!Array.isArray(v)) throw new Error(`predict: column ${JSON.stringify(input.column)} must be strings`);
+    const strings = v as readonly (string | null | undefined)[];
+    if (strings.length !== rows)
+      throw new Error(
+        `predict: column ${JSON.stringify(input.column)} has ${strings.length} rows, not ${rows}`,
+      );
     if (input.kind === 'string') {
-      note(checkStrings(v), input.column);
+      note(checkStrings(strings), input.column);
       return;
     }
-    const { encoded, issues: textIssues } = tokenizeBatch(m.tokenizers.get(i)!, v, input);
+    const { encoded, issues: textIssues } = tokenizeBatch(m.tokenizers.get(i)!, strings, input);
     note(textIssues, input.column);
     encoded.forEach((e, r) => {
       if (e?.truncated) truncated.add(r);
@@ -268,6 +329,7 @@ async function scoreRows(
     select: number[];
     values: ColumnBatch[];
     encodedByInput: Map<number, (EncodedText | null)[]>;
+    pixelsByInput: Map<number, (Uint8Array | null)[]>;
     issues: Map<number, string>;
     scores: Float32Array;
   },
@@ -286,10 +348,11 @@ async function scoreRows(
       ),
     );
   }
-  const feeds: Record<string, Tensor> = {};
-  for (const plan of m.feeds) feeds[plan.tensor] = feedTensor(card, plan, select, values, textTensors);
-  const out = await m.session.run(feeds);
-  const tensor = out[card.output.tensor]!;
+  const feeds: Record<string, Feed> = {};
+  for (const plan of m.feeds) {
+    feeds[plan.tensor] = feedTensor(card, plan, { select, values, textTensors, pixels: batch.pixelsByInput });
+  }
+  const tensor = await m.session.run(feeds, card.output.tensor);
   // Symbolic output shapes are only checked at load as far as they are known: check the real one.
   const dims = tensor.dims;
   const width = dims.length === 1 ? 1 : dims[dims.length - 1]!;
@@ -317,10 +380,14 @@ async function scoreRows(
 function feedTensor(
   card: ModelCard,
   plan: FeedPlan,
-  select: number[],
-  values: ColumnBatch[],
-  textTensors: Map<number, TextTensors>,
-): Tensor {
+  batch: {
+    select: number[];
+    values: ColumnBatch[];
+    textTensors: Map<number, TextTensors>;
+    pixels: Map<number, (Uint8Array | null)[]>;
+  },
+): Feed {
+  const { select, values, textTensors } = batch;
   if (plan.kind === 'text') {
     const t = textTensors.get(plan.input)!;
     const data =
@@ -329,14 +396,18 @@ function feedTensor(
         : plan.role === 'attention_mask'
           ? t.attentionMask
           : t.tokenTypeIds;
-    return new Tensor('int64', data, [t.rows, t.seqLen]);
+    return { type: 'int64', data, dims: [t.rows, t.seqLen] };
   }
   const v = values[plan.input]!;
   if (plan.kind === 'string') {
     const strings = select.map((r) => (v as readonly string[])[r]!);
-    return new Tensor('string', strings, plan.rank >= 2 ? [strings.length, 1] : [strings.length]);
+    return { type: 'string', data: strings, dims: plan.rank >= 2 ? [strings.length, 1] : [strings.length] };
   }
   const input = card.inputs[plan.input]!;
+  if (input.kind === 'image') {
+    const { data, dims } = packImages(batch.pixels.get(plan.input)!, input, select);
+    return data instanceof Uint8Array ? { type: 'uint8', data, dims } : { type: 'float32', data, dims };
+  }
   const dim = input.kind === 'features' ? input.dim : 0;
-  return new Tensor('float32', packFeatures(v as FeatureColumn, dim, select), [select.length, dim]);
+  return { type: 'float32', data: packFeatures(v as FeatureColumn, dim, select), dims: [select.length, dim] };
 }

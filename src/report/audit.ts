@@ -140,10 +140,26 @@ function decodeEntities(s: string): string {
 }
 
 /** Problems found in report markup; empty when it is safe to write. */
+/**
+ * The one image the report may carry: an inline thumbnail, `<img>` whose only URL is a base64 JPEG,
+ * PNG or WebP data URI (no request can follow from it), with an `alt` text.
+ */
+const THUMBNAIL_SRC = /^data:image\/(jpeg|png|webp);base64,[A-Za-z0-9+/]+={0,2}$/;
+
+function isInlineThumbnail(tag: MarkupTag): boolean {
+  if (tag.name !== 'img') return false;
+  const allowed = new Set(['src', 'alt', 'class', 'width', 'height', 'title']);
+  const src = tag.attributes.find((a) => a.name === 'src');
+  return (
+    src !== undefined && THUMBNAIL_SRC.test(src.value) && tag.attributes.every((a) => allowed.has(a.name))
+  );
+}
+
 export function auditMarkup(markup: string): string[] {
   const problems: string[] = [];
   for (const tag of startTags(markup)) {
     if (tag.name === '#bare-lt') problems.push('unescaped "<" in text');
+    if (isInlineThumbnail(tag)) continue;
     if (FORBIDDEN_TAGS.has(tag.name)) problems.push(`forbidden element <${tag.name}>`);
     if (tag.name === 'meta') {
       const allowed = tag.attributes.every((a) =>

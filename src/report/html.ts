@@ -20,7 +20,7 @@ export async function renderHtmlReport(
   options: HtmlReportOptions = {},
 ): Promise<string> {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
-  const ctx: SectionContext = { limits };
+  const ctx: SectionContext = { limits, thumbnails: inputs.thumbnails };
   const { banner, provenance } = headerSection(inputs, ctx);
   const nav: { anchor: string; label: string }[] = [];
   const body: SafeHtml[] = [];

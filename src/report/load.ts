@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { ClustersReport } from '../analysis/clusters-schema.js';
+import { openDataset } from '../dataset/open.js';
 import { loadEvalSet } from '../evaluate/join.js';
 import type { MetricsReport, ModelMetrics } from '../evaluate/schema.js';
 import { compareModels } from '../gate/compare.js';
@@ -11,7 +12,9 @@ import type { ReviewImportSummary } from '../review/schema.js';
 import { openPredictions } from '../run/predictions.js';
 import type { PredictionsMeta, RunFile } from '../run/schema.js';
 import { BadInputError } from '../util/errors.js';
+import { sha256File } from '../util/hash.js';
 import { type ScoreHistogram, scoreHistogram } from './scores.js';
+import { datasetThumbnails, type Thumbnail } from './thumbnails.js';
 
 /*
  * The folders `modeval report` reads. A **model folder** is what `modeval run --out D` followed by
@@ -53,6 +56,8 @@ export interface ReportInputs {
   comparison: ComparisonEntry | null;
   /** `*.review.json` summaries of `modeval review import` (a relabelled golden version). */
   reviews: ReviewEntry[];
+  /** Thumbnails by item id (flipped items of an image dataset), blurred where they may be unsafe. */
+  thumbnails: Map<string, Thumbnail>;
   warnings: string[];
 }
 
@@ -66,6 +71,8 @@ export interface LoadOptions {
   seed?: number;
   /** Bin each model's scores by golden label (reads the predictions and the golden set). Default true. */
   scoreHistograms?: boolean;
+  /** Inline thumbnails of flipped items when the golden set holds images. Default true. */
+  thumbnails?: boolean;
 }
 
 async function isFile(path: string): Promise<boolean> {
@@ -220,7 +227,13 @@ export async function loadReportInputs(
   options: LoadOptions = {},
 ): Promise<ReportInputs> {
   if (dirs.length === 0) throw new BadInputError('give at least one run or comparison folder');
-  const out: ReportInputs = { models: [], comparison: null, reviews: [], warnings: [] };
+  const out: ReportInputs = {
+    models: [],
+    comparison: null,
+    reviews: [],
+    thumbnails: new Map(),
+    warnings: [],
+  };
   for (const dir of dirs) await loadFolder(resolve(dir), out);
   const fingerprints = new Set(out.models.map((m) => m.report.dataset.fingerprint));
   if (fingerprints.size > 1) {
@@ -260,5 +273,27 @@ export async function loadReportInputs(
       out.comparison = { source: 'computed', comparison, gate: null };
     }
   }
+  if (options.thumbnails !== false && out.comparison) await addThumbnails(out, out.comparison.comparison);
   return out;
+}
+
+/**
+ * Thumbnails of the flipped items. An item is blurred when its golden label or either prediction
+ * is a label a model card calls sensitive, and every item is blurred unless every card says which
+ * labels are (so an image model without that list never shows a sharp picture).
+ */
+async function addThumbnails(out: ReportInputs, c: Comparison): Promise<void> {
+  const file = c.dataset.file;
+  if (!existsSync(file) || (await sha256File(file)) !== c.dataset.fingerprint) return;
+  // Known only when every model's card listed its sensitive labels (possibly none).
+  const lists = out.models.map((m) => m.meta?.model.sensitive);
+  const known = lists.length > 0 && lists.every((l) => l !== undefined);
+  const sensitive = new Set(lists.flatMap((l) => l ?? []));
+  const ids = new Map<string, boolean>();
+  for (const it of [...c.flips.newlyWrongItems, ...c.flips.newlyRightItems]) {
+    const labels = [it.truth, it.baselinePredicted, it.candidatePredicted];
+    ids.set(it.id, !known || labels.some((l) => sensitive.has(l)));
+  }
+  const ds = await openDataset(file);
+  out.thumbnails = await datasetThumbnails(file, { ids, idColumn: ds.spec.id });
 }

@@ -15,6 +15,8 @@ export const ReportOptionsSchema = z.object({
   resamples: CompareOptionsSchema.shape.resamples,
   seed: CompareOptionsSchema.shape.seed,
   limits: z.custom<Partial<ReportLimits>>().optional(),
+  /** Inline thumbnails of flipped items when the golden set holds images. */
+  thumbnails: z.boolean().default(true),
   /** Refuse to write a larger file (the limits keep reports far below). */
   maxBytes: z
     .number()

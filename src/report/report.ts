@@ -22,6 +22,7 @@ export async function writeReport(reportOptions: ReportOptions): Promise<ReportR
     autoCompare: options.autoCompare,
     resamples: options.resamples,
     seed: options.seed,
+    thumbnails: options.thumbnails,
   });
   const doc =
     format === 'html'

@@ -1,5 +1,4 @@
 import { basename, join } from 'node:path';
-import { env as ortEnv } from 'onnxruntime-node';
 import type { ModelCard } from '../model/card.js';
 import { sha256File, sha256Hex } from '../util/hash.js';
 import { harnessVersion } from '../util/version.js';
@@ -20,6 +19,8 @@ export interface LoadedModel {
   card: ModelCard;
   modelSha256: string;
   provider: string;
+  /** The scoring runtime and its version(s), e.g. `{ 'onnxruntime-node': '1.30.0' }`. */
+  runtime: Readonly<Record<string, string>>;
   /** Where the dataset spec came from (`defaults`, or the spec file's path). */
   specOrigin: string;
 }
@@ -54,14 +55,11 @@ export async function runIdentity(o: RunIdentityOptions, m: LoadedModel): Promis
       labels: [...card.labels],
       positive: card.positive ?? null,
       thresholds: { ...o.thresholds },
+      ...(card.sensitive ? { sensitive: [...card.sensitive] } : {}),
     },
     dataset: { file: basename(o.dataset), fingerprint, rows: null },
     harness: { name: 'modeval', version: harnessVersion() },
-    runtime: {
-      node: process.versions.node,
-      'onnxruntime-node': ortEnv.versions.node ?? 'unknown',
-      provider: m.provider,
-    },
+    runtime: { node: process.versions.node, ...m.runtime, provider: m.provider },
     options: keyOptions,
   };
   const key: Checkpoint['key'] = {

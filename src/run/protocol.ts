@@ -7,6 +7,8 @@ export interface WorkerSetup {
   threads: number;
   device: Device;
   thresholds: Record<string, number>;
+  /** Folder that image paths in the dataset are relative to. */
+  datasetDir: string;
 }
 
 /** One chunk of rows to score. Buffers are shared, so this message copies no row data. */
@@ -27,6 +29,8 @@ export interface InferResult {
   scores: Float32Array;
   predicted: (string | string[] | null)[];
   invalid: { row: number; reason: string }[];
+  /** Rows of `invalid` whose input itself is bad (an undecodable image): exit 2 unless `--on-invalid skip`. */
+  badInput: number[];
   truncated: number;
   provider: 'cpu' | 'cuda';
   providerFallback: string | null;

@@ -1,5 +1,5 @@
 import type { Data } from 'apache-arrow';
-import { type FloatListColumn, floatListColumn, stringColumn } from '../dataset/columns.js';
+import { binaryColumn, type FloatListColumn, floatListColumn, stringColumn } from '../dataset/columns.js';
 import { RowStatus, type ValidatedBatch } from '../dataset/validate.js';
 import { growableFloat32, growableUint8 } from '../util/growable.js';
 
@@ -9,6 +9,7 @@ import { growableFloat32, growableUint8 } from '../util/growable.js';
  */
 export type PackedInput =
   | { kind: 'utf8'; offsets: Int32Array; bytes: Uint8Array }
+  | { kind: 'binary'; offsets: Int32Array; bytes: Uint8Array }
   | { kind: 'floats'; offsets: Int32Array; values: Float32Array };
 
 /** `batchSize` consecutive valid rows, in dataset order. */
@@ -28,7 +29,7 @@ export interface RowChunk {
 /** A dataset column the model reads, and how it is packed. */
 export interface InputColumn {
   name: string;
-  kind: 'utf8' | 'floats';
+  kind: 'utf8' | 'binary' | 'floats';
 }
 
 /** Growable byte/float storage that ends up in one SharedArrayBuffer per chunk. */
@@ -37,7 +38,7 @@ class Packer {
   private readonly floats = growableFloat32(1 << 12);
   private offsets: number[] = [0];
 
-  constructor(readonly kind: 'utf8' | 'floats') {}
+  constructor(readonly kind: 'utf8' | 'binary' | 'floats') {}
 
   get rows(): number {
     return this.offsets.length - 1;
@@ -57,10 +58,10 @@ class Packer {
     const offsets = shared(Int32Array, this.offsets.length);
     offsets.set(this.offsets);
     let input: PackedInput;
-    if (this.kind === 'utf8') {
+    if (this.kind !== 'floats') {
       const bytes = shared(Uint8Array, this.bytes.length);
       bytes.set(this.bytes.view());
-      input = { kind: 'utf8', offsets, bytes };
+      input = { kind: this.kind, offsets, bytes };
     } else {
       const values = shared(Float32Array, this.floats.length);
       values.set(this.floats.view());
@@ -120,6 +121,12 @@ export class Rebatcher {
         const text = stringColumn(data);
         // Utf8 rows are copied as raw bytes; Dictionary rows (no byte view) are re-encoded.
         return (i: number) => packer.addBytes(text.bytes(i) ?? this.encoder.encode(text.get(i) ?? ''));
+      }
+      if (packer.kind === 'binary') {
+        // A null value is packed as zero bytes: the worker reports it as an empty image.
+        const binary = binaryColumn(data);
+        const none = new Uint8Array(0);
+        return (i: number) => packer.addBytes(binary.bytes(i) ?? none);
       }
       const floats: FloatListColumn = floatListColumn(data);
       return (i: number) => {

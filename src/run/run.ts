@@ -1,9 +1,11 @@
 import { rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import type { Field } from 'apache-arrow';
 import { Piscina } from 'piscina';
 import { z } from 'zod';
 import { openArrow } from '../dataset/arrow-reader.js';
+import { isBinaryType, isStringType } from '../dataset/columns.js';
 import { type Dataset, openDataset } from '../dataset/open.js';
 import { countArrowRows } from '../dataset/row-count.js';
 import { OUTPUT_FILES, outputPath, writeJsonOutput, writeOutput } from '../io/outputs.js';
@@ -18,7 +20,7 @@ import { InOrderDispatcher } from './dispatch.js';
 import { runIdentity } from './identity.js';
 import { createProgress } from './progress.js';
 import type { InferResult, WorkerSetup } from './protocol.js';
-import { type InputColumn, Rebatcher } from './rebatch.js';
+import { type InputColumn, Rebatcher, type RowChunk } from './rebatch.js';
 import type { RunSummary } from './schema.js';
 import { ShardSpecSchema, shardRows } from './shard.js';
 import { PredictionsWriter } from './writer.js';
@@ -86,13 +88,14 @@ export async function runModel(input: RunOptionsInput, hooks: RunHooks = {}): Pr
   const { workers, threads } = defaultParallelism(opts.workers, opts.threads);
   const outDir = resolve(opts.out);
 
-  const { card, modelSha256, provider, inputColumns, dataset } = await prepareModel(opts, log);
+  const { card, modelSha256, provider, runtime, inputColumns, dataset } = await prepareModel(opts, log);
   const datasetRows = await countArrowRows(opts.dataset);
   const share = opts.shard ? shardRows(opts.shard, datasetRows, opts.dataset) : undefined;
   const { fingerprint, meta, key } = await runIdentity(opts, {
     card,
     modelSha256,
     provider,
+    runtime,
     specOrigin: dataset.specOrigin,
   });
   const existing = await resumePoint(outDir, key, opts.resume, log);
@@ -118,6 +121,7 @@ export async function runModel(input: RunOptionsInput, hooks: RunHooks = {}): Pr
     log,
     crashAtSeq: hooks.crashAtSeq,
     deliver: async (chunk, result) => {
+      if (opts.onInvalid === 'error' && result.badInput.length > 0) throw badInputError(chunk, result);
       await writer.write(chunk, result);
       providerSeen = result.provider;
       progress.update(writer.processed);
@@ -200,6 +204,7 @@ function startPool(opts: RunOptions, device: Device, workers: number, threads: n
       threads,
       device,
       thresholds: opts.thresholds,
+      datasetDir: dirname(resolve(opts.dataset)),
     } satisfies WorkerSetup,
     minThreads: workers,
     maxThreads: workers,
@@ -254,6 +259,8 @@ interface PreparedModel {
   card: ModelCard;
   modelSha256: string;
   provider: Device;
+  /** The runtime that scores (onnxruntime-node, or TF.js and its backend), with versions. */
+  runtime: Readonly<Record<string, string>>;
   /** The dataset columns the model reads, each once, and how they are packed. */
   inputColumns: InputColumn[];
   dataset: Dataset;
@@ -273,20 +280,52 @@ async function prepareModel(opts: RunOptions, log: (line: string) => void): Prom
     datasetFile: opts.dataset,
     thresholds: opts.thresholds,
   });
-  const { card, modelSha256, provider, providerFallback } = probe;
+  const { card, modelSha256, provider, providerFallback, runtime } = probe;
   await probe.release();
   if (providerFallback) log(`modeval: CUDA unavailable, running on CPU (${providerFallback})`);
 
-  const inputColumns: InputColumn[] = [];
-  for (const inp of card.inputs) {
-    if (inputColumns.some((c) => c.name === inp.column)) continue;
-    inputColumns.push({ name: inp.column, kind: inp.kind === 'features' ? 'floats' : 'utf8' });
-  }
+  const inputColumns = modelInputColumns(card, source.schema.fields, opts.dataset);
+  // sharp must be loaded by the main thread before workers load it (glibc: its shared libraries
+  // must outlive every worker thread).
+  if (card.inputs.some((i) => i.kind === 'image')) await import('sharp');
   const dataset = await openDataset(opts.dataset, {
     ...(opts.spec ? { spec: opts.spec } : {}),
     textColumns: inputColumns.filter((c) => c.kind === 'utf8').map((c) => c.name),
   });
-  return { card, modelSha256, provider, inputColumns, dataset };
+  return { card, modelSha256, provider, runtime, inputColumns, dataset };
+}
+
+/** The dataset columns the model reads, each once, and how each is packed for the workers. */
+function modelInputColumns(card: ModelCard, fields: readonly Field[], datasetFile: string): InputColumn[] {
+  const types = new Map(fields.map((f) => [f.name, f.type]));
+  const out: InputColumn[] = [];
+  for (const [i, inp] of card.inputs.entries()) {
+    if (out.some((c) => c.name === inp.column)) continue;
+    let kind: InputColumn['kind'] = inp.kind === 'features' ? 'floats' : 'utf8';
+    if (inp.kind === 'image') {
+      const type = types.get(inp.column);
+      if (type !== undefined && isBinaryType(type)) kind = 'binary';
+      else if (type === undefined || !isStringType(type)) {
+        throw new BadInputError(
+          `image column has type ${String(type)}; expected Binary (encoded images) or Utf8 (paths relative to the dataset)`,
+          { file: datasetFile, field: `inputs[${i}].column` },
+        );
+      }
+    }
+    out.push({ name: inp.column, kind });
+  }
+  return out;
+}
+
+/** The first image a worker could not decode, as the exit-2 error `--on-invalid error` asks for. */
+function badInputError(chunk: RowChunk, result: InferResult): BadInputError {
+  const row = result.badInput[0]!;
+  const reason = result.invalid.find((r) => r.row === row)?.reason ?? 'bad input';
+  const more = result.badInput.length > 1 ? ` (${result.badInput.length - 1} more in this batch)` : '';
+  return new BadInputError(`${reason}${more}; pass --on-invalid skip to score the other rows`, {
+    row: chunk.rows[row]!,
+    id: chunk.ids[row]!,
+  });
 }
 
 /**

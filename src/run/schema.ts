@@ -21,6 +21,8 @@ export const PredictionsMeta = z.object({
     labels: z.array(z.string()).min(1),
     positive: z.string().nullable(),
     thresholds: z.record(z.string(), z.number()),
+    /** The card's labels whose items reports blur (absent when the card names none). */
+    sensitive: z.array(z.string()).optional(),
   }),
   dataset: z.object({
     file: z.string(),

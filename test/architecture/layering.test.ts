@@ -19,7 +19,10 @@ const MAY_IMPORT = new Map<string, readonly string[]>([
   ['gate', ['util', 'render', 'metrics', 'dataset', 'evaluate', 'io']],
   ['review', ['util', 'render', 'dataset', 'evaluate', 'analysis', 'io']],
   ['plan', ['util', 'metrics', 'evaluate', 'io']],
-  ['report', ['util', 'render', 'metrics', 'evaluate', 'gate', 'analysis', 'review', 'run', 'io', 'plan']],
+  [
+    'report',
+    ['util', 'render', 'metrics', 'dataset', 'evaluate', 'gate', 'analysis', 'review', 'run', 'io', 'plan'],
+  ],
 ]);
 /** The top: may import anything under src/. */
 const TOP = new Set(['cli', 'index.ts', 'demo.ts']);

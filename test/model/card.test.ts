@@ -5,6 +5,7 @@ import {
   decisionRule,
   loadModelCard,
   type ModelCardInput,
+  modelFileName,
   outputActivation,
   parseModelCard,
 } from '../../src/model/card.js';
@@ -40,7 +41,7 @@ describe('model card schema', () => {
       expect(card.task).toBe('binary');
       expect(card.labels).toEqual(['ham', 'spam']);
       expect(card.positive).toBe('spam');
-      expect(card.file).toBe('model.onnx');
+      expect(modelFileName(card)).toBe('model.onnx');
       const input = card.inputs[0]!;
       expect(input.kind).toBe('text');
       if (input.kind === 'text') expect(input.feeds.input_ids).toBe('input_ids');
@@ -64,7 +65,8 @@ describe('model card schema', () => {
 
   it.each([
     ['a negative maxLength', { ...base, inputs: [{ kind: 'text', maxLength: -3 }] }, 'inputs[0].maxLength'],
-    ['an unknown input kind', { ...base, inputs: [{ kind: 'image', column: 'img' }] }, 'inputs[0].kind'],
+    ['an unknown input kind', { ...base, inputs: [{ kind: 'audio', column: 'clip' }] }, 'inputs[0].kind'],
+    ['an image input without size', { ...base, inputs: [{ kind: 'image', tensor: 'x' }] }, 'inputs[0].size'],
     [
       'a features input without dim',
       { ...base, inputs: [{ kind: 'features', column: 'v', tensor: 'x' }] },
@@ -95,7 +97,7 @@ describe('model card schema', () => {
       'inputs[0].tokenizer',
     ],
     ['an unknown key', { ...base, lables: ['x'] }, '(root)'],
-    ['a backend other than onnx', { ...base, backend: 'torch' }, 'backend'],
+    ['an unknown backend', { ...base, backend: 'torch' }, 'backend'],
   ])('rejects %s, naming the file and the field', (_what, card, path) => {
     const err = rejection(card);
     expect(err.location.file).toBe('models/toy/model.json');

@@ -248,3 +248,38 @@ export function twoTextModel(): Uint8Array {
     }),
   ).finish();
 }
+
+/**
+ * An image graph: `pixels` float [batch, 3, h, w] (NCHW) → ReduceMean over h and w → `logits`
+ * [batch, 3]: each image's mean red, green and blue, so a test can recompute the scores from the
+ * decoded pixels.
+ */
+export function channelMeanModel(h: number, w: number): Uint8Array {
+  const FLOAT = onnx.TensorProto.DataType.FLOAT;
+  const INTS = onnx.AttributeProto.AttributeType.INTS;
+  const INT = onnx.AttributeProto.AttributeType.INT;
+  return onnx.ModelProto.encode(
+    onnx.ModelProto.create({
+      irVersion: 8,
+      opsetImport: [{ domain: '', version: 13 }],
+      producerName: 'modeval-test (synthetic)',
+      graph: {
+        name: 'channel-mean',
+        node: [
+          {
+            opType: 'ReduceMean',
+            input: ['pixels'],
+            output: ['logits'],
+            name: 'mean',
+            attribute: [
+              { name: 'axes', type: INTS, ints: [2, 3] },
+              { name: 'keepdims', type: INT, i: 0 },
+            ],
+          },
+        ],
+        input: [valueInfo('pixels', FLOAT, ['batch', 3, h, w])],
+        output: [valueInfo('logits', FLOAT, ['batch', 3])],
+      },
+    }),
+  ).finish();
+}

@@ -6,7 +6,17 @@ import { curveChart, forestChart } from '../charts.js';
 import { deltaCells } from '../deltas.js';
 import type { ComparisonEntry, ModelEntry } from '../load.js';
 import { renderSvg } from '../svg.js';
-import { addCurves, EMPTY, figure, ivCell, note, type SectionContext, table, warning } from './parts.js';
+import {
+  addCurves,
+  EMPTY,
+  figure,
+  ivCell,
+  note,
+  type SectionContext,
+  table,
+  thumbnailCell,
+  warning,
+} from './parts.js';
 
 const VERDICT_COLORS = [
   { name: 'better', color: '#54a24b' },
@@ -226,7 +236,7 @@ function flipList(title: string, items: FlipItem[], labels: string[], ctx: Secti
     return f3(i >= 0 ? scores[i] : null);
   };
   const rows = shown.map((it) => [
-    html`<code>${text(it.id, L.nameChars)}</code>`,
+    html`${thumbnailCell(it.id, ctx)}<code>${text(it.id, L.nameChars)}</code>`,
     cleanText(it.truth, L.nameChars),
     `${cleanText(it.baselinePredicted, L.nameChars)} (${score(it.baselineScores, it.baselinePredicted)})`,
     `${cleanText(it.candidatePredicted, L.nameChars)} (${score(it.candidateScores, it.candidatePredicted)})`,

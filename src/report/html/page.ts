@@ -49,6 +49,8 @@ code{font:12px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:#
 .badge.small{background:#eee;color:#777}
 .badge.better,.badge.pass{background:#dff3e0;color:#2b6b2f}
 .badge.worse,.badge.fail{background:#fde2e1;color:#9b2c2c}
+.thumb{display:block;max-width:96px;max-height:96px;margin:2px 0 4px;border:1px solid #ccc}
+.thumb.blurred{filter:blur(4px)}
 .gate{padding:10px 14px;border-radius:6px;margin:8px 0;font-size:15px}
 .gate.pass{background:#dff3e0;color:#20542a}
 .gate.fail{background:#fde2e1;color:#7c1f1f}

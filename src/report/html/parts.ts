@@ -6,11 +6,23 @@ import { f3, interval } from '../../render/numbers.js';
 import type { CurveInput } from '../charts.js';
 import { type ReportLimits, thinIndices } from '../limits.js';
 import type { ModelEntry } from '../load.js';
+import type { Thumbnail } from '../thumbnails.js';
 
 /** Shared pieces of the HTML sections. */
 
 export interface SectionContext {
   limits: ReportLimits;
+  /** Inline thumbnails by item id (image datasets; empty otherwise). */
+  thumbnails?: ReadonlyMap<string, Thumbnail>;
+}
+
+/** An item's inline thumbnail (a data URI; blurred when it may be unsafe), or nothing. */
+export function thumbnailCell(id: string, ctx: SectionContext): SafeHtml {
+  const t = ctx.thumbnails?.get(id);
+  // The URI is ours (base64 of a JPEG we encoded); checked, then inserted whole (text() would cut it).
+  if (t === undefined || !/^data:image\/jpeg;base64,[A-Za-z0-9+/]+={0,2}$/.test(t.uri)) return EMPTY;
+  const src = new SafeHtml(t.uri);
+  return html`<img class="thumb${t.blurred ? ' blurred' : ''}" src="${src}" alt="${t.blurred ? 'blurred thumbnail' : 'thumbnail'}">`;
 }
 
 /** A table with a header row; cells are escaped unless already SafeHtml. */

@@ -188,7 +188,12 @@ const cases: Case[] = [
     command: reportCommand as unknown as CommandModule,
     library: ReportOptionsSchema.parse({ dirs: ['m'], out: 'report.html' }),
     // --format has no flag default on purpose: unset, it follows the --out extension.
-    flags: { compare: field('autoCompare'), resamples: field('resamples'), seed: field('seed') },
+    flags: {
+      compare: field('autoCompare'),
+      resamples: field('resamples'),
+      seed: field('seed'),
+      thumbnails: field('thumbnails'),
+    },
   },
   {
     name: 'inspect',

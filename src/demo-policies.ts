@@ -1,10 +1,8 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { DemoModelResult } from './demo.js';
-import { evaluate } from './evaluate/evaluate.js';
+import { type DemoModelResult, scoreAndEvaluate } from './demo.js';
 import { type GateOutputs, runGate } from './gate/gate.js';
 import { type ReportResult, writeReport } from './report/report.js';
-import { runModel } from './run/run.js';
 import { packageRoot } from './util/paths.js';
 import { checkOption } from './util/zod.js';
 
@@ -39,28 +37,11 @@ export interface PoliciesDemoResult {
 export async function runPoliciesDemo(options: PoliciesDemoOptions): Promise<PoliciesDemoResult> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const { golden, out, quiet, workers } = checkOption(PoliciesDemoOptionsSchema, options, 'demo options');
-  const models: DemoModelResult[] = [];
-  for (const model of POLICY_MODELS) {
-    const outDir = join(out, model);
-    log(`modeval demo-policies: scoring the golden set with ${model}`);
-    const run = await runModel(
-      {
-        model: join(packageRoot(), 'models', model),
-        dataset: golden,
-        out: outDir,
-        quiet,
-        ...(workers ? { workers } : {}),
-      },
-      { log },
-    );
-    if (run.predictions === null) throw new Error(`demo run of ${model} did not complete`);
-    const { report: metrics } = await evaluate({
-      dataset: golden,
-      predictions: [run.predictions],
-      out: outDir,
-    });
-    models.push({ model, outDir, run, metrics });
-  }
+  const models = await scoreAndEvaluate(
+    POLICY_MODELS,
+    { golden, out, quiet, workers, log },
+    'modeval demo-policies',
+  );
   const [baseline, candidate] = models as [DemoModelResult, DemoModelResult];
   log(`modeval demo-policies: gating ${candidate.model} (candidate) against ${baseline.model} (baseline)`);
   const compareDir = join(out, 'compare');

@@ -43,19 +43,23 @@ export interface DemoResult {
   report: { html: ReportResult; markdown: ReportResult };
 }
 
-/**
- * The README's main job, as a user would do it by hand: score the real golden set with both
- * reference models, evaluate each, gate the newer against the older, cluster the candidate's
- * errors, and write the HTML and Markdown reports. Every step is a public library call.
- */
-export async function runDemo(options: DemoOptions): Promise<DemoResult> {
-  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const { golden, out, quiet, workers } = checkOption(DemoOptionsSchema, options, 'demo options');
-
+/** What both demos do first: score the golden set with each reference model, then evaluate it. */
+export async function scoreAndEvaluate(
+  modelNames: readonly string[],
+  options: {
+    golden: string;
+    out: string;
+    quiet: boolean;
+    workers?: number | undefined;
+    log: (line: string) => void;
+  },
+  tag: string,
+): Promise<DemoModelResult[]> {
+  const { golden, out, quiet, workers, log } = options;
   const models: DemoModelResult[] = [];
-  for (const model of REFERENCE_MODELS) {
+  for (const model of modelNames) {
     const outDir = join(out, model);
-    log(`modeval demo: scoring the golden set with ${model}`);
+    log(`${tag}: scoring the golden set with ${model}`);
     const run = await runModel(
       {
         model: join(packageRoot(), 'models', model),
@@ -74,6 +78,23 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     });
     models.push({ model, outDir, run, metrics });
   }
+  return models;
+}
+
+/**
+ * The README's main job, as a user would do it by hand: score the real golden set with both
+ * reference models, evaluate each, gate the newer against the older, cluster the candidate's
+ * errors, and write the HTML and Markdown reports. Every step is a public library call.
+ */
+export async function runDemo(options: DemoOptions): Promise<DemoResult> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const { golden, out, quiet, workers } = checkOption(DemoOptionsSchema, options, 'demo options');
+
+  const models = await scoreAndEvaluate(
+    REFERENCE_MODELS,
+    { golden, out, quiet, workers, log },
+    'modeval demo',
+  );
   const [baseline, candidate] = models as [DemoModelResult, DemoModelResult];
 
   log('modeval demo: gating spam-v2 (candidate) against spam-v1 (baseline)');

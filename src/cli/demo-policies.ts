@@ -2,9 +2,9 @@ import { relative, resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
 import type { BuiltinDatasets } from '../dataset/builtin.js';
 import { PoliciesDemoOptionsSchema, type PoliciesDemoResult, runPoliciesDemo } from '../demo-policies.js';
-import type { Interval } from '../metrics/schema.js';
 import { formatCell, renderTable, terminalText } from '../render/terminal.js';
 import { builtinDataset } from './data.js';
+import { withInterval } from './demo.js';
 import { logLine } from './log.js';
 import { schemaDefault } from './options.js';
 
@@ -38,12 +38,6 @@ export function demoPoliciesCommand(datasets: BuiltinDatasets): CommandModule<ob
       );
     },
   };
-}
-
-function withInterval(iv: Interval | undefined | null): string {
-  if (!iv || iv.estimate === null) return '—';
-  const bound = (x: number | null) => (x === null ? '?' : x.toFixed(3));
-  return `${iv.estimate.toFixed(3)} [${bound(iv.low)}, ${bound(iv.high)}]`;
 }
 
 export function formatPoliciesDemo(r: PoliciesDemoResult): string {

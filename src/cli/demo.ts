@@ -40,7 +40,7 @@ export function demoCommand(datasets: BuiltinDatasets): CommandModule<object, De
   };
 }
 
-function withInterval(iv: Interval | undefined | null): string {
+export function withInterval(iv: Interval | undefined | null): string {
   if (!iv || iv.estimate === null) return '—';
   const bound = (x: number | null) => (x === null ? '?' : x.toFixed(3));
   return `${iv.estimate.toFixed(3)} [${bound(iv.low)}, ${bound(iv.high)}]`;

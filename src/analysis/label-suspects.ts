@@ -1,0 +1,52 @@
+import type { EvalSet } from '../evaluate/eval-set.js';
+import type { ClusterExample, ClustersReport } from './clusters-schema.js';
+import { findLabelIssues } from './label-issues.js';
+
+/** Which errors' golden labels are in doubt, and each model's evidence for an item. */
+export interface LabelSuspects {
+  checked: boolean;
+  relabel: Set<number>;
+  evidence: (r: number) => ClusterExample['labelEvidence'];
+}
+
+/**
+ * Golden-label suspects by agreement: every model's confident learning (its own probabilities over
+ * the whole set) flags items; an item is a suspect when at least `minModels` models flag it.
+ * With fewer models than that nothing is checked.
+ */
+export function labelSuspects(set: EvalSet, minModels: number): LabelSuspects {
+  const k = set.labels.length;
+  if (set.models.length < minModels) return { checked: false, relabel: new Set(), evidence: () => undefined };
+  const flags = set.models.map((m) => {
+    const probs = Array.from({ length: set.n }, (_, r) => m.scores.subarray(r * k, (r + 1) * k));
+    return new Set(findLabelIssues(Array.from(set.truth), probs, {}, set.ids).issues.map((i) => i.index));
+  });
+  const relabel = new Set<number>();
+  for (let r = 0; r < set.n; r++) if (flags.filter((f) => f.has(r)).length >= minModels) relabel.add(r);
+  return {
+    checked: true,
+    relabel,
+    evidence: (r) =>
+      set.models.map((m, i) => ({
+        model: `${m.meta.model.name}@${m.meta.model.version}`,
+        flagged: flags[i]!.has(r),
+        pGolden: Number(m.scores[r * k + set.truth[r]!]!.toFixed(6)),
+      })),
+  };
+}
+
+/** The rule behind the golden-label badges, as printed in clusters.json and the report. */
+export function labelIssueRule(
+  models: readonly string[],
+  minModels: number,
+): NonNullable<ClustersReport['labelIssues']> {
+  const checked = models.length >= minModels;
+  return {
+    models: [...models],
+    minModels,
+    checked,
+    rule: checked
+      ? `"check the golden label" when the confident learning (Northcutt et al. 2021) of at least ${minModels} of the ${models.length} models (${models.join(', ')}) flags the item, each on its own probabilities`
+      : `golden labels not checked: confident learning on one model's own (in-sample) probabilities flags exactly the items that model is confidently wrong on, so at least ${minModels} models must agree (give more predictions files) before a golden label is called into question`,
+  };
+}

@@ -226,6 +226,30 @@ function topBy(
   return sorted.slice(0, Math.max(0, count));
 }
 
+/** The flagged items as issues, least confident in the given label first (ties by index). */
+function rankedIssues(
+  flagged: ReadonlySet<number>,
+  labels: readonly (number | null)[],
+  probs: Probs,
+  rankBy: LabelIssueReport['rankBy'],
+  ids: readonly string[] | undefined,
+): LabelIssue[] {
+  const issues: LabelIssue[] = [...flagged].map((i) => {
+    const given = labels[i]!;
+    const issue: LabelIssue = {
+      index: i,
+      given,
+      predicted: argmax(probs[i]!),
+      selfConfidence: probs[i]![given]!,
+      normalizedMargin: normalizedMargin(probs[i]!, given),
+    };
+    if (ids) issue.id = ids[i]!;
+    return issue;
+  });
+  const score = (x: LabelIssue) => (rankBy === 'self_confidence' ? x.selfConfidence : x.normalizedMargin);
+  return issues.sort((a, b) => score(a) - score(b) || a.index - b.index);
+}
+
 /**
  * Finds label-issue suspects from given labels and out-of-sample predicted probabilities
  * (rows in class order). `labels[i] = null` means unlabelled: skipped.
@@ -302,21 +326,7 @@ export function findLabelIssues(
     if (hit && argmax(probs[i]!) !== y) flagged.add(i);
   });
 
-  const issues: LabelIssue[] = [...flagged].map((i) => {
-    const given = labels[i]!;
-    const issue: LabelIssue = {
-      index: i,
-      given,
-      predicted: argmax(probs[i]!),
-      selfConfidence: probs[i]![given]!,
-      normalizedMargin: normalizedMargin(probs[i]!, given),
-    };
-    if (ids) issue.id = ids[i]!;
-    return issue;
-  });
-  const score = (x: LabelIssue) =>
-    opts.rankBy === 'self_confidence' ? x.selfConfidence : x.normalizedMargin;
-  issues.sort((a, b) => score(a) - score(b) || a.index - b.index);
+  const issues = rankedIssues(flagged, labels, probs, opts.rankBy, ids);
 
   return {
     classes: k,

@@ -255,6 +255,55 @@ function sliceTables(report: MetricsReport, m: ModelMetrics, maxRows: number, le
   return out;
 }
 
+/** One row per operating point of every ranked label. */
+function operatingPointRows(m: MetricsReport['models'][number]): string[][] {
+  return m.ranking.flatMap((r) =>
+    r.operatingPoints.map((o) => [
+      r.label,
+      o.constraint.kind === 'max-recall-at-precision'
+        ? `recall at precision ≥ ${o.constraint.value}`
+        : o.constraint.kind === 'max-tpr-at-fpr'
+          ? `TPR at FPR ≤ ${o.constraint.value}`
+          : `FPR at TPR ≥ ${o.constraint.value}`,
+      o.point ? f3(o.point.recall) : '—',
+      o.point ? f3(o.point.precision) : '—',
+      o.point ? f3(o.point.fpr) : '—',
+      o.point ? f3(o.point.threshold) : (o.reason ?? '—'),
+    ]),
+  );
+}
+
+/** The annotator-agreement lines (or why there are none). */
+function agreementLines(ag: MetricsReport['agreement']): string[] {
+  const out: string[] = [];
+  if (ag && 'annotators' in ag) {
+    out.push('');
+    out.push(
+      `Annotator agreement on ${ag.pairableItems} items with 2+ labels: Fleiss κ ${f3(ag.fleiss.kappa)} · ` +
+        `Krippendorff α ${f3(ag.krippendorffNominal.alpha)} · Gwet AC1 ${f3(ag.gwetAc1.ac1)}`,
+    );
+    if (ag.vsGold) {
+      out.push(
+        renderTable(
+          ['annotator', 'n', 'accuracy vs golden', 'κ vs golden'],
+          ag.vsGold.map((a) => [a.annotator, a.n, f3(a.accuracy), f3(a.kappa)]),
+        ),
+      );
+    }
+    if (ag.pairwiseCohen.length > 0) {
+      out.push(
+        renderTable(
+          ['pair', 'n', "Cohen's κ"],
+          ag.pairwiseCohen.map((p) => [`${p.a} × ${p.b}`, p.n, f3(p.kappa)]),
+        ),
+      );
+    }
+  } else if (ag) {
+    out.push('', `Annotator agreement: ${ag.reason}`);
+  }
+  return out;
+}
+
 /** Human-readable tables of a metrics report (the terminal view of metrics.json). */
 export function formatMetrics(report: MetricsReport, options: { maxSliceRows?: number } = {}): string {
   const maxRows = options.maxSliceRows ?? 15;
@@ -313,20 +362,7 @@ export function formatMetrics(report: MetricsReport, options: { maxSliceRows?: n
     out.push(
       `Calibration (${report.definitions.calibration.bins} ${report.definitions.calibration.binning} bins): ${calParts.join(' · ')}`,
     );
-    const ops = m.ranking.flatMap((r) =>
-      r.operatingPoints.map((o) => [
-        r.label,
-        o.constraint.kind === 'max-recall-at-precision'
-          ? `recall at precision ≥ ${o.constraint.value}`
-          : o.constraint.kind === 'max-tpr-at-fpr'
-            ? `TPR at FPR ≤ ${o.constraint.value}`
-            : `FPR at TPR ≥ ${o.constraint.value}`,
-        o.point ? f3(o.point.recall) : '—',
-        o.point ? f3(o.point.precision) : '—',
-        o.point ? f3(o.point.fpr) : '—',
-        o.point ? f3(o.point.threshold) : (o.reason ?? '—'),
-      ]),
-    );
+    const ops = operatingPointRows(m);
     if (ops.length > 0) {
       out.push('');
       out.push(
@@ -362,31 +398,6 @@ export function formatMetrics(report: MetricsReport, options: { maxSliceRows?: n
       out.push('', `Bias: ${m.bias.reason}`);
     }
   }
-  const ag = report.agreement;
-  if (ag && 'annotators' in ag) {
-    out.push('');
-    out.push(
-      `Annotator agreement on ${ag.pairableItems} items with 2+ labels: Fleiss κ ${f3(ag.fleiss.kappa)} · ` +
-        `Krippendorff α ${f3(ag.krippendorffNominal.alpha)} · Gwet AC1 ${f3(ag.gwetAc1.ac1)}`,
-    );
-    if (ag.vsGold) {
-      out.push(
-        renderTable(
-          ['annotator', 'n', 'accuracy vs golden', 'κ vs golden'],
-          ag.vsGold.map((a) => [a.annotator, a.n, f3(a.accuracy), f3(a.kappa)]),
-        ),
-      );
-    }
-    if (ag.pairwiseCohen.length > 0) {
-      out.push(
-        renderTable(
-          ['pair', 'n', "Cohen's κ"],
-          ag.pairwiseCohen.map((p) => [`${p.a} × ${p.b}`, p.n, f3(p.kappa)]),
-        ),
-      );
-    }
-  } else if (ag) {
-    out.push('', `Annotator agreement: ${ag.reason}`);
-  }
+  out.push(...agreementLines(report.agreement));
   return terminalText(`${out.join('\n')}\n`);
 }

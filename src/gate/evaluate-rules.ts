@@ -119,6 +119,41 @@ function sliceRegressionOutcome(
   };
 }
 
+/** A rule on flip counts (newly wrong/right, flip rate): decided on the counts, no interval. */
+function flipsOutcome(
+  set: PairedSet,
+  b: BoundRule,
+  sub: Subset,
+  base: Pick<RuleOutcome, 'slice' | 'n' | 'reason'>,
+  skipOrFail: RuleOutcome['status'],
+): RuleOutcome {
+  const { rule } = b;
+  const f = flipCounts(set, sub.rows, b.classIdx);
+  const observed =
+    b.metric === 'newly_wrong'
+      ? f.newlyWrong
+      : b.metric === 'newly_right'
+        ? f.newlyRight
+        : f.n === 0
+          ? null
+          : f.predictionFlips / f.n;
+  const bound = rule.bound.kind === 'absolute' ? rule.bound.value : 0;
+  const pass = observed !== null && holds(observed, rule.op, bound);
+  return {
+    ...base,
+    status: observed === null ? skipOrFail : pass ? 'pass' : 'fail',
+    observed,
+    baseline: null,
+    delta: null,
+    interval: null,
+    decidedOn: 'estimate',
+    space: 'value',
+    decisive: observed,
+    bound,
+    reason: observed === null ? 'no items' : null,
+  };
+}
+
 function outcomeOf(set: PairedSet, b: BoundRule, sub: Subset, options: EvaluateOptions): RuleOutcome {
   const { rule } = b;
   const def = METRICS[b.metric];
@@ -143,32 +178,7 @@ function outcomeOf(set: PairedSet, b: BoundRule, sub: Subset, options: EvaluateO
 
   if (b.metric === 'slice_regressions') return sliceRegressionOutcome(set, rule, base);
 
-  if (def.kind === 'flips') {
-    const f = flipCounts(set, sub.rows, b.classIdx);
-    const observed =
-      b.metric === 'newly_wrong'
-        ? f.newlyWrong
-        : b.metric === 'newly_right'
-          ? f.newlyRight
-          : f.n === 0
-            ? null
-            : f.predictionFlips / f.n;
-    const bound = rule.bound.kind === 'absolute' ? rule.bound.value : 0;
-    const pass = observed !== null && holds(observed, rule.op, bound);
-    return {
-      ...base,
-      status: observed === null ? skipOrFail : pass ? 'pass' : 'fail',
-      observed,
-      baseline: null,
-      delta: null,
-      interval: null,
-      decidedOn: 'estimate',
-      space: 'value',
-      decisive: observed,
-      bound,
-      reason: observed === null ? 'no items' : null,
-    };
-  }
+  if (def.kind === 'flips') return flipsOutcome(set, b, sub, base, skipOrFail);
 
   const boot = { resamples: options.resamples, seed: options.seed, level: options.level };
   const relative = rule.bound.kind === 'baseline';

@@ -162,6 +162,46 @@ function checkMetric(core: RuleCore, path: readonly (string | number)[], hasCost
   }
 }
 
+/** The options a rule may carry besides its expression. */
+interface RuleOptions {
+  name?: string;
+  slice?: z.infer<typeof SliceSchema>;
+  minSupport?: number;
+  decideOn?: 'estimate' | 'interval';
+  costs?: Record<string, Record<string, number>>;
+  adjust?: 'holm' | 'benjamini-hochberg';
+  alpha?: number;
+}
+
+/** Options that do not fit the rule's metric are refused at their own path. */
+function checkRuleOptions(core: RuleCore, options: RuleOptions, path: readonly (string | number)[]): void {
+  const kind = metricDef(core.metric as MetricName).kind;
+  if (options.costs !== undefined && core.metric !== 'cost') {
+    throw new PolicyError(
+      [...path, 'costs'],
+      `a cost matrix only applies to metric "cost", not "${core.metric}"`,
+    );
+  }
+  if (kind === 'flips' && options.decideOn === 'interval') {
+    throw new PolicyError(
+      [...path, 'decideOn'],
+      `metric "${core.metric}" is a count on the golden set; it has no interval`,
+    );
+  }
+  if (core.metric !== 'slice_regressions' && (options.adjust !== undefined || options.alpha !== undefined)) {
+    throw new PolicyError(
+      [...path, options.adjust !== undefined ? 'adjust' : 'alpha'],
+      `adjust and alpha only apply to metric "slice_regressions", not "${core.metric}"`,
+    );
+  }
+  if (core.metric === 'slice_regressions' && core.slice?.value != null) {
+    throw new PolicyError(
+      [...path, 'slice'],
+      'slice_regressions counts the values of a column: name the column only',
+    );
+  }
+}
+
 function normaliseRule(
   entry: unknown,
   index: number,
@@ -170,15 +210,7 @@ function normaliseRule(
 ): GateRule {
   const path = ['rules', index] as const;
   let core: RuleCore;
-  let options: {
-    name?: string;
-    slice?: z.infer<typeof SliceSchema>;
-    minSupport?: number;
-    decideOn?: 'estimate' | 'interval';
-    costs?: Record<string, Record<string, number>>;
-    adjust?: 'holm' | 'benjamini-hochberg';
-    alpha?: number;
-  };
+  let options: RuleOptions;
   if (typeof entry === 'string') {
     core = parseRuleExpression(entry, path);
     options = {};
@@ -215,31 +247,7 @@ function normaliseRule(
   }
   const costs = options.costs ?? defaultCosts;
   checkMetric(core, path, costs !== undefined);
-  const kind = metricDef(core.metric as MetricName).kind;
-  if (options.costs !== undefined && core.metric !== 'cost') {
-    throw new PolicyError(
-      [...path, 'costs'],
-      `a cost matrix only applies to metric "cost", not "${core.metric}"`,
-    );
-  }
-  if (kind === 'flips' && options.decideOn === 'interval') {
-    throw new PolicyError(
-      [...path, 'decideOn'],
-      `metric "${core.metric}" is a count on the golden set; it has no interval`,
-    );
-  }
-  if (core.metric !== 'slice_regressions' && (options.adjust !== undefined || options.alpha !== undefined)) {
-    throw new PolicyError(
-      [...path, options.adjust !== undefined ? 'adjust' : 'alpha'],
-      `adjust and alpha only apply to metric "slice_regressions", not "${core.metric}"`,
-    );
-  }
-  if (core.metric === 'slice_regressions' && core.slice?.value != null) {
-    throw new PolicyError(
-      [...path, 'slice'],
-      'slice_regressions counts the values of a column: name the column only',
-    );
-  }
+  checkRuleOptions(core, options, path);
   const relative = core.bound.kind === 'baseline';
   const rule: GateRule = {
     index,

@@ -21,7 +21,7 @@ import { runIdentity } from './identity.js';
 import { createProgress } from './progress.js';
 import type { InferResult, WorkerSetup } from './protocol.js';
 import { type InputColumn, Rebatcher, type RowChunk } from './rebatch.js';
-import type { RunSummary } from './schema.js';
+import type { PredictionsMeta, RunSummary } from './schema.js';
 import { ShardSpecSchema, shardRows } from './shard.js';
 import { PredictionsWriter } from './writer.js';
 
@@ -75,6 +75,60 @@ export function defaultParallelism(workers?: number, threads?: number): { worker
   return { workers: w, threads: t };
 }
 
+/** The model loaded and checked, the dataset measured, the run's identity, and any checkpoint to resume. */
+async function openRun(opts: RunOptions, outDir: string, log: (line: string) => void) {
+  const { card, modelSha256, provider, runtime, inputColumns, dataset } = await prepareModel(opts, log);
+  const datasetRows = await countArrowRows(opts.dataset);
+  const share = opts.shard ? shardRows(opts.shard, datasetRows, opts.dataset) : undefined;
+  const { fingerprint, meta, key } = await runIdentity(opts, {
+    card,
+    modelSha256,
+    provider,
+    runtime,
+    specOrigin: dataset.specOrigin,
+  });
+  const existing = await resumePoint(outDir, key, opts.resume, log);
+  return {
+    card,
+    modelSha256,
+    provider,
+    inputColumns,
+    dataset,
+    datasetRows,
+    share,
+    fingerprint,
+    meta,
+    key,
+    existing,
+  };
+}
+
+/**
+ * Scores every row in order; true when the signal stopped it. On failure the run is torn down
+ * (`abort`) before the error propagates, so no worker or partial output outlives it.
+ */
+async function scoreOrAbort(
+  scan: Parameters<typeof scoreInOrder>[0],
+  rebatcher: Rebatcher,
+  dispatcher: InOrderDispatcher,
+  datasetFile: string,
+  signal: AbortSignal | undefined,
+  abort: () => Promise<void>,
+): Promise<boolean> {
+  try {
+    await scoreInOrder(scan, rebatcher, dispatcher, signal);
+    if (dispatcher.failure) throw dispatcher.failure;
+    const interrupted = signal?.aborted === true;
+    if (!interrupted && scan.summary.rows === 0) {
+      throw new BadInputError('dataset has no rows: nothing to score', { file: datasetFile });
+    }
+    return interrupted;
+  } catch (err) {
+    await abort();
+    throw err;
+  }
+}
+
 /**
  * Score a dataset with a model on a worker pool and write predictions in dataset order.
  *
@@ -88,17 +142,9 @@ export async function runModel(input: RunOptionsInput, hooks: RunHooks = {}): Pr
   const { workers, threads } = defaultParallelism(opts.workers, opts.threads);
   const outDir = resolve(opts.out);
 
-  const { card, modelSha256, provider, runtime, inputColumns, dataset } = await prepareModel(opts, log);
-  const datasetRows = await countArrowRows(opts.dataset);
-  const share = opts.shard ? shardRows(opts.shard, datasetRows, opts.dataset) : undefined;
-  const { fingerprint, meta, key } = await runIdentity(opts, {
-    card,
-    modelSha256,
-    provider,
-    runtime,
-    specOrigin: dataset.specOrigin,
-  });
-  const existing = await resumePoint(outDir, key, opts.resume, log);
+  const opened = await openRun(opts, outDir, log);
+  const { card, modelSha256, provider, inputColumns, dataset, datasetRows, share } = opened;
+  const { fingerprint, meta, key, existing } = opened;
   const startRow = existing?.nextRow ?? 0;
   const alreadyDone = existing ? existing.tally.predicted + existing.tally.invalid : 0;
   const writer = await PredictionsWriter.open(outDir, meta, key, existing, {
@@ -133,31 +179,25 @@ export async function runModel(input: RunOptionsInput, hooks: RunHooks = {}): Pr
     ...(opts.onInvalid === 'skip' ? { rejectsPath: outputPath(outDir, OUTPUT_FILES.rejected) } : {}),
   });
 
-  let interrupted = false;
-  try {
-    await scoreInOrder(
-      scan,
-      new Rebatcher(
-        opts.batchSize,
-        inputColumns,
-        startRow,
-        writer.nextSeq,
-        share ? (row) => row >= share.firstRow && row < share.endRow : undefined,
-      ),
-      dispatcher,
-      hooks.signal,
-    );
-    if (dispatcher.failure) throw dispatcher.failure;
-    interrupted = hooks.signal?.aborted === true;
-    if (!interrupted && scan.summary.rows === 0) {
-      throw new BadInputError('dataset has no rows: nothing to score', { file: opts.dataset });
-    }
-  } catch (err) {
-    progress.stop();
-    await writer.abort();
-    await pool.destroy();
-    throw err;
-  }
+  const rebatcher = new Rebatcher(
+    opts.batchSize,
+    inputColumns,
+    startRow,
+    writer.nextSeq,
+    share ? (row) => row >= share.firstRow && row < share.endRow : undefined,
+  );
+  const interrupted = await scoreOrAbort(
+    scan,
+    rebatcher,
+    dispatcher,
+    opts.dataset,
+    hooks.signal,
+    async () => {
+      progress.stop();
+      await writer.abort();
+      await pool.destroy();
+    },
+  );
   progress.stop();
   await pool.destroy();
 
@@ -182,8 +222,19 @@ export async function runModel(input: RunOptionsInput, hooks: RunHooks = {}): Pr
   if (interrupted) {
     await writer.interrupt();
     log(`modeval: interrupted after ${writer.processed} rows; rerun with --resume to continue`);
-    return summary;
+  } else {
+    await finishOutputs(outDir, writer, summary, meta);
   }
+  return summary;
+}
+
+/** A completed run: the predictions in place, then the invalid rows and run.json; the checkpoint goes. */
+async function finishOutputs(
+  outDir: string,
+  writer: PredictionsWriter,
+  summary: RunSummary,
+  meta: PredictionsMeta,
+): Promise<void> {
   await writer.complete(outputPath(outDir, OUTPUT_FILES.predictions));
   await writeOutput(
     OUTPUT_FILES.invalidRows,
@@ -192,7 +243,6 @@ export async function runModel(input: RunOptionsInput, hooks: RunHooks = {}): Pr
   );
   await writeJsonOutput(OUTPUT_FILES.run, outDir, { ...summary, meta });
   await rm(checkpointPaths(outDir).dir, { recursive: true, force: true });
-  return summary;
 }
 
 /** One worker per thread slot, each loading the model once (see TECH-NOTES on piscina). */

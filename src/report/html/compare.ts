@@ -36,6 +36,33 @@ function metricLabel(m: { metric: string; class: string | null }, max: number): 
   return m.class === null ? metric : `${metric} [${cleanText(m.class, max)}]`;
 }
 
+/** The McNemar and flip-count table rows: all items first, then one row per class. */
+function testRows(
+  c: ComparisonEntry['comparison'],
+  nameChars: number,
+): { mc: string[][]; flipRows: string[][] } {
+  const f = c.flips;
+  const mc = [c.mcnemar.overall, ...c.mcnemar.perClass].map((g) => [
+    g.class === null ? 'all items' : cleanText(g.class, nameChars),
+    count(g.n),
+    count(g.b),
+    count(g.c),
+    g.method,
+    pValue(g.pValue),
+  ]);
+  const flipRows = [
+    ['all items', count(f.n), count(f.newlyWrong), count(f.newlyRight), count(f.predictionFlips)],
+    ...f.perClass.map((g) => [
+      cleanText(g.class, nameChars),
+      count(g.n),
+      count(g.newlyWrong),
+      count(g.newlyRight),
+      count(g.predictionFlips),
+    ]),
+  ];
+  return { mc, flipRows };
+}
+
 /** Baseline against candidate: paired deltas, McNemar, flips, slice regressions, and the gate. */
 export async function compareSection(
   entry: ComparisonEntry,
@@ -71,25 +98,8 @@ export async function compareSection(
     ...deltaCells(m),
     html`<span class="badge ${m.verdict}">${VERDICT[m.verdict]}</span>`,
   ]);
-  const mc = [c.mcnemar.overall, ...c.mcnemar.perClass].map((g) => [
-    g.class === null ? 'all items' : cleanText(g.class, L.nameChars),
-    count(g.n),
-    count(g.b),
-    count(g.c),
-    g.method,
-    pValue(g.pValue),
-  ]);
+  const { mc, flipRows } = testRows(c, L.nameChars);
   const f = c.flips;
-  const flipRows = [
-    ['all items', count(f.n), count(f.newlyWrong), count(f.newlyRight), count(f.predictionFlips)],
-    ...f.perClass.map((g) => [
-      cleanText(g.class, L.nameChars),
-      count(g.n),
-      count(g.newlyWrong),
-      count(g.newlyRight),
-      count(g.predictionFlips),
-    ]),
-  ];
   const regressions = c.sliceRegressions
     .slice(0, L.sliceRegressions)
     .map((s) => [

@@ -6,6 +6,7 @@ import { Taxonomy, TaxonomySchema } from '../../src/dataset/taxonomy.js';
 import { writeFileAtomic } from '../../src/util/atomic.js';
 import { sha256Hex } from '../../src/util/hash.js';
 import { packageRoot } from '../../src/util/paths.js';
+import { writeRecorded } from '../recorded-write.js';
 import { encodeFortunes, type FortuneRow, fortunesSchema, lengthBucket } from './arrow-table.js';
 import {
   type Manifest,
@@ -268,22 +269,11 @@ export async function buildFortunesDataset(options: BuildOptions): Promise<Build
         'Debian fortunes-es/-it package curators (offensive vs regular package, theme file name)',
     });
     const bytes = encodeFortunes(schema, rows[split]);
-    await writeFileAtomic(paths[split], bytes);
-    outputs[OUTPUT_FILES[split]] = {
-      sha256: sha256Hex(bytes),
-      bytes: bytes.byteLength,
-      rows: rows[split].length,
-    };
+    outputs[OUTPUT_FILES[split]] = await writeRecorded(paths[split], bytes, rows[split].length);
   }
   const jsonl = rejected.map((r) => `${JSON.stringify(r)}\n`).join('');
-  await writeFileAtomic(paths.rejected, jsonl);
-  outputs[OUTPUT_FILES.rejected] = {
-    sha256: sha256Hex(jsonl),
-    bytes: Buffer.byteLength(jsonl),
-    rows: rejected.length,
-  };
-  await writeFileAtomic(paths.spec, specBytes);
-  outputs[OUTPUT_FILES.spec] = { sha256: specSha256, bytes: specBytes.byteLength, rows: 0 };
+  outputs[OUTPUT_FILES.rejected] = await writeRecorded(paths.rejected, jsonl, rejected.length);
+  outputs[OUTPUT_FILES.spec] = await writeRecorded(paths.spec, specBytes, 0);
 
   const kept = rows.train.length + rows.golden.length;
   const rejectedByReason: Record<string, number> = Object.fromEntries(REJECT_REASONS.map((r) => [r, 0]));

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../../src/util/atomic.js';
 import { sha256Hex } from '../../src/util/hash.js';
 import { packageRoot } from '../../src/util/paths.js';
+import { writeRecorded } from '../recorded-write.js';
 import { type DatasetRow, datasetSchema, encodeArrowFile } from './arrow-table.js';
 import {
   type InputFingerprint,
@@ -306,21 +307,10 @@ async function writeSplits(
   });
   for (const split of ['train', 'golden'] as const) {
     const bytes = encodeArrowFile(datasetSchema(metadata(split)), rows[split]);
-    await writeFileAtomic(paths[split], bytes);
-    outputs[OUTPUT_FILES[split]] = {
-      sha256: sha256Hex(bytes),
-      bytes: bytes.byteLength,
-      rows: rows[split].length,
-    };
+    outputs[OUTPUT_FILES[split]] = await writeRecorded(paths[split], bytes, rows[split].length);
   }
   const jsonl = rejected.map((r) => `${JSON.stringify(r)}\n`).join('');
-  await writeFileAtomic(paths.rejected, jsonl);
-  outputs[OUTPUT_FILES.rejected] = {
-    sha256: sha256Hex(jsonl),
-    bytes: Buffer.byteLength(jsonl),
-    rows: rejected.length,
-  };
-  await writeFileAtomic(paths.spec, spec);
-  outputs[OUTPUT_FILES.spec] = { sha256: sha256Hex(spec), bytes: spec.byteLength, rows: 0 };
+  outputs[OUTPUT_FILES.rejected] = await writeRecorded(paths.rejected, jsonl, rejected.length);
+  outputs[OUTPUT_FILES.spec] = await writeRecorded(paths.spec, spec, 0);
   return outputs;
 }

@@ -172,6 +172,9 @@ function overallRows(h: Headline, positive: string | null): Cell[][] {
   add('balanced accuracy', h.balancedAccuracy);
   add('subset accuracy', h.subsetAccuracy);
   add('hamming loss', h.hammingLoss);
+  add('samples F1', h.samples?.f1);
+  add('label cardinality (golden)', h.labelCardinality?.golden);
+  add('label cardinality (predicted)', h.labelCardinality?.predicted);
   add('macro F1', h.macro.f1);
   add('micro F1', h.micro.f1);
   add('weighted F1', h.weighted.f1);

@@ -58,7 +58,7 @@ export interface HeadlineResult {
   perClass: ClassIntervals[];
 }
 
-function averaged(iv: Record<string, Interval>, avg: 'micro' | 'macro' | 'weighted') {
+function averaged(iv: Record<string, Interval>, avg: 'micro' | 'macro' | 'weighted' | 'samples') {
   return { precision: iv[`${avg}.precision`]!, recall: iv[`${avg}.recall`]!, f1: iv[`${avg}.f1`]! };
 }
 
@@ -134,6 +134,11 @@ function multilabelIntervals(
     ...classExtractors<MultilabelReport>(set.labels),
     subsetAccuracy: (t) => t.subsetAccuracy,
     hammingLoss: (t) => t.hammingLoss,
+    'samples.precision': (t) => t.samples.precision,
+    'samples.recall': (t) => t.samples.recall,
+    'samples.f1': (t) => t.samples.f1,
+    'cardinality.golden': (t) => t.labelCardinality.golden,
+    'cardinality.predicted': (t) => t.labelCardinality.predicted,
   };
   const compute = (counts: Float64Array) => {
     const acc = new MultilabelConfusion(set.labels);
@@ -184,6 +189,8 @@ export function headline(
   } else {
     h.subsetAccuracy = iv.subsetAccuracy!;
     h.hammingLoss = iv.hammingLoss!;
+    h.samples = averaged(iv, 'samples');
+    h.labelCardinality = { golden: iv['cardinality.golden']!, predicted: iv['cardinality.predicted']! };
   }
   if (set.task === 'binary') h.positive = perClass[set.positiveIndex]!;
   return { headline: h, report, perClass };

@@ -11,7 +11,8 @@ import type { ClassificationReport, Interval } from '../metrics/schema.js';
  * - other statistics keep the percentile bootstrap, widened where it collapsed (see
  *   metrics/edge-intervals.ts) on the items they rest on: a class's F1 on its true and predicted
  *   items (TP + FP + FN); averages, balanced accuracy, kappa and MCC on the smallest golden class
- *   present; Hamming loss and micro F1 on all items;
+ *   present; Hamming loss, micro F1, the samples averages and the label cardinalities (range
+ *   [0, K]) on all items;
  * - a macro average over fewer than two classes present is undefined, with the reason.
  */
 
@@ -89,6 +90,10 @@ export function honestIntervals(
     if (out.subsetAccuracy)
       out.subsetAccuracy = count(report.confusion.exactMatches, report.confusion.samples);
     widen('hammingLoss', report.n);
+    // Means over items: widened on all items; a cardinality lies in [0, K].
+    for (const f of ['precision', 'recall', 'f1'] as const) widen(`samples.${f}`, report.n);
+    widen('cardinality.golden', report.n, [0, report.labels.length]);
+    widen('cardinality.predicted', report.n, [0, report.labels.length]);
   }
   return out;
 }

@@ -152,6 +152,13 @@ export function metricDefinitions(r: ResolvedMetricOptions): Definitions {
             : ''
       }`,
       weighted: 'mean over classes weighted by golden support',
+      samples: `multilabel: per item |T∩P|/|P|, |T∩P|/|T| and 2|T∩P|/(|T|+|P|), averaged over items (scikit-learn average='samples'); an item whose ratio is 0/0 (no predicted label for precision, no golden label for recall, neither for F1) ${
+        r.zeroDivision === 'nan'
+          ? 'is left out of the mean'
+          : `counts ${r.zeroDivision}, as scikit-learn's zero_division=${r.zeroDivision}`
+      }`,
+      labelCardinality:
+        'multilabel: mean number of labels per item, golden and predicted, after the taxonomy closure',
       balancedAccuracy: 'mean recall over classes present in the golden labels',
       aucMacro: 'unweighted mean of one-vs-rest ROC-AUC (and AP) over labels with both classes present',
     },
@@ -167,7 +174,7 @@ export function metricDefinitions(r: ResolvedMetricOptions): Definitions {
       proportions: r.intervals,
       rule: `accuracy, subset accuracy, per-class precision, recall, FPR and FNR, and micro precision and recall: the ${r.intervals === 'wilson' ? 'Wilson score' : 'Jeffreys (Beta(x+1/2, n−x+1/2), lower end 0 at x = 0 and upper end 1 at x = n)'} interval of their counts, which never has zero width on n > 0 items; every other statistic: the percentile bootstrap`,
       widening:
-        'a bootstrap interval that collapsed to one value (no item moves the statistic) is widened by u, the upper end of the proportion interval for 0 contrary items out of the n it rests on: [est − u·(est − min), est + u·(max − est)]; n = TP + FP + FN for a class F1, the smallest golden class present for averages, balanced accuracy, kappa and MCC, the smaller class for ROC-AUC and AP, all items for micro F1, Hamming loss and ECE; such intervals carry `widened`',
+        'a bootstrap interval that collapsed to one value (no item moves the statistic) is widened by u, the upper end of the proportion interval for 0 contrary items out of the n it rests on: [est − u·(est − min), est + u·(max − est)]; n = TP + FP + FN for a class F1, the smallest golden class present for averages, balanced accuracy, kappa and MCC, the smaller class for ROC-AUC and AP, all items for micro F1, Hamming loss, ECE, the samples averages and the label cardinalities (range [0, K]); such intervals carry `widened`',
     },
     calibration: {
       bins: r.bins,

@@ -46,6 +46,8 @@ export const DefinitionsSchema = z.object({
     micro: z.string(),
     macro: z.string(),
     weighted: z.string(),
+    samples: z.string(),
+    labelCardinality: z.string(),
     balancedAccuracy: z.string(),
     aucMacro: z.string(),
   }),
@@ -114,6 +116,10 @@ export const HeadlineSchema = z.object({
   matthews: IntervalSchema.optional(),
   subsetAccuracy: IntervalSchema.optional(),
   hammingLoss: IntervalSchema.optional(),
+  /** Multilabel: per-item precision, recall and F1 averaged over items (scikit-learn `average='samples'`). */
+  samples: averagedIntervals.optional(),
+  /** Multilabel: mean number of labels per item, golden and predicted. */
+  labelCardinality: z.object({ golden: IntervalSchema, predicted: IntervalSchema }).optional(),
   micro: averagedIntervals,
   macro: averagedIntervals,
   weighted: averagedIntervals,

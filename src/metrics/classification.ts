@@ -206,6 +206,8 @@ export function multilabelReport(
     n: m.samples,
     subsetAccuracy: m.samples === 0 ? null : m.exactMatches / m.samples,
     hammingLoss: decisions === 0 ? null : wrong / decisions,
+    samples: m.items.averages(common.zeroDivision),
+    labelCardinality: m.items.cardinality(),
     confusion: m.toJSON(),
   };
 }

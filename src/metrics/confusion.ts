@@ -1,3 +1,4 @@
+import { ItemSums } from './multilabel.js';
 import type { ConfusionMatrixJson, MultilabelConfusionJson } from './schema.js';
 
 /**
@@ -135,6 +136,8 @@ export class MultilabelConfusion {
   readonly tn: Float64Array;
   samples = 0;
   exactMatches = 0;
+  /** Per-item sums for the samples averages and label cardinality. */
+  readonly items = new ItemSums();
 
   constructor(labels: readonly string[] | number) {
     const names = typeof labels === 'number' ? defaultLabels(labels) : [...labels];
@@ -161,6 +164,9 @@ export class MultilabelConfusion {
     }
     if (weight !== 1) checkWeight(weight);
     let exact = true;
+    let trueCount = 0;
+    let predictedCount = 0;
+    let both = 0;
     for (let j = 0; j < l; j++) {
       const t = Boolean(truth[j]);
       const p = Boolean(predicted[j]);
@@ -169,7 +175,11 @@ export class MultilabelConfusion {
       else if (t) this.fn[j]! += weight;
       else this.tn[j]! += weight;
       if (t !== p) exact = false;
+      if (t) trueCount++;
+      if (p) predictedCount++;
+      if (t && p) both++;
     }
+    this.items.add(trueCount, predictedCount, both, weight);
     this.samples += weight;
     if (exact) this.exactMatches += weight;
   }
@@ -186,6 +196,7 @@ export class MultilabelConfusion {
     }
     this.samples += other.samples;
     this.exactMatches += other.exactMatches;
+    this.items.merge(other.items);
     return this;
   }
 
@@ -199,6 +210,7 @@ export class MultilabelConfusion {
       tn: Array.from(this.tn),
       samples: this.samples,
       exactMatches: this.exactMatches,
+      itemSums: this.items.toJSON(),
     };
   }
 
@@ -217,6 +229,8 @@ export class MultilabelConfusion {
     checkWeight(json.exactMatches);
     m.samples = json.samples;
     m.exactMatches = json.exactMatches;
+    // Files written before item sums existed give no samples averages (null), never made-up ones.
+    if (json.itemSums) m.items.merge(ItemSums.fromJSON(json.itemSums));
     return m;
   }
 }

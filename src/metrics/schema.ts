@@ -39,6 +39,20 @@ export const ConfusionMatrixJsonSchema = z.object({
 export type ConfusionMatrixJson = z.infer<typeof ConfusionMatrixJsonSchema>;
 
 /** Serialised multilabel confusion: one 2x2 table per label plus sample-level counts. */
+/** Serialised ItemSums (metrics/multilabel.ts): weighted per-item sums and 0/0 counts. */
+export const ItemSumsJsonSchema = z.object({
+  precision: z.number().nonnegative(),
+  precisionUndefined: z.number().nonnegative(),
+  recall: z.number().nonnegative(),
+  recallUndefined: z.number().nonnegative(),
+  f1: z.number().nonnegative(),
+  f1Undefined: z.number().nonnegative(),
+  trueLabels: z.number().nonnegative(),
+  predictedLabels: z.number().nonnegative(),
+  items: z.number().nonnegative(),
+});
+export type ItemSumsJson = z.infer<typeof ItemSumsJsonSchema>;
+
 export const MultilabelConfusionJsonSchema = z.object({
   kind: z.literal('multilabel'),
   labels: z.array(z.string()).min(1),
@@ -48,6 +62,8 @@ export const MultilabelConfusionJsonSchema = z.object({
   tn: z.array(z.number().nonnegative()),
   samples: z.number().nonnegative(),
   exactMatches: z.number().nonnegative(),
+  /** Per-item sums behind the samples averages and label cardinality (metrics/multilabel.ts). */
+  itemSums: ItemSumsJsonSchema.optional(),
 });
 export type MultilabelConfusionJson = z.infer<typeof MultilabelConfusionJsonSchema>;
 
@@ -110,6 +126,10 @@ export const MultilabelReportSchema = z.object({
   subsetAccuracy: ratio,
   /** Fraction of (sample, label) decisions that are wrong. */
   hammingLoss: ratio,
+  /** Per-item precision, recall and F1 averaged over items (scikit-learn `average='samples'`). */
+  samples: AveragedMetricsSchema,
+  /** Mean number of labels per item, golden and predicted (null with no item). */
+  labelCardinality: z.object({ golden: ratio, predicted: ratio }),
   confusion: MultilabelConfusionJsonSchema,
 });
 export type MultilabelReport = z.infer<typeof MultilabelReportSchema>;

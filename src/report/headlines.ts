@@ -11,6 +11,7 @@ export const HEADLINES: HeadlineRow[] = [
   { name: 'accuracy', get: (h) => h.accuracy },
   { name: 'balanced accuracy', get: (h) => h.balancedAccuracy },
   { name: 'subset accuracy', get: (h) => h.subsetAccuracy },
+  { name: 'samples F1', get: (h) => h.samples?.f1 },
   { name: 'macro F1', get: (h) => h.macro.f1 },
   { name: 'weighted F1', get: (h) => h.weighted.f1 },
   { name: 'positive precision', get: (h) => h.positive?.precision },

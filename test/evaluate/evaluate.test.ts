@@ -459,5 +459,29 @@ describe('evaluate: multiclass, bias, agreement, multilabel', () => {
     expect(m.perClass[0]!.recall.estimate).toBeCloseTo(2 / 3, 12);
     expect(m.calibration.positiveClass.map((c) => c.label)).toEqual(labels);
     expect(m.calibration.topLabel).toBeNull();
+    // Samples averages, default zero division 'nan' (as scikit-learn >= 1.3 zero_division=np.nan):
+    // 0/0 items are left out: precision over m0, m2, m4, m5 = 2/4, recall over m0, m1, m2, m4 =
+    // 2/4, F1 over every item but m3 (nothing golden or predicted) = 2/5.
+    const expected = { precision: 1 / 2, recall: 1 / 2, f1: 2 / 5 };
+    for (const f of ['precision', 'recall', 'f1'] as const) {
+      const iv = m.overall.samples![f];
+      expect(iv.estimate).toBeCloseTo(expected[f], 12);
+      expect(iv.low!).toBeLessThan(iv.high!);
+    }
+    // label cardinality (numpy yt.sum(1).mean(), yp.sum(1).mean()): 5/6 and 5/6.
+    expect(m.overall.labelCardinality!.golden.estimate).toBeCloseTo(5 / 6, 12);
+    expect(m.overall.labelCardinality!.predicted.estimate).toBeCloseTo(5 / 6, 12);
+    expect(m.overall.labelCardinality!.golden.high!).toBeLessThanOrEqual(2);
+    // scikit-learn 1.2.1 precision_recall_fscore_support(average='samples') on these rows:
+    // zero_division=0 gives (1/3, 1/3, 1/3), zero_division=1 gives (2/3, 2/3, 1/2).
+    const sklearn = {
+      0: { precision: 1 / 3, recall: 1 / 3, f1: 1 / 3 },
+      1: { precision: 2 / 3, recall: 2 / 3, f1: 1 / 2 },
+    } as const;
+    for (const zd of [0, 1] as const) {
+      const r = (await evaluate({ dataset, predictions: [preds], resamples: 20, zeroDivision: zd })).report;
+      for (const f of ['precision', 'recall', 'f1'] as const)
+        expect(r.models[0]!.overall.samples![f].estimate).toBeCloseTo(sklearn[zd][f], 12);
+    }
   });
 });

@@ -64,9 +64,15 @@ describe.each(cases)('multilabel metrics vs scikit-learn 1.2.1: %s', (_name, c) 
         expectClose(r[avg].f1, ref[avg].f1);
       }
       const s = samplesAverages(flat(c.y_true), flat(c.y_pred), k, zd);
-      expectClose(s.precision, ref.samples.precision);
-      expectClose(s.recall, ref.samples.recall);
-      expectClose(s.f1, ref.samples.f1);
+      for (const f of ['precision', 'recall', 'f1'] as const) {
+        expectClose(s[f], ref.samples[f]);
+        // The report's samples averages come from the confusion's item sums (also in its JSON).
+        expectClose(r.samples[f], ref.samples[f]);
+        const again = multilabelReport(MultilabelConfusion.fromJSON(confusion.toJSON()), {
+          zeroDivision: zd,
+        });
+        expectClose(again.samples[f], ref.samples[f]);
+      }
     });
   }
 
@@ -76,6 +82,8 @@ describe.each(cases)('multilabel metrics vs scikit-learn 1.2.1: %s', (_name, c) 
     expectClose(r.hammingLoss, c.hamming_loss);
     expectClose(labelCardinality(flat(c.y_true), k), c.label_cardinality_true);
     expectClose(labelCardinality(flat(c.y_pred), k), c.label_cardinality_pred);
+    expectClose(r.labelCardinality.golden, c.label_cardinality_true);
+    expectClose(r.labelCardinality.predicted, c.label_cardinality_pred);
   });
 });
 

@@ -50,6 +50,8 @@ cases = {
       [[1,0,0],[0,1,0],[1,1,0],[0,0,0]],
       [[1,0,0],[0,0,0],[1,0,0],[0,0,0]],
       "SYNTHETIC: label b never predicted (precision 0/0), label c absent on both sides (all 0/0); rows with empty truth and prediction."),
+  "empty_both": case("empty_both", ["a", "b"], [[0,0],[0,0],[1,0]], [[0,0],[0,0],[1,0]],
+      "SYNTHETIC: two items with no golden and no predicted label (0/0 for all three per-item ratios: scikit-learn counts zero_division for each) and one exact match."),
   "single_row": case("single_row", ["a", "b"], [[1,0]], [[1,1]], "SYNTHETIC: n = 1."),
 }
 json.dump(cases, sys.stdout, indent=1)

@@ -50,3 +50,18 @@ export function labelIssueRule(
       : `golden labels not checked: confident learning on one model's own (in-sample) probabilities flags exactly the items that model is confidently wrong on, so at least ${minModels} models must agree (give more predictions files) before a golden label is called into question`,
   };
 }
+
+/**
+ * One policy of a multilabel set seen as a binary task (cleanlab's one-vs-rest treatment of
+ * multi-label data): golden flag per row and the model's [P(not X), P(X)].
+ */
+export function policyIssues(set: EvalSet, model: number, j: number): Set<number> {
+  const k = set.labels.length;
+  const m = set.models[model]!;
+  const truth = Array.from({ length: set.n }, (_, r) => set.truthFlags[r * k + j]!);
+  const probs = Array.from({ length: set.n }, (_, r) => {
+    const s = m.scores[r * k + j]!;
+    return [1 - s, s];
+  });
+  return new Set(findLabelIssues(truth, probs, {}, set.ids).issues.map((i) => i.index));
+}

@@ -23,6 +23,7 @@ import {
   externalId,
   type ModelVerdict,
   modelKey,
+  NO_POLICY,
   type ReviewItem,
 } from './item.js';
 import {
@@ -32,6 +33,7 @@ import {
   SelectOptionsSchema,
   selectCandidates,
 } from './select.js';
+import { flaggedLabels, policyErrors } from './select-multilabel.js';
 import { openReviewStore } from './store.js';
 
 export const ReviewExportSummarySchema = z.object({
@@ -50,13 +52,29 @@ export type ReviewExportSummary = z.infer<typeof ReviewExportSummarySchema>;
 function modelVerdicts(set: EvalSet, row: number): ModelVerdict[] {
   const k = set.labels.length;
   const taken = new Set<string>();
-  return set.models.map((m) => {
+  return set.models.map((m, mi) => {
     const model = `${m.meta.model.name}@${m.meta.model.version}`;
     // Float32 scores rounded to 6 decimals so exports read 0.55, not 0.550000011920929.
     const scores = Array.from(m.scores.subarray(row * k, (row + 1) * k), (v) => Number(v.toFixed(6)));
+    const key = modelKey(model, taken);
+    if (set.task === 'multilabel') {
+      const predicted = flaggedLabels(set.labels, m.predictedFlags, row);
+      const score = Math.min(...scores.map((s) => Math.max(s, 1 - s)));
+      return { model, key, predicted, score, scores, ...policyErrors(set, mi, row) };
+    }
     const p = m.predicted[row]!;
-    return { model, key: modelKey(model, taken), predicted: set.labels[p]!, score: scores[p]!, scores };
+    return { model, key, predicted: set.labels[p]!, score: scores[p]!, scores };
   });
+}
+
+/** A multi-policy queue's tools offer NO_POLICY beside the policies, so it must not be one. */
+function checkNoPolicyChoice(set: EvalSet): void {
+  if (set.task === 'multilabel' && set.labels.includes(NO_POLICY)) {
+    throw new BadInputError(
+      `policy ${JSON.stringify(NO_POLICY)} clashes with the "no policy" answer of the review tools; rename it`,
+      { file: set.dataset.file, field: 'labels' },
+    );
+  }
 }
 
 function sliceValues(set: EvalSet, row: number): Record<string, string | null> {
@@ -94,6 +112,7 @@ export async function exportReview(options: ReviewExportOptions): Promise<Review
     predictions: options.predictions,
     ...(options.spec === undefined ? {} : { spec: options.spec }),
   });
+  checkNoPolicyChoice(set);
   const clusters = options.clusters ? await loadClusterMembership(options.clusters) : new Map();
   if (select.rules.some((r) => r.kind === 'cluster') && !options.clusters) {
     throw new BadInputError('a cluster rule needs --clusters <clusters.json>', { field: 'select' });
@@ -188,7 +207,10 @@ function reviewItems(
       queue: opts.queue,
       text,
       textTruncated: truncated,
-      golden: set.labels[set.truth[c.row]!]!,
+      golden:
+        set.task === 'multilabel'
+          ? flaggedLabels(set.labels, set.truthFlags, c.row)
+          : set.labels[set.truth[c.row]!]!,
       models: modelVerdicts(set, c.row),
       reasons: c.reasons,
       margin: c.margin,
@@ -243,7 +265,9 @@ async function writeQueueFiles(
     if (f === 'labelstudio') {
       const tasks = join(dir, 'labelstudio-tasks.json');
       const config = join(dir, 'labelstudio-config.xml');
-      await writeLabelStudioQueue(tasks, config, items, labels, opts.golden, `modeval review: ${queue}`);
+      const multiple = items.length > 0 && typeof items[0]!.golden !== 'string';
+      const title = `modeval review: ${queue}`;
+      await writeLabelStudioQueue(tasks, config, items, labels, opts.golden, title, multiple);
       files.push(tasks, config);
     }
     if (f === 'argilla') {

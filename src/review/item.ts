@@ -18,11 +18,19 @@ export const ModelVerdictSchema = z.object({
   model: z.string(),
   /** Column-safe short name used in tabular exports (`pred_<key>`, `score_<key>`). */
   key: z.string(),
-  predicted: z.string(),
-  /** Probability of the predicted label. */
+  /** The predicted label; on a multi-policy set the closed list of flagged policies (empty: none). */
+  predicted: z.union([z.string(), z.array(z.string())]),
+  /**
+   * Probability of the predicted label; on a multi-policy set the model's confidence in its least
+   * sure policy decision, min over policies of max(p, 1 − p).
+   */
   score: z.number(),
   /** Probability per label, in the evaluation label order. */
   scores: z.array(z.number()),
+  /** Multi-policy sets: policies golden has and the model does not flag (why the item is here). */
+  missed: z.array(z.string()).optional(),
+  /** Multi-policy sets: policies the model flags and golden does not have. */
+  overEnforced: z.array(z.string()).optional(),
 });
 export type ModelVerdict = z.infer<typeof ModelVerdictSchema>;
 
@@ -33,7 +41,8 @@ export const ReviewItemSchema = z.object({
   queue: z.string(),
   text: z.string(),
   textTruncated: z.boolean(),
-  golden: z.string(),
+  /** The golden label; on a multi-policy set the closed list of golden policies (empty: none). */
+  golden: z.union([z.string(), z.array(z.string())]),
   models: z.array(ModelVerdictSchema),
   reasons: z.array(ReasonSchema),
   /** Smallest top-1 minus top-2 probability over the models (low = the model hesitated). */
@@ -55,6 +64,17 @@ export const ReviewItemSchema = z.object({
   priority: z.number().int().positive(),
 });
 export type ReviewItem = z.infer<typeof ReviewItemSchema>;
+
+/**
+ * The answer "violates no policy" in the multiple-choice review tools, where an empty selection
+ * cannot be told from an unanswered item. It must not be a label (checked at export).
+ */
+export const NO_POLICY = '(none)';
+
+/** A multi-policy answer as the tools show it: the labels, or NO_POLICY when there are none. */
+export function choicesOf(labels: readonly string[]): string[] {
+  return labels.length > 0 ? [...labels] : [NO_POLICY];
+}
 
 const QUEUE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 

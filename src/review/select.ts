@@ -4,6 +4,7 @@ import type { EvalSet } from '../evaluate/eval-set.js';
 import { BadInputError } from '../util/errors.js';
 import { firstIssue } from '../util/zod.js';
 import type { Reason } from './item.js';
+import { flaggedLabels, selectMultilabelCandidates } from './select-multilabel.js';
 
 /**
  * Which items go to review (rules are OR-ed; an item keeps every reason it matched), in what
@@ -91,6 +92,7 @@ export const SelectOptionsSchema = z.object({
   stratifyBy: z.string().optional(),
 });
 export type SelectOptions = z.input<typeof SelectOptionsSchema>;
+export type ParsedSelectOptions = z.infer<typeof SelectOptionsSchema>;
 
 /** A selected row, before text and store lookups. */
 export interface Candidate {
@@ -141,23 +143,38 @@ function checkModel(set: EvalSet, m: number, rule: string): void {
   }
 }
 
-/** Applies the rules; candidates come in row order. */
+/** Row → annotator-disagreement entropy, for the rows whose annotators disagree. */
+function annotatorEntropy(set: EvalSet): Map<number, number> {
+  const entropy = new Map<number, number>();
+  const ann = set.annotations;
+  if (!ann) return entropy;
+  const a = ann.annotators.length;
+  const ratings = Array.from({ length: set.n }, (_, r) =>
+    Array.from(ann.ratings.subarray(r * a, (r + 1) * a), (v) => (v < 0 ? null : v)),
+  );
+  for (const d of annotatorDisagreement({
+    annotators: [...ann.annotators],
+    categories: [...ann.categories],
+    ratings,
+  }))
+    entropy.set(d.index, d.entropy);
+  return entropy;
+}
+
+/** Applies the rules (per policy on a multilabel set); candidates come in row order. */
 export function selectCandidates(
   set: EvalSet,
   options: SelectOptions,
   clusters: ReadonlyMap<string, ClusterMembership> = new Map(),
 ): Candidate[] {
   const opts = SelectOptionsSchema.parse(options);
-  if (set.task === 'multilabel') {
-    throw new BadInputError('review export supports single-label (binary or multiclass) tasks', {
-      field: 'task',
-    });
-  }
   if (set.models.length === 0) throw new BadInputError('no predictions given', { field: 'predictions' });
   for (const rule of opts.rules) {
     if (rule.kind === 'model_vs_golden') checkModel(set, rule.model, 'model-vs-golden');
     if (rule.kind === 'model_vs_model') checkModel(set, Math.max(rule.a, rule.b), 'model-vs-model');
   }
+  const entropy = annotatorEntropy(set);
+  if (set.task === 'multilabel') return selectMultilabelCandidates(set, opts, clusters, entropy);
   const n = set.n;
   const labels = set.labels;
   const truth = set.truth;
@@ -165,19 +182,6 @@ export function selectCandidates(
   // Confident learning on the first model: splits its disagreements into relabel / model-error.
   const issues = findLabelIssues(Array.from(truth), probs, {}, set.ids);
   const flagged = new Set(issues.issues.map((i) => i.index));
-  const entropy = new Map<number, number>();
-  if (set.annotations) {
-    const a = set.annotations.annotators.length;
-    const ratings = Array.from({ length: n }, (_, r) =>
-      Array.from(set.annotations!.ratings.subarray(r * a, (r + 1) * a), (v) => (v < 0 ? null : v)),
-    );
-    for (const d of annotatorDisagreement({
-      annotators: [...set.annotations.annotators],
-      categories: [...set.annotations.categories],
-      ratings,
-    }))
-      entropy.set(d.index, d.entropy);
-  }
   const costOf = (g: number, p: number) =>
     g === p ? 0 : (opts.costs[`${labels[g]}>${labels[p]}`] ?? opts.costs[`*>${labels[p]}`] ?? 1);
 
@@ -231,6 +235,9 @@ export function selectCandidates(
 
 /** Value of a stratification key for a candidate. */
 export function stratumOf(set: EvalSet, c: Candidate, by: string): string {
+  if (by === 'label' && set.task === 'multilabel') {
+    return flaggedLabels(set.labels, set.truthFlags, c.row).join(', ') || '(none)';
+  }
   if (by === 'label') return set.labels[set.truth[c.row]!]!;
   if (by === 'reason') return c.reasons[0]!;
   const col = set.slices.find((s) => s.name === by);

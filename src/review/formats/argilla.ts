@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../util/atomic.js';
-import type { ReviewItem } from '../item.js';
+import { choicesOf, NO_POLICY, type ReviewItem } from '../item.js';
 
 /**
  * Argilla 2.x files, in the shapes Argilla's own loaders read (argilla-io/argilla, `argilla/src/argilla`,
@@ -71,19 +71,31 @@ function metadataColumns(
   const cols = [col('item_id', 'terms', (x) => x.id)];
   if (blind) return cols;
   const first = items[0];
+  // A multi-policy item's policies as one term ("a, b"; "(none)"): open-ended, not the options.
+  const many = typeof first?.golden !== 'string';
+  const term = (v: string | readonly string[]) => (typeof v === 'string' ? v : choicesOf(v).join(', '));
+  const known = many ? null : [...labels];
   cols.push(
     col('queue', 'terms', (x) => x.queue),
     col('priority', 'integer', (x) => x.priority),
     col('margin', 'float', (x) => x.margin),
     col('label_issue', 'terms', (x) => x.labelIssue, ['relabel', 'model_error']),
     col('cluster', 'terms', (x) => x.cluster),
-    col('golden', 'terms', (x) => x.golden, [...labels]),
+    col('golden', 'terms', (x) => term(x.golden), known),
   );
   (first?.models ?? []).forEach((m, i) => {
     cols.push(
-      col(`pred_${m.key}`, 'terms', (x) => x.models[i]!.predicted, [...labels]),
+      col(`pred_${m.key}`, 'terms', (x) => term(x.models[i]!.predicted), known),
       col(`score_${m.key}`, 'float', (x) => x.models[i]!.score),
     );
+    if (many) {
+      // Why the item is here, per policy: what this model missed and over-enforced.
+      const list = (v: readonly string[] | undefined) => (v && v.length > 0 ? v.join(', ') : null);
+      cols.push(
+        col(`missed_${m.key}`, 'terms', (x) => list(x.models[i]!.missed)),
+        col(`over_enforced_${m.key}`, 'terms', (x) => list(x.models[i]!.overEnforced)),
+      );
+    }
   });
   for (const s of Object.keys(first?.slices ?? {})) {
     cols.push(col(`slice_${s}`, 'terms', (x) => x.slices[s] ?? null));
@@ -91,29 +103,46 @@ function metadataColumns(
   return cols;
 }
 
+/** Whether the queue is multi-policy (its items carry lists of golden policies). */
+const isMultiPolicy = (items: readonly ReviewItem[]) =>
+  items.length > 0 && typeof items[0]!.golden !== 'string';
+
+/**
+ * The question: a label question, or on a multi-policy queue a multi-label question
+ * (`_multi_label_selection.py`: type `multi_label_selection`, the label question's options and
+ * visible_options plus `options_order`) offering every policy and NO_POLICY.
+ */
+function argillaQuestion(labels: readonly string[], multi: boolean) {
+  const options = multi ? [...labels, NO_POLICY] : labels;
+  // `_label_selection.py`: options are {value, text}; visible_options must be at least 3 when set.
+  const base = {
+    options: options.map((l) => ({ value: l, text: l, description: null })),
+    visible_options: options.length >= 3 ? options.length : null,
+  };
+  return {
+    id: null,
+    inserted_at: null,
+    updated_at: null,
+    name: ARGILLA_QUESTION,
+    title: multi ? 'Policies violated' : 'Label',
+    description: multi
+      ? `Select every policy the text violates (a sub-policy counts for its parents too), or ${NO_POLICY}.`
+      : null,
+    required: true,
+    settings: multi
+      ? { type: 'multi_label_selection', ...base, options_order: 'natural' }
+      : { type: 'label_selection', ...base },
+  };
+}
+
 /** `Settings.serialize()` as `Settings.from_json` reads it (`settings/_resource.py`). */
 export function argillaSettings(items: readonly ReviewItem[], labels: readonly string[], blind: boolean) {
   const stamps = { id: null, inserted_at: null, updated_at: null };
+  const multi = isMultiPolicy(items);
+  const ask = multi ? 'Select the policies the text violates.' : 'Choose the correct label for the text.';
   return {
-    guidelines: blind
-      ? 'Choose the correct label for the text.'
-      : 'Choose the correct label for the text. The suggestion is a model prediction, not the answer.',
-    questions: [
-      {
-        ...stamps,
-        name: ARGILLA_QUESTION,
-        title: 'Label',
-        description: null,
-        required: true,
-        // `_models/_settings/_questions/_label_selection.py`: options are {value, text};
-        // visible_options must be at least 3 when set.
-        settings: {
-          type: 'label_selection',
-          options: labels.map((l) => ({ value: l, text: l, description: null })),
-          visible_options: labels.length >= 3 ? labels.length : null,
-        },
-      },
-    ],
+    guidelines: blind ? ask : `${ask} The suggestion is a model prediction, not the answer.`,
+    questions: [argillaQuestion(labels, multi)],
     fields: [
       {
         ...stamps,
@@ -161,7 +190,8 @@ export function argillaDatasetModel(name: string, guidelines: string) {
 }
 
 export interface ArgillaSuggestion {
-  value: string;
+  /** A label; a list of policies for a multi-label question. */
+  value: string | string[];
   score: number;
   agent: string;
 }
@@ -175,6 +205,11 @@ export interface ArgillaRecordDict {
   responses: Record<string, { value: unknown; user_id: string; status?: string }[]>;
   vectors: Record<string, number[]>;
   _server_id: null;
+}
+
+/** A suggestion's value: the label, or the policies of a multi-label question (NO_POLICY when none). */
+function answerOf(predicted: string | readonly string[]): string | string[] {
+  return typeof predicted === 'string' ? predicted : choicesOf(predicted);
 }
 
 function metadataOf(x: ReviewItem, cols: readonly MetadataColumn[]): Record<string, MetadataValue> {
@@ -197,7 +232,7 @@ export function argillaRecords(
     const m0 = x.models[0];
     const suggestions: Record<string, ArgillaSuggestion> = {};
     if (!blind && m0) {
-      suggestions[ARGILLA_QUESTION] = { value: m0.predicted, score: m0.score, agent: m0.model };
+      suggestions[ARGILLA_QUESTION] = { value: answerOf(m0.predicted), score: m0.score, agent: m0.model };
     }
     return {
       id: x.externalId,
@@ -216,14 +251,14 @@ export function argillaLogRecords(
   items: readonly ReviewItem[],
   labels: readonly string[],
   blind: boolean,
-): Record<string, MetadataValue>[] {
+): Record<string, MetadataValue | string[]>[] {
   const cols = metadataColumns(items, labels, blind);
   return items.map((x) => {
     const m0 = x.models[0];
-    const flat: Record<string, MetadataValue> = { id: x.externalId, [ARGILLA_FIELD]: x.text };
+    const flat: Record<string, MetadataValue | string[]> = { id: x.externalId, [ARGILLA_FIELD]: x.text };
     Object.assign(flat, metadataOf(x, cols));
     if (!blind && m0) {
-      flat[ARGILLA_QUESTION] = m0.predicted;
+      flat[ARGILLA_QUESTION] = answerOf(m0.predicted);
       flat[ARGILLA_LOG_SCORE] = m0.score;
       flat[ARGILLA_LOG_AGENT] = m0.model;
     }

@@ -26,6 +26,7 @@ function arrowType(t: ColumnType): DataType {
     case 'bool':
       return new Bool();
     case 'string_list':
+    case 'label_list':
       return new List(new Field('item', new Utf8(), true));
   }
 }

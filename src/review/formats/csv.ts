@@ -1,7 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { writeFileAtomic } from '../../util/atomic.js';
-import type { ReviewItem } from '../item.js';
-import { type TabularOptions, tabularColumns } from './tabular.js';
+import { NO_POLICY, type ReviewItem } from '../item.js';
+import { LIST_SEPARATOR, type TabularOptions, tabularColumns } from './tabular.js';
 
 /**
  * A spreadsheet opens a cell starting with = + - @ (or a tab/CR) as a formula; moderation text,
@@ -24,8 +24,13 @@ export async function writeCsvQueue(
     cols.map((c) => {
       const v = c.value(x);
       if (v === null) return '';
-      // A CSV cell holds one value: a list is comma-joined (reasons are plain identifiers).
-      const cell = Array.isArray(v) ? v.join(',') : v;
+      // A CSV cell holds one value: reasons (plain identifiers) are comma-joined, policies
+      // LIST_SEPARATOR-joined; an answer with no policy reads NO_POLICY.
+      let cell = v;
+      if (Array.isArray(v)) {
+        if (c.type !== 'label_list') cell = v.join(',');
+        else cell = v.length === 0 && c.answer ? NO_POLICY : v.join(LIST_SEPARATOR);
+      }
       if (typeof cell === 'string' && !MATCHED.has(c.name)) return defuse(cell);
       return typeof cell === 'boolean' ? String(cell) : cell;
     }),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { writeFileAtomic } from '../../util/atomic.js';
-import type { ReviewItem } from '../item.js';
+import { choicesOf, NO_POLICY, type ReviewItem } from '../item.js';
 
 /**
  * Label Studio tasks ("Basic Label Studio JSON format", https://labelstud.io/guide/predictions and
@@ -30,7 +30,10 @@ export const LabelStudioTaskSchema = z.object({
     item_id: z.string(),
     external_id: z.string(),
     queue: z.string().optional(),
-    golden: z.string().optional(),
+    /** Multi-policy queues: why the item is here, per model and policy (shown to reviewers). */
+    policy_errors: z.string().optional(),
+    /** A multi-policy item's golden policies as a list. */
+    golden: z.union([z.string(), z.array(z.string())]).optional(),
   }),
   predictions: z.array(
     z.object({
@@ -51,13 +54,27 @@ export const LabelStudioTaskSchema = z.object({
 });
 export type LabelStudioTask = z.infer<typeof LabelStudioTaskSchema>;
 
-function choice(label: string) {
+/** A Choices result: one label, or a multi-policy item's policies (NO_POLICY when none). */
+function choice(label: string | readonly string[]) {
   return {
     from_name: LS_FROM_NAME,
     to_name: LS_TO_NAME,
     type: 'choices' as const,
-    value: { choices: [label] },
+    value: { choices: typeof label === 'string' ? [label] : choicesOf(label) },
   };
+}
+
+/** `policy_errors` of a multi-policy item: `m@1: missed a, b; over-enforced c` per model in error. */
+function policyErrors(x: ReviewItem): { policy_errors?: string } {
+  if (typeof x.golden === 'string') return {};
+  const parts = x.models.flatMap((m) => {
+    const what = [
+      ...(m.missed?.length ? [`missed ${m.missed.join(', ')}`] : []),
+      ...(m.overEnforced?.length ? [`over-enforced ${m.overEnforced.join(', ')}`] : []),
+    ];
+    return what.length > 0 ? [`${m.model}: ${what.join('; ')}`] : [];
+  });
+  return parts.length > 0 ? { policy_errors: parts.join(' | ') } : {};
 }
 
 export function labelStudioTasks(items: readonly ReviewItem[], golden: GoldenMode): LabelStudioTask[] {
@@ -67,7 +84,7 @@ export function labelStudioTasks(items: readonly ReviewItem[], golden: GoldenMod
       return { data: { text: x.text, item_id: x.id, external_id: x.externalId }, predictions: [] };
     }
     const task: LabelStudioTask = {
-      data: { text: x.text, item_id: x.id, external_id: x.externalId, queue: x.queue },
+      data: { text: x.text, item_id: x.id, external_id: x.externalId, queue: x.queue, ...policyErrors(x) },
       predictions: x.models.map((m) => ({
         model_version: m.model,
         score: m.score,
@@ -80,7 +97,7 @@ export function labelStudioTasks(items: readonly ReviewItem[], golden: GoldenMod
       // reference we sent, not a reviewer's verdict.
       task.annotations = [{ id: x.priority, ground_truth: true, result: [choice(x.golden)] }];
     } else {
-      task.data.golden = x.golden;
+      task.data.golden = typeof x.golden === 'string' ? x.golden : [...x.golden];
       task.predictions.push({ model_version: 'golden', score: 1, result: [choice(x.golden)] });
     }
     return task;
@@ -106,17 +123,27 @@ export function escapeXml(s: string): string {
 }
 
 /**
- * The labelling config matching the tasks: one Text object and a single-choice Choices control,
- * required so an empty submission is refused in the editor rather than exported.
+ * The labelling config matching the tasks: one Text object and a Choices control, required so an
+ * empty submission is refused in the editor rather than exported. A multi-policy queue gets
+ * `choice="multiple"` (https://labelstud.io/tags/choices) listing every policy by its taxonomy
+ * path (`offensive/sexism/misogyny`, parents before children as the taxonomy declares them), plus
+ * NO_POLICY: ticking nothing could not be told from not answering.
  */
-export function labelStudioConfig(labels: readonly string[], title?: string): string {
+export function labelStudioConfig(labels: readonly string[], title?: string, multiple = false): string {
   const lines = ['<View>'];
   if (title) lines.push(`  <Header value="${escapeXml(title)}"/>`);
+  if (multiple) {
+    lines.push(
+      `  <Header value="${escapeXml(`Tick every policy the text violates (a sub-policy counts for its parents too), or ${NO_POLICY}.`)}" size="6"/>`,
+    );
+  }
   lines.push(`  <Text name="${LS_TO_NAME}" value="$text"/>`);
+  const mode = multiple ? 'multiple' : 'single';
   lines.push(
-    `  <Choices name="${LS_FROM_NAME}" toName="${LS_TO_NAME}" choice="single" required="true" showInLine="true">`,
+    `  <Choices name="${LS_FROM_NAME}" toName="${LS_TO_NAME}" choice="${mode}" required="true" showInLine="${!multiple}">`,
   );
-  for (const l of labels) lines.push(`    <Choice value="${escapeXml(l)}"/>`);
+  for (const l of multiple ? [...labels, NO_POLICY] : labels)
+    lines.push(`    <Choice value="${escapeXml(l)}"/>`);
   lines.push('  </Choices>', '</View>', '');
   return lines.join('\n');
 }
@@ -128,7 +155,8 @@ export async function writeLabelStudioQueue(
   labels: readonly string[],
   golden: GoldenMode,
   title?: string,
+  multiple = false,
 ): Promise<void> {
   await writeFileAtomic(tasksPath, `${JSON.stringify(labelStudioTasks(items, golden), null, 1)}\n`);
-  await writeFileAtomic(configPath, labelStudioConfig(labels, title));
+  await writeFileAtomic(configPath, labelStudioConfig(labels, title, multiple));
 }

@@ -11,6 +11,7 @@ const SQL_TYPE: Record<ColumnType, string> = {
   int: 'INTEGER',
   bool: 'BOOLEAN',
   string_list: 'VARCHAR[]',
+  label_list: 'VARCHAR[]',
 };
 
 /** A SQL string literal: quotes doubled (the text is ours or the dataset's, never executed). */
@@ -45,7 +46,8 @@ export async function writeParquetQueue(
         else if (c.type === 'string') appender.appendVarchar(String(v));
         else if (c.type === 'float') appender.appendDouble(Number(v));
         else if (c.type === 'int') appender.appendInteger(Number(v));
-        else if (c.type === 'string_list') appender.appendList(v as readonly string[], LIST(VARCHAR));
+        else if (c.type === 'string_list' || c.type === 'label_list')
+          appender.appendList(v as readonly string[], LIST(VARCHAR));
         else appender.appendBoolean(Boolean(v));
       }
       appender.endRow();

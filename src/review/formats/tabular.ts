@@ -7,13 +7,23 @@ import type { ReviewItem } from '../item.js';
  * types where the format has them: `reasons` is a list, a Bool or numeric slice stays Bool or
  * numeric. A blind queue has only the ids, the text and the verdict columns.
  */
-export type ColumnType = 'string' | 'float' | 'int' | 'bool' | 'string_list';
+/** `label_list`: a multi-policy item's policies (a list; CSV joins them with LIST_SEPARATOR). */
+export type ColumnType = 'string' | 'float' | 'int' | 'bool' | 'string_list' | 'label_list';
+
+/**
+ * How a CSV cell holds a list of policies (`offensive; offensive/sexual`), and how a reviewer
+ * writes a multi-policy verdict there. Policy names are paths with `/`, never `;` in practice;
+ * a verdict cell may also hold a JSON array.
+ */
+export const LIST_SEPARATOR = '; ';
 export type Cell = string | number | boolean | null | readonly string[];
 export type SliceType = 'string' | 'bool' | 'int' | 'float';
 
 export interface TabularColumn {
   name: string;
   type: ColumnType;
+  /** A `label_list` that is an answer (golden, prediction, verdict): CSV writes [] as NO_POLICY. */
+  answer?: boolean;
   value: (item: ReviewItem) => Cell;
 }
 
@@ -36,6 +46,9 @@ function typedSlice(v: string | null, type: SliceType): Cell {
 
 export function tabularColumns(items: readonly ReviewItem[], options: TabularOptions): TabularColumn[] {
   const first = items[0];
+  // A multi-policy queue: golden, predictions and the verdict are lists of policies.
+  const many = first !== undefined && typeof first.golden !== 'string';
+  const labelType: ColumnType = many ? 'label_list' : 'string';
   const cols: TabularColumn[] = [
     { name: 'external_id', type: 'string', value: (x) => x.externalId },
     { name: 'id', type: 'string', value: (x) => x.id },
@@ -51,7 +64,7 @@ export function tabularColumns(items: readonly ReviewItem[], options: TabularOpt
       { name: 'priority', type: 'int', value: (x) => x.priority },
       { name: 'text', type: 'string', value: (x) => x.text },
       { name: 'text_truncated', type: 'bool', value: (x) => x.textTruncated },
-      { name: 'golden', type: 'string', value: (x) => x.golden },
+      { name: 'golden', type: labelType, answer: true, value: (x) => x.golden },
       { name: 'reasons', type: 'string_list', value: (x) => x.reasons },
       { name: 'margin', type: 'float', value: (x) => x.margin },
       { name: 'label_issue', type: 'string', value: (x) => x.labelIssue },
@@ -61,9 +74,19 @@ export function tabularColumns(items: readonly ReviewItem[], options: TabularOpt
     );
     (first?.models ?? []).forEach((m, i) => {
       cols.push(
-        { name: `pred_${m.key}`, type: 'string', value: (x) => x.models[i]!.predicted },
+        { name: `pred_${m.key}`, type: labelType, answer: true, value: (x) => x.models[i]!.predicted },
         { name: `score_${m.key}`, type: 'float', value: (x) => x.models[i]!.score },
       );
+      if (many) {
+        cols.push(
+          { name: `missed_${m.key}`, type: 'label_list', value: (x) => x.models[i]!.missed ?? [] },
+          {
+            name: `over_enforced_${m.key}`,
+            type: 'label_list',
+            value: (x) => x.models[i]!.overEnforced ?? [],
+          },
+        );
+      }
     });
     for (const s of Object.keys(first?.slices ?? {})) {
       const type = options.sliceTypes?.get(s) ?? 'string';
@@ -75,7 +98,7 @@ export function tabularColumns(items: readonly ReviewItem[], options: TabularOpt
     }
   }
   cols.push(
-    { name: 'verdict', type: 'string', value: () => null },
+    { name: 'verdict', type: labelType, answer: true, value: () => null },
     { name: 'reviewer', type: 'string', value: () => null },
   );
   return cols;

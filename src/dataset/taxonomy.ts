@@ -91,7 +91,11 @@ export class Taxonomy {
   private readonly parentOf: Map<string, string | undefined>;
   private readonly childrenOf: Map<string, string[]>;
 
+  /** The taxonomy as the spec declared it (written back beside derived golden versions). */
+  readonly spec: TaxonomySpec;
+
   constructor(spec: TaxonomySpec) {
+    this.spec = spec;
     this.rollup = spec.rollup;
     this.propagation = spec.propagation;
     this.parentScore = spec.parentScore;

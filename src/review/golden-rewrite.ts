@@ -3,6 +3,7 @@ import {
   type Data,
   DataType,
   Field,
+  List,
   makeData,
   makeVector,
   RecordBatch,
@@ -12,7 +13,7 @@ import {
   vectorFromArray,
 } from 'apache-arrow';
 import { type ArrowWriter, openArrowWriter } from '../dataset/arrow-writer.js';
-import { InvalidUtf8Error, isStringType, stringColumn } from '../dataset/columns.js';
+import { InvalidUtf8Error, isStringType, stringColumn, stringListColumn } from '../dataset/columns.js';
 import type { Dataset } from '../dataset/open.js';
 import { BadInputError } from '../util/errors.js';
 import type { Resolution } from './conflicts.js';
@@ -40,6 +41,7 @@ export async function rewriteGolden(
   resolutions: ReadonlyMap<string, Resolution>,
   meta: Record<string, unknown>,
   dest: string,
+  multilabel = false,
 ): Promise<void> {
   const src = ds.source.schema;
   const provenance = new Set<string>(PROVENANCE_COLUMNS);
@@ -47,9 +49,11 @@ export async function rewriteGolden(
   // Dictionary columns are written as plain Utf8: the IPC file format forbids replacement
   // dictionaries, and batches of the source may each carry their own.
   const fields = kept.map((f) =>
-    DataType.isDictionary(f.type) || f.name === ds.spec.label
-      ? new Field(f.name, new Utf8(), true, f.metadata)
-      : f,
+    f.name === ds.spec.label && multilabel
+      ? new Field(f.name, policyListType(), true, f.metadata)
+      : DataType.isDictionary(f.type) || f.name === ds.spec.label
+        ? new Field(f.name, new Utf8(), true, f.metadata)
+        : f,
   );
   const extra = [
     new Field('previous_label', new Utf8(), true),
@@ -65,7 +69,7 @@ export async function rewriteGolden(
   const schema = new Schema([...fields, ...extra], metadata);
   const writer = await openArrowWriter(dest, { format: 'file', schema });
   try {
-    await writeBatches(ds, resolutions, kept, schema, writer);
+    await writeBatches(ds, resolutions, { kept, schema, multilabel }, writer);
     await writer.commit();
   } catch (err) {
     await writer.abort();
@@ -132,7 +136,8 @@ function provenanceData(
       JSON.stringify(
         r.verdicts.map((v) => ({
           reviewer: v.reviewer,
-          label: v.label,
+          // A multi-policy answer as the reviewer gave it (the resolution compares closed sets).
+          label: v.labels ?? v.label,
           reviewed_at: v.reviewedAt,
           queue: v.queue,
         })),
@@ -141,19 +146,41 @@ function provenanceData(
   ];
 }
 
+/** A multi-policy label column: List<Utf8>. */
+const policyListType = () => new List(new Field('item', new Utf8(), true));
+
+/**
+ * The multi-policy label column of one batch: a reviewed row gets its resolved policies (the
+ * resolution's key is their closed set, taxonomy roll-up applied), the others keep theirs.
+ */
+function policyLabels(
+  data: Data,
+  ids: readonly (string | null)[],
+  resolutions: ReadonlyMap<string, Resolution>,
+): Data {
+  const stored = stringListColumn(data);
+  const lists = ids.map((id, i) => {
+    const r = resolutions.get(id!);
+    if (!r) return stored.get(i);
+    return r.final === null ? null : (JSON.parse(r.final) as string[]);
+  });
+  return vectorFromArray(lists, policyListType()).data[0]!;
+}
+
 async function writeBatches(
   ds: Dataset,
   resolutions: ReadonlyMap<string, Resolution>,
-  kept: readonly Field[],
-  schema: Schema,
+  layout: { kept: readonly Field[]; schema: Schema; multilabel: boolean },
   writer: ArrowWriter,
 ): Promise<void> {
+  const { kept, schema, multilabel } = layout;
   let firstRow = 0;
   for await (const batch of ds.source.batches()) {
     const n = batch.numRows;
     const ids = readStrings(ds, ds.spec.id, batch.getChild(ds.spec.id)!.data[0]!, firstRow);
     const cols: Data[] = kept.map((f) => {
       const data = batch.getChild(f.name)!.data[0]!;
+      if (f.name === ds.spec.label && multilabel) return policyLabels(data, ids, resolutions);
       if (f.name === ds.spec.label) {
         const labels = readStrings(ds, f.name, data, firstRow).map((l, i) => {
           const r = resolutions.get(ids[i]!);

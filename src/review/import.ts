@@ -2,6 +2,7 @@ import { basename, dirname, extname, join, resolve as resolvePath } from 'node:p
 import { z } from 'zod';
 import { type Dataset, openDataset } from '../dataset/open.js';
 import type { DatasetSpec, DatasetSpecInput } from '../dataset/spec.js';
+import type { Taxonomy } from '../dataset/taxonomy.js';
 import { RowStatus } from '../dataset/validate.js';
 import { OUTPUT_FILES, siblingPath, writeJsonSibling } from '../io/outputs.js';
 import { writeFileAtomic } from '../util/atomic.js';
@@ -65,52 +66,87 @@ export function formatProblem(p: VerdictProblem): string {
 
 interface GoldenIndex {
   labels: string[];
+  /** Golden label per id; on a multi-policy set the key of its policies (policySetKey). */
   golden: Map<string, string | null>;
+  multilabel: boolean;
+  taxonomy: Taxonomy | undefined;
 }
 
 async function indexGolden(ds: Dataset): Promise<GoldenIndex> {
-  if (ds.spec.multilabel) {
-    throw new BadInputError('review import supports single-label golden sets', {
-      file: ds.source.path,
-      field: ds.spec.label,
-    });
-  }
   const golden = new Map<string, string | null>();
   const observed = new Set<string>();
+  const rows: [string, string[]][] = [];
   for await (const b of ds.scan({ onInvalid: 'collect' })) {
     for (let i = 0; i < b.status.length; i++) {
       if (b.status[i] === RowStatus.rejected) continue;
       const id = b.ids.get(i)!;
-      const label = b.labels[i] as string | null;
-      golden.set(id, label);
-      if (label !== null) observed.add(label);
+      const label = b.labels[i] ?? null;
+      if (Array.isArray(label)) {
+        rows.push([id, label]);
+        for (const l of label) observed.add(l);
+      } else {
+        golden.set(id, label);
+        if (label !== null) observed.add(label);
+      }
     }
   }
-  const labels = ds.spec.labels ? [...ds.spec.labels] : [...observed].sort();
-  return { labels, golden };
+  const taxonomy = ds.spec.taxonomy;
+  const labels = ds.spec.labels
+    ? [...ds.spec.labels]
+    : taxonomy
+      ? [...taxonomy.labels]
+      : [...observed].sort();
+  const index = { labels, golden, multilabel: ds.spec.multilabel, taxonomy };
+  // Stored multi-policy labels are compared closed, as the reviewers' answers are.
+  for (const [id, list] of rows) golden.set(id, policySetKey(index, list));
+  return index;
 }
 
-/** Keep the verdicts on a known id with a known label, once per reviewer; list the rest as problems. */
+/**
+ * A multi-policy answer as one comparable value: its policies closed upward through the taxonomy
+ * (a child positive makes its parent positive), in label order, as a JSON array. Two reviewers
+ * agree when their closed sets are equal.
+ */
+function policySetKey(index: Pick<GoldenIndex, 'labels' | 'taxonomy'>, labels: readonly string[]): string {
+  const closed = new Set(index.taxonomy ? index.taxonomy.close(labels) : labels);
+  const order = index.labels.filter((l) => closed.has(l));
+  return JSON.stringify([...order, ...[...closed].filter((l) => !index.labels.includes(l)).sort()]);
+}
+
+/** A label outside the label set, as a problem message. */
+function unknownLabel(label: string, labels: readonly string[], what: string): string {
+  return `${what} ${JSON.stringify(truncate(label, 60))} is not in the label set [${labels.map((l) => JSON.stringify(l)).join(', ')}]`;
+}
+
+/**
+ * Keep the verdicts on a known id with known labels (policies), once per reviewer; list the rest
+ * as problems. A multi-policy verdict's label becomes the key of its closed policy set.
+ */
 function checkVerdicts(
   verdicts: readonly Verdict[],
-  { labels, golden }: GoldenIndex,
+  index: GoldenIndex,
   problems: VerdictProblem[],
 ): Verdict[] {
+  const { labels, golden } = index;
   const labelSet = new Set(labels);
   const seen = new Map<string, Verdict>();
   const valid: Verdict[] = [];
-  for (const v of verdicts) {
+  for (const given of verdicts) {
+    let v = given;
     const at = { file: v.file, row: v.row, ...(v.line !== undefined ? { line: v.line } : {}), id: v.id };
     if (!golden.has(v.id)) {
       problems.push({ ...at, field: 'id', message: 'id is not in the golden set' });
       continue;
     }
-    if (!labelSet.has(v.label)) {
-      problems.push({
-        ...at,
-        field: 'label',
-        message: `label ${JSON.stringify(truncate(v.label, 60))} is not in the label set [${labels.map((l) => JSON.stringify(l)).join(', ')}]`,
-      });
+    if (index.multilabel) {
+      const unknown = (v.labels ?? []).find((l) => !labelSet.has(l));
+      if (unknown !== undefined) {
+        problems.push({ ...at, field: v.field ?? 'label', message: unknownLabel(unknown, labels, 'policy') });
+        continue;
+      }
+      v = { ...v, label: policySetKey(index, v.labels ?? []) };
+    } else if (!labelSet.has(v.label)) {
+      problems.push({ ...at, field: 'label', message: unknownLabel(v.label, labels, 'label') });
       continue;
     }
     const key = JSON.stringify([v.id, v.reviewer]);
@@ -160,6 +196,7 @@ function reviewedSpec(ds: Dataset, labels: readonly string[]) {
     slices: ds.spec.slices.filter((s) => !(PROVENANCE_COLUMNS as readonly string[]).includes(s)),
     crossings: ds.spec.crossings.map((c) => [...c]),
     identity: [...ds.spec.identity],
+    ...(ds.spec.taxonomy !== undefined ? { taxonomy: ds.spec.taxonomy.spec } : {}),
   };
 }
 
@@ -187,7 +224,7 @@ export async function importReview(options: ReviewImportOptions): Promise<Review
   const verdicts: Verdict[] = [];
   let skipped = 0;
   for (const s of options.sources) {
-    const parsed = await readVerdicts(s, defaultReviewer);
+    const parsed = await readVerdicts(s, { defaultReviewer, multilabel: index.multilabel });
     problems.push(...parsed.problems);
     skipped += parsed.skipped;
     verdicts.push(...parsed.verdicts);
@@ -221,7 +258,7 @@ export async function importReview(options: ReviewImportOptions): Promise<Review
     transitions: labelTransitions(resolutions),
     conflicts,
   };
-  await rewriteGolden(ds, resolutions, reviewMeta, options.out);
+  await rewriteGolden(ds, resolutions, reviewMeta, options.out, index.multilabel);
   await writeFileAtomic(specPath, `${JSON.stringify(reviewedSpec(ds, index.labels), null, 2)}\n`);
   await writeJsonSibling(OUTPUT_FILES.reviewSummary, options.out, summary);
   return summary;

@@ -6,7 +6,12 @@ import { checkOption } from '../util/zod.js';
 import { parseArgillaExport } from './formats/argilla-import.js';
 import { parseLabelStudioExport } from './formats/labelstudio-import.js';
 import { parseCsvVerdicts, parseJsonlVerdicts } from './formats/tabular-import.js';
-import { type ParsedVerdicts, type VerdictFormat, VerdictFormatSchema } from './verdicts.js';
+import {
+  type ParsedVerdicts,
+  type VerdictFormat,
+  VerdictFormatSchema,
+  type VerdictReadOptions,
+} from './verdicts.js';
 
 export interface VerdictSource {
   file: string;
@@ -55,7 +60,7 @@ async function resolveSource(source: VerdictSource): Promise<VerdictSource> {
 }
 
 /** Read one verdict file (or Argilla folder) with the parser of its format (given, or sniffed). */
-export async function readVerdicts(given: VerdictSource, defaultReviewer: string): Promise<ParsedVerdicts> {
+export async function readVerdicts(given: VerdictSource, read: VerdictReadOptions): Promise<ParsedVerdicts> {
   const source = await resolveSource(given);
   const text = await readTextFile(source.file, 'verdict file');
   const format = source.format
@@ -63,12 +68,12 @@ export async function readVerdicts(given: VerdictSource, defaultReviewer: string
     : sniffFormat(source.file, text);
   switch (format) {
     case 'labelstudio':
-      return parseLabelStudioExport(source.file, text, defaultReviewer);
+      return parseLabelStudioExport(source.file, text, read);
     case 'argilla':
-      return parseArgillaExport(source.file, text);
+      return parseArgillaExport(source.file, text, read.multilabel);
     case 'jsonl':
-      return parseJsonlVerdicts(source.file, text, defaultReviewer);
+      return parseJsonlVerdicts(source.file, text, read);
     case 'csv':
-      return parseCsvVerdicts(source.file, text, defaultReviewer);
+      return parseCsvVerdicts(source.file, text, read);
   }
 }

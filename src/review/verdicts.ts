@@ -1,10 +1,16 @@
 import { z } from 'zod';
 import { zodPhrase } from '../util/zod.js';
+import { NO_POLICY } from './item.js';
 
 /** One reviewer's answer for one item, as read from any verdict format. */
 export const VerdictSchema = z.object({
   id: z.string(),
+  /** The label; for a multi-policy answer a key of its policies (the import makes it canonical). */
   label: z.string(),
+  /** A multi-policy answer: the policies ticked ([] = NO_POLICY), as the file has them. */
+  labels: z.array(z.string()).optional(),
+  /** Where in the record the answer sits (problems about its policies name it). */
+  field: z.string().optional(),
   reviewer: z.string(),
   reviewedAt: z.string().nullable(),
   queue: z.string().nullable(),
@@ -31,6 +37,32 @@ export interface ParsedVerdicts {
   problems: VerdictProblem[];
   /** Records that carried no answer yet (unreviewed rows, cancelled or draft annotations). */
   skipped: number;
+}
+
+/** How to read answers: single labels, or lists of policies (a multi-policy golden set). */
+export interface VerdictReadOptions {
+  /** Reviewer name for rows that carry none (CSV/JSONL, Label Studio JSON-MIN). */
+  defaultReviewer: string;
+  multilabel: boolean;
+}
+
+/**
+ * A multi-policy answer from a tool: its policies (trimmed, each once), [] for NO_POLICY alone, or
+ * why it is not an answer (not strings; NO_POLICY ticked together with policies).
+ */
+export function policyAnswer(values: readonly unknown[]): { labels: string[] } | { problem: string } {
+  if (!values.every((v) => typeof v === 'string')) {
+    return { problem: `${JSON.stringify(values).slice(0, 80)} is not a list of policy names` };
+  }
+  const labels = [...new Set((values as string[]).map((v) => v.trim()).filter((v) => v !== ''))];
+  if (!labels.includes(NO_POLICY)) return { labels };
+  if (labels.length === 1) return { labels: [] };
+  return {
+    problem: `${NO_POLICY} is ticked together with ${labels
+      .filter((l) => l !== NO_POLICY)
+      .map((l) => JSON.stringify(l.slice(0, 60)))
+      .join(', ')}`,
+  };
 }
 
 export const VerdictFormatSchema = z.enum(['labelstudio', 'argilla', 'jsonl', 'csv']);

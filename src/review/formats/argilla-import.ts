@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { BadInputError } from '../../util/errors.js';
 import { zodPhrase } from '../../util/zod.js';
-import type { ParsedVerdicts } from '../verdicts.js';
+import { type ParsedVerdicts, policyAnswer } from '../verdicts.js';
 import { ARGILLA_QUESTION } from './argilla.js';
 
 /**
@@ -133,7 +133,7 @@ function recordsOf(file: string, text: string): unknown[] {
 }
 
 /** Records of either shape, told apart by where the item id sits (top level: flattened). */
-export function parseArgillaExport(file: string, text: string): ParsedVerdicts {
+export function parseArgillaExport(file: string, text: string, multilabel = false): ParsedVerdicts {
   const out: ParsedVerdicts = { verdicts: [], problems: [], skipped: 0 };
   recordsOf(file, text).forEach((raw, row) => {
     const flat = raw !== null && typeof raw === 'object' && 'item_id' in raw;
@@ -155,6 +155,7 @@ export function parseArgillaExport(file: string, text: string): ParsedVerdicts {
         : fromNested(parsed.data as z.infer<typeof NestedRecord>),
       row,
       out,
+      multilabel,
     );
   });
   return out;
@@ -167,12 +168,47 @@ function oneLabel(value: unknown): string | null {
   return null;
 }
 
-/** The verdicts of one record: one per submitted answer that is a single label. */
-function readRecord(file: string, r: ArgillaRecord, row: number, out: ParsedVerdicts): void {
+/**
+ * The verdicts of one record: one per submitted answer that is a single label, or on a
+ * multi-policy queue a list of policies (a multi-label question; NO_POLICY alone meaning none).
+ */
+function readRecord(
+  file: string,
+  r: ArgillaRecord,
+  row: number,
+  out: ParsedVerdicts,
+  multilabel: boolean,
+): void {
   if (r.answers.length === 0) out.skipped++;
+  const field = `responses.${ARGILLA_QUESTION}`;
   for (const a of r.answers) {
     if (a.status != null && a.status !== 'submitted') {
       out.skipped++;
+      continue;
+    }
+    if (multilabel) {
+      const answer = policyAnswer(Array.isArray(a.value) ? a.value : [a.value]);
+      if ('problem' in answer) {
+        out.problems.push({
+          file,
+          row,
+          id: r.itemId,
+          field,
+          message: `answer by ${a.user}: ${answer.problem}`,
+        });
+        continue;
+      }
+      out.verdicts.push({
+        id: r.itemId,
+        label: answer.labels.join('\n'),
+        labels: answer.labels,
+        field,
+        reviewer: a.user,
+        reviewedAt: r.updatedAt,
+        queue: r.queue,
+        file,
+        row,
+      });
       continue;
     }
     const label = oneLabel(a.value);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { BadInputError } from '../../util/errors.js';
-import { collectVerdicts, type ParsedVerdicts } from '../verdicts.js';
+import { collectVerdicts, type ParsedVerdicts, policyAnswer, type VerdictReadOptions } from '../verdicts.js';
 import { LS_FROM_NAME, labelStudioUser } from './labelstudio.js';
 import { parseFlatJsonVerdicts } from './tabular-import.js';
 
@@ -54,7 +54,7 @@ function reviewerOf(a: z.infer<typeof AnnotationSchema>): string {
 export function parseLabelStudioExport(
   file: string,
   text: string,
-  defaultReviewer = 'unknown',
+  read: VerdictReadOptions = { defaultReviewer: 'unknown', multilabel: false },
 ): ParsedVerdicts {
   let json: unknown;
   try {
@@ -68,35 +68,55 @@ export function parseLabelStudioExport(
   // JSON-MIN: flat rows with no `annotations` array.
   const first = json[0] as Record<string, unknown> | undefined;
   if (first && typeof first === 'object' && !('annotations' in first) && 'item_id' in first) {
-    return parseFlatJsonVerdicts(file, json, defaultReviewer);
+    return parseFlatJsonVerdicts(file, json, read);
   }
   return collectVerdicts(
     file,
     json,
     ExportTaskSchema,
     'not a Label Studio task with an item_id',
-    (task, row, out) => readTask(file, task, row, out),
+    (task, row, out) => readTask(file, task, row, out, read.multilabel),
   );
 }
 
-/** The verdicts of one task: one per submitted annotation with exactly one choice. */
+/**
+ * The verdicts of one task: one per submitted annotation with exactly one choice, or on a
+ * multi-policy queue (`choice="multiple"`) with its ticked policies, NO_POLICY alone meaning none.
+ */
 function readTask(
   file: string,
   task: z.infer<typeof ExportTaskSchema>,
   row: number,
   out: ParsedVerdicts,
+  multilabel: boolean,
 ): void {
   if (task.annotations.length === 0) out.skipped++;
-  for (const a of task.annotations) {
+  task.annotations.forEach((a, ai) => {
     if (a.was_cancelled || a.import_id != null) {
       out.skipped++;
-      continue;
+      return;
     }
     const choices = (a.result ?? []).filter((r) => r.type === 'choices' && r.from_name === LS_FROM_NAME);
     const labels = choices.flatMap((r) => r.value.choices ?? []);
     if (labels.length === 0) {
       out.skipped++;
-      continue;
+      return;
+    }
+    const base = {
+      id: task.data.item_id,
+      reviewer: reviewerOf(a),
+      reviewedAt: a.updated_at ?? a.created_at ?? null,
+      queue: task.data.queue ?? null,
+      file,
+      row,
+    };
+    if (multilabel) {
+      const field = `annotations[${ai}].result.value.choices`;
+      const answer = policyAnswer(labels);
+      if ('problem' in answer) {
+        out.problems.push({ file, row, id: task.data.item_id, field, message: answer.problem });
+      } else out.verdicts.push({ ...base, label: answer.labels.join('\n'), labels: answer.labels, field });
+      return;
     }
     if (labels.length !== 1) {
       out.problems.push({
@@ -106,16 +126,8 @@ function readTask(
         field: 'annotations.result',
         message: `annotation by ${reviewerOf(a)} has ${labels.length} "${LS_FROM_NAME}" choices, expected exactly one`,
       });
-      continue;
+      return;
     }
-    out.verdicts.push({
-      id: task.data.item_id,
-      label: labels[0]!,
-      reviewer: reviewerOf(a),
-      reviewedAt: a.updated_at ?? a.created_at ?? null,
-      queue: task.data.queue ?? null,
-      file,
-      row,
-    });
-  }
+    out.verdicts.push({ ...base, label: labels[0]! });
+  });
 }

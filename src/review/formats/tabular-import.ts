@@ -2,7 +2,7 @@ import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { BadInputError } from '../../util/errors.js';
 import { zodPhrase } from '../../util/zod.js';
-import type { ParsedVerdicts } from '../verdicts.js';
+import { type ParsedVerdicts, policyAnswer, type VerdictReadOptions } from '../verdicts.js';
 import { labelStudioUser } from './labelstudio.js';
 
 /**
@@ -31,17 +31,59 @@ function choicesOf(cell: unknown): unknown[] | null {
   return Array.isArray(c) ? c : null;
 }
 
+/**
+ * A multi-policy verdict cell: a list (JSONL, JSON-MIN's `{ "choices": [...] }`), a JSON array
+ * written in a CSV cell, or policies joined by `;` (what the CSV queue writes); NO_POLICY alone
+ * means none. Null or an empty cell: not reviewed.
+ */
+function policyCell(cell: unknown): { labels: string[] } | { problem: string } | null {
+  if (cell === null || cell === undefined) return null;
+  if (Array.isArray(cell)) return policyAnswer(cell);
+  const choices = choicesOf(cell);
+  if (choices !== null) return policyAnswer(choices);
+  if (typeof cell !== 'string')
+    return { problem: `${JSON.stringify(cell).slice(0, 80)} is not a list of policies` };
+  const text = cell.trim();
+  if (text === '') return null;
+  if (text.startsWith('[')) {
+    try {
+      const json: unknown = JSON.parse(text);
+      if (Array.isArray(json)) return policyAnswer(json);
+    } catch {
+      // Not JSON: read as a `;` list below.
+    }
+  }
+  return policyAnswer(text.split(';'));
+}
+
 function take(
   out: ParsedVerdicts,
   raw: unknown,
   file: string,
   row: number,
   line: number | undefined,
-  defaultReviewer: string,
+  read: VerdictReadOptions,
 ): void {
   const rec = raw as Record<string, unknown>;
   const annotator = rec.annotator;
-  const choices = choicesOf(rec.label);
+  const answerField = rec.verdict !== undefined && rec.verdict !== null ? 'verdict' : 'label';
+  const answer = read.multilabel ? policyCell(rec[answerField]) : undefined;
+  if (answer && 'problem' in answer) {
+    out.problems.push({
+      file,
+      row,
+      ...(line !== undefined ? { line } : {}),
+      ...(typeof rec.item_id === 'string'
+        ? { id: rec.item_id }
+        : typeof rec.id === 'string'
+          ? { id: rec.id }
+          : {}),
+      field: answerField,
+      message: answer.problem,
+    });
+    return;
+  }
+  const choices = read.multilabel ? null : choicesOf(rec.label);
   if (choices !== null && choices.length !== 1) {
     out.problems.push({
       file,
@@ -57,7 +99,9 @@ function take(
     ...rec,
     // Label Studio's own numeric task id must not be mistaken for ours.
     id: rec.item_id ?? rec.id,
-    label: choices ? choices[0] : rec.label,
+    // A multi-policy answer is checked above; the schema sees a placeholder string.
+    verdict: answer ? answer.labels.join('\n') : rec.verdict,
+    label: answer ? undefined : choices ? choices[0] : rec.label,
     reviewer:
       rec.reviewer ??
       (typeof annotator === 'string' || typeof annotator === 'number'
@@ -72,14 +116,15 @@ function take(
   }
   const r = parsed.data;
   const label = (r.verdict ?? r.label ?? '').trim();
-  if (label === '') {
+  if (read.multilabel ? answer === null : label === '') {
     out.skipped++;
     return;
   }
   out.verdicts.push({
     id: r.id,
     label,
-    reviewer: r.reviewer?.trim() || defaultReviewer,
+    ...(answer ? { labels: answer.labels, field: answerField } : {}),
+    reviewer: r.reviewer?.trim() || read.defaultReviewer,
     reviewedAt: r.reviewed_at?.trim() || null,
     queue: r.queue?.trim() || null,
     file,
@@ -92,18 +137,18 @@ function take(
 export function parseFlatJsonVerdicts(
   file: string,
   rows: readonly unknown[],
-  defaultReviewer: string,
+  read: VerdictReadOptions,
 ): ParsedVerdicts {
   const out: ParsedVerdicts = { verdicts: [], problems: [], skipped: 0 };
   rows.forEach((r, i) => {
     if (r === null || typeof r !== 'object' || Array.isArray(r)) {
       out.problems.push({ file, row: i, message: 'not a JSON object' });
-    } else take(out, r, file, i, undefined, defaultReviewer);
+    } else take(out, r, file, i, undefined, read);
   });
   return out;
 }
 
-export function parseJsonlVerdicts(file: string, text: string, defaultReviewer: string): ParsedVerdicts {
+export function parseJsonlVerdicts(file: string, text: string, read: VerdictReadOptions): ParsedVerdicts {
   const out: ParsedVerdicts = { verdicts: [], problems: [], skipped: 0 };
   const trimmed = text.trimStart();
   if (trimmed.startsWith('[')) {
@@ -129,13 +174,13 @@ export function parseJsonlVerdicts(file: string, text: string, defaultReviewer: 
     }
     if (json === null || typeof json !== 'object' || Array.isArray(json)) {
       out.problems.push({ file, row, line: i + 1, message: 'not a JSON object' });
-    } else take(out, json, file, row, i + 1, defaultReviewer);
+    } else take(out, json, file, row, i + 1, read);
     row++;
   });
   return out;
 }
 
-export function parseCsvVerdicts(file: string, text: string, defaultReviewer: string): ParsedVerdicts {
+export function parseCsvVerdicts(file: string, text: string, read: VerdictReadOptions): ParsedVerdicts {
   let rows: { record: Record<string, string>; info: { lines: number } }[];
   try {
     // `info` gives each record's line: quoted cells (message text) may span several lines.
@@ -156,7 +201,7 @@ export function parseCsvVerdicts(file: string, text: string, defaultReviewer: st
   }
   const out: ParsedVerdicts = { verdicts: [], problems: [], skipped: 0 };
   rows.forEach((r, i) => {
-    take(out, r.record, file, i, r.info.lines, defaultReviewer);
+    take(out, r.record, file, i, r.info.lines, read);
   });
   return out;
 }

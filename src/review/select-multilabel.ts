@@ -1,7 +1,8 @@
 import { policyIssues } from '../analysis/label-suspects.js';
 import type { EvalSet } from '../evaluate/eval-set.js';
+import { type Candidate, type ClusterMembership, candidateAt } from './candidate.js';
 import type { Reason } from './item.js';
-import type { Candidate, ClusterMembership, ParsedSelectOptions } from './select.js';
+import type { ParsedSelectOptions } from './select.js';
 
 /**
  * Review selection on a multi-policy (multilabel) set. Golden labels and predictions arrive closed
@@ -108,18 +109,17 @@ export function selectMultilabelCandidates(
       const s = m0.scores[r * k + j]!;
       quality = Math.min(quality, set.truthFlags[r * k + j] ? s : 1 - s);
     }
-    out.push({
-      row: r,
-      id: set.ids[r]!,
-      reasons: [...reasons],
-      margin,
-      labelIssue: wrong ? (flagged.has(r) ? 'relabel' : 'model_error') : null,
-      labelQuality: quality,
-      annotatorEntropy: entropy.get(r) ?? null,
-      cluster: membership?.cluster ?? null,
-      clusterRank: membership?.rank ?? null,
-      cost: costOf(opts.costs, errors),
-    });
+    out.push(
+      candidateAt(set, r, {
+        reasons,
+        margin,
+        issue: wrong ? flagged.has(r) : null,
+        labelQuality: quality,
+        entropy,
+        membership,
+        cost: costOf(opts.costs, errors),
+      }),
+    );
   }
   return out;
 }

@@ -3,6 +3,7 @@ import { annotatorDisagreement, findLabelIssues } from '../analysis/label-issues
 import type { EvalSet } from '../evaluate/eval-set.js';
 import { BadInputError } from '../util/errors.js';
 import { firstIssue } from '../util/zod.js';
+import { type Candidate, type ClusterMembership, candidateAt } from './candidate.js';
 import type { Reason } from './item.js';
 import { flaggedLabels, selectMultilabelCandidates } from './select-multilabel.js';
 
@@ -94,25 +95,7 @@ export const SelectOptionsSchema = z.object({
 export type SelectOptions = z.input<typeof SelectOptionsSchema>;
 export type ParsedSelectOptions = z.infer<typeof SelectOptionsSchema>;
 
-/** A selected row, before text and store lookups. */
-export interface Candidate {
-  row: number;
-  id: string;
-  reasons: Reason[];
-  margin: number;
-  labelIssue: 'relabel' | 'model_error' | null;
-  labelQuality: number;
-  annotatorEntropy: number | null;
-  cluster: string | null;
-  clusterRank: number | null;
-  /** Cost of the first model's prediction (0 when it agrees with golden). */
-  cost: number;
-}
-
-export interface ClusterMembership {
-  cluster: string;
-  rank: number;
-}
+export type { Candidate, ClusterMembership } from './candidate.js';
 
 function rowScores(set: EvalSet, m: number, r: number): Float32Array {
   const k = set.labels.length;
@@ -217,18 +200,17 @@ export function selectCandidates(
     if (reasons.size === 0) continue;
     const predicted = set.models[0]!.predicted[r]!;
     const wrong = predicted !== truth[r];
-    out.push({
-      row: r,
-      id: set.ids[r]!,
-      reasons: [...reasons],
-      margin,
-      labelIssue: wrong ? (flagged.has(r) ? 'relabel' : 'model_error') : null,
-      labelQuality: probs[r]![truth[r]!]!,
-      annotatorEntropy: entropy.get(r) ?? null,
-      cluster: membership?.cluster ?? null,
-      clusterRank: membership?.rank ?? null,
-      cost: costOf(truth[r]!, predicted),
-    });
+    out.push(
+      candidateAt(set, r, {
+        reasons,
+        margin,
+        issue: wrong ? flagged.has(r) : null,
+        labelQuality: probs[r]![truth[r]!]!,
+        entropy,
+        membership,
+        cost: costOf(truth[r]!, predicted),
+      }),
+    );
   }
   return out;
 }

@@ -14,20 +14,13 @@ import { closedPredictions, expandPolicyPattern, notPolicy } from '../../src/gat
 import { BadInputError } from '../../src/util/errors.js';
 import { writePredictions } from '../evaluate/fixtures.js';
 import { writeArrow } from '../helpers/arrow.js';
+import { SYNTHETIC_POLICY_LABELS, SYNTHETIC_TAXONOMY } from '../helpers/policies.js';
 import { useTmpDir } from '../helpers/tmp.js';
 
 const tmp = useTmpDir();
 
-const TAXONOMY = {
-  policies: [
-    { name: 'hate' },
-    { name: 'hate/slur', parent: 'hate' },
-    { name: 'hate/threat', parent: 'hate' },
-    { name: 'spam' },
-  ],
-  rollup: 'violating',
-};
-const LABELS = ['hate', 'hate/slur', 'hate/threat', 'spam', 'violating'];
+const TAXONOMY = SYNTHETIC_TAXONOMY;
+const LABELS = SYNTHETIC_POLICY_LABELS;
 
 /** A seeded stream of uniform numbers (mulberry32), so the fixture is the same on every run. */
 function rng(seed: number): () => number {

@@ -14,20 +14,13 @@ import { exportReview } from '../../src/review/export.js';
 import { importReview, VerdictProblemsError } from '../../src/review/import.js';
 import { writePredictions } from '../evaluate/fixtures.js';
 import { writeArrow } from '../helpers/arrow.js';
+import { SYNTHETIC_POLICY_LABELS, SYNTHETIC_TAXONOMY } from '../helpers/policies.js';
 import { useTmpDir } from '../helpers/tmp.js';
 
 const tmp = useTmpDir();
 
-const TAXONOMY = {
-  policies: [
-    { name: 'hate' },
-    { name: 'hate/slur', parent: 'hate' },
-    { name: 'hate/threat', parent: 'hate' },
-    { name: 'spam' },
-  ],
-  rollup: 'violating',
-};
-const LABELS = ['hate', 'hate/slur', 'hate/threat', 'spam', 'violating'];
+const TAXONOMY = SYNTHETIC_TAXONOMY;
+const LABELS = SYNTHETIC_POLICY_LABELS;
 const N = 20;
 const ids = Array.from({ length: N }, (_, i) => `s${String(i).padStart(2, '0')}`);
 /** Golden leaves: every 5th item has two unrelated policies (a slur and spam). */

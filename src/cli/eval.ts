@@ -106,7 +106,7 @@ export const evalCommand: CommandModule<object, EvalArgs> = {
       })
       .option('score-intervals', {
         type: 'boolean',
-        describe: `bootstrap ROC-AUC and AP too (default: on up to ${SCORE_INTERVALS_AUTO_MAX_ROWS.toLocaleString('en-US')} rows)`,
+        describe: `bootstrap ROC-AUC and AP too (default: on up to ${SCORE_INTERVALS_AUTO_MAX_ROWS.toLocaleString('en-US')} rows × ranked labels)`,
       })
       .option('max-slice-values', {
         type: 'number',

@@ -1,7 +1,9 @@
 import {
   type ClassificationOptions,
   classificationReport,
+  type MarginReport,
   multilabelReport,
+  reportFromMargins,
 } from '../metrics/classification.js';
 import { ConfusionMatrix, MultilabelConfusion } from '../metrics/confusion.js';
 import type {
@@ -22,12 +24,15 @@ import type { ClassIntervals, Headline } from './schema.js';
 
 type Extractors<T> = Record<string, (t: T) => number | null>;
 
-function classExtractors<T extends ClassificationReport>(labels: readonly string[]): Extractors<T> {
+/** Interval extractors of the averages and of the classes in `classes` (per-class intervals cost K each). */
+function classExtractors<T extends MarginReport | MultilabelReport>(
+  classes: readonly number[],
+): Extractors<T> {
   const out: Extractors<T> = {};
-  labels.forEach((_, j) => {
+  for (const j of classes) {
     for (const f of ['precision', 'recall', 'f1', 'fpr', 'fnr'] as const)
       out[`c${j}.${f}`] = (t) => t.perClass[j]![f];
-  });
+  }
   for (const avg of ['micro', 'macro', 'weighted'] as const) {
     for (const f of ['precision', 'recall', 'f1'] as const) out[`${avg}.${f}`] = (t) => t[avg][f];
   }
@@ -35,7 +40,7 @@ function classExtractors<T extends ClassificationReport>(labels: readonly string
 }
 
 function classIntervals(
-  report: ClassificationReport,
+  report: Pick<ClassificationReport, 'perClass'>,
   iv: Record<string, Interval>,
   j: number,
 ): ClassIntervals {
@@ -66,7 +71,7 @@ function averaged(iv: Record<string, Interval>, avg: 'micro' | 'macro' | 'weight
  * `bootstrapMany` over whole reports, also keeping the report of the full sample (the callback's
  * first call, see intervals.ts), so the point values and their intervals come from one pass.
  */
-function bootstrapReport<T extends ClassificationReport>(
+function bootstrapReport<T>(
   cells: ArrayLike<number>,
   numCells: number,
   compute: (counts: Float64Array) => T,
@@ -88,14 +93,21 @@ function bootstrapReport<T extends ClassificationReport>(
   return { report: full!, iv };
 }
 
-/** Single-label items reduce to (true, predicted) cells: a replicate is K×K counts (see bootstrap.ts). */
+/**
+ * Single-label items reduce to (true, predicted) cells: a replicate is K×K counts (see bootstrap.ts).
+ * Only the non-empty cells (at most n, whatever K) are resampled, numbered in ascending cell order
+ * so the draws are those over the K×K space; a replicate's report comes from the margins of its
+ * cells, never from a K×K matrix. `withMatrix` adds the full sample's matrix to its report.
+ */
 function singleLabelIntervals(
   set: EvalSet,
   m: ModelColumns,
   rows: Uint32Array | null,
   options: ClassificationOptions,
+  classes: readonly number[],
+  withMatrix: boolean,
   r: ResolvedMetricOptions,
-): { report: MulticlassReport; iv: Record<string, Interval> } {
+): { report: MulticlassReport | MarginReport; iv: Record<string, Interval> } {
   const k = set.labels.length;
   const n = rows ? rows.length : set.n;
   const cells = new Uint32Array(n);
@@ -103,19 +115,53 @@ function singleLabelIntervals(
     const i = rows ? rows[t]! : t;
     cells[t] = set.truth[i]! * k + m.predicted[i]!;
   }
-  const cm = new ConfusionMatrix(set.labels);
-  const extract: Extractors<MulticlassReport> = {
-    ...classExtractors<MulticlassReport>(set.labels),
+  const keys = Uint32Array.from(new Set(cells)).sort();
+  const indexOf = new Map<number, number>();
+  for (const [x, key] of keys.entries()) indexOf.set(key, x);
+  const compact = cells.map((cell) => indexOf.get(cell)!);
+  const margins = {
+    labels: set.labels,
+    n: 0,
+    trueTotals: new Float64Array(k),
+    predictedTotals: new Float64Array(k),
+    correct: new Float64Array(k),
+  };
+  const marginsOf = (counts: Float64Array) => {
+    margins.trueTotals.fill(0);
+    margins.predictedTotals.fill(0);
+    margins.correct.fill(0);
+    let total = 0;
+    for (let x = 0; x < keys.length; x++) {
+      const c = counts[x]!;
+      if (c === 0) continue;
+      const key = keys[x]!;
+      const truth = Math.floor(key / k);
+      const predicted = key - truth * k;
+      margins.trueTotals[truth]! += c;
+      margins.predictedTotals[predicted]! += c;
+      if (truth === predicted) margins.correct[truth]! += c;
+      total += c;
+    }
+    margins.n = total;
+    return margins;
+  };
+  const extract: Extractors<MarginReport> = {
+    ...classExtractors<MarginReport>(classes),
     accuracy: (t) => t.accuracy,
     balancedAccuracy: (t) => t.balancedAccuracy,
     cohenKappa: (t) => t.cohenKappa,
     matthews: (t) => t.matthews,
   };
-  const compute = (counts: Float64Array) => {
-    cm.counts.set(counts);
-    return classificationReport(cm, options);
-  };
-  return bootstrapReport(cells, k * k, compute, extract, r);
+  const compute = (counts: Float64Array) => reportFromMargins(marginsOf(counts), options, classes);
+  const { iv } = bootstrapReport(compact, Math.max(1, keys.length), compute, extract, r);
+  if (!withMatrix) {
+    const full = new Float64Array(keys.length);
+    for (const x of compact) full[x]!++;
+    return { report: reportFromMargins(marginsOf(full), options), iv };
+  }
+  const cm = new ConfusionMatrix(set.labels);
+  for (const cell of cells) cm.counts[cell]!++;
+  return { report: classificationReport(cm, options), iv };
 }
 
 /** Multilabel items have 4^K possible cells; resample items instead (cell = item), O(n·K) per replicate. */
@@ -124,6 +170,7 @@ function multilabelIntervals(
   m: ModelColumns,
   rows: Uint32Array | null,
   options: ClassificationOptions,
+  classes: readonly number[],
   r: ResolvedMetricOptions,
 ): { report: MultilabelReport; iv: Record<string, Interval> } {
   const k = set.labels.length;
@@ -131,7 +178,7 @@ function multilabelIntervals(
   const ids = new Uint32Array(n);
   for (let t = 0; t < n; t++) ids[t] = t;
   const extract: Extractors<MultilabelReport> = {
-    ...classExtractors<MultilabelReport>(set.labels),
+    ...classExtractors<MultilabelReport>(classes),
     subsetAccuracy: (t) => t.subsetAccuracy,
     hammingLoss: (t) => t.hammingLoss,
     'samples.precision': (t) => t.samples.precision,
@@ -160,16 +207,44 @@ export function headline(
   rows: Uint32Array | null,
   r: ResolvedMetricOptions,
 ): HeadlineResult {
+  const { headline: h, report, perClass } = headlineOf(set, m, rows, r, true);
+  // With the matrix asked for, a single-label report is a full MulticlassReport.
+  if (!('confusion' in report)) throw new Error('headline: the full report lost its confusion matrix');
+  return { headline: h, report, perClass };
+}
+
+/**
+ * The headline of one slice value: no per-class intervals (a slice does not report them, and with
+ * K classes they cost 5·K statistics per replicate) except the positive class of a binary task,
+ * and no K×K matrix.
+ */
+export function sliceHeadline(
+  set: EvalSet,
+  m: ModelColumns,
+  rows: Uint32Array,
+  r: ResolvedMetricOptions,
+): Headline {
+  return headlineOf(set, m, rows, r, false).headline;
+}
+
+function headlineOf(
+  set: EvalSet,
+  m: ModelColumns,
+  rows: Uint32Array | null,
+  r: ResolvedMetricOptions,
+  full: boolean,
+): { headline: Headline; report: ClassificationReport | MarginReport; perClass: ClassIntervals[] } {
   const n = rows ? rows.length : set.n;
   const opts = { zeroDivision: r.zeroDivision, absentClasses: r.absentClasses };
+  const classes = full ? set.labels.map((_, j) => j) : set.task === 'binary' ? [set.positiveIndex] : [];
   const boot =
     set.task === 'multilabel'
-      ? multilabelIntervals(set, m, rows, opts, r)
-      : singleLabelIntervals(set, m, rows, opts, r);
+      ? multilabelIntervals(set, m, rows, opts, classes, r)
+      : singleLabelIntervals(set, m, rows, opts, classes, full, r);
   const { report } = boot;
   const iv = honestIntervals(report, boot.iv, { level: r.bootstrap.level, method: r.intervals });
 
-  const perClass = set.labels.map((_, j) => classIntervals(report, iv, j));
+  const perClass = classes.map((j) => classIntervals(report, iv, j));
   const ranking = headlineRanking(set, m, rows, r);
   const h: Headline = {
     n,
@@ -192,6 +267,6 @@ export function headline(
     h.samples = averaged(iv, 'samples');
     h.labelCardinality = { golden: iv['cardinality.golden']!, predicted: iv['cardinality.predicted']! };
   }
-  if (set.task === 'binary') h.positive = perClass[set.positiveIndex]!;
+  if (set.task === 'binary') h.positive = classIntervals(report, iv, set.positiveIndex);
   return { headline: h, report, perClass };
 }

@@ -1,3 +1,4 @@
+import type { MarginReport } from '../metrics/classification.js';
 import { countInterval, undefinedInterval, widenDegenerate } from '../metrics/edge-intervals.js';
 import type { ProportionMethod } from '../metrics/proportion.js';
 import type { ClassificationReport, Interval } from '../metrics/schema.js';
@@ -24,14 +25,14 @@ export interface IntervalSettings {
 /** Keys of the bootstrap intervals computed for a report (see evaluate.ts `classExtractors`). */
 export type IntervalMap = Record<string, Interval>;
 
-function smallestPresentSupport(report: ClassificationReport): number {
+function smallestPresentSupport(report: Pick<ClassificationReport, 'perClass'>): number {
   const supports = report.perClass.map((c) => c.support).filter((s) => s > 0);
   return supports.length === 0 ? 0 : Math.min(...supports);
 }
 
 /** Returns a new map with the same keys, the intervals replaced or widened as described above. */
 export function honestIntervals(
-  report: ClassificationReport,
+  report: ClassificationReport | MarginReport,
   iv: IntervalMap,
   s: IntervalSettings,
 ): IntervalMap {

@@ -73,8 +73,9 @@ export const MetricOptionsSchema = z.object({
   sweepSteps: wholeAtLeast(1, 'sweep steps').default(20),
   /**
    * Bootstrap intervals for ROC-AUC and AP too. They resample items and re-sort the scores per
-   * replicate (O(resamples · n log n) per slice). Unset: on up to SCORE_INTERVALS_AUTO_MAX_ROWS
-   * evaluated rows, off above (recorded in `definitions.bootstrap.scoreIntervals`).
+   * replicate, once per ranked label (O(resamples · labels · n log n) per slice). Default: on while
+   * evaluated rows × ranked labels (1 for binary, K otherwise) stay within
+   * SCORE_INTERVALS_AUTO_MAX_ROWS, off above (recorded in `definitions.bootstrap.scoreIntervals`).
    */
   scoreIntervals: z.boolean().optional(),
 });
@@ -87,7 +88,10 @@ export const EvaluateOptionsSchema = EvalSetOptionsSchema.extend(MetricOptionsSc
 });
 export type EvaluateOptions = z.input<typeof EvaluateOptionsSchema>;
 
-/** Above this many evaluated rows, AUC/AP intervals are off unless asked for. */
+/**
+ * Above this many evaluated rows (times ranked labels: a binary task ranks one, a K-class task K),
+ * AUC/AP intervals are off unless asked for: their cost grows with both.
+ */
 export const SCORE_INTERVALS_AUTO_MAX_ROWS = 100_000;
 
 export const OPERATING_CONSTRAINTS: readonly OperatingConstraint[] = [
@@ -116,7 +120,7 @@ export interface ResolvedMetricOptions {
 }
 
 /** Check the options (a bad one is the caller's input error) and fill in the defaults. */
-export function resolveMetricOptions(o: MetricOptions, rows = 0): ResolvedMetricOptions {
+export function resolveMetricOptions(o: MetricOptions, rows = 0, rankedLabels = 1): ResolvedMetricOptions {
   const parsed = MetricOptionsSchema.safeParse(o);
   if (!parsed.success) throw new BadInputError(parsed.error.issues[0]!.message);
   const v = parsed.data;
@@ -134,7 +138,7 @@ export function resolveMetricOptions(o: MetricOptions, rows = 0): ResolvedMetric
     absentClasses: v.absentClasses,
     curvePoints: v.curvePoints,
     sweep: thresholdGrid(v.sweepSteps),
-    scoreIntervals: v.scoreIntervals ?? rows <= SCORE_INTERVALS_AUTO_MAX_ROWS,
+    scoreIntervals: v.scoreIntervals ?? rows * rankedLabels <= SCORE_INTERVALS_AUTO_MAX_ROWS,
   };
 }
 

@@ -1,5 +1,5 @@
 import type { EvalSet, ModelColumns } from './eval-set.js';
-import { headline } from './headline.js';
+import { sliceHeadline } from './headline.js';
 import type { ResolvedMetricOptions } from './options.js';
 import type { SliceReport, SliceValue } from './schema.js';
 import { groupRows } from './slices.js';
@@ -29,7 +29,7 @@ export function sliceReports(set: EvalSet, m: ModelColumns, r: ResolvedMetricOpt
         omittedRows += g.rows.length;
         return;
       }
-      const metrics = headline(set, m, g.rows, r).headline;
+      const metrics = sliceHeadline(set, m, g.rows, r);
       const smallReasons = smallSliceReasons(
         g.rows.length,
         metrics.support,

@@ -27,19 +27,6 @@ function ratio(num: number, den: number, zd: ZeroDivision): number | null {
   return zd === 'nan' ? null : zd;
 }
 
-/** Mean of the defined values (null = undefined is left out, as scikit-learn's nan-average). */
-function mean(values: readonly (number | null)[], weights?: readonly number[]): number | null {
-  let sum = 0;
-  let wsum = 0;
-  values.forEach((v, i) => {
-    if (v === null) return;
-    const w = weights ? weights[i]! : 1;
-    sum += w * v;
-    wsum += w;
-  });
-  return wsum === 0 ? null : sum / wsum;
-}
-
 interface CountsPerClass {
   labels: readonly string[];
   tp: ArrayLike<number>;
@@ -107,53 +94,183 @@ export function classMetrics(
   );
 }
 
-function perClassReport(c: CountsPerClass, options: ClassificationOptions): CommonReport {
-  const zd = options.zeroDivision ?? 0;
-  const absentClasses = options.absentClasses ?? 'include';
-  const perClass: ClassMetrics[] = c.labels.map((label, j) =>
-    metricsOfCounts(label, c.tp[j]!, c.fp[j]!, c.fn[j]!, c.tn[j]!, zd),
-  );
+/** Running mean of defined values (null left out), weighted or not: `mean` one value at a time. */
+class MeanOf {
+  sum = 0;
+  weight = 0;
+  add(v: number | null, w = 1): void {
+    if (v === null) return;
+    this.sum += w * v;
+    this.weight += w;
+  }
+  get value(): number | null {
+    return this.weight === 0 ? null : this.sum / this.weight;
+  }
+}
 
+/**
+ * Micro, macro and weighted averages straight from the per-class counts, in one pass with no
+ * per-class objects (a bootstrap replicate over K classes calls this once).
+ */
+function averagesOf(
+  c: CountsPerClass,
+  zd: ZeroDivision,
+  absentClasses: AbsentClassPolicy,
+): Pick<CommonReport, 'micro' | 'macro' | 'weighted'> {
+  const k = c.labels.length;
   let tp = 0;
   let fp = 0;
   let fn = 0;
-  for (const m of perClass) {
-    tp += m.tp;
-    fp += m.fp;
-    fn += m.fn;
+  let totalSupport = 0;
+  let macroClasses = 0;
+  const macro = { precision: new MeanOf(), recall: new MeanOf(), f1: new MeanOf() };
+  const weighted = { precision: new MeanOf(), recall: new MeanOf(), f1: new MeanOf() };
+  for (let j = 0; j < k; j++) {
+    const a = c.tp[j]!;
+    const b = c.fp[j]!;
+    const d = c.fn[j]!;
+    tp += a;
+    fp += b;
+    fn += d;
+    const support = a + d;
+    totalSupport += support;
+    const precision = ratio(a, a + b, zd);
+    const recall = ratio(a, a + d, zd);
+    const f1 = ratio(2 * a, 2 * a + b + d, zd);
+    const inMacro =
+      absentClasses === 'skip' ? a + b + d > 0 : absentClasses === 'present-in-golden' ? support > 0 : true;
+    if (inMacro) {
+      macroClasses++;
+      macro.precision.add(precision);
+      macro.recall.add(recall);
+      macro.f1.add(f1);
+    }
+    weighted.precision.add(precision, support);
+    weighted.recall.add(recall, support);
+    weighted.f1.add(f1, support);
   }
-  const micro = {
-    precision: ratio(tp, tp + fp, zd),
-    recall: ratio(tp, tp + fn, zd),
-    f1: ratio(2 * tp, 2 * tp + fp + fn, zd),
-  };
-
-  const averaged =
-    absentClasses === 'skip'
-      ? perClass.filter((m) => !m.absent)
-      : absentClasses === 'present-in-golden'
-        ? perClass.filter((m) => m.support > 0)
-        : perClass;
-  const macroOf = (values: (number | null)[]): number | null =>
-    absentClasses === 'present-in-golden' && averaged.length < 2 ? null : mean(values);
-  const macro = {
-    precision: macroOf(averaged.map((m) => m.precision)),
-    recall: macroOf(averaged.map((m) => m.recall)),
-    f1: macroOf(averaged.map((m) => m.f1)),
-  };
-
   // Weighted by support; when no class has support the average itself is 0/0.
-  const supports = perClass.map((m) => m.support);
-  const totalSupport = supports.reduce((a, b) => a + b, 0);
-  const weightedMean = (values: (number | null)[]): number | null =>
-    totalSupport === 0 ? ratio(0, 0, zd) : mean(values, supports);
-  const weighted = {
-    precision: weightedMean(perClass.map((m) => m.precision)),
-    recall: weightedMean(perClass.map((m) => m.recall)),
-    f1: weightedMean(perClass.map((m) => m.f1)),
+  const w = (m: MeanOf) => (totalSupport === 0 ? ratio(0, 0, zd) : m.value);
+  // Over present classes, a macro average of fewer than two classes is not an average (undefined).
+  const macroOf = (m: MeanOf) => (absentClasses === 'present-in-golden' && macroClasses < 2 ? null : m.value);
+  return {
+    micro: {
+      precision: ratio(tp, tp + fp, zd),
+      recall: ratio(tp, tp + fn, zd),
+      f1: ratio(2 * tp, 2 * tp + fp + fn, zd),
+    },
+    macro: { precision: macroOf(macro.precision), recall: macroOf(macro.recall), f1: macroOf(macro.f1) },
+    weighted: { precision: w(weighted.precision), recall: w(weighted.recall), f1: w(weighted.f1) },
   };
+}
 
-  return { labels: [...c.labels], zeroDivision: zd, absentClasses, perClass, micro, macro, weighted };
+/**
+ * Per-class metrics and their averages. With `classes`, only those classes' entries of `perClass`
+ * are filled (the rest are holes): what a bootstrap replicate needs when only some classes get
+ * intervals; the averages always cover every class.
+ */
+function perClassReport(
+  c: CountsPerClass,
+  options: ClassificationOptions,
+  classes?: readonly number[],
+): CommonReport {
+  const zd = options.zeroDivision ?? 0;
+  const absentClasses = options.absentClasses ?? 'include';
+  let perClass: ClassMetrics[];
+  if (classes) {
+    perClass = new Array<ClassMetrics>(c.labels.length);
+    for (const j of classes)
+      perClass[j] = metricsOfCounts(c.labels[j]!, c.tp[j]!, c.fp[j]!, c.fn[j]!, c.tn[j]!, zd);
+  } else {
+    perClass = c.labels.map((label, j) => metricsOfCounts(label, c.tp[j]!, c.fp[j]!, c.fn[j]!, c.tn[j]!, zd));
+  }
+  return {
+    labels: classes ? (c.labels as string[]) : [...c.labels],
+    zeroDivision: zd,
+    absentClasses,
+    perClass,
+    ...averagesOf(c, zd, absentClasses),
+  };
+}
+
+/**
+ * What every single-label metric needs from a K×K confusion matrix: its margins and diagonal.
+ * Counting them from the non-empty cells costs O(cells + K) instead of O(K²), which is what keeps
+ * bootstrap replicates over many classes affordable (each replicate has at most n non-empty cells).
+ */
+export interface ConfusionMargins {
+  readonly labels: readonly string[];
+  /** Total weight (items). */
+  readonly n: number;
+  /** Per true class (row sums, support). */
+  readonly trueTotals: Float64Array;
+  /** Per predicted class (column sums). */
+  readonly predictedTotals: Float64Array;
+  /** Per class, items both true and predicted as it (the diagonal). */
+  readonly correct: Float64Array;
+}
+
+export function confusionMargins(cm: ConfusionMatrix): ConfusionMargins {
+  const correct = new Float64Array(cm.k);
+  for (let j = 0; j < cm.k; j++) correct[j] = cm.get(j, j);
+  return {
+    labels: cm.labels,
+    n: cm.total(),
+    trueTotals: cm.rowSums(),
+    predictedTotals: cm.colSums(),
+    correct,
+  };
+}
+
+/** A single-label report without the matrix itself (what a bootstrap replicate needs). */
+export type MarginReport = Omit<MulticlassReport, 'confusion'>;
+
+/** Every single-label metric from the margins; integer counts keep it exact whatever the summing order. */
+export function reportFromMargins(
+  m: ConfusionMargins,
+  options: ClassificationOptions = {},
+  classes?: readonly number[],
+): MarginReport {
+  const k = m.labels.length;
+  const { n, trueTotals: rows, predictedTotals: cols } = m;
+  const tp = new Float64Array(k);
+  const fp = new Float64Array(k);
+  const fn = new Float64Array(k);
+  const tn = new Float64Array(k);
+  let trace = 0;
+  let chance = 0;
+  let pp = 0;
+  let tt = 0;
+  for (let j = 0; j < k; j++) {
+    tp[j] = m.correct[j]!;
+    fp[j] = cols[j]! - tp[j]!;
+    fn[j] = rows[j]! - tp[j]!;
+    tn[j] = n - tp[j]! - fp[j]! - fn[j]!;
+    trace += tp[j]!;
+    chance += rows[j]! * cols[j]!;
+    pp += cols[j]! * cols[j]!;
+    tt += rows[j]! * rows[j]!;
+  }
+  const common = perClassReport({ labels: m.labels, tp, fp, fn, tn }, options, classes);
+  const recallsPresent = new MeanOf();
+  for (let j = 0; j < k; j++) if (rows[j]! > 0) recallsPresent.add(tp[j]! / rows[j]!);
+  // Cohen's kappa (as cohenKappaFromTable) and Gorodkin's MCC (as matthewsCorrelation), from margins.
+  let kappa: number | null = null;
+  if (n > 0) {
+    const pObserved = trace / n;
+    const pExpected = chance / (n * n);
+    kappa = pExpected >= 1 ? null : (pObserved - pExpected) / (1 - pExpected);
+  }
+  const den = Math.sqrt(n * n - pp) * Math.sqrt(n * n - tt);
+  return {
+    task: 'multiclass',
+    ...common,
+    n,
+    accuracy: n === 0 ? null : trace / n,
+    balancedAccuracy: recallsPresent.value,
+    cohenKappa: kappa,
+    matthews: den === 0 ? null : (trace * n - chance) / den,
+  };
 }
 
 /** Full report for single-label (binary or multiclass) predictions. */
@@ -161,34 +278,7 @@ export function classificationReport(
   cm: ConfusionMatrix,
   options: ClassificationOptions = {},
 ): MulticlassReport {
-  const k = cm.k;
-  const rows = cm.rowSums();
-  const cols = cm.colSums();
-  const n = cm.total();
-  const tp = new Float64Array(k);
-  const fp = new Float64Array(k);
-  const fn = new Float64Array(k);
-  const tn = new Float64Array(k);
-  for (let j = 0; j < k; j++) {
-    tp[j] = cm.get(j, j);
-    fp[j] = cols[j]! - tp[j]!;
-    fn[j] = rows[j]! - tp[j]!;
-    tn[j] = n - tp[j]! - fp[j]! - fn[j]!;
-  }
-  const common = perClassReport({ labels: cm.labels, tp, fp, fn, tn }, options);
-
-  const recallsPresent = common.perClass.filter((m) => m.support > 0).map((m) => m.tp / m.support);
-
-  return {
-    task: 'multiclass',
-    ...common,
-    n,
-    accuracy: accuracy(cm),
-    balancedAccuracy: recallsPresent.length === 0 ? null : mean(recallsPresent),
-    cohenKappa: cohenKappa(cm),
-    matthews: matthewsCorrelation(cm),
-    confusion: cm.toJSON(),
-  };
+  return { ...reportFromMargins(confusionMargins(cm), options), confusion: cm.toJSON() };
 }
 
 /** Report for multilabel predictions: per-label binary metrics and their averages. */

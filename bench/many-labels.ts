@@ -13,24 +13,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Table, tableFromIPC, tableToIPC, Utf8, type Vector, vectorFromArray } from 'apache-arrow';
+import { mulberry32 } from '../models/recipe/prng.js';
 import { openArrowWriter } from '../src/dataset/arrow-writer.js';
 import { makePredictionBatch, predictionsSchema } from '../src/run/predictions.js';
 import type { PredictionsMeta } from '../src/run/schema.js';
 import { sha256File } from '../src/util/hash.js';
 import { packageRoot } from '../src/util/paths.js';
 import { describeMachine } from './machine.js';
-
-/** mulberry32: a small seeded generator, so every run measures the same input. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Write golden.arrow (+ spec.json) and predictions.arrows with K classes into `dir`. */
 export async function writeManyLabelSet(
@@ -42,7 +31,7 @@ export async function writeManyLabelSet(
   );
   const n = real.numRows;
   const labels = Array.from({ length: k }, (_, i) => `class-${String(i).padStart(4, '0')}`);
-  const rand = prng(k);
+  const rand = mulberry32(k);
   const ids = real.getChild('id')!.toArray() as string[];
   const gold = ids.map(() => labels[Math.floor(rand() * k)]!);
   const columns: Record<string, Vector<Utf8>> = {

@@ -4,7 +4,7 @@ import type { ChartSpec } from './svg.js';
 /**
  * Vega-Lite specs for the report's charts. Every builder takes display-ready values (strings
  * already cleaned and capped by escape.ts `cleanText`) and puts them in inline `values`; field
- * names are fixed identifiers, and no dataset text ever enters an expression, a field name or a
+ * names are fixed identifiers, and no dataset text ever enters an expression (sorts go by numeric rank), a field name or a
  * format string.
  */
 
@@ -14,6 +14,16 @@ import type { ChartSpec } from './svg.js';
  */
 function vl(spec: object): ChartSpec {
   return spec as ChartSpec;
+}
+
+/**
+ * The order of a nominal axis, by a numeric rank field of the data. Vega-Lite compiles an array
+ * `sort` into an expression holding the values, which Vega's parser then reads: a name from the
+ * data such as `constructor` or `toString` broke it ("Operator not defined"). Names from data are
+ * only ever values; order travels as a number.
+ */
+function byRank(field: string) {
+  return { field, op: 'min' } as const;
 }
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
@@ -28,7 +38,15 @@ export interface ConfusionInput {
 
 /** Confusion matrix as two heatmaps: counts, and shares of each golden row. */
 export function confusionChart(c: ConfusionInput): ChartSpec {
-  const values: { truth: string; predicted: string; count: number; share: number; shareText: string }[] = [];
+  const values: {
+    truth: string;
+    predicted: string;
+    truthRank: number;
+    predictedRank: number;
+    count: number;
+    share: number;
+    shareText: string;
+  }[] = [];
   c.counts.forEach((row, i) => {
     const total = row.reduce((a, b) => a + b, 0);
     row.forEach((count, j) => {
@@ -36,6 +54,8 @@ export function confusionChart(c: ConfusionInput): ChartSpec {
       values.push({
         truth: c.labels[i]!,
         predicted: c.labels[j]!,
+        truthRank: i,
+        predictedRank: j,
         count,
         share,
         shareText: total > 0 ? `${(100 * share).toFixed(1)}%` : '–',
@@ -52,11 +72,11 @@ export function confusionChart(c: ConfusionInput): ChartSpec {
       x: {
         field: 'predicted',
         type: 'nominal',
-        sort: c.labels,
+        sort: byRank('predictedRank'),
         title: 'predicted',
         axis: { labelAngle: -40 },
       },
-      y: { field: 'truth', type: 'nominal', sort: c.labels, title: 'golden label' },
+      y: { field: 'truth', type: 'nominal', sort: byRank('truthRank'), title: 'golden label' },
     },
     layer: [
       {
@@ -149,7 +169,7 @@ export function curveChart(c: CurveInput): ChartSpec {
   const color = {
     field: 'name',
     type: 'nominal',
-    sort: names,
+    // The scale's domain (values, not an expression) gives the legend order.
     scale: { domain: names, range: MODEL_COLORS },
     title: null,
     legend: names.length > 1 ? { orient: 'bottom' } : null,
@@ -198,7 +218,6 @@ export function curveChart(c: CurveInput): ChartSpec {
         shape: {
           field: 'what',
           type: 'nominal',
-          sort: whats,
           scale: {
             domain: whats,
             range: ['circle', 'square', 'triangle-up', 'diamond', 'cross', 'triangle-down'],
@@ -333,7 +352,7 @@ export function forestChart(f: ForestInput): ChartSpec {
     high: r.high ?? r.estimate,
     order: i,
   }));
-  const y = { field: 'name', type: 'nominal', sort: f.rows.map((r) => r.name), title: null };
+  const y = { field: 'name', type: 'nominal', sort: byRank('order'), title: null };
   // Ratios: no forced zero (accuracies near 1 would be squeezed), never past 1.
   const xScale = f.unit ? { zero: false, domainMax: 1, clamp: true } : { zero: true };
   const color = {
@@ -387,13 +406,14 @@ export function barsChart(b: BarsInput): ChartSpec {
   return vl({
     $schema: SCHEMA,
     title: b.title,
-    data: { values: b.rows },
+    data: { values: b.rows.map((r, i) => ({ ...r, order: i })) },
     width: 360,
     height: { step: 18 },
     mark: 'bar',
     encoding: {
-      y: { field: 'name', type: 'nominal', sort: b.rows.map((r) => r.name), title: null },
-      x: { field: 'value', type: 'quantitative', title: b.xTitle },
+      y: { field: 'name', type: 'nominal', sort: byRank('order'), title: null },
+      // One bar a row: no stacking, whose order Vega-Lite would write as an expression of the groups.
+      x: { field: 'value', type: 'quantitative', title: b.xTitle, stack: null },
       color: {
         field: 'group',
         type: 'nominal',
@@ -435,7 +455,6 @@ export function histogramChart(h: HistogramInput): ChartSpec {
       color: {
         field: 'group',
         type: 'nominal',
-        sort: h.groups,
         scale: { domain: h.groups, range: ['#4c78a8', '#e45756', ...MODEL_COLORS.slice(2)] },
         title: null,
         legend: { orient: 'bottom' },

@@ -4,8 +4,8 @@ import type { ChartSpec } from './svg.js';
 /**
  * Vega-Lite specs for the report's charts. Every builder takes display-ready values (strings
  * already cleaned and capped by escape.ts `cleanText`) and puts them in inline `values`; field
- * names are fixed identifiers, and no dataset text ever enters an expression (sorts go by numeric rank), a field name or a
- * format string.
+ * names are fixed identifiers, and no dataset text ever enters an expression (orders go by a
+ * numeric rank), a field name or a format string.
  */
 
 /**

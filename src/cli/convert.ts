@@ -19,6 +19,7 @@ interface ConvertArgs {
   select?: string[];
   'all-varchar': boolean;
   'batch-rows': number;
+  force: boolean;
   json: boolean;
 }
 
@@ -61,6 +62,11 @@ export const convertCommand: CommandModule<object, ConvertArgs> = {
         default: schemaDefault(ConvertOptionsSchema, 'batchRows'),
         describe: 'rows per Arrow record batch',
       })
+      .option('force', {
+        type: 'boolean',
+        default: schemaDefault(ConvertOptionsSchema, 'force'),
+        describe: 'replace an existing output file (without it, an existing file is refused)',
+      })
       .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON' })
       .example(
         '$0 convert golden.csv golden.arrows --map msg=text --map gold=label',
@@ -77,6 +83,7 @@ export const convertCommand: CommandModule<object, ConvertArgs> = {
       select: args.select?.flatMap((s) => s.split(',')).map((s) => s.trim()),
       allVarchar: args['all-varchar'],
       batchRows: args['batch-rows'],
+      force: args.force,
     };
     checkFlags(ConvertOptionsSchema, options);
     const summary = await convertToArrow(options);

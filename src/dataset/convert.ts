@@ -1,4 +1,5 @@
-import { basename, extname, resolve } from 'node:path';
+import { lstat } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
 import {
   type DuckDBConnection,
   type DuckDBDataChunk,
@@ -8,9 +9,12 @@ import {
 } from '@duckdb/node-api';
 import { Field, makeData, RecordBatch, Schema, Struct } from 'apache-arrow';
 import { z } from 'zod';
+import { checkReplaceable } from '../util/atomic.js';
 import { BadInputError } from '../util/errors.js';
+import { assertOutputsSpareInputs } from '../util/identity.js';
+import { keyedRecord, ownValue } from '../util/keyed.js';
 import { harnessVersion } from '../util/version.js';
-import { checkOption } from '../util/zod.js';
+import { checkOption, keyedRecordSchema } from '../util/zod.js';
 import { type ArrowFormat, openArrowWriter } from './arrow-writer.js';
 import {
   checkInputFile,
@@ -37,12 +41,14 @@ export const ConvertOptionsSchema = z.object({
   format: z.enum(['stream', 'file']).optional(),
   /** Keep only these source columns, in this order (default: all, in file order). */
   select: z.array(z.string().min(1)).optional(),
-  /** Rename source columns: source name → output name. */
-  map: z.record(z.string(), z.string().min(1)).default({}),
+  /** Rename source columns: source name → output name (any name, `constructor` included). */
+  map: keyedRecordSchema(z.string().min(1)).default(() => keyedRecord<string>()),
   /** CSV/TSV: every column as Utf8 instead of the types DuckDB's sniffer detects. */
   allVarchar: z.boolean().default(false),
   /** Rows per output record batch (the last batch may be shorter). */
   batchRows: z.number().int().positive().default(16_384),
+  /** Replace an existing output file; without it an existing file is refused (it may be a golden set). */
+  force: z.boolean().default(false),
 });
 export type ConvertOptions = z.input<typeof ConvertOptionsSchema>;
 
@@ -82,11 +88,7 @@ export async function convertToArrow(options: ConvertOptions): Promise<ConvertSu
     throw new BadInputError('--all-varchar applies to CSV and TSV inputs only', { file: opts.input });
   }
   await checkInputFile(opts.input);
-  if (resolve(opts.output) === resolve(opts.input)) {
-    throw new BadInputError('the output would replace the input; choose another output path', {
-      file: opts.output,
-    });
-  }
+  await checkOutput(opts.input, opts.output, opts.force);
 
   const instance = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false' });
   const connection = await instance.connect();
@@ -133,6 +135,20 @@ export async function convertToArrow(options: ConvertOptions): Promise<ConvertSu
   } finally {
     connection.closeSync();
     instance.closeSync();
+  }
+}
+
+/**
+ * The output is never the input (by identity: links and hard links included, even with `force`),
+ * and an existing file is replaced only with `force`: converting into a golden set's path by
+ * mistake must not destroy it. Checked before DuckDB reads anything.
+ */
+async function checkOutput(input: string, output: string, force: boolean): Promise<void> {
+  assertOutputsSpareInputs([{ path: output, what: 'Arrow output' }], [{ path: input, what: 'input file' }]);
+  await checkReplaceable(output, 'Arrow output');
+  const existing = await lstat(output).catch(() => undefined);
+  if (existing && !force) {
+    throw new BadInputError('the output file exists; pass --force to replace it', { file: output });
   }
 }
 
@@ -291,7 +307,7 @@ function planColumns(
   const seen = new Set<string>();
   return chosen.map((source) => {
     const type = types[available.get(source)!]!;
-    const name = map[source] ?? source;
+    const name = ownValue(map, source) ?? source;
     if (seen.has(name))
       throw new BadInputError('two output columns would have this name', { file, field: name });
     seen.add(name);

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -345,6 +345,31 @@ describe('convertToArrow', () => {
       expect(readFileSync(input, 'utf8')).toBe('id\n1\n');
     });
 
+    it('an output reached through a link to the input, even with force', async () => {
+      const dir = tmp();
+      const input = join(dir, 'golden.csv');
+      writeFileSync(input, 'id\n1\n');
+      symlinkSync(input, join(dir, 'current.arrow'));
+      await expectBadInput(
+        { input, output: join(dir, 'current.arrow'), force: true },
+        /Arrow output would replace the input file/,
+        dir,
+      );
+      expect(readFileSync(input, 'utf8')).toBe('id\n1\n');
+    });
+
+    it('an existing output file without force; force replaces it', async () => {
+      const dir = tmp();
+      const input = join(dir, 'in.csv');
+      writeFileSync(input, 'id,label\n1,spam\n');
+      const output = join(dir, 'golden.arrow');
+      writeFileSync(output, 'the golden set');
+      await expectBadInput({ input, output }, /golden\.arrow: the output file exists; pass --force/, dir);
+      expect(readFileSync(output, 'utf8')).toBe('the golden set');
+      await convertToArrow({ input, output, force: true });
+      expect((await readArrow(output)).rows).toEqual([{ id: '1', label: 'spam' }]);
+    });
+
     it('a JSONL line that is not an object names its line', async () => {
       const input = join(tmp(), 'arr.jsonl');
       writeFileSync(input, '{"id":"a"}\n\n[1,2]\n');
@@ -450,6 +475,19 @@ describe('convertToArrow', () => {
       );
     });
 
+    it('columns named like Object properties keep their names, and map like any other', async () => {
+      const input = join(tmp(), 'names.csv');
+      writeFileSync(input, 'id,constructor,toString,__proto__\n1,a,b,c\n');
+      const output = join(tmp(), 'names.arrow');
+      const summary = await convertToArrow({
+        input,
+        output,
+        map: JSON.parse('{"__proto__":"label","toString":"text"}') as Record<string, string>,
+      });
+      expect(summary.columns.map((c) => c.name)).toEqual(['id', 'constructor', 'text', 'label']);
+      expect((await readArrow(output)).rows).toEqual([{ id: '1', constructor: 'a', text: 'b', label: 'c' }]);
+    });
+
     it('an output extension that names no Arrow format', async () => {
       const input = join(tmp(), 'in.csv');
       writeFileSync(input, 'id\n1\n');
@@ -494,6 +532,32 @@ describe('convertToArrow', () => {
         /wrote 1 rows in 1 batches .*\n {2}text \(from msg\): Utf8 <- VARCHAR/s,
       );
       expect((await readArrow(output)).rows).toEqual([{ text: 'hello', label: 'spam' }]);
+    });
+
+    it('--force comes from the schema default (off) and replaces an existing output when given', async () => {
+      const dir = tmp();
+      const input = join(dir, 'in.csv');
+      writeFileSync(input, 'id\n1\n');
+      const output = join(dir, 'out.arrow');
+      writeFileSync(output, 'keep me');
+      const run = (extra: string[]) =>
+        yargs()
+          .command(convertCommand)
+          .strict()
+          .exitProcess(false)
+          .fail((_msg, err) => {
+            throw err;
+          })
+          .parseAsync(['convert', input, output, '--json', ...extra]);
+      const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+      try {
+        await expect(run([])).rejects.toThrow(/pass --force to replace it/);
+        expect(readFileSync(output, 'utf8')).toBe('keep me');
+        await run(['--force']);
+      } finally {
+        write.mockRestore();
+      }
+      expect((await readArrow(output)).rows).toEqual([{ id: '1' }]);
     });
 
     it('parseMap splits on the first "=" and refuses malformed pairs', () => {

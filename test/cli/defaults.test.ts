@@ -75,7 +75,7 @@ const cases: Case[] = [
     name: 'convert',
     command: convertCommand as unknown as CommandModule,
     library: ConvertOptionsSchema.parse({ input: 'i.csv', output: 'o.arrows' }),
-    flags: { 'all-varchar': field('allVarchar'), 'batch-rows': field('batchRows') },
+    flags: { 'all-varchar': field('allVarchar'), 'batch-rows': field('batchRows'), force: field('force') },
     presentation: ['json'],
   },
   {

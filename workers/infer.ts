@@ -7,8 +7,9 @@ import { workerData } from 'piscina';
 import type { ImageColumn } from '../src/model/image.js';
 import { type ColumnBatch, createPredictor } from '../src/model/predictor.js';
 import type { FeatureColumn } from '../src/model/preprocess.js';
-import type { InferResult, InferTask, WorkerSetup } from '../src/run/protocol.js';
+import type { InferReply, InferTask, WorkerSetup } from '../src/run/protocol.js';
 import type { PackedInput } from '../src/run/rebatch.js';
+import { BadInputError } from '../src/util/errors.js';
 
 const setup = workerData as WorkerSetup;
 
@@ -46,18 +47,29 @@ export default (async () => {
     thresholds: setup.thresholds,
   });
   const imageColumns = new Set(predictor.card.inputs.filter((i) => i.kind === 'image').map((i) => i.column));
-  return async (task: InferTask): Promise<InferResult> => {
+  return async (task: InferTask): Promise<InferReply> => {
     if (task.crash) process.exit(70);
     const columns = Object.fromEntries(
       Object.entries(task.inputs).map(([name, p]) => [name, toColumn(p, task.rows, imageColumns.has(name))]),
     );
-    const out = await predictor.predict({ rows: task.rows, columns });
+    let out: Awaited<ReturnType<typeof predictor.predict>>;
+    try {
+      out = await predictor.predict({ rows: task.rows, columns });
+    } catch (err) {
+      // Deterministic: the same chunk would fail the same way again (protocol.ts InferFailure).
+      const badInput = err instanceof BadInputError;
+      return {
+        seq: task.seq,
+        failure: { message: err instanceof Error ? err.message : String(err), badInput },
+      };
+    }
     return {
       seq: task.seq,
       scores: out.scores,
       predicted: out.predicted,
       invalid: out.invalidRows,
       badInput: out.badInputRows,
+      badOutput: out.badOutputRows,
       truncated: out.truncatedRows,
       provider: predictor.provider,
       providerFallback: predictor.providerFallback ?? null,

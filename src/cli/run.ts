@@ -62,7 +62,8 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('on-invalid', {
         choices: schemaChoices(RunOptionsSchema, 'onInvalid'),
         default: schemaDefault(RunOptionsSchema, 'onInvalid'),
-        describe: 'bad dataset rows: stop, or set aside in <out>/rejected.jsonl',
+        describe:
+          'bad dataset rows, undecodable images and NaN model outputs: stop (exit 2), or set aside in <out>/rejected.jsonl and <out>/invalid-rows.jsonl',
       })
       .option('threshold', {
         type: 'string',

@@ -1,4 +1,4 @@
-import { InferenceSession, Tensor } from 'onnxruntime-node';
+import { env, InferenceSession, Tensor } from 'onnxruntime-node';
 import { BadInputError } from '../util/errors.js';
 import { readBytesFile } from '../util/files.js';
 import { sha256Hex } from '../util/hash.js';
@@ -32,11 +32,26 @@ export type GraphSignature = Pick<
   'inputNames' | 'outputNames' | 'inputMetadata' | 'outputMetadata'
 >;
 
+/**
+ * ONNX Runtime's own logger writes coloured lines straight to the process's stderr, once per worker,
+ * beside modeval's one-line error that already says what failed. Only fatal messages get through:
+ * the session and each run are set to it, and so is the process-wide logger (first session).
+ */
+const ORT_LOG_FATAL_ONLY = 4;
+env.logLevel = 'fatal';
+
+/** ONNX Runtime's Node binding refuses typed arrays over shared memory (the worker's chunk): copy those. */
+function toTensor(feed: Feed): Tensor {
+  if (feed.type === 'string') return new Tensor(feed.type, feed.data, feed.dims);
+  const data = feed.data.buffer instanceof SharedArrayBuffer ? feed.data.slice() : feed.data;
+  return new Tensor(feed.type, data, feed.dims);
+}
+
 function sessionOptions(threads: number, provider: 'cpu' | 'cuda'): InferenceSession.SessionOptions {
   return {
-    // Errors only: optimizer notes (unused initializers...) would repeat on stderr in every worker.
-    // (A failed CUDA probe still logs once through ORT's process-wide logger before we report it.)
-    logSeverityLevel: 3,
+    // Optimizer notes (unused initializers...) and run errors would repeat on stderr in every
+    // worker; modeval reports failures itself.
+    logSeverityLevel: ORT_LOG_FATAL_ONLY,
     intraOpNumThreads: Math.max(1, Math.floor(threads)),
     interOpNumThreads: 1,
     executionMode: 'sequential',
@@ -324,9 +339,17 @@ export function onnxRunner(opened: OpenedSession, runtimeVersion: string): Model
     runtime: { 'onnxruntime-node': runtimeVersion },
     async run(feeds: Readonly<Record<string, Feed>>, output: string) {
       const tensors: Record<string, Tensor> = {};
-      for (const [name, feed] of Object.entries(feeds))
-        tensors[name] = new Tensor(feed.type, feed.data, feed.dims);
-      const out = await session.run(tensors, [output]);
+      for (const [name, feed] of Object.entries(feeds)) tensors[name] = toTensor(feed);
+      let out: InferenceSession.ReturnType;
+      try {
+        out = await session.run(tensors, [output], { logSeverityLevel: ORT_LOG_FATAL_ONLY });
+      } catch (err) {
+        // The same batch would fail again (shapes, types): the model's error, said once, in one line.
+        throw new BadInputError(
+          `ONNX Runtime cannot run the model on this batch: ${firstLine(String((err as Error)?.message ?? err))}`,
+          { file: opened.file },
+        );
+      }
       const t = out[output]!;
       return { type: t.type, dims: t.dims, data: t.data };
     },

@@ -76,6 +76,8 @@ interface PredictionsBase {
   truncatedRows: number;
   /** Rows of invalidRows whose input is bad data (an image that cannot be decoded), ascending. */
   badInputRows: number[];
+  /** Rows of invalidRows whose model output is unusable (NaN, ±Infinity, a probability outside [0, 1]), ascending. */
+  badOutputRows: number[];
 }
 
 /** Predicted labels: null exactly for invalid rows. */
@@ -233,13 +235,15 @@ async function predictBatch(m: Loaded, batch: PredictBatch): Promise<Predictions
   const select: number[] = [];
   for (let r = 0; r < rows; r++) if (!issues.has(r)) select.push(r);
   const scores = new Float32Array(rows * k).fill(Number.NaN);
-  if (select.length > 0)
-    await scoreRows(m, { select, values, encodedByInput, pixelsByInput, issues, scores });
+  const badOutputRows =
+    select.length > 0
+      ? await scoreRows(m, { select, values, encodedByInput, pixelsByInput, issues, scores })
+      : [];
 
   // Decide.
   const invalidRows = [...issues].sort((a, b) => a[0] - b[0]).map(([row, reason]) => ({ row, reason }));
   const badInputRows = [...badInput].sort((a, b) => a - b);
-  const base = { rows, k, scores, invalidRows, truncatedRows: truncated.size, badInputRows };
+  const base = { rows, k, scores, invalidRows, truncatedRows: truncated.size, badInputRows, badOutputRows };
   if (card.task === 'multilabel') {
     const predicted = Array.from({ length: rows }, (_, r) =>
       issues.has(r) ? null : (decideRow(scores, r, k, m.rule, card.labels) as string[]),
@@ -322,7 +326,10 @@ function encodeInputs(
   return { issues, encodedByInput, truncated };
 }
 
-/** Runs the graph on the valid rows only, writing their scores and any non-finite output as issues. */
+/**
+ * Runs the graph on the valid rows only, writing their scores and any non-finite output as issues;
+ * returns the rows whose output was unusable, ascending.
+ */
 async function scoreRows(
   m: Loaded,
   batch: {
@@ -333,7 +340,7 @@ async function scoreRows(
     issues: Map<number, string>;
     scores: Float32Array;
   },
-): Promise<void> {
+): Promise<number[]> {
   const { card, k } = m;
   const { select, values, issues, scores } = batch;
   const textTensors = new Map<number, TextTensors>();
@@ -375,6 +382,7 @@ async function scoreRows(
   select.forEach((r, i) => {
     scores.set(valid.scores.subarray(i * k, (i + 1) * k), r * k);
   });
+  return valid.issues.map((issue) => select[issue.row]!);
 }
 
 function feedTensor(

@@ -1,10 +1,13 @@
-import { RunFailedError } from '../util/errors.js';
-import type { InferResult, InferTask } from './protocol.js';
+import { BadInputError, RunFailedError } from '../util/errors.js';
+import type { InferFailure, InferReply, InferResult, InferTask } from './protocol.js';
 import type { RowChunk } from './rebatch.js';
 
 export interface DispatchOptions {
-  /** Score one task (a worker-pool call); a rejection means the worker died or failed. */
-  run: (task: InferTask) => Promise<InferResult>;
+  /**
+   * Score one task (a worker-pool call). A rejection means the worker died: the chunk is retried.
+   * An InferFailure answer is the model's or the data's error: the run stops, no retry.
+   */
+  run: (task: InferTask) => Promise<InferReply>;
   /** Chunks in flight at most: bounds memory to this many chunks of rows and results. */
   maxInFlight: number;
   /** Attempts after the first for a chunk whose worker failed. */
@@ -84,8 +87,9 @@ export class InOrderDispatcher {
       const task: InferTask = { seq: chunk.seq, rows: chunk.ids.length, inputs: chunk.inputs };
       const crash = this.#o.crashAtSeq;
       if (crash && crash.seq === chunk.seq && (crash.always || attempt === 0)) task.crash = true;
+      let reply: InferReply;
       try {
-        return await this.#o.run(task);
+        reply = await this.#o.run(task);
       } catch (err) {
         if (attempt >= this.#o.maxRetries) {
           const first = chunk.ids[0];
@@ -97,7 +101,19 @@ export class InOrderDispatcher {
         }
         this.retries++;
         this.#o.log(`modeval: worker failed on chunk ${chunk.seq} (${(err as Error).message}); retrying`);
+        continue;
       }
+      if ('failure' in reply) throw failureError(reply, chunk);
+      return reply;
     }
   }
+}
+
+/** A worker's deterministic failure as the error the run ends with (exit 2 or 3, no stack trace). */
+function failureError(reply: InferFailure, chunk: RowChunk): Error {
+  const { message, badInput } = reply.failure;
+  if (badInput) return new BadInputError(message);
+  return new RunFailedError(
+    `scoring dataset rows ${chunk.rows[0]}-${chunk.endRow - 1} failed: ${message.split('\n', 1)[0]}`,
+  );
 }

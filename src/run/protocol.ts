@@ -31,7 +31,26 @@ export interface InferResult {
   invalid: { row: number; reason: string }[];
   /** Rows of `invalid` whose input itself is bad (an undecodable image): exit 2 unless `--on-invalid skip`. */
   badInput: number[];
+  /** Rows of `invalid` whose model output is unusable (NaN, ±Infinity): exit 2 unless `--on-invalid skip`. */
+  badOutput: number[];
   truncated: number;
   provider: 'cpu' | 'cuda';
   providerFallback: string | null;
 }
+
+/**
+ * What a worker answers when scoring a chunk threw: an error of the model or the data (a wrong
+ * output shape, ONNX Runtime refusing the inputs) is deterministic, so it comes back as an answer
+ * and is never retried; only a worker that died (a rejected task) is.
+ */
+export interface InferFailure {
+  seq: number;
+  failure: {
+    /** The error's message, location included. */
+    message: string;
+    /** A BadInputError (exit 2); anything else is exit 3. */
+    badInput: boolean;
+  };
+}
+
+export type InferReply = InferResult | InferFailure;

@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Field } from 'apache-arrow';
 import { Piscina } from 'piscina';
 import { z } from 'zod';
@@ -9,7 +9,7 @@ import { isBinaryType, isStringType } from '../dataset/columns.js';
 import { type Dataset, openDataset } from '../dataset/open.js';
 import { countArrowRows } from '../dataset/row-count.js';
 import { OUTPUT_FILES, outputPath, writeJsonOutput, writeOutput } from '../io/outputs.js';
-import type { ModelCard } from '../model/card.js';
+import { type ModelCard, modelFileName } from '../model/card.js';
 import type { Device } from '../model/onnx-session.js';
 import { createPredictor } from '../model/predictor.js';
 import { BadInputError } from '../util/errors.js';
@@ -19,7 +19,7 @@ import { checkpointPaths, type RunTally, resumePoint } from './checkpoint.js';
 import { InOrderDispatcher } from './dispatch.js';
 import { runIdentity } from './identity.js';
 import { createProgress } from './progress.js';
-import type { InferResult, WorkerSetup } from './protocol.js';
+import type { InferReply, InferResult, WorkerSetup } from './protocol.js';
 import { type InputColumn, Rebatcher, type RowChunk } from './rebatch.js';
 import type { PredictionsMeta, RunSummary } from './schema.js';
 import { ShardSpecSchema, shardRows } from './shard.js';
@@ -114,6 +114,7 @@ async function scoreOrAbort(
   datasetFile: string,
   signal: AbortSignal | undefined,
   abort: () => Promise<void>,
+  verify: () => void,
 ): Promise<boolean> {
   try {
     await scoreInOrder(scan, rebatcher, dispatcher, signal);
@@ -122,6 +123,7 @@ async function scoreOrAbort(
     if (!interrupted && scan.summary.rows === 0) {
       throw new BadInputError('dataset has no rows: nothing to score', { file: datasetFile });
     }
+    if (!interrupted) verify();
     return interrupted;
   } catch (err) {
     await abort();
@@ -161,13 +163,13 @@ export async function runModel(input: RunOptionsInput, hooks: RunHooks = {}): Pr
   // The total comes from the Arrow metadata (footer or batch headers), never from reading the rows.
   progress.start(share ? share.endRow - share.firstRow : datasetRows, writer.processed);
   const dispatcher = new InOrderDispatcher({
-    run: (task) => pool.run(task) as Promise<InferResult>,
+    run: (task) => pool.run(task) as Promise<InferReply>,
     maxInFlight: workers * 2,
     maxRetries: opts.maxRetries,
     log,
     crashAtSeq: hooks.crashAtSeq,
     deliver: async (chunk, result) => {
-      if (opts.onInvalid === 'error' && result.badInput.length > 0) throw badInputError(chunk, result);
+      if (opts.onInvalid === 'error') refuseInvalidRows(chunk, result, opts.model, card);
       await writer.write(chunk, result);
       providerSeen = result.provider;
       progress.update(writer.processed);
@@ -197,6 +199,7 @@ export async function runModel(input: RunOptionsInput, hooks: RunHooks = {}): Pr
       await writer.abort();
       await pool.destroy();
     },
+    () => refuseNothingScored(writer, opts.model, card),
   );
   progress.stop();
   await pool.destroy();
@@ -367,15 +370,43 @@ function modelInputColumns(card: ModelCard, fields: readonly Field[], datasetFil
   return out;
 }
 
-/** The first image a worker could not decode, as the exit-2 error `--on-invalid error` asks for. */
-function badInputError(chunk: RowChunk, result: InferResult): BadInputError {
-  const row = result.badInput[0]!;
-  const reason = result.invalid.find((r) => r.row === row)?.reason ?? 'bad input';
-  const more = result.badInput.length > 1 ? ` (${result.badInput.length - 1} more in this batch)` : '';
-  return new BadInputError(`${reason}${more}; pass --on-invalid skip to score the other rows`, {
-    row: chunk.rows[row]!,
-    id: chunk.ids[row]!,
-  });
+/**
+ * `--on-invalid error`: the first image a worker could not decode, or the first row whose model
+ * output is unusable (NaN, ±Infinity, a probability outside [0, 1]), is exit 2. A model that
+ * answers NaN is broken or fed what it cannot score; its run must not pass as "completed".
+ */
+function refuseInvalidRows(chunk: RowChunk, result: InferResult, modelDir: string, card: ModelCard): void {
+  const skip = 'pass --on-invalid skip to set such rows aside and score the others';
+  if (result.badInput.length > 0) {
+    const row = result.badInput[0]!;
+    const reason = result.invalid.find((r) => r.row === row)?.reason ?? 'bad input';
+    const more = result.badInput.length > 1 ? ` (${result.badInput.length - 1} more in this batch)` : '';
+    throw new BadInputError(`${reason}${more}; ${skip}`, { row: chunk.rows[row]!, id: chunk.ids[row]! });
+  }
+  if (result.badOutput.length > 0) {
+    const row = result.badOutput[0]!;
+    const reason = result.invalid.find((r) => r.row === row)?.reason ?? 'unusable model output';
+    const more = result.badOutput.length > 1 ? ` (${result.badOutput.length - 1} more in this batch)` : '';
+    throw new BadInputError(
+      `the model's output ${JSON.stringify(card.output.tensor)} is unusable for row ${chunk.rows[row]} ` +
+        `(id ${JSON.stringify(chunk.ids[row])}): ${reason}${more}; ${skip}`,
+      { file: join(modelDir, modelFileName(card)) },
+    );
+  }
+}
+
+/**
+ * `--on-invalid skip` sets unusable rows aside, but a run in which the model scored none of the
+ * rows it was given has measured nothing: exit 2 with the first reason, not "completed".
+ */
+function refuseNothingScored(writer: PredictionsWriter, modelDir: string, card: ModelCard): void {
+  const first = writer.invalidRows[0];
+  if (writer.tally.predicted > 0 || first === undefined) return;
+  throw new BadInputError(
+    `the model scored none of the ${writer.invalidRows.length} rows it was given; ` +
+      `the first, row ${first.row} (id ${JSON.stringify(first.id)}): ${first.reason}`,
+    { file: join(modelDir, modelFileName(card)) },
+  );
 }
 
 /**

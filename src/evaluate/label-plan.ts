@@ -1,6 +1,6 @@
 import type { Dataset } from '../dataset/open.js';
 import type { PredictionsSource } from '../run/predictions.js';
-import { BadInputError, truncate } from '../util/errors.js';
+import { BadInputError, quotedList } from '../util/errors.js';
 import { sameStringSet } from '../util/sets.js';
 import type { EvalTask } from './eval-set.js';
 
@@ -9,9 +9,22 @@ import type { EvalTask } from './eval-set.js';
  * order, which one is positive, and so which task it is. Every model must agree with it.
  */
 
-/** A short quoted list of labels for error messages. */
-export const labelList = (xs: readonly string[]) =>
-  `[${xs.map((x) => JSON.stringify(truncate(x, 40))).join(', ')}]`;
+/** A short quoted list of labels for error messages (the first ten, and how many in all). */
+export const labelList = (xs: readonly string[]) => `[${quotedList(xs)}]`;
+
+/** How two label sets differ, bounded: the first few names missing on each side and the counts. */
+function labelDifference(model: readonly string[], expected: readonly string[], other: string): string {
+  const inModel = new Set(model);
+  const inExpected = new Set(expected);
+  const missing = expected.filter((l) => !inModel.has(l));
+  const extra = model.filter((l) => !inExpected.has(l));
+  const parts = [];
+  if (missing.length > 0)
+    parts.push(`${missing.length} of the ${other}'s labels are not the model's: ${labelList(missing)}`);
+  if (extra.length > 0)
+    parts.push(`${extra.length} of the model's labels are not the ${other}'s: ${labelList(extra)}`);
+  return `the model's labels differ from the ${other}'s (${model.length} vs ${expected.length}): ${parts.join('; ')}`;
+}
 
 export interface LabelPlan {
   task: EvalTask;
@@ -43,7 +56,7 @@ export function planLabels(
     const m = src.meta.model;
     if (!sameStringSet(m.labels, labels)) {
       throw new BadInputError(
-        `the model's labels ${labelList(m.labels)} differ from the ${labelsSource === 'spec' ? 'dataset spec' : 'first model'}'s labels ${labelList(labels)}`,
+        labelDifference(m.labels, labels, labelsSource === 'spec' ? 'dataset spec' : 'first model'),
         { file: src.path, field: 'labels' },
       );
     }

@@ -1,3 +1,4 @@
+import { quotedList } from '../util/errors.js';
 import { type CostMatrix, closest, type MetricName, metricDef } from './metrics.js';
 import { type GatePolicy, type GateRule, policyFailure } from './policy.js';
 
@@ -15,10 +16,7 @@ export interface PolicyContext {
   readonly slices: ReadonlyMap<string, readonly string[]>;
 }
 
-function quoteList(values: readonly string[], max = 20): string {
-  const shown = values.slice(0, max).map((v) => JSON.stringify(v));
-  return values.length > max ? `${shown.join(', ')}, … (${values.length} in all)` : shown.join(', ');
-}
+const quoteList = (values: readonly string[]) => quotedList(values, 20, 80);
 
 /** Resolve a cost matrix over the data's labels: unlisted errors cost 1, correct predictions 0. */
 export function costMatrixOf(

@@ -6,7 +6,7 @@ import type { Taxonomy } from '../dataset/taxonomy.js';
 import { RowStatus } from '../dataset/validate.js';
 import { OUTPUT_FILES, siblingPath, writeJsonSibling } from '../io/outputs.js';
 import { writeFileAtomic } from '../util/atomic.js';
-import { BadInputError, formatLocation, truncate } from '../util/errors.js';
+import { BadInputError, formatLocation, quotedList, truncate } from '../util/errors.js';
 import { sha256File } from '../util/hash.js';
 import { checkOption } from '../util/zod.js';
 import { type Resolution, resolveVerdicts } from './conflicts.js';
@@ -115,7 +115,7 @@ function policySetKey(index: Pick<GoldenIndex, 'labels' | 'taxonomy'>, labels: r
 
 /** A label outside the label set, as a problem message. */
 function unknownLabel(label: string, labels: readonly string[], what: string): string {
-  return `${what} ${JSON.stringify(truncate(label, 60))} is not in the label set [${labels.map((l) => JSON.stringify(l)).join(', ')}]`;
+  return `${what} ${JSON.stringify(truncate(label, 60))} is not in the label set [${quotedList(labels)}]`;
 }
 
 /**

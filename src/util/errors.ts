@@ -77,6 +77,15 @@ export function truncate(s: string, max: number): string {
   return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
 }
 
+/**
+ * Names quoted for an error message, bounded: the first `max` (each capped at `chars`), then how
+ * many there are in all. A label set of thousands must not become a line of tens of kilobytes.
+ */
+export function quotedList(values: readonly string[], max = 10, chars = 40): string {
+  const shown = values.slice(0, max).map((v) => JSON.stringify(truncate(v, chars)));
+  return values.length > max ? `${shown.join(', ')}, … (${values.length} in all)` : shown.join(', ');
+}
+
 export function exitCodeOf(err: unknown): ExitCode {
   if (err instanceof BadInputError || err instanceof GateFailedError || err instanceof RunFailedError) {
     return err.exitCode;

@@ -109,8 +109,29 @@ describe('loadEvalSet', () => {
     const err = await loadEvalSet({ dataset, predictions: [preds] }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BadInputError);
     expect((err as Error).message).toMatch(
-      /p\.arrows, field "labels": the model's labels \["ham", "spam", "phish"\] differ from the dataset spec's labels \["ham", "spam"\]/,
+      /p\.arrows, field "labels": the model's labels differ from the dataset spec's \(3 vs 2\): 1 of the model's labels are not the dataset spec's: \["phish"\]$/,
     );
+  });
+
+  it('names the first few label mismatches and their count, not every label (bounded message)', async () => {
+    const dir = tmp();
+    const dataset = golden(dir);
+    const preds = join(dir, 'p.arrows');
+    // 3,000 labels of 60 characters: listed whole, the message was hundreds of kilobytes.
+    const many = Array.from(
+      { length: 3000 },
+      (_, i) => `policy-${String(i).padStart(4, '0')}-${'x'.repeat(48)}`,
+    );
+    writePredictions(preds, { labels: ['ham', ...many], ids: ['a'], scores: [many.map(() => 0).concat(1)] });
+    const err = await loadEvalSet({ dataset, predictions: [preds] }).catch((e: unknown) => e);
+    const message = (err as Error).message;
+    expect(message).toContain(`the model's labels differ from the dataset spec's (3001 vs 2)`);
+    expect(message).toContain(`1 of the dataset spec's labels are not the model's: ["spam"]`);
+    expect(message).toMatch(
+      /3000 of the model's labels are not the dataset spec's: \["policy-0000-x+…", .*, … \(3000 in all\)\]/,
+    );
+    expect(message).not.toContain('policy-0010');
+    expect(message.length).toBeLessThan(1500);
   });
 
   it('rejects a NaN or out-of-range score naming file, id and field', async () => {

@@ -198,7 +198,9 @@ describe('modeval gate', () => {
     });
     stderr = '';
     expect(await main(gateArgs({ ...f, v2: relabelled }, f.lenient, join(f.dir, 'out')))).toBe(2);
-    expect(stderr).toMatch(/relabelled\.arrows, field "labels": the model's labels \["ham", "junk"\] differ/);
+    expect(stderr).toMatch(
+      /relabelled\.arrows, field "labels": the model's labels differ from the first model's \(2 vs 2\): 1 of the first model's labels are not the model's: \["spam"\]; 1 of the model's labels are not the first model's: \["junk"\]/,
+    );
     expect(existsSync(join(f.dir, 'out'))).toBe(false);
   });
 });

@@ -5,8 +5,7 @@ import { Field, Float32, List, Utf8 } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { writeArrow } from '../helpers/arrow.js';
 import { useTmpDir } from '../helpers/tmp.js';
-import { logFeaturesModel, writeModelDir } from '../model/fixtures.js';
-import { addConstantModel } from './model-failures-fixtures.js';
+import { addConstantModel, logFeaturesModel, writeModelDir } from '../model/fixtures.js';
 
 /**
  * Models that fail, through the built CLI (ONNX Runtime's own logger writes to the process's
@@ -111,44 +110,28 @@ describe('a model whose output is unusable', () => {
   });
 });
 
+/** `run` a features model (graph `onnx`, card width `dim`) on 20 rows with two workers. */
+function runFeatures(
+  onnx: Uint8Array,
+  dim: number,
+): { model: string; status: number | null; stderr: string } {
+  const dir = tmp();
+  const model = writeModelDir(join(dir, 'model'), { card: card(dim), onnx });
+  const data = featureDataset(dir, 20, dim, (r, k) => 1 + r + k);
+  const args = ['--model', model, '--dataset', data, '--out', join(dir, 'out'), '--quiet', '--workers', '2'];
+  return { model, ...cli(['run', ...args]) };
+}
+
 describe('a model that fails deterministically is not retried', () => {
   it('ONNX Runtime refusing the input shape at run time: one attempt, exit 2 naming the model, no ORT log lines', () => {
-    const dir = tmp();
-    const model = writeModelDir(join(dir, 'model'), { card: card(3), onnx: addConstantModel() });
-    const data = featureDataset(dir, 20, 3, (r, k) => r + k);
-    const r = cli([
-      'run',
-      '--model',
-      model,
-      '--dataset',
-      data,
-      '--out',
-      join(dir, 'out'),
-      '--quiet',
-      '--workers',
-      '2',
-    ]);
+    const r = runFeatures(addConstantModel(), 3);
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain(`${join(model, 'model.onnx')}: ONNX Runtime cannot run the model`);
+    expect(r.stderr).toContain(`${join(r.model, 'model.onnx')}: ONNX Runtime cannot run the model`);
     expectCleanFailure(r.stderr);
   });
 
   it('an output of the wrong width (declared symbolically): one attempt, exit 2', () => {
-    const dir = tmp();
-    const model = writeModelDir(join(dir, 'model'), { card: card(3), onnx: logFeaturesModel(3, true) });
-    const data = featureDataset(dir, 20, 3, (r, k) => 1 + r + k);
-    const r = cli([
-      'run',
-      '--model',
-      model,
-      '--dataset',
-      data,
-      '--out',
-      join(dir, 'out'),
-      '--quiet',
-      '--workers',
-      '2',
-    ]);
+    const r = runFeatures(logFeaturesModel(3, true), 3);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(
       /model\.onnx: output "logits" came back as float32\[\d+, 3\], expected float32\[\d+, 2\]/,

@@ -88,12 +88,13 @@ export function syntheticWordLevel(): Record<string, unknown> {
   };
 }
 
-/**
- * features `x` float [batch, width] → Log → `logits` [batch, width]: a negative feature gives NaN,
- * so the graph lets a test provoke non-finite model output on chosen rows. With `symbolicWidth`
- * the input and output widths are declared as names, so only running the graph reveals them.
- */
-export function logFeaturesModel(width = 2, symbolicWidth = false): Uint8Array {
+/** One-node graph over features `x` float [batch, width] → `logits` [batch, width] (SYNTHETIC). */
+function featuresGraph(
+  name: string,
+  node: { opType: string; input: string[] },
+  width: number | string,
+  initializer: object[] = [],
+): Uint8Array {
   const FLOAT = onnx.TensorProto.DataType.FLOAT;
   return onnx.ModelProto.encode(
     onnx.ModelProto.create({
@@ -101,13 +102,37 @@ export function logFeaturesModel(width = 2, symbolicWidth = false): Uint8Array {
       opsetImport: [{ domain: '', version: 13 }],
       producerName: 'modeval-test (synthetic)',
       graph: {
-        name: 'log-features',
-        node: [{ opType: 'Log', input: ['x'], output: ['logits'], name: 'log' }],
-        input: [valueInfo('x', FLOAT, ['batch', symbolicWidth ? 'features' : width])],
-        output: [valueInfo('logits', FLOAT, ['batch', symbolicWidth ? 'classes' : width])],
+        name,
+        node: [{ ...node, output: ['logits'], name: node.opType.toLowerCase() }],
+        initializer,
+        input: [valueInfo('x', FLOAT, ['batch', typeof width === 'string' ? 'features' : width])],
+        output: [valueInfo('logits', FLOAT, ['batch', typeof width === 'string' ? 'classes' : width])],
       },
     }),
   ).finish();
+}
+
+/**
+ * features `x` float [batch, width] → Log → `logits` [batch, width]: a negative feature gives NaN,
+ * so the graph lets a test provoke non-finite model output on chosen rows. With `symbolicWidth`
+ * the input and output widths are declared as names, so only running the graph reveals them.
+ */
+export function logFeaturesModel(width = 2, symbolicWidth = false): Uint8Array {
+  return featuresGraph('log-features', { opType: 'Log', input: ['x'] }, symbolicWidth ? 'width' : width);
+}
+
+/**
+ * features `x` + a constant of shape [2] → `logits`, widths symbolic: the graph loads whatever the
+ * card's `dim`, and ONNX Runtime refuses to broadcast any width but 1 or 2 when it runs.
+ */
+export function addConstantModel(): Uint8Array {
+  const bias = {
+    name: 'bias',
+    dims: [2],
+    dataType: onnx.TensorProto.DataType.FLOAT,
+    rawData: new Uint8Array(Float32Array.of(0, 1).buffer),
+  };
+  return featuresGraph('add-constant', { opType: 'Add', input: ['x', 'bias'] }, 'width', [bias]);
 }
 
 /** Write a model folder (card + graph + optional tokenizer) into `dir`. */

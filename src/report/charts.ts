@@ -17,10 +17,8 @@ function vl(spec: object): ChartSpec {
 }
 
 /**
- * The order of a nominal axis, by a numeric rank field of the data. Vega-Lite compiles an array
- * `sort` into an expression holding the values, which Vega's parser then reads: a name from the
- * data such as `constructor` or `toString` broke it ("Operator not defined"). Names from data are
- * only ever values; order travels as a number.
+ * Order of a nominal axis by a numeric rank field (legends: by their scale's domain, also data).
+ * Vega-Lite turns an array `sort` into an expression holding the names; `constructor` broke Vega.
  */
 function byRank(field: string) {
   return { field, op: 'min' } as const;
@@ -38,29 +36,17 @@ export interface ConfusionInput {
 
 /** Confusion matrix as two heatmaps: counts, and shares of each golden row. */
 export function confusionChart(c: ConfusionInput): ChartSpec {
-  const values: {
-    truth: string;
-    predicted: string;
-    truthRank: number;
-    predictedRank: number;
-    count: number;
-    share: number;
-    shareText: string;
-  }[] = [];
-  c.counts.forEach((row, i) => {
+  const values = c.counts.flatMap((row, i) => {
     const total = row.reduce((a, b) => a + b, 0);
-    row.forEach((count, j) => {
-      const share = total > 0 ? count / total : 0;
-      values.push({
-        truth: c.labels[i]!,
-        predicted: c.labels[j]!,
-        truthRank: i,
-        predictedRank: j,
-        count,
-        share,
-        shareText: total > 0 ? `${(100 * share).toFixed(1)}%` : '–',
-      });
-    });
+    return row.map((count, j) => ({
+      truth: c.labels[i]!,
+      predicted: c.labels[j]!,
+      truthRank: i,
+      predictedRank: j,
+      count,
+      share: total > 0 ? count / total : 0,
+      shareText: total > 0 ? `${(100 * (count / total)).toFixed(1)}%` : '–',
+    }));
   });
   const side = Math.min(440, Math.max(200, 48 * c.labels.length));
   const fontSize = c.labels.length > 10 ? 8 : 11;
@@ -169,7 +155,6 @@ export function curveChart(c: CurveInput): ChartSpec {
   const color = {
     field: 'name',
     type: 'nominal',
-    // The scale's domain (values, not an expression) gives the legend order.
     scale: { domain: names, range: MODEL_COLORS },
     title: null,
     legend: names.length > 1 ? { orient: 'bottom' } : null,

@@ -70,12 +70,30 @@ describe('modeval demo-policies on the real fortunes golden set', () => {
     const backward = GateReportSchema.parse(JSON.parse(readFileSync(join(out, 'bw', 'gate.json'), 'utf8')));
     expect(backward.verdict).not.toBe(forward.verdict);
 
+    // policies-v2's errors clustered per policy error cell; its disagreements sent to review.
+    const clusters = result.clusters.report;
+    expect(clusters.cells.map((c) => c.cell)).toEqual(
+      expect.arrayContaining(['missed offensive/sexism/misogyny', 'over-enforced offensive/other']),
+    );
+    expect(clusters.clusters.length).toBeGreaterThan(0);
+    for (const c of clusters.clusters)
+      expect(c.cell).toBe(`${c.error === 'missed' ? 'missed' : 'over-enforced'} ${c.policy}`);
+    expect(result.review.exported).toBe(50);
+    expect(readFileSync(join(result.review.dir!, 'labelstudio-config.xml'), 'utf8')).toContain(
+      'choice="multiple"',
+    );
+
     const html = readFileSync(result.report.html.path, 'utf8');
     expect(html).toContain('Per policy');
     expect(html).toContain('offensive/sexism/misandry');
-    expect(readFileSync(result.report.markdown.path, 'utf8')).toMatch(/newly over-enforced/);
-    expect(formatPoliciesDemo(result)).toMatch(
-      /Release gate, policies-v2 \(candidate\) vs policies-v1 \(baseline\): FAIL/,
+    const top = clusters.clusters[0]!;
+    expect(html).toContain(
+      `${top.id} <span class="badge">${top.error === 'missed' ? 'missed' : 'over-enforced'}</span> ${top.cell}`,
     );
+    expect(readFileSync(result.report.markdown.path, 'utf8')).toMatch(/newly over-enforced/);
+    const printed = formatPoliciesDemo(result);
+    expect(printed).toMatch(/Release gate, policies-v2 \(candidate\) vs policies-v1 \(baseline\): FAIL/);
+    expect(printed).toMatch(/Largest error clusters of policies-v2/);
+    expect(printed).toMatch(/Review queue "policies": 50 of \d+ items/);
   }, 900_000);
 });

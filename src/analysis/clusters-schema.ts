@@ -6,7 +6,10 @@ export const ClusterExampleSchema = z.object({
   id: z.string(),
   /** Length-capped text. */
   text: z.string(),
-  /** The model's probability of its (wrong) predicted label. */
+  /**
+   * The model's probability of its (wrong) predicted label; for a policy, of its wrong decision
+   * (P(X) when over-enforced, 1 − P(X) when missed).
+   */
   score: z.number(),
   /** Cosine distance to the cluster centroid in the reduced space. */
   distance: z.number(),
@@ -39,11 +42,18 @@ export const ClusterSchema = z.object({
   /** `c<rank>`: stable for the same inputs and seed. */
   id: z.string(),
   rank: z.number().int().positive(),
-  /** The confusion cell, `golden>predicted`. */
+  /** The confusion cell, `golden>predicted`; on a multi-policy set `missed X` or `over-enforced X`. */
   cell: z.string(),
   golden: z.string(),
   predicted: z.string(),
-  /** `false_negative` / `false_positive` for a binary task's positive label, else `confusion`. */
+  /** Multi-policy sets: the policy whose error the cluster holds. */
+  policy: z.string().optional(),
+  /** Multi-policy sets: `missed` (golden has the policy, the model does not flag it) or `over_enforced`. */
+  error: z.enum(['missed', 'over_enforced']).optional(),
+  /**
+   * `false_negative` / `false_positive` for a binary task's positive label or a policy of a
+   * multi-policy set (missed / over-enforced), else `confusion`.
+   */
   kind: z.enum(['false_positive', 'false_negative', 'confusion']),
   /**
    * The cluster's name: its most separating terms (see `separating`), or with a single cluster in
@@ -88,6 +98,8 @@ export const CellSummarySchema = z.object({
   cell: z.string(),
   golden: z.string(),
   predicted: z.string(),
+  policy: z.string().optional(),
+  error: z.enum(['missed', 'over_enforced']).optional(),
   size: z.number().int(),
   clustered: z.boolean(),
   /** Why a cell was not clustered (too small), when it was not. */

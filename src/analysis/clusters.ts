@@ -4,8 +4,8 @@ import type { DatasetSpec, DatasetSpecInput } from '../dataset/spec.js';
 import type { EvalSet } from '../evaluate/eval-set.js';
 import { loadEvalSet } from '../evaluate/join.js';
 import { BadInputError } from '../util/errors.js';
-import { Xoshiro128 } from '../util/prng.js';
 import { checkOption } from '../util/zod.js';
+import { type CellPlan, cellScore, planCells } from './cell-plans.js';
 import { separatingTerms, sliceLifts } from './cluster-description.js';
 import {
   type CellSummary,
@@ -15,14 +15,16 @@ import {
   ClustersReportSchema,
 } from './clusters-schema.js';
 import { type CtfidfModel, ctfidf, topTerms } from './ctfidf.js';
-import { chooseK, cosineDistance, type KChoice, sample } from './k-choice.js';
-import { type LabelSuspects, labelIssueRule, labelSuspects } from './label-suspects.js';
+import { chooseK, cosineDistance, type KChoice } from './k-choice.js';
+import { type LabelSuspects, labelIssueRule, labelSuspects, policySuspects } from './label-suspects.js';
 import { nameableText } from './stopwords.js';
 import { readTexts, snippet } from './texts.js';
 import { type VectorizeOptions, vectorize } from './vectorize.js';
 
 /**
- * Error clusters: for every off-diagonal confusion cell (golden g, predicted p) with enough items,
+ * Error clusters: for every error cell with enough items (each off-diagonal confusion cell
+ * golden g, predicted p; on a multi-policy set `missed X` and `over-enforced X` per policy, see
+ * cell-plans.ts),
  * TF-IDF over word and character n-grams → seeded random projection → k-means (ml-kmeans,
  * k-means++ seeded) with k chosen by the silhouette; each cluster is named by its top c-TF-IDF
  * terms, described by slice lift and by its members nearest to and farthest from the centroid,
@@ -81,52 +83,14 @@ interface Draft extends Omit<Cluster, 'id' | 'rank'> {
   index: number;
 }
 
-interface CellPlan {
-  g: number;
-  p: number;
-  /** Error rows of the cell (golden g, predicted p). */
-  rows: number[];
-  /** Seeded sample of correctly classified golden-g rows. */
-  reference: number[];
-  /** How many golden-g rows are correct (the reference is a sample of them). */
-  correct: number;
-  /** Seed of this cell's reference sample and of its k-means runs. */
-  seed: number;
-}
-
-/** The rows each off-diagonal cell needs: its errors and a seeded reference sample. */
-export function cellPlans(set: EvalSet, options: ClusterOptions = {}): CellPlan[] {
-  const opts = checkOption(ClusterOptionsSchema, options, 'cluster options');
-  const model = set.models[opts.model];
-  if (!model) throw new BadInputError(`no predictions file number ${opts.model}`, { field: 'model' });
-  const k = set.labels.length;
-  const plans: CellPlan[] = [];
-  for (let g = 0; g < k; g++) {
-    const correct: number[] = [];
-    for (let r = 0; r < set.n; r++) if (set.truth[r] === g && model.predicted[r] === g) correct.push(r);
-    for (let p = 0; p < k; p++) {
-      if (p === g) continue;
-      const rows: number[] = [];
-      for (let r = 0; r < set.n; r++) if (set.truth[r] === g && model.predicted[r] === p) rows.push(r);
-      const cellSeed = opts.seed + 7919 * (g * k + p);
-      const reference =
-        rows.length < opts.minCellSize
-          ? []
-          : sample(correct.length, opts.maxReference, new Xoshiro128(cellSeed)).map((i) => correct[i]!);
-      plans.push({ g, p, rows, reference, correct: correct.length, seed: cellSeed });
-    }
-  }
-  return plans;
-}
-
 /** What every cell of one clustering run reads. */
 interface RunContext {
   set: EvalSet;
-  model: EvalSet['models'][number];
   opts: Opts;
   vec: VectorizeOptions;
   textOf: (r: number) => string;
-  suspects: LabelSuspects;
+  /** Golden-label suspects for a cell (per policy on a multi-policy set), computed once each. */
+  suspects: (plan: CellPlan) => LabelSuspects;
 }
 
 /** One clustered cell, as its clusters' drafts need it. */
@@ -153,16 +117,11 @@ export function clusterErrors(
   options: ClusterOptions = {},
 ): { cells: CellSummary[]; clusters: Cluster[] } {
   const opts = checkOption(ClusterOptionsSchema, options, 'cluster options');
-  if (set.task === 'multilabel') {
-    throw new BadInputError('error clusters support single-label (binary or multiclass) tasks', {
-      field: 'task',
-    });
+  if (!set.models[opts.model]) {
+    throw new BadInputError(`no predictions file number ${opts.model}`, { field: 'model' });
   }
-  const model = set.models[opts.model];
-  if (!model) throw new BadInputError(`no predictions file number ${opts.model}`, { field: 'model' });
   const ctx: RunContext = {
     set,
-    model,
     opts,
     vec: {
       wordNgrams: opts.wordNgrams,
@@ -174,11 +133,11 @@ export function clusterErrors(
       seed: opts.seed,
     },
     textOf: (r: number) => texts.get(set.ids[r]!) ?? '',
-    suspects: labelSuspects(set, opts.minLabelModels),
+    suspects: suspectsOf(set, opts.minLabelModels),
   };
   const cells: CellSummary[] = [];
   const drafts: Draft[] = [];
-  for (const plan of cellPlans(set, opts)) {
+  for (const plan of planCells(set, opts)) {
     const { summary, drafts: cellDrafts } = clusterCell(ctx, plan, cells.length);
     cells.push(summary);
     drafts.push(...cellDrafts);
@@ -194,16 +153,35 @@ export function clusterErrors(
   return { cells, clusters };
 }
 
+/** Suspects per cell, computed once per policy (or once for a single-label set). */
+function suspectsOf(set: EvalSet, minModels: number): (plan: CellPlan) => LabelSuspects {
+  const memo = new Map<number, LabelSuspects>();
+  return (plan) => {
+    const j = plan.policy?.index ?? -1;
+    let s = memo.get(j);
+    if (!s) {
+      s = j < 0 ? labelSuspects(set, minModels) : policySuspects(set, j, minModels);
+      memo.set(j, s);
+    }
+    return s;
+  };
+}
+
 /** One cell's summary and the drafts of its clusters (none when the cell is too small). */
 function clusterCell(
   ctx: RunContext,
   plan: CellPlan,
   cellIndex: number,
 ): { summary: CellSummary; drafts: Draft[] } {
-  const { set, opts, textOf } = ctx;
-  const { g, p, rows, reference, correct, seed: cellSeed } = plan;
-  const cell = `${set.labels[g]}>${set.labels[p]}`;
-  const base = { cell, golden: set.labels[g]!, predicted: set.labels[p]!, size: rows.length };
+  const { opts, textOf } = ctx;
+  const { rows, reference, correct, seed: cellSeed, cell } = plan;
+  const base = {
+    cell,
+    golden: plan.golden,
+    predicted: plan.predicted,
+    ...(plan.policy ? { policy: plan.policy.name, error: plan.policy.error } : {}),
+    size: rows.length,
+  };
   if (rows.length < opts.minCellSize) {
     const note = rows.length === 0 ? 'no errors' : `fewer than ${opts.minCellSize} errors`;
     return {
@@ -290,10 +268,12 @@ function weakStructureWarning(silhouette: number | null, minSilhouette: number):
 
 /** The draft of cluster c of a clustered cell; undefined when k-means left it empty. */
 function draftCluster(ctx: RunContext, cc: ClusteredCell, c: number): Draft | undefined {
-  const { set, model, opts, textOf, suspects } = ctx;
-  const { rows, g, p } = cc.plan;
+  const { set, opts, textOf } = ctx;
+  const { plan } = cc;
+  const { rows } = plan;
+  const suspects = ctx.suspects(plan);
+  const score = (r: number) => cellScore(set, opts.model, plan, r);
   const { choice, dist } = cc;
-  const k = set.labels.length;
   const local = choice.labels.map((l, i) => (l === c ? i : -1)).filter((i) => i >= 0);
   if (local.length === 0) return undefined;
   const members = local.map((i) => rows[i]!);
@@ -302,7 +282,7 @@ function draftCluster(ctx: RunContext, cc: ClusteredCell, c: number): Draft | un
     return {
       id: set.ids[r]!,
       text: snippet(textOf(r), opts.maxTextChars),
-      score: Number(model.scores[r * k + p]!.toFixed(6)),
+      score: Number(score(r).toFixed(6)),
       distance: Number(dist[i]!.toFixed(6)),
       labelIssue: !suspects.checked ? 'unchecked' : suspects.relabel.has(r) ? 'relabel' : 'model_error',
       ...(suspects.checked ? { labelEvidence: suspects.evidence(r) } : {}),
@@ -314,19 +294,15 @@ function draftCluster(ctx: RunContext, cc: ClusteredCell, c: number): Draft | un
   const nameTerms = separating.length > 0 ? separating.map((t) => t.term) : terms.map((t) => t.term);
   const errorRate = local.length / (local.length + cc.nearby[c]! * cc.scale);
   let meanScore = 0;
-  for (const r of members) meanScore += model.scores[r * k + p]!;
+  for (const r of members) meanScore += score(r);
   return {
     cellIndex: cc.cellIndex,
     index: c,
     cell: cc.cell,
-    golden: set.labels[g]!,
-    predicted: set.labels[p]!,
-    kind:
-      set.positiveIndex < 0 || k !== 2
-        ? 'confusion'
-        : p === set.positiveIndex
-          ? 'false_positive'
-          : 'false_negative',
+    golden: plan.golden,
+    predicted: plan.predicted,
+    ...(plan.policy ? { policy: plan.policy.name, error: plan.policy.error } : {}),
+    kind: plan.kind,
     name: nameTerms.slice(0, 4).join(' · '),
     terms,
     separating,
@@ -361,7 +337,7 @@ export async function clustersFor(
   const ds = await openDataset(input.dataset, input.spec === undefined ? {} : { spec: input.spec });
   // Only the rows the analysis reads: errors, and the reference samples that measure error rates.
   const wanted = new Set<string>();
-  for (const plan of cellPlans(set, opts)) {
+  for (const plan of planCells(set, opts)) {
     if (plan.reference.length === 0 && plan.rows.length < opts.minCellSize) continue;
     for (const r of [...plan.rows, ...plan.reference]) wanted.add(set.ids[r]!);
   }

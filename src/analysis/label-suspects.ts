@@ -9,18 +9,13 @@ export interface LabelSuspects {
   evidence: (r: number) => ClusterExample['labelEvidence'];
 }
 
-/**
- * Golden-label suspects by agreement: every model's confident learning (its own probabilities over
- * the whole set) flags items; an item is a suspect when at least `minModels` models flag it.
- * With fewer models than that nothing is checked.
- */
-export function labelSuspects(set: EvalSet, minModels: number): LabelSuspects {
-  const k = set.labels.length;
-  if (set.models.length < minModels) return { checked: false, relabel: new Set(), evidence: () => undefined };
-  const flags = set.models.map((m) => {
-    const probs = Array.from({ length: set.n }, (_, r) => m.scores.subarray(r * k, (r + 1) * k));
-    return new Set(findLabelIssues(Array.from(set.truth), probs, {}, set.ids).issues.map((i) => i.index));
-  });
+/** Suspects where at least `minModels` of the models' flag sets hold the item. */
+function suspectsFrom(
+  set: EvalSet,
+  flags: readonly Set<number>[],
+  minModels: number,
+  pGolden: (m: number, r: number) => number,
+): LabelSuspects {
   const relabel = new Set<number>();
   for (let r = 0; r < set.n; r++) if (flags.filter((f) => f.has(r)).length >= minModels) relabel.add(r);
   return {
@@ -30,9 +25,41 @@ export function labelSuspects(set: EvalSet, minModels: number): LabelSuspects {
       set.models.map((m, i) => ({
         model: `${m.meta.model.name}@${m.meta.model.version}`,
         flagged: flags[i]!.has(r),
-        pGolden: Number(m.scores[r * k + set.truth[r]!]!.toFixed(6)),
+        pGolden: Number(pGolden(i, r).toFixed(6)),
       })),
   };
+}
+
+const UNCHECKED: LabelSuspects = { checked: false, relabel: new Set(), evidence: () => undefined };
+
+/**
+ * Golden-label suspects by agreement: every model's confident learning (its own probabilities over
+ * the whole set) flags items; an item is a suspect when at least `minModels` models flag it.
+ * With fewer models than that nothing is checked.
+ */
+export function labelSuspects(set: EvalSet, minModels: number): LabelSuspects {
+  const k = set.labels.length;
+  if (set.models.length < minModels) return UNCHECKED;
+  const flags = set.models.map((m) => {
+    const probs = Array.from({ length: set.n }, (_, r) => m.scores.subarray(r * k, (r + 1) * k));
+    return new Set(findLabelIssues(Array.from(set.truth), probs, {}, set.ids).issues.map((i) => i.index));
+  });
+  return suspectsFrom(set, flags, minModels, (m, r) => set.models[m]!.scores[r * k + set.truth[r]!]!);
+}
+
+/**
+ * The same agreement rule for one policy of a multi-policy set, each model's confident learning
+ * run one-vs-rest on that policy (policyIssues); pGolden is the model's probability of the golden
+ * flag (p when golden has the policy, 1 − p when not).
+ */
+export function policySuspects(set: EvalSet, j: number, minModels: number): LabelSuspects {
+  const k = set.labels.length;
+  if (set.models.length < minModels) return UNCHECKED;
+  const flags = set.models.map((_, m) => policyIssues(set, m, j));
+  return suspectsFrom(set, flags, minModels, (m, r) => {
+    const s = set.models[m]!.scores[r * k + j]!;
+    return set.truthFlags[r * k + j] ? s : 1 - s;
+  });
 }
 
 /** The rule behind the golden-label badges, as printed in clusters.json and the report. */

@@ -4,7 +4,7 @@ import type { BuiltinDatasets } from '../dataset/builtin.js';
 import { PoliciesDemoOptionsSchema, type PoliciesDemoResult, runPoliciesDemo } from '../demo-policies.js';
 import { formatCell, renderTable, terminalText } from '../render/terminal.js';
 import { builtinDataset } from './data.js';
-import { withInterval } from './demo.js';
+import { clustersTable, withInterval } from './demo.js';
 import { logLine } from './log.js';
 import { schemaDefault } from './options.js';
 
@@ -86,10 +86,18 @@ export function formatPoliciesDemo(r: PoliciesDemoResult): string {
     ),
   );
   out.push('');
+  out.push(clustersTable(r.clusters));
+  out.push('');
+  const q = r.review;
+  out.push(
+    `Review queue "${q.queue}": ${q.exported} of ${q.matched} items where ${r.models[1]!.model} and golden disagree on a policy (missed policies first), ${q.alreadyExported} sent before${q.dir ? `, in ${relative(process.cwd(), resolve(q.dir))}` : ''}`,
+  );
+  out.push('');
   const files = [
     ...r.models.flatMap((m) => [m.run.predictions ?? '', `${m.outDir}/metrics.json`]),
     r.gate.files.json,
     r.gate.files.junit,
+    r.clusters.file,
     r.report.html.path,
     r.report.markdown.path,
   ].map((f) => relative(process.cwd(), resolve(f)));

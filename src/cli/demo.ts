@@ -1,5 +1,6 @@
 import { relative, resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
+import type { ClustersReport } from '../analysis/clusters-schema.js';
 import type { BuiltinDatasets } from '../dataset/builtin.js';
 import { DemoOptionsSchema, type DemoResult, runDemo } from '../demo.js';
 import type { Interval } from '../metrics/schema.js';
@@ -79,13 +80,7 @@ export function formatDemo(r: DemoResult): string {
     ),
   );
   out.push('');
-  out.push(
-    renderTable(
-      ['#', 'cell', 'cluster (separating terms)', 'size', 'error rate'],
-      r.clusters.report.clusters.slice(0, 6).map((c) => [c.rank, c.cell, c.name, c.size, c.errorRate]),
-      { title: `Largest error clusters of ${r.clusters.model}` },
-    ),
-  );
+  out.push(clustersTable(r.clusters));
   out.push('');
   const files = [
     ...r.models.flatMap((m) => [m.run.predictions ?? '', `${m.outDir}/metrics.json`]),
@@ -100,4 +95,13 @@ export function formatDemo(r: DemoResult): string {
     `Open the report (self-contained, ${(r.report.html.bytes / 1024).toFixed(0)} KiB): ${formatCell(files[files.length - 2]!)}`,
   );
   return terminalText(`${out.join('\n')}\n`);
+}
+
+/** The demos' table of the largest error clusters. */
+export function clustersTable(c: { model: string; report: ClustersReport }): string {
+  return renderTable(
+    ['#', 'cell', 'cluster (separating terms)', 'size', 'error rate'],
+    c.report.clusters.slice(0, 6).map((x) => [x.rank, x.cell, x.name, x.size, x.errorRate]),
+    { title: `Largest error clusters of ${c.model}` },
+  );
 }

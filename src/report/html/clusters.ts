@@ -18,6 +18,18 @@ const KIND_NAME: Record<Cluster['kind'], string> = {
   confusion: 'confusion',
 };
 
+const ERROR_NAME = { missed: 'missed', over_enforced: 'over-enforced' } as const;
+
+/** `golden → predicted`, or a multi-policy cell's `missed X` / `over-enforced X`. */
+function cellName(
+  c: { cell: string; golden: string; predicted: string; policy?: string | undefined },
+  max: number,
+): string {
+  return c.policy !== undefined
+    ? cleanText(c.cell, max + 16)
+    : `${cleanText(c.golden, max)} → ${cleanText(c.predicted, max)}`;
+}
+
 /** Error clusters from clusters.json: sizes, c-TF-IDF terms, slice lift and example texts. */
 export async function clustersSection(m: ModelEntry, ctx: SectionContext): Promise<SafeHtml> {
   const c = m.clusters;
@@ -25,7 +37,9 @@ export async function clustersSection(m: ModelEntry, ctx: SectionContext): Promi
   const L = ctx.limits;
   const shown = c.clusters.slice(0, L.clusters);
   // Chart data is cleaned here (vega escapes markup, not controls); clusters.json is an input file.
-  const name = (cl: Cluster) => `${cleanText(cl.id, 20)} · ${cleanText(cl.name, 60)}`;
+  // A multi-policy cluster's name alone does not say which policy it is about.
+  const name = (cl: Cluster) =>
+    `${cleanText(cl.id, 20)} · ${cl.policy !== undefined ? `${cleanText(cl.cell, 60)}: ` : ''}${cleanText(cl.name, 60)}`;
   const chart =
     shown.length > 0
       ? await renderSvg(
@@ -39,7 +53,7 @@ export async function clustersSection(m: ModelEntry, ctx: SectionContext): Promi
       : null;
   const cards = shown.map((cl) => clusterCard(cl, ctx));
   const cells = c.cells.map((cell) => [
-    `${cleanText(cell.golden, L.nameChars)} → ${cleanText(cell.predicted, L.nameChars)}`,
+    cellName(cell, L.nameChars),
     count(cell.size),
     cell.clustered ? String(cell.k ?? '—') : 'not clustered',
     f3(cell.silhouette),
@@ -55,14 +69,14 @@ export async function clustersSection(m: ModelEntry, ctx: SectionContext): Promi
       );
   const more = c.clusters.length - shown.length;
   return html`<h3>Error clusters</h3>${note(
-    `Errors grouped by text similarity within each confusion cell (seed ${c.seed}); names are the terms that most separate a cluster from the rest of its cell; lift = P(slice | cluster) / P(slice | cell).`,
+    `Errors grouped by text similarity within each error cell (seed ${c.seed}): a confusion cell, or for a multi-policy model each policy's missed and over-enforced items; names are the terms that most separate a cluster from the rest of its cell; lift = P(slice | cluster) / P(slice | cell).`,
   )}${
     weak > 0
       ? note(
           `${weak} cell${weak === 1 ? ' has' : 's have'} weak structure (silhouette under ${c.options.minSilhouette ?? 0.25}): their clusters are loose groupings, not topics. Their cards lead with the examples; read the names only as hints.`,
         )
       : EMPTY
-  }${rule}${chart ? figure(chart, '') : EMPTY}${table(['cell (golden → predicted)', 'errors', 'clusters', 'silhouette', 'note'], cells, 'num')}${cards}${
+  }${rule}${chart ? figure(chart, '') : EMPTY}${table(['cell', 'errors', 'clusters', 'silhouette', 'note'], cells, 'num')}${cards}${
     more > 0 ? note(`${more} more clusters are in clusters.json.`) : EMPTY
   }`;
 }
@@ -108,10 +122,8 @@ function clusterCard(cl: Cluster, ctx: SectionContext): SafeHtml {
   const examplesHtml = examples.length > 0 ? html`<ol class="examples">${examples}</ol>` : EMPTY;
   const liftTable =
     lifts.length > 0 ? table(['slice', 'lift', 'members', 'in cluster', 'in cell'], lifts, 'num') : EMPTY;
-  return html`<div class="card"><h4>${cl.id} <span class="badge">${KIND_NAME[cl.kind]}</span> ${cleanText(cl.golden, L.nameChars)} → ${cleanText(
-    cl.predicted,
-    L.nameChars,
-  )}</h4><p class="stats">${count(cl.size)} errors (${pct(cl.share)} of the cell) · error rate in region ${pct(cl.errorRate)} · mean score ${cl.meanScore.toFixed(
+  const badge = cl.error ? ERROR_NAME[cl.error] : KIND_NAME[cl.kind];
+  return html`<div class="card"><h4>${cl.id} <span class="badge">${badge}</span> ${cellName(cl, L.nameChars)}</h4><p class="stats">${count(cl.size)} errors (${pct(cl.share)} of the cell) · error rate in region ${pct(cl.errorRate)} · mean score ${cl.meanScore.toFixed(
     3,
   )} · ${count(cl.relabelCandidates)} golden labels to check</p>${
     cl.weakStructure

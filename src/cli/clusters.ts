@@ -93,7 +93,13 @@ export function formatClusters(r: ClustersReport, examples = 3): string {
   out.push(`Error clusters of ${formatCell(`${r.model.name}@${r.model.version}`)} (seed ${r.seed})`);
   out.push(
     renderTable(
-      ['cell (golden>predicted)', 'errors', 'clustered', 'k', 'silhouette'],
+      [
+        r.cells.some((c) => c.policy !== undefined) ? 'cell' : 'cell (golden>predicted)',
+        'errors',
+        'clustered',
+        'k',
+        'silhouette',
+      ],
       r.cells.map((c) => [c.cell, c.size, c.clustered ? 'yes' : (c.note ?? 'no'), c.k, c.silhouette]),
     ),
   );
@@ -102,7 +108,7 @@ export function formatClusters(r: ClustersReport, examples = 3): string {
   for (const c of r.clusters) {
     out.push('');
     out.push(
-      `${c.id}  ${formatCell(c.cell)} ${c.kind.replace('_', ' ')}  “${formatCell(c.name)}”${c.weakStructure ? ' (weak structure)' : ''}  ` +
+      `${c.id}  ${formatCell(c.cell)}${c.policy !== undefined ? '' : ` ${c.kind.replace('_', ' ')}`}  “${formatCell(c.name)}”${c.weakStructure ? ' (weak structure)' : ''}  ` +
         `${c.size} items (${percent(c.size, c.size / c.share)} of cell) · error rate ${(100 * c.errorRate).toFixed(0)}% · mean score ${c.meanScore.toFixed(2)} · ${c.relabelCandidates} golden labels to check`,
     );
     if (c.slices.length > 0) {

@@ -8,6 +8,7 @@ import {
 import type { InputFormat } from '../dataset/convert-source.js';
 import { terminalText } from '../render/terminal.js';
 import { BadInputError } from '../util/errors.js';
+import { keyedRecord } from '../util/keyed.js';
 import { checkFlags, schemaChoices, schemaDefault } from './options.js';
 
 interface ConvertArgs {
@@ -93,13 +94,13 @@ export const convertCommand: CommandModule<object, ConvertArgs> = {
 
 /** `--map src=dst` pairs; the first '=' splits, so a destination may itself contain '='. */
 export function parseMap(pairs: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out = keyedRecord<string>();
   for (const pair of pairs) {
     const at = pair.indexOf('=');
     const src = at > 0 ? pair.slice(0, at) : '';
     const dst = at > 0 ? pair.slice(at + 1) : '';
     if (!src || !dst) throw new BadInputError(`--map wants src=dst, got ${JSON.stringify(pair)}`);
-    if (src in out) throw new BadInputError(`--map renames ${JSON.stringify(src)} twice`);
+    if (Object.hasOwn(out, src)) throw new BadInputError(`--map renames ${JSON.stringify(src)} twice`);
     out[src] = dst;
   }
   return out;

@@ -2,6 +2,7 @@ import type { CommandModule } from 'yargs';
 import { ImportOptionsSchema, importPredictions } from '../run/import.js';
 import { mergePredictions } from '../run/merge.js';
 import { BadInputError } from '../util/errors.js';
+import { keyedRecord } from '../util/keyed.js';
 import { schemaChoices, schemaDefault } from './options.js';
 
 interface ImportArgs {
@@ -21,7 +22,7 @@ interface ImportArgs {
 
 /** `label=value` pairs from repeated options, e.g. --score spam=p_spam. */
 function pairs(items: readonly string[], option: string): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out = keyedRecord<string>();
   for (const item of items) {
     const at = item.indexOf('=');
     if (at <= 0 || at === item.length - 1) {

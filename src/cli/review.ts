@@ -19,6 +19,7 @@ import {
 } from '../review/select.js';
 import { VerdictFormatSchema } from '../review/verdicts.js';
 import { BadInputError } from '../util/errors.js';
+import { keyedRecord } from '../util/keyed.js';
 import { requireInteger, schemaDefault } from './options.js';
 
 interface ExportArgs {
@@ -42,7 +43,7 @@ interface ExportArgs {
 }
 
 function parseCosts(items: readonly string[]): Record<string, number> {
-  const out: Record<string, number> = {};
+  const out = keyedRecord<number>();
   for (const c of items) {
     const m = /^(.+>.+)=([0-9.]+)$/.exec(c);
     if (!m)

@@ -4,6 +4,7 @@ import { type RunOptionsInput, RunOptionsSchema, runModel } from '../run/run.js'
 import type { RunSummary } from '../run/schema.js';
 import { parseShard } from '../run/shard.js';
 import { BadInputError } from '../util/errors.js';
+import { keyedRecord } from '../util/keyed.js';
 import { logLine } from './log.js';
 import { checkFlags, schemaChoices, schemaDefault } from './options.js';
 
@@ -147,7 +148,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
 };
 
 function parseThresholds(items: string[]): Record<string, number> {
-  const out: Record<string, number> = {};
+  const out = keyedRecord<number>();
   for (const item of items) {
     const m = /^(.+)=([0-9.eE+-]+)$/.exec(item);
     const value = m ? Number(m[2]) : Number.NaN;

@@ -1,5 +1,6 @@
 import type { DataType } from 'apache-arrow';
 import { z } from 'zod';
+import { keyedRecord } from '../util/keyed.js';
 import { type OpenDatasetOptions, openDataset } from './open.js';
 import { RowStatus, ValidationSummary } from './validate.js';
 
@@ -77,7 +78,7 @@ export async function inspectDataset(path: string, options: OpenDatasetOptions =
     if (spec.slices.includes(name)) return 'slice';
     return 'other';
   };
-  const slices: InspectReport['slices'] = {};
+  const slices: InspectReport['slices'] = keyedRecord();
   for (const [name, acc] of sliceCounts) {
     const values = [...acc.counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
     slices[name] = {
@@ -118,5 +119,5 @@ export async function inspectDataset(path: string, options: OpenDatasetOptions =
 }
 
 function sortedRecord(r: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.entries(r).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)));
+  return keyedRecord(Object.entries(r).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)));
 }

@@ -1,7 +1,7 @@
 import type { DataType, Schema } from 'apache-arrow';
 import { z } from 'zod';
 import { BadInputError } from '../util/errors.js';
-import { readJsonFile } from '../util/files.js';
+import { INPUT_SIZE_LIMITS, readJsonFile } from '../util/files.js';
 import { parseInput } from '../util/zod.js';
 import { isAnnotationsType, isSliceType, isStringListType, isStringType } from './columns.js';
 import { Taxonomy, TaxonomySchema } from './taxonomy.js';
@@ -94,7 +94,10 @@ export function parseDatasetSpec(raw: unknown, file = '<spec>'): DatasetSpec {
 }
 
 export async function loadDatasetSpec(file: string): Promise<DatasetSpec> {
-  return parseDatasetSpec(await readJsonFile(file, 'dataset spec'), file);
+  return parseDatasetSpec(
+    await readJsonFile(file, 'dataset spec', { maxBytes: INPUT_SIZE_LIMITS.small }),
+    file,
+  );
 }
 
 /** Bind a spec to a schema; a missing column or a wrong type is a BadInputError naming the field. */

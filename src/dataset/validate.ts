@@ -4,6 +4,7 @@ import type { RecordBatch } from 'apache-arrow';
 import { z } from 'zod';
 import { type AtomicStream, openAtomicStream } from '../util/atomic.js';
 import { BadInputError, truncate } from '../util/errors.js';
+import { keyedRecord } from '../util/keyed.js';
 import type { ArrowSource } from './arrow-reader.js';
 import {
   type AnnotationsColumn,
@@ -128,9 +129,9 @@ export class DatasetScan implements AsyncIterable<ValidatedBatch> {
       valid: 0,
       unlabelled: 0,
       rejected: 0,
-      problems: {},
+      problems: keyedRecord<number>(),
       examples: [],
-      labelCounts: {},
+      labelCounts: keyedRecord<number>(),
       ...(options.rejectsPath && this.onInvalid === 'skip' ? { rejectsFile: options.rejectsPath } : {}),
     };
   }
@@ -315,7 +316,7 @@ export class DatasetScan implements AsyncIterable<ValidatedBatch> {
 
 /** The rejected row's values, each capped, so the side file stays readable and bounded. */
 function rowEcho(batch: RecordBatch, i: number): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  const out = keyedRecord<unknown>();
   const row = batch.get(i);
   if (!row) return out;
   for (const field of batch.schema.fields) {

@@ -1,8 +1,8 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { BadInputError, type InputLocation } from '../util/errors.js';
-import { readTextFile } from '../util/files.js';
-import { firstIssue, issuePath } from '../util/zod.js';
+import { INPUT_SIZE_LIMITS, readTextFile } from '../util/files.js';
+import { firstIssue, issuePath, keyedRecordSchema } from '../util/zod.js';
 import { closest, isMetricName, METRIC_NAMES, type MetricName, metricDef } from './metrics.js';
 import { PolicyError, parseRuleExpression, type RuleCore, ruleText } from './rule-expression.js';
 
@@ -44,7 +44,7 @@ export const GateRuleSchema = z.object({
   minSupport: z.number().int().nonnegative(),
   decideOn: DecideOnSchema,
   /** Cost matrix for metric `cost`: costs[golden][predicted]. */
-  costs: z.record(z.string(), z.record(z.string(), z.number())).nullable(),
+  costs: keyedRecordSchema(keyedRecordSchema(z.number())).nullable(),
   /** `slice_regressions` only: the adjustment and the level its adjusted p-values are held to. */
   adjust: z
     .object({ method: AdjustSchema, alpha: z.number().gt(0).lt(1) })
@@ -53,7 +53,8 @@ export const GateRuleSchema = z.object({
 });
 export type GateRule = z.infer<typeof GateRuleSchema>;
 
-const CostsSchema = z.record(z.string(), z.record(z.string(), z.number().nonnegative().finite()));
+// Keyed by class names from the data: `__proto__` and `constructor` are classes like any other.
+const CostsSchema = keyedRecordSchema(keyedRecordSchema(z.number().nonnegative().finite()));
 
 const SliceSchema = z.union([
   z.string().min(1),
@@ -93,6 +94,10 @@ const StructuredRuleSchema = z
     }
   });
 
+/** Limits on a policy (README "Limits"): its size is capped when read (util/files INPUT_SIZE_LIMITS.policy). */
+export const MAX_POLICY_RULES = 1000;
+export const MAX_POLICY_ALIASES = 100;
+
 export const PolicyFileSchema = z
   .object({
     version: z.literal(1).default(1),
@@ -103,7 +108,10 @@ export const PolicyFileSchema = z
     seed: z.number().int().nonnegative().default(0),
     /** Default cost matrix for rules on metric `cost`. */
     costs: CostsSchema.optional(),
-    rules: z.array(z.unknown()).min(1),
+    rules: z
+      .array(z.unknown())
+      .min(1)
+      .max(MAX_POLICY_RULES, `a policy has at most ${MAX_POLICY_RULES} rules`),
   })
   .strict();
 
@@ -318,7 +326,16 @@ export function parsePolicy(source: string, file: string): GatePolicy {
     throw new BadInputError(`not valid YAML: ${message}`, { file, line });
   }
   const locate = locator(file, doc, lineCounter);
-  const raw: unknown = doc.toJS({ maxAliasCount: 100 });
+  let raw: unknown;
+  try {
+    // The yaml library refuses alias expansion past this count ("billion laughs"): bad input.
+    raw = doc.toJS({ maxAliasCount: MAX_POLICY_ALIASES });
+  } catch (err) {
+    throw new BadInputError(
+      `not a usable YAML policy: ${(err as Error).message.split('\n')[0]} (at most ${MAX_POLICY_ALIASES} alias expansions)`,
+      { file },
+    );
+  }
   const parsed = PolicyFileSchema.safeParse(raw);
   if (!parsed.success) {
     const err = zodIssue(parsed.error, []);
@@ -336,5 +353,5 @@ export function parsePolicy(source: string, file: string): GatePolicy {
 }
 
 export async function loadPolicy(file: string): Promise<GatePolicy> {
-  return parsePolicy(await readTextFile(file, 'gate policy'), file);
+  return parsePolicy(await readTextFile(file, 'gate policy', { maxBytes: INPUT_SIZE_LIMITS.policy }), file);
 }

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import { readJsonFile } from '../util/files.js';
-import { parseInput } from '../util/zod.js';
+import { INPUT_SIZE_LIMITS, readJsonFile } from '../util/files.js';
+import { keyedRecord, ownValue } from '../util/keyed.js';
+import { keyedRecordSchema, parseInput } from '../util/zod.js';
 
 /**
  * The model card (`model.json` beside `model.onnx`): everything the harness needs to feed a graph
@@ -183,7 +184,7 @@ export const ModelCardSchema = z
      */
     sensitive: z.array(z.string().min(1)).optional(),
     /** Default decision thresholds per label (binary: the positive label; multilabel: every label). */
-    thresholds: z.record(z.string(), z.number().min(0).max(1)).default({}),
+    thresholds: keyedRecordSchema(z.number().min(0).max(1)).default(() => keyedRecord<number>()),
     backend: z.enum(['onnx', 'tfjs']).default('onnx'),
     /** The graph file: default `model.onnx` (onnx), `model.json` (tfjs json), `model.min.js` (tfjs js-bundle). */
     file: localFile.optional(),
@@ -299,7 +300,9 @@ export type DecisionRule =
 export const DEFAULT_THRESHOLD = 0.5;
 
 export function decisionRule(card: ModelCard, overrides: Record<string, number> = {}): DecisionRule {
-  const threshold = (label: string) => overrides[label] ?? card.thresholds[label] ?? DEFAULT_THRESHOLD;
+  // Own keys only: a label named `constructor` must not find Object's.
+  const threshold = (label: string) =>
+    ownValue(overrides, label) ?? ownValue(card.thresholds, label) ?? DEFAULT_THRESHOLD;
   switch (card.task) {
     case 'multiclass':
       return { kind: 'argmax' };
@@ -328,5 +331,5 @@ export function parseModelCard(value: unknown, file: string): ModelCard {
 /** Read and validate `<dir>/model.json`. */
 export async function loadModelCard(dir: string): Promise<ModelCard> {
   const file = join(dir, MODEL_CARD_FILE);
-  return parseModelCard(await readJsonFile(file, 'model card'), file);
+  return parseModelCard(await readJsonFile(file, 'model card', { maxBytes: INPUT_SIZE_LIMITS.small }), file);
 }

@@ -1,6 +1,6 @@
 import { env, InferenceSession, Tensor } from 'onnxruntime-node';
 import { BadInputError } from '../util/errors.js';
-import { readBytesFile } from '../util/files.js';
+import { INPUT_SIZE_LIMITS, readBytesFile } from '../util/files.js';
 import { sha256Hex } from '../util/hash.js';
 import type { ImageInput, ModelCard } from './card.js';
 import type { Feed, ModelRunner } from './runner.js';
@@ -68,7 +68,7 @@ function sessionOptions(threads: number, provider: 'cpu' | 'cuda'): InferenceSes
  * made here: `cuda` fails clearly, `auto` retries on cpu and says so in `fallback`.
  */
 export async function openOnnxSession(file: string, options: SessionOptions): Promise<OpenedSession> {
-  const bytes = await readBytesFile(file, 'ONNX model');
+  const bytes = await readBytesFile(file, 'ONNX model', { maxBytes: INPUT_SIZE_LIMITS.model });
   const sha256 = sha256Hex(bytes);
   const create = async (provider: 'cpu' | 'cuda') => {
     try {

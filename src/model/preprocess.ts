@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { BadInputError } from '../util/errors.js';
-import { readJsonFile } from '../util/files.js';
+import { INPUT_SIZE_LIMITS, readJsonFile } from '../util/files.js';
 import type { TextInput } from './card.js';
 
 /**
@@ -34,7 +34,7 @@ function isObject(v: unknown): v is JsonObject {
 }
 
 async function readJson(file: string, what: string): Promise<JsonObject> {
-  const value = await readJsonFile(file, what);
+  const value = await readJsonFile(file, what, { maxBytes: INPUT_SIZE_LIMITS.tokenizer });
   if (!isObject(value)) throw new BadInputError(`the ${what} is not a JSON object`, { file });
   return value;
 }

@@ -7,6 +7,7 @@ import type { EvalSet } from '../evaluate/eval-set.js';
 import { loadEvalSet } from '../evaluate/join.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { BadInputError } from '../util/errors.js';
+import { keyedRecord } from '../util/keyed.js';
 import { checkOption } from '../util/zod.js';
 import { loadClusterMembership } from './cluster-membership.js';
 import { type ExportFormat, type ReviewExportOptions, ReviewExportOptionsSchema } from './export-options.js';
@@ -78,7 +79,7 @@ function checkNoPolicyChoice(set: EvalSet): void {
 }
 
 function sliceValues(set: EvalSet, row: number): Record<string, string | null> {
-  const out: Record<string, string | null> = {};
+  const out = keyedRecord<string | null>();
   for (const s of set.slices) {
     const c = s.codes[row]!;
     out[s.name] = c < 0 ? null : s.values[c]!;
@@ -87,7 +88,7 @@ function sliceValues(set: EvalSet, row: number): Record<string, string | null> {
 }
 
 function count<T>(xs: readonly T[], key: (x: T) => readonly string[]): Record<string, number> {
-  const out: Record<string, number> = {};
+  const out = keyedRecord<number>();
   for (const x of xs) for (const k of key(x)) out[k] = (out[k] ?? 0) + 1;
   return out;
 }

@@ -1,5 +1,6 @@
 import { policyIssues } from '../analysis/label-suspects.js';
 import type { EvalSet } from '../evaluate/eval-set.js';
+import { ownValue } from '../util/keyed.js';
 import { type Candidate, type ClusterMembership, candidateAt } from './candidate.js';
 import type { Reason } from './item.js';
 import type { ParsedSelectOptions } from './select.js';
@@ -59,8 +60,8 @@ function thresholds(set: EvalSet, m: number): number[] {
  */
 function costOf(costs: Readonly<Record<string, number>>, e: PolicyErrors): number {
   let total = 0;
-  for (const x of e.missed) total += costs[`${x}>none`] ?? 1;
-  for (const x of e.overEnforced) total += costs[`none>${x}`] ?? costs[`*>${x}`] ?? 1;
+  for (const x of e.missed) total += ownValue(costs, `${x}>none`) ?? 1;
+  for (const x of e.overEnforced) total += ownValue(costs, `none>${x}`) ?? ownValue(costs, `*>${x}`) ?? 1;
   return total;
 }
 

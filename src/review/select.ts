@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { annotatorDisagreement, findLabelIssues } from '../analysis/label-issues.js';
 import type { EvalSet } from '../evaluate/eval-set.js';
 import { BadInputError } from '../util/errors.js';
-import { firstIssue } from '../util/zod.js';
+import { keyedRecord, ownValue } from '../util/keyed.js';
+import { firstIssue, keyedRecordSchema } from '../util/zod.js';
 import { type Candidate, type ClusterMembership, candidateAt } from './candidate.js';
 import type { Reason } from './item.js';
 import { flaggedLabels, selectMultilabelCandidates } from './select-multilabel.js';
@@ -84,7 +85,7 @@ export const SelectOptionsSchema = z.object({
   /** Lexicographic priority keys; ties end with the external id (stable pseudo-random order). */
   priority: z.array(PriorityKeySchema).default(['cost', 'cluster', 'margin']),
   /** Cost of an error `golden>predicted` (e.g. `spam>ham: 5`); unlisted errors cost 1, agreement 0. */
-  costs: z.record(z.string(), z.number().nonnegative()).default({}),
+  costs: keyedRecordSchema(z.number().nonnegative()).default(() => keyedRecord<number>()),
   /** Slice values reviewed first under the `slice` key: `column=value`. */
   prioritySlices: z.array(z.string()).default([]),
   /** Most items to export (after dropping what the queue already received). */
@@ -166,7 +167,9 @@ export function selectCandidates(
   const issues = findLabelIssues(Array.from(truth), probs, {}, set.ids);
   const flagged = new Set(issues.issues.map((i) => i.index));
   const costOf = (g: number, p: number) =>
-    g === p ? 0 : (opts.costs[`${labels[g]}>${labels[p]}`] ?? opts.costs[`*>${labels[p]}`] ?? 1);
+    g === p
+      ? 0
+      : (ownValue(opts.costs, `${labels[g]}>${labels[p]}`) ?? ownValue(opts.costs, `*>${labels[p]}`) ?? 1);
 
   const out: Candidate[] = [];
   for (let r = 0; r < n; r++) {

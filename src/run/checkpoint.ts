@@ -1,8 +1,16 @@
-import { readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { RecordBatchReader } from 'apache-arrow';
 import { z } from 'zod';
 import { writeFileAtomic } from '../util/atomic.js';
 import { BadInputError } from '../util/errors.js';
+import { INPUT_SIZE_LIMITS, readTextFile } from '../util/files.js';
+import { codeOf } from '../util/fs-errors.js';
+import { sha256Hex } from '../util/hash.js';
+import { PREDICTIONS_META_KEY } from './predictions.js';
+import { PredictionsMeta } from './schema.js';
 
 /** Files an interrupted run leaves in `<out>/.checkpoint/`. */
 export const CHECKPOINT_DIR = '.checkpoint';
@@ -17,9 +25,25 @@ export const RunTally = z.object({
 });
 export type RunTally = z.infer<typeof RunTally>;
 
+/** What the durable prefix (`partialBytes`) of the partial predictions stream holds. */
+export const PartialRecord = z.object({
+  /** Prediction rows in it (= tally.predicted). */
+  rows: z.number().int().min(0),
+  /** Id of its last row (null when empty). */
+  lastId: z.string().nullable(),
+  /** sha256 of its first `partialBytes` bytes. */
+  sha256: z.string(),
+});
+export type PartialRecord = z.infer<typeof PartialRecord>;
+
+export const CHECKPOINT_SCHEMA_VERSION = 3;
+
 export const Checkpoint = z.object({
-  /** 2: the partial file is an unterminated stream cut back to `partialBytes` on resume. */
-  schemaVersion: z.literal(2),
+  /**
+   * 2: the partial file is an unterminated stream cut back to `partialBytes` on resume;
+   * 3: with `partial` (what that prefix holds) and `digest`, both verified before a resume.
+   */
+  schemaVersion: z.literal(CHECKPOINT_SCHEMA_VERSION),
   /** Identity of the run: a resume must match it exactly. */
   key: z.object({
     modelSha256: z.string(),
@@ -35,26 +59,38 @@ export const Checkpoint = z.object({
   partialBytes: z.number().int().positive(),
   tally: RunTally,
   invalidRows: z.array(z.object({ row: z.number().int(), id: z.string(), reason: z.string() })),
+  partial: PartialRecord,
+  /** sha256 of the fields above: a hand-edited checkpoint is refused. */
+  digest: z.string(),
 });
 export type Checkpoint = z.infer<typeof Checkpoint>;
+export type CheckpointContent = Omit<Checkpoint, 'digest'>;
+
+function digestOf(cp: CheckpointContent): string {
+  const { schemaVersion, key, nextRow, nextSeq, partialBytes, tally, invalidRows, partial } = cp;
+  return sha256Hex(
+    JSON.stringify({ schemaVersion, key, nextRow, nextSeq, partialBytes, tally, invalidRows, partial }),
+  );
+}
 
 export function checkpointPaths(outDir: string): { dir: string; file: string; partial: string } {
   const dir = join(outDir, CHECKPOINT_DIR);
   return { dir, file: join(dir, 'checkpoint.json'), partial: join(dir, PARTIAL_PREDICTIONS) };
 }
 
-export async function writeCheckpoint(outDir: string, cp: Checkpoint): Promise<void> {
-  await writeFileAtomic(checkpointPaths(outDir).file, `${JSON.stringify(cp, null, 2)}\n`);
+export async function writeCheckpoint(outDir: string, cp: CheckpointContent): Promise<void> {
+  const full: Checkpoint = { ...cp, digest: digestOf(cp) };
+  await writeFileAtomic(checkpointPaths(outDir).file, `${JSON.stringify(full, null, 2)}\n`, 'checkpoint');
 }
 
 export async function readCheckpoint(outDir: string): Promise<Checkpoint | undefined> {
   const { file } = checkpointPaths(outDir);
-  let text: string;
   try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    return undefined;
+    await stat(file);
+  } catch (err) {
+    if (codeOf(err) === 'ENOENT') return undefined;
   }
+  const text = await readTextFile(file, 'checkpoint', { maxBytes: INPUT_SIZE_LIMITS.document });
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -63,7 +99,8 @@ export async function readCheckpoint(outDir: string): Promise<Checkpoint | undef
   }
   const parsed = Checkpoint.safeParse(value);
   if (!parsed.success) {
-    const old = (value as { schemaVersion?: unknown } | undefined)?.schemaVersion === 1;
+    const version = (value as { schemaVersion?: unknown } | undefined)?.schemaVersion;
+    const old = typeof version === 'number' && version < CHECKPOINT_SCHEMA_VERSION;
     throw new BadInputError(
       old
         ? 'checkpoint was written by an older modeval; delete it to start over'
@@ -95,6 +132,7 @@ export async function resumePoint(
   outDir: string,
   key: Checkpoint['key'],
   resume: boolean,
+  datasetRows: number | null,
   log: (line: string) => void,
 ): Promise<Checkpoint | undefined> {
   const paths = checkpointPaths(outDir);
@@ -107,8 +145,73 @@ export async function resumePoint(
   }
   if (resume && !existing) log('modeval: no checkpoint to resume from; starting from the beginning');
   if (existing) {
-    const why = checkpointMismatch(existing, key);
-    if (why) throw new BadInputError(`cannot resume: ${why}`, { file: paths.file });
+    const why =
+      checkpointMismatch(existing, key) ??
+      selfMismatch(existing, datasetRows) ??
+      (await partialMismatch(existing, key, paths.partial));
+    if (why)
+      throw new BadInputError(`cannot resume: ${why}; delete ${paths.dir} to start over`, {
+        file: paths.file,
+      });
   }
   return existing;
+}
+
+/** A checkpoint that disagrees with itself or the dataset: edited, or not this run's. */
+function selfMismatch(cp: Checkpoint, datasetRows: number | null): string | undefined {
+  const { digest, ...content } = cp;
+  if (digestOf(content) !== digest)
+    return 'the checkpoint was edited (its digest does not match its content)';
+  if (cp.nextRow < 0 || cp.nextSeq < 0 || (datasetRows !== null && cp.nextRow > datasetRows)) {
+    return `the checkpoint starts at row ${cp.nextRow}, outside the dataset's ${datasetRows ?? 'unknown number of'} rows`;
+  }
+  if (cp.partial.rows !== cp.tally.predicted) return 'the checkpoint tally disagrees with its partial file';
+  return undefined;
+}
+
+/**
+ * Read the durable prefix of the partial predictions stream (its first `partialBytes` bytes; what
+ * follows is redone) and check it is what the checkpoint recorded: its bytes (sha256), the model
+ * and dataset its metadata names, its row count and last id. Returns why not, or undefined.
+ */
+async function partialMismatch(
+  cp: Checkpoint,
+  key: Checkpoint['key'],
+  partial: string,
+): Promise<string | undefined> {
+  let size: number;
+  try {
+    size = (await stat(partial)).size;
+  } catch (err) {
+    return `its partial predictions file is missing or unreadable (${codeOf(err) ?? String(err)})`;
+  }
+  if (size < cp.partialBytes) {
+    return `the partial predictions file holds ${size} bytes, fewer than the ${cp.partialBytes} the checkpoint recorded`;
+  }
+  const prefix = () => createReadStream(partial, { start: 0, end: cp.partialBytes - 1 });
+  const hash = createHash('sha256');
+  for await (const chunk of prefix()) hash.update(chunk as Buffer);
+  if (hash.digest('hex') !== cp.partial.sha256)
+    return 'the partial predictions file changed since the checkpoint';
+  let rows = 0;
+  let lastId: string | null = null;
+  try {
+    const reader = await RecordBatchReader.from(prefix());
+    await reader.open();
+    const raw = reader.schema.metadata.get(PREDICTIONS_META_KEY);
+    const meta = PredictionsMeta.parse(JSON.parse(raw ?? 'null'));
+    if (meta.model.sha256 !== key.modelSha256) return 'the partial predictions come from another model';
+    if (meta.dataset.fingerprint !== key.datasetFingerprint)
+      return 'the partial predictions are for another dataset';
+    for await (const batch of reader) {
+      rows += batch.numRows;
+      if (batch.numRows > 0) lastId = String(batch.getChild('id')!.get(batch.numRows - 1));
+    }
+  } catch (err) {
+    return `the partial predictions file is not a predictions stream (${(err as Error).message.split('\n')[0]})`;
+  }
+  if (rows !== cp.partial.rows || lastId !== cp.partial.lastId) {
+    return `the partial predictions file holds ${rows} rows ending at ${JSON.stringify(lastId)}, the checkpoint says ${cp.partial.rows} ending at ${JSON.stringify(cp.partial.lastId)}`;
+  }
+  return undefined;
 }

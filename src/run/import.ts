@@ -13,8 +13,9 @@ import { DEFAULT_THRESHOLD, type DecisionRule } from '../model/card.js';
 import { decideRow } from '../model/postprocess.js';
 import { BadInputError } from '../util/errors.js';
 import { sha256File } from '../util/hash.js';
+import { keyedRecord, ownValue } from '../util/keyed.js';
 import { harnessVersion } from '../util/version.js';
-import { parseInput } from '../util/zod.js';
+import { keyedRecordSchema, parseInput } from '../util/zod.js';
 import { makePredictionBatch, predictionsSchema } from './predictions.js';
 import type { PredictionsMeta } from './schema.js';
 
@@ -36,10 +37,10 @@ export const ImportOptionsSchema = z
     task: z.enum(['binary', 'multiclass']).default('binary'),
     positive: z.string().optional(),
     /** label → column holding that label's probability. */
-    scoreColumns: z.record(z.string(), z.string().min(1)).default({}),
+    scoreColumns: keyedRecordSchema(z.string().min(1)).default(() => keyedRecord<string>()),
     /** Column holding the decided label. Without scores, scores become one-hot decisions. */
     decisionColumn: z.string().min(1).optional(),
-    thresholds: z.record(z.string(), z.number().min(0).max(1)).default({}),
+    thresholds: keyedRecordSchema(z.number().min(0).max(1)).default(() => keyedRecord<number>()),
     modelName: z.string().min(1),
     modelVersion: z.string().min(1).default('unknown'),
   })
@@ -87,7 +88,7 @@ export async function importPredictions(input: ImportOptions): Promise<ImportSum
       ? {
           kind: 'positive-threshold',
           positiveIndex: opts.labels.indexOf(positive),
-          threshold: opts.thresholds[positive] ?? DEFAULT_THRESHOLD,
+          threshold: ownValue(opts.thresholds, positive) ?? DEFAULT_THRESHOLD,
         }
       : { kind: 'argmax' };
   const fromScores = Object.keys(opts.scoreColumns).length > 0;
@@ -186,7 +187,7 @@ function convertBatch(
   const n = batch.numRows;
   const ids = stringColumn(batch.getChild(opts.idColumn)!.data[0]!);
   const scoreCols = opts.labels.map((label) => {
-    const col = opts.scoreColumns[label];
+    const col = ownValue(opts.scoreColumns, label);
     return col === undefined ? undefined : numberColumn(batch.getChild(col)!.data[0]!);
   });
   const hasScores = scoreCols.some((c) => c !== undefined);

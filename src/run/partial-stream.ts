@@ -1,3 +1,4 @@
+import { createHash, type Hash } from 'node:crypto';
 import { type FileHandle, open } from 'node:fs/promises';
 import { type RecordBatch, RecordBatchStreamWriter, type Schema } from 'apache-arrow';
 import { type ArrayBufferViewInput, toUint8Array } from 'apache-arrow/util/buffer';
@@ -35,6 +36,8 @@ class CollectingStreamWriter extends RecordBatchStreamWriter {
  */
 export class PartialArrowStream {
   #bytes: number;
+  /** sha256 of every byte in the file so far (what a checkpoint records of its durable prefix). */
+  readonly #hash: Hash = createHash('sha256');
 
   private constructor(
     readonly path: string,
@@ -65,11 +68,28 @@ export class PartialArrowStream {
       }
       // Bytes past the last durable point belong to chunks the resumed run scores again.
       await fh.truncate(resumeAt);
+      const stream = new PartialArrowStream(path, fh, encoder, resumeAt);
+      await stream.#hashPrefix(resumeAt);
+      return stream;
     } catch (err) {
       await fh.close();
       throw err;
     }
-    return new PartialArrowStream(path, fh, encoder, resumeAt);
+  }
+
+  async #hashPrefix(length: number): Promise<void> {
+    const buf = Buffer.allocUnsafe(1 << 20);
+    for (let at = 0; at < length; ) {
+      const { bytesRead } = await this.fh.read(buf, 0, Math.min(buf.length, length - at), at);
+      if (bytesRead === 0) throw new Error(`ended at ${at} bytes while reading its first ${length}`);
+      this.#hash.update(buf.subarray(0, bytesRead));
+      at += bytesRead;
+    }
+  }
+
+  /** sha256 (hex) of the bytes written so far, i.e. of the first `bytes` bytes of the file. */
+  get sha256(): string {
+    return this.#hash.copy().digest('hex');
   }
 
   /** Bytes written so far. */
@@ -104,6 +124,7 @@ export class PartialArrowStream {
   async #append(chunks: Uint8Array[]): Promise<void> {
     if (chunks.length === 0) return;
     let at = this.#bytes;
+    for (const chunk of chunks) this.#hash.update(chunk);
     // writev may write less than asked: continue from where it stopped.
     let rest = chunks;
     while (rest.length > 0) {

@@ -8,13 +8,15 @@ import { openArrow } from '../dataset/arrow-reader.js';
 import { isBinaryType, isStringType } from '../dataset/columns.js';
 import { type Dataset, openDataset } from '../dataset/open.js';
 import { countArrowRows } from '../dataset/row-count.js';
+import { folderFiles, withOutputFolder } from '../io/guard.js';
 import { OUTPUT_FILES, outputPath, writeJsonOutput, writeOutput } from '../io/outputs.js';
 import { type ModelCard, modelFileName } from '../model/card.js';
 import type { Device } from '../model/onnx-session.js';
 import { createPredictor } from '../model/predictor.js';
 import { BadInputError } from '../util/errors.js';
+import { keyedRecord } from '../util/keyed.js';
 import { workerPath } from '../util/paths.js';
-import { checkOption } from '../util/zod.js';
+import { checkOption, keyedRecordSchema } from '../util/zod.js';
 import { checkpointPaths, type RunTally, resumePoint } from './checkpoint.js';
 import { InOrderDispatcher } from './dispatch.js';
 import { runIdentity } from './identity.js';
@@ -43,7 +45,7 @@ export const RunOptionsSchema = z.object({
   progressEvery: z.number().positive().default(5),
   /** Attempts after the first for a chunk whose worker died. */
   maxRetries: z.number().int().min(0).max(10).default(2),
-  thresholds: z.record(z.string(), z.number().min(0).max(1)).default({}),
+  thresholds: keyedRecordSchema(z.number().min(0).max(1)).default(() => keyedRecord<number>()),
   /**
    * Make progress durable (predictions synced, checkpoint replaced) at least this often, so a run
    * killed outright (SIGKILL, OOM killer, preemption) redoes at most this much work on `--resume`.
@@ -87,7 +89,7 @@ async function openRun(opts: RunOptions, outDir: string, log: (line: string) => 
     runtime,
     specOrigin: dataset.specOrigin,
   });
-  const existing = await resumePoint(outDir, key, opts.resume, log);
+  const existing = await resumePoint(outDir, key, opts.resume, datasetRows, log);
   return {
     card,
     modelSha256,
@@ -139,22 +141,46 @@ async function scoreOrAbort(
  */
 export async function runModel(input: RunOptionsInput, hooks: RunHooks = {}): Promise<RunSummary> {
   const opts = checkOption(RunOptionsSchema, input, 'run options');
+  const outDir = resolve(opts.out);
+  // Checked and locked before any heavy work: no output may be an input, the folder must take files.
+  const inputs = [
+    { path: opts.dataset, what: 'dataset' },
+    ...(opts.spec ? [{ path: opts.spec, what: 'dataset spec' }] : []),
+    ...folderFiles(opts.model, 'model file'),
+  ];
+  const outputs = [
+    OUTPUT_FILES.predictions,
+    OUTPUT_FILES.run,
+    OUTPUT_FILES.rejected,
+    OUTPUT_FILES.invalidRows,
+  ];
+  return withOutputFolder(outDir, 'modeval run', { outputs, inputs }, () =>
+    scoreDataset(opts, outDir, hooks),
+  );
+}
+
+async function scoreDataset(opts: RunOptions, outDir: string, hooks: RunHooks): Promise<RunSummary> {
   const log = hooks.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const startedAt = new Date();
   const { workers, threads } = defaultParallelism(opts.workers, opts.threads);
-  const outDir = resolve(opts.out);
 
   const opened = await openRun(opts, outDir, log);
   const { card, modelSha256, provider, inputColumns, dataset, datasetRows, share } = opened;
   const { fingerprint, meta, key, existing } = opened;
   const startRow = existing?.nextRow ?? 0;
   const alreadyDone = existing ? existing.tally.predicted + existing.tally.invalid : 0;
-  const writer = await PredictionsWriter.open(outDir, meta, key, existing, {
-    rows: opts.checkpointRows,
-    seconds: opts.checkpointSeconds,
-  });
-
   const pool = startPool(opts, provider, workers, threads);
+  // The writer creates .checkpoint/: opened once the pool is up, so a failed start leaves none.
+  let writer: PredictionsWriter;
+  try {
+    writer = await PredictionsWriter.open(outDir, meta, key, existing, {
+      rows: opts.checkpointRows,
+      seconds: opts.checkpointSeconds,
+    });
+  } catch (err) {
+    await pool.destroy();
+    throw err;
+  }
   let providerSeen = provider as string;
   const progress = createProgress(`${card.name}@${card.version}`, {
     quiet: opts.quiet,

@@ -1,8 +1,14 @@
 import { mkdir, rename, rm } from 'node:fs/promises';
+import { removeOrphanedTempFiles } from '../io/outputs.js';
 import { BadInputError } from '../util/errors.js';
 import { sameStringSet } from '../util/sets.js';
-import { removeStaleTemps } from '../util/stale-temps.js';
-import { type Checkpoint, checkpointPaths, type RunTally, writeCheckpoint } from './checkpoint.js';
+import {
+  CHECKPOINT_SCHEMA_VERSION,
+  type Checkpoint,
+  checkpointPaths,
+  type RunTally,
+  writeCheckpoint,
+} from './checkpoint.js';
 import { PartialArrowStream } from './partial-stream.js';
 import { makePredictionBatch, predictionsSchema } from './predictions.js';
 import type { InferResult } from './protocol.js';
@@ -31,6 +37,8 @@ export class PredictionsWriter {
   nextSeq: number;
   /** Checkpoints this process wrote (the periodic ones and an interrupt's). */
   checkpoints = 0;
+  /** Id of the last prediction row written (null before the first). */
+  lastId: string | null;
   readonly #schema: ReturnType<typeof predictionsSchema>;
   readonly #labelCount: number;
   #rowsSinceCheckpoint = 0;
@@ -54,6 +62,7 @@ export class PredictionsWriter {
     this.invalidRows = existing ? [...existing.invalidRows] : [];
     this.nextRow = existing?.nextRow ?? 0;
     this.nextSeq = existing?.nextSeq ?? 0;
+    this.lastId = existing?.partial.lastId ?? null;
   }
 
   /** Open the partial file: new, or cut back to the checkpoint's durable length when resuming. */
@@ -68,8 +77,8 @@ export class PredictionsWriter {
     const { dir, partial } = checkpointPaths(outDir);
     await mkdir(dir, { recursive: true });
     // A run killed outright may have left a half-written checkpoint.json or output beside it.
-    await removeStaleTemps(dir);
-    await removeStaleTemps(outDir);
+    removeOrphanedTempFiles(dir);
+    removeOrphanedTempFiles(outDir);
     let stream: PartialArrowStream;
     try {
       stream = await PartialArrowStream.open(partial, schema, existing?.partialBytes);
@@ -98,9 +107,9 @@ export class PredictionsWriter {
 
   /** Append one chunk's results (chunks must arrive in order), checkpointing when an interval is up. */
   async write(chunk: RowChunk, result: InferResult): Promise<void> {
-    await this.stream.write(
-      toBatch(this.#schema, chunk, result, this.tally, this.invalidRows, this.#labelCount),
-    );
+    const batch = toBatch(this.#schema, chunk, result, this.tally, this.invalidRows, this.#labelCount);
+    await this.stream.write(batch);
+    if (batch.numRows > 0) this.lastId = String(batch.getChild('id')!.get(batch.numRows - 1));
     this.nextSeq = chunk.seq + 1;
     this.nextRow = chunk.endRow;
     this.#rowsSinceCheckpoint += chunk.ids.length;
@@ -115,13 +124,15 @@ export class PredictionsWriter {
   async checkpoint(): Promise<void> {
     const partialBytes = await this.stream.sync();
     await writeCheckpoint(this.outDir, {
-      schemaVersion: 2,
+      schemaVersion: CHECKPOINT_SCHEMA_VERSION,
       key: this.key,
       nextRow: this.nextRow,
       nextSeq: this.nextSeq,
       partialBytes,
       tally: this.tally,
       invalidRows: this.invalidRows,
+      // What the durable prefix holds, so a resume can tell it is this run's, unedited and whole.
+      partial: { rows: this.tally.predicted, lastId: this.lastId, sha256: this.stream.sha256 },
     });
     this.checkpoints++;
     this.#rowsSinceCheckpoint = 0;

@@ -129,6 +129,21 @@ export async function readJsonFile(file: string, what: string, limit?: ReadLimit
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new BadInputError(`the ${what} is not valid JSON: ${(err as Error).message}`, { file });
+    throw new BadInputError(
+      `the ${what} is not valid JSON: ${jsonErrorWithoutContent((err as Error).message)}`,
+      {
+        file,
+      },
+    );
   }
+}
+
+/**
+ * V8's JSON.parse message without the excerpt of the text it quotes (`Unexpected token 'r',
+ * "root:x:0:0:"... is not valid JSON`): an input may be a link to a file that is not the user's
+ * to show, and the excerpt can be long or hold terminal control characters.
+ */
+export function jsonErrorWithoutContent(message: string): string {
+  const quoted = /^(.*?),\s*"[\s\S]*" is not valid JSON$/.exec(message);
+  return quoted ? quoted[1]! : message;
 }

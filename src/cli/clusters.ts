@@ -1,7 +1,9 @@
 import type { CommandModule } from 'yargs';
 import { type ClusterOptions, ClusterOptionsSchema, clustersFor } from '../analysis/clusters.js';
 import type { ClustersReport } from '../analysis/clusters-schema.js';
+import { withOutputFolder } from '../io/guard.js';
 import { OUTPUT_FILES, writeJsonOutput } from '../io/outputs.js';
+import { predictionFiles } from '../io/prediction-files.js';
 import { percent } from '../render/numbers.js';
 import { formatCell, renderTable, terminalText } from '../render/terminal.js';
 import { checkFlags, schemaDefault } from './options.js';
@@ -75,11 +77,23 @@ export const clustersCommand: CommandModule<object, ClustersArgs> = {
       minSliceSupport: args['min-slice-support'],
     };
     checkFlags(ClusterOptionsSchema, options);
-    const report = await clustersFor(
-      { dataset: args.dataset, predictions: args.predictions, ...(args.spec ? { spec: args.spec } : {}) },
-      options,
+    const inputs = [
+      { path: args.dataset, what: 'dataset' },
+      ...args.predictions.flatMap(predictionFiles).map((path) => ({ path, what: 'predictions file' })),
+      ...(args.spec ? [{ path: args.spec, what: 'dataset spec' }] : []),
+    ];
+    const { report, file } = await withOutputFolder(
+      args.out,
+      'modeval clusters',
+      { outputs: [OUTPUT_FILES.clusters], inputs },
+      async () => {
+        const r = await clustersFor(
+          { dataset: args.dataset, predictions: args.predictions, ...(args.spec ? { spec: args.spec } : {}) },
+          options,
+        );
+        return { report: r, file: await writeJsonOutput(OUTPUT_FILES.clusters, args.out, r) };
+      },
     );
-    const file = await writeJsonOutput(OUTPUT_FILES.clusters, args.out, report);
     process.stdout.write(
       args.json
         ? `${JSON.stringify(report, null, 2)}\n`

@@ -3,7 +3,9 @@ import { compareModels } from '../gate/compare.js';
 import { compareMarkdown } from '../gate/markdown.js';
 import { CompareOptionsSchema } from '../gate/options.js';
 import type { Comparison } from '../gate/schema.js';
-import { OUTPUT_FILES, writeJsonOutput, writeOutput } from '../io/outputs.js';
+import { withOutputFolder } from '../io/guard.js';
+import { jsonText, OUTPUT_FILES, writeOutputSet } from '../io/outputs.js';
+import { predictionFiles } from '../io/prediction-files.js';
 import { formatNumber, signedPlain } from '../render/numbers.js';
 import { renderTable, terminalText } from '../render/terminal.js';
 import { BadInputError } from '../util/errors.js';
@@ -57,20 +59,39 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
     if (!(args.level > 0 && args.level < 1))
       throw new BadInputError(`--level must be in (0, 1), got ${args.level}`);
     requireInteger('list-limit', args['list-limit'], 0);
-    const report = await compareModels({
-      baseline: args.baseline,
-      candidate: args.candidate,
-      dataset: args.dataset,
-      ...(args.spec ? { spec: args.spec } : {}),
-      resamples: args.resamples,
-      seed: args.seed,
-      level: args.level,
-      listLimit: args['list-limit'],
-    });
-    if (args.out) {
-      await writeOutput(OUTPUT_FILES.compareMarkdown, args.out, compareMarkdown(report));
-      await writeJsonOutput(OUTPUT_FILES.compare, args.out, report);
-    }
+    const compare = () =>
+      compareModels({
+        baseline: args.baseline,
+        candidate: args.candidate,
+        dataset: args.dataset,
+        ...(args.spec ? { spec: args.spec } : {}),
+        resamples: args.resamples,
+        seed: args.seed,
+        level: args.level,
+        listLimit: args['list-limit'],
+      });
+    const out = args.out;
+    const inputs = [
+      ...predictionFiles(args.baseline).map((path) => ({ path, what: 'baseline predictions' })),
+      ...predictionFiles(args.candidate).map((path) => ({ path, what: 'candidate predictions' })),
+      { path: args.dataset, what: 'dataset' },
+      ...(args.spec ? [{ path: args.spec, what: 'dataset spec' }] : []),
+    ];
+    const report = out
+      ? await withOutputFolder(
+          out,
+          'modeval compare',
+          { outputs: [OUTPUT_FILES.compare, OUTPUT_FILES.compareMarkdown], inputs },
+          async () => {
+            const r = await compare();
+            await writeOutputSet(out, [
+              { file: OUTPUT_FILES.compareMarkdown, data: compareMarkdown(r) },
+              { file: OUTPUT_FILES.compare, data: jsonText(r) },
+            ]);
+            return r;
+          },
+        )
+      : await compare();
     process.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : formatComparison(report));
   },
 };

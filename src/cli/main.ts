@@ -1,6 +1,7 @@
 import yargs, { type Argv, type CommandModule } from 'yargs';
 import type { BuiltinDatasets } from '../dataset/builtin.js';
 import { formatCell, terminalText } from '../render/terminal.js';
+import { handleInterrupts } from '../util/cleanup.js';
 import { BadInputError, ExitCode, exitCodeOf, GateFailedError, RunFailedError } from '../util/errors.js';
 import { harnessVersion } from '../util/version.js';
 import { clustersCommand } from './clusters.js';
@@ -61,18 +62,23 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     .demandCommand(1, 'Name a command; `modeval --help` lists them.')
     .recommendCommands()
     .wrap(Math.min(110, process.stdout.columns ?? 100))
-    .epilogue('Exit codes: 0 ok, 1 gate failed, 2 bad input or usage, 3 internal error.')
+    .epilogue('Exit codes: 0 ok, 1 gate failed, 2 bad input or usage, 3 internal error, 130 interrupted.')
     .exitProcess(false)
     .fail((msg, err) => {
       if (err) throw err;
       throw new UsageError(msg);
     });
   for (const command of commands(options.datasets ?? new Map())) parser = parser.command(command);
+  // SIGINT/SIGTERM: temporary files and locks are removed and the process exits 130 at once
+  // (run first stops gracefully, see cli/run.ts).
+  const stopHandling = handleInterrupts();
   try {
     await parser.parseAsync();
     return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok;
   } catch (err) {
     return reportError(err);
+  } finally {
+    stopHandling();
   }
 }
 

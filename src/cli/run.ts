@@ -3,6 +3,7 @@ import { type Cell, renderKeyValues } from '../render/terminal.js';
 import { type RunOptionsInput, RunOptionsSchema, runModel } from '../run/run.js';
 import type { RunSummary } from '../run/schema.js';
 import { parseShard } from '../run/shard.js';
+import { INTERRUPTED_EXIT_CODE, stopGracefullyOnSignal } from '../util/cleanup.js';
 import { BadInputError } from '../util/errors.js';
 import { keyedRecord } from '../util/keyed.js';
 import { logLine } from './log.js';
@@ -29,7 +30,7 @@ interface RunArgs {
 }
 
 /** Exit code of a run stopped by SIGINT/SIGTERM (a checkpoint is left; 128 + SIGINT by convention). */
-export const INTERRUPTED_EXIT_CODE = 130;
+export { INTERRUPTED_EXIT_CODE };
 
 export const runCommand: CommandModule<object, RunArgs> = {
   command: 'run',
@@ -127,22 +128,20 @@ export const runCommand: CommandModule<object, RunArgs> = {
     };
     checkFlags(RunOptionsSchema, options);
     const controller = new AbortController();
-    const onSignal = () => {
-      if (controller.signal.aborted) process.exit(INTERRUPTED_EXIT_CODE);
+    // First SIGINT/SIGTERM: finish in-flight batches and leave a checkpoint; a second one exits
+    // at once through the CLI's interrupt handler (cli/main.ts), removing temporary files.
+    const giveBack = stopGracefullyOnSignal(() => {
       process.stderr.write(
         '\nmodeval: interrupting; finishing in-flight batches (press again to abort now)\n',
       );
       controller.abort();
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+    });
     try {
       const summary = await runModel(options, { signal: controller.signal, log: logLine });
       process.stdout.write(args.json ? `${JSON.stringify(summary, null, 2)}\n` : formatRunSummary(summary));
       if (summary.status === 'interrupted') process.exitCode = INTERRUPTED_EXIT_CODE;
     } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      giveBack();
     }
   },
 };

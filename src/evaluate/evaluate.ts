@@ -1,4 +1,6 @@
+import { withOutputFolder } from '../io/guard.js';
 import { OUTPUT_FILES, writeJsonOutput } from '../io/outputs.js';
+import { predictionFiles } from '../io/prediction-files.js';
 import { BadInputError } from '../util/errors.js';
 import { harnessVersion } from '../util/version.js';
 import { annotatorAgreement } from './annotator-agreement.js';
@@ -88,6 +90,20 @@ export async function writeMetrics(report: MetricsReport, dir: string): Promise<
 export async function evaluate(options: EvaluateOptions): Promise<{ report: MetricsReport; path?: string }> {
   // Options are checked before any file is read, so a bad flag fails fast.
   resolveMetricOptions(options);
+  const { out } = options;
+  if (out === undefined) return { report: await evaluationReport(options) };
+  const inputs = [
+    { path: options.dataset, what: 'dataset' },
+    ...(typeof options.spec === 'string' ? [{ path: options.spec, what: 'dataset spec' }] : []),
+    ...options.predictions.flatMap(predictionFiles).map((path) => ({ path, what: 'predictions file' })),
+  ];
+  return withOutputFolder(out, 'modeval eval', { outputs: [OUTPUT_FILES.metrics], inputs }, async () => {
+    const report = await evaluationReport(options);
+    return { report, path: await writeMetrics(report, out) };
+  });
+}
+
+async function evaluationReport(options: EvaluateOptions): Promise<MetricsReport> {
   const set = await loadEvalSet(options);
   if (set.n === 0) {
     const hint = set.models
@@ -102,7 +118,5 @@ export async function evaluate(options: EvaluateOptions): Promise<{ report: Metr
       { file: options.dataset },
     );
   }
-  const report = computeMetrics(set, options);
-  if (options.out === undefined) return { report };
-  return { report, path: await writeMetrics(report, options.out) };
+  return computeMetrics(set, options);
 }

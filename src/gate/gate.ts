@@ -1,7 +1,11 @@
 import { appendFile } from 'node:fs/promises';
 import type { PairedSet } from '../evaluate/paired-set.js';
-import { OUTPUT_FILES, writeJsonOutput, writeOutput } from '../io/outputs.js';
+import { withOutputFolder } from '../io/guard.js';
+import { jsonText, OUTPUT_FILES, writeOutputSet } from '../io/outputs.js';
+import { predictionFiles } from '../io/prediction-files.js';
 import { BadInputError } from '../util/errors.js';
+import { outputFailure } from '../util/fs-errors.js';
+import { assertOutputsSpareInputs } from '../util/identity.js';
 import { checkOption, issuePath } from '../util/zod.js';
 import { comparePaired } from './compare.js';
 import { evaluatePolicy } from './evaluate-rules.js';
@@ -66,13 +70,18 @@ export function decideGate(
   });
 }
 
-/** Write a gate report's three files atomically into `outDir`. */
+/**
+ * Write a gate report's three files into `outDir` as one set: the folder holds either the previous
+ * gate's three files or this one's, never a new FAIL junit.xml beside an old PASS gate.json.
+ */
 export async function writeGateOutputs(report: GateReport, outDir: string): Promise<GateOutputs['files']> {
-  const junit = await writeOutput(OUTPUT_FILES.gateJUnit, outDir, gateJUnit(report));
-  const markdown = await writeOutput(OUTPUT_FILES.gateMarkdown, outDir, gateMarkdown(report));
   // gate.json last: its presence says the other two are complete.
-  const json = await writeJsonOutput(OUTPUT_FILES.gate, outDir, report);
-  return { json, junit, markdown };
+  const [junit, markdown, json] = await writeOutputSet(outDir, [
+    { file: OUTPUT_FILES.gateJUnit, data: gateJUnit(report) },
+    { file: OUTPUT_FILES.gateMarkdown, data: gateMarkdown(report) },
+    { file: OUTPUT_FILES.gate, data: jsonText(report) },
+  ]);
+  return { json: json!, junit: junit!, markdown: markdown! };
 }
 
 /**
@@ -82,16 +91,33 @@ export async function writeGateOutputs(report: GateReport, outDir: string): Prom
  */
 export async function runGate(gateOptions: GateOptions): Promise<GateOutputs> {
   const options = checkOption(GateOptionsSchema, gateOptions, 'gate options');
-  const policy = await loadPolicy(options.policy);
-  const sets = await loadComparedSets({ ...options, strictDataset: true });
-  const report =
-    sets.task === 'multilabel'
-      ? decideMultilabelGate(policy, sets.views, sets.taxonomy, options.listLimit)
-      : decideGate(policy, sets.set, options.listLimit);
-  const files = await writeGateOutputs(report, options.outDir);
+  const inputs = [
+    { path: options.policy, what: 'gate policy' },
+    ...predictionFiles(options.baseline).map((path) => ({ path, what: 'baseline predictions' })),
+    ...predictionFiles(options.candidate).map((path) => ({ path, what: 'candidate predictions' })),
+    { path: options.dataset, what: 'dataset' },
+    ...(typeof options.spec === 'string' ? [{ path: options.spec, what: 'dataset spec' }] : []),
+  ];
+  const outputs = [OUTPUT_FILES.gate, OUTPUT_FILES.gateJUnit, OUTPUT_FILES.gateMarkdown];
   if (options.stepSummary) {
-    // GitHub collects the step summary by appending; other steps may have written to it already.
-    await appendFile(options.stepSummary, `${gateMarkdown(report)}\n`);
+    assertOutputsSpareInputs([{ path: options.stepSummary, what: 'step summary' }], inputs);
   }
-  return { report, files };
+  const policy = await loadPolicy(options.policy);
+  return withOutputFolder(options.outDir, 'modeval gate', { outputs, inputs }, async () => {
+    const sets = await loadComparedSets({ ...options, strictDataset: true });
+    const report =
+      sets.task === 'multilabel'
+        ? decideMultilabelGate(policy, sets.views, sets.taxonomy, options.listLimit)
+        : decideGate(policy, sets.set, options.listLimit);
+    const files = await writeGateOutputs(report, options.outDir);
+    if (options.stepSummary) {
+      // GitHub collects the step summary by appending; other steps may have written to it already.
+      try {
+        await appendFile(options.stepSummary, `${gateMarkdown(report)}\n`);
+      } catch (err) {
+        throw outputFailure(err, options.stepSummary, 'append to the step summary');
+      }
+    }
+    return { report, files };
+  });
 }

@@ -176,6 +176,11 @@ export function removeOrphanedTempFiles(dir: string): void {
     } catch (err) {
       running = codeOf(err) === 'EPERM';
     }
-    if (!running) rmSync(join(dir, name), { force: true });
+    if (running) continue;
+    try {
+      rmSync(join(dir, name), { recursive: true, force: true });
+    } catch {
+      // Someone else's file we may not remove: leave it.
+    }
   }
 }

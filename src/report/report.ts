@@ -1,3 +1,4 @@
+import { checkOutputFile, folderFiles } from '../io/guard.js';
 import { bytes } from '../render/numbers.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { RunFailedError } from '../util/errors.js';
@@ -18,6 +19,12 @@ export interface ReportResult {
 export async function writeReport(reportOptions: ReportOptions): Promise<ReportResult> {
   const options = checkOption(ReportOptionsSchema, reportOptions, 'report options');
   const { format } = options;
+  // Every file of the input folders is an input: `--out <dir>/metrics.json` must not replace it.
+  await checkOutputFile(
+    options.out,
+    'report',
+    options.dirs.flatMap((dir) => folderFiles(dir, 'report input')),
+  );
   const inputs = await loadReportInputs(options.dirs, {
     autoCompare: options.autoCompare,
     resamples: options.resamples,
@@ -35,6 +42,6 @@ export async function writeReport(reportOptions: ReportOptions): Promise<ReportR
       `the report would be ${bytes(size)}, over the ${bytes(max)} limit; lower the report limits`,
     );
   }
-  await writeFileAtomic(options.out, doc);
+  await writeFileAtomic(options.out, doc, 'report');
   return { path: options.out, format, bytes: size, inputs };
 }

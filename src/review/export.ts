@@ -1,12 +1,18 @@
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import { DataType } from 'apache-arrow';
 import { z } from 'zod';
 import { readTexts } from '../analysis/texts.js';
 import { type Dataset, openDataset } from '../dataset/open.js';
 import type { EvalSet } from '../evaluate/eval-set.js';
 import { loadEvalSet } from '../evaluate/join.js';
-import { writeFileAtomic } from '../util/atomic.js';
+import { withOutputFolder } from '../io/guard.js';
+import { predictionFiles } from '../io/prediction-files.js';
+import { makeFolder, tempPathFor, writeFileAtomic } from '../util/atomic.js';
+import { onInterruptCleanup } from '../util/cleanup.js';
 import { BadInputError } from '../util/errors.js';
+import { outputFailure } from '../util/fs-errors.js';
 import { keyedRecord } from '../util/keyed.js';
 import { checkOption } from '../util/zod.js';
 import { loadClusterMembership } from './cluster-membership.js';
@@ -98,6 +104,18 @@ function count<T>(xs: readonly T[], key: (x: T) => readonly string[]): Record<st
  * batch in every requested format, then records it in the store (only after every file is in place).
  */
 export async function exportReview(options: ReviewExportOptions): Promise<ReviewExportSummary> {
+  const inputs = [
+    { path: options.dataset, what: 'dataset' },
+    ...(typeof options.spec === 'string' ? [{ path: options.spec, what: 'dataset spec' }] : []),
+    ...options.predictions.flatMap(predictionFiles).map((path) => ({ path, what: 'predictions file' })),
+    ...(options.clusters ? [{ path: options.clusters, what: 'clusters file' }] : []),
+  ];
+  return withOutputFolder(options.out, 'modeval review export', { outputs: [], inputs }, () =>
+    exportBatch(options),
+  );
+}
+
+async function exportBatch(options: ReviewExportOptions): Promise<ReviewExportSummary> {
   // Field by field, so an error names the option as the CLI spells it (`select`, `golden`).
   const field = ReviewExportOptionsSchema.shape;
   const queue = checkQueueName(checkOption(field.queue, options.queue, 'queue'));
@@ -146,20 +164,32 @@ export async function exportReview(options: ReviewExportOptions): Promise<Review
     const items = reviewItems(set, chosen, texts, { queue, maxText, ext });
 
     const batch = `batch-${String((await store.batchCount(queue)) + 1).padStart(4, '0')}`;
-    const dir = join(options.out, queue, batch);
+    const final = join(options.out, queue, batch);
+    // The batch is written into a hidden staging folder renamed into place once complete (manifest
+    // included): a reviewer never sees a batch without its manifest, and a failure leaves none.
+    const staging = await stagingFolder(final);
+    const dir = staging.path;
     const exportedAt = now().toISOString();
-    const provenance = queueProvenance(set, { queue, batch, exportedAt, select, golden });
-    const tab: TabularOptions = {
-      blind,
-      sliceTypes: sliceTypes(
-        ds,
-        set.slices.map((s) => s.name),
-      ),
-      metadata: new Map([[QUEUE_META_KEY, JSON.stringify(provenance)]]),
-    };
-    const files = await writeQueueFiles(dir, formats, items, set.labels, { golden, queue, batch, tab });
-    const manifest = await writeManifest(dir, provenance, items);
-    files.push(manifest);
+    let files: string[];
+    try {
+      const provenance = queueProvenance(set, { queue, batch, exportedAt, select, golden });
+      const tab: TabularOptions = {
+        blind,
+        sliceTypes: sliceTypes(
+          ds,
+          set.slices.map((s) => s.name),
+        ),
+        metadata: new Map([[QUEUE_META_KEY, JSON.stringify(provenance)]]),
+      };
+      files = await writeQueueFiles(dir, formats, items, set.labels, { golden, queue, batch, tab });
+      const manifest = await writeManifest(dir, provenance, items);
+      files.push(manifest);
+      await staging.commit();
+    } catch (err) {
+      await staging.abort();
+      throw err;
+    }
+    const placed = files.map((f) => join(final, relative(dir, f)));
     await store.record(
       items.map((x) => ({
         queue,
@@ -170,10 +200,38 @@ export async function exportReview(options: ReviewExportOptions): Promise<Review
         batch,
       })),
     );
-    return { ...summary, batch, dir, files };
+    return { ...summary, batch, dir: final, files: placed };
   } finally {
     store.close();
   }
+}
+
+/** A temporary folder beside `dest`, renamed to `dest` by commit, removed by abort or a signal. */
+async function stagingFolder(
+  dest: string,
+): Promise<{ path: string; commit(): Promise<void>; abort(): Promise<void> }> {
+  const path = tempPathFor(dest);
+  await makeFolder(path);
+  const unregister = onInterruptCleanup(() => rmSync(path, { recursive: true, force: true }));
+  let done = false;
+  const cleanup = async () => {
+    if (!done) await rm(path, { recursive: true, force: true });
+    unregister();
+  };
+  return {
+    path,
+    async commit() {
+      try {
+        await rename(path, dest);
+        done = true;
+      } catch (err) {
+        await cleanup();
+        throw outputFailure(err, dest, 'write the review batch');
+      }
+      unregister();
+    },
+    abort: cleanup,
+  };
 }
 
 /** Schema-metadata key of the Arrow and Parquet queues: the manifest's provenance as JSON. */

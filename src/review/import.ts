@@ -1,9 +1,10 @@
-import { basename, dirname, extname, join, resolve as resolvePath } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
 import { z } from 'zod';
 import { type Dataset, openDataset } from '../dataset/open.js';
 import type { DatasetSpec, DatasetSpecInput } from '../dataset/spec.js';
 import type { Taxonomy } from '../dataset/taxonomy.js';
 import { RowStatus } from '../dataset/validate.js';
+import { checkOutputFile } from '../io/guard.js';
 import { OUTPUT_FILES, siblingPath, writeJsonSibling } from '../io/outputs.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { BadInputError, formatLocation, quotedList, truncate } from '../util/errors.js';
@@ -213,10 +214,23 @@ export async function importReview(options: ReviewImportOptions): Promise<Review
   const defaultReviewer = checkOption(field.defaultReviewer, options.defaultReviewer, 'defaultReviewer');
   if (options.sources.length === 0) throw new BadInputError('no verdict file given', { field: 'verdicts' });
   const ds = await openDataset(options.dataset, options.spec === undefined ? {} : { spec: options.spec });
-  if (resolvePath(options.out) === resolvePath(options.dataset)) {
-    throw new BadInputError('the new golden version must not overwrite the dataset it came from', {
-      field: 'out',
-    });
+  // By identity, not by name: `--out` reached through a link to the golden set, or naming one of
+  // the verdict files, is refused before anything is read in full.
+  const inputs = [
+    { path: options.dataset, what: 'dataset' },
+    ...(typeof options.spec === 'string' ? [{ path: options.spec, what: 'dataset spec' }] : []),
+    ...(ds.specOrigin !== 'given' && ds.specOrigin !== 'defaults'
+      ? [{ path: ds.specOrigin, what: 'dataset spec' }]
+      : []),
+    ...options.sources.map((src) => ({ path: src.file, what: 'verdict file' })),
+  ];
+  const { specPath, reportPath } = sidecarPaths(options.out);
+  for (const [path, what] of [
+    [specPath, 'spec of the new golden version'],
+    [reportPath, 'review report'],
+    [options.out, 'new golden version'],
+  ] as const) {
+    await checkOutputFile(path, what, inputs);
   }
   const index = await indexGolden(ds);
 
@@ -242,9 +256,6 @@ export async function importReview(options: ReviewImportOptions): Promise<Review
   };
   let relabelled = 0;
   for (const r of resolutions.values()) if (r.final !== r.previous) relabelled++;
-  const stem = basename(options.out, extname(options.out));
-  const specPath = join(dirname(options.out), `${stem}.spec.json`);
-  const reportPath = siblingPath(OUTPUT_FILES.reviewSummary, options.out);
   const summary: ReviewImportSummary = {
     output: options.out,
     report: reportPath,
@@ -262,4 +273,13 @@ export async function importReview(options: ReviewImportOptions): Promise<Review
   await writeFileAtomic(specPath, `${JSON.stringify(reviewedSpec(ds, index.labels), null, 2)}\n`);
   await writeJsonSibling(OUTPUT_FILES.reviewSummary, options.out, summary);
   return summary;
+}
+
+/** The spec and review summary written beside a new golden version `<stem>.arrow`. */
+function sidecarPaths(out: string): { specPath: string; reportPath: string } {
+  const stem = basename(out, extname(out));
+  return {
+    specPath: join(dirname(out), `${stem}.spec.json`),
+    reportPath: siblingPath(OUTPUT_FILES.reviewSummary, out),
+  };
 }

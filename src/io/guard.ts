@@ -1,4 +1,5 @@
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { rmdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { checkReplaceable, makeFolder } from '../util/atomic.js';
 import { assertOutputsSpareInputs, type NamedPath } from '../util/identity.js';
@@ -23,10 +24,16 @@ export async function withOutputFolder<T>(
     guard.outputs.map((f) => ({ path: outputPath(dir, f), what: f.what })),
     guard.inputs,
   );
+  const existed = existsSync(dir);
   await prepareOutputDir(dir);
   const lock = await lockOutputFolder(dir, command);
   try {
     return await work();
+  } catch (err) {
+    await lock.release();
+    // A command that fails writes nothing, not even the folder it created (left only if not empty).
+    if (!existed) await rmdir(dir).catch(() => {});
+    throw err;
   } finally {
     await lock.release();
   }

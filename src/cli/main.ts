@@ -3,6 +3,7 @@ import type { BuiltinDatasets } from '../dataset/builtin.js';
 import { formatCell, terminalText } from '../render/terminal.js';
 import { handleInterrupts } from '../util/cleanup.js';
 import { BadInputError, ExitCode, exitCodeOf, GateFailedError, RunFailedError } from '../util/errors.js';
+import { codeOf, isEnvironmentError, OutputError } from '../util/fs-errors.js';
 import { harnessVersion } from '../util/version.js';
 import { clustersCommand } from './clusters.js';
 import { compareCommand } from './compare.js';
@@ -84,6 +85,17 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
 
 class UsageError extends Error {}
 
+/**
+ * A file operation the environment refused (full disk, read-only mount, permissions) that escaped
+ * the write layer: still the user's place to fix, so exit 2 naming the path, never a stack trace.
+ */
+function environmentRefusal(err: unknown): string | undefined {
+  const path = (err as NodeJS.ErrnoException | undefined)?.path;
+  if (!isEnvironmentError(err) || typeof path !== 'string') return undefined;
+  const syscall = (err as NodeJS.ErrnoException).syscall ?? 'access';
+  return new OutputError(path, `${syscall} it`, codeOf(err)!).message;
+}
+
 function reportError(err: unknown): number {
   // Messages quote ids, labels, column names and argument values: cleaned like any terminal output,
   // and kept to one line.
@@ -94,6 +106,11 @@ function reportError(err: unknown): number {
   if (err instanceof BadInputError || err instanceof GateFailedError || err instanceof RunFailedError) {
     process.stderr.write(`modeval: ${formatCell(err.message)}\n`);
     return exitCodeOf(err);
+  }
+  const refused = environmentRefusal(err);
+  if (refused) {
+    process.stderr.write(`modeval: ${formatCell(refused)}\n`);
+    return ExitCode.badInput;
   }
   const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
   process.stderr.write(`modeval: internal error (please report): ${terminalText(detail)}\n`);

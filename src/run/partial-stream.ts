@@ -2,6 +2,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { type FileHandle, open } from 'node:fs/promises';
 import { type RecordBatch, RecordBatchStreamWriter, type Schema } from 'apache-arrow';
 import { type ArrayBufferViewInput, toUint8Array } from 'apache-arrow/util/buffer';
+import { outputFailure } from '../util/fs-errors.js';
 
 /**
  * apache-arrow's stream writer queues encoded bytes for an async reader; this one hands them over
@@ -104,7 +105,9 @@ export class PartialArrowStream {
 
   /** Flush to the disk; what is written so far survives a crash. Returns the durable length. */
   async sync(): Promise<number> {
-    await this.fh.datasync();
+    await this.fh.datasync().catch((err: unknown) => {
+      throw outputFailure(err, this.path, 'write the predictions');
+    });
     return this.#bytes;
   }
 
@@ -127,10 +130,15 @@ export class PartialArrowStream {
     for (const chunk of chunks) this.#hash.update(chunk);
     // writev may write less than asked: continue from where it stopped.
     let rest = chunks;
-    while (rest.length > 0) {
-      const { bytesWritten } = await this.fh.writev(rest, at);
-      at += bytesWritten;
-      rest = dropBytes(rest, bytesWritten);
+    try {
+      while (rest.length > 0) {
+        const { bytesWritten } = await this.fh.writev(rest, at);
+        at += bytesWritten;
+        rest = dropBytes(rest, bytesWritten);
+      }
+    } catch (err) {
+      // A full disk or a vanished mount: exit 2 naming the file, not an internal error.
+      throw outputFailure(err, this.path, 'write the predictions');
     }
     this.#bytes = at;
   }

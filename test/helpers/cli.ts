@@ -1,8 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { expect } from 'vitest';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { afterAll, expect } from 'vitest';
+import { OUTPUT_FILES } from '../../src/io/outputs.js';
+import { runModel } from '../../src/run/run.js';
 import { packageRoot } from '../../src/util/paths.js';
+import { goldenPath, MODEL_V1, MODEL_V2 } from './golden.js';
 
 /**
  * The built CLI as a user runs it (`node bin/modeval.js ...`), and the checks every hostile-
@@ -21,6 +25,7 @@ export function modeval(args: readonly string[], options: { timeoutMs?: number }
   const res = spawnSync(process.execPath, [join(packageRoot(), 'bin', 'modeval.js'), ...args], {
     encoding: 'utf8',
     timeout: options.timeoutMs ?? 120_000,
+    maxBuffer: 256 * 1024 * 1024,
     env: { ...process.env, NO_COLOR: '1' },
   });
   return { status: res.status, signal: res.signal, stdout: res.stdout, stderr: res.stderr };
@@ -64,4 +69,22 @@ export function expectRefusal(res: CliResult, code: number, path: string, messag
   if (message) expect(res.stderr).toMatch(message);
   expect(res.stderr).not.toMatch(/^\s+at .+[:(].*\d+:\d+\)?$/m);
   expect(res.stderr).not.toMatch(/internal error/i);
+}
+
+/**
+ * Both reference models' predictions on the real golden set, scored once per test file into a
+ * folder of its own (`tag`) and removed after the file.
+ */
+export async function scoredGolden(tag: string): Promise<{ golden: string; v1: string; v2: string }> {
+  const golden = await goldenPath();
+  const base = join(tmpdir(), `modeval-${tag}-${process.pid}`);
+  rmSync(base, { recursive: true, force: true });
+  afterAll(() => rmSync(base, { recursive: true, force: true }));
+  const files: string[] = [];
+  for (const model of [MODEL_V1, MODEL_V2]) {
+    const out = join(base, basename(model));
+    await runModel({ model, dataset: golden, out, workers: 1, quiet: true }, { log: () => {} });
+    files.push(join(out, OUTPUT_FILES.predictions.name));
+  }
+  return { golden, v1: files[0]!, v2: files[1]! };
 }

@@ -5,10 +5,16 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { writeManyLabelSet } from '../../bench/many-labels.js';
 import { MAX_POLICY_RULES } from '../../src/gate/policy.js';
 import { OUTPUT_FILES } from '../../src/io/outputs.js';
-import { runModel } from '../../src/run/run.js';
 import { INPUT_SIZE_LIMITS } from '../../src/util/files.js';
-import { expectRefusal, expectUnchanged, modeval, snapshot, tempFilesUnder } from '../helpers/cli.js';
-import { goldenPath, MODEL_V1, MODEL_V2 } from '../helpers/golden.js';
+import {
+  expectRefusal,
+  expectUnchanged,
+  modeval,
+  scoredGolden,
+  snapshot,
+  tempFilesUnder,
+} from '../helpers/cli.js';
+import { MODEL_V1 } from '../helpers/golden.js';
 import { useTmpDir } from '../helpers/tmp.js';
 
 /**
@@ -25,19 +31,7 @@ let v1: string;
 let v2: string;
 
 beforeAll(async () => {
-  golden = await goldenPath();
-  const base = join(process.env.TMPDIR ?? '/tmp', `modeval-bounds-${process.pid}`);
-  for (const [name, model] of [
-    ['v1', MODEL_V1],
-    ['v2', MODEL_V2],
-  ] as const) {
-    await runModel(
-      { model, dataset: golden, out: join(base, name), workers: 1, quiet: true },
-      { log: () => {} },
-    );
-  }
-  v1 = join(base, 'v1', OUTPUT_FILES.predictions.name);
-  v2 = join(base, 'v2', OUTPUT_FILES.predictions.name);
+  ({ golden, v1, v2 } = await scoredGolden('bounds'));
 }, 180_000);
 
 function gate(policy: string, out: string) {
@@ -73,10 +67,10 @@ describe('policies are bounded in size and rules', () => {
   it(`a policy of more than ${MAX_POLICY_RULES} rules is exit 2; ${MAX_POLICY_RULES} rules are evaluated`, () => {
     const many = join(tmp(), 'many.yaml');
     const rule = '  - recall[spam] >= 0.5\n';
-    writeFileSync(many, `resamples: 50\nrules:\n${rule.repeat(MAX_POLICY_RULES + 1)}`);
+    writeFileSync(many, `resamples: 100\nrules:\n${rule.repeat(MAX_POLICY_RULES + 1)}`);
     expectRefusal(gate(many, join(tmp(), 'g1')), 2, many, new RegExp(`at most ${MAX_POLICY_RULES} rules`));
     const most = join(tmp(), 'most.yaml');
-    writeFileSync(most, `resamples: 50\nrules:\n${rule.repeat(MAX_POLICY_RULES)}`);
+    writeFileSync(most, `resamples: 100\nrules:\n${rule.repeat(MAX_POLICY_RULES)}`);
     const res = gate(most, join(tmp(), 'g2'));
     expect(res.status, res.stderr).toBe(0);
     const report = JSON.parse(readFileSync(join(tmp(), 'g2', OUTPUT_FILES.gate.name), 'utf8'));

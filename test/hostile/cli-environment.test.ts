@@ -3,11 +3,17 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { OUTPUT_FILES } from '../../src/io/outputs.js';
-import { runModel } from '../../src/run/run.js';
 import { LOCK_FILE } from '../../src/util/lock.js';
 import { packageRoot } from '../../src/util/paths.js';
-import { expectRefusal, expectUnchanged, modeval, snapshot, tempFilesUnder } from '../helpers/cli.js';
-import { goldenPath, MODEL_V1, MODEL_V2 } from '../helpers/golden.js';
+import {
+  expectRefusal,
+  expectUnchanged,
+  modeval,
+  scoredGolden,
+  snapshot,
+  tempFilesUnder,
+} from '../helpers/cli.js';
+import { MODEL_V1 } from '../helpers/golden.js';
 import { mountableFs, smallFs } from '../helpers/small-fs.js';
 import { useTmpDir } from '../helpers/tmp.js';
 
@@ -29,19 +35,7 @@ let v2: string;
 const policy = join(packageRoot(), 'examples', 'ci', 'gate.yaml');
 
 beforeAll(async () => {
-  golden = await goldenPath();
-  const base = join(process.env.TMPDIR ?? '/tmp', `modeval-env-${process.pid}`);
-  for (const [name, model] of [
-    ['v1', MODEL_V1],
-    ['v2', MODEL_V2],
-  ] as const) {
-    await runModel(
-      { model, dataset: golden, out: join(base, name), workers: 1, quiet: true },
-      { log: () => {} },
-    );
-  }
-  v1 = join(base, 'v1', OUTPUT_FILES.predictions.name);
-  v2 = join(base, 'v2', OUTPUT_FILES.predictions.name);
+  ({ golden, v1, v2 } = await scoredGolden('env'));
 }, 180_000);
 
 const evalArgs = (out: string) => [

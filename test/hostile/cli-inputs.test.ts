@@ -10,9 +10,14 @@ import {
 import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runModel } from '../../src/run/run.js';
-import { expectRefusal, expectUnchanged, modeval, snapshot, tempFilesUnder } from '../helpers/cli.js';
-import { goldenPath, MODEL_V1 } from '../helpers/golden.js';
+import {
+  expectRefusal,
+  expectUnchanged,
+  modeval,
+  scoredGolden,
+  snapshot,
+  tempFilesUnder,
+} from '../helpers/cli.js';
 import { useTmpDir } from '../helpers/tmp.js';
 
 /**
@@ -29,13 +34,10 @@ let predictions: string;
 let firstId: string;
 
 beforeAll(async () => {
-  golden = await goldenPath();
+  ({ golden, v1: predictions } = await scoredGolden('inputs'));
   spec = join(golden, '..', 'spec.json');
   firstId = String(tableFromIPC(readFileSync(golden)).getChild('id')!.get(0));
-  const out = join(process.env.TMPDIR ?? '/tmp', `modeval-inputs-${process.pid}`);
-  await runModel({ model: MODEL_V1, dataset: golden, out, workers: 1, quiet: true }, { log: () => {} });
-  predictions = join(out, 'predictions.arrows');
-}, 120_000);
+}, 180_000);
 
 /** The golden set and its spec copied into a fresh folder, with one reviewer's verdict. */
 function reviewFolder(): { dir: string; dataset: string; verdicts: string } {

@@ -63,7 +63,19 @@ function resumeEdited(edit: (out: string, cp: Checkpoint) => Checkpoint | undefi
   const edited = edit(out, cp);
   if (edited) writeFileSync(file, `${JSON.stringify(edited, null, 2)}\n`);
   const before = snapshot([golden, file, join(out, '.checkpoint', 'predictions.partial.arrows')]);
-  const res = modeval(['run', '--model', MODEL_V1, '--dataset', golden, '--out', out, '--resume', '--quiet']);
+  const res = modeval([
+    'run',
+    '--model',
+    MODEL_V1,
+    '--dataset',
+    golden,
+    '--out',
+    out,
+    '--resume',
+    '--quiet',
+    '--batch-size',
+    '64',
+  ]);
   return { res, out, file, before };
 }
 

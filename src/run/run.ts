@@ -17,7 +17,7 @@ import { BadInputError } from '../util/errors.js';
 import { keyedRecord } from '../util/keyed.js';
 import { workerPath } from '../util/paths.js';
 import { checkOption, keyedRecordSchema } from '../util/zod.js';
-import { checkpointPaths, type RunTally, resumePoint } from './checkpoint.js';
+import { checkpointPaths, resumePoint } from './checkpoint.js';
 import { InOrderDispatcher } from './dispatch.js';
 import { runIdentity } from './identity.js';
 import { createProgress } from './progress.js';
@@ -25,6 +25,7 @@ import type { InferReply, InferResult, WorkerSetup } from './protocol.js';
 import { type InputColumn, Rebatcher, type RowChunk } from './rebatch.js';
 import type { PredictionsMeta, RunSummary } from './schema.js';
 import { ShardSpecSchema, shardRows } from './shard.js';
+import { summarize } from './summary.js';
 import { PredictionsWriter } from './writer.js';
 
 export const RunOptionsSchema = z.object({
@@ -290,48 +291,6 @@ function startPool(opts: RunOptions, device: Device, workers: number, threads: n
     idleTimeout: 60_000,
     concurrentTasksPerWorker: 1,
   });
-}
-
-type SummaryInput = Omit<
-  RunSummary,
-  | 'predicted'
-  | 'invalid'
-  | 'truncated'
-  | 'labelled'
-  | 'accuracy'
-  | 'seconds'
-  | 'rowsPerSecond'
-  | 'startedAt'
-  | 'finishedAt'
-> & { tally: RunTally; processedNow: number; startedAt: Date };
-
-/** The run summary, timed now; rows/s counts only the rows this process scored (not a resume's earlier ones). */
-function summarize({ tally, processedNow, startedAt, ...rest }: SummaryInput): RunSummary {
-  const finishedAt = new Date();
-  const seconds = (finishedAt.getTime() - startedAt.getTime()) / 1000;
-  return {
-    status: rest.status,
-    predictions: rest.predictions,
-    model: rest.model,
-    dataset: rest.dataset,
-    rows: rest.rows,
-    rejected: rest.rejected,
-    predicted: tally.predicted,
-    invalid: tally.invalid,
-    truncated: tally.truncated,
-    labelled: tally.labelled,
-    accuracy: tally.labelled > 0 ? tally.correct / tally.labelled : null,
-    seconds,
-    rowsPerSecond: seconds > 0 ? processedNow / seconds : 0,
-    workers: rest.workers,
-    threads: rest.threads,
-    provider: rest.provider,
-    retries: rest.retries,
-    resumedFromRow: rest.resumedFromRow,
-    startedAt: startedAt.toISOString(),
-    finishedAt: finishedAt.toISOString(),
-    ...(rest.shard ? { shard: rest.shard } : {}),
-  };
 }
 
 interface PreparedModel {

@@ -6,7 +6,7 @@
  * wall seconds and peak RSS (GNU time's maximum resident set) per K; issue 16 asks for
  * K = 1,000 under 30 s and 1 GiB.
  *
- *   npm run build && node dist/bench/many-labels.js [K ...]
+ *   npm run build && node dist/bench/many-labels.js [K ...] [--repeat N]
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -94,48 +94,51 @@ export async function writeManyLabelSet(
   return { golden, predictions };
 }
 
+/** One whole `modeval eval` process under GNU time: wall seconds and peak RSS in MiB. */
+function timedEval(golden: string, predictions: string, out: string): { seconds: number; rss: number } {
+  const cli = join(packageRoot(), 'bin', 'modeval.js');
+  const t0 = performance.now();
+  const res = spawnSync(
+    '/usr/bin/time',
+    [
+      ...['-f', 'maxrss_kib=%M', process.execPath, cli, 'eval', '--predictions', predictions],
+      ...['--dataset', golden, '--out', out, '--json'],
+    ],
+    { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'], timeout: 600_000 },
+  );
+  if (res.status !== 0)
+    throw new Error(`eval failed (${res.status ?? res.signal}): ${res.stderr.slice(-2000)}`);
+  const seconds = (performance.now() - t0) / 1000;
+  const rss = Number(/maxrss_kib=(\d+)/.exec(res.stderr)?.[1] ?? Number.NaN) / 1024;
+  return { seconds, rss };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
 async function main(): Promise<void> {
-  const ks = process.argv.slice(2).map(Number);
+  const args = process.argv.slice(2);
+  const at = args.indexOf('--repeat');
+  const repeat = at >= 0 ? Number(args[at + 1]) : 1;
+  const ks = args.filter((_, i) => i !== at && i !== at + 1).map(Number);
   const sizes = ks.length > 0 ? ks : [2, 100, 1000];
   const rows: string[] = [];
   for (const k of sizes) {
     const dir = mkdtempSync(join(tmpdir(), `modeval-k${k}-`));
     try {
       const { golden, predictions } = await writeManyLabelSet(dir, k);
-      const cli = join(packageRoot(), 'bin', 'modeval.js');
-      const t0 = performance.now();
-      const res = spawnSync(
-        '/usr/bin/time',
-        [
-          '-f',
-          'maxrss_kib=%M',
-          process.execPath,
-          cli,
-          'eval',
-          '--predictions',
-          predictions,
-          '--dataset',
-          golden,
-          '--out',
-          join(dir, 'out'),
-          '--json',
-        ],
-        { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'], timeout: 600_000 },
-      );
-      if (res.status !== 0)
-        throw new Error(`eval with K=${k} failed (${res.status ?? res.signal}): ${res.stderr.slice(-2000)}`);
-      const stderr = res.stderr;
-      const seconds = (performance.now() - t0) / 1000;
-      const rss = Number(/maxrss_kib=(\d+)/.exec(stderr)?.[1] ?? Number.NaN) / 1024;
+      const runs = Array.from({ length: repeat }, () => timedEval(golden, predictions, join(dir, 'out')));
       const bytes = readFileSync(join(dir, 'out', 'metrics.json')).length;
-      rows.push(`| ${k} | ${seconds.toFixed(1)} | ${rss.toFixed(0)} | ${(bytes / 2 ** 20).toFixed(1)} |`);
-      process.stderr.write(`K=${k}: ${seconds.toFixed(1)} s, ${rss.toFixed(0)} MiB peak RSS\n`);
+      const secs = runs.map((r) => r.seconds);
+      rows.push(
+        `| ${k} | ${median(secs).toFixed(1)} | ${secs.map((x) => x.toFixed(1)).join(', ')} | ${Math.max(...runs.map((r) => r.rss)).toFixed(0)} | ${(bytes / 2 ** 20).toFixed(1)} |`,
+      );
+      process.stderr.write(`K=${k}: ${secs.map((x) => x.toFixed(1)).join(', ')} s\n`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   }
   process.stdout.write(
-    `${describeMachine()}\n\n| labels | seconds | peak RSS MiB | metrics.json MiB |\n|---:|---:|---:|---:|\n${rows.join('\n')}\n`,
+    `${describeMachine()}\n\n| labels | median s | runs s | peak RSS MiB | metrics.json MiB |\n|---:|---:|---|---:|---:|\n${rows.join('\n')}\n`,
   );
 }
 

@@ -171,6 +171,28 @@ describe('item 6: a folder is the old complete set or the new one', () => {
     },
   );
 
+  it.skipIf(!canMount)(
+    'review export on a disk that fills up: exit 2, no batch without its manifest, nothing recorded as sent',
+    () => {
+      const full = smallFs(64);
+      const store = join(tmp(), 'store.duckdb');
+      const exportTo = (out: string) =>
+        modeval([
+          ...['review', 'export', '--dataset', golden, '--predictions', v1, '--out', out],
+          ...['--store', store, '--cap', '200', '--format', 'jsonl,labelstudio', '--json'],
+        ]);
+      const out = join(full, 'rev');
+      expectRefusal(exportTo(out), 2, out, /no space left on device \(ENOSPC\)/);
+      expect(existsSync(join(out, 'review', 'batch-0001'))).toBe(false);
+      expect(tempFilesUnder(full)).toEqual([]);
+      // The failed batch was never recorded: the next export sends the same items as batch-0001.
+      const again = exportTo(join(tmp(), 'rev'));
+      expect(again.status, again.stderr).toBe(0);
+      expect(JSON.parse(again.stdout).batch).toBe('batch-0001');
+      expect(existsSync(join(tmp(), 'rev', 'review', 'batch-0001', 'manifest.json'))).toBe(true);
+    },
+  );
+
   it('SIGTERM during eval: exit 130, no temporary file and no lock left', async () => {
     const out = join(tmp(), 'sig');
     const cli = join(packageRoot(), 'bin', 'modeval.js');

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import {
   type Data,
   DataType,
@@ -7,6 +8,7 @@ import {
   type Struct,
   type Utf8,
 } from 'apache-arrow';
+import { Utf8Interner } from './utf8-interner.js';
 
 /**
  * Zero-copy, row-wise readers over one Arrow column chunk (a RecordBatch child `Data`).
@@ -37,6 +39,10 @@ function isValid(data: Data, i: number): boolean {
   return data.nullCount === 0 || data.getValid(i);
 }
 
+/** What a value is, found without decoding it (see `StringColumn.state`). */
+export const ValueState = { ok: 0, null: 1, empty: 2, invalidUtf8: 3 } as const;
+export type ValueState = (typeof ValueState)[keyof typeof ValueState];
+
 /** Read access to a column of strings (Utf8 or Dictionary<Utf8>), null-aware. */
 export interface StringColumn {
   readonly length: number;
@@ -45,6 +51,17 @@ export interface StringColumn {
   get(i: number): string | null;
   /** The raw UTF-8 bytes of a Utf8 value (a view, no copy), or null; Dictionary columns return null. */
   bytes(i: number): Uint8Array | null;
+  /** null, zero-length (''), invalid UTF-8 or ok, without building a string. */
+  state(i: number): ValueState;
+  /** An ok value that is only whitespace (`value.trim() === ''`); decodes only when it must. */
+  blank(i: number): boolean;
+  /** A Utf8 column's buffers (value i = values[offsets[i]..offsets[i+1]]); undefined for Dictionary. */
+  readonly raw: { readonly offsets: Int32Array; readonly values: Uint8Array } | undefined;
+}
+
+/** A new interner for one column of a scan: labels and slice values decoded once per distinct value. */
+export function columnInterner(): Utf8Interner {
+  return new Utf8Interner(decodeStrict);
 }
 
 export function isStringType(type: DataType): boolean {
@@ -54,26 +71,61 @@ export function isStringType(type: DataType): boolean {
   );
 }
 
-export function stringColumn(data: Data): StringColumn {
-  if (DataType.isUtf8(data.type)) return utf8Column(data as Data<Utf8>);
+/** `interner`: share decoded strings across rows and batches (few-valued columns only). */
+export function stringColumn(data: Data, interner?: Utf8Interner): StringColumn {
+  if (DataType.isUtf8(data.type)) return utf8Column(data as Data<Utf8>, interner);
   if (DataType.isDictionary(data.type) && DataType.isUtf8((data.type as Dictionary).dictionary as DataType)) {
     return dictionaryColumn(data as Data<Dictionary<Utf8>>);
   }
   throw new TypeError(`expected a Utf8 or Dictionary<Utf8> column, got ${String(data.type)}`);
 }
 
-function utf8Column(data: Data<Utf8>): StringColumn {
+/**
+ * Whether every value of a Utf8 chunk is valid UTF-8, in one native pass: the whole byte range is
+ * valid and no value starts inside a character (on a continuation byte), so each value is a run
+ * of whole characters. False means "check per value", not "invalid".
+ */
+function allValuesUtf8(offsets: Int32Array, values: Uint8Array, n: number): boolean {
+  const start = offsets[0]!;
+  const end = offsets[n]!;
+  if (!isUtf8(values.subarray(start, end))) return false;
+  for (let i = 1; i < n; i++) {
+    const o = offsets[i]!;
+    if (o < end && (values[o]! & 0xc0) === 0x80) return false;
+  }
+  return true;
+}
+
+function utf8Column(data: Data<Utf8>, interner: Utf8Interner | undefined): StringColumn {
   const offsets = data.valueOffsets;
   const values = data.values;
+  let allValid: boolean | undefined;
   const bytes = (i: number): Uint8Array | null =>
     isValid(data, i) ? values.subarray(offsets[i]!, offsets[i + 1]!) : null;
+  const state = (i: number): ValueState => {
+    if (!isValid(data, i)) return ValueState.null;
+    const s = offsets[i]!;
+    const e = offsets[i + 1]!;
+    if (s === e) return ValueState.empty;
+    allValid ??= allValuesUtf8(offsets, values, data.length);
+    return allValid || isUtf8(values.subarray(s, e)) ? ValueState.ok : ValueState.invalidUtf8;
+  };
   return {
     length: data.length,
+    raw: { offsets, values },
     isNull: (i) => !isValid(data, i),
     bytes,
+    state,
+    blank(i) {
+      const b = values[offsets[i]!]!;
+      // A printable ASCII first byte is never whitespace; anything else is decoded and trimmed.
+      if (b > 0x20 && b < 0x7f) return false;
+      return decodeStrict(values.subarray(offsets[i]!, offsets[i + 1]!)).trim() === '';
+    },
     get(i) {
       const b = bytes(i);
-      return b === null ? null : decodeStrict(b);
+      if (b === null) return null;
+      return interner ? interner.get(b) : decodeStrict(b);
     },
   };
 }
@@ -85,7 +137,7 @@ function dictionaryColumn(data: Data<Dictionary<Utf8>>): StringColumn {
   const entries: (string | null | undefined)[] = [];
   if (dict) {
     for (const chunk of dict.data) {
-      const col = utf8Column(chunk as Data<Utf8>);
+      const col = utf8Column(chunk as Data<Utf8>, undefined);
       for (let j = 0; j < col.length; j++) {
         try {
           entries.push(col.get(j));
@@ -96,16 +148,26 @@ function dictionaryColumn(data: Data<Dictionary<Utf8>>): StringColumn {
     }
   }
   const indices = data.values as ArrayLike<number>;
+  const get = (i: number): string | null => {
+    if (!isValid(data, i)) return null;
+    const v = entries[indices[i]!];
+    if (v === undefined) throw new InvalidUtf8Error();
+    return v;
+  };
   return {
     length: data.length,
     isNull: (i) => !isValid(data, i) || entries[indices[i]!] === null,
     bytes: () => null,
-    get(i) {
-      if (!isValid(data, i)) return null;
+    raw: undefined,
+    get,
+    state(i) {
+      if (!isValid(data, i)) return ValueState.null;
       const v = entries[indices[i]!];
-      if (v === undefined) throw new InvalidUtf8Error();
-      return v;
+      if (v === undefined) return ValueState.invalidUtf8;
+      if (v === null) return ValueState.null;
+      return v === '' ? ValueState.empty : ValueState.ok;
     },
+    blank: (i) => get(i)!.trim() === '',
   };
 }
 
@@ -251,8 +313,8 @@ export function isSliceType(type: DataType): boolean {
   return isStringType(type) || DataType.isBool(type) || DataType.isInt(type);
 }
 
-export function sliceColumn(data: Data): SliceColumn {
-  if (isStringType(data.type)) return stringColumn(data);
+export function sliceColumn(data: Data, interner?: Utf8Interner): SliceColumn {
+  if (isStringType(data.type)) return stringColumn(data, interner);
   if (DataType.isBool(data.type) || DataType.isInt(data.type)) {
     // Bool bitmaps are bit-offset and ints may be 64-bit: the Vector accessor handles both.
     const vector = makeVector(data);

@@ -40,6 +40,20 @@ export class IdFingerprintSet {
     }
   }
 
+  /** The row added with this id's fingerprint, or -1 (a lookup that adds nothing). */
+  rowOf(bytes: Uint8Array): number {
+    const h1 = hash32(bytes, 0x9747b28c);
+    const h2 = (hash32(bytes, 0x1b873593) | 1) >>> 0;
+    const mask = this.rows.length - 1;
+    let slot = h1 & mask;
+    for (;;) {
+      const b = this.table[2 * slot + 1]!;
+      if (b === 0) return -1;
+      if (this.table[2 * slot] === h1 && b === h2) return this.rows[slot]!;
+      slot = (slot + 1) & mask;
+    }
+  }
+
   private grow(): void {
     const oldTable = this.table;
     const oldRows = this.rows;

@@ -9,13 +9,14 @@ import type { ArrowSource } from './arrow-reader.js';
 import {
   type AnnotationsColumn,
   annotationsColumn,
-  InvalidUtf8Error,
+  columnInterner,
   type SliceColumn,
   type StringColumn,
   type StringListColumn,
   sliceColumn,
   stringColumn,
   stringListColumn,
+  ValueState,
 } from './columns.js';
 import { IdFingerprintSet } from './id-set.js';
 import type { ResolvedSpec } from './spec.js';
@@ -108,6 +109,8 @@ export class DatasetScan implements AsyncIterable<ValidatedBatch> {
   private readonly declared: ReadonlySet<string> | undefined;
   private readonly ids = new IdFingerprintSet();
   private readonly encoder = new TextEncoder();
+  /** Per label/slice column: its values decoded once (see Utf8Interner). */
+  private readonly interners = new Map<string, ReturnType<typeof columnInterner>>();
   private rejects: AtomicStream | undefined;
   private started = false;
 
@@ -172,10 +175,10 @@ export class DatasetScan implements AsyncIterable<ValidatedBatch> {
     const labelData = child(spec.label);
     const labelCol: StringColumn | StringListColumn = spec.multilabel
       ? stringListColumn(labelData)
-      : stringColumn(labelData);
+      : stringColumn(labelData, this.interner(spec.label));
     const annotations = spec.annotations ? annotationsColumn(child(spec.annotations)) : undefined;
-    const slices = new Map(spec.slices.map((s) => [s, sliceColumn(child(s))] as const));
-    const identity = new Map(spec.identity.map((s) => [s, sliceColumn(child(s))] as const));
+    const slices = new Map(spec.slices.map((s) => [s, sliceColumn(child(s), this.interner(s))] as const));
+    const identity = new Map(spec.identity.map((s) => [s, sliceColumn(child(s), this.interner(s))] as const));
 
     const n = batch.numRows;
     const rowOffset = this.summary.rows;
@@ -208,6 +211,15 @@ export class DatasetScan implements AsyncIterable<ValidatedBatch> {
     return { batch, index, rowOffset, status, ids, texts, labels, annotations, slices, identity };
   }
 
+  private interner(column: string): ReturnType<typeof columnInterner> {
+    let it = this.interners.get(column);
+    if (it === undefined) {
+      it = columnInterner();
+      this.interners.set(column, it);
+    }
+    return it;
+  }
+
   private checkRow(
     i: number,
     row: number,
@@ -227,37 +239,32 @@ export class DatasetScan implements AsyncIterable<ValidatedBatch> {
       field,
       message,
     });
-    let id: string | null;
-    try {
-      id = ids.get(i);
-    } catch {
-      return at('invalid_utf8', spec.id, null, 'id is not valid UTF-8');
-    }
-    if (id === null || id === '') return at('missing_id', spec.id, null, 'id is null or empty');
+    // Ids and texts are checked on their bytes; a string is built only for a row with a problem.
+    const idState = ids.state(i);
+    if (idState === ValueState.invalidUtf8) return at('invalid_utf8', spec.id, null, 'id is not valid UTF-8');
+    if (idState !== ValueState.ok) return at('missing_id', spec.id, null, 'id is null or empty');
+    const idBytes = ids.bytes(i);
     if (this.options.checkDuplicateIds !== false) {
-      const firstRow = this.ids.addOrGetRow(ids.bytes(i) ?? this.encoder.encode(id), row);
+      const firstRow = this.ids.addOrGetRow(idBytes ?? this.encoder.encode(ids.get(i)!), row);
       if (firstRow >= 0)
-        return at('duplicate_id', spec.id, id, `duplicate id (first seen at row ${firstRow})`);
+        return at('duplicate_id', spec.id, ids.get(i), `duplicate id (first seen at row ${firstRow})`);
     }
 
     for (let t = 0; t < texts.length; t++) {
       const field = spec.text[t]!;
-      let text: string | null;
-      try {
-        text = texts[t]!.get(i);
-      } catch (err) {
-        if (err instanceof InvalidUtf8Error) return at('invalid_utf8', field, id, 'text is not valid UTF-8');
-        throw err;
-      }
-      if (text === null) return at('missing_text', field, id, 'text is null');
-      if (text.trim() === '') return at('empty_text', field, id, 'text is empty');
+      const state = texts[t]!.state(i);
+      if (state === ValueState.ok && !texts[t]!.blank(i)) continue;
+      const id = ids.get(i);
+      if (state === ValueState.invalidUtf8) return at('invalid_utf8', field, id, 'text is not valid UTF-8');
+      if (state === ValueState.null) return at('missing_text', field, id, 'text is null');
+      return at('empty_text', field, id, 'text is empty');
     }
 
     let label: string | string[] | null;
     try {
       label = labelCol.get(i);
     } catch {
-      return at('invalid_utf8', spec.label, id, 'label is not valid UTF-8');
+      return at('invalid_utf8', spec.label, ids.get(i), 'label is not valid UTF-8');
     }
     if (label !== null && this.declared) {
       for (const l of Array.isArray(label) ? label : [label]) {
@@ -265,7 +272,7 @@ export class DatasetScan implements AsyncIterable<ValidatedBatch> {
           return at(
             'label_not_in_set',
             spec.label,
-            id,
+            ids.get(i),
             `label ${JSON.stringify(truncate(l, 60))} is not in the declared set [${[...this.declared].join(', ')}]`,
           );
         }
@@ -278,14 +285,14 @@ export class DatasetScan implements AsyncIterable<ValidatedBatch> {
       try {
         list = annotations.get(i);
       } catch {
-        return at('invalid_utf8', spec.annotations!, id, 'annotation is not valid UTF-8');
+        return at('invalid_utf8', spec.annotations!, ids.get(i), 'annotation is not valid UTF-8');
       }
       for (const a of list ?? []) {
         if (a.label !== null && !this.declared.has(a.label)) {
           return at(
             'annotation_label_not_in_set',
             spec.annotations!,
-            id,
+            ids.get(i),
             `annotator ${JSON.stringify(truncate(a.annotator, 40))} gave label ${JSON.stringify(truncate(a.label, 60))}, not in the declared set`,
           );
         }

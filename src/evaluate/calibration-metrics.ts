@@ -16,6 +16,7 @@ import { BinaryScoreStore } from '../metrics/score-store.js';
 import type { EvalSet, ModelColumns } from './eval-set.js';
 import { bootstrapMany } from './intervals.js';
 import type { ResolvedMetricOptions } from './options.js';
+import { labelStore } from './ranking-metrics.js';
 import type { Calibration, Headline } from './schema.js';
 
 /** Calibration of one model: reliability bins (positive-class and top-label) and Brier scores. */
@@ -27,15 +28,23 @@ interface Pairs {
 }
 
 /** Reliability bins with per-bin intervals; equal-mass bins are capped at n / minBinItems. */
-function calibrate({ confidence, outcome, variant }: Pairs, r: ResolvedMetricOptions): CalibrationReport {
+function calibrate(
+  { confidence, outcome, variant }: Pairs,
+  r: ResolvedMetricOptions,
+  built?: BinaryScoreStore,
+): CalibrationReport {
   let report: CalibrationReport;
   if (r.binning === 'uniform') {
     const bins = new UniformCalibrationBins(r.bins, variant);
     for (let i = 0; i < confidence.length; i++) bins.add(confidence[i]!, outcome[i]!);
     report = bins.report();
   } else {
-    const store = new BinaryScoreStore({ initialCapacity: confidence.length });
-    for (let i = 0; i < confidence.length; i++) store.add(confidence[i]!, outcome[i]!);
+    // Positive-class pairs are label j's one-vs-rest scores: the ranking metrics' shared store.
+    let store = built;
+    if (store === undefined) {
+      store = new BinaryScoreStore({ initialCapacity: confidence.length });
+      for (let i = 0; i < confidence.length; i++) store.add(confidence[i]!, outcome[i]!);
+    }
     report = equalMassCalibration(store, adaptiveBinCount(confidence.length, r.bins, r.minBinItems), variant);
   }
   return withBinIntervals(report, r.bootstrap.level, r.intervals, r.minBinItems);
@@ -97,7 +106,7 @@ export function positiveClassCalibration(
   rows: Uint32Array | null,
   r: ResolvedMetricOptions,
 ): CalibrationReport {
-  return calibrate(positivePairs(set, m, j, rows), r);
+  return calibrate(positivePairs(set, m, j, rows), r, labelStore(set, m, j, rows));
 }
 
 export function topLabelCalibration(
@@ -116,8 +125,11 @@ export function headlineEce(
   rows: Uint32Array | null,
   r: ResolvedMetricOptions,
 ): Headline['ece'] {
-  const pairs =
-    set.task === 'binary' ? positivePairs(set, m, set.positiveIndex, rows) : topLabelPairs(set, m, rows);
+  if (set.task === 'binary') {
+    const pairs = positivePairs(set, m, set.positiveIndex, rows);
+    return eceHeadline(pairs, calibrate(pairs, r, labelStore(set, m, set.positiveIndex, rows)), r);
+  }
+  const pairs = topLabelPairs(set, m, rows);
   return eceHeadline(pairs, calibrate(pairs, r), r);
 }
 

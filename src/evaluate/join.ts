@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
-import { openDataset } from '../dataset/open.js';
+import { type Dataset, openDataset } from '../dataset/open.js';
+import type { ValidationSummary } from '../dataset/validate.js';
 import { openPredictions, type PredictionsSource } from '../run/predictions.js';
 import { BadInputError } from '../util/errors.js';
 import { sha256File } from '../util/hash.js';
@@ -12,6 +13,7 @@ import {
   type ModelColumns,
 } from './eval-set.js';
 import { type LabelPlan, planLabels } from './label-plan.js';
+import { joinByPosition } from './position-join.js';
 import { type GoldenRows, readGolden } from './read-golden.js';
 import { type ModelDraft, newProblem, noteProblem, readModel } from './read-predictions.js';
 
@@ -57,10 +59,13 @@ function truthColumns(golden: GoldenRows, plan: LabelPlan, keep: Uint32Array) {
   const multilabel = plan.task === 'multilabel';
   const truth = new Int32Array(multilabel ? 0 : n);
   const truthFlags = new Uint8Array(multilabel ? n * k : 0);
-  for (let i = 0; i < n; i++) {
-    const labels = golden.truthLists[keep[i]!]!;
-    if (multilabel) for (const l of labels) truthFlags[i * k + labelIndex.get(l)!] = 1;
-    else truth[i] = labelIndex.get(labels[0]!)!;
+  if (multilabel) {
+    for (let i = 0; i < n; i++)
+      for (const l of golden.truthLists[keep[i]!]!) truthFlags[i * k + labelIndex.get(l)!] = 1;
+  } else {
+    const toPlan = Int32Array.from(golden.truthValues, (l) => labelIndex.get(l)!);
+    const codes = golden.truthCodes.view();
+    for (let i = 0; i < n; i++) truth[i] = toPlan[codes[keep[i]!]!]!;
   }
   return { truth, truthFlags };
 }
@@ -79,13 +84,15 @@ function modelColumns(
   const multilabel = plan.task === 'multilabel';
   const missing = newProblem();
   for (let r = 0; r < golden.ids.length; r++)
-    if (!d.seen[r]) noteProblem(missing, golden.ids[r]!, maxExamples);
-  const scores = new Float32Array(n * k);
-  const predicted = new Int32Array(multilabel ? 0 : n);
-  const predictedFlags = new Uint8Array(multilabel ? n * k : 0);
-  for (let i = 0; i < n; i++) {
+    if (!d.seen[r]) noteProblem(missing, golden.ids.get(r), maxExamples);
+  // Every labelled row kept (the usual case): the draft's columns are the model's columns.
+  const all = n === golden.ids.length;
+  const scores = all ? d.scores : new Float32Array(n * k);
+  const predicted = all ? d.predicted : new Int32Array(multilabel ? 0 : n);
+  const predictedFlags = all ? d.predictedFlags : new Uint8Array(multilabel ? n * k : 0);
+  for (let i = 0; i < n && !all; i++) {
     const r = keep[i]!;
-    scores.set(d.scores.subarray(r * k, (r + 1) * k), i * k);
+    for (let j = 0; j < k; j++) scores[i * k + j] = d.scores[r * k + j]!;
     if (multilabel) predictedFlags.set(d.predictedFlags.subarray(r * k, (r + 1) * k), i * k);
     else predicted[i] = d.predicted[r]!;
   }
@@ -138,6 +145,45 @@ function annotationColumns(
   return { annotators, categories, ratings };
 }
 
+/** Labelled rows every model scored, in order. */
+function keptRows(drafts: readonly ModelDraft[], labelled: number): Uint32Array {
+  let n = 0;
+  const keep = new Uint32Array(labelled);
+  for (let r = 0; r < labelled; r++) {
+    let all = true;
+    for (const d of drafts) all &&= d.seen[r] === 1;
+    if (all) keep[n++] = r;
+  }
+  return keep.subarray(0, n);
+}
+
+/**
+ * Join by position when every file is a run's predictions of this very dataset file (see
+ * position-join.ts), else (imported logs, another version of the data, a file out of order) by id.
+ */
+async function joinRows(
+  ds: Dataset,
+  sources: readonly PredictionsSource[],
+  fingerprint: string,
+  maxExamples: number,
+): Promise<{ golden: GoldenRows; summary: ValidationSummary; plan: LabelPlan; drafts: ModelDraft[] }> {
+  const positional = sources.every(
+    (s) => s.meta.source === 'model' && s.meta.dataset.fingerprint === fingerprint,
+  );
+  if (positional) {
+    // The plan's labels come from the spec or the models; the golden labels only check it.
+    const joined = await joinByPosition(ds, sources, planLabels(ds, sources, new Set()), maxExamples);
+    if (joined !== undefined) {
+      return { ...joined, plan: planLabels(ds, sources, joined.golden.observedLabels) };
+    }
+  }
+  const { rows: golden, summary } = await readGolden(ds, maxExamples);
+  const plan = planLabels(ds, sources, golden.observedLabels);
+  const drafts: ModelDraft[] = [];
+  for (const s of sources) drafts.push(await readModel(s, golden, plan, maxExamples));
+  return { golden, summary, plan, drafts };
+}
+
 /** Load the golden set and every predictions file into one joined, columnar evaluation set. */
 export async function loadEvalSet(options: EvalSetOptions): Promise<EvalSet> {
   if (options.predictions.length === 0)
@@ -149,16 +195,11 @@ export async function loadEvalSet(options: EvalSetOptions): Promise<EvalSet> {
   const warnings: string[] = [];
   const fingerprint = await checkFingerprints(sources, options.dataset, warnings);
 
-  const { rows: golden, summary } = await readGolden(ds, maxExamples);
-  const plan = planLabels(ds, sources, golden.observedLabels);
-  const drafts: ModelDraft[] = [];
-  for (const s of sources) drafts.push(await readModel(s, golden, plan, maxExamples));
+  const { golden, summary, plan, drafts } = await joinRows(ds, sources, fingerprint, maxExamples);
 
   // Keep the rows every model scored.
   const labelled = golden.ids.length;
-  const keepList: number[] = [];
-  for (let r = 0; r < labelled; r++) if (drafts.every((d) => d.seen[r] === 1)) keepList.push(r);
-  const keep = Uint32Array.from(keepList);
+  const keep = keptRows(drafts, labelled);
   const { truth, truthFlags } = truthColumns(golden, plan, keep);
   const models = drafts.map((d) => modelColumns(d, golden, plan, keep, maxExamples, warnings));
   // A taxonomy closes golden labels and predictions alike: a child positive makes its parents positive.
@@ -169,6 +210,7 @@ export async function loadEvalSet(options: EvalSetOptions): Promise<EvalSet> {
     for (const m of models) taxonomy.closePredictions(m.predictedFlags, m.scores, plan.labels, n);
   }
 
+  let ids: string[] | undefined;
   return {
     dataset: { file: options.dataset, fingerprint, specOrigin: ds.specOrigin },
     task: plan.task,
@@ -177,7 +219,11 @@ export async function loadEvalSet(options: EvalSetOptions): Promise<EvalSet> {
     positive: plan.positive,
     positiveIndex: plan.positive === null ? -1 : plan.labels.indexOf(plan.positive),
     n: keep.length,
-    ids: keepList.map((r) => golden.ids[r]!),
+    // Decoded on first use: metrics never read them, comparisons and reviews do.
+    get ids() {
+      ids ??= Array.from(keep, (r) => golden.ids.get(r));
+      return ids;
+    },
     truth,
     truthFlags,
     slices: golden.slices.map((e) => e.finish(keep)),

@@ -31,6 +31,7 @@ export function labelStore(
   weights?: Float64Array,
   order?: Uint32Array,
 ): BinaryScoreStore {
+  if (weights === undefined && order === undefined) return sharedLabelStore(set, m, j, rows);
   const k = set.labels.length;
   const n = rows ? rows.length : set.n;
   const store = new BinaryScoreStore({ initialCapacity: n });
@@ -43,6 +44,54 @@ export function labelStore(
     for (let c = 0; c < w; c++) store.add(score, positive);
   }
   return store;
+}
+
+/**
+ * The one-vs-rest store of label j over some rows, built once: the headline, the label's curves
+ * and its positive-class calibration all read the same sorted scores (at 10 M rows each build and
+ * sort is a pass over 40 MB). Keyed by the model's columns and the rows array, so a slice's store
+ * goes when its rows do.
+ */
+const stores = new WeakMap<ModelColumns, Map<number, WeakMap<object, BinaryScoreStore>>>();
+const ALL_ROWS = {};
+
+function sharedLabelStore(set: EvalSet, m: ModelColumns, j: number, rows: Uint32Array | null) {
+  let byLabel = stores.get(m);
+  if (byLabel === undefined) {
+    byLabel = new Map();
+    stores.set(m, byLabel);
+  }
+  let byRows = byLabel.get(j);
+  if (byRows === undefined) {
+    byRows = new WeakMap();
+    byLabel.set(j, byRows);
+  }
+  let store = byRows.get(rows ?? ALL_ROWS);
+  if (store === undefined) {
+    store = buildLabelStore(set, m, j, rows);
+    byRows.set(rows ?? ALL_ROWS, store);
+  }
+  return store;
+}
+
+/** Scores split by class in two passes (count, then fill): no per-item growth. */
+function buildLabelStore(set: EvalSet, m: ModelColumns, j: number, rows: Uint32Array | null) {
+  const k = set.labels.length;
+  const n = rows ? rows.length : set.n;
+  const multilabel = set.task === 'multilabel';
+  const positive = (i: number) => (multilabel ? set.truthFlags[i * k + j] === 1 : set.truth[i] === j);
+  let p = 0;
+  for (let t = 0; t < n; t++) if (positive(rows ? rows[t]! : t)) p++;
+  const pos = new Float32Array(p);
+  const neg = new Float32Array(n - p);
+  let a = 0;
+  let b = 0;
+  for (let t = 0; t < n; t++) {
+    const i = rows ? rows[t]! : t;
+    if (positive(i)) pos[a++] = m.scores[i * k + j]!;
+    else neg[b++] = m.scores[i * k + j]!;
+  }
+  return BinaryScoreStore.fromSides(pos, neg);
 }
 
 /** Labels whose ranking is reported: the positive one for binary, every label otherwise. */

@@ -32,7 +32,7 @@ export interface ModelDraft {
 }
 
 /** How one file's rows map onto the plan: `perm[j]` = column of plan label j in the file's scores. */
-interface FileLayout {
+export interface FileLayout {
   file: string;
   k: number;
   multilabel: boolean;
@@ -52,14 +52,44 @@ function rowId(batch: PredictionBatch, i: number, file: string, batchIndex: numb
   return id;
 }
 
-/** Copy row i's scores to golden row r, refusing anything that is not a probability. */
-function placeScores(
+/** Where a prediction row is, for error messages; a function, so the id is decoded only for one. */
+export type Where = () => { row: number; id: string };
+
+export function fileLayout(source: PredictionsSource, plan: LabelPlan): FileLayout {
+  return {
+    file: source.path,
+    k: plan.labels.length,
+    multilabel: plan.task === 'multilabel',
+    perm: plan.labels.map((l) => source.meta.model.labels.indexOf(l)),
+    labelIndex: new Map(plan.labels.map((l, j) => [l, j] as const)),
+    labels: plan.labels,
+  };
+}
+
+export function emptyDraft(source: PredictionsSource, plan: LabelPlan, n: number): ModelDraft {
+  const k = plan.labels.length;
+  const multilabel = plan.task === 'multilabel';
+  return {
+    source,
+    predicted: new Int32Array(multilabel ? 0 : n),
+    predictedFlags: new Uint8Array(multilabel ? n * k : 0),
+    scores: new Float32Array(n * k),
+    seen: new Uint8Array(n),
+    unknown: newProblem(),
+    unlabelled: 0,
+    rejected: 0,
+    rows: 0,
+  };
+}
+
+/** Place prediction row i at golden row r: its scores (checked to be probabilities) and label(s). */
+export function placeRow(
   draft: ModelDraft,
   layout: FileLayout,
   batch: PredictionBatch,
   i: number,
   r: number,
-  where: { row: number; id: string },
+  where: Where,
 ): void {
   const { k, perm } = layout;
   const base = i * k;
@@ -68,11 +98,12 @@ function placeScores(
     if (!(s >= 0 && s <= 1)) {
       throw new BadInputError(
         `score for label ${JSON.stringify(layout.labels[j])} is ${s}, not a probability in [0, 1]`,
-        { file: layout.file, ...where, field: 'scores' },
+        { file: layout.file, ...where(), field: 'scores' },
       );
     }
     draft.scores[r * k + j] = s;
   }
+  placePrediction(draft, layout, batch, i, r, where);
 }
 
 /** Record row i's predicted label(s) at golden row r, refusing labels outside the plan. */
@@ -82,7 +113,7 @@ function placePrediction(
   batch: PredictionBatch,
   i: number,
   r: number,
-  where: { row: number; id: string },
+  where: Where,
 ): void {
   const { k, labelIndex, labels, file } = layout;
   const predicted = batch.predicted.get(i);
@@ -92,7 +123,7 @@ function placePrediction(
       if (j === undefined) {
         throw new BadInputError(
           `predicted label ${JSON.stringify(truncate(l, 60))} is not among the labels ${labelList(labels)}`,
-          { file, ...where, field: 'predicted' },
+          { file, ...where(), field: 'predicted' },
         );
       }
       draft.predictedFlags[r * k + j] = 1;
@@ -103,7 +134,7 @@ function placePrediction(
   if (j === undefined) {
     throw new BadInputError(
       `predicted label ${predicted === null ? 'is null' : JSON.stringify(truncate(String(predicted), 60))} is not among the labels ${labelList(labels)}`,
-      { file, ...where, field: 'predicted' },
+      { file, ...where(), field: 'predicted' },
     );
   }
   draft.predicted[r] = j;
@@ -116,28 +147,8 @@ export async function readModel(
   plan: LabelPlan,
   maxExamples: number,
 ): Promise<ModelDraft> {
-  const n = golden.ids.length;
-  const k = plan.labels.length;
-  const multilabel = plan.task === 'multilabel';
-  const layout: FileLayout = {
-    file: source.path,
-    k,
-    multilabel,
-    perm: plan.labels.map((l) => source.meta.model.labels.indexOf(l)),
-    labelIndex: new Map(plan.labels.map((l, j) => [l, j] as const)),
-    labels: plan.labels,
-  };
-  const draft: ModelDraft = {
-    source,
-    predicted: new Int32Array(multilabel ? 0 : n),
-    predictedFlags: new Uint8Array(multilabel ? n * k : 0),
-    scores: new Float32Array(n * k),
-    seen: new Uint8Array(n),
-    unknown: newProblem(),
-    unlabelled: 0,
-    rejected: 0,
-    rows: 0,
-  };
+  const layout = fileLayout(source, plan);
+  const draft = emptyDraft(source, plan, golden.ids.length);
   let batchIndex = 0;
   for await (const batch of source.batches()) {
     for (let i = 0; i < batch.length; i++) {
@@ -160,8 +171,7 @@ export async function readModel(
         });
       }
       draft.seen[r] = 1;
-      placeScores(draft, layout, batch, i, r, { row, id });
-      placePrediction(draft, layout, batch, i, r, { row, id });
+      placeRow(draft, layout, batch, i, r, () => ({ row, id }));
     }
     draft.rows += batch.length;
     batchIndex++;

@@ -16,6 +16,47 @@ export interface RowGroup {
  */
 export function groupRows(columns: readonly EncodedColumn[]): RowGroup[] {
   const n = columns[0]!.codes.length;
+  // Each row's combination as one number: per column its code, null as the column's last digit
+  // (so null sorts after every value), the first column most significant.
+  const radix = columns.map((c) => c.values.length + 1);
+  const space = radix.reduce((a, b) => a * b, 1);
+  if (space > 2 ** 52) return groupRowsByString(columns);
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let key = 0;
+    for (let d = 0; d < columns.length; d++) {
+      const c = columns[d]!.codes[i]!;
+      key = key * radix[d]! + (c < 0 ? radix[d]! - 1 : c);
+    }
+    keys[i] = key;
+  }
+  const sizes = new Map<number, number>();
+  for (let i = 0; i < n; i++) sizes.set(keys[i]!, (sizes.get(keys[i]!) ?? 0) + 1);
+  const order = [...sizes.keys()].sort((a, b) => a - b);
+  const groups = new Map(order.map((key) => [key, { rows: new Uint32Array(sizes.get(key)!), used: 0 }]));
+  for (let i = 0; i < n; i++) {
+    const g = groups.get(keys[i]!)!;
+    g.rows[g.used++] = i;
+  }
+  return order.map((key) => {
+    const codes: number[] = new Array(columns.length);
+    let rest = key;
+    for (let d = columns.length - 1; d >= 0; d--) {
+      const digit = rest % radix[d]!;
+      rest = (rest - digit) / radix[d]!;
+      codes[d] = digit === radix[d]! - 1 ? -1 : digit;
+    }
+    return {
+      values: codes.map((c, d) => (c < 0 ? null : columns[d]!.values[c]!)),
+      codes,
+      rows: groups.get(key)!.rows,
+    };
+  });
+}
+
+/** The general form, for crossings whose value combinations do not fit one number. */
+function groupRowsByString(columns: readonly EncodedColumn[]): RowGroup[] {
+  const n = columns[0]!.codes.length;
   const byKey = new Map<string, { codes: number[]; rows: number[] }>();
   for (let i = 0; i < n; i++) {
     const codes = columns.map((c) => c.codes[i]!);

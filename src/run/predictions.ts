@@ -13,6 +13,7 @@ import {
 } from 'apache-arrow';
 import { type ArrowSource, openArrow } from '../dataset/arrow-reader.js';
 import {
+  columnInterner,
   type StringColumn,
   type StringListColumn,
   stringColumn,
@@ -119,13 +120,20 @@ async function openPredictionsFile(path: string): Promise<PredictionsSource> {
     meta,
     arrow,
     async *batches() {
+      // Predicted labels repeat: decoded once per label, not per row.
+      const labels = columnInterner();
       for await (const batch of arrow.batches())
-        yield predictionBatch(batch, k, meta.model.task === 'multilabel');
+        yield predictionBatch(batch, k, meta.model.task === 'multilabel', labels);
     },
   };
 }
 
-function predictionBatch(batch: RecordBatch, k: number, multilabel: boolean): PredictionBatch {
+function predictionBatch(
+  batch: RecordBatch,
+  k: number,
+  multilabel: boolean,
+  labels: ReturnType<typeof columnInterner>,
+): PredictionBatch {
   const scoresData = batch.getChild('scores')!.data[0]!;
   const child = scoresData.children[0]!;
   const start = scoresData.offset * k;
@@ -135,7 +143,7 @@ function predictionBatch(batch: RecordBatch, k: number, multilabel: boolean): Pr
     length: batch.numRows,
     ids: stringColumn(batch.getChild('id')!.data[0]!),
     scores,
-    predicted: multilabel ? stringListColumn(predictedData) : stringColumn(predictedData),
+    predicted: multilabel ? stringListColumn(predictedData) : stringColumn(predictedData, labels),
   };
 }
 

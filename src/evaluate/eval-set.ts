@@ -106,6 +106,11 @@ export interface EvalSet {
     readonly droppedMissingPrediction: number;
   };
   readonly validation: ValidationSummary;
+  /**
+   * How rows were matched: `position` for a run's own predictions of this dataset file (no id
+   * map, see position-join.ts), `id` otherwise. The set is the same either way.
+   */
+  readonly joinedBy: 'position' | 'id';
   /** Human-readable notes about the join (fingerprint of another file, dropped rows...). */
   readonly warnings: readonly string[];
 }

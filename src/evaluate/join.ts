@@ -166,7 +166,13 @@ async function joinRows(
   sources: readonly PredictionsSource[],
   fingerprint: string,
   maxExamples: number,
-): Promise<{ golden: GoldenRows; summary: ValidationSummary; plan: LabelPlan; drafts: ModelDraft[] }> {
+): Promise<{
+  golden: GoldenRows;
+  summary: ValidationSummary;
+  plan: LabelPlan;
+  drafts: ModelDraft[];
+  joinedBy: EvalSet['joinedBy'];
+}> {
   const positional = sources.every(
     (s) => s.meta.source === 'model' && s.meta.dataset.fingerprint === fingerprint,
   );
@@ -174,14 +180,14 @@ async function joinRows(
     // The plan's labels come from the spec or the models; the golden labels only check it.
     const joined = await joinByPosition(ds, sources, planLabels(ds, sources, new Set()), maxExamples);
     if (joined !== undefined) {
-      return { ...joined, plan: planLabels(ds, sources, joined.golden.observedLabels) };
+      return { ...joined, plan: planLabels(ds, sources, joined.golden.observedLabels), joinedBy: 'position' };
     }
   }
   const { rows: golden, summary } = await readGolden(ds, maxExamples);
   const plan = planLabels(ds, sources, golden.observedLabels);
   const drafts: ModelDraft[] = [];
   for (const s of sources) drafts.push(await readModel(s, golden, plan, maxExamples));
-  return { golden, summary, plan, drafts };
+  return { golden, summary, plan, drafts, joinedBy: 'id' };
 }
 
 /** Load the golden set and every predictions file into one joined, columnar evaluation set. */
@@ -195,7 +201,7 @@ export async function loadEvalSet(options: EvalSetOptions): Promise<EvalSet> {
   const warnings: string[] = [];
   const fingerprint = await checkFingerprints(sources, options.dataset, warnings);
 
-  const { golden, summary, plan, drafts } = await joinRows(ds, sources, fingerprint, maxExamples);
+  const { golden, summary, plan, drafts, joinedBy } = await joinRows(ds, sources, fingerprint, maxExamples);
 
   // Keep the rows every model scored.
   const labelled = golden.ids.length;
@@ -240,6 +246,7 @@ export async function loadEvalSet(options: EvalSetOptions): Promise<EvalSet> {
       droppedMissingPrediction: labelled - keep.length,
     },
     validation: summary,
+    joinedBy,
     warnings,
   };
 }

@@ -68,6 +68,11 @@ class Cursor {
     await this.fill(1);
     return this.ahead === 0;
   }
+
+  /** Stop reading (closes the file when the join gives up early). */
+  async close(): Promise<void> {
+    await this.it.return(undefined);
+  }
 }
 
 interface ModelState {
@@ -162,8 +167,13 @@ export async function joinByPosition(
     draft: emptyDraft(source, plan, capacity),
   }));
   const matcher = new PositionMatcher(models);
-  const result = await readGolden(ds, maxExamples, matcher);
-  for (const m of models) if (!(await m.cursor.exhausted())) return undefined;
+  let result: Awaited<ReturnType<typeof readGolden>>;
+  try {
+    result = await readGolden(ds, maxExamples, matcher);
+    for (const m of models) if (!(await m.cursor.exhausted())) return undefined;
+  } finally {
+    for (const m of models) await m.cursor.close();
+  }
   if (await unmatchedDuplicates(ds, matcher)) return undefined;
   const n = result.rows.ids.length;
   const k = plan.labels.length;

@@ -19,6 +19,8 @@ export interface SyntheticPredictions {
   /** Default: argmax (multilabel: scores >= 0.5). */
   predicted?: (string | string[])[];
   fingerprint?: string;
+  /** Default `import`; `model` says a run wrote it (with the dataset's fingerprint: joined by position). */
+  source?: PredictionsMeta['source'];
   name?: string;
   /** Rows per record batch (several batches exercise the streaming join). */
   batchSize?: number;
@@ -28,7 +30,7 @@ export function syntheticMeta(p: SyntheticPredictions): PredictionsMeta {
   const task = p.task ?? (p.labels.length === 2 ? 'binary' : 'multiclass');
   return {
     schemaVersion: 1,
-    source: 'import',
+    source: p.source ?? 'import',
     model: {
       name: p.name ?? 'synthetic',
       version: '0',

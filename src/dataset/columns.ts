@@ -123,9 +123,9 @@ function utf8Column(data: Data<Utf8>, interner: Utf8Interner | undefined): Strin
       return decodeStrict(values.subarray(offsets[i]!, offsets[i + 1]!)).trim() === '';
     },
     get(i) {
-      const b = bytes(i);
-      if (b === null) return null;
-      return interner ? interner.get(b) : decodeStrict(b);
+      if (!isValid(data, i)) return null;
+      if (interner) return interner.getRange(values, offsets[i]!, offsets[i + 1]!);
+      return decodeStrict(values.subarray(offsets[i]!, offsets[i + 1]!));
     },
   };
 }

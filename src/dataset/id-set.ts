@@ -74,12 +74,15 @@ export class IdFingerprintSet {
   }
 }
 
-/** MurmurHash3 (x86, 32-bit) over bytes; seeded so two calls give independent-enough halves. */
-export function hash32(bytes: Uint8Array, seed: number): number {
+/**
+ * MurmurHash3 (x86, 32-bit) over bytes[start..end); seeded so two calls give independent-enough
+ * halves.
+ */
+export function hash32(bytes: Uint8Array, seed: number, start = 0, end = bytes.length): number {
   let h = seed >>> 0;
-  const n = bytes.length;
-  const whole = n & ~3;
-  for (let i = 0; i < whole; i += 4) {
+  const n = end - start;
+  const whole = start + (n & ~3);
+  for (let i = start; i < whole; i += 4) {
     let k = bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24);
     k = Math.imul(k, 0xcc9e2d51);
     k = (k << 15) | (k >>> 17);

@@ -22,18 +22,24 @@ export class Utf8Interner {
 
   /** The string of these bytes; `decode`'s error for invalid UTF-8 (every time, for every row). */
   get(bytes: Uint8Array): string {
-    const h = hash32(bytes, 0x5bd1e995);
+    return this.getRange(bytes, 0, bytes.length);
+  }
+
+  /** The string of `values[start..end)`, found without a view on the common path. */
+  getRange(values: Uint8Array, start: number, end: number): string {
+    const h = hash32(values, 0x5bd1e995, start, end);
     const mask = this.slots.length - 1;
     let slot = h & mask;
     for (;;) {
       const k = this.slots[slot]!;
       if (k < 0) break;
-      if (this.hashes[k] === h && sameBytes(this.keys[k]!, bytes)) {
+      if (this.hashes[k] === h && sameRange(this.keys[k]!, values, start, end)) {
         const v = this.values[k];
-        return v === undefined ? this.decode(bytes) : v;
+        return v === undefined ? this.decode(values.subarray(start, end)) : v;
       }
       slot = (slot + 1) & mask;
     }
+    const bytes = values.subarray(start, end);
     if (this.keys.length >= this.maxValues) return this.decode(bytes);
     let value: string | undefined;
     try {
@@ -61,8 +67,8 @@ export class Utf8Interner {
   }
 }
 
-export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+function sameRange(key: Uint8Array, values: Uint8Array, start: number, end: number): boolean {
+  if (key.length !== end - start) return false;
+  for (let i = 0; i < key.length; i++) if (key[i] !== values[start + i]) return false;
   return true;
 }

@@ -27,6 +27,28 @@ interface Pairs {
   variant: CalibrationVariant;
 }
 
+/** Stands in for pairs that nothing will read (equal-mass bins from a built store, no ECE interval). */
+const noPairs = (variant: CalibrationVariant): Pairs => ({
+  confidence: new Float32Array(0),
+  outcome: new Uint8Array(0),
+  variant,
+});
+
+/** The pairs as a score store: confidences split by outcome into arrays of the exact size. */
+function splitByOutcome(confidence: Float32Array, outcome: Uint8Array): BinaryScoreStore {
+  let p = 0;
+  for (let i = 0; i < outcome.length; i++) p += outcome[i]!;
+  const pos = new Float32Array(p);
+  const neg = new Float32Array(outcome.length - p);
+  let a = 0;
+  let b = 0;
+  for (let i = 0; i < outcome.length; i++) {
+    if (outcome[i] === 1) pos[a++] = confidence[i]!;
+    else neg[b++] = confidence[i]!;
+  }
+  return BinaryScoreStore.fromSides(pos, neg);
+}
+
 /** Reliability bins with per-bin intervals; equal-mass bins are capped at n / minBinItems. */
 function calibrate(
   { confidence, outcome, variant }: Pairs,
@@ -40,12 +62,8 @@ function calibrate(
     report = bins.report();
   } else {
     // Positive-class pairs are label j's one-vs-rest scores: the ranking metrics' shared store.
-    let store = built;
-    if (store === undefined) {
-      store = new BinaryScoreStore({ initialCapacity: confidence.length });
-      for (let i = 0; i < confidence.length; i++) store.add(confidence[i]!, outcome[i]!);
-    }
-    report = equalMassCalibration(store, adaptiveBinCount(confidence.length, r.bins, r.minBinItems), variant);
+    const store = built ?? splitByOutcome(confidence, outcome);
+    report = equalMassCalibration(store, adaptiveBinCount(store.size, r.bins, r.minBinItems), variant);
   }
   return withBinIntervals(report, r.bootstrap.level, r.intervals, r.minBinItems);
 }
@@ -106,7 +124,9 @@ export function positiveClassCalibration(
   rows: Uint32Array | null,
   r: ResolvedMetricOptions,
 ): CalibrationReport {
-  return calibrate(positivePairs(set, m, j, rows), r, labelStore(set, m, j, rows));
+  // Equal-mass bins read the shared store; only uniform bins walk the pairs.
+  const pairs = r.binning === 'uniform' ? positivePairs(set, m, j, rows) : noPairs('positive-class');
+  return calibrate(pairs, r, labelStore(set, m, j, rows));
 }
 
 export function topLabelCalibration(
@@ -125,6 +145,11 @@ export function headlineEce(
   rows: Uint32Array | null,
   r: ResolvedMetricOptions,
 ): Headline['ece'] {
+  if (set.task === 'binary' && r.binning === 'equal-mass' && !r.scoreIntervals) {
+    // No interval to resample and bins from the shared store: the pairs are not needed.
+    const pairs = noPairs('positive-class');
+    return eceHeadline(pairs, calibrate(pairs, r, labelStore(set, m, set.positiveIndex, rows)), r);
+  }
   if (set.task === 'binary') {
     const pairs = positivePairs(set, m, set.positiveIndex, rows);
     return eceHeadline(pairs, calibrate(pairs, r, labelStore(set, m, set.positiveIndex, rows)), r);

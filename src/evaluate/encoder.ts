@@ -5,9 +5,14 @@ import type { EncodedColumn } from './eval-set.js';
 export class DictionaryEncoder {
   private readonly index = new Map<string, number>();
   private readonly values: string[] = [];
-  private readonly codes: GrowableArray<Int32Array> = growableInt32();
+  private readonly codes: GrowableArray<Int32Array>;
 
-  constructor(readonly name: string) {}
+  constructor(
+    readonly name: string,
+    capacity?: number,
+  ) {
+    this.codes = growableInt32(capacity);
+  }
 
   push(value: string | null): void {
     if (value === null) {

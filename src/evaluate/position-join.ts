@@ -169,7 +169,7 @@ export async function joinByPosition(
   const matcher = new PositionMatcher(models);
   let result: Awaited<ReturnType<typeof readGolden>>;
   try {
-    result = await readGolden(ds, maxExamples, matcher);
+    result = await readGolden(ds, maxExamples, matcher, capacity);
     for (const m of models) if (!(await m.cursor.exhausted())) return undefined;
   } finally {
     for (const m of models) await m.cursor.close();

@@ -33,16 +33,24 @@ class StringIds implements IdList {
   }
 }
 
-/** Ids as their UTF-8 bytes end to end (a string is built only when one is asked for). */
+/**
+ * Ids as their UTF-8 bytes end to end, 4 bytes of offset per row (a string is built only when one
+ * is asked for); up to 4 GiB of id bytes.
+ */
 class ByteIds implements IdList {
-  private readonly bytes: Growable<Uint8Array> = growableUint8(1 << 16);
-  private readonly ends = new GrowableArray((n) => new Float64Array(n));
+  private readonly bytes: Growable<Uint8Array>;
+  private readonly ends: Growable<Uint32Array>;
   private readonly decoder = new TextDecoder();
+  constructor(capacity: number) {
+    this.bytes = growableUint8(Math.max(1 << 16, capacity * 8));
+    this.ends = new GrowableArray((n) => new Uint32Array(n), capacity);
+  }
   get length(): number {
     return this.ends.length;
   }
   push(values: Uint8Array, start: number, end: number): void {
     this.bytes.append(values, start, end);
+    if (this.bytes.length > 0xffffffff) throw new RangeError('more than 4 GiB of ids');
     this.ends.push(this.bytes.length);
   }
   get(i: number): string {
@@ -63,7 +71,7 @@ export interface GoldenRows {
   truthLists: (readonly string[])[];
   slices: DictionaryEncoder[];
   identity: DictionaryEncoder[];
-  /** Per labelled row: offsets into annotator/label pairs. */
+  /** Per labelled row: offsets into annotator/label pairs (only when the dataset has annotations). */
   annOffsets: Growable<Int32Array>;
   annAnnotator: Growable<Int32Array>;
   annLabel: string[];
@@ -81,16 +89,16 @@ export interface RowMatcher {
   row(batch: ValidatedBatch, i: number, labelled: number): void;
 }
 
-function emptyRows(ds: Dataset, positional: boolean): GoldenRows {
+function emptyRows(ds: Dataset, positional: boolean, capacity: number): GoldenRows {
   const spec = ds.spec;
   const rows: GoldenRows = {
-    ids: positional ? new ByteIds() : new StringIds(),
+    ids: positional ? new ByteIds(capacity) : new StringIds(),
     byId: new Map(),
-    truthCodes: growableInt32(),
+    truthCodes: growableInt32(capacity),
     truthValues: [],
     truthLists: [],
-    slices: spec.slices.map((s) => new DictionaryEncoder(s)),
-    identity: spec.identity.map((s) => new DictionaryEncoder(s)),
+    slices: spec.slices.map((s) => new DictionaryEncoder(s, capacity)),
+    identity: spec.identity.map((s) => new DictionaryEncoder(s, capacity)),
     annOffsets: growableInt32(),
     annAnnotator: growableInt32(),
     annLabel: [],
@@ -116,7 +124,8 @@ function noteExcluded(rows: GoldenRows, b: ValidatedBatch, i: number, status: nu
 }
 
 function pushAnnotations(rows: GoldenRows, b: ValidatedBatch, i: number): void {
-  for (const a of b.annotations?.get(i) ?? []) {
+  if (b.annotations === undefined) return;
+  for (const a of b.annotations.get(i) ?? []) {
     if (a.label === null) continue;
     let who = rows.annotators.get(a.annotator);
     if (who === undefined) {
@@ -131,15 +140,17 @@ function pushAnnotations(rows: GoldenRows, b: ValidatedBatch, i: number): void {
 
 /**
  * Read the golden rows. With a `matcher` (position join) ids are kept as bytes, no id map is
- * built and duplicate ids are left to the matcher (see position-join.ts).
+ * built and duplicate ids are left to the matcher (see position-join.ts). `capacity`: the
+ * dataset's row count when known, so columns are allocated once.
  */
 export async function readGolden(
   ds: Dataset,
   maxExamples: number,
   matcher?: RowMatcher,
+  capacity = 1024,
 ): Promise<{ rows: GoldenRows; summary: ValidationSummary }> {
   const spec = ds.spec;
-  const rows = emptyRows(ds, matcher !== undefined);
+  const rows = emptyRows(ds, matcher !== undefined, capacity);
   const byteIds = rows.ids instanceof ByteIds ? rows.ids : undefined;
   const stringIds = rows.ids instanceof StringIds ? rows.ids.list : undefined;
   const truthIndex = new Map<string, number>();

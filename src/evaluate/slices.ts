@@ -21,7 +21,8 @@ export function groupRows(columns: readonly EncodedColumn[]): RowGroup[] {
   const radix = columns.map((c) => c.values.length + 1);
   const space = radix.reduce((a, b) => a * b, 1);
   if (space > 2 ** 52) return groupRowsByString(columns);
-  const keys = new Float64Array(n);
+  // Int32 keys when they fit (every slice column and most crossings): half the memory.
+  const keys = space <= 2 ** 31 ? new Int32Array(n) : new Float64Array(n);
   for (let i = 0; i < n; i++) {
     let key = 0;
     for (let d = 0; d < columns.length; d++) {

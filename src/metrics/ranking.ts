@@ -158,23 +158,25 @@ export function operatingPoint(store: BinaryScoreStore, constraint: OperatingCon
   if (n === 0 && kind !== 'max-recall-at-precision') {
     return { constraint, point: null, reason: 'no negative items: FPR is undefined' };
   }
-  let best: { t: number; tp: number; fp: number } | null = null;
+  // The best point so far in three numbers (found = tp >= 0): no object per threshold walked.
+  let bt = 0;
+  let btp = -1;
+  let bfp = 0;
   const w = walker(store);
   while (w.next()) {
     const { tp, fp } = w;
     if (kind === 'max-recall-at-precision') {
-      if (tp / (tp + fp) >= value && (best === null || tp > best.tp)) best = { t: w.threshold, tp, fp };
+      if (tp / (tp + fp) >= value && tp > btp) [bt, btp, bfp] = [w.threshold, tp, fp];
     } else if (kind === 'max-tpr-at-fpr') {
       if (fp / n > value) break; // FPR only grows from here
-      if (best === null || tp > best.tp) best = { t: w.threshold, tp, fp };
+      if (tp > btp) [bt, btp, bfp] = [w.threshold, tp, fp];
     } else {
-      if (best !== null && fp > best.fp) break;
-      if (tp / p >= value && (best === null || fp < best.fp || tp > best.tp))
-        best = { t: w.threshold, tp, fp };
+      if (btp >= 0 && fp > bfp) break;
+      if (tp / p >= value && (btp < 0 || fp < bfp || tp > btp)) [bt, btp, bfp] = [w.threshold, tp, fp];
     }
   }
-  if (best === null) return { constraint, point: null, reason: `no threshold satisfies ${kind} ${value}` };
-  return { constraint, point: pointAt(best.t, best.tp, best.fp, p, n) };
+  if (btp < 0) return { constraint, point: null, reason: `no threshold satisfies ${kind} ${value}` };
+  return { constraint, point: pointAt(bt, btp, bfp, p, n) };
 }
 
 /** Evenly spaced thresholds 0, 1/steps, ..., 1. */

@@ -9,7 +9,7 @@
  * Scores are rounded to float32, like the `scores` column of a predictions file: two doubles that
  * differ by less than float32 resolution become a tie.
  */
-import { type GrowableArray, growableFloat32 } from '../util/growable.js';
+import { GrowableArray, growableFloat32 } from '../util/growable.js';
 import { sortFloat32 } from './sort-float32.js';
 
 export interface ScoreRange {
@@ -23,10 +23,13 @@ export const PROBABILITY_RANGE: ScoreRange = { min: 0, max: 1 };
 /** One side's scores; sorted in place when asked (order inside the store carries no meaning). */
 class ScoreColumn {
   private readonly values: GrowableArray<Float32Array>;
-  private sorted = true;
+  private sorted: boolean;
 
-  constructor(capacity: number) {
-    this.values = growableFloat32(capacity);
+  constructor(capacity: number, initial?: Float32Array) {
+    this.values = initial
+      ? new GrowableArray((n) => new Float32Array(n), 0, initial)
+      : growableFloat32(capacity);
+    this.sorted = initial === undefined || initial.length === 0;
   }
 
   get length(): number {
@@ -64,19 +67,22 @@ export class BinaryScoreStore {
   private readonly pos: ScoreColumn;
   private readonly neg: ScoreColumn;
 
-  constructor(options: { range?: ScoreRange; initialCapacity?: number } = {}) {
+  constructor(
+    options: { range?: ScoreRange; initialCapacity?: number } = {},
+    sides?: { positives: Float32Array; negatives: Float32Array },
+  ) {
     this.range = options.range ?? PROBABILITY_RANGE;
     const capacity = options.initialCapacity ?? 1024;
-    this.pos = new ScoreColumn(capacity);
-    this.neg = new ScoreColumn(capacity);
+    this.pos = new ScoreColumn(capacity, sides?.positives);
+    this.neg = new ScoreColumn(capacity, sides?.negatives);
   }
 
   /**
-   * A store holding exactly these scores (checked like `add`, -0 read as +0): the bulk form of
-   * `add` for columns already split by class.
+   * A store that takes over these arrays (checked like `add`, -0 made +0, then owned and sorted
+   * in place by the store): the bulk form of `add` for scores already split by class.
    */
   static fromSides(positives: Float32Array, negatives: Float32Array, range?: ScoreRange): BinaryScoreStore {
-    const store = new BinaryScoreStore({ ...(range ? { range } : {}), initialCapacity: 16 });
+    const store = new BinaryScoreStore(range ? { range } : {}, { positives, negatives });
     const checkAll = (values: Float32Array, offset: number) => {
       for (let i = 0; i < values.length; i++) {
         store.check(values[i]!, offset + i);
@@ -85,8 +91,6 @@ export class BinaryScoreStore {
     };
     checkAll(positives, 0);
     checkAll(negatives, positives.length);
-    store.pos.append(positives);
-    store.neg.append(negatives);
     return store;
   }
 

@@ -12,8 +12,11 @@ export class GrowableArray<T extends NumericArray> {
   constructor(
     private readonly create: (length: number) => T,
     initialCapacity = 1024,
+    /** Start from these values (taken over, not copied). */
+    initial?: T,
   ) {
-    this.data = create(Math.max(16, initialCapacity));
+    this.data = initial ?? create(Math.max(16, initialCapacity));
+    this.used = initial?.length ?? 0;
   }
 
   get length(): number {

@@ -52,7 +52,9 @@ describe('value state without decoding', () => {
   it('calls a value blank exactly when trim() leaves nothing', () => {
     const texts = [' ', '\t\n', '\u00a0', '\u3000 ', '\ufeff', '\u0000', ' x', 'x', '\u00a0é', '\u2003'];
     const col = stringColumn(utf8Of(texts.map(enc)));
-    texts.forEach((t, i) => expect(col.blank(i), JSON.stringify(t)).toBe(t.trim() === ''));
+    texts.forEach((t, i) => {
+      expect(col.blank(i), JSON.stringify(t)).toBe(t.trim() === '');
+    });
   });
 
   it('an interned column returns one string per distinct value and still refuses bad bytes', () => {

@@ -1,13 +1,10 @@
+import { compactPrCurve, compactRocCurve } from '../metrics/compact-curves.js';
 import { widenDegenerate } from '../metrics/edge-intervals.js';
 import {
   averagePrecision,
-  downsamplePrCurve,
-  downsampleRocCurve,
   operatingPoint,
-  prCurve,
   rankingReport,
   rocAuc,
-  rocCurve,
   thresholdSweep,
 } from '../metrics/ranking.js';
 import type { Interval, MaybeNumber } from '../metrics/schema.js';
@@ -192,13 +189,14 @@ export function labelRanking(
   r: ResolvedMetricOptions,
 ): LabelRanking {
   const store = labelStore(set, m, j, null);
-  const roc = rocCurve(store);
-  const pr = prCurve(store);
+  // Reduced as they are built: the full curves of 10 M scores would not fit in memory as arrays.
+  const roc = compactRocCurve(store, r.curvePoints);
+  const pr = compactPrCurve(store, r.curvePoints);
   return {
     label: set.labels[j]!,
     ranking: rankingReport(store),
-    roc: roc ? downsampleRocCurve(roc, r.curvePoints) : null,
-    pr: pr ? downsamplePrCurve(pr, r.curvePoints) : null,
+    roc,
+    pr,
     operatingPoints: OPERATING_CONSTRAINTS.map((c) => operatingPoint(store, c)),
     sweep: thresholdSweep(store, r.sweep),
   };

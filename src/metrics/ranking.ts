@@ -1,3 +1,4 @@
+import { simplifyIndices } from './compact-curves.js';
 import type {
   MaybeNumber,
   OperatingConstraint,
@@ -216,50 +217,13 @@ export function simplifyCurveIndices(
   ys: readonly number[],
   maxPoints: number,
 ): number[] {
-  const len = xs.length;
-  if (len !== ys.length) throw new RangeError('curve coordinates differ in length');
-  if (maxPoints < 2) throw new RangeError('a downsampled curve keeps at least its two endpoints');
-  if (len <= 2) return Array.from({ length: len }, (_, i) => i);
-
-  interface Segment {
-    a: number;
-    b: number;
-    far: number;
-    dist: number;
-  }
-  const farthest = (a: number, b: number): Segment => {
-    const dx = xs[b]! - xs[a]!;
-    const dy = ys[b]! - ys[a]!;
-    const norm = Math.hypot(dx, dy);
-    let far = -1;
-    let dist = 0;
-    for (let i = a + 1; i < b; i++) {
-      const ex = xs[i]! - xs[a]!;
-      const ey = ys[i]! - ys[a]!;
-      const d = norm === 0 ? Math.hypot(ex, ey) : Math.abs(dx * ey - dy * ex) / norm;
-      if (d > dist) {
-        dist = d;
-        far = i;
-      }
-    }
-    return { a, b, far, dist };
-  };
-
-  const kept = [0, len - 1];
-  // Few segments (<= maxPoints), so a linear scan for the largest one is cheap next to the scans.
-  const open: Segment[] = [farthest(0, len - 1)];
-  while (kept.length < maxPoints) {
-    let top = -1;
-    for (let s = 0; s < open.length; s++) {
-      if (open[s]!.far >= 0 && (top < 0 || open[s]!.dist > open[top]!.dist)) top = s;
-    }
-    if (top < 0) break;
-    const seg = open[top]!;
-    open.splice(top, 1);
-    kept.push(seg.far);
-    open.push(farthest(seg.a, seg.far), farthest(seg.far, seg.b));
-  }
-  return kept.sort((a, b) => a - b);
+  if (xs.length !== ys.length) throw new RangeError('curve coordinates differ in length');
+  return simplifyIndices(
+    xs.length,
+    (i) => xs[i]!,
+    (i) => ys[i]!,
+    maxPoints,
+  );
 }
 
 function pick<T>(values: readonly T[], indices: readonly number[]): T[] {

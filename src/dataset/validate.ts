@@ -98,6 +98,18 @@ export interface ScanOptions {
 
 const MAX_FIELD_ECHO = 200;
 
+/** A problem found in a row (a plain function: checkRow runs per row and allocates only on a problem). */
+function problemAt(
+  batch: number,
+  row: number,
+  kind: ProblemKind,
+  field: string,
+  id: string | null,
+  message: string,
+): Problem {
+  return { kind, batch, row, id, field, message };
+}
+
 /**
  * One validating pass over a dataset. Iterate it for batches; read `summary` afterwards.
  * Memory: one record batch at a time, plus 24-48 bytes per row for duplicate-id detection.
@@ -231,23 +243,23 @@ export class DatasetScan implements AsyncIterable<ValidatedBatch> {
     labels: (string | string[] | null)[],
   ): Problem | undefined {
     const { spec } = this;
-    const at = (kind: ProblemKind, field: string, id: string | null, message: string): Problem => ({
-      kind,
-      batch,
-      row,
-      id,
-      field,
-      message,
-    });
     // Ids and texts are checked on their bytes; a string is built only for a row with a problem.
     const idState = ids.state(i);
-    if (idState === ValueState.invalidUtf8) return at('invalid_utf8', spec.id, null, 'id is not valid UTF-8');
-    if (idState !== ValueState.ok) return at('missing_id', spec.id, null, 'id is null or empty');
-    const idBytes = ids.bytes(i);
+    if (idState === ValueState.invalidUtf8)
+      return problemAt(batch, row, 'invalid_utf8', spec.id, null, 'id is not valid UTF-8');
+    if (idState !== ValueState.ok)
+      return problemAt(batch, row, 'missing_id', spec.id, null, 'id is null or empty');
     if (this.options.checkDuplicateIds !== false) {
-      const firstRow = this.ids.addOrGetRow(idBytes ?? this.encoder.encode(ids.get(i)!), row);
+      const firstRow = this.ids.addOrGetRow(ids.bytes(i) ?? this.encoder.encode(ids.get(i)!), row);
       if (firstRow >= 0)
-        return at('duplicate_id', spec.id, ids.get(i), `duplicate id (first seen at row ${firstRow})`);
+        return problemAt(
+          batch,
+          row,
+          'duplicate_id',
+          spec.id,
+          ids.get(i),
+          `duplicate id (first seen at row ${firstRow})`,
+        );
     }
 
     for (let t = 0; t < texts.length; t++) {
@@ -255,21 +267,24 @@ export class DatasetScan implements AsyncIterable<ValidatedBatch> {
       const state = texts[t]!.state(i);
       if (state === ValueState.ok && !texts[t]!.blank(i)) continue;
       const id = ids.get(i);
-      if (state === ValueState.invalidUtf8) return at('invalid_utf8', field, id, 'text is not valid UTF-8');
-      if (state === ValueState.null) return at('missing_text', field, id, 'text is null');
-      return at('empty_text', field, id, 'text is empty');
+      if (state === ValueState.invalidUtf8)
+        return problemAt(batch, row, 'invalid_utf8', field, id, 'text is not valid UTF-8');
+      if (state === ValueState.null) return problemAt(batch, row, 'missing_text', field, id, 'text is null');
+      return problemAt(batch, row, 'empty_text', field, id, 'text is empty');
     }
 
     let label: string | string[] | null;
     try {
       label = labelCol.get(i);
     } catch {
-      return at('invalid_utf8', spec.label, ids.get(i), 'label is not valid UTF-8');
+      return problemAt(batch, row, 'invalid_utf8', spec.label, ids.get(i), 'label is not valid UTF-8');
     }
     if (label !== null && this.declared) {
       for (const l of Array.isArray(label) ? label : [label]) {
         if (!this.declared.has(l)) {
-          return at(
+          return problemAt(
+            batch,
+            row,
             'label_not_in_set',
             spec.label,
             ids.get(i),
@@ -285,11 +300,20 @@ export class DatasetScan implements AsyncIterable<ValidatedBatch> {
       try {
         list = annotations.get(i);
       } catch {
-        return at('invalid_utf8', spec.annotations!, ids.get(i), 'annotation is not valid UTF-8');
+        return problemAt(
+          batch,
+          row,
+          'invalid_utf8',
+          spec.annotations!,
+          ids.get(i),
+          'annotation is not valid UTF-8',
+        );
       }
       for (const a of list ?? []) {
         if (a.label !== null && !this.declared.has(a.label)) {
-          return at(
+          return problemAt(
+            batch,
+            row,
             'annotation_label_not_in_set',
             spec.annotations!,
             ids.get(i),

@@ -10,7 +10,9 @@ import type { IdProblem } from './schema.js';
  * in memory. Every metric, comparison, cluster and review selection reads this one structure;
  * `loadEvalSet` (join.ts) builds it.
  *
- * Memory: O(rows × (K + slices)) numbers. Per evaluated row: its id string, an Int32 truth
+ * Memory: O(rows × (K + slices)) numbers. Per evaluated row: its id (UTF-8 bytes and a 4-byte
+ * offset after a position join, a string after an id join; `ids` decodes them on first use, which
+ * computing metrics never does), an Int32 truth
  * (multilabel: K bytes), one Int32 code per slice/identity column, and per model an Int32
  * prediction (multilabel: K bytes) and K Float32 scores. The scores are kept on purpose: ROC-AUC,
  * average precision, curves and bootstrap intervals need all of them.

@@ -120,7 +120,7 @@ class PositionMatcher implements RowMatcher {
       m.draft.rows++;
       if (labelled >= 0) {
         m.draft.seen[labelled] = 1;
-        placeRow(m.draft, m.layout, batch, p, labelled, () => ({ row, id: batch.ids.get(p) ?? '' }));
+        placeRow(m.draft, m.layout, batch, p, labelled, row);
       } else if (status === RowStatus.unlabelled) m.draft.unlabelled++;
       else m.draft.rejected++;
       m.cursor.advance();

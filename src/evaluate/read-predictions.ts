@@ -52,8 +52,16 @@ function rowId(batch: PredictionBatch, i: number, file: string, batchIndex: numb
   return id;
 }
 
-/** Where a prediction row is, for error messages; a function, so the id is decoded only for one. */
-export type Where = () => { row: number; id: string };
+/** Where prediction row i of a batch is, for an error message (its id decoded only then). */
+function where(batch: PredictionBatch, i: number, row: number): { row: number; id: string } {
+  let id: string;
+  try {
+    id = batch.ids.get(i) ?? '';
+  } catch {
+    id = '';
+  }
+  return { row, id };
+}
 
 export function fileLayout(source: PredictionsSource, plan: LabelPlan): FileLayout {
   return {
@@ -89,7 +97,7 @@ export function placeRow(
   batch: PredictionBatch,
   i: number,
   r: number,
-  where: Where,
+  row: number,
 ): void {
   const { k, perm } = layout;
   const base = i * k;
@@ -98,12 +106,12 @@ export function placeRow(
     if (!(s >= 0 && s <= 1)) {
       throw new BadInputError(
         `score for label ${JSON.stringify(layout.labels[j])} is ${s}, not a probability in [0, 1]`,
-        { file: layout.file, ...where(), field: 'scores' },
+        { file: layout.file, ...where(batch, i, row), field: 'scores' },
       );
     }
     draft.scores[r * k + j] = s;
   }
-  placePrediction(draft, layout, batch, i, r, where);
+  placePrediction(draft, layout, batch, i, r, row);
 }
 
 /** Record row i's predicted label(s) at golden row r, refusing labels outside the plan. */
@@ -113,7 +121,7 @@ function placePrediction(
   batch: PredictionBatch,
   i: number,
   r: number,
-  where: Where,
+  row: number,
 ): void {
   const { k, labelIndex, labels, file } = layout;
   const predicted = batch.predicted.get(i);
@@ -123,7 +131,7 @@ function placePrediction(
       if (j === undefined) {
         throw new BadInputError(
           `predicted label ${JSON.stringify(truncate(l, 60))} is not among the labels ${labelList(labels)}`,
-          { file, ...where(), field: 'predicted' },
+          { file, ...where(batch, i, row), field: 'predicted' },
         );
       }
       draft.predictedFlags[r * k + j] = 1;
@@ -134,7 +142,7 @@ function placePrediction(
   if (j === undefined) {
     throw new BadInputError(
       `predicted label ${predicted === null ? 'is null' : JSON.stringify(truncate(String(predicted), 60))} is not among the labels ${labelList(labels)}`,
-      { file, ...where(), field: 'predicted' },
+      { file, ...where(batch, i, row), field: 'predicted' },
     );
   }
   draft.predicted[r] = j;
@@ -171,7 +179,7 @@ export async function readModel(
         });
       }
       draft.seen[r] = 1;
-      placeRow(draft, layout, batch, i, r, () => ({ row, id }));
+      placeRow(draft, layout, batch, i, r, row);
     }
     draft.rows += batch.length;
     batchIndex++;

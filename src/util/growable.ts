@@ -34,7 +34,9 @@ export class GrowableArray<T extends NumericArray> {
     if (n <= 0) return;
     this.reserve(this.used + n);
     const data = this.data;
-    if (ArrayBuffer.isView(values)) data.set((values as NumericArray).subarray(start, end), this.used);
+    // A short run is copied in a loop: a subarray view per call would be garbage per row.
+    if (n > 32 && ArrayBuffer.isView(values))
+      data.set((values as NumericArray).subarray(start, end), this.used);
     else for (let j = 0; j < n; j++) data[this.used + j] = values[start + j]!;
     this.used += n;
   }

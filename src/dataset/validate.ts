@@ -112,7 +112,8 @@ function problemAt(
 
 /**
  * One validating pass over a dataset. Iterate it for batches; read `summary` afterwards.
- * Memory: one record batch at a time, plus 24-48 bytes per row for duplicate-id detection.
+ * Memory: one record batch at a time, plus 24-48 bytes per row for duplicate-id detection (12-byte
+ * slots at load factor 1/4-1/2, see IdFingerprintSet; bench/RESULTS-volume.md measures it).
  */
 export class DatasetScan implements AsyncIterable<ValidatedBatch> {
   readonly summary: ValidationSummary;

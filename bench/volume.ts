@@ -20,6 +20,8 @@ import { describeMachine, median } from './machine.js';
 
 interface Measure {
   seconds: number;
+  /** User + system CPU seconds of the whole process (all threads): less sensitive to load. */
+  cpuSeconds: number;
   peakRssMiB: number;
   load: number;
 }
@@ -28,14 +30,19 @@ interface Measure {
 function measure(args: string[]): Measure {
   const load = loadavg()[0]!;
   const t0 = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-f', 'maxrss=%M', process.execPath, ...args], {
+  const r = spawnSync('/usr/bin/time', ['-f', 'maxrss=%M cpu=%U+%S', process.execPath, ...args], {
     encoding: 'utf8',
     maxBuffer: 1 << 24,
   });
   const seconds = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`${args.join(' ')} failed (${r.status}): ${r.stderr.slice(-2000)}`);
-  const rss = /maxrss=(\d+)/.exec(r.stderr);
-  return { seconds, peakRssMiB: rss ? Number(rss[1]) / 1024 : Number.NaN, load };
+  const rss = /maxrss=(\d+) cpu=([\d.]+)\+([\d.]+)/.exec(r.stderr);
+  return {
+    seconds,
+    cpuSeconds: rss ? Number(rss[2]) + Number(rss[3]) : Number.NaN,
+    peakRssMiB: rss ? Number(rss[1]) / 1024 : Number.NaN,
+    load,
+  };
 }
 
 const root = packageRoot();
@@ -66,7 +73,7 @@ const fmt = (m: Measure) =>
   `${m.seconds.toFixed(2)} s, ${m.peakRssMiB.toFixed(0)} MiB, load ${m.load.toFixed(2)}`;
 
 function summary(name: string, ms: Measure[]): string {
-  return `${name}: median ${median(ms.map((m) => m.seconds)).toFixed(2)} s, peak RSS median ${median(ms.map((m) => m.peakRssMiB)).toFixed(0)} MiB, load ${ms.map((m) => m.load.toFixed(2)).join('/')}`;
+  return `${name}: median ${median(ms.map((m) => m.seconds)).toFixed(2)} s, CPU median ${median(ms.map((m) => m.cpuSeconds)).toFixed(2)} s, peak RSS median ${median(ms.map((m) => m.peakRssMiB)).toFixed(0)} MiB, load ${ms.map((m) => m.load.toFixed(2)).join('/')}`;
 }
 
 function main(): void {

@@ -107,6 +107,29 @@ describe('item 4: an output place the environment refuses is exit 2 naming it', 
     },
   );
 
+  it.skipIf(!canMount)('a full disk: compare, clusters and report are exit 2 (ENOSPC) too', () => {
+    // 16 KiB, 8 KiB taken: room for the lock file, not for compare.json, clusters.json or the report.
+    const full = smallFs(16, { fill: (d) => writeFileSync(join(d, 'filler'), Buffer.alloc(8 * 1024)) });
+    const evalDir = join(tmp(), 'e');
+    expect(modeval(evalArgs(evalDir)).status).toBe(0);
+    const cases: [string[], string][] = [
+      [
+        [
+          ...['compare', '--baseline', v2, '--candidate', v1, '--dataset', golden],
+          ...['--out', join(full, 'c'), '--resamples', '100'],
+        ],
+        join(full, 'c'),
+      ],
+      [['clusters', '--predictions', v1, '--dataset', golden, '--out', join(full, 'k')], join(full, 'k')],
+      [['report', evalDir, '--out', join(full, 'report.html')], join(full, 'report.html')],
+    ];
+    for (const [args, path] of cases) {
+      expectRefusal(modeval(args), 2, path, /no space left on device \(ENOSPC\)/);
+    }
+    expect(tempFilesUnder(full)).toEqual([]);
+    expect(readdirSync(full)).toEqual(['filler']);
+  });
+
   it('a YAML alias bomb in a gate policy is exit 2 naming the policy', () => {
     const bomb = join(tmp(), 'bomb.yaml');
     const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];

@@ -191,7 +191,7 @@ function classRows(m: ModelMetrics): Cell[][] {
   return m.perClass.map((c: ClassIntervals) => [
     c.label,
     c.support,
-    c.predicted,
+    c.predicted ?? 'not scored',
     formatInterval(c.precision),
     formatInterval(c.recall),
     formatInterval(c.f1),

@@ -13,7 +13,7 @@ import {
 import { widenDegenerate } from '../metrics/edge-intervals.js';
 import type { CalibrationReport, CalibrationVariant, Interval } from '../metrics/schema.js';
 import { BinaryScoreStore } from '../metrics/score-store.js';
-import type { EvalSet, ModelColumns } from './eval-set.js';
+import { type EvalSet, type ModelColumns, scoredLabels } from './eval-set.js';
 import { bootstrapMany } from './intervals.js';
 import type { ResolvedMetricOptions } from './options.js';
 import { labelStore } from './ranking-metrics.js';
@@ -161,13 +161,16 @@ export function headlineEce(
 export function calibration(set: EvalSet, m: ModelColumns, r: ResolvedMetricOptions): Calibration {
   const k = set.labels.length;
   if (set.task === 'multilabel') {
+    // Labels the model does not score have no calibration (their scores are not the model's).
+    const cols = scoredLabels(set.labels, m);
     return {
-      positiveClass: set.labels.map((label, j) => ({
-        label,
+      positiveClass: cols.map((j) => ({
+        label: set.labels[j]!,
         report: positiveClassCalibration(set, m, j, null, r),
       })),
       topLabel: null,
-      brier: set.labels.map((label, j) => {
+      brier: cols.map((j) => {
+        const label = set.labels[j]!;
         const acc = new BrierAccumulator('binary');
         for (let i = 0; i < set.n; i++) acc.addBinary(m.scores[i * k + j]!, set.truthFlags[i * k + j]!);
         return { label, report: acc.report() };

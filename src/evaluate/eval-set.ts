@@ -53,6 +53,11 @@ export interface ModelColumns {
   readonly meta: PredictionsMeta;
   /** Single-label: predicted label index per row (eval label order). */
   readonly predicted: Int32Array;
+  /**
+   * Multilabel: 1 for each label (eval order) the model scores, directly or as a parent of policies
+   * it all scores; absent = every label. Metrics of the others are "not scored", never zeros.
+   */
+  readonly scored?: Uint8Array;
   /** Multilabel: row-major rows × K flags (1 = label predicted); empty otherwise. */
   readonly predictedFlags: Uint8Array;
   /** Row-major rows × K probabilities, reordered into the eval label order. */
@@ -70,6 +75,19 @@ export interface ModelColumns {
 }
 
 export type EvalTask = 'binary' | 'multiclass' | 'multilabel';
+
+/** Indices (eval label order) of the labels model `m` scores: every label unless it scores a subset. */
+export function scoredLabels(labels: readonly string[], m: Pick<ModelColumns, 'scored'>): number[] {
+  const out: number[] = [];
+  labels.forEach((_, j) => {
+    if (m.scored === undefined || m.scored[j] === 1) out.push(j);
+  });
+  return out;
+}
+
+/** Why a label has no metrics for a model. */
+export const NOT_SCORED =
+  'not scored by this model (no score column maps to this policy or to all of its children)';
 
 export interface EvalSet {
   readonly dataset: {

@@ -46,7 +46,7 @@ function modelMetrics(set: EvalSet, m: ModelColumns, r: ResolvedMetricOptions): 
     overall: overall.headline,
     perClass: overall.perClass,
     classification: overall.report,
-    ranking: set.n === 0 ? [] : rankedLabels(set).map((j) => labelRanking(set, m, j, r)),
+    ranking: set.n === 0 ? [] : rankedLabels(set, m).map((j) => labelRanking(set, m, j, r)),
     calibration: calibration(set, m, r),
     slices: sliceReports(set, m, r),
     bias: identityBias(set, m),

@@ -6,6 +6,7 @@ import {
   reportFromMargins,
 } from '../metrics/classification.js';
 import { ConfusionMatrix, MultilabelConfusion } from '../metrics/confusion.js';
+import { undefinedInterval } from '../metrics/edge-intervals.js';
 import type {
   ClassificationReport,
   Interval,
@@ -13,7 +14,7 @@ import type {
   MultilabelReport,
 } from '../metrics/schema.js';
 import { headlineEce } from './calibration-metrics.js';
-import type { EvalSet, ModelColumns } from './eval-set.js';
+import { type EvalSet, type ModelColumns, NOT_SCORED, scoredLabels } from './eval-set.js';
 import { honestIntervals } from './honest-intervals.js';
 import { bootstrapMany } from './intervals.js';
 import type { ResolvedMetricOptions } from './options.js';
@@ -164,16 +165,21 @@ function singleLabelIntervals(
   return { report: classificationReport(cm, options), iv };
 }
 
-/** Multilabel items have 4^K possible cells; resample items instead (cell = item), O(n·K) per replicate. */
+/**
+ * Multilabel items have 4^K possible cells; resample items instead (cell = item), O(n·K) per
+ * replicate. Only the labels in `cols` (those the model scores) are counted.
+ */
 function multilabelIntervals(
   set: EvalSet,
   m: ModelColumns,
   rows: Uint32Array | null,
+  cols: readonly number[],
   options: ClassificationOptions,
   classes: readonly number[],
   r: ResolvedMetricOptions,
 ): { report: MultilabelReport; iv: Record<string, Interval> } {
   const k = set.labels.length;
+  const labels = cols.map((j) => set.labels[j]!);
   const n = rows ? rows.length : set.n;
   const ids = new Uint32Array(n);
   for (let t = 0; t < n; t++) ids[t] = t;
@@ -187,17 +193,72 @@ function multilabelIntervals(
     'cardinality.golden': (t) => t.labelCardinality.golden,
     'cardinality.predicted': (t) => t.labelCardinality.predicted,
   };
+  const all = cols.length === k;
+  const truth = new Uint8Array(cols.length);
+  const predicted = new Uint8Array(cols.length);
   const compute = (counts: Float64Array) => {
-    const acc = new MultilabelConfusion(set.labels);
+    const acc = new MultilabelConfusion(labels);
     for (let t = 0; t < n; t++) {
       const w = counts[t]!;
       if (w === 0) continue;
       const i = rows ? rows[t]! : t;
-      acc.add(set.truthFlags.subarray(i * k, (i + 1) * k), m.predictedFlags.subarray(i * k, (i + 1) * k), w);
+      if (all) {
+        acc.add(
+          set.truthFlags.subarray(i * k, (i + 1) * k),
+          m.predictedFlags.subarray(i * k, (i + 1) * k),
+          w,
+        );
+        continue;
+      }
+      cols.forEach((j, c) => {
+        truth[c] = set.truthFlags[i * k + j]!;
+        predicted[c] = m.predictedFlags[i * k + j]!;
+      });
+      acc.add(truth, predicted, w);
     }
     return multilabelReport(acc, options);
   };
   return bootstrapReport(ids, Math.max(1, n), compute, extract, r);
+}
+
+/** A label the model does not score: its golden support, and every ratio undefined with the reason. */
+function notScoredClass(label: string, support: number, level: number): ClassIntervals {
+  const none = undefinedInterval(
+    {
+      estimate: null,
+      low: null,
+      high: null,
+      level,
+      method: 'percentile-bootstrap',
+      resamples: 0,
+      undefinedResamples: 0,
+      seed: null,
+    },
+    NOT_SCORED,
+  );
+  return {
+    label,
+    support,
+    predicted: null,
+    notScored: NOT_SCORED,
+    precision: none,
+    recall: none,
+    f1: none,
+    fpr: none,
+    fnr: none,
+  };
+}
+
+/** Golden items per label over `rows` (multilabel), unscored labels included. */
+function goldenSupport(set: EvalSet, rows: Uint32Array | null): number[] {
+  const k = set.labels.length;
+  const n = rows ? rows.length : set.n;
+  const out = new Array<number>(k).fill(0);
+  for (let t = 0; t < n; t++) {
+    const i = rows ? rows[t]! : t;
+    for (let j = 0; j < k; j++) out[j]! += set.truthFlags[i * k + j]!;
+  }
+  return out;
 }
 
 /** Headline metrics over `rows` (null = all rows) of one model, with bootstrap intervals. */
@@ -236,19 +297,34 @@ function headlineOf(
 ): { headline: Headline; report: ClassificationReport | MarginReport; perClass: ClassIntervals[] } {
   const n = rows ? rows.length : set.n;
   const opts = { zeroDivision: r.zeroDivision, absentClasses: r.absentClasses };
+  const cols = scoredLabels(set.labels, m);
   const classes = full ? set.labels.map((_, j) => j) : set.task === 'binary' ? [set.positiveIndex] : [];
+  // A multi-policy report covers the policies the model scores; its classes are their positions.
   const boot =
     set.task === 'multilabel'
-      ? multilabelIntervals(set, m, rows, opts, classes, r)
+      ? multilabelIntervals(set, m, rows, cols, opts, full ? cols.map((_, p) => p) : [], r)
       : singleLabelIntervals(set, m, rows, opts, classes, full, r);
   const { report } = boot;
   const iv = honestIntervals(report, boot.iv, { level: r.bootstrap.level, method: r.intervals });
 
-  const perClass = classes.map((j) => classIntervals(report, iv, j));
+  const support =
+    cols.length === set.labels.length ? report.perClass.map((c) => c.support) : goldenSupport(set, rows);
+  const position = new Map(cols.map((j, p) => [j, p] as const));
+  const perClass =
+    set.task !== 'multilabel'
+      ? classes.map((j) => classIntervals(report, iv, j))
+      : full
+        ? set.labels.map((label, j) => {
+            const p = position.get(j);
+            return p === undefined
+              ? notScoredClass(label, support[j]!, r.bootstrap.level)
+              : classIntervals(report, iv, p);
+          })
+        : [];
   const ranking = headlineRanking(set, m, rows, r);
   const h: Headline = {
     n,
-    support: report.perClass.map((c) => c.support),
+    support,
     micro: averaged(iv, 'micro'),
     macro: averaged(iv, 'macro'),
     weighted: averaged(iv, 'weighted'),

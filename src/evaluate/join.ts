@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import { type Dataset, openDataset } from '../dataset/open.js';
 import type { ValidationSummary } from '../dataset/validate.js';
+import type { Taxonomy } from '../dataset/taxonomy.js';
 import { openPredictions, type PredictionsSource } from '../run/predictions.js';
 import { BadInputError } from '../util/errors.js';
 import { sha256File } from '../util/hash.js';
@@ -70,6 +71,30 @@ function truthColumns(golden: GoldenRows, plan: LabelPlan, keep: Uint32Array) {
   return { truth, truthFlags };
 }
 
+/**
+ * Which plan labels a multi-policy model scores: those it has a score column for, and (with a
+ * taxonomy) every parent whose children it all scores, since the parent's score then follows from
+ * theirs by the taxonomy's parentScore rule. A parent scored from only some children is not
+ * scored: its metrics would measure a different policy.
+ */
+export function scoredFlags(
+  labels: readonly string[],
+  modelLabels: readonly string[],
+  taxonomy: Taxonomy | undefined,
+): Uint8Array {
+  const direct = new Set(modelLabels);
+  const memo = new Map<string, boolean>();
+  const scored = (label: string): boolean => {
+    const known = memo.get(label);
+    if (known !== undefined) return known;
+    const children = taxonomy?.children(label) ?? [];
+    const value = direct.has(label) || (children.length > 0 && children.every(scored));
+    memo.set(label, value);
+    return value;
+  };
+  return Uint8Array.from(labels, (l) => (scored(l) ? 1 : 0));
+}
+
 /** A model's columns restricted to the kept rows, with its missing ids counted and warned about. */
 function modelColumns(
   d: ModelDraft,
@@ -78,6 +103,7 @@ function modelColumns(
   keep: Uint32Array,
   maxExamples: number,
   warnings: string[],
+  taxonomy: Taxonomy | undefined,
 ): ModelColumns {
   const n = keep.length;
   const k = plan.labels.length;
@@ -105,6 +131,7 @@ function modelColumns(
   return {
     file: d.source.path,
     meta: d.source.meta,
+    ...(multilabel ? { scored: scoredFlags(plan.labels, d.source.meta.model.labels, taxonomy) } : {}),
     predicted,
     predictedFlags,
     scores,
@@ -207,9 +234,9 @@ export async function loadEvalSet(options: EvalSetOptions): Promise<EvalSet> {
   const labelled = golden.ids.length;
   const keep = keptRows(drafts, labelled);
   const { truth, truthFlags } = truthColumns(golden, plan, keep);
-  const models = drafts.map((d) => modelColumns(d, golden, plan, keep, maxExamples, warnings));
   // A taxonomy closes golden labels and predictions alike: a child positive makes its parents positive.
   const taxonomy = plan.task === 'multilabel' ? ds.spec.taxonomy : undefined;
+  const models = drafts.map((d) => modelColumns(d, golden, plan, keep, maxExamples, warnings, taxonomy));
   if (taxonomy !== undefined) {
     const n = keep.length;
     taxonomy.closePredictions(truthFlags, new Float32Array(n * plan.labels.length), plan.labels, n);

@@ -54,7 +54,16 @@ export function planLabels(
   }
   for (const src of sources) {
     const m = src.meta.model;
-    if (!sameStringSet(m.labels, labels)) {
+    if (spec.multilabel && spec.labels) {
+      // A multi-policy model may score a subset of the declared policies; the rest are "not scored".
+      const unknown = m.labels.filter((l) => !labels.includes(l));
+      if (unknown.length > 0) {
+        throw new BadInputError(
+          `the model scores ${labelList(unknown)}, which ${unknown.length === 1 ? 'is not a policy' : 'are not policies'} of the dataset spec ${labelList(labels)}`,
+          { file: src.path, field: 'model.labels' },
+        );
+      }
+    } else if (!sameStringSet(m.labels, labels)) {
       throw new BadInputError(
         labelDifference(m.labels, labels, labelsSource === 'spec' ? 'dataset spec' : 'first model'),
         { file: src.path, field: 'labels' },

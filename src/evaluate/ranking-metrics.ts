@@ -9,7 +9,7 @@ import {
 } from '../metrics/ranking.js';
 import type { Interval, MaybeNumber } from '../metrics/schema.js';
 import { BinaryScoreStore } from '../metrics/score-store.js';
-import type { EvalSet, ModelColumns } from './eval-set.js';
+import { type EvalSet, type ModelColumns, scoredLabels } from './eval-set.js';
 import { bootstrapMany } from './intervals.js';
 import { OPERATING_CONSTRAINTS, type ResolvedMetricOptions } from './options.js';
 import type { Headline, LabelRanking } from './schema.js';
@@ -91,9 +91,9 @@ function buildLabelStore(set: EvalSet, m: ModelColumns, j: number, rows: Uint32A
   return BinaryScoreStore.fromSides(pos, neg);
 }
 
-/** Labels whose ranking is reported: the positive one for binary, every label otherwise. */
-export function rankedLabels(set: EvalSet): number[] {
-  return set.task === 'binary' ? [set.positiveIndex] : set.labels.map((_, j) => j);
+/** Labels whose ranking is reported: the positive one for binary, every label `m` scores otherwise. */
+export function rankedLabels(set: EvalSet, m: Pick<ModelColumns, 'scored'>): number[] {
+  return set.task === 'binary' ? [set.positiveIndex] : scoredLabels(set.labels, m);
 }
 
 function macroOf(values: MaybeNumber[], what: string): MaybeNumber {
@@ -115,7 +115,7 @@ function rankingValues(
   weights?: Float64Array,
   orders?: Uint32Array[],
 ): { auc: MaybeNumber; ap: MaybeNumber } {
-  const stores = rankedLabels(set).map((j, o) => labelStore(set, m, j, rows, weights, orders?.[o]));
+  const stores = rankedLabels(set, m).map((j, o) => labelStore(set, m, j, rows, weights, orders?.[o]));
   if (set.task === 'binary') return { auc: rocAuc(stores[0]!), ap: averagePrecision(stores[0]!) };
   return {
     auc: macroOf(stores.map(rocAuc), 'ROC-AUC'),
@@ -141,7 +141,7 @@ export function headlineRanking(
     for (let t = 0; t < n; t++) items[t] = t;
     // Feeding each replicate's stores in score order makes their sort (the main cost) cheaper.
     const k = set.labels.length;
-    const orders = rankedLabels(set).map((j) => {
+    const orders = rankedLabels(set, m).map((j) => {
       const score = (t: number) => m.scores[(rows ? rows[t]! : t) * k + j]!;
       return items.slice().sort((a, b) => score(a) - score(b));
     });
@@ -158,7 +158,7 @@ export function headlineRanking(
   const k = set.labels.length;
   let aucItems = Number.POSITIVE_INFINITY;
   let apItems = Number.POSITIVE_INFINITY;
-  for (const j of rankedLabels(set)) {
+  for (const j of rankedLabels(set, m)) {
     let pos = 0;
     for (let t = 0; t < n; t++) {
       const i = rows ? rows[t]! : t;

@@ -35,6 +35,8 @@ export interface ModelDraft {
 export interface FileLayout {
   file: string;
   k: number;
+  /** Scores per row in the file (the model's labels; fewer than k when it scores a subset). */
+  fileK: number;
   multilabel: boolean;
   perm: number[];
   labelIndex: Map<string, number>;
@@ -67,6 +69,7 @@ export function fileLayout(source: PredictionsSource, plan: LabelPlan): FileLayo
   return {
     file: source.path,
     k: plan.labels.length,
+    fileK: source.meta.model.labels.length,
     multilabel: plan.task === 'multilabel',
     perm: plan.labels.map((l) => source.meta.model.labels.indexOf(l)),
     labelIndex: new Map(plan.labels.map((l, j) => [l, j] as const)),
@@ -99,9 +102,10 @@ export function placeRow(
   r: number,
   row: number,
 ): void {
-  const { k, perm } = layout;
-  const base = i * k;
+  const { k, perm, fileK } = layout;
+  const base = i * fileK;
   for (let j = 0; j < k; j++) {
+    if (perm[j]! < 0) continue; // a policy this model does not score
     const s = batch.scores[base + perm[j]!]!;
     if (!(s >= 0 && s <= 1)) {
       throw new BadInputError(

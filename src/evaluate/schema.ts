@@ -91,7 +91,10 @@ export type Definitions = z.infer<typeof DefinitionsSchema>;
 export const ClassIntervalsSchema = z.object({
   label: z.string(),
   support: z.number(),
-  predicted: z.number(),
+  /** Items the model flags; null when the model does not score this label (see `notScored`). */
+  predicted: z.number().nullable(),
+  /** Present when the model does not score this label: why; its intervals are then undefined. */
+  notScored: z.string().optional(),
   precision: IntervalSchema,
   recall: IntervalSchema,
   f1: IntervalSchema,

@@ -27,6 +27,9 @@ interface Target {
   rule: GateRule;
 }
 
+const notScoredByBoth = (name: string) =>
+  `policy ${JSON.stringify(name)} is not scored by both models (a model scores a policy through a score column that maps to it, or to each of its children); a rule can only compare policies both score`;
+
 /** Expand each rule to the policies it names; a name that matches no policy is bad input at its path. */
 export function expandRules(
   policy: GatePolicy,
@@ -48,11 +51,18 @@ export function expandRules(
           `on a multilabel set a rule names a policy, e.g. ${rule.metric}[${labels[0]}], or the dataset spec's taxonomy declares a rollup`,
         );
       }
+      if (!byPolicy.has(rollup!)) fail('metric', notScoredByBoth(rollup!));
       return [{ view: byPolicy.get(rollup!)!, rule }];
     }
     // `newly_wrong[not offensive]` (newly over-enforced) names the negative side of a policy.
     const negative = rule.class.startsWith('not ') ? rule.class.slice(4) : undefined;
     const policies = expandPolicyPattern(negative ?? rule.class, labels, taxonomy);
+    if (
+      (policies === undefined || policies.length === 0) &&
+      taxonomy?.expand(negative ?? rule.class)?.length
+    ) {
+      fail('class', notScoredByBoth(negative ?? rule.class));
+    }
     if (policies === undefined || policies.length === 0) {
       const hint = closest(negative ?? rule.class, labels);
       fail(

@@ -63,7 +63,10 @@ function sideOf(
   };
 }
 
-/** One binary paired view per label of a multilabel evaluation set with two models (baseline first). */
+/**
+ * One binary paired view per label of a multilabel evaluation set with two models (baseline
+ * first), for the labels both models score.
+ */
 export function policyViews(set: EvalSet, taxonomy: Taxonomy | undefined): PolicyView[] {
   if (set.task !== 'multilabel') throw new Error('policy views are for multilabel sets');
   if (set.models.length !== 2) throw new Error(`expected 2 models in the set, got ${set.models.length}`);
@@ -77,10 +80,14 @@ export function policyViews(set: EvalSet, taxonomy: Taxonomy | undefined): Polic
   const [b, c] = set.models as [ModelColumns, ModelColumns];
   const closedB = closedPredictions(b, labels, n, taxonomy);
   const closedC = closedPredictions(c, labels, n, taxonomy);
-  return labels.map((policy, j) => {
+  // Policies one of the models does not score have no comparison (never a comparison with zeros).
+  const both = (j: number) =>
+    (b.scored === undefined || b.scored[j] === 1) && (c.scored === undefined || c.scored[j] === 1);
+  return labels.flatMap((policy, j) => {
+    if (!both(j)) return [];
     const truth = new Int32Array(n);
     for (let i = 0; i < n; i++) truth[i] = truthFlags[i * k + j] ? 1 : 0;
-    return {
+    const view: PolicyView = {
       policy,
       set: {
         dataset: { file: set.dataset.file, fingerprint: set.dataset.fingerprint },
@@ -94,6 +101,7 @@ export function policyViews(set: EvalSet, taxonomy: Taxonomy | undefined): Polic
         warnings: set.warnings,
       },
     };
+    return [view];
   });
 }
 

@@ -103,7 +103,7 @@ async function classBarsPart(m: ModelEntry, labels: string[]): Promise<SafeHtml>
   const tableRows = m.model.perClass.map((c, i) => [
     labels[i]!,
     count(c.support),
-    count(c.predicted),
+    c.predicted === null ? 'not scored' : count(c.predicted),
     ivCell(c.precision),
     ivCell(c.recall),
     ivCell(c.f1),

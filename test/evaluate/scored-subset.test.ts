@@ -37,7 +37,7 @@ function fixture() {
   const ids = Array.from({ length: n }, (_, i) => `p${i}`);
   // Leaves drawn independently: some items are hate and spam at once (two unrelated policies).
   const leaves = ids.map((id) =>
-    ['hate/slur', 'hate/threat', 'spam'].filter((l, s) => unitHash(id, s) < 0.2),
+    ['hate/slur', 'hate/threat', 'spam'].filter((_, s) => unitHash(id, s) < 0.2),
   );
   const golden = join(dir, 'golden.arrow');
   writeArrow(golden, {
@@ -46,7 +46,7 @@ function fixture() {
     labels: { values: leaves, type: new List(new Field('item', new Utf8(), true)) },
   });
   writeFileSync(join(dir, 'golden.spec.json'), JSON.stringify({ taxonomy: TAXONOMY }));
-  const leafScore = (id: string, leaf: string, truth: boolean, salt: number) => {
+  const leafScore = (id: string, truth: boolean, salt: number) => {
     const u = unitHash(id, 100 + salt);
     return truth ? (u < 0.75 ? 0.6 + 0.4 * u : 0.3 * u) : u < 0.05 ? 0.7 : 0.4 * u;
   };
@@ -58,7 +58,7 @@ function fixture() {
     name: 'full',
     scores: ids.map((id, i) =>
       LABELS.map((l, s) =>
-        l === 'hate' || l === 'violating' ? 0.01 : leafScore(id, l, leaves[i]!.includes(l), s),
+        l === 'hate' || l === 'violating' ? 0.01 : leafScore(id, leaves[i]!.includes(l), s),
       ),
     ),
   });
@@ -69,9 +69,7 @@ function fixture() {
     task: 'multilabel',
     ids,
     name: 'partial',
-    scores: ids.map((id, i) =>
-      PARTIAL.map((l) => leafScore(id, l, leaves[i]!.includes(l), LABELS.indexOf(l))),
-    ),
+    scores: ids.map((id, i) => PARTIAL.map((l) => leafScore(id, leaves[i]!.includes(l), LABELS.indexOf(l)))),
   });
   return { dir, golden, full, partial, leaves, ids };
 }

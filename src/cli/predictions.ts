@@ -9,12 +9,19 @@ interface ImportArgs {
   input: string;
   out: string;
   dataset: string;
+  spec?: string;
   id: string;
-  labels: string;
-  task: 'binary' | 'multiclass';
+  labels?: string;
+  task: 'binary' | 'multiclass' | 'multilabel';
   positive?: string;
   score?: string[];
   decision?: string;
+  flagged?: string;
+  'flagged-delimiter': string;
+  moderation?: string;
+  map?: string[];
+  ignore?: string[];
+  'map-file'?: string;
   threshold?: string[];
   'model-name': string;
   'model-version': string;
@@ -54,7 +61,12 @@ export const predictionsImportCommand: CommandModule<object, ImportArgs> = {
         default: schemaDefault(ImportOptionsSchema, 'idColumn'),
         describe: 'id column',
       })
-      .option('labels', { type: 'string', demandOption: true, describe: 'ordered labels, comma-separated' })
+      .option('spec', { type: 'string', describe: "the dataset's spec (default: found beside the dataset)" })
+      .option('labels', {
+        type: 'string',
+        describe:
+          'ordered labels, comma-separated (multilabel: the imported policies; default: those with a score source, or all for --flagged alone)',
+      })
       .option('task', {
         choices: schemaChoices(ImportOptionsSchema, 'task'),
         default: schemaDefault(ImportOptionsSchema, 'task'),
@@ -63,9 +75,37 @@ export const predictionsImportCommand: CommandModule<object, ImportArgs> = {
       .option('score', {
         type: 'string',
         array: true,
-        describe: 'label=column holding P(label); repeat per label',
+        describe: 'label=column holding P(label) (multilabel: policy=column); repeat per label',
       })
-      .option('decision', { type: 'string', describe: 'column holding the decided label' })
+      .option('decision', { type: 'string', describe: 'column holding the decided label (single-label)' })
+      .option('flagged', {
+        type: 'string',
+        describe: 'multilabel: column of flagged policies (list, JSON array or delimited text)',
+      })
+      .option('flagged-delimiter', {
+        type: 'string',
+        default: schemaDefault(ImportOptionsSchema, 'flaggedDelimiter'),
+        describe: 'separator of the flagged names in text that is not a JSON array',
+      })
+      .option('moderation', {
+        type: 'string',
+        describe:
+          'multilabel: column holding a moderation API answer (JSON: categories + category_scores, or results[0] of them)',
+      })
+      .option('map', {
+        type: 'string',
+        array: true,
+        describe: 'multilabel: category=policy, an API category or flagged name mapped to a policy; repeat',
+      })
+      .option('ignore', {
+        type: 'string',
+        array: true,
+        describe: 'multilabel: an API category or flagged name to ignore (not reported as unmapped); repeat',
+      })
+      .option('map-file', {
+        type: 'string',
+        describe: 'multilabel: JSON file {"category": "policy" | null}; --map and --ignore override it',
+      })
       .option('threshold', {
         type: 'string',
         array: true,
@@ -79,6 +119,10 @@ export const predictionsImportCommand: CommandModule<object, ImportArgs> = {
       .example(
         '$0 predictions import prod-log.csv --out prod.arrows --dataset golden.arrow --labels ham,spam --score spam=p_spam --decision action --model-name prod',
         'a production log with P(spam) and the action taken',
+      )
+      .example(
+        '$0 predictions import api-log.jsonl --task multilabel --out api.arrows --dataset datasets/fortunes/golden.arrow --moderation response --map sexual=offensive/sexual --map harassment=offensive/other --map-file more.json --model-name openai-moderation',
+        'a hosted moderation API log mapped to the dataset taxonomy',
       ),
   handler: async (args) => {
     const thresholds = Object.fromEntries(
@@ -89,18 +133,31 @@ export const predictionsImportCommand: CommandModule<object, ImportArgs> = {
       out: args.out,
       dataset: args.dataset,
       idColumn: args.id,
-      labels: args.labels.split(',').map((s) => s.trim()),
+      ...(args.spec ? { spec: args.spec } : {}),
+      ...(args.labels ? { labels: args.labels.split(',').map((s) => s.trim()) } : {}),
       task: args.task,
       ...(args.positive ? { positive: args.positive } : {}),
       scoreColumns: pairs(args.score ?? [], 'score'),
       ...(args.decision ? { decisionColumn: args.decision } : {}),
+      ...(args.flagged ? { flaggedColumn: args.flagged } : {}),
+      flaggedDelimiter: args['flagged-delimiter'],
+      ...(args.moderation ? { moderationColumn: args.moderation } : {}),
+      categoryMap: keyedRecord<string | null>([
+        ...Object.entries(pairs(args.map ?? [], 'map')),
+        ...(args.ignore ?? []).map((name) => [name, null] as const),
+      ]),
+      ...(args['map-file'] ? { categoryMapFile: args['map-file'] } : {}),
       thresholds,
       modelName: args['model-name'],
       modelVersion: args['model-version'],
     });
     process.stdout.write(
-      `imported ${summary.rows} predictions (scores from ${summary.scores}) → ${summary.out}\n`,
+      `imported ${summary.rows} predictions of ${summary.labels.join(', ')} (scores from ${summary.scores}) → ${summary.out}\n`,
     );
+    if (summary.unmappedCategories.length > 0) {
+      const list = summary.unmappedCategories.map((c) => `${c.name} (${c.rows} rows)`).join(', ');
+      process.stdout.write(`unmapped categories (not imported; map them with --map or --ignore): ${list}\n`);
+    }
   },
 };
 

@@ -6,8 +6,9 @@ import {
   DuckDBInstance,
   type DuckDBResult,
   type DuckDBType,
+  DuckDBTypeId,
 } from '@duckdb/node-api';
-import { Field, makeData, RecordBatch, Schema, Struct } from 'apache-arrow';
+import { Field, makeData, RecordBatch, Schema, Struct, Utf8 } from 'apache-arrow';
 import { z } from 'zod';
 import { checkReplaceable } from '../util/atomic.js';
 import { BadInputError } from '../util/errors.js';
@@ -43,6 +44,11 @@ export const ConvertOptionsSchema = z.object({
   select: z.array(z.string().min(1)).optional(),
   /** Rename source columns: source name → output name (any name, `constructor` included). */
   map: keyedRecordSchema(z.string().min(1)).default(() => keyedRecord<string>()),
+  /**
+   * Columns written as JSON text (Utf8): a nested object or list (JSONL, Parquet) becomes its
+   * JSON; a text column stays as it is.
+   */
+  jsonText: z.array(z.string().min(1)).default([]),
   /** CSV/TSV: every column as Utf8 instead of the types DuckDB's sniffer detects. */
   allVarchar: z.boolean().default(false),
   /** Rows per output record batch (the last batch may be shorter). */
@@ -97,7 +103,7 @@ export async function convertToArrow(options: ConvertOptions): Promise<ConvertSu
     const readError = (err: unknown) => translateReadError(err, inputFormat, opts.input, connection);
 
     const { names, types } = await probeColumns(connection, source, readError);
-    const columns = planColumns(opts.input, names, types, opts.select, opts.map);
+    const columns = planColumns(opts.input, names, types, opts.select, opts.map, opts.jsonText);
     const expressions = columns.map((c) => {
       const col = sqlIdentifier(c.source);
       return c.mapping.castTo ? `CAST(${col} AS ${c.mapping.castTo})` : col;
@@ -153,6 +159,12 @@ async function checkOutput(input: string, output: string, force: boolean): Promi
 }
 
 type ReadError = (err: unknown) => Promise<Error>;
+
+/** A column read as JSON text: text stays text, anything else is cast to DuckDB's JSON. */
+function jsonTextMapping(type: DuckDBType): ColumnMapping {
+  if (type.typeId === DuckDBTypeId.VARCHAR) return mapDuckDBType(type)!;
+  return { type: new Utf8(), castTo: 'JSON', convert: (v) => String(v) };
+}
 
 /** Bind only (LIMIT 0): the sniffed/declared column names and types, before reading any rows. */
 async function probeColumns(
@@ -278,6 +290,7 @@ function planColumns(
   types: readonly DuckDBType[],
   select: readonly string[] | undefined,
   map: Readonly<Record<string, string>>,
+  jsonText: readonly string[] = [],
 ): PlannedColumn[] {
   const available = new Map(names.map((n, i) => [n, i]));
   const list = (xs: Iterable<string>) =>
@@ -294,6 +307,7 @@ function planColumns(
     }
   };
   for (const name of select ?? []) requireColumn(name, '--select');
+  for (const name of jsonText) requireColumn(name, 'a JSON column');
   for (const name of Object.keys(map)) requireColumn(name, '--map');
   const chosen = select ?? names;
   if (new Set(chosen).size !== chosen.length)
@@ -311,7 +325,7 @@ function planColumns(
     if (seen.has(name))
       throw new BadInputError('two output columns would have this name', { file, field: name });
     seen.add(name);
-    const mapping = mapDuckDBType(type);
+    const mapping = jsonText.includes(source) ? jsonTextMapping(type) : mapDuckDBType(type);
     if (!mapping) {
       throw new BadInputError(`column type ${type.toString()} is not supported (${SUPPORTED_TYPES_HINT})`, {
         file,

@@ -2,20 +2,23 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import { TextEncoder } from 'node:util';
-import type { RecordBatch } from 'apache-arrow';
+import type { DataType, RecordBatch } from 'apache-arrow';
 import { z } from 'zod';
 import { openArrow } from '../dataset/arrow-reader.js';
 import { openArrowWriter } from '../dataset/arrow-writer.js';
 import { isNumberType, isStringType, numberColumn, stringColumn } from '../dataset/columns.js';
 import { convertToArrow } from '../dataset/convert.js';
 import { IdFingerprintSet } from '../dataset/id-set.js';
+import { openDataset } from '../dataset/open.js';
 import { DEFAULT_THRESHOLD, type DecisionRule } from '../model/card.js';
 import { decideRow } from '../model/postprocess.js';
-import { BadInputError } from '../util/errors.js';
+import { BadInputError, type InputLocation } from '../util/errors.js';
+import { readJsonFile } from '../util/files.js';
 import { sha256File } from '../util/hash.js';
 import { keyedRecord, ownValue } from '../util/keyed.js';
 import { harnessVersion } from '../util/version.js';
 import { keyedRecordSchema, parseInput } from '../util/zod.js';
+import { checkPolicyColumns, decodePolicyBatch, planPolicyImport, type Unmapped } from './import-policies.js';
 import { makePredictionBatch, predictionsSchema } from './predictions.js';
 import type { PredictionsMeta } from './schema.js';
 
@@ -23,6 +26,9 @@ import type { PredictionsMeta } from './schema.js';
  * Normalise predictions made elsewhere (a production log: id + scores and/or decisions) into
  * modeval's predictions format, so eval, compare, gate and report treat them like `modeval run`'s.
  */
+/** Log name (API category, flagged name) → policy; null ignores the name. */
+export const CategoryMapSchema = keyedRecordSchema(z.string().min(1).nullable());
+
 export const ImportOptionsSchema = z
   .object({
     /** Arrow IPC, CSV, TSV, JSONL or Parquet. */
@@ -31,41 +37,67 @@ export const ImportOptionsSchema = z
     out: z.string().min(1),
     /** The golden dataset the predictions are for: its fingerprint is stamped into the metadata. */
     dataset: z.string().min(1),
+    /** The dataset's spec file (multilabel: its policies); default: found beside the dataset. */
+    spec: z.string().min(1).optional(),
     idColumn: z.string().min(1).default('id'),
-    /** Ordered labels: the score order of the output. */
-    labels: z.array(z.string().min(1)).min(2),
-    task: z.enum(['binary', 'multiclass']).default('binary'),
+    /**
+     * Ordered labels: the score order of the output. Multilabel: the imported policies (default:
+     * those with a score source, or every policy of the dataset for a flagged list alone).
+     */
+    labels: z.array(z.string().min(1)).min(1).optional(),
+    task: z.enum(['binary', 'multiclass', 'multilabel']).default('binary'),
     positive: z.string().optional(),
-    /** label → column holding that label's probability. */
+    /** label (multilabel: policy) → column holding its probability. */
     scoreColumns: keyedRecordSchema(z.string().min(1)).default(() => keyedRecord<string>()),
-    /** Column holding the decided label. Without scores, scores become one-hot decisions. */
+    /** Column holding the decided label (single-label). Without scores, scores become one-hot decisions. */
     decisionColumn: z.string().min(1).optional(),
+    /**
+     * Multilabel: column of the flagged policies (the log's decisions): Arrow List<Utf8>, or text
+     * holding a JSON array (`["offensive/sexual"]`) or `flaggedDelimiter`-separated names.
+     */
+    flaggedColumn: z.string().min(1).optional(),
+    flaggedDelimiter: z.string().min(1).default(','),
+    /**
+     * Multilabel: column holding a hosted moderation API's answer (JSON text, or a struct), with
+     * per-category booleans `categories` and scores `category_scores`, alone or in `results[0]`.
+     */
+    moderationColumn: z.string().min(1).optional(),
+    /**
+     * Multilabel: log name (API category, flagged name) → policy; null ignores the name. Several
+     * names on one policy: the largest score, flagged when any is. API categories left out are
+     * reported as unmapped.
+     */
+    categoryMap: CategoryMapSchema.default(() => keyedRecord<string | null>()),
+    /** A JSON file holding a category map (same shape); `categoryMap` entries override it. */
+    categoryMapFile: z.string().min(1).optional(),
     thresholds: keyedRecordSchema(z.number().min(0).max(1)).default(() => keyedRecord<number>()),
     modelName: z.string().min(1),
     modelVersion: z.string().min(1).default('unknown'),
   })
   .superRefine((o, ctx) => {
+    const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    if (o.task === 'multilabel') {
+      if (o.decisionColumn) issue('decisionColumn', 'multilabel logs give their decisions as flaggedColumn');
+      if (o.positive !== undefined) issue('positive', 'only binary tasks have a positive label');
+      return; // policies are checked against the dataset's taxonomy when it is read
+    }
+    for (const key of ['flaggedColumn', 'moderationColumn'] as const) {
+      if (o[key] !== undefined) issue(key, 'only for task multilabel');
+    }
+    if (Object.keys(o.categoryMap).length > 0 || o.categoryMapFile) {
+      issue('categoryMap', 'only for task multilabel');
+    }
+    const labels = o.labels ?? [];
+    if (labels.length < 2) issue('labels', 'give the ordered labels (at least two)');
     if (Object.keys(o.scoreColumns).length === 0 && !o.decisionColumn) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['scoreColumns'],
-        message: 'give score columns, a decision column, or both',
-      });
+      issue('scoreColumns', 'give score columns, a decision column, or both');
     }
     for (const label of [...Object.keys(o.scoreColumns), ...Object.keys(o.thresholds)]) {
-      if (!o.labels.includes(label)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['labels'],
-          message: `"${label}" is not one of labels [${o.labels.join(', ')}]`,
-        });
-      }
+      if (!labels.includes(label)) issue('labels', `"${label}" is not one of labels [${labels.join(', ')}]`);
     }
-    if (o.task === 'binary' && o.labels.length !== 2) {
-      ctx.addIssue({ code: 'custom', path: ['labels'], message: 'a binary task has exactly two labels' });
-    }
-    if (o.positive !== undefined && !o.labels.includes(o.positive)) {
-      ctx.addIssue({ code: 'custom', path: ['positive'], message: `"${o.positive}" is not one of labels` });
+    if (o.task === 'binary' && labels.length !== 2) issue('labels', 'a binary task has exactly two labels');
+    if (o.positive !== undefined && !labels.includes(o.positive)) {
+      issue('positive', `"${o.positive}" is not one of labels`);
     }
   });
 export type ImportOptions = z.input<typeof ImportOptionsSchema>;
@@ -75,31 +107,96 @@ export interface ImportSummary {
   rows: number;
   /** How scores were obtained: from the input's probabilities, or one-hot from its decisions. */
   scores: 'probabilities' | 'decisions';
+  /** The labels (multilabel: policies) the predictions score. */
+  labels: string[];
+  /** Multilabel: API categories the category map does not cover, with the rows they occur in. */
+  unmappedCategories: { name: string; rows: number }[];
 }
 
-export async function importPredictions(input: ImportOptions): Promise<ImportSummary> {
-  const opts = parseInput(ImportOptionsSchema, input);
-  const k = opts.labels.length;
-  const positive = opts.task === 'binary' ? (opts.positive ?? opts.labels[1]!) : (opts.positive ?? null);
+type Options = z.infer<typeof ImportOptionsSchema>;
+
+/** How rows of one batch become predictions: single-label (labels + decisions) or multi-policy. */
+interface Decoder {
+  task: 'binary' | 'multiclass' | 'multilabel';
+  labels: string[];
+  positive: string | null;
+  thresholds: Record<string, number>;
+  scores: 'probabilities' | 'decisions';
+  checkColumns(requireColumn: (name: string, ok: (t: DataType) => boolean, expected: string) => void): void;
+  decode(
+    batch: RecordBatch,
+    at: (i: number, field: string) => InputLocation,
+  ): { scores: Float32Array; predicted: (string | string[])[] };
+}
+
+function singleLabelDecoder(opts: Options): Decoder {
+  const labels = opts.labels!;
+  const positive = opts.task === 'binary' ? (opts.positive ?? labels[1]!) : (opts.positive ?? null);
   // Rows with scores but no decision are decided as `modeval run` would: binary thresholds
   // P(positive) (default 0.5), multiclass takes the argmax.
   const rule: DecisionRule =
     opts.task === 'binary' && positive !== null
       ? {
           kind: 'positive-threshold',
-          positiveIndex: opts.labels.indexOf(positive),
+          positiveIndex: labels.indexOf(positive),
           threshold: ownValue(opts.thresholds, positive) ?? DEFAULT_THRESHOLD,
         }
       : { kind: 'argmax' };
   const fromScores = Object.keys(opts.scoreColumns).length > 0;
-  if (fromScores && Object.keys(opts.scoreColumns).length !== k) {
-    const missing = opts.labels.filter((l) => !(l in opts.scoreColumns));
+  if (fromScores && Object.keys(opts.scoreColumns).length !== labels.length) {
+    const missing = labels.filter((l) => !(l in opts.scoreColumns));
     if (!(opts.task === 'binary' && missing.length === 1)) {
       throw new BadInputError(`score columns missing for labels ${missing.join(', ')}`, {
         field: 'scoreColumns',
       });
     }
   }
+  return {
+    task: opts.task,
+    labels,
+    positive,
+    thresholds: opts.thresholds,
+    scores: fromScores ? 'probabilities' : 'decisions',
+    checkColumns(requireColumn) {
+      for (const col of Object.values(opts.scoreColumns)) requireColumn(col, isNumberType, 'a number');
+      if (opts.decisionColumn) requireColumn(opts.decisionColumn, isStringType, 'Utf8');
+    },
+    decode: (batch, at) => convertBatch(batch, opts, labels, rule, at),
+  };
+}
+
+async function policyDecoder(opts: Options, unmapped: Unmapped): Promise<Decoder> {
+  const ds = await openDataset(opts.dataset, opts.spec === undefined ? {} : { spec: opts.spec });
+  if (!ds.spec.multilabel || ds.spec.labels === undefined) {
+    throw new BadInputError(
+      'a multilabel import needs a dataset whose golden label is a list of policies (List<Utf8>) and whose spec declares them (labels or taxonomy)',
+      { file: opts.dataset, field: 'labels' },
+    );
+  }
+  const policies = ds.spec.labels;
+  const known = new Set(policies);
+  if (opts.categoryMapFile) {
+    const file = opts.categoryMapFile;
+    const fromFile = parseInput(CategoryMapSchema, await readJsonFile(file, 'category map'), { file });
+    // Entries keep `__proto__` and friends as data.
+    opts.categoryMap = keyedRecord([...Object.entries(fromFile), ...Object.entries(opts.categoryMap)]);
+  }
+  const plan = planPolicyImport(opts, policies);
+  return {
+    task: 'multilabel',
+    labels: plan.labels,
+    positive: null,
+    thresholds: plan.thresholds,
+    scores: plan.scores,
+    checkColumns: (requireColumn) => checkPolicyColumns(opts, requireColumn),
+    decode: (batch, at) => decodePolicyBatch(batch, opts, plan, known, at, unmapped),
+  };
+}
+
+export async function importPredictions(input: ImportOptions): Promise<ImportSummary> {
+  const opts = parseInput(ImportOptionsSchema, input);
+  const unmapped: Unmapped = new Map();
+  const decoder = opts.task === 'multilabel' ? await policyDecoder(opts, unmapped) : singleLabelDecoder(opts);
 
   // Other formats go through `convert` (typed, streaming, located errors) into a temporary Arrow file.
   const ext = extname(opts.input).toLowerCase();
@@ -111,11 +208,13 @@ export async function importPredictions(input: ImportOptions): Promise<ImportSum
     let arrowPath = opts.input;
     if (tmp) {
       arrowPath = join(tmp, 'input.arrows');
-      await convertToArrow({ input: opts.input, output: arrowPath });
+      // A moderation answer nested in JSONL/Parquet arrives as JSON text.
+      const jsonText = opts.moderationColumn ? [opts.moderationColumn] : [];
+      await convertToArrow({ input: opts.input, output: arrowPath, jsonText });
     }
     const source = await openArrow(arrowPath);
-    const fields = new Map(source.schema.fields.map((f) => [f.name, f.type]));
-    const requireColumn = (name: string, ok: (t: never) => boolean, expected: string) => {
+    const fields = new Map(source.schema.fields.map((f) => [f.name, f.type as DataType]));
+    const requireColumn = (name: string, ok: (t: DataType) => boolean, expected: string) => {
       const type = fields.get(name);
       if (type === undefined) {
         throw new BadInputError(`missing column; the file has: ${[...fields.keys()].join(', ')}`, {
@@ -123,70 +222,101 @@ export async function importPredictions(input: ImportOptions): Promise<ImportSum
           field: name,
         });
       }
-      if (!ok(type as never))
+      if (!ok(type))
         throw new BadInputError(`column has type ${String(type)}, expected ${expected}`, {
           file: opts.input,
           field: name,
         });
     };
     requireColumn(opts.idColumn, isStringType, 'Utf8');
-    for (const col of Object.values(opts.scoreColumns)) requireColumn(col, isNumberType, 'a number');
-    if (opts.decisionColumn) requireColumn(opts.decisionColumn, isStringType, 'Utf8');
-
-    const meta: PredictionsMeta = {
-      schemaVersion: 1,
-      source: 'import',
-      model: {
-        name: opts.modelName,
-        version: opts.modelVersion,
-        sha256: null,
-        task: opts.task,
-        labels: opts.labels,
-        positive,
-        thresholds: opts.thresholds,
-      },
-      dataset: { file: basename(opts.dataset), fingerprint: await sha256File(opts.dataset), rows: null },
-      harness: { name: 'modeval', version: harnessVersion() },
-      runtime: { node: process.versions.node },
-      options: { input: basename(opts.input), scores: fromScores ? 'probabilities' : 'decisions' },
+    decoder.checkColumns(requireColumn);
+    const rows = await writeImported(opts, source, decoder);
+    return {
+      out: opts.out,
+      rows,
+      scores: decoder.scores,
+      labels: decoder.labels,
+      unmappedCategories: [...unmapped].map(([name, n]) => ({ name, rows: n })),
     };
-    const schema = predictionsSchema(meta);
-    const writer = await openArrowWriter(opts.out, { format: 'stream', schema });
-    const seen = new IdFingerprintSet();
-    const encoder = new TextEncoder();
-    let rows = 0;
-    let batchIndex = 0;
-    try {
-      for await (const batch of source.batches()) {
-        const out = convertBatch(batch, batchIndex++, rows, opts, rule, seen, encoder);
-        rows += out.ids.length;
-        await writer.write(makePredictionBatch(schema, out.ids, out.scores, out.predicted));
-      }
-      if (rows === 0) throw new BadInputError('no predictions in the file', { file: opts.input });
-      await writer.commit();
-    } catch (err) {
-      await writer.abort();
-      throw err;
-    }
-    return { out: opts.out, rows, scores: fromScores ? 'probabilities' : 'decisions' };
   } finally {
     if (tmp) await rm(tmp, { recursive: true, force: true });
   }
 }
 
+/** Write the predictions file: ids checked (non-empty, unique), rows decoded batch by batch. */
+async function writeImported(
+  opts: Options,
+  source: Awaited<ReturnType<typeof openArrow>>,
+  decoder: Decoder,
+): Promise<number> {
+  const meta: PredictionsMeta = {
+    schemaVersion: 1,
+    source: 'import',
+    model: {
+      name: opts.modelName,
+      version: opts.modelVersion,
+      sha256: null,
+      task: decoder.task,
+      labels: decoder.labels,
+      positive: decoder.positive,
+      thresholds: decoder.thresholds,
+    },
+    dataset: { file: basename(opts.dataset), fingerprint: await sha256File(opts.dataset), rows: null },
+    harness: { name: 'modeval', version: harnessVersion() },
+    runtime: { node: process.versions.node },
+    options: { input: basename(opts.input), scores: decoder.scores },
+  };
+  const schema = predictionsSchema(meta);
+  const writer = await openArrowWriter(opts.out, { format: 'stream', schema });
+  const seen = new IdFingerprintSet();
+  const encoder = new TextEncoder();
+  let rows = 0;
+  let batchIndex = 0;
+  try {
+    for await (const batch of source.batches()) {
+      const offset = rows;
+      const b = batchIndex++;
+      const ids = stringColumn(batch.getChild(opts.idColumn)!.data[0]!);
+      const outIds: string[] = new Array(batch.numRows);
+      const idOf = new Array<string | undefined>(batch.numRows);
+      const at = (i: number, field: string): InputLocation => ({
+        file: opts.input,
+        batch: b,
+        row: offset + i,
+        field,
+        ...(idOf[i] ? { id: idOf[i] } : {}),
+      });
+      for (let i = 0; i < batch.numRows; i++) {
+        const id = ids.get(i);
+        if (id === null || id === '') throw new BadInputError('id is null or empty', at(i, opts.idColumn));
+        idOf[i] = id;
+        const first = seen.addOrGetRow(encoder.encode(id), offset + i);
+        if (first >= 0) throw new BadInputError(`duplicate id (first at row ${first})`, at(i, opts.idColumn));
+        outIds[i] = id;
+      }
+      const out = decoder.decode(batch, at);
+      rows += outIds.length;
+      await writer.write(makePredictionBatch(schema, outIds, out.scores, out.predicted));
+    }
+    if (rows === 0) throw new BadInputError('no predictions in the file', { file: opts.input });
+    await writer.commit();
+  } catch (err) {
+    await writer.abort();
+    throw err;
+  }
+  return rows;
+}
+
 function convertBatch(
   batch: RecordBatch,
-  batchIndex: number,
-  rowOffset: number,
-  opts: z.infer<typeof ImportOptionsSchema>,
+  opts: Options,
+  labels: readonly string[],
   rule: DecisionRule,
-  seen: IdFingerprintSet,
-  encoder: TextEncoder,
-): { ids: string[]; scores: Float32Array; predicted: string[] } {
-  const k = opts.labels.length;
+  at: (i: number, field: string) => InputLocation,
+): { scores: Float32Array; predicted: string[] } {
+  const k = labels.length;
   const n = batch.numRows;
-  const ids = stringColumn(batch.getChild(opts.idColumn)!.data[0]!);
-  const scoreCols = opts.labels.map((label) => {
+  const scoreCols = labels.map((label) => {
     const col = ownValue(opts.scoreColumns, label);
     return col === undefined ? undefined : numberColumn(batch.getChild(col)!.data[0]!);
   });
@@ -196,30 +326,16 @@ function convertBatch(
   const decisions = opts.decisionColumn
     ? stringColumn(batch.getChild(opts.decisionColumn)!.data[0]!)
     : undefined;
-  const outIds: string[] = new Array(n);
   const scores = new Float32Array(n * k);
   const predicted: string[] = new Array(n);
   for (let i = 0; i < n; i++) {
-    const row = rowOffset + i;
-    const at = (field: string, id?: string) => ({
-      file: opts.input,
-      batch: batchIndex,
-      row,
-      field,
-      ...(id ? { id } : {}),
-    });
-    const id = ids.get(i);
-    if (id === null || id === '') throw new BadInputError('id is null or empty', at(opts.idColumn));
-    const first = seen.addOrGetRow(encoder.encode(id), row);
-    if (first >= 0) throw new BadInputError(`duplicate id (first at row ${first})`, at(opts.idColumn, id));
-    outIds[i] = id;
     let decided: string | null = null;
     if (decisions) {
       decided = decisions.get(i);
-      if (decided === null || !opts.labels.includes(decided)) {
+      if (decided === null || !labels.includes(decided)) {
         throw new BadInputError(
-          `decision ${JSON.stringify(decided)} is not one of [${opts.labels.join(', ')}]`,
-          at(opts.decisionColumn!, id),
+          `decision ${JSON.stringify(decided)} is not one of [${labels.join(', ')}]`,
+          at(i, opts.decisionColumn!),
         );
       }
     }
@@ -232,7 +348,7 @@ function convertBatch(
         if (v === null || !Number.isFinite(v) || v < 0 || v > 1) {
           throw new BadInputError(
             `score ${v} is not a probability in [0, 1]`,
-            at(opts.scoreColumns[opts.labels[j]!]!, id),
+            at(i, opts.scoreColumns[labels[j]!]!),
           );
         }
         scores[i * k + j] = v;
@@ -240,9 +356,9 @@ function convertBatch(
       }
       if (missing >= 0) scores[i * k + missing] = Math.max(0, 1 - known);
     } else {
-      scores[i * k + opts.labels.indexOf(decided!)] = 1;
+      scores[i * k + labels.indexOf(decided!)] = 1;
     }
-    predicted[i] = decided ?? (decideRow(scores, i, k, rule, opts.labels) as string);
+    predicted[i] = decided ?? (decideRow(scores, i, k, rule, labels) as string);
   }
-  return { ids: outIds, scores, predicted };
+  return { scores, predicted };
 }

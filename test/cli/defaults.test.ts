@@ -89,7 +89,12 @@ const cases: Case[] = [
       decisionColumn: 'action',
       modelName: 'prod',
     }),
-    flags: { id: field('idColumn'), task: field('task'), 'model-version': field('modelVersion') },
+    flags: {
+      id: field('idColumn'),
+      task: field('task'),
+      'model-version': field('modelVersion'),
+      'flagged-delimiter': field('flaggedDelimiter'),
+    },
   },
   {
     name: 'review export',

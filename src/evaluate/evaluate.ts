@@ -55,7 +55,7 @@ function modelMetrics(set: EvalSet, m: ModelColumns, r: ResolvedMetricOptions): 
 
 /** Every metric of every model in an evaluation set (pure: same set and options, same report). */
 export function computeMetrics(set: EvalSet, options: MetricOptions = {}): MetricsReport {
-  const r = resolveMetricOptions(options, set.n, rankedLabels(set).length);
+  const r = resolveMetricOptions(options, set.n, rankedLabels(set, {}).length);
   return {
     schemaVersion: METRICS_SCHEMA_VERSION,
     kind: 'modeval.metrics',

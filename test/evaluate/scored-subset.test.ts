@@ -14,21 +14,14 @@ import { scoredFlags } from '../../src/evaluate/join.js';
 import { runGate } from '../../src/gate/gate.js';
 import { BadInputError } from '../../src/util/errors.js';
 import { writeArrow } from '../helpers/arrow.js';
+import { SYNTHETIC_POLICY_LABELS, SYNTHETIC_TAXONOMY } from '../helpers/policies.js';
 import { useTmpDir } from '../helpers/tmp.js';
 import { unitHash, writePredictions } from './fixtures.js';
 
 const tmp = useTmpDir();
 
-const TAXONOMY = {
-  policies: [
-    { name: 'hate' },
-    { name: 'hate/slur', parent: 'hate' },
-    { name: 'hate/threat', parent: 'hate' },
-    { name: 'spam' },
-  ],
-  rollup: 'violating',
-};
-const LABELS = ['hate', 'hate/slur', 'hate/threat', 'spam', 'violating'];
+const TAXONOMY = SYNTHETIC_TAXONOMY;
+const LABELS = SYNTHETIC_POLICY_LABELS;
 const PARTIAL = ['hate/threat', 'hate/slur'];
 
 function fixture() {

@@ -232,27 +232,29 @@ describe('a hosted API that covers part of the taxonomy (real fortunes + policie
     });
     writeFileSync(jsonl, `${lines.join('\n')}\n`);
     const out = join(dir, 'api.arrows');
-    const code = await main([
-      'predictions',
-      'import',
-      jsonl,
-      '--task',
-      'multilabel',
-      '--out',
+    const importCli = (to: string, ...maps: string[]) =>
+      main([
+        'predictions',
+        'import',
+        jsonl,
+        '--task',
+        'multilabel',
+        '--out',
+        to,
+        '--dataset',
+        real.golden,
+        '--moderation',
+        'answer',
+        ...maps.flatMap((m) => ['--map', m]),
+        '--model-name',
+        'hosted-api',
+      ]);
+    const code = await importCli(
       out,
-      '--dataset',
-      real.golden,
-      '--moderation',
-      'answer',
-      '--map',
       'sexual=offensive/sexual',
-      '--map',
       'harassment=offensive/other',
-      '--map',
       'hate=offensive/sexism',
-      '--model-name',
-      'hosted-api',
-    ]);
+    );
     expect(code).toBe(0);
     const m = await evalOf(out);
     const by = new Map(m.perClass.map((c) => [c.label, c]));
@@ -279,26 +281,6 @@ describe('a hosted API that covers part of the taxonomy (real fortunes + policie
         '  - recall[offensive/sexual] >= baseline - 0.01\n  - recall[offensive/other] >= baseline - 0.01\n',
       ),
     );
-    const gateCode = await main([
-      'gate',
-      '--policy',
-      policy,
-      '--baseline',
-      real.predictions,
-      '--candidate',
-      out,
-      '--dataset',
-      real.golden,
-      '--out',
-      join(dir, 'gate'),
-    ]);
-    expect(gateCode).toBe(0);
-    writeFileSync(
-      policy,
-      rules(
-        '  - recall[offensive/sexism] >= baseline - 0.01\n  - recall[offensive/sexism/misogyny] >= 0.5\n',
-      ),
-    );
     const gate = (dirName: string) =>
       main([
         'gate',
@@ -313,28 +295,20 @@ describe('a hosted API that covers part of the taxonomy (real fortunes + policie
         '--out',
         join(dir, dirName),
       ]);
+    const gateCode = await gate('gate');
+    expect(gateCode).toBe(0);
+    writeFileSync(
+      policy,
+      rules(
+        '  - recall[offensive/sexism] >= baseline - 0.01\n  - recall[offensive/sexism/misogyny] >= 0.5\n',
+      ),
+    );
     // misogyny is not scored by the API: the rule is bad input (exit 2), not a failed gate.
     expect(await gate('gate2')).toBe(2);
     writeFileSync(policy, rules('  - recall[offensive/sexism] >= baseline - 0.01\n'));
     expect(await gate('gate3')).toBe(1);
     // A map to a policy the dataset lacks: exit 2.
-    const bad = await main([
-      'predictions',
-      'import',
-      jsonl,
-      '--task',
-      'multilabel',
-      '--out',
-      join(dir, 'bad.arrows'),
-      '--dataset',
-      real.golden,
-      '--moderation',
-      'answer',
-      '--map',
-      'sexual=offensive/sexy',
-      '--model-name',
-      'hosted-api',
-    ]);
+    const bad = await importCli(join(dir, 'bad.arrows'), 'sexual=offensive/sexy');
     expect(bad).toBe(2);
   });
 });

@@ -183,6 +183,18 @@ export const ModelCardSchema = z
      * the golden label or a prediction is one of them.
      */
     sensitive: z.array(z.string().min(1)).optional(),
+    /**
+     * Multilabel: how output labels map to the dataset's policies (model/policy-map.ts). A label
+     * not in `map` is the policy of its own name; null drops it; several labels on one policy are
+     * finer classes whose scores combine by `combine` (max, or noisy-or 1 − Π(1 − s)), flagged
+     * when any is. A model may score a subset of the policies; the others are "not scored".
+     */
+    policies: z
+      .strictObject({
+        map: keyedRecordSchema(z.string().min(1).nullable()).default(keyedRecord()),
+        combine: z.enum(['max', 'noisy-or']).default('max'),
+      })
+      .optional(),
     /** Default decision thresholds per label (binary: the positive label; multilabel: every label). */
     thresholds: keyedRecordSchema(z.number().min(0).max(1)).default(() => keyedRecord<number>()),
     backend: z.enum(['onnx', 'tfjs']).default('onnx'),
@@ -225,6 +237,17 @@ export const ModelCardSchema = z
       else if (card.task === 'multiclass') issue(['thresholds', key], 'multiclass decides by argmax');
       else if (card.task === 'binary' && key !== card.positive) {
         issue(['thresholds', key], 'a binary model thresholds only its positive label');
+      }
+    }
+    if (card.policies !== undefined) {
+      if (card.task !== 'multilabel')
+        issue(['policies'], `only multilabel models map labels to policies (task is ${card.task})`);
+      for (const key of Object.keys(card.policies.map)) {
+        if (!seen.has(key))
+          issue(['policies', 'map', key], `${JSON.stringify(key)} is not one of the labels`);
+      }
+      if (card.labels.every((l) => card.policies!.map[l] === null)) {
+        issue(['policies', 'map'], 'every label is dropped: the model would score no policy');
       }
     }
     const activation = card.output.activation;

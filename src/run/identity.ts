@@ -1,5 +1,6 @@
 import { basename, join } from 'node:path';
 import type { ModelCard } from '../model/card.js';
+import { policyMapping, scoredPolicies } from '../model/policy-map.js';
 import { sha256File, sha256Hex } from '../util/hash.js';
 import { harnessVersion } from '../util/version.js';
 import type { Checkpoint } from './checkpoint.js';
@@ -34,6 +35,13 @@ export interface RunIdentity {
   key: Checkpoint['key'];
 }
 
+/** Sensitive output labels as the policies they are written as (a policy with a sensitive class). */
+function sensitivePolicies(card: ModelCard, sensitive: readonly string[]): string[] {
+  const m = policyMapping(card);
+  if (!m) return [...sensitive];
+  return m.policies.filter((_, q) => m.sources[q]!.some((j) => sensitive.includes(card.labels[j]!)));
+}
+
 /** Who made these predictions from what: the predictions' provenance and the checkpoint's key. */
 export async function runIdentity(o: RunIdentityOptions, m: LoadedModel): Promise<RunIdentity> {
   const fingerprint = await sha256File(o.dataset);
@@ -52,10 +60,10 @@ export async function runIdentity(o: RunIdentityOptions, m: LoadedModel): Promis
       version: card.version,
       sha256: m.modelSha256,
       task: card.task,
-      labels: [...card.labels],
+      labels: [...scoredPolicies(card)],
       positive: card.positive ?? null,
       thresholds: { ...o.thresholds },
-      ...(card.sensitive ? { sensitive: [...card.sensitive] } : {}),
+      ...(card.sensitive ? { sensitive: sensitivePolicies(card, card.sensitive) } : {}),
     },
     dataset: { file: basename(o.dataset), fingerprint, rows: null },
     harness: { name: 'modeval', version: harnessVersion() },

@@ -10,8 +10,9 @@ import { type Dataset, openDataset } from '../dataset/open.js';
 import { countArrowRows } from '../dataset/row-count.js';
 import { folderFiles, withOutputFolder } from '../io/guard.js';
 import { OUTPUT_FILES, outputPath, writeJsonOutput, writeOutput } from '../io/outputs.js';
-import { type ModelCard, modelFileName } from '../model/card.js';
+import { MODEL_CARD_FILE, type ModelCard, modelFileName } from '../model/card.js';
 import type { Device } from '../model/onnx-session.js';
+import { checkCardPolicies, policyMapping } from '../model/policy-map.js';
 import { createPredictor } from '../model/predictor.js';
 import { BadInputError } from '../util/errors.js';
 import { keyedRecord } from '../util/keyed.js';
@@ -174,10 +175,14 @@ async function scoreDataset(opts: RunOptions, outDir: string, hooks: RunHooks): 
   // The writer creates .checkpoint/: opened once the pool is up, so a failed start leaves none.
   let writer: PredictionsWriter;
   try {
-    writer = await PredictionsWriter.open(outDir, meta, key, existing, {
-      rows: opts.checkpointRows,
-      seconds: opts.checkpointSeconds,
-    });
+    writer = await PredictionsWriter.open(
+      outDir,
+      meta,
+      key,
+      existing,
+      { rows: opts.checkpointRows, seconds: opts.checkpointSeconds },
+      policyMapping(card),
+    );
   } catch (err) {
     await pool.destroy();
     throw err;
@@ -330,6 +335,10 @@ async function prepareModel(opts: RunOptions, log: (line: string) => void): Prom
     ...(opts.spec ? { spec: opts.spec } : {}),
     textColumns: inputColumns.filter((c) => c.kind === 'utf8').map((c) => c.name),
   });
+  // A multi-policy model scores policies of this dataset (directly or through the card's map).
+  if (card.task === 'multilabel' && dataset.spec.multilabel && dataset.spec.labels) {
+    checkCardPolicies(card, dataset.spec.labels, join(opts.model, MODEL_CARD_FILE));
+  }
   return { card, modelSha256, provider, runtime, inputColumns, dataset };
 }
 

@@ -1,5 +1,6 @@
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { removeOrphanedTempFiles } from '../io/outputs.js';
+import { mapPredicted, mapScores, type PolicyMapping } from '../model/policy-map.js';
 import { BadInputError } from '../util/errors.js';
 import { sameStringSet } from '../util/sets.js';
 import {
@@ -53,6 +54,7 @@ export class PredictionsWriter {
     private readonly interval: CheckpointInterval,
     private readonly resumed: boolean,
     existing: Checkpoint | undefined,
+    private readonly mapping: PolicyMapping | undefined,
   ) {
     this.#schema = schema;
     this.#labelCount = meta.model.labels.length;
@@ -72,6 +74,8 @@ export class PredictionsWriter {
     key: Checkpoint['key'],
     existing: Checkpoint | undefined,
     interval: CheckpointInterval,
+    /** A multi-policy card's map: results are written over its policies. */
+    mapping?: PolicyMapping,
   ): Promise<PredictionsWriter> {
     const schema = predictionsSchema(meta);
     const { dir, partial } = checkpointPaths(outDir);
@@ -97,6 +101,7 @@ export class PredictionsWriter {
       interval,
       existing !== undefined,
       existing,
+      mapping,
     );
   }
 
@@ -106,7 +111,8 @@ export class PredictionsWriter {
   }
 
   /** Append one chunk's results (chunks must arrive in order), checkpointing when an interval is up. */
-  async write(chunk: RowChunk, result: InferResult): Promise<void> {
+  async write(chunk: RowChunk, output: InferResult): Promise<void> {
+    const result = this.mapping ? mapToPolicies(this.mapping, output, chunk.ids.length) : output;
     const batch = toBatch(this.#schema, chunk, result, this.tally, this.invalidRows, this.#labelCount);
     await this.stream.write(batch);
     if (batch.numRows > 0) this.lastId = String(batch.getChild('id')!.get(batch.numRows - 1));
@@ -159,6 +165,15 @@ export class PredictionsWriter {
     await this.stream.finish();
     await rename(checkpointPaths(this.outDir).partial, destination);
   }
+}
+
+/** A result over the card's output labels, re-expressed over its policies. */
+function mapToPolicies(m: PolicyMapping, r: InferResult, n: number): InferResult {
+  return {
+    ...r,
+    scores: mapScores(m, r.scores, n),
+    predicted: r.predicted.map((p) => (p === null ? null : mapPredicted(m, typeof p === 'string' ? [p] : p))),
+  };
 }
 
 /** Turn one worker result into a predictions batch, tallying accuracy and setting invalid rows aside. */

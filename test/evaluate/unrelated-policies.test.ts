@@ -77,7 +77,9 @@ describe('two unrelated policies on one item, closed through the fortunes taxono
     const m = report.models[0]!;
     const per = (f: 'precision' | 'recall' | 'f1') => m.perClass.map((c) => c[f].estimate);
     const close = (xs: (number | null)[], ys: number[]) =>
-      xs.forEach((x, j) => expect(x).toBeCloseTo(ys[j]!, 12));
+      xs.forEach((x, j) => {
+        expect(x).toBeCloseTo(ys[j]!, 12);
+      });
     expect(m.perClass.map((c) => c.support)).toEqual([7, 4, 2, 2, 4, 3]);
     expect(m.perClass.map((c) => c.predicted)).toEqual([8, 3, 2, 1, 3, 3]);
     close(per('precision'), [0.875, 1, 1, 1, 1, 2 / 3]);

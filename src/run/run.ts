@@ -175,14 +175,8 @@ async function scoreDataset(opts: RunOptions, outDir: string, hooks: RunHooks): 
   // The writer creates .checkpoint/: opened once the pool is up, so a failed start leaves none.
   let writer: PredictionsWriter;
   try {
-    writer = await PredictionsWriter.open(
-      outDir,
-      meta,
-      key,
-      existing,
-      { rows: opts.checkpointRows, seconds: opts.checkpointSeconds },
-      policyMapping(card),
-    );
+    const interval = { rows: opts.checkpointRows, seconds: opts.checkpointSeconds };
+    writer = await PredictionsWriter.open(outDir, meta, key, existing, interval, policyMapping(card));
   } catch (err) {
     await pool.destroy();
     throw err;

@@ -1,5 +1,5 @@
-import { readFileSync, rmSync } from 'node:fs';
-import { open, readFile, rm, stat } from 'node:fs/promises';
+import { closeSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { makeFolder } from './atomic.js';
@@ -60,15 +60,12 @@ export async function lockOutputFolder(dir: string, command: string): Promise<Ou
   await makeFolder(dir);
   const path = join(dir, LOCK_FILE);
   const me: LockOwner = { pid: process.pid, host: hostname(), command, started: new Date().toISOString() };
+  const written = `${JSON.stringify(me)}\n`;
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      const handle = await open(path, 'wx');
-      try {
-        await handle.writeFile(`${JSON.stringify(me)}\n`);
-      } finally {
-        await handle.close();
-      }
-      const written = readFileSync(path, 'utf8');
+      // Created, written and registered for removal in one synchronous step: a signal handler runs
+      // between event-loop turns, so it never sees a lock file that nobody would remove.
+      writeLockFile(path, written);
       const unregister = onInterruptCleanup(() => {
         if (readFileSync(path, 'utf8') === written) rmSync(path, { force: true });
       });
@@ -110,6 +107,19 @@ export async function lockOutputFolder(dir: string, command: string): Promise<Ou
   throw new BadInputError('the output folder lock keeps changing hands; is another modeval writing here?', {
     file: path,
   });
+}
+
+/** Create the lock file exclusively with its content; a half-written one (full disk) is removed. */
+function writeLockFile(path: string, text: string): void {
+  const fd = openSync(path, 'wx');
+  try {
+    writeFileSync(fd, text);
+  } catch (err) {
+    closeSync(fd);
+    rmSync(path, { force: true });
+    throw err;
+  }
+  closeSync(fd);
 }
 
 async function olderThanAMinute(path: string): Promise<boolean> {

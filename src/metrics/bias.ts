@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BadInputError } from '../util/errors.js';
+import { keyedRecordSchema } from '../util/zod.js';
 import { rocAuc } from './ranking.js';
 import { MaybeNumberSchema } from './schema.js';
 import { BinaryScoreStore, PROBABILITY_RANGE, type ScoreRange } from './score-store.js';
@@ -219,7 +220,7 @@ export const BiasInputSchema = z.object({
   scores: z.array(z.number()),
   labels: z.array(z.union([z.boolean(), z.number()])),
   /** Subgroup name → one membership value per item (boolean, fraction binarised at 0.5, or null). */
-  identities: z.record(z.string(), z.array(z.union([z.boolean(), z.number()]).nullable())),
+  identities: keyedRecordSchema(z.array(z.union([z.boolean(), z.number()]).nullable())),
 });
 export type BiasInput = z.infer<typeof BiasInputSchema>;
 

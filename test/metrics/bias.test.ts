@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   addBiasItem,
+  BiasInputSchema,
   BiasReportSchema,
   biasReport,
   computeBias,
@@ -98,6 +99,19 @@ describe('bias edge cases (synthetic data)', () => {
     expect(r.powerMeans.subgroup.used).toBe(1);
     expect(r.powerMeans.subgroup.value).toBe(r.subgroups[1]!.subgroupAuc.value);
     expect(r.finalScore.value).not.toBeNull();
+  });
+
+  it('subgroups named like Object properties are subgroups like any other, through the input schema', () => {
+    const input = BiasInputSchema.parse({
+      scores: [0.9, 0.2, 0.8, 0.1],
+      labels: [1, 0, 1, 0],
+      identities: JSON.parse('{"__proto__":[1,1,0,0],"constructor":[0,0,1,1]}'),
+    });
+    const r = computeBias(input);
+    expect(r.subgroups.map((s) => [s.subgroup, s.subgroupAuc.value])).toEqual([
+      ['__proto__', 1],
+      ['constructor', 1],
+    ]);
   });
 
   it('the final score is undefined when a metric has no defined subgroup', () => {

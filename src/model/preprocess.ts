@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
-import { BadInputError } from '../util/errors.js';
+import { BadInputError, truncate } from '../util/errors.js';
 import { INPUT_SIZE_LIMITS, readJsonFile } from '../util/files.js';
 import type { TextInput } from './card.js';
 
@@ -52,7 +52,9 @@ export function createTextTokenizer(json: JsonObject, config: JsonObject, file: 
   try {
     tokenizer = new Tokenizer({ added_tokens: [], ...json }, merged);
   } catch (err) {
-    throw new BadInputError(`tokenizers.js cannot build the tokenizer: ${(err as Error).message}`, { file });
+    // Its messages echo values from the file (a type name): one line, capped, never the content at length.
+    const reason = truncate(String((err as Error)?.message ?? err).split('\n', 1)[0]!, 120);
+    throw new BadInputError(`tokenizers.js cannot build the tokenizer: ${reason}`, { file });
   }
   if (tokenizer.model === null || tokenizer.model.tokens_to_ids.size === 0) {
     throw new BadInputError('the tokenizer has an empty vocabulary', { file, field: 'model.vocab' });

@@ -162,26 +162,30 @@ export function writeModelDir(
 }
 
 /**
- * A raw-string graph: `text` string [batch] → two ai.onnx.ml LabelEncoders (exact text → score)
- * → `logits` float [batch, 2]: "hi" scores [4, 0], "buy now" scores [0, 4], anything else [0, 0].
+ * A raw-string graph: `text` string [batch] → one ai.onnx.ml LabelEncoder per key (exact text →
+ * score) → `logits` float [batch, keys]: a text equal to keys[k] scores 4 in column k, 0 elsewhere;
+ * any other text scores 0 everywhere. Default keys: "hi" scores [4, 0], "buy now" [0, 4].
  */
-export function stringLookupModel(): Uint8Array {
+export function stringLookupModel(keys: readonly string[] = ['hi', 'buy now']): Uint8Array {
   const { FLOAT, STRING, INT64 } = onnx.TensorProto.DataType;
   const STRINGS = onnx.AttributeProto.AttributeType.STRINGS;
   const FLOATS = onnx.AttributeProto.AttributeType.FLOATS;
   const FLOAT_ATTR = onnx.AttributeProto.AttributeType.FLOAT;
-  const encoder = (out: string, key: string) => ({
-    opType: 'LabelEncoder',
-    domain: 'ai.onnx.ml',
-    input: ['text'],
-    output: [out],
-    name: out,
-    attribute: [
-      { name: 'keys_strings', strings: [new TextEncoder().encode(key)], type: STRINGS },
-      { name: 'values_floats', floats: [4], type: FLOATS },
-      { name: 'default_float', f: 0, type: FLOAT_ATTR },
-    ],
-  });
+  const columns = keys.flatMap((key, k) => [
+    {
+      opType: 'LabelEncoder',
+      domain: 'ai.onnx.ml',
+      input: ['text'],
+      output: [`score_${k}`],
+      name: `score_${k}`,
+      attribute: [
+        { name: 'keys_strings', strings: [new TextEncoder().encode(key)], type: STRINGS },
+        { name: 'values_floats', floats: [4], type: FLOATS },
+        { name: 'default_float', f: 0, type: FLOAT_ATTR },
+      ],
+    },
+    { opType: 'Unsqueeze', input: [`score_${k}`, 'axis1'], output: [`col_${k}`], name: `u${k}` },
+  ]);
   const axis = {
     name: 'axis1',
     dims: [1],
@@ -199,13 +203,10 @@ export function stringLookupModel(): Uint8Array {
       graph: {
         name: 'string-lookup',
         node: [
-          encoder('ham_score', 'hi'),
-          encoder('spam_score', 'buy now'),
-          { opType: 'Unsqueeze', input: ['ham_score', 'axis1'], output: ['ham_col'], name: 'u1' },
-          { opType: 'Unsqueeze', input: ['spam_score', 'axis1'], output: ['spam_col'], name: 'u2' },
+          ...columns,
           {
             opType: 'Concat',
-            input: ['ham_col', 'spam_col'],
+            input: keys.map((_, k) => `col_${k}`),
             output: ['logits'],
             name: 'concat',
             attribute: [{ name: 'axis', i: 1, type: onnx.AttributeProto.AttributeType.INT }],
@@ -213,7 +214,7 @@ export function stringLookupModel(): Uint8Array {
         ],
         initializer: [axis],
         input: [valueInfo('text', STRING, ['batch'])],
-        output: [valueInfo('logits', FLOAT, ['batch', 2])],
+        output: [valueInfo('logits', FLOAT, ['batch', keys.length])],
       },
     }),
   ).finish();

@@ -144,6 +144,7 @@ export async function readJsonFile(file: string, what: string, limit?: ReadLimit
  * to show, and the excerpt can be long or hold terminal control characters.
  */
 export function jsonErrorWithoutContent(message: string): string {
-  const quoted = /^(.*?),\s*"[\s\S]*" is not valid JSON$/.exec(message);
-  return quoted ? quoted[1]! : message;
+  // The excerpt may be cut (`"root:x:0:0"...`) or start mid-text (`..."x"`); the token is content too.
+  const quoted = /^([^']*?)(?: '[\s\S]+?')?, (?:\.\.\.)?"[\s\S]*"(?:\.\.\.)? is not valid JSON$/.exec(message);
+  return quoted ? `${quoted[1]} (the file's text is not shown)` : message;
 }

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { BadInputError } from '../../src/util/errors.js';
 import {
   errnoCode,
+  jsonErrorWithoutContent,
   readBytesFile,
   readJsonFile,
   readTextFile,
@@ -63,6 +64,28 @@ describe('readJsonFile', () => {
     await expect(readJsonFile(join(tmp(), 'gone.json'), 'spec')).rejects.toThrow(
       /cannot read the spec: ENOENT/,
     );
+  });
+});
+
+describe('jsonErrorWithoutContent', () => {
+  const messageOf = (text: string) => {
+    try {
+      JSON.parse(text);
+    } catch (err) {
+      return jsonErrorWithoutContent((err as Error).message);
+    }
+    throw new Error('parsed');
+  };
+
+  it("drops V8's excerpt and token, cut or whole, and keeps position messages", () => {
+    const secret = 'root:x:0:0:SECRET:/root:/bin/bash\n'.repeat(3);
+    for (const text of [secret, 'xyz', `  {"a":1} ${secret}`.slice(0, 9) + secret, "'quoted'", ',']) {
+      const m = messageOf(text);
+      expect(m.replace("(the file's text is not shown)", '')).not.toMatch(/root|SECRET|xyz|quoted|'/);
+    }
+    expect(messageOf(secret)).toBe("Unexpected token (the file's text is not shown)");
+    expect(messageOf('{"a" 1}')).toBe("Expected ':' after property name in JSON at position 5");
+    expect(messageOf('')).toBe('Unexpected end of JSON input');
   });
 });
 

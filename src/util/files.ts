@@ -145,6 +145,8 @@ export async function readJsonFile(file: string, what: string, limit?: ReadLimit
  */
 export function jsonErrorWithoutContent(message: string): string {
   // The excerpt may be cut (`"root:x:0:0"...`) or start mid-text (`..."x"`); the token is content too.
-  const quoted = /^([^']*?)(?: '[\s\S]+?')?, (?:\.\.\.)?"[\s\S]*"(?:\.\.\.)? is not valid JSON$/.exec(message);
+  const quoted = /^([^']*?)(?: '[\s\S]+?')?, (?:\.\.\.)?"[\s\S]*"(?:\.\.\.)? is not valid JSON$/.exec(
+    message,
+  );
   return quoted ? `${quoted[1]} (the file's text is not shown)` : message;
 }

@@ -133,32 +133,12 @@ describe('labels and slice values named like object properties or expressions, e
     }
 
     // compare and gate, with a cost matrix keyed by `__proto__` and `constructor`.
-    ok([
-      'compare',
-      '--baseline',
-      out('b/predictions.arrows'),
-      '--candidate',
-      out('c/predictions.arrows'),
-      '--dataset',
-      f.dataset,
-      '--out',
-      out('cmp'),
-      '--resamples',
-      '200',
-    ]);
-    const gateArgs = [
-      'gate',
-      '--policy',
-      f.policy,
-      '--baseline',
-      out('b/predictions.arrows'),
-      '--candidate',
-      out('c/predictions.arrows'),
-      '--dataset',
-      f.dataset,
-      '--out',
-      out('gate'),
+    const pair = [
+      ...['--baseline', out('b/predictions.arrows'), '--candidate', out('c/predictions.arrows')],
+      ...['--dataset', f.dataset],
     ];
+    ok(['compare', ...pair, '--out', out('cmp'), '--resamples', '200']);
+    const gateArgs = ['gate', '--policy', f.policy, ...pair, '--out', out('gate')];
     const gateRun = cli(gateArgs);
     expect([0, 1]).toContain(gateRun.status);
     const gate = json(out('gate/gate.json'));

@@ -23,6 +23,8 @@ import {
  * report (HTML, Markdown) → inspect. Every name must be data: right numbers, no crash, escaped.
  */
 const tmp = useTmpDir();
+// About 15 CLI processes each: 30 s on a quiet machine, several times that on a loaded one.
+const SLOW = { timeout: 600_000 };
 const CLI = join(import.meta.dirname, '..', '..', 'bin', 'modeval.js');
 
 function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
@@ -55,7 +57,7 @@ function decisions(threshold: number): string[] {
 }
 
 describe('labels and slice values named like object properties or expressions, end to end', () => {
-  it('gives the right numbers in every command and keeps every name as escaped data', async () => {
+  it('gives the right numbers in every command and keeps every name as escaped data', SLOW, async () => {
     const root = tmp();
     const f = buildNamesFixture(root);
     const rows = namesRows();
@@ -259,47 +261,53 @@ describe('labels and slice values named like object properties or expressions, e
     expect(md).not.toContain('<script>alert(1)</script>');
   });
 
-  it('multiclass labels with such names: right per-class numbers, inspect counts, an escaped report', () => {
-    const root = tmp();
-    const f = buildClassFixture(root);
-    const rows = classRows();
-    const out = join(root, 'out');
-    ok(['run', '--model', f.model, '--dataset', f.dataset, '--out', out, '--quiet', '--workers', '1']);
-    ok([
-      'eval',
-      '--predictions',
-      join(out, 'predictions.arrows'),
-      '--dataset',
-      f.dataset,
-      '--out',
-      out,
-      '--resamples',
-      '100',
-    ]);
-    const m = json(join(out, 'metrics.json')).models[0];
-    expect(m.perClass.map((c: { label: string }) => c.label)).toEqual(CLASS_NAMES);
-    for (const label of CLASS_NAMES) {
-      const golden = rows.filter((r) => r.label === label);
-      const decided = rows.filter((r) => r.decided === label);
-      const cls = m.perClass.find((c: { label: string }) => c.label === label);
-      expect([cls.support, cls.predicted]).toEqual([golden.length, decided.length]);
-      expect(cls.recall.estimate).toBeCloseTo(
-        golden.filter((r) => r.decided === label).length / golden.length,
-        12,
+  it(
+    'multiclass labels with such names: right per-class numbers, inspect counts, an escaped report',
+    SLOW,
+    () => {
+      const root = tmp();
+      const f = buildClassFixture(root);
+      const rows = classRows();
+      const out = join(root, 'out');
+      ok(['run', '--model', f.model, '--dataset', f.dataset, '--out', out, '--quiet', '--workers', '1']);
+      ok([
+        'eval',
+        '--predictions',
+        join(out, 'predictions.arrows'),
+        '--dataset',
+        f.dataset,
+        '--out',
+        out,
+        '--resamples',
+        '100',
+      ]);
+      const m = json(join(out, 'metrics.json')).models[0];
+      expect(m.perClass.map((c: { label: string }) => c.label)).toEqual(CLASS_NAMES);
+      for (const label of CLASS_NAMES) {
+        const golden = rows.filter((r) => r.label === label);
+        const decided = rows.filter((r) => r.decided === label);
+        const cls = m.perClass.find((c: { label: string }) => c.label === label);
+        expect([cls.support, cls.predicted]).toEqual([golden.length, decided.length]);
+        expect(cls.recall.estimate).toBeCloseTo(
+          golden.filter((r) => r.decided === label).length / golden.length,
+          12,
+        );
+      }
+      const slice = m.slices.find((s: { columns: string[] }) => s.columns[0] === 'constructor');
+      expect(slice.values).toHaveLength(NAMES.length);
+
+      const inspected = JSON.parse(ok(['inspect', f.dataset, '--json']));
+      const counts = Object.fromEntries(
+        CLASS_NAMES.map((l) => [l, rows.filter((r) => r.label === l).length]),
       );
-    }
-    const slice = m.slices.find((s: { columns: string[] }) => s.columns[0] === 'constructor');
-    expect(slice.values).toHaveLength(NAMES.length);
+      expect(inspected.labels.counts).toEqual(counts);
+      expect(Object.keys(inspected.slices)).toEqual(['constructor']);
 
-    const inspected = JSON.parse(ok(['inspect', f.dataset, '--json']));
-    const counts = Object.fromEntries(CLASS_NAMES.map((l) => [l, rows.filter((r) => r.label === l).length]));
-    expect(inspected.labels.counts).toEqual(counts);
-    expect(Object.keys(inspected.slices)).toEqual(['constructor']);
-
-    ok(['report', out, '--out', join(root, 'report.html')]);
-    const page = readFileSync(join(root, 'report.html'), 'utf8');
-    expect(page).not.toContain('<script>alert(2)</script>');
-    expect(page).toContain('&lt;script&gt;alert(2)&lt;/script&gt;');
-    expect(page).toMatch(/>hasOwnProperty<\/text>/);
-  });
+      ok(['report', out, '--out', join(root, 'report.html')]);
+      const page = readFileSync(join(root, 'report.html'), 'utf8');
+      expect(page).not.toContain('<script>alert(2)</script>');
+      expect(page).toContain('&lt;script&gt;alert(2)&lt;/script&gt;');
+      expect(page).toMatch(/>hasOwnProperty<\/text>/);
+    },
+  );
 });

@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { type Dataset, openDataset } from '../dataset/open.js';
-import type { ValidationSummary } from '../dataset/validate.js';
 import type { Taxonomy } from '../dataset/taxonomy.js';
+import type { ValidationSummary } from '../dataset/validate.js';
 import { openPredictions, type PredictionsSource } from '../run/predictions.js';
 import { BadInputError } from '../util/errors.js';
 import { sha256File } from '../util/hash.js';

@@ -88,7 +88,7 @@ describe('modeval demo-policies on the real fortunes golden set', () => {
     expect(html).toContain('offensive/sexism/misandry');
     const top = clusters.clusters[0]!;
     expect(html).toContain(
-      `${top.id} <span class="badge">${top.error === 'missed' ? 'missed' : 'over-enforced'}</span> ${top.cell}`,
+      `${top.id} <span class="badge">${top.error === 'missed' ? 'missed' : 'over-enforced'}</span> ${top.policy}</h4>`,
     );
     expect(readFileSync(result.report.markdown.path, 'utf8')).toMatch(/newly over-enforced/);
     const printed = formatPoliciesDemo(result);

@@ -106,7 +106,9 @@ describe('clusters on a multi-policy set (synthetic)', () => {
     expect(html).toContain('<h3>Error clusters</h3>');
     expect(html).toContain('missed spam');
     expect(html).toContain('over-enforced hate/threat');
+    // One reliability chart per policy, the fifth (the roll-up) included.
+    for (const l of LABELS) expect(html).toContain(`Reliability: P(${l})`);
     const top = report.clusters[0]!;
-    expect(html).toContain(`${top.id} <span class="badge">missed</span> ${top.cell}`);
+    expect(html).toContain(`${top.id} <span class="badge">missed</span> ${top.policy}</h4>`);
   });
 });

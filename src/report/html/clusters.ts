@@ -123,7 +123,9 @@ function clusterCard(cl: Cluster, ctx: SectionContext): SafeHtml {
   const liftTable =
     lifts.length > 0 ? table(['slice', 'lift', 'members', 'in cluster', 'in cell'], lifts, 'num') : EMPTY;
   const badge = cl.error ? ERROR_NAME[cl.error] : KIND_NAME[cl.kind];
-  return html`<div class="card"><h4>${cl.id} <span class="badge">${badge}</span> ${cellName(cl, L.nameChars)}</h4><p class="stats">${count(cl.size)} errors (${pct(cl.share)} of the cell) · error rate in region ${pct(cl.errorRate)} · mean score ${cl.meanScore.toFixed(
+  // The badge already says missed / over-enforced: the header then names the policy alone.
+  const where = cl.policy !== undefined ? cleanText(cl.policy, L.nameChars) : cellName(cl, L.nameChars);
+  return html`<div class="card"><h4>${cl.id} <span class="badge">${badge}</span> ${where}</h4><p class="stats">${count(cl.size)} errors (${pct(cl.share)} of the cell) · error rate in region ${pct(cl.errorRate)} · mean score ${cl.meanScore.toFixed(
     3,
   )} · ${count(cl.relabelCandidates)} golden labels to check</p>${
     cl.weakStructure

@@ -33,7 +33,10 @@ export async function modelSection(m: ModelEntry, index: number, ctx: SectionCon
         'Scores joined to the golden labels; well-separated humps mean the threshold has room.',
       )
     : EMPTY;
-  parts.push(await calibrationPart(m, labels, scores));
+  // Every policy of a multi-policy model has its own threshold and calibration (up to the
+  // confusion-matrix label bound); a multiclass model shows its first four classes.
+  const reliabilityCharts = r.task === 'multilabel' ? ctx.limits.confusionLabels : 4;
+  parts.push(await calibrationPart(m, labels, scores, reliabilityCharts));
   parts.push(await slicesPart(m, labels, ctx));
   parts.push(biasSection(m, ctx));
   parts.push(await clustersSection(m, ctx));
@@ -195,7 +198,12 @@ async function curvesPart(m: ModelEntry, labels: string[], ctx: SectionContext):
   }`;
 }
 
-async function calibrationPart(m: ModelEntry, labels: string[], scores: SafeHtml): Promise<SafeHtml> {
+async function calibrationPart(
+  m: ModelEntry,
+  labels: string[],
+  scores: SafeHtml,
+  maxCharts: number,
+): Promise<SafeHtml> {
   const cal = m.model.calibration;
   const reports = cal.topLabel
     ? m.report.task === 'binary' && cal.positiveClass[0]
@@ -206,7 +214,7 @@ async function calibrationPart(m: ModelEntry, labels: string[], scores: SafeHtml
           },
         ]
       : [{ title: 'Reliability: top-label confidence', report: cal.topLabel }]
-    : cal.positiveClass.slice(0, 4).map((p) => ({
+    : cal.positiveClass.slice(0, maxCharts).map((p) => ({
         title: `Reliability: P(${labels[m.report.labels.indexOf(p.label)] ?? ''})`,
         report: p.report,
       }));

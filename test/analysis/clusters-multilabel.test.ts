@@ -10,6 +10,7 @@ import { Field, List, Utf8 } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { clustersFor } from '../../src/analysis/clusters.js';
 import { ClustersReportSchema } from '../../src/analysis/clusters-schema.js';
+import { nameableText } from '../../src/analysis/stopwords.js';
 import { evaluate } from '../../src/evaluate/evaluate.js';
 import { OUTPUT_FILES, writeJsonOutput } from '../../src/io/outputs.js';
 import { writeReport } from '../../src/report/report.js';
@@ -110,5 +111,13 @@ describe('clusters on a multi-policy set (synthetic)', () => {
     for (const l of LABELS) expect(html).toContain(`Reliability: P(${l})`);
     const top = report.clusters[0]!;
     expect(html).toContain(`${top.id} <span class="badge">missed</span> ${top.policy}</h4>`);
+  });
+});
+
+describe('cluster names on Spanish and Italian text', () => {
+  it('drop function words, keep content words', () => {
+    // Openings of two fortunes golden items (fortunes-es-off misogino, fortunes-it-off film-o).
+    expect(nameableText('¿Cual es la diferencia entre una foca y una mujer?')).toBe('diferencia foca mujer');
+    expect(nameableText('Selezione di titoli di film a luci rosse')).toBe('selezione titoli film luci rosse');
   });
 });

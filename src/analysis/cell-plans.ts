@@ -1,4 +1,4 @@
-import type { EvalSet } from '../evaluate/eval-set.js';
+import { type EvalSet, type ModelColumns, scoresLabel } from '../evaluate/eval-set.js';
 import { BadInputError } from '../util/errors.js';
 import { Xoshiro128 } from '../util/prng.js';
 import { sample } from './k-choice.js';
@@ -57,7 +57,7 @@ export function planCells(set: EvalSet, opts: CellPlanOptions): CellPlan[] {
       ? []
       : sample(correct.length, opts.maxReference, new Xoshiro128(seed)).map((i) => correct[i]!);
   return set.task === 'multilabel'
-    ? policyCells(set, model.predictedFlags, opts.seed, reference)
+    ? policyCells(set, model, opts.seed, reference)
     : confusionCells(set, model.predicted, opts.seed, reference);
 }
 
@@ -96,10 +96,13 @@ function confusionCells(set: EvalSet, predicted: Int32Array, seed: number, ref: 
   return plans;
 }
 
-function policyCells(set: EvalSet, flags: Uint8Array, seed: number, ref: Reference): CellPlan[] {
+function policyCells(set: EvalSet, model: ModelColumns, seed: number, ref: Reference): CellPlan[] {
   const k = set.labels.length;
+  const flags = model.predictedFlags;
   const plans: CellPlan[] = [];
   for (let j = 0; j < k; j++) {
+    // A policy the model does not score has no error cells: its flags are unknown, not "missed".
+    if (!scoresLabel(model, j)) continue;
     const name = set.labels[j]!;
     // rows[g][p]: golden flag g, model flag p.
     const rows = [

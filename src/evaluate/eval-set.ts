@@ -80,9 +80,14 @@ export type EvalTask = 'binary' | 'multiclass' | 'multilabel';
 export function scoredLabels(labels: readonly string[], m: Pick<ModelColumns, 'scored'>): number[] {
   const out: number[] = [];
   labels.forEach((_, j) => {
-    if (m.scored === undefined || m.scored[j] === 1) out.push(j);
+    if (scoresLabel(m, j)) out.push(j);
   });
   return out;
+}
+
+/** Whether model `m` scores label j (a model that scores a subset leaves the others unknown). */
+export function scoresLabel(m: Pick<ModelColumns, 'scored'>, j: number): boolean {
+  return m.scored === undefined || m.scored[j] === 1;
 }
 
 /** Why a label has no metrics for a model. */

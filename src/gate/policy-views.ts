@@ -1,5 +1,5 @@
 import type { Taxonomy } from '../dataset/taxonomy.js';
-import type { EvalSet, ModelColumns } from '../evaluate/eval-set.js';
+import { type EvalSet, type ModelColumns, scoresLabel } from '../evaluate/eval-set.js';
 import type { ModelSide, PairedSet } from '../evaluate/paired-set.js';
 
 /**
@@ -81,8 +81,7 @@ export function policyViews(set: EvalSet, taxonomy: Taxonomy | undefined): Polic
   const closedB = closedPredictions(b, labels, n, taxonomy);
   const closedC = closedPredictions(c, labels, n, taxonomy);
   // Policies one of the models does not score have no comparison (never a comparison with zeros).
-  const both = (j: number) =>
-    (b.scored === undefined || b.scored[j] === 1) && (c.scored === undefined || c.scored[j] === 1);
+  const both = (j: number) => scoresLabel(b, j) && scoresLabel(c, j);
   return labels.flatMap((policy, j) => {
     if (!both(j)) return [];
     const truth = new Int32Array(n);

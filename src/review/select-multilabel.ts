@@ -1,5 +1,5 @@
 import { policyIssues } from '../analysis/label-suspects.js';
-import type { EvalSet } from '../evaluate/eval-set.js';
+import { type EvalSet, type ModelColumns, scoresLabel } from '../evaluate/eval-set.js';
 import { ownValue } from '../util/keyed.js';
 import { type Candidate, type ClusterMembership, candidateAt } from './candidate.js';
 import type { Reason } from './item.js';
@@ -24,10 +24,13 @@ export interface PolicyErrors {
 
 export function policyErrors(set: EvalSet, m: number, r: number): PolicyErrors {
   const k = set.labels.length;
-  const flags = set.models[m]!.predictedFlags;
+  const model = set.models[m]!;
+  const flags = model.predictedFlags;
   const missed: string[] = [];
   const overEnforced: string[] = [];
   for (let j = 0; j < k; j++) {
+    // A policy the model does not score is neither missed nor over-enforced: its flag is unknown.
+    if (!scoresLabel(model, j)) continue;
     const g = set.truthFlags[r * k + j]!;
     const p = flags[r * k + j]!;
     if (g && !p) missed.push(set.labels[j]!);
@@ -42,8 +45,18 @@ export function flaggedLabels(labels: readonly string[], flags: Uint8Array, r: n
   return labels.filter((_, j) => flags[r * k + j] === 1);
 }
 
-function differs(a: Uint8Array, b: Uint8Array, r: number, k: number): boolean {
-  for (let j = r * k; j < (r + 1) * k; j++) if (a[j] !== b[j]) return true;
+/** Whether two flag rows differ on a policy both sides score (golden scores every policy). */
+function differs(
+  a: Uint8Array,
+  b: Uint8Array,
+  r: number,
+  k: number,
+  ...models: Pick<ModelColumns, 'scored'>[]
+): boolean {
+  for (let j = 0; j < k; j++) {
+    if (!models.every((m) => scoresLabel(m, j))) continue;
+    if (a[r * k + j] !== b[r * k + j]) return true;
+  }
   return false;
 }
 
@@ -76,23 +89,27 @@ export function selectMultilabelCandidates(
   const t = set.models.map((_, m) => thresholds(set, m));
   // One-vs-rest confident learning per policy, first model; any flagged policy flags the row.
   const flagged = new Set<number>();
-  for (let j = 0; j < k; j++) for (const r of policyIssues(set, 0, j)) flagged.add(r);
+  for (let j = 0; j < k; j++) {
+    if (scoresLabel(set.models[0]!, j)) for (const r of policyIssues(set, 0, j)) flagged.add(r);
+  }
   const m0 = set.models[0]!;
   const out: Candidate[] = [];
   for (let r = 0; r < set.n; r++) {
     let margin = 1;
     set.models.forEach((m, mi) => {
-      for (let j = 0; j < k; j++) margin = Math.min(margin, Math.abs(m.scores[r * k + j]! - t[mi]![j]!));
+      for (let j = 0; j < k; j++) {
+        if (scoresLabel(m, j)) margin = Math.min(margin, Math.abs(m.scores[r * k + j]! - t[mi]![j]!));
+      }
     });
     const membership = clusters.get(set.ids[r]!);
     const reasons = new Set<Reason>();
     for (const rule of opts.rules) {
       if (rule.kind === 'model_vs_golden') {
-        if (differs(set.models[rule.model]!.predictedFlags, set.truthFlags, r, k))
-          reasons.add('model_vs_golden');
+        const m = set.models[rule.model]!;
+        if (differs(m.predictedFlags, set.truthFlags, r, k, m)) reasons.add('model_vs_golden');
       } else if (rule.kind === 'model_vs_model') {
-        const a = set.models[rule.a]!.predictedFlags;
-        if (differs(a, set.models[rule.b]!.predictedFlags, r, k)) reasons.add('model_vs_model');
+        const [a, b] = [set.models[rule.a]!, set.models[rule.b]!];
+        if (differs(a.predictedFlags, b.predictedFlags, r, k, a, b)) reasons.add('model_vs_model');
       } else if (rule.kind === 'low_margin') {
         if (margin < rule.below) reasons.add('low_margin');
       } else if (rule.kind === 'label_issue') {
@@ -107,6 +124,7 @@ export function selectMultilabelCandidates(
     // Label quality: the first model's probability of the golden flag on its least sure policy.
     let quality = 1;
     for (let j = 0; j < k; j++) {
+      if (!scoresLabel(m0, j)) continue;
       const s = m0.scores[r * k + j]!;
       quality = Math.min(quality, set.truthFlags[r * k + j] ? s : 1 - s);
     }

@@ -8,10 +8,13 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Field, List, Utf8 } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
+import { planCells } from '../../src/analysis/cell-plans.js';
 import { parseTaxonomy } from '../../src/dataset/taxonomy.js';
 import { evaluate } from '../../src/evaluate/evaluate.js';
-import { scoredFlags } from '../../src/evaluate/join.js';
+import { loadEvalSet, scoredFlags } from '../../src/evaluate/join.js';
 import { runGate } from '../../src/gate/gate.js';
+import { selectCandidates } from '../../src/review/select.js';
+import { policyErrors } from '../../src/review/select-multilabel.js';
 import { BadInputError } from '../../src/util/errors.js';
 import { writeArrow } from '../helpers/arrow.js';
 import { SYNTHETIC_POLICY_LABELS, SYNTHETIC_TAXONOMY } from '../helpers/policies.js';
@@ -153,5 +156,31 @@ describe('models scoring a subset of the policies', () => {
     }).catch((e: unknown) => e);
     expect(bad).toBeInstanceOf(BadInputError);
     expect((bad as BadInputError).message).toMatch(/"spam" is not scored by both models/);
+  });
+
+  it('clusters and review never call an unscored policy missed or over-enforced', async () => {
+    const f = fixture();
+    const set = await loadEvalSet({ dataset: f.golden, predictions: [f.partial] });
+    const unscored = ['spam', 'violating'];
+    const cells = planCells(set, { model: 0, seed: 1, minCellSize: 5, maxReference: 50 });
+    expect(cells.length).toBeGreaterThan(0);
+    expect(cells.filter((c) => unscored.includes(c.policy?.name ?? ''))).toEqual([]);
+    // Golden spam items exist, so the old code listed every one of them as "missed spam".
+    expect(f.leaves.some((l) => l.includes('spam'))).toBe(true);
+    const candidates = selectCandidates(set, { rules: [{ kind: 'model_vs_golden' }] });
+    for (let r = 0; r < set.n; r++) {
+      const e = policyErrors(set, 0, r);
+      expect([...e.missed, ...e.overEnforced].filter((p) => unscored.includes(p))).toEqual([]);
+    }
+    // Only rows wrong on a hate policy are selected.
+    const hateWrong = new Set(
+      Array.from({ length: set.n }, (_, r) => r)
+        .filter((r) => {
+          const e = policyErrors(set, 0, r);
+          return e.missed.length + e.overEnforced.length > 0;
+        })
+        .map((r) => set.ids[r]),
+    );
+    expect(new Set(candidates.map((c) => c.id))).toEqual(hateWrong);
   });
 });

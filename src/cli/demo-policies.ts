@@ -2,9 +2,9 @@ import { relative, resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
 import type { BuiltinDatasets } from '../dataset/builtin.js';
 import { PoliciesDemoOptionsSchema, type PoliciesDemoResult, runPoliciesDemo } from '../demo-policies.js';
-import { formatCell, renderTable, terminalText } from '../render/terminal.js';
+import { renderTable, terminalText } from '../render/terminal.js';
 import { builtinDataset } from './data.js';
-import { clustersTable, withInterval } from './demo.js';
+import { clustersTable, withInterval, writtenFiles, writtenList } from './demo.js';
 import { logLine } from './log.js';
 import { schemaDefault } from './options.js';
 
@@ -93,14 +93,6 @@ export function formatPoliciesDemo(r: PoliciesDemoResult): string {
     `Review queue "${q.queue}": ${q.exported} of ${q.matched} items where ${r.models[1]!.model} and golden disagree on a policy (missed policies first), ${q.alreadyExported} sent before${q.dir ? `, in ${relative(process.cwd(), resolve(q.dir))}` : ''}`,
   );
   out.push('');
-  const files = [
-    ...r.models.flatMap((m) => [m.run.predictions ?? '', `${m.outDir}/metrics.json`]),
-    r.gate.files.json,
-    r.gate.files.junit,
-    r.clusters.file,
-    r.report.html.path,
-    r.report.markdown.path,
-  ].map((f) => relative(process.cwd(), resolve(f)));
-  out.push(`Written:\n${files.map((f) => `  ${formatCell(f)}`).join('\n')}`);
+  out.push(writtenList(writtenFiles(r)));
   return terminalText(`${out.join('\n')}\n`);
 }

@@ -82,7 +82,17 @@ export function formatDemo(r: DemoResult): string {
   out.push('');
   out.push(clustersTable(r.clusters));
   out.push('');
-  const files = [
+  const files = writtenFiles(r);
+  out.push(writtenList(files));
+  out.push(
+    `Open the report (self-contained, ${(r.report.html.bytes / 1024).toFixed(0)} KiB): ${formatCell(files[files.length - 2]!)}`,
+  );
+  return terminalText(`${out.join('\n')}\n`);
+}
+
+/** The files a demo wrote (predictions and metrics per model, gate, clusters, report), from here. */
+export function writtenFiles(r: Pick<DemoResult, 'models' | 'gate' | 'clusters' | 'report'>): string[] {
+  return [
     ...r.models.flatMap((m) => [m.run.predictions ?? '', `${m.outDir}/metrics.json`]),
     r.gate.files.json,
     r.gate.files.junit,
@@ -90,11 +100,11 @@ export function formatDemo(r: DemoResult): string {
     r.report.html.path,
     r.report.markdown.path,
   ].map((f) => relative(process.cwd(), resolve(f)));
-  out.push(`Written:\n${files.map((f) => `  ${formatCell(f)}`).join('\n')}`);
-  out.push(
-    `Open the report (self-contained, ${(r.report.html.bytes / 1024).toFixed(0)} KiB): ${formatCell(files[files.length - 2]!)}`,
-  );
-  return terminalText(`${out.join('\n')}\n`);
+}
+
+/** The demos' "Written:" block. */
+export function writtenList(files: readonly string[]): string {
+  return `Written:\n${files.map((f) => `  ${formatCell(f)}`).join('\n')}`;
 }
 
 /** The demos' table of the largest error clusters. */

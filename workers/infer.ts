@@ -46,8 +46,18 @@ export default (async () => {
     device: setup.device,
     thresholds: setup.thresholds,
   });
+  const labelIndex = new Map(predictor.card.labels.map((l, j) => [l, j]));
   const imageColumns = new Set(predictor.card.inputs.filter((i) => i.kind === 'image').map((i) => i.column));
-  return async (task: InferTask): Promise<InferReply> => {
+  // piscina hands each worker two tasks at once (run.ts), so the next chunk is already here when one
+  // ends; they are scored one after the other, as a bare loop would, never interleaved.
+  let queue: Promise<unknown> = Promise.resolve();
+  return (task: InferTask): Promise<InferReply> => {
+    const reply = queue.then(() => score(task));
+    queue = reply.catch(() => undefined);
+    return reply;
+  };
+
+  async function score(task: InferTask): Promise<InferReply> {
     if (task.crash) process.exit(70);
     const columns = Object.fromEntries(
       Object.entries(task.inputs).map(([name, p]) => [name, toColumn(p, task.rows, imageColumns.has(name))]),
@@ -66,7 +76,9 @@ export default (async () => {
     return {
       seq: task.seq,
       scores: out.scores,
-      predicted: out.predicted,
+      predicted: out.multilabel
+        ? out.predicted
+        : Int32Array.from(out.predicted, (p) => (p === null ? -1 : labelIndex.get(p)!)),
       invalid: out.invalidRows,
       badInput: out.badInputRows,
       badOutput: out.badOutputRows,
@@ -74,5 +86,5 @@ export default (async () => {
       provider: predictor.provider,
       providerFallback: predictor.providerFallback ?? null,
     };
-  };
+  }
 })();

@@ -1,6 +1,6 @@
 import { BadInputError, RunFailedError } from '../util/errors.js';
 import type { InferFailure, InferReply, InferResult, InferTask } from './protocol.js';
-import type { RowChunk } from './rebatch.js';
+import { packedString, type RowChunk } from './rebatch.js';
 
 export interface DispatchOptions {
   /**
@@ -84,7 +84,7 @@ export class InOrderDispatcher {
 
   async #runWithRetries(chunk: RowChunk): Promise<InferResult> {
     for (let attempt = 0; ; attempt++) {
-      const task: InferTask = { seq: chunk.seq, rows: chunk.ids.length, inputs: chunk.inputs };
+      const task: InferTask = { seq: chunk.seq, rows: chunk.length, inputs: chunk.inputs };
       const crash = this.#o.crashAtSeq;
       if (crash && crash.seq === chunk.seq && (crash.always || attempt === 0)) task.crash = true;
       let reply: InferReply;
@@ -92,8 +92,8 @@ export class InOrderDispatcher {
         reply = await this.#o.run(task);
       } catch (err) {
         if (attempt >= this.#o.maxRetries) {
-          const first = chunk.ids[0];
-          const last = chunk.ids[chunk.ids.length - 1];
+          const first = packedString(chunk.ids, 0);
+          const last = packedString(chunk.ids, chunk.length - 1);
           throw new RunFailedError(
             `chunk ${chunk.seq} (dataset rows ${chunk.rows[0]}-${chunk.endRow - 1}, ids ${JSON.stringify(first)}…${JSON.stringify(last)}) failed ${attempt + 1} times; last error: ${(err as Error).message}`,
             { cause: err },

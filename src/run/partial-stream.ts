@@ -35,8 +35,17 @@ class CollectingStreamWriter extends RecordBatchStreamWriter {
  * after it are cut off and the schema is not written again, so an interrupted-and-resumed file is
  * byte for byte the file an uninterrupted writer would have produced.
  */
+/** Encoded bytes are gathered up to this much before a write: one system call per ~150 chunks. */
+const WRITE_BYTES = 1 << 20;
+
 export class PartialArrowStream {
+  /** Bytes of the stream so far, written or still gathered in `#pending`. */
   #bytes: number;
+  /** Bytes in the file (where the next write goes). */
+  #written: number;
+  #pending: Uint8Array[] = [];
+  #pendingBytes = 0;
+  #closed = false;
   /** sha256 of every byte in the file so far (what a checkpoint records of its durable prefix). */
   readonly #hash: Hash = createHash('sha256');
 
@@ -47,6 +56,7 @@ export class PartialArrowStream {
     bytes: number,
   ) {
     this.#bytes = bytes;
+    this.#written = bytes;
   }
 
   /** Start a new stream (truncating any file there), or continue one at `resumeAt` bytes. */
@@ -105,6 +115,7 @@ export class PartialArrowStream {
 
   /** Flush to the disk; what is written so far survives a crash. Returns the durable length. */
   async sync(): Promise<number> {
+    await this.#flush();
     await this.fh.datasync().catch((err: unknown) => {
       throw outputFailure(err, this.path, 'write the predictions');
     });
@@ -115,21 +126,41 @@ export class PartialArrowStream {
   async finish(): Promise<void> {
     this.encoder.close();
     await this.#append(this.encoder.take());
+    await this.#flush();
     await this.fh.datasync();
+    this.#closed = true;
     await this.fh.close();
   }
 
-  /** Close without ending the stream (it stays resumable at its last synced length). */
+  /**
+   * Close without ending the stream (it stays resumable at its last synced length). Gathered bytes
+   * are written if they can be, as a killed process's would have been; a resume cuts them off.
+   */
   async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#flush().catch(() => undefined);
     await this.fh.close();
   }
 
   async #append(chunks: Uint8Array[]): Promise<void> {
-    if (chunks.length === 0) return;
-    let at = this.#bytes;
-    for (const chunk of chunks) this.#hash.update(chunk);
+    for (const chunk of chunks) {
+      this.#hash.update(chunk);
+      this.#pending.push(chunk);
+      this.#pendingBytes += chunk.byteLength;
+      this.#bytes += chunk.byteLength;
+    }
+    if (this.#pendingBytes >= WRITE_BYTES) await this.#flush();
+  }
+
+  /** Write the gathered bytes (the stream's batches do not change after they are encoded). */
+  async #flush(): Promise<void> {
+    if (this.#pendingBytes === 0) return;
+    let rest = [Buffer.concat(this.#pending, this.#pendingBytes)] as Uint8Array[];
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    let at = this.#written;
     // writev may write less than asked: continue from where it stopped.
-    let rest = chunks;
     try {
       while (rest.length > 0) {
         const { bytesWritten } = await this.fh.writev(rest, at);
@@ -140,7 +171,7 @@ export class PartialArrowStream {
       // A full disk or a vanished mount: exit 2 naming the file, not an internal error.
       throw outputFailure(err, this.path, 'write the predictions');
     }
-    this.#bytes = at;
+    this.#written = at;
   }
 }
 

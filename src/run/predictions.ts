@@ -154,23 +154,49 @@ export function makePredictionBatch(
   scores: Float32Array,
   predicted: readonly (string | string[])[],
 ): RecordBatch {
+  const idData = vectorFromArray(ids as string[], new Utf8()).data[0]! as Data<Utf8>;
+  const predictedData = vectorFromArray(predicted as string[], schema.fields[2]!.type).data[0]! as Data;
+  return predictionBatchOf(schema, idData, scores, predictedData);
+}
+
+/** A predictions record batch from built columns (the run's path: no string per row). */
+export function predictionBatchOf(
+  schema: Schema,
+  ids: Data<Utf8>,
+  scores: Float32Array,
+  predicted: Data,
+): RecordBatch {
   const n = ids.length;
   const scoresType = schema.fields[1]!.type as FixedSizeList<Float32>;
   const k = scoresType.listSize;
   if (scores.length !== n * k) throw new Error(`scores has ${scores.length} values, expected ${n}×${k}`);
-  const idData = vectorFromArray(ids as string[], new Utf8()).data[0]!;
+  if (predicted.length !== n) throw new Error(`predicted has ${predicted.length} rows, expected ${n}`);
   const scoreData = makeData({
     type: scoresType,
     length: n,
     nullCount: 0,
     child: makeData({ type: new Float32(), length: n * k, nullCount: 0, data: scores }),
   });
-  const predictedData = vectorFromArray(predicted as string[], schema.fields[2]!.type).data[0]! as Data;
   const struct = makeData({
     type: new Struct(schema.fields),
     length: n,
     nullCount: 0,
-    children: [idData, scoreData, predictedData],
+    children: [ids, scoreData, predicted],
   });
   return new RecordBatch(schema, struct);
+}
+
+/** A Utf8 column over packed UTF-8 (offsets from 0), taken as is: no copy, no string per row. */
+export function utf8Data(offsets: Int32Array, bytes: Uint8Array): Data<Utf8> {
+  return makeData({ type: new Utf8(), length: offsets.length - 1, nullCount: 0, valueOffsets: offsets, data: bytes });
+}
+
+/** A Utf8 column of labels chosen by index from a few pre-encoded ones (every index valid). */
+export function labelData(indices: ArrayLike<number>, encoded: readonly Uint8Array[]): Data<Utf8> {
+  const n = indices.length;
+  const offsets = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) offsets[i + 1] = offsets[i]! + encoded[indices[i]!]!.length;
+  const bytes = new Uint8Array(offsets[n]!);
+  for (let i = 0; i < n; i++) bytes.set(encoded[indices[i]!]!, offsets[i]!);
+  return utf8Data(offsets, bytes);
 }

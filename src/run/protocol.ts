@@ -27,7 +27,11 @@ export interface InferResult {
   seq: number;
   /** Row-major [rows, K] scores (NaN rows are in `invalid`). */
   scores: Float32Array;
-  predicted: (string | string[] | null)[];
+  /**
+   * Single-label: the predicted label's index in the card's labels per row (-1 for an invalid
+   * row), so no string crosses threads per row; multilabel: the flagged labels (null if invalid).
+   */
+  predicted: Int32Array | (string[] | null)[];
   invalid: { row: number; reason: string }[];
   /** Rows of `invalid` whose input itself is bad (an undecodable image): exit 2 unless `--on-invalid skip`. */
   badInput: number[];

@@ -12,10 +12,26 @@ export type PackedInput =
   | { kind: 'binary'; offsets: Int32Array; bytes: Uint8Array }
   | { kind: 'floats'; offsets: Int32Array; values: Float32Array };
 
+/** Strings as UTF-8 bytes end to end: value i is bytes[offsets[i]..offsets[i+1]]. */
+export interface PackedUtf8 {
+  offsets: Int32Array;
+  bytes: Uint8Array;
+}
+
+const idDecoder = new TextDecoder();
+
+/** Value i of packed strings (ids are decoded only for messages, never per row). */
+export function packedString(p: PackedUtf8, i: number): string {
+  return idDecoder.decode(p.bytes.subarray(p.offsets[i]!, p.offsets[i + 1]!));
+}
+
 /** `batchSize` consecutive valid rows, in dataset order. */
 export interface RowChunk {
   seq: number;
-  ids: string[];
+  /** Rows in the chunk. */
+  length: number;
+  /** The rows' ids as the dataset's bytes (copied into the predictions without a string per row). */
+  ids: PackedUtf8;
   /** Packed model inputs by dataset column. */
   inputs: Record<string, PackedInput>;
   /** Golden label per row (null where unlabelled), kept on the main thread for the run summary. */
@@ -54,16 +70,18 @@ class Packer {
     this.offsets.push(this.floats.length);
   }
 
-  take(): PackedInput {
-    const offsets = shared(Int32Array, this.offsets.length);
+  /** The packed rows, in SharedArrayBuffers for workers (`inShared`) or plain exact-size arrays. */
+  take(inShared = true): PackedInput {
+    const alloc = inShared ? shared : plain;
+    const offsets = alloc(Int32Array, this.offsets.length);
     offsets.set(this.offsets);
     let input: PackedInput;
     if (this.kind !== 'floats') {
-      const bytes = shared(Uint8Array, this.bytes.length);
+      const bytes = alloc(Uint8Array, this.bytes.length);
       bytes.set(this.bytes.view());
       input = { kind: this.kind, offsets, bytes };
     } else {
-      const values = shared(Float32Array, this.floats.length);
+      const values = alloc(Float32Array, this.floats.length);
       values.set(this.floats.view());
       input = { kind: 'floats', offsets, values };
     }
@@ -81,6 +99,13 @@ function shared<T extends Int32Array | Uint8Array | Float32Array>(
   return new ctor(new SharedArrayBuffer(Math.max(1, length) * ctor.BYTES_PER_ELEMENT));
 }
 
+function plain<T extends Int32Array | Uint8Array | Float32Array>(
+  ctor: { new (length: number): T },
+  length: number,
+): T {
+  return new ctor(length);
+}
+
 /**
  * Re-batches validated dataset batches into chunks of exactly `batchSize` valid rows (the last may
  * be shorter). Chunk boundaries depend only on the count of valid rows since the start, so a run
@@ -88,7 +113,7 @@ function shared<T extends Int32Array | Uint8Array | Float32Array>(
  */
 export class Rebatcher {
   private packers: Map<string, Packer>;
-  private ids: string[] = [];
+  private readonly ids = new Packer('utf8');
   private labels: (string | string[] | null)[] = [];
   private rows: number[] = [];
   private encoder = new TextEncoder();
@@ -141,7 +166,7 @@ export class Rebatcher {
       this.inChunk++;
       if (this.owned) {
         for (const read of readers) read(i);
-        this.ids.push(vb.ids.get(i)!);
+        this.ids.addBytes(vb.ids.bytes(i) ?? this.encoder.encode(vb.ids.get(i)!));
         this.labels.push(vb.labels[i] ?? null);
         this.rows.push(row);
       }
@@ -154,20 +179,21 @@ export class Rebatcher {
   }
 
   *flush(): Generator<RowChunk> {
-    if (this.ids.length > 0) yield this.take();
+    if (this.rows.length > 0) yield this.take();
     this.inChunk = 0;
   }
 
   private take(): RowChunk {
+    const ids = this.ids.take(false) as Extract<PackedInput, { kind: 'utf8' }>;
     const chunk: RowChunk = {
       seq: this.nextSeq++,
-      ids: this.ids,
+      length: this.rows.length,
+      ids,
       inputs: Object.fromEntries([...this.packers].map(([name, p]) => [name, p.take()])),
       labels: this.labels,
       rows: this.rows,
       endRow: this.rows[this.rows.length - 1]! + 1,
     };
-    this.ids = [];
     this.labels = [];
     this.rows = [];
     return chunk;

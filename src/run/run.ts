@@ -23,7 +23,7 @@ import { InOrderDispatcher } from './dispatch.js';
 import { runIdentity } from './identity.js';
 import { createProgress } from './progress.js';
 import type { InferReply, InferResult, WorkerSetup } from './protocol.js';
-import { type InputColumn, Rebatcher, type RowChunk } from './rebatch.js';
+import { type InputColumn, packedString, Rebatcher, type RowChunk } from './rebatch.js';
 import type { PredictionsMeta, RunSummary } from './schema.js';
 import { ShardSpecSchema, shardRows } from './shard.js';
 import { summarize } from './summary.js';
@@ -190,7 +190,7 @@ async function scoreDataset(opts: RunOptions, outDir: string, hooks: RunHooks): 
   progress.start(share ? share.endRow - share.firstRow : datasetRows, writer.processed);
   const dispatcher = new InOrderDispatcher({
     run: (task) => pool.run(task) as Promise<InferReply>,
-    maxInFlight: workers * 2,
+    maxInFlight: workers * 3,
     maxRetries: opts.maxRetries,
     log,
     crashAtSeq: hooks.crashAtSeq,
@@ -252,7 +252,14 @@ async function scoreDataset(opts: RunOptions, outDir: string, hooks: RunHooks): 
     await writer.interrupt();
     log(`modeval: interrupted after ${writer.processed} rows; rerun with --resume to continue`);
   } else {
-    await finishOutputs(outDir, writer, summary, meta);
+    try {
+      await finishOutputs(outDir, writer, summary, meta);
+    } catch (err) {
+      // The last gathered bytes are written only now: a full disk here leaves what a failed
+      // write during scoring would (nothing for a fresh run, the last checkpoint for a resumed one).
+      await writer.abort().catch(() => undefined);
+      throw err;
+    }
   }
   return summary;
 }
@@ -288,7 +295,8 @@ function startPool(opts: RunOptions, device: Device, workers: number, threads: n
     minThreads: workers,
     maxThreads: workers,
     idleTimeout: 60_000,
-    concurrentTasksPerWorker: 1,
+    // A second task waits in the worker, so a worker never idles while the main thread is busy.
+    concurrentTasksPerWorker: 2,
   });
 }
 
@@ -369,7 +377,7 @@ function refuseInvalidRows(chunk: RowChunk, result: InferResult, modelDir: strin
     const row = result.badInput[0]!;
     const reason = result.invalid.find((r) => r.row === row)?.reason ?? 'bad input';
     const more = result.badInput.length > 1 ? ` (${result.badInput.length - 1} more in this batch)` : '';
-    throw new BadInputError(`${reason}${more}; ${skip}`, { row: chunk.rows[row]!, id: chunk.ids[row]! });
+    throw new BadInputError(`${reason}${more}; ${skip}`, { row: chunk.rows[row]!, id: packedString(chunk.ids, row) });
   }
   if (result.badOutput.length > 0) {
     const row = result.badOutput[0]!;
@@ -377,7 +385,7 @@ function refuseInvalidRows(chunk: RowChunk, result: InferResult, modelDir: strin
     const more = result.badOutput.length > 1 ? ` (${result.badOutput.length - 1} more in this batch)` : '';
     throw new BadInputError(
       `the model's output ${JSON.stringify(card.output.tensor)} is unusable for row ${chunk.rows[row]} ` +
-        `(id ${JSON.stringify(chunk.ids[row])}): ${reason}${more}; ${skip}`,
+        `(id ${JSON.stringify(packedString(chunk.ids, row))}): ${reason}${more}; ${skip}`,
       { file: join(modelDir, modelFileName(card)) },
     );
   }

@@ -1,4 +1,5 @@
 import { mkdir, rename, rm } from 'node:fs/promises';
+import { type Data, vectorFromArray } from 'apache-arrow';
 import { removeOrphanedTempFiles } from '../io/outputs.js';
 import { mapPredicted, mapScores, type PolicyMapping } from '../model/policy-map.js';
 import { BadInputError } from '../util/errors.js';
@@ -11,9 +12,9 @@ import {
   writeCheckpoint,
 } from './checkpoint.js';
 import { PartialArrowStream } from './partial-stream.js';
-import { makePredictionBatch, predictionsSchema } from './predictions.js';
+import { labelData, predictionBatchOf, predictionsSchema, utf8Data } from './predictions.js';
 import type { InferResult } from './protocol.js';
-import type { RowChunk } from './rebatch.js';
+import { type PackedUtf8, packedString, type RowChunk } from './rebatch.js';
 import type { PredictionsMeta } from './schema.js';
 
 /** When to make progress durable: after this many rows or seconds of written work, whichever first. */
@@ -40,8 +41,7 @@ export class PredictionsWriter {
   checkpoints = 0;
   /** Id of the last prediction row written (null before the first). */
   lastId: string | null;
-  readonly #schema: ReturnType<typeof predictionsSchema>;
-  readonly #labelCount: number;
+  readonly #codec: LabelCodec;
   #rowsSinceCheckpoint = 0;
   #lastCheckpointAt = Date.now();
 
@@ -56,8 +56,10 @@ export class PredictionsWriter {
     existing: Checkpoint | undefined,
     private readonly mapping: PolicyMapping | undefined,
   ) {
-    this.#schema = schema;
-    this.#labelCount = meta.model.labels.length;
+    // The written labels: a mapped card's policies, else its labels (run/identity.ts).
+    const names = meta.model.labels;
+    const encoder = new TextEncoder();
+    this.#codec = { schema, names, encoded: names.map((l) => encoder.encode(l)) };
     this.tally = existing
       ? { ...existing.tally }
       : { predicted: 0, invalid: 0, truncated: 0, labelled: 0, correct: 0 };
@@ -112,13 +114,13 @@ export class PredictionsWriter {
 
   /** Append one chunk's results (chunks must arrive in order), checkpointing when an interval is up. */
   async write(chunk: RowChunk, output: InferResult): Promise<void> {
-    const result = this.mapping ? mapToPolicies(this.mapping, output, chunk.ids.length) : output;
-    const batch = toBatch(this.#schema, chunk, result, this.tally, this.invalidRows, this.#labelCount);
+    const result = this.mapping ? mapToPolicies(this.mapping, output, chunk.length) : output;
+    const batch = toBatch(this.#codec, chunk, result, this.tally, this.invalidRows);
     await this.stream.write(batch);
     if (batch.numRows > 0) this.lastId = String(batch.getChild('id')!.get(batch.numRows - 1));
     this.nextSeq = chunk.seq + 1;
     this.nextRow = chunk.endRow;
-    this.#rowsSinceCheckpoint += chunk.ids.length;
+    this.#rowsSinceCheckpoint += chunk.length;
     const { rows, seconds } = this.interval;
     const due =
       (rows > 0 && this.#rowsSinceCheckpoint >= rows) ||
@@ -167,48 +169,82 @@ export class PredictionsWriter {
   }
 }
 
-/** A result over the card's output labels, re-expressed over its policies. */
+/** A multilabel result over the card's output labels, re-expressed over its policies. */
 function mapToPolicies(m: PolicyMapping, r: InferResult, n: number): InferResult {
+  if (r.predicted instanceof Int32Array) throw new Error('only multilabel results map to policies');
   return {
     ...r,
     scores: mapScores(m, r.scores, n),
-    predicted: r.predicted.map((p) => (p === null ? null : mapPredicted(m, typeof p === 'string' ? [p] : p))),
+    predicted: r.predicted.map((p) => (p === null ? null : mapPredicted(m, p))),
   };
 }
 
-/** Turn one worker result into a predictions batch, tallying accuracy and setting invalid rows aside. */
+/** How labels are written: the schema, the label names, and each name's UTF-8 bytes. */
+interface LabelCodec {
+  schema: ReturnType<typeof predictionsSchema>;
+  names: readonly string[];
+  encoded: readonly Uint8Array[];
+}
+
+/**
+ * Turn one worker result into a predictions batch, tallying accuracy and setting invalid rows
+ * aside. Ids go from the dataset's bytes to the file, and single-label predictions from label
+ * indices, so a chunk costs no string per row.
+ */
 function toBatch(
-  schema: ReturnType<typeof predictionsSchema>,
+  codec: LabelCodec,
   chunk: RowChunk,
   result: InferResult,
   tally: RunTally,
   invalidRows: Checkpoint['invalidRows'],
-  k: number,
 ) {
+  const k = codec.names.length;
   const bad = new Set(result.invalid.map((r) => r.row));
   for (const r of result.invalid)
-    invalidRows.push({ row: chunk.rows[r.row]!, id: chunk.ids[r.row]!, reason: r.reason });
-  const keep = chunk.ids.length - bad.size;
-  const ids: string[] = [];
-  const predicted: (string | string[])[] = [];
-  const scores = bad.size === 0 ? result.scores : new Float32Array(keep * k);
-  for (let i = 0, j = 0; i < chunk.ids.length; i++) {
+    invalidRows.push({ row: chunk.rows[r.row]!, id: packedString(chunk.ids, r.row), reason: r.reason });
+  const kept: number[] = [];
+  for (let i = 0; i < chunk.length; i++) {
     if (bad.has(i)) continue;
-    const p = result.predicted[i]!;
-    ids.push(chunk.ids[i]!);
-    predicted.push(p);
-    if (bad.size > 0) scores.set(result.scores.subarray(i * k, (i + 1) * k), j * k);
-    j++;
+    kept.push(i);
     const gold = chunk.labels[i];
     if (gold !== null && gold !== undefined) {
       tally.labelled++;
-      if (sameLabel(gold, p)) tally.correct++;
+      if (sameLabel(gold, predictedAt(result.predicted, i, codec.names))) tally.correct++;
     }
   }
-  tally.predicted += keep;
+  tally.predicted += kept.length;
   tally.invalid += bad.size;
   tally.truncated += result.truncated;
-  return makePredictionBatch(schema, ids, scores, predicted);
+  const all = bad.size === 0;
+  const ids = all ? chunk.ids : pick(chunk.ids, kept);
+  const scores = all ? result.scores : new Float32Array(kept.length * k);
+  if (!all) kept.forEach((i, j) => scores.set(result.scores.subarray(i * k, (i + 1) * k), j * k));
+  const p = result.predicted;
+  const predicted =
+    p instanceof Int32Array
+      ? labelData(all ? p : kept.map((i) => p[i]!), codec.encoded)
+      : (vectorFromArray(
+          kept.map((i) => p[i]!),
+          codec.schema.fields[2]!.type,
+        ).data[0]! as Data);
+  return predictionBatchOf(codec.schema, utf8Data(ids.offsets, ids.bytes), scores, predicted);
+}
+
+function predictedAt(p: InferResult['predicted'], i: number, names: readonly string[]): string | string[] {
+  return p instanceof Int32Array ? names[p[i]!]! : p[i]!;
+}
+
+/** The kept rows of packed strings, packed again. */
+function pick(p: PackedUtf8, rows: readonly number[]): PackedUtf8 {
+  const offsets = new Int32Array(rows.length + 1);
+  rows.forEach((r, j) => {
+    offsets[j + 1] = offsets[j]! + p.offsets[r + 1]! - p.offsets[r]!;
+  });
+  const bytes = new Uint8Array(offsets[rows.length]!);
+  rows.forEach((r, j) => {
+    bytes.set(p.bytes.subarray(p.offsets[r]!, p.offsets[r + 1]!), offsets[j]!);
+  });
+  return { offsets, bytes };
 }
 
 function sameLabel(gold: string | string[], predicted: string | string[]): boolean {

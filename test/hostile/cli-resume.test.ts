@@ -1,4 +1,4 @@
-import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { OUTPUT_FILES } from '../../src/io/outputs.js';
@@ -103,10 +103,12 @@ describe('a resume verifies the checkpoint against itself and its partial predic
 
   it("another model's partial predictions swapped in: exit 2", () => {
     const r = resumeEdited((out) => {
-      cpSync(
-        join(interrupted.get('v2')!, '.checkpoint', 'predictions.partial.arrows'),
-        join(out, '.checkpoint', 'predictions.partial.arrows'),
-      );
+      const partial = join(out, '.checkpoint', 'predictions.partial.arrows');
+      const length = statSync(partial).size;
+      cpSync(join(interrupted.get('v2')!, '.checkpoint', 'predictions.partial.arrows'), partial);
+      // At least as long as the recorded durable length, so only the content can give it away.
+      const short = length - statSync(partial).size;
+      if (short > 0) appendFileSync(partial, Buffer.alloc(short));
       return undefined;
     });
     expectRefusedResume(r, /partial predictions file changed since the checkpoint/);

@@ -71,7 +71,9 @@ describe('modeval run on the real golden set', () => {
     const opts = { model: MODEL_V1, dataset: golden, workers: 2, batchSize: 50, ...quiet };
     await runModel({ ...opts, out: clean }, noLog);
     const summary = await runModel({ ...opts, out: crashed }, { ...noLog, crashAtSeq: { seq: 3 } });
-    expect(summary.retries).toBe(1);
+    // The dead worker held the crashing chunk and perhaps the one queued behind it: both are retried.
+    expect(summary.retries).toBeGreaterThanOrEqual(1);
+    expect(summary.retries).toBeLessThanOrEqual(2);
     expect((await predictionsBytes(crashed)).equals(await predictionsBytes(clean))).toBe(true);
   });
 

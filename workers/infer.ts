@@ -40,12 +40,28 @@ function toColumn(input: PackedInput, rows: number, imagePaths: boolean): Column
     : strings;
 }
 
+/** What a worker that could not load the model answers every task with (never a crash loop). */
+function failing(err: unknown): (task: InferTask) => InferReply {
+  const failure = {
+    message: err instanceof Error ? err.message : String(err),
+    badInput: err instanceof BadInputError,
+  };
+  return (task) => ({ seq: task.seq, failure });
+}
+
 export default (async () => {
-  const predictor = await createPredictor(setup.modelDir, {
-    threads: setup.threads,
-    device: setup.device,
-    thresholds: setup.thresholds,
-  });
+  let predictor: Awaited<ReturnType<typeof createPredictor>>;
+  try {
+    predictor = await createPredictor(setup.modelDir, {
+      threads: setup.threads,
+      device: setup.device,
+      thresholds: setup.thresholds,
+    });
+  } catch (err) {
+    // A pool may start before the main thread has checked the model (run/pool.ts): piscina would
+    // replace a worker that failed to load again and again, so it stays up and answers with why.
+    return failing(err);
+  }
   const labelIndex = new Map(predictor.card.labels.map((l, j) => [l, j]));
   const imageColumns = new Set(predictor.card.inputs.filter((i) => i.kind === 'image').map((i) => i.column));
   // piscina hands each worker two tasks at once (run.ts), so the next chunk is already here when one

@@ -5,40 +5,39 @@ import { handleInterrupts } from '../util/cleanup.js';
 import { BadInputError, ExitCode, exitCodeOf, GateFailedError, RunFailedError } from '../util/errors.js';
 import { codeOf, isEnvironmentError, OutputError } from '../util/fs-errors.js';
 import { harnessVersion } from '../util/version.js';
-import { clustersCommand } from './clusters.js';
-import { compareCommand } from './compare.js';
-import { convertCommand } from './convert.js';
-import { dataCommand } from './data.js';
-import { demoCommand } from './demo.js';
-import { demoPoliciesCommand } from './demo-policies.js';
-import { evalCommand } from './eval.js';
-import { gateCommand } from './gate.js';
-import { inspectCommand } from './inspect.js';
-import { planCommand } from './plan.js';
-import { predictionsCommand } from './predictions.js';
-import { reportCommand } from './report.js';
-import { reviewCommand } from './review.js';
-import { runCommand } from './run.js';
 
-/** Every verb lives in its own module under src/cli and is registered here. */
+type CommandLoader = (datasets: BuiltinDatasets) => Promise<CommandModule>;
 // Each module types its own arguments; yargs only needs them as generic command modules.
-const commands = (datasets: BuiltinDatasets) =>
-  [
-    demoCommand(datasets),
-    demoPoliciesCommand(datasets),
-    dataCommand(datasets),
-    inspectCommand,
-    convertCommand,
-    runCommand,
-    predictionsCommand,
-    evalCommand,
-    compareCommand,
-    gateCommand,
-    clustersCommand,
-    planCommand,
-    reviewCommand,
-    reportCommand,
-  ] as unknown as CommandModule[];
+const loaded = (c: unknown) => c as CommandModule;
+
+/**
+ * Every verb lives in its own module under src/cli and is registered here. A verb's module (and
+ * the engine behind it) is loaded only when that verb runs: start-up is part of every run's wall
+ * time, and loading all of them costs about half a second that `run` or `eval` would not use.
+ */
+const COMMANDS = new Map<string, CommandLoader>([
+  ['demo', async (d) => loaded((await import('./demo.js')).demoCommand(d))],
+  ['demo-policies', async (d) => loaded((await import('./demo-policies.js')).demoPoliciesCommand(d))],
+  ['data', async (d) => loaded((await import('./data.js')).dataCommand(d))],
+  ['inspect', async () => loaded((await import('./inspect.js')).inspectCommand)],
+  ['convert', async () => loaded((await import('./convert.js')).convertCommand)],
+  ['run', async () => loaded((await import('./run.js')).runCommand)],
+  ['predictions', async () => loaded((await import('./predictions.js')).predictionsCommand)],
+  ['eval', async () => loaded((await import('./eval.js')).evalCommand)],
+  ['compare', async () => loaded((await import('./compare.js')).compareCommand)],
+  ['gate', async () => loaded((await import('./gate.js')).gateCommand)],
+  ['clusters', async () => loaded((await import('./clusters.js')).clustersCommand)],
+  ['plan', async () => loaded((await import('./plan.js')).planCommand)],
+  ['review', async () => loaded((await import('./review.js')).reviewCommand)],
+  ['report', async () => loaded((await import('./report.js')).reportCommand)],
+]);
+
+/** The verb named first, alone; every verb for anything else (`--help`, a typo to recommend for). */
+function commandsFor(argv: readonly string[], datasets: BuiltinDatasets): Promise<CommandModule[]> {
+  const one = argv[0] === undefined ? undefined : COMMANDS.get(argv[0]);
+  if (one) return Promise.all([one(datasets)]);
+  return Promise.all([...COMMANDS.values()].map((load) => load(datasets)));
+}
 
 export interface MainOptions {
   /**
@@ -69,7 +68,8 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
       if (err) throw err;
       throw new UsageError(msg);
     });
-  for (const command of commands(options.datasets ?? new Map())) parser = parser.command(command);
+  for (const command of await commandsFor(argv, options.datasets ?? new Map()))
+    parser = parser.command(command);
   // SIGINT/SIGTERM: temporary files and locks are removed and the process exits 130 at once
   // (run first stops gracefully, see cli/run.ts).
   const stopHandling = handleInterrupts();

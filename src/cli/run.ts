@@ -1,6 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { type Cell, renderKeyValues } from '../render/terminal.js';
-import { type RunOptionsInput, RunOptionsSchema, runModel } from '../run/run.js';
+import { type RunOptionsInput, RunOptionsSchema } from '../run/options.js';
+import { warmPool } from '../run/pool.js';
 import type { RunSummary } from '../run/schema.js';
 import { parseShard } from '../run/shard.js';
 import { INTERRUPTED_EXIT_CODE, stopGracefullyOnSignal } from '../util/cleanup.js';
@@ -136,11 +137,19 @@ export const runCommand: CommandModule<object, RunArgs> = {
       );
       controller.abort();
     });
+    // Workers start loading the model now; the engine loads meanwhile (run/pool.ts).
+    const pool = warmPool(options);
     try {
-      const summary = await runModel(options, { signal: controller.signal, log: logLine });
+      const { runModel } = await import('../run/run.js');
+      const summary = await runModel(options, {
+        signal: controller.signal,
+        log: logLine,
+        ...(pool ? { pool } : {}),
+      });
       process.stdout.write(args.json ? `${JSON.stringify(summary, null, 2)}\n` : formatRunSummary(summary));
       if (summary.status === 'interrupted') process.exitCode = INTERRUPTED_EXIT_CODE;
     } finally {
+      await pool?.destroy();
       giveBack();
     }
   },

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import sharp, { type Metadata } from 'sharp';
+import type { Metadata, Sharp, SharpOptions } from 'sharp';
 import type { ImageInput } from './card.js';
 import type { RowIssue } from './preprocess.js';
 
@@ -16,8 +16,17 @@ const DECODED_FORMATS = new Set(['jpeg', 'png', 'webp', 'gif', 'tiff', 'avif', '
 /** Seconds libvips may spend on one image before the row is given up. */
 const DECODE_TIMEOUT_S = 30;
 
-// Images are seen once: libvips's operation cache would only hold memory.
-sharp.cache(false);
+let sharpLoaded: Promise<(input: Uint8Array, options: SharpOptions) => Sharp> | undefined;
+
+/** sharp, loaded on the first image: a text model's workers never pay for libvips. */
+function sharpLib(): Promise<(input: Uint8Array, options: SharpOptions) => Sharp> {
+  sharpLoaded ??= import('sharp').then(({ default: sharp }) => {
+    // Images are seen once: libvips's operation cache would only hold memory.
+    sharp.cache(false);
+    return sharp;
+  });
+  return sharpLoaded;
+}
 
 export type PixelArray = Float32Array | Uint8Array;
 
@@ -38,6 +47,7 @@ function reasonOf(err: unknown): string {
 export async function decodePixels(bytes: Uint8Array, input: ImageInput): Promise<Uint8Array | string> {
   if (bytes.byteLength === 0) return 'empty image (0 bytes)';
   const options = { limitInputPixels: input.maxPixels, failOn: 'error' as const, autoOrient: true };
+  const sharp = await sharpLib();
   let meta: Metadata;
   try {
     // The header alone (no pixels decoded, so no limit needed): a bomb is refused below, with its size.

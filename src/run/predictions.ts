@@ -188,7 +188,13 @@ export function predictionBatchOf(
 
 /** A Utf8 column over packed UTF-8 (offsets from 0), taken as is: no copy, no string per row. */
 export function utf8Data(offsets: Int32Array, bytes: Uint8Array): Data<Utf8> {
-  return makeData({ type: new Utf8(), length: offsets.length - 1, nullCount: 0, valueOffsets: offsets, data: bytes });
+  return makeData({
+    type: new Utf8(),
+    length: offsets.length - 1,
+    nullCount: 0,
+    valueOffsets: offsets,
+    data: bytes,
+  });
 }
 
 /** A Utf8 column of labels chosen by index from a few pre-encoded ones (every index valid). */

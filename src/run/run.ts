@@ -1,9 +1,7 @@
 import { rm } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Field } from 'apache-arrow';
-import { Piscina } from 'piscina';
-import { z } from 'zod';
+import type { Piscina } from 'piscina';
 import { openArrow } from '../dataset/arrow-reader.js';
 import { isBinaryType, isStringType } from '../dataset/columns.js';
 import { type Dataset, openDataset } from '../dataset/open.js';
@@ -15,53 +13,24 @@ import type { Device } from '../model/onnx-session.js';
 import { checkCardPolicies, policyMapping } from '../model/policy-map.js';
 import { createPredictor } from '../model/predictor.js';
 import { BadInputError } from '../util/errors.js';
-import { keyedRecord } from '../util/keyed.js';
-import { workerPath } from '../util/paths.js';
-import { checkOption, keyedRecordSchema } from '../util/zod.js';
+
+export { defaultParallelism, type RunOptions, type RunOptionsInput, RunOptionsSchema } from './options.js';
+
+import { checkOption } from '../util/zod.js';
 import { checkpointPaths, resumePoint } from './checkpoint.js';
 import { InOrderDispatcher } from './dispatch.js';
 import { runIdentity } from './identity.js';
+import { defaultParallelism, type RunOptions, type RunOptionsInput, RunOptionsSchema } from './options.js';
+import { startPool } from './pool.js';
 import { createProgress } from './progress.js';
-import type { InferReply, InferResult, WorkerSetup } from './protocol.js';
+import type { InferReply, InferResult } from './protocol.js';
 import { type InputColumn, packedString, Rebatcher, type RowChunk } from './rebatch.js';
 import type { PredictionsMeta, RunSummary } from './schema.js';
-import { ShardSpecSchema, shardRows } from './shard.js';
+import { shardRows } from './shard.js';
 import { summarize } from './summary.js';
 import { PredictionsWriter } from './writer.js';
 
-export const RunOptionsSchema = z.object({
-  model: z.string().min(1),
-  dataset: z.string().min(1),
-  out: z.string().min(1),
-  spec: z.string().optional(),
-  /** Worker threads, each with its own ONNX Runtime session. Default: one per core. */
-  workers: z.number().int().positive().optional(),
-  /** Intra-op threads per session. Default: cores / workers (never oversubscribe). */
-  threads: z.number().int().positive().optional(),
-  batchSize: z.number().int().positive().max(65_536).default(256),
-  device: z.enum(['cpu', 'cuda', 'auto']).default('cpu'),
-  onInvalid: z.enum(['error', 'skip']).default('error'),
-  resume: z.boolean().default(false),
-  quiet: z.boolean().default(false),
-  /** Seconds between plain progress lines when not on a TTY. */
-  progressEvery: z.number().positive().default(5),
-  /** Attempts after the first for a chunk whose worker died. */
-  maxRetries: z.number().int().min(0).max(10).default(2),
-  thresholds: keyedRecordSchema(z.number().min(0).max(1)).default(() => keyedRecord<number>()),
-  /**
-   * Make progress durable (predictions synced, checkpoint replaced) at least this often, so a run
-   * killed outright (SIGKILL, OOM killer, preemption) redoes at most this much work on `--resume`.
-   */
-  checkpointSeconds: z.number().positive().default(10),
-  /** Also checkpoint after this many rows (0: by time only). */
-  checkpointRows: z.number().int().min(0).default(0),
-  /** Score only share `index` (0-based) of `count` contiguous shares; merge with `predictions merge`. */
-  shard: ShardSpecSchema.optional(),
-});
-export type RunOptions = z.infer<typeof RunOptionsSchema>;
-export type RunOptionsInput = z.input<typeof RunOptionsSchema>;
-
-/** Test and embedding hooks; the CLI passes only `signal`. */
+/** Test and embedding hooks; the CLI passes `signal`, `log` and an early `pool`. */
 export interface RunHooks {
   /** Abort = interrupt: in-flight chunks finish, a checkpoint is left, the summary says `interrupted`. */
   signal?: AbortSignal;
@@ -70,13 +39,8 @@ export interface RunHooks {
   /** Called after each chunk is written, in order. */
   onChunkWritten?: (seq: number, rowsDone: number) => void;
   log?: (line: string) => void;
-}
-
-export function defaultParallelism(workers?: number, threads?: number): { workers: number; threads: number } {
-  const cores = availableParallelism();
-  const w = workers ?? Math.max(1, Math.floor(cores / (threads ?? 1)));
-  const t = threads ?? Math.max(1, Math.floor(cores / w));
-  return { workers: w, threads: t };
+  /** A pool `warmPool` started for these options; the run takes it over and destroys it. */
+  pool?: Piscina;
 }
 
 /** The model loaded and checked, the dataset measured, the run's identity, and any checkpoint to resume. */
@@ -105,6 +69,22 @@ async function openRun(opts: RunOptions, outDir: string, log: (line: string) => 
     key,
     existing,
   };
+}
+
+/**
+ * `openRun` and the pool. A CPU run's workers load while the model is checked and the dataset
+ * hashed (run/pool.ts); others start once the check has settled the provider.
+ */
+async function openWithPool(opts: RunOptions, outDir: string, log: (line: string) => void, given?: Piscina) {
+  const { workers, threads } = defaultParallelism(opts.workers, opts.threads);
+  const early = given ?? (opts.device === 'cpu' ? startPool(opts, 'cpu', workers, threads) : undefined);
+  try {
+    const opened = await openRun(opts, outDir, log);
+    return { ...opened, pool: early ?? startPool(opts, opened.provider, workers, threads) };
+  } catch (err) {
+    await early?.destroy();
+    throw err;
+  }
 }
 
 /**
@@ -138,7 +118,7 @@ async function scoreOrAbort(
 /**
  * Score a dataset with a model on a worker pool and write predictions in dataset order.
  *
- * Memory is bounded by batchSize × in-flight chunks (2 per worker) plus one Arrow record batch,
+ * Memory is bounded by batchSize × in-flight chunks (3 per worker) plus one Arrow record batch,
  * whatever the dataset size (duplicate-id detection adds 24-48 bytes per row, see IdFingerprintSet).
  */
 export async function runModel(input: RunOptionsInput, hooks: RunHooks = {}): Promise<RunSummary> {
@@ -156,9 +136,14 @@ export async function runModel(input: RunOptionsInput, hooks: RunHooks = {}): Pr
     OUTPUT_FILES.rejected,
     OUTPUT_FILES.invalidRows,
   ];
-  return withOutputFolder(outDir, 'modeval run', { outputs, inputs }, () =>
-    scoreDataset(opts, outDir, hooks),
-  );
+  try {
+    return await withOutputFolder(outDir, 'modeval run', { outputs, inputs }, () =>
+      scoreDataset(opts, outDir, hooks),
+    );
+  } finally {
+    // Already destroyed once the run scored; here for a run refused before it began.
+    await hooks.pool?.destroy();
+  }
 }
 
 async function scoreDataset(opts: RunOptions, outDir: string, hooks: RunHooks): Promise<RunSummary> {
@@ -166,12 +151,11 @@ async function scoreDataset(opts: RunOptions, outDir: string, hooks: RunHooks): 
   const startedAt = new Date();
   const { workers, threads } = defaultParallelism(opts.workers, opts.threads);
 
-  const opened = await openRun(opts, outDir, log);
-  const { card, modelSha256, provider, inputColumns, dataset, datasetRows, share } = opened;
+  const { pool, ...opened } = await openWithPool(opts, outDir, log, hooks.pool);
+  const { card, modelSha256, inputColumns, dataset, datasetRows, share } = opened;
   const { fingerprint, meta, key, existing } = opened;
   const startRow = existing?.nextRow ?? 0;
   const alreadyDone = existing ? existing.tally.predicted + existing.tally.invalid : 0;
-  const pool = startPool(opts, provider, workers, threads);
   // The writer creates .checkpoint/: opened once the pool is up, so a failed start leaves none.
   let writer: PredictionsWriter;
   try {
@@ -181,7 +165,7 @@ async function scoreDataset(opts: RunOptions, outDir: string, hooks: RunHooks): 
     await pool.destroy();
     throw err;
   }
-  let providerSeen = provider as string;
+  let providerSeen = opened.provider as string;
   const progress = createProgress(`${card.name}@${card.version}`, {
     quiet: opts.quiet,
     every: opts.progressEvery,
@@ -252,14 +236,7 @@ async function scoreDataset(opts: RunOptions, outDir: string, hooks: RunHooks): 
     await writer.interrupt();
     log(`modeval: interrupted after ${writer.processed} rows; rerun with --resume to continue`);
   } else {
-    try {
-      await finishOutputs(outDir, writer, summary, meta);
-    } catch (err) {
-      // The last gathered bytes are written only now: a full disk here leaves what a failed
-      // write during scoring would (nothing for a fresh run, the last checkpoint for a resumed one).
-      await writer.abort().catch(() => undefined);
-      throw err;
-    }
+    await finishOutputs(outDir, writer, summary, meta);
   }
   return summary;
 }
@@ -271,7 +248,14 @@ async function finishOutputs(
   summary: RunSummary,
   meta: PredictionsMeta,
 ): Promise<void> {
-  await writer.complete(outputPath(outDir, OUTPUT_FILES.predictions));
+  try {
+    await writer.complete(outputPath(outDir, OUTPUT_FILES.predictions));
+  } catch (err) {
+    // The last gathered bytes are written only now: a full disk here leaves what a failed write
+    // during scoring would (nothing for a fresh run, the last checkpoint for a resumed one).
+    await writer.abort().catch(() => undefined);
+    throw err;
+  }
   await writeOutput(
     OUTPUT_FILES.invalidRows,
     outDir,
@@ -279,25 +263,6 @@ async function finishOutputs(
   );
   await writeJsonOutput(OUTPUT_FILES.run, outDir, { ...summary, meta });
   await rm(checkpointPaths(outDir).dir, { recursive: true, force: true });
-}
-
-/** One worker per thread slot, each loading the model once (see TECH-NOTES on piscina). */
-function startPool(opts: RunOptions, device: Device, workers: number, threads: number): Piscina {
-  return new Piscina({
-    filename: workerPath('infer'),
-    workerData: {
-      modelDir: resolve(opts.model),
-      threads,
-      device,
-      thresholds: opts.thresholds,
-      datasetDir: dirname(resolve(opts.dataset)),
-    } satisfies WorkerSetup,
-    minThreads: workers,
-    maxThreads: workers,
-    idleTimeout: 60_000,
-    // A second task waits in the worker, so a worker never idles while the main thread is busy.
-    concurrentTasksPerWorker: 2,
-  });
 }
 
 interface PreparedModel {
@@ -377,7 +342,10 @@ function refuseInvalidRows(chunk: RowChunk, result: InferResult, modelDir: strin
     const row = result.badInput[0]!;
     const reason = result.invalid.find((r) => r.row === row)?.reason ?? 'bad input';
     const more = result.badInput.length > 1 ? ` (${result.badInput.length - 1} more in this batch)` : '';
-    throw new BadInputError(`${reason}${more}; ${skip}`, { row: chunk.rows[row]!, id: packedString(chunk.ids, row) });
+    throw new BadInputError(`${reason}${more}; ${skip}`, {
+      row: chunk.rows[row]!,
+      id: packedString(chunk.ids, row),
+    });
   }
   if (result.badOutput.length > 0) {
     const row = result.badOutput[0]!;

@@ -218,7 +218,8 @@ function toBatch(
   const all = bad.size === 0;
   const ids = all ? chunk.ids : pick(chunk.ids, kept);
   const scores = all ? result.scores : new Float32Array(kept.length * k);
-  if (!all) kept.forEach((i, j) => scores.set(result.scores.subarray(i * k, (i + 1) * k), j * k));
+  if (!all)
+    for (const [j, i] of kept.entries()) scores.set(result.scores.subarray(i * k, (i + 1) * k), j * k);
   const p = result.predicted;
   const predicted =
     p instanceof Int32Array

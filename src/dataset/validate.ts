@@ -18,7 +18,8 @@ import {
   stringListColumn,
   ValueState,
 } from './columns.js';
-import { IdFingerprintSet } from './id-set.js';
+import { CompactIdSet } from './compact-id-set.js';
+import { firstRowsOf } from './duplicate-rows.js';
 import type { ResolvedSpec } from './spec.js';
 
 export const OnInvalid = z.enum(['error', 'skip', 'collect']);
@@ -94,6 +95,18 @@ export interface ScanOptions {
    * (see IdFingerprintSet); turn it off only for streams whose ids are known unique.
    */
   checkDuplicateIds?: boolean;
+  /** Rows the dataset holds (the Arrow footer says), so the duplicate-id table is sized once. */
+  expectedRows?: number;
+}
+
+/** Passes over earlier batches a scan makes to name duplicates' first rows (see firstRowsOf). */
+const MAX_LOCATE_PASSES = 16;
+
+/** A batch's problem rows, settled in row order once duplicate suspects are resolved. */
+interface Pending {
+  items: { i: number; problem: Problem }[];
+  /** The row's checks other than the duplicate one (for a fingerprint collision). */
+  recheck: (i: number) => Problem | undefined;
 }
 
 const MAX_FIELD_ECHO = 200;
@@ -112,15 +125,18 @@ function problemAt(
 
 /**
  * One validating pass over a dataset. Iterate it for batches; read `summary` afterwards.
- * Memory: one record batch at a time, plus 24-48 bytes per row for duplicate-id detection (12-byte
- * slots at load factor 1/4-1/2, see IdFingerprintSet; bench/RESULTS-volume.md measures it).
+ * Memory: one record batch at a time, plus 10 bytes per row for duplicate-id detection when the
+ * row count is known up front (`expectedRows`; 10-20 otherwise, see CompactIdSet;
+ * bench/RESULTS-volume.md measures it).
  */
 export class DatasetScan implements AsyncIterable<ValidatedBatch> {
   readonly summary: ValidationSummary;
   private readonly onInvalid: OnInvalid;
   private readonly maxExamples: number;
   private readonly declared: ReadonlySet<string> | undefined;
-  private readonly ids = new IdFingerprintSet();
+  private readonly ids: CompactIdSet;
+  private locatePasses = 0;
+  private pending: Pending | undefined;
   private readonly encoder = new TextEncoder();
   /** Per label/slice column: its values decoded once (see Utf8Interner). */
   private readonly interners = new Map<string, ReturnType<typeof columnInterner>>();
@@ -133,6 +149,7 @@ export class DatasetScan implements AsyncIterable<ValidatedBatch> {
     private readonly options: ScanOptions = {},
   ) {
     this.onInvalid = options.onInvalid ?? 'error';
+    this.ids = new CompactIdSet(options.checkDuplicateIds === false ? 0 : (options.expectedRows ?? 0));
     this.maxExamples = options.maxExamples ?? 20;
     this.declared = spec.labels ? new Set(spec.labels) : undefined;
     if (this.onInvalid === 'skip' && !options.rejectsPath) {
@@ -160,7 +177,9 @@ export class DatasetScan implements AsyncIterable<ValidatedBatch> {
     try {
       let index = 0;
       for await (const batch of this.source.batches()) {
-        yield this.validate(batch, index++);
+        const vb = this.validate(batch, index++);
+        if (this.pending) await this.settle(vb, this.pending);
+        yield vb;
         // Rejected rows are written synchronously while validating; let the file catch up per batch
         // so a dataset of mostly bad rows does not pile its side file up in memory.
         if (this.rejects?.stream.writableNeedDrain) await once(this.rejects.stream, 'drain');
@@ -198,30 +217,66 @@ export class DatasetScan implements AsyncIterable<ValidatedBatch> {
     const status = new Uint8Array(n);
     const labels: (string | string[] | null)[] = new Array(n).fill(null);
 
+    const check = (i: number, dup: boolean) =>
+      this.checkRow(i, rowOffset + i, index, ids, texts, labelCol, annotations, labels, dup);
+    const items: Pending['items'] = [];
     for (let i = 0; i < n; i++) {
-      const row = rowOffset + i;
-      const problem = this.checkRow(i, row, index, ids, texts, labelCol, annotations, labels);
+      const problem = check(i, true);
       if (problem) {
-        this.reject(problem, batch, i);
-        status[i] = RowStatus.rejected;
+        items.push({ i, problem });
         labels[i] = null;
         continue;
       }
-      const label = labels[i];
-      if (label === null || label === undefined) {
-        status[i] = RowStatus.unlabelled;
-        this.summary.unlabelled++;
-      } else {
-        status[i] = RowStatus.labelled;
-        for (const l of Array.isArray(label) ? label : [label]) {
-          this.summary.labelCounts[l] = (this.summary.labelCounts[l] ?? 0) + 1;
-        }
-      }
-      this.summary.valid++;
+      this.accept(status, labels, i);
     }
+    this.pending = items.length > 0 ? { items, recheck: (i) => check(i, false) } : undefined;
     this.summary.rows += n;
     this.summary.batches++;
     return { batch, index, rowOffset, status, ids, texts, labels, annotations, slices, identity };
+  }
+
+  /** Count a valid row (labelled or not). */
+  private accept(status: Uint8Array, labels: readonly (string | string[] | null)[], i: number): void {
+    const label = labels[i];
+    if (label === null || label === undefined) {
+      status[i] = RowStatus.unlabelled;
+      this.summary.unlabelled++;
+    } else {
+      status[i] = RowStatus.labelled;
+      for (const l of Array.isArray(label) ? label : [label]) {
+        this.summary.labelCounts[l] = (this.summary.labelCounts[l] ?? 0) + 1;
+      }
+    }
+    this.summary.valid++;
+  }
+
+  /**
+   * Reject a batch's problem rows in row order. A suspected duplicate (its id's fingerprint was
+   * seen) is looked up: the earlier row with the same bytes is named, and a fingerprint collision
+   * goes on to the row's other checks. After MAX_LOCATE_PASSES lookups a suspect is reported
+   * without its first row (a 64-bit fingerprint match).
+   */
+  private async settle(vb: ValidatedBatch, pending: Pending): Promise<void> {
+    this.pending = undefined;
+    const suspects = pending.items.filter((x) => x.problem.kind === 'duplicate_id').map((x) => x.i);
+    const locate = suspects.length > 0 && this.locatePasses < MAX_LOCATE_PASSES;
+    if (locate) this.locatePasses++;
+    const first = locate ? await firstRowsOf(this.source, this.spec.id, vb, suspects) : undefined;
+    const status = vb.status as Uint8Array;
+    const labels = vb.labels as (string | string[] | null)[];
+    for (const { i, problem } of pending.items) {
+      let found: Problem | undefined = problem;
+      if (problem.kind === 'duplicate_id') {
+        const at = first?.get(i);
+        if (at !== undefined) found = { ...problem, message: `duplicate id (first seen at row ${at})` };
+        else if (first) found = pending.recheck(i);
+      }
+      if (found) {
+        this.reject(found, vb.batch, i);
+        status[i] = RowStatus.rejected;
+        labels[i] = null;
+      } else this.accept(status, labels, i);
+    }
   }
 
   private interner(column: string): ReturnType<typeof columnInterner> {
@@ -242,6 +297,7 @@ export class DatasetScan implements AsyncIterable<ValidatedBatch> {
     labelCol: StringColumn | StringListColumn,
     annotations: AnnotationsColumn | undefined,
     labels: (string | string[] | null)[],
+    dupCheck = true,
   ): Problem | undefined {
     const { spec } = this;
     // Ids and texts are checked on their bytes; a string is built only for a row with a problem.
@@ -250,16 +306,16 @@ export class DatasetScan implements AsyncIterable<ValidatedBatch> {
       return problemAt(batch, row, 'invalid_utf8', spec.id, null, 'id is not valid UTF-8');
     if (idState !== ValueState.ok)
       return problemAt(batch, row, 'missing_id', spec.id, null, 'id is null or empty');
-    if (this.options.checkDuplicateIds !== false) {
-      const firstRow = this.ids.addOrGetRow(ids.bytes(i) ?? this.encoder.encode(ids.get(i)!), row);
-      if (firstRow >= 0)
+    if (dupCheck && this.options.checkDuplicateIds !== false) {
+      // A suspect until settle() finds the earlier row with the same bytes.
+      if (!this.ids.add(ids.bytes(i) ?? this.encoder.encode(ids.get(i)!)))
         return problemAt(
           batch,
           row,
           'duplicate_id',
           spec.id,
           ids.get(i),
-          `duplicate id (first seen at row ${firstRow})`,
+          'duplicate id (an earlier row has it)',
         );
     }
 

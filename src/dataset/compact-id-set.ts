@@ -1,77 +1,125 @@
 import { hash32 } from './id-set.js';
 
-/** Highest share of slots in use before the table doubles (linear probing stays short below it). */
+/** Highest share of slots in use (linear probing stays short below it). */
 const MAX_LOAD = 0.8;
 
+const seeds = [0x9747b28c, 0x1b873593] as const;
+
 /**
- * The set of 64-bit fingerprints of the ids seen so far, for duplicate-id detection in a dataset
- * scan: the one check that must remember every row. A slot holds the two 32-bit hashes of an id
- * (8 bytes); sized up front from the row count the Arrow metadata gives, the table is at most
- * 80% full, so it costs 10 bytes per row (100 MB at 10 M rows) with no doubling. A stream of
- * unknown length starts small and doubles (then 10-20 bytes per row, plus the old table while it
- * is copied).
- *
- * It keeps no row numbers: a repeated fingerprint is only a suspect. The scan then finds the
- * earlier row with the very same bytes (dataset/duplicate-rows.ts), which both names it and
- * clears the rare fingerprint collision (about n²/2⁶⁵: 3e-6 at 10 M rows), so duplicate
- * detection stays exact.
+ * Ids' fingerprints in an open-addressing table of 8-byte slots (both 32-bit hashes), doubling
+ * when full: for streams whose length is not known up front. 10-20 bytes per row.
  */
-export class CompactIdSet {
-  private table: Uint32Array;
-  private capacity: number;
-  private count = 0;
+class GrowingTable {
+  private table = new Uint32Array(2 * 1024);
+  private capacity = 1024;
+  count = 0;
 
-  constructor(expectedRows = 0) {
-    this.capacity = Math.max(1024, Math.ceil(expectedRows / MAX_LOAD));
-    this.table = new Uint32Array(2 * this.capacity);
-  }
-
-  get size(): number {
-    return this.count;
-  }
-
-  /** Bytes held by the table. */
   get bytes(): number {
     return this.table.byteLength;
   }
 
-  /** Add an id's fingerprint; false when it was already there (a suspected duplicate). */
-  add(bytes: Uint8Array): boolean {
-    const h1 = hash32(bytes, 0x9747b28c);
-    const h2 = (hash32(bytes, 0x1b873593) | 1) >>> 0; // odd: 0 marks an empty slot
+  /** False when the fingerprint was already there. */
+  add(h1: number, h2: number): boolean {
     if (this.count + 1 > this.capacity * MAX_LOAD) this.grow();
-    let slot = this.home(h1);
-    for (;;) {
-      const b = this.table[2 * slot + 1]!;
-      if (b === 0) {
-        this.table[2 * slot] = h1;
-        this.table[2 * slot + 1] = h2;
-        this.count++;
-        return true;
-      }
-      if (b === h2 && this.table[2 * slot] === h1) return false;
-      slot = slot + 1 === this.capacity ? 0 : slot + 1;
-    }
+    return this.place(this.table, this.capacity, h1, h2, true);
   }
 
-  /** A hash's first slot: the table need not be a power of two, so it is sized to the row count. */
-  private home(h1: number): number {
-    return Math.floor((h1 / 4294967296) * this.capacity);
+  has(h1: number, h2: number): boolean {
+    return !this.place(this.table, this.capacity, h1, h2, false);
+  }
+
+  private place(table: Uint32Array, capacity: number, h1: number, h2: number, insert: boolean): boolean {
+    let slot = home(h1, capacity);
+    for (;;) {
+      const b = table[2 * slot + 1]!;
+      if (b === 0) {
+        if (insert) {
+          table[2 * slot] = h1;
+          table[2 * slot + 1] = h2;
+          this.count++;
+        }
+        return true;
+      }
+      if (b === h2 && table[2 * slot] === h1) return false;
+      slot = slot + 1 === capacity ? 0 : slot + 1;
+    }
   }
 
   private grow(): void {
     const old = this.table;
     const oldCapacity = this.capacity;
-    this.capacity = oldCapacity * 2;
+    this.capacity *= 2;
     this.table = new Uint32Array(2 * this.capacity);
     for (let s = 0; s < oldCapacity; s++) {
       const b = old[2 * s + 1]!;
       if (b === 0) continue;
-      const a = old[2 * s]!;
-      let slot = this.home(a);
+      let slot = home(old[2 * s]!, this.capacity);
       while (this.table[2 * slot + 1] !== 0) slot = slot + 1 === this.capacity ? 0 : slot + 1;
-      this.table[2 * slot] = a;
+      this.table[2 * slot] = old[2 * s]!;
       this.table[2 * slot + 1] = b;
     }
+  }
+}
+
+/** A hash's first slot; tables need not be a power of two, so they are sized to the row count. */
+function home(h1: number, capacity: number): number {
+  return Math.floor((h1 / 4294967296) * capacity);
+}
+
+/**
+ * The ids seen so far, for duplicate-id detection in a dataset scan: the one check that must
+ * remember every row. When the row count is known up front (an Arrow file's footer, or a stream's
+ * batch headers), the table is sized once at most 80% full with a 4-byte slot per id: the first
+ * hash picks the slot, the second is kept. That is 5 bytes per row (50 MB at 10 M rows), with no
+ * doubling; rows past the expected count go to a growing 8-byte table. Without a count, only the
+ * growing table is used (10-20 bytes per row).
+ *
+ * A repeated fingerprint is only a suspect (a 32-bit match in the fixed table happens by chance
+ * about once per 10^8-10^9 rows): the scan then finds the earlier row with the very same bytes
+ * (dataset/duplicate-rows.ts), which both names it and clears a chance match, so duplicate
+ * detection stays exact.
+ */
+export class CompactIdSet {
+  private readonly fixed: Uint32Array;
+  private readonly capacity: number;
+  private readonly limit: number;
+  private inFixed = 0;
+  private readonly overflow = new GrowingTable();
+
+  constructor(expectedRows = 0) {
+    this.capacity = expectedRows > 0 ? Math.ceil(expectedRows / MAX_LOAD) : 0;
+    this.fixed = new Uint32Array(this.capacity);
+    this.limit = Math.floor(this.capacity * 0.9);
+  }
+
+  get size(): number {
+    return this.inFixed + this.overflow.count;
+  }
+
+  /** Bytes held by the tables. */
+  get bytes(): number {
+    return this.fixed.byteLength + this.overflow.bytes;
+  }
+
+  /** Add an id; false when its fingerprint was already there (a suspected duplicate). */
+  add(bytes: Uint8Array): boolean {
+    const h1 = hash32(bytes, seeds[0]);
+    const h2 = (hash32(bytes, seeds[1]) | 1) >>> 0; // odd: 0 marks an empty slot
+    if (this.capacity > 0) {
+      let slot = home(h1, this.capacity);
+      for (;;) {
+        const b = this.fixed[slot]!;
+        if (b === 0) break;
+        if (b === h2) return false;
+        slot = slot + 1 === this.capacity ? 0 : slot + 1;
+      }
+      if (this.inFixed < this.limit && this.overflow.count === 0) {
+        this.fixed[slot] = h2;
+        this.inFixed++;
+        return true;
+      }
+      if (this.overflow.has(h1, h2)) return false;
+    }
+    return this.overflow.add(h1, h2);
   }
 }

@@ -125,7 +125,7 @@ function problemAt(
 
 /**
  * One validating pass over a dataset. Iterate it for batches; read `summary` afterwards.
- * Memory: one record batch at a time, plus 10 bytes per row for duplicate-id detection when the
+ * Memory: one record batch at a time, plus 5 bytes per row for duplicate-id detection when the
  * row count is known up front (`expectedRows`; 10-20 otherwise, see CompactIdSet;
  * bench/RESULTS-volume.md measures it).
  */

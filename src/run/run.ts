@@ -119,7 +119,7 @@ async function scoreOrAbort(
  * Score a dataset with a model on a worker pool and write predictions in dataset order.
  *
  * Memory is bounded by batchSize × in-flight chunks (3 per worker) plus one Arrow record batch,
- * whatever the dataset size (duplicate-id detection adds 10 bytes per row, see CompactIdSet).
+ * whatever the dataset size (duplicate-id detection adds 5 bytes per row, see CompactIdSet).
  */
 export async function runModel(input: RunOptionsInput, hooks: RunHooks = {}): Promise<RunSummary> {
   const opts = checkOption(RunOptionsSchema, input, 'run options');

@@ -39,13 +39,20 @@ describe('CompactIdSet', () => {
     expect(set.size).toBe(3);
   });
 
-  it('sized from the row count, holds 10 bytes per row and never doubles', () => {
+  it('sized from the row count, holds 5 bytes per row and never doubles', () => {
     const set = new CompactIdSet(100_000);
     const bytes = set.bytes;
-    expect(bytes / 100_000).toBeCloseTo(10, 0);
+    expect(bytes / 100_000).toBeLessThan(5.5);
     for (let i = 0; i < 100_000; i++) expect(set.add(enc.encode(`id-${i}`))).toBe(true);
     expect(set.bytes).toBe(bytes);
     for (let i = 0; i < 100_000; i += 997) expect(set.add(enc.encode(`id-${i}`))).toBe(false);
+  });
+
+  it('takes rows past the expected count into a growing table, still finding every repeat', () => {
+    const set = new CompactIdSet(1000);
+    for (let i = 0; i < 5000; i++) expect(set.add(enc.encode(`over ${i}`))).toBe(true);
+    for (let i = 0; i < 5000; i += 7) expect(set.add(enc.encode(`over ${i}`))).toBe(false);
+    expect(set.size).toBe(5000);
   });
 
   it('grows for a stream of unknown length without losing an id', () => {

@@ -4,6 +4,7 @@ import { formatCell, terminalText } from '../render/terminal.js';
 import { handleInterrupts } from '../util/cleanup.js';
 import { BadInputError, ExitCode, exitCodeOf, GateFailedError, RunFailedError } from '../util/errors.js';
 import { codeOf, isEnvironmentError, OutputError } from '../util/fs-errors.js';
+import { useStreamingGcPolicy } from '../util/gc-policy.js';
 import { harnessVersion } from '../util/version.js';
 
 type CommandLoader = (datasets: BuiltinDatasets) => Promise<CommandModule>;
@@ -52,6 +53,7 @@ export interface MainOptions {
  * Never calls process.exit: the caller owns the process (tests call main directly).
  */
 export async function main(argv: string[], options: MainOptions = {}): Promise<number> {
+  useStreamingGcPolicy();
   let parser: Argv = yargs(argv)
     .scriptName('modeval')
     .usage(

@@ -243,9 +243,10 @@ export class DatasetScan implements AsyncIterable<ValidatedBatch> {
       this.summary.unlabelled++;
     } else {
       status[i] = RowStatus.labelled;
-      for (const l of Array.isArray(label) ? label : [label]) {
-        this.summary.labelCounts[l] = (this.summary.labelCounts[l] ?? 0) + 1;
-      }
+      const counts = this.summary.labelCounts;
+      // No one-element array per row for a single label: garbage that kept a 10 M-row pass in GC.
+      if (typeof label === 'string') counts[label] = (counts[label] ?? 0) + 1;
+      else for (const l of label) counts[l] = (counts[l] ?? 0) + 1;
     }
     this.summary.valid++;
   }
@@ -336,19 +337,16 @@ export class DatasetScan implements AsyncIterable<ValidatedBatch> {
     } catch {
       return problemAt(batch, row, 'invalid_utf8', spec.label, ids.get(i), 'label is not valid UTF-8');
     }
-    if (label !== null && this.declared) {
-      for (const l of Array.isArray(label) ? label : [label]) {
-        if (!this.declared.has(l)) {
-          return problemAt(
-            batch,
-            row,
-            'label_not_in_set',
-            spec.label,
-            ids.get(i),
-            `label ${JSON.stringify(truncate(l, 60))} is not in the declared set [${[...this.declared].join(', ')}]`,
-          );
-        }
-      }
+    const outside = label === null ? undefined : this.undeclared(label);
+    if (outside !== undefined) {
+      return problemAt(
+        batch,
+        row,
+        'label_not_in_set',
+        spec.label,
+        ids.get(i),
+        `label ${JSON.stringify(truncate(outside, 60))} is not in the declared set [${[...this.declared!].join(', ')}]`,
+      );
     }
     labels[i] = label;
 
@@ -380,6 +378,14 @@ export class DatasetScan implements AsyncIterable<ValidatedBatch> {
       }
     }
     return undefined;
+  }
+
+  /** A label outside the declared set, if any (no array per row for a single label). */
+  private undeclared(label: string | readonly string[]): string | undefined {
+    const declared = this.declared;
+    if (declared === undefined) return undefined;
+    if (typeof label === 'string') return declared.has(label) ? undefined : label;
+    return label.find((l) => !declared.has(l));
   }
 
   private reject(problem: Problem, batch: RecordBatch, i: number): void {

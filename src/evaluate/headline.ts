@@ -95,6 +95,28 @@ function bootstrapReport<T>(
 }
 
 /**
+ * The distinct cells in ascending order, and each item's cell as its index among them (`cells` is
+ * rewritten in place and returned as `compact`).
+ * A dense table when the K×K space is small enough (one pass, no hashing: the common case, which
+ * a 10 M-row set made slow through a Map), else a Map.
+ */
+function numberCells(cells: Uint32Array, space: number): { keys: Uint32Array; compact: Uint32Array } {
+  if (space <= 1 << 22) {
+    const index = new Int32Array(space).fill(-1);
+    for (let t = 0; t < cells.length; t++) index[cells[t]!] = 0;
+    const keys: number[] = [];
+    for (let c = 0; c < space; c++) if (index[c] === 0) index[c] = keys.push(c) - 1;
+    for (let t = 0; t < cells.length; t++) cells[t] = index[cells[t]!]!;
+    return { keys: Uint32Array.from(keys), compact: cells };
+  }
+  const keys = Uint32Array.from(new Set(cells)).sort();
+  const indexOf = new Map<number, number>();
+  for (const [x, key] of keys.entries()) indexOf.set(key, x);
+  for (let t = 0; t < cells.length; t++) cells[t] = indexOf.get(cells[t]!)!;
+  return { keys, compact: cells };
+}
+
+/**
  * Single-label items reduce to (true, predicted) cells: a replicate is K×K counts (see bootstrap.ts).
  * Only the non-empty cells (at most n, whatever K) are resampled, numbered in ascending cell order
  * so the draws are those over the K×K space; a replicate's report comes from the margins of its
@@ -116,10 +138,7 @@ function singleLabelIntervals(
     const i = rows ? rows[t]! : t;
     cells[t] = set.truth[i]! * k + m.predicted[i]!;
   }
-  const keys = Uint32Array.from(new Set(cells)).sort();
-  const indexOf = new Map<number, number>();
-  for (const [x, key] of keys.entries()) indexOf.set(key, x);
-  const compact = cells.map((cell) => indexOf.get(cell)!);
+  const { keys, compact } = numberCells(cells, k * k);
   const margins = {
     labels: set.labels,
     n: 0,
@@ -161,7 +180,7 @@ function singleLabelIntervals(
     return { report: reportFromMargins(marginsOf(full), options), iv };
   }
   const cm = new ConfusionMatrix(set.labels);
-  for (const cell of cells) cm.counts[cell]!++;
+  for (const x of compact) cm.counts[keys[x]!]!++;
   return { report: classificationReport(cm, options), iv };
 }
 

@@ -4,7 +4,7 @@ import type { Taxonomy } from '../dataset/taxonomy.js';
 import type { ValidationSummary } from '../dataset/validate.js';
 import { openPredictions, type PredictionsSource } from '../run/predictions.js';
 import { BadInputError } from '../util/errors.js';
-import { sha256File } from '../util/hash.js';
+import { sha256FileOffThread } from '../util/hash.js';
 import { checkOption } from '../util/zod.js';
 import {
   type EvalAnnotations,
@@ -30,7 +30,7 @@ import { type ModelDraft, newProblem, noteProblem, readModel } from './read-pred
  */
 async function checkFingerprints(
   sources: readonly PredictionsSource[],
-  dataset: string,
+  hashing: Promise<string>,
   warnings: string[],
 ): Promise<string> {
   const withPrint = sources.filter((s) => s.meta.dataset.fingerprint !== '');
@@ -42,7 +42,7 @@ async function checkFingerprints(
       );
     }
   }
-  const fingerprint = await sha256File(dataset);
+  const fingerprint = await hashing;
   for (const s of withPrint) {
     if (s.meta.dataset.fingerprint !== fingerprint) {
       warnings.push(
@@ -191,7 +191,7 @@ function keptRows(drafts: readonly ModelDraft[], labelled: number): Uint32Array 
 async function joinRows(
   ds: Dataset,
   sources: readonly PredictionsSource[],
-  fingerprint: string,
+  dataFingerprint: () => Promise<string>,
   maxExamples: number,
 ): Promise<{
   golden: GoldenRows;
@@ -199,22 +199,26 @@ async function joinRows(
   plan: LabelPlan;
   drafts: ModelDraft[];
   joinedBy: EvalSet['joinedBy'];
+  fingerprint: string;
 }> {
-  const positional = sources.every(
-    (s) => s.meta.source === 'model' && s.meta.dataset.fingerprint === fingerprint,
-  );
-  if (positional) {
-    // The plan's labels come from the spec or the models; the golden labels only check it.
-    const joined = await joinByPosition(ds, sources, planLabels(ds, sources, new Set()), maxExamples);
-    if (joined !== undefined) {
-      return { ...joined, plan: planLabels(ds, sources, joined.golden.observedLabels), joinedBy: 'position' };
-    }
+  // Every file a run's predictions of one dataset file: join by position while the file is still
+  // being hashed, and keep the result only if it is this very file.
+  const first = sources[0]!.meta.dataset.fingerprint;
+  const hopeful =
+    first !== '' && sources.every((s) => s.meta.source === 'model' && s.meta.dataset.fingerprint === first);
+  const joined = hopeful
+    ? await joinByPosition(ds, sources, planLabels(ds, sources, new Set()), maxExamples)
+    : undefined;
+  const fingerprint = await dataFingerprint();
+  if (joined !== undefined && first === fingerprint) {
+    const plan = planLabels(ds, sources, joined.golden.observedLabels);
+    return { ...joined, plan, joinedBy: 'position', fingerprint };
   }
   const { rows: golden, summary } = await readGolden(ds, maxExamples);
   const plan = planLabels(ds, sources, golden.observedLabels);
   const drafts: ModelDraft[] = [];
   for (const s of sources) drafts.push(await readModel(s, golden, plan, maxExamples));
-  return { golden, summary, plan, drafts, joinedBy: 'id' };
+  return { golden, summary, plan, drafts, joinedBy: 'id', fingerprint };
 }
 
 /** Load the golden set and every predictions file into one joined, columnar evaluation set. */
@@ -226,9 +230,15 @@ export async function loadEvalSet(options: EvalSetOptions): Promise<EvalSet> {
   const sources: PredictionsSource[] = [];
   for (const p of options.predictions) sources.push(await openPredictions(p));
   const warnings: string[] = [];
-  const fingerprint = await checkFingerprints(sources, options.dataset, warnings);
-
-  const { golden, summary, plan, drafts, joinedBy } = await joinRows(ds, sources, fingerprint, maxExamples);
+  // The dataset is hashed on another thread while this one joins (seconds for a large file).
+  const hashing = sha256FileOffThread(options.dataset);
+  hashing.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
+  const { golden, summary, plan, drafts, joinedBy, fingerprint } = await joinRows(
+    ds,
+    sources,
+    () => checkFingerprints(sources, hashing, warnings),
+    maxExamples,
+  );
 
   // Keep the rows every model scored.
   const labelled = golden.ids.length;

@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { type Cell, renderKeyValues } from '../render/terminal.js';
 import { type RunOptionsInput, RunOptionsSchema } from '../run/options.js';
-import { warmPool } from '../run/pool.js';
+import { destroyPool, warmPool } from '../run/pool.js';
 import type { RunSummary } from '../run/schema.js';
 import { parseShard } from '../run/shard.js';
 import { INTERRUPTED_EXIT_CODE, stopGracefullyOnSignal } from '../util/cleanup.js';
@@ -149,7 +149,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       process.stdout.write(args.json ? `${JSON.stringify(summary, null, 2)}\n` : formatRunSummary(summary));
       if (summary.status === 'interrupted') process.exitCode = INTERRUPTED_EXIT_CODE;
     } finally {
-      await pool?.destroy();
+      await destroyPool(pool);
       giveBack();
     }
   },

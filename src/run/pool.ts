@@ -4,7 +4,7 @@ import type { Device } from '../model/onnx-session.js';
 import { workerPath } from '../util/paths.js';
 import { checkOption } from '../util/zod.js';
 import { defaultParallelism, type RunOptions, type RunOptionsInput, RunOptionsSchema } from './options.js';
-import type { WorkerSetup } from './protocol.js';
+import type { InferTask, WorkerSetup } from './protocol.js';
 
 /**
  * One worker per thread slot, each loading the model once (see TECH-NOTES on piscina). Each holds
@@ -41,4 +41,19 @@ export function warmPool(input: RunOptionsInput): Piscina | undefined {
   if (opts.device !== 'cpu') return undefined;
   const { workers, threads } = defaultParallelism(opts.workers, opts.threads);
   return startPool(opts, 'cpu', workers, threads);
+}
+
+/**
+ * Destroy a pool once each worker has finished loading (or failed to load) the model: a worker
+ * terminated while it loads ONNX Runtime's native addon aborts the whole process (SIGABRT), which
+ * a pool started early (warmPool) and a run refused at once would otherwise risk. A ping is
+ * answered only after the load; piscina hands each idle worker one, least busy first.
+ */
+export async function destroyPool(pool: Piscina | undefined): Promise<void> {
+  if (pool === undefined) return;
+  const ping: InferTask = { seq: -1, rows: 0, inputs: {}, ping: true };
+  // A pool already destroyed refuses the pings (at once): nothing to wait for then.
+  const pings = Array.from({ length: pool.maxThreads }, () => Promise.resolve().then(() => pool.run(ping)));
+  await Promise.allSettled(pings);
+  await pool.destroy();
 }

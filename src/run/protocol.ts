@@ -21,6 +21,8 @@ export interface InferTask {
    * or an OOM kill would. Never set by the CLI.
    */
   crash?: boolean;
+  /** Answered at once with `{ seq }` once the model is loaded (run/pool.ts destroyPool). */
+  ping?: boolean;
 }
 
 export interface InferResult {

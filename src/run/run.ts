@@ -21,7 +21,7 @@ import { checkpointPaths, resumePoint } from './checkpoint.js';
 import { InOrderDispatcher } from './dispatch.js';
 import { runIdentity } from './identity.js';
 import { defaultParallelism, type RunOptions, type RunOptionsInput, RunOptionsSchema } from './options.js';
-import { startPool } from './pool.js';
+import { destroyPool, startPool } from './pool.js';
 import { createProgress } from './progress.js';
 import type { InferReply, InferResult } from './protocol.js';
 import { type InputColumn, packedString, Rebatcher, type RowChunk } from './rebatch.js';
@@ -82,7 +82,7 @@ async function openWithPool(opts: RunOptions, outDir: string, log: (line: string
     const opened = await openRun(opts, outDir, log);
     return { ...opened, pool: early ?? startPool(opts, opened.provider, workers, threads) };
   } catch (err) {
-    await early?.destroy();
+    await destroyPool(early);
     throw err;
   }
 }
@@ -142,7 +142,7 @@ export async function runModel(input: RunOptionsInput, hooks: RunHooks = {}): Pr
     );
   } finally {
     // Already destroyed once the run scored; here for a run refused before it began.
-    await hooks.pool?.destroy();
+    await destroyPool(hooks.pool);
   }
 }
 
@@ -162,7 +162,7 @@ async function scoreDataset(opts: RunOptions, outDir: string, hooks: RunHooks): 
     const interval = { rows: opts.checkpointRows, seconds: opts.checkpointSeconds };
     writer = await PredictionsWriter.open(outDir, meta, key, existing, interval, policyMapping(card));
   } catch (err) {
-    await pool.destroy();
+    await destroyPool(pool);
     throw err;
   }
   let providerSeen = opened.provider as string;
@@ -208,12 +208,12 @@ async function scoreDataset(opts: RunOptions, outDir: string, hooks: RunHooks): 
     async () => {
       progress.stop();
       await writer.abort();
-      await pool.destroy();
+      await destroyPool(pool);
     },
     () => refuseNothingScored(writer, opts.model, card),
   );
   progress.stop();
-  await pool.destroy();
+  await destroyPool(pool);
 
   const summary = summarize({
     status: interrupted ? 'interrupted' : 'completed',

@@ -20,8 +20,13 @@ export function packageRoot(): string {
   return dir;
 }
 
-/** Compiled worker entry points live in dist/workers; tests run sources but workers need JS. */
+/**
+ * Worker entry points: the bundled one (dist/bundle/workers, see scripts/bundle.mjs: it starts
+ * faster), else the compiled one in dist/workers; tests run sources but workers need JS.
+ */
 export function workerPath(name: string): string {
+  const bundled = join(packageRoot(), 'dist', 'bundle', 'workers', `${name}.js`);
+  if (existsSync(bundled)) return bundled;
   const file = join(packageRoot(), 'dist', 'workers', `${name}.js`);
   if (!existsSync(file)) throw new Error(`modeval: worker ${file} is missing; run \`npm run build\``);
   return file;

@@ -43,17 +43,22 @@ export function warmPool(input: RunOptionsInput): Piscina | undefined {
   return startPool(opts, 'cpu', workers, threads);
 }
 
+const destroyed = new WeakSet<Piscina>();
+
 /**
- * Destroy a pool once each worker has finished loading (or failed to load) the model: a worker
- * terminated while it loads ONNX Runtime's native addon aborts the whole process (SIGABRT), which
- * a pool started early (warmPool) and a run refused at once would otherwise risk. A ping is
- * answered only after the load; piscina hands each idle worker one, least busy first.
+ * Destroy a pool (once; later calls return at once). With `loading`, first wait until each worker
+ * has finished loading (or failed to load) the model: a worker terminated while it loads ONNX
+ * Runtime's native addon aborts the whole process (SIGABRT), which a pool started early
+ * (warmPool) and a run refused at once would otherwise risk. A ping is answered only after the
+ * load; piscina hands each idle worker one, least busy first. A pool that has scored needs none.
  */
-export async function destroyPool(pool: Piscina | undefined): Promise<void> {
-  if (pool === undefined) return;
-  const ping: InferTask = { seq: -1, rows: 0, inputs: {}, ping: true };
-  // A pool already destroyed refuses the pings (at once): nothing to wait for then.
-  const pings = Array.from({ length: pool.maxThreads }, () => Promise.resolve().then(() => pool.run(ping)));
-  await Promise.allSettled(pings);
+export async function destroyPool(pool: Piscina | undefined, loading = true): Promise<void> {
+  if (pool === undefined || destroyed.has(pool)) return;
+  destroyed.add(pool);
+  if (loading) {
+    const ping: InferTask = { seq: -1, rows: 0, inputs: {}, ping: true };
+    const pings = Array.from({ length: pool.maxThreads }, () => Promise.resolve().then(() => pool.run(ping)));
+    await Promise.allSettled(pings);
+  }
   await pool.destroy();
 }

@@ -213,7 +213,7 @@ async function scoreDataset(opts: RunOptions, outDir: string, hooks: RunHooks): 
     () => refuseNothingScored(writer, opts.model, card),
   );
   progress.stop();
-  await destroyPool(pool);
+  await destroyPool(pool, false);
 
   const summary = summarize({
     status: interrupted ? 'interrupted' : 'completed',

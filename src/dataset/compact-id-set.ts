@@ -1,9 +1,7 @@
-import { hash32 } from './id-set.js';
+import { hash32, ID_HASH_SEEDS as seeds } from './id-set.js';
 
 /** Highest share of slots in use (linear probing stays short below it). */
 const MAX_LOAD = 0.8;
-
-const seeds = [0x9747b28c, 0x1b873593] as const;
 
 /**
  * Ids' fingerprints in an open-addressing table of 8-byte slots (both 32-bit hashes), doubling

@@ -1,6 +1,6 @@
 import type { ArrowSource } from './arrow-reader.js';
 import { stringColumn } from './columns.js';
-import { hash32 } from './id-set.js';
+import { hash32, ID_HASH_SEEDS } from './id-set.js';
 import type { ValidatedBatch } from './validate.js';
 
 const encoder = new TextEncoder();
@@ -27,10 +27,10 @@ export async function firstRowsOf(
   for (const i of suspects) {
     const bytes = bytesOf(vb.ids, i);
     wanted.set(keyOf(bytes), -1);
-    hashes.add(hash32(bytes, 0x9747b28c));
+    hashes.add(hash32(bytes, ID_HASH_SEEDS[0]));
   }
   const note = (bytes: Uint8Array, row: number) => {
-    if (!hashes.has(hash32(bytes, 0x9747b28c))) return;
+    if (!hashes.has(hash32(bytes, ID_HASH_SEEDS[0]))) return;
     const key = keyOf(bytes);
     if (wanted.get(key) === -1) wanted.set(key, row);
   };

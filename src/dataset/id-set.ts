@@ -1,12 +1,13 @@
+/** The seeds of an id's two 32-bit hashes, shared by every id fingerprint table. */
+export const ID_HASH_SEEDS = [0x9747b28c, 0x1b873593] as const;
+
 /**
- * A set of 64-bit fingerprints of ids, for duplicate detection while streaming.
- *
- * Duplicate detection is the one dataset check that must remember every row. Keeping the id
- * strings would cost ~60-100 bytes per row; two 32-bit hashes and the first row's index in an
- * open-addressing table cost 12 bytes per slot, 24-48 bytes per row at load factor 1/4-1/2
- * (about 24-48 MB per million rows; `checkDuplicateIds: false` turns this off for huge streams). The chance of a false "duplicate"
- * from a 64-bit collision is about n²/2⁶⁵ (3e-6 at 10 M rows), and a reported duplicate names
- * both rows, so a person can check it.
+ * A map from 64-bit fingerprints of ids to the first row that had each: for the id checks that
+ * must name that row without re-reading anything (`predictions import`, the position join's rows no
+ * model scored). Two 32-bit hashes and the row in an open-addressing table cost 12 bytes per slot,
+ * 24-48 bytes per row at load factor 1/4-1/2. A dataset scan uses the smaller CompactIdSet instead.
+ * The chance of a false "duplicate" from a 64-bit collision is about n²/2⁶⁵ (3e-6 at 10 M rows),
+ * and a reported duplicate names both rows, so a person can check it.
  */
 export class IdFingerprintSet {
   private table = new Uint32Array(2 * 1024);
@@ -19,8 +20,8 @@ export class IdFingerprintSet {
 
   /** Add an id; returns the row that first had the same fingerprint, or -1 when new. */
   addOrGetRow(bytes: Uint8Array, row: number): number {
-    let h1 = hash32(bytes, 0x9747b28c);
-    const h2 = hash32(bytes, 0x1b873593) | 1; // odd: 0 marks an empty slot in the second word
+    let h1 = hash32(bytes, ID_HASH_SEEDS[0]);
+    const h2 = hash32(bytes, ID_HASH_SEEDS[1]) | 1; // odd: 0 marks an empty slot in the second word
     if (this.count * 2 >= this.rows.length) this.grow();
     const mask = this.rows.length - 1;
     let slot = h1 & mask;
@@ -42,8 +43,8 @@ export class IdFingerprintSet {
 
   /** The row added with this id's fingerprint, or -1 (a lookup that adds nothing). */
   rowOf(bytes: Uint8Array): number {
-    const h1 = hash32(bytes, 0x9747b28c);
-    const h2 = (hash32(bytes, 0x1b873593) | 1) >>> 0;
+    const h1 = hash32(bytes, ID_HASH_SEEDS[0]);
+    const h2 = (hash32(bytes, ID_HASH_SEEDS[1]) | 1) >>> 0;
     const mask = this.rows.length - 1;
     let slot = h1 & mask;
     for (;;) {

@@ -92,7 +92,7 @@ export interface ScanOptions {
   maxExamples?: number;
   /**
    * Detect duplicate ids (default true). The one check whose memory grows with the dataset
-   * (see IdFingerprintSet); turn it off only for streams whose ids are known unique.
+   * (see CompactIdSet); turn it off only for streams whose ids are known unique.
    */
   checkDuplicateIds?: boolean;
   /** Rows the dataset holds (the Arrow footer says), so the duplicate-id table is sized once. */

@@ -2,10 +2,10 @@ import { createWriteStream, existsSync, mkdirSync, renameSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RecordBatch, RecordBatchStreamWriter, Table, Utf8, vectorFromArray } from 'apache-arrow';
+import type { PredictionsMeta } from '../src/contracts/predictions.js';
 import { openArrow } from '../src/dataset/arrow-reader.js';
 import { openArrowWriter } from '../src/dataset/arrow-writer.js';
 import { makePredictionBatch, predictionsSchema } from '../src/run/predictions.js';
-import type { PredictionsMeta } from '../src/run/schema.js';
 import { sha256File } from '../src/util/hash.js';
 import { Xoshiro128 } from '../src/util/prng.js';
 

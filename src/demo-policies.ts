@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { clustersFor } from './analysis/clusters.js';
-import type { ClustersReport } from './analysis/clusters-schema.js';
+import type { ClustersReport } from './contracts/clusters-report.js';
 import { type DemoModelResult, scoreAndEvaluate } from './demo.js';
 import { type GateOutputs, runGate } from './gate/gate.js';
 import { OUTPUT_FILES, writeJsonOutput } from './io/outputs.js';

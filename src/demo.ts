@@ -1,14 +1,14 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { clustersFor } from './analysis/clusters.js';
-import type { ClustersReport } from './analysis/clusters-schema.js';
+import type { ClustersReport } from './contracts/clusters-report.js';
+import type { MetricsReport } from './contracts/metrics-report.js';
+import type { RunSummary } from './contracts/predictions.js';
 import { evaluate } from './evaluate/evaluate.js';
-import type { MetricsReport } from './evaluate/schema.js';
 import { type GateOutputs, runGate } from './gate/gate.js';
 import { OUTPUT_FILES, writeJsonOutput } from './io/outputs.js';
 import { type ReportResult, writeReport } from './report/report.js';
 import { runModel } from './run/run.js';
-import type { RunSummary } from './run/schema.js';
 import { packageRoot } from './util/paths.js';
 import { checkOption } from './util/zod.js';
 

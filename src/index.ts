@@ -12,8 +12,17 @@
 
 // Root-cause analysis, review loop and reports.
 export { type ClusterOptions, ClusterOptionsSchema, clustersFor } from './analysis/clusters.js';
-export { type ClustersReport, ClustersReportSchema } from './analysis/clusters-schema.js';
 export { findLabelIssues } from './analysis/label-issues.js';
+export { type ClustersReport, ClustersReportSchema } from './contracts/clusters-report.js';
+export { type MetricsReport, MetricsReportSchema } from './contracts/metrics-report.js';
+export {
+  type PlanOptions,
+  PlanOptionsSchema,
+  type PlanReport,
+  PlanReportSchema,
+} from './contracts/plan-report.js';
+export { PredictionsMeta, RunSummary } from './contracts/predictions.js';
+export { type ReviewImportSummary, ReviewImportSummarySchema } from './contracts/review-import.js';
 // Datasets: reading, validation, specs, conversion, the contract of the built-in dataset builders.
 export { type ArrowFormat, type ArrowSource, openArrow } from './dataset/arrow-reader.js';
 export { type ArrowWriter, openArrowWriter } from './dataset/arrow-writer.js';
@@ -47,7 +56,6 @@ export {
   type MetricOptions,
   MetricOptionsSchema,
 } from './evaluate/options.js';
-export { type MetricsReport, MetricsReportSchema } from './evaluate/schema.js';
 export * as gate from './gate/index.js';
 export { predictionFiles } from './io/prediction-files.js';
 export * as metrics from './metrics/index.js';
@@ -55,18 +63,15 @@ export * as metrics from './metrics/index.js';
 export { loadModelCard, type ModelCard, ModelCardSchema } from './model/card.js';
 export { createPredictor, type Predictor, type PredictorOptions } from './model/predictor.js';
 export { plan, planFromMetrics, planFromPrevalence } from './plan/plan.js';
-export { type PlanOptions, PlanOptionsSchema, type PlanReport, PlanReportSchema } from './plan/schema.js';
 export { type ReportOptions, ReportOptionsSchema } from './report/options.js';
 export { writeReport } from './report/report.js';
 export { exportReview } from './review/export.js';
 export { type ReviewExportOptions, ReviewExportOptionsSchema } from './review/export-options.js';
 export { importReview, type ReviewImportOptions, ReviewImportOptionsSchema } from './review/import.js';
-export { type ReviewImportSummary, ReviewImportSummarySchema } from './review/schema.js';
 // Running models and predictions files.
 export { type ImportOptions, ImportOptionsSchema, importPredictions } from './run/import.js';
 export { type MergeOptions, MergeOptionsSchema, type MergeSummary, mergePredictions } from './run/merge.js';
 export { openPredictions, type PredictionsSource } from './run/predictions.js';
 export { type RunOptions, type RunOptionsInput, RunOptionsSchema, runModel } from './run/run.js';
-export { PredictionsMeta, RunSummary } from './run/schema.js';
 export { parseShard, type ShardSpec, ShardSpecSchema } from './run/shard.js';
 export { BadInputError, ExitCode, GateFailedError, RunFailedError } from './util/errors.js';

@@ -9,9 +9,9 @@
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import type * as tfjs from '@tensorflow/tfjs';
+import type { MultilabelReport } from '../../src/contracts/metric-results.js';
 import { multilabelReport } from '../../src/metrics/classification.js';
 import { MultilabelConfusion } from '../../src/metrics/confusion.js';
-import type { MultilabelReport } from '../../src/metrics/schema.js';
 import { type ModelCardInput, parseModelCard } from '../../src/model/card.js';
 import { openOnnxSession } from '../../src/model/onnx-session.js';
 import { createPredictor } from '../../src/model/predictor.js';

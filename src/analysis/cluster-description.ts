@@ -1,5 +1,5 @@
+import type { SliceLift } from '../contracts/clusters-report.js';
 import type { EncodedColumn } from '../evaluate/eval-set.js';
-import type { SliceLift } from './clusters-schema.js';
 
 /** What describes one error cluster beyond its c-TF-IDF name: separating terms and slice lift. */
 

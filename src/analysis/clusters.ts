@@ -1,4 +1,11 @@
 import { z } from 'zod';
+import {
+  type CellSummary,
+  type Cluster,
+  type ClusterExample,
+  type ClustersReport,
+  ClustersReportSchema,
+} from '../contracts/clusters-report.js';
 import { openDataset } from '../dataset/open.js';
 import type { DatasetSpec, DatasetSpecInput } from '../dataset/spec.js';
 import type { EvalSet } from '../evaluate/eval-set.js';
@@ -7,13 +14,6 @@ import { BadInputError } from '../util/errors.js';
 import { checkOption } from '../util/zod.js';
 import { type CellPlan, cellScore, planCells } from './cell-plans.js';
 import { separatingTerms, sliceLifts } from './cluster-description.js';
-import {
-  type CellSummary,
-  type Cluster,
-  type ClusterExample,
-  type ClustersReport,
-  ClustersReportSchema,
-} from './clusters-schema.js';
 import { type CtfidfModel, ctfidf, topTerms } from './ctfidf.js';
 import { chooseK, cosineDistance, type KChoice } from './k-choice.js';
 import { type LabelSuspects, labelIssueRule, labelSuspects, policySuspects } from './label-suspects.js';

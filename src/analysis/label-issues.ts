@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { RatingMatrix } from '../metrics/agreement-schema.js';
+import type { RatingMatrix } from '../contracts/agreement-report.js';
 import { argmaxRow } from '../metrics/calibration.js';
 import { BadInputError } from '../util/errors.js';
 

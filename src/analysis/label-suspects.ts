@@ -1,5 +1,5 @@
+import type { ClusterExample, ClustersReport } from '../contracts/clusters-report.js';
 import type { EvalSet } from '../evaluate/eval-set.js';
-import type { ClusterExample, ClustersReport } from './clusters-schema.js';
 import { findLabelIssues } from './label-issues.js';
 
 /** Which errors' golden labels are in doubt, and each model's evidence for an item. */

@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { type ClusterOptions, ClusterOptionsSchema, clustersFor } from '../analysis/clusters.js';
-import type { ClustersReport } from '../analysis/clusters-schema.js';
+import type { ClustersReport } from '../contracts/clusters-report.js';
 import { withOutputFolder } from '../io/guard.js';
 import { OUTPUT_FILES, writeJsonOutput } from '../io/outputs.js';
 import { predictionFiles } from '../io/prediction-files.js';

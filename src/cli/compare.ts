@@ -1,8 +1,8 @@
 import type { CommandModule } from 'yargs';
+import type { Comparison } from '../contracts/gate-report.js';
 import { compareModels } from '../gate/compare.js';
 import { compareMarkdown } from '../gate/markdown.js';
 import { CompareOptionsSchema } from '../gate/options.js';
-import type { Comparison } from '../gate/schema.js';
 import { withOutputFolder } from '../io/guard.js';
 import { jsonText, OUTPUT_FILES, writeOutputSet } from '../io/outputs.js';
 import { predictionFiles } from '../io/prediction-files.js';

@@ -1,9 +1,9 @@
 import { relative, resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
-import type { ClustersReport } from '../analysis/clusters-schema.js';
+import type { ClustersReport } from '../contracts/clusters-report.js';
+import type { Interval } from '../contracts/metric-results.js';
 import type { BuiltinDatasets } from '../dataset/builtin.js';
 import { DemoOptionsSchema, type DemoResult, runDemo } from '../demo.js';
-import type { Interval } from '../metrics/schema.js';
 import { formatCell, renderTable, terminalText } from '../render/terminal.js';
 import { builtinDataset } from './data.js';
 import { logLine } from './log.js';

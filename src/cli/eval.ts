@@ -1,8 +1,8 @@
 import type { CommandModule } from 'yargs';
+import type { Interval } from '../contracts/metric-results.js';
+import type { ClassIntervals, Headline, MetricsReport, ModelMetrics } from '../contracts/metrics-report.js';
 import { evaluate } from '../evaluate/evaluate.js';
 import { MetricOptionsSchema, SCORE_INTERVALS_AUTO_MAX_ROWS } from '../evaluate/options.js';
-import type { ClassIntervals, Headline, MetricsReport, ModelMetrics } from '../evaluate/schema.js';
-import type { Interval } from '../metrics/schema.js';
 import { f3, interval } from '../render/numbers.js';
 import { type Cell, formatCell, renderTable, terminalText } from '../render/terminal.js';
 import { logLine } from './log.js';

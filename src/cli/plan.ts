@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
+import { type PlanReport, type PlanRow, PlanSettingsSchema } from '../contracts/plan-report.js';
 import { OUTPUT_FILES, writeJsonOutput } from '../io/outputs.js';
 import { plan } from '../plan/plan.js';
-import { type PlanReport, type PlanRow, PlanSettingsSchema } from '../plan/schema.js';
 import { f3 } from '../render/numbers.js';
 import { type Cell, renderTable } from '../render/terminal.js';
 

@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { ConflictPolicySchema, type ReviewImportSummary } from '../contracts/review-import.js';
 import { count, plural } from '../render/numbers.js';
 import { formatCell, renderTable, terminalText } from '../render/terminal.js';
 import { exportReview, type ReviewExportSummary } from '../review/export.js';
@@ -10,7 +11,6 @@ import {
   ReviewImportOptionsSchema,
   VerdictProblemsError,
 } from '../review/import.js';
-import { ConflictPolicySchema, type ReviewImportSummary } from '../review/schema.js';
 import {
   formatSelectRule,
   PriorityKeySchema,

@@ -1,8 +1,8 @@
 import type { CommandModule } from 'yargs';
+import type { RunSummary } from '../contracts/predictions.js';
 import { type Cell, renderKeyValues } from '../render/terminal.js';
 import { type RunOptionsInput, RunOptionsSchema } from '../run/options.js';
 import { destroyPool, warmPool } from '../run/pool.js';
-import type { RunSummary } from '../run/schema.js';
 import { parseShard } from '../run/shard.js';
 import { INTERRUPTED_EXIT_CODE, stopGracefullyOnSignal } from '../util/cleanup.js';
 import { BadInputError } from '../util/errors.js';

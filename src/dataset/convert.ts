@@ -10,12 +10,13 @@ import {
 } from '@duckdb/node-api';
 import { Field, makeData, RecordBatch, Schema, Struct, Utf8 } from 'apache-arrow';
 import { z } from 'zod';
+import { keyedRecordSchema } from '../contracts/keyed-record.js';
 import { checkReplaceable } from '../util/atomic.js';
 import { BadInputError } from '../util/errors.js';
 import { assertOutputsSpareInputs } from '../util/identity.js';
 import { keyedRecord, ownValue } from '../util/keyed.js';
 import { harnessVersion } from '../util/version.js';
-import { checkOption, keyedRecordSchema } from '../util/zod.js';
+import { checkOption } from '../util/zod.js';
 import { type ArrowFormat, openArrowWriter } from './arrow-writer.js';
 import {
   checkInputFile,

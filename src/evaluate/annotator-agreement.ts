@@ -1,6 +1,6 @@
+import type { MetricsReport } from '../contracts/metrics-report.js';
 import { addAgreementItem, agreementReport, createAgreementAccumulator } from '../metrics/agreement.js';
 import type { EvalSet } from './eval-set.js';
-import type { MetricsReport } from './schema.js';
 
 /** Agreement among the annotators (and with the golden label) over the evaluated rows. */
 

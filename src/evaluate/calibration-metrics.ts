@@ -1,3 +1,5 @@
+import type { CalibrationReport, CalibrationVariant, Interval } from '../contracts/metric-results.js';
+import type { Calibration, Headline } from '../contracts/metrics-report.js';
 import {
   argmaxRow,
   BrierAccumulator,
@@ -11,13 +13,11 @@ import {
   withBinIntervals,
 } from '../metrics/calibration-intervals.js';
 import { widenDegenerate } from '../metrics/edge-intervals.js';
-import type { CalibrationReport, CalibrationVariant, Interval } from '../metrics/schema.js';
 import { BinaryScoreStore } from '../metrics/score-store.js';
 import { type EvalSet, type ModelColumns, scoredLabels } from './eval-set.js';
 import { bootstrapMany } from './intervals.js';
 import type { ResolvedMetricOptions } from './options.js';
 import { labelStore } from './ranking-metrics.js';
-import type { Calibration, Headline } from './schema.js';
 
 /** Calibration of one model: reliability bins (positive-class and top-label) and Brier scores. */
 

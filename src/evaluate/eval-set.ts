@@ -1,9 +1,9 @@
 import { z } from 'zod';
+import type { IdProblem } from '../contracts/metrics-report.js';
+import type { PredictionsMeta } from '../contracts/predictions.js';
 import type { DatasetSpec, DatasetSpecInput } from '../dataset/spec.js';
 import type { Taxonomy } from '../dataset/taxonomy.js';
 import type { ValidationSummary } from '../dataset/validate.js';
-import type { PredictionsMeta } from '../run/schema.js';
-import type { IdProblem } from './schema.js';
 
 /**
  * The evaluation set: golden labels joined by id to one or more models' predictions, columnar and

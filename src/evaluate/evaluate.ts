@@ -1,3 +1,9 @@
+import {
+  METRICS_SCHEMA_VERSION,
+  type MetricsReport,
+  MetricsReportSchema,
+  type ModelMetrics,
+} from '../contracts/metrics-report.js';
 import { withOutputFolder } from '../io/guard.js';
 import { OUTPUT_FILES, writeJsonOutput } from '../io/outputs.js';
 import { predictionFiles } from '../io/prediction-files.js';
@@ -17,12 +23,6 @@ import {
   resolveMetricOptions,
 } from './options.js';
 import { labelRanking, rankedLabels } from './ranking-metrics.js';
-import {
-  METRICS_SCHEMA_VERSION,
-  type MetricsReport,
-  MetricsReportSchema,
-  type ModelMetrics,
-} from './schema.js';
 import { sliceReports } from './slice-metrics.js';
 
 function modelMetrics(set: EvalSet, m: ModelColumns, r: ResolvedMetricOptions): ModelMetrics {

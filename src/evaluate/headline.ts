@@ -1,3 +1,10 @@
+import type {
+  ClassificationReport,
+  Interval,
+  MulticlassReport,
+  MultilabelReport,
+} from '../contracts/metric-results.js';
+import type { ClassIntervals, Headline } from '../contracts/metrics-report.js';
 import {
   type ClassificationOptions,
   classificationReport,
@@ -7,19 +14,12 @@ import {
 } from '../metrics/classification.js';
 import { ConfusionMatrix, MultilabelConfusion } from '../metrics/confusion.js';
 import { undefinedInterval } from '../metrics/edge-intervals.js';
-import type {
-  ClassificationReport,
-  Interval,
-  MulticlassReport,
-  MultilabelReport,
-} from '../metrics/schema.js';
 import { headlineEce } from './calibration-metrics.js';
 import { type EvalSet, type ModelColumns, NOT_SCORED, scoredLabels } from './eval-set.js';
 import { honestIntervals } from './honest-intervals.js';
 import { bootstrapMany } from './intervals.js';
 import type { ResolvedMetricOptions } from './options.js';
 import { headlineRanking } from './ranking-metrics.js';
-import type { ClassIntervals, Headline } from './schema.js';
 
 /** Headline numbers of one model over some rows, each with its bootstrap interval. */
 

@@ -1,7 +1,7 @@
+import type { ClassificationReport, Interval } from '../contracts/metric-results.js';
+import type { ProportionMethod } from '../contracts/proportion-method.js';
 import type { MarginReport } from '../metrics/classification.js';
 import { countInterval, undefinedInterval, widenDegenerate } from '../metrics/edge-intervals.js';
-import type { ProportionMethod } from '../metrics/proportion.js';
-import type { ClassificationReport, Interval } from '../metrics/schema.js';
 
 /**
  * The intervals of one set or slice, made honest at the edges (the rule is stated in

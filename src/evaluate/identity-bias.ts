@@ -1,6 +1,6 @@
+import type { ModelMetrics } from '../contracts/metrics-report.js';
 import { addBiasItem, biasReport, createBiasAccumulator } from '../metrics/bias.js';
 import type { EncodedColumn, EvalSet, ModelColumns } from './eval-set.js';
-import type { ModelMetrics } from './schema.js';
 
 /** Bias AUCs of one model's positive-label scores over the identity subgroups of the set. */
 

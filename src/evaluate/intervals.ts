@@ -1,5 +1,5 @@
+import type { Interval } from '../contracts/metric-results.js';
 import { bootstrapCells, percentileInterval } from '../metrics/bootstrap.js';
-import type { Interval } from '../metrics/schema.js';
 
 /** Bootstrap settings shared by every interval of one evaluation. */
 export interface BootstrapSettings {

@@ -1,6 +1,4 @@
 import { z } from 'zod';
-import { type ProportionMethod, ProportionMethodSchema } from '../metrics/proportion.js';
-import { thresholdGrid } from '../metrics/ranking.js';
 import {
   type AbsentClassPolicy,
   AbsentClassPolicySchema,
@@ -9,11 +7,13 @@ import {
   type OperatingConstraint,
   type ZeroDivision,
   ZeroDivisionSchema,
-} from '../metrics/schema.js';
+} from '../contracts/metric-results.js';
+import type { Definitions } from '../contracts/metrics-report.js';
+import { type ProportionMethod, ProportionMethodSchema } from '../contracts/proportion-method.js';
+import { thresholdGrid } from '../metrics/ranking.js';
 import { BadInputError } from '../util/errors.js';
 import { EvalSetOptionsSchema } from './eval-set.js';
 import type { BootstrapSettings } from './intervals.js';
-import type { Definitions } from './schema.js';
 
 /** A whole number >= min, refused with the option's name and value (NaN and strings too). */
 function wholeAtLeast(min: number, name: string) {

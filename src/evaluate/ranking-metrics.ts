@@ -1,3 +1,5 @@
+import type { Interval, MaybeNumber } from '../contracts/metric-results.js';
+import type { Headline, LabelRanking } from '../contracts/metrics-report.js';
 import { compactPrCurve, compactRocCurve } from '../metrics/compact-curves.js';
 import { widenDegenerate } from '../metrics/edge-intervals.js';
 import {
@@ -7,12 +9,10 @@ import {
   rocAuc,
   thresholdSweep,
 } from '../metrics/ranking.js';
-import type { Interval, MaybeNumber } from '../metrics/schema.js';
 import { BinaryScoreStore } from '../metrics/score-store.js';
 import { type EvalSet, type ModelColumns, scoredLabels } from './eval-set.js';
 import { bootstrapMany } from './intervals.js';
 import { OPERATING_CONSTRAINTS, type ResolvedMetricOptions } from './options.js';
-import type { Headline, LabelRanking } from './schema.js';
 
 /** Ranking metrics of one model: one-vs-rest score stores, AUC/AP (with intervals), curves. */
 

@@ -1,8 +1,8 @@
+import type { IdProblem } from '../contracts/metrics-report.js';
 import type { PredictionBatch, PredictionsSource } from '../run/predictions.js';
 import { BadInputError, truncate } from '../util/errors.js';
 import { type LabelPlan, labelList } from './label-plan.js';
 import type { GoldenRows } from './read-golden.js';
-import type { IdProblem } from './schema.js';
 
 /**
  * The model side of the join: one pass over a predictions file, placing each prediction at its

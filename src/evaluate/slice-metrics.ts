@@ -1,7 +1,7 @@
+import type { SliceReport, SliceValue } from '../contracts/metrics-report.js';
 import type { EvalSet, ModelColumns } from './eval-set.js';
 import { sliceHeadline } from './headline.js';
 import type { ResolvedMetricOptions } from './options.js';
-import type { SliceReport, SliceValue } from './schema.js';
 import { groupRows } from './slices.js';
 import { smallSliceReasons } from './small-slices.js';
 

@@ -1,4 +1,4 @@
-import type { Interval } from '../metrics/schema.js';
+import type { Interval } from '../contracts/metric-results.js';
 
 /**
  * When a slice is too small to read: few items overall, few golden items of a class whose recall

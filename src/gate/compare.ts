@@ -1,3 +1,12 @@
+import type {
+  Comparison,
+  FlipItem,
+  McNemarGroup,
+  MetricComparison,
+  ModelRef,
+  SliceRegression,
+} from '../contracts/gate-report.js';
+import type { Interval } from '../contracts/metric-results.js';
 import type { Taxonomy } from '../dataset/taxonomy.js';
 import type { ModelSide, PairedSet } from '../evaluate/paired-set.js';
 import { allRows, pick, type Rows } from '../evaluate/rows.js';
@@ -6,7 +15,6 @@ import { type BootstrapOptions, pairedBootstrapConfusionMetric } from '../metric
 import type { ConfusionMatrix } from '../metrics/confusion.js';
 import { widenDegenerate } from '../metrics/edge-intervals.js';
 import { adjustPValues } from '../metrics/multiplicity.js';
-import type { Interval } from '../metrics/schema.js';
 import { mcnemar } from '../metrics/significance.js';
 import { checkOption } from '../util/zod.js';
 import { loadComparedSets } from './load.js';
@@ -15,14 +23,6 @@ import { type CompareModelsOptions, type CompareOptions, CompareOptionsSchema } 
 import { confusionOf, flipCounts } from './paired.js';
 import { type PolicyView, rollupOf } from './policy-views.js';
 import { type RankingMetric, rankingPairedDelta, rankingValue } from './ranking.js';
-import type {
-  Comparison,
-  FlipItem,
-  McNemarGroup,
-  MetricComparison,
-  ModelRef,
-  SliceRegression,
-} from './schema.js';
 
 /** Headline metrics compared side by side (per-class ones for every label). */
 const OVERALL: readonly MetricName[] = [

@@ -1,19 +1,20 @@
+import type { RuleOutcome, RuleResult } from '../contracts/gate-report.js';
+import type { Comparator } from '../contracts/gate-rule.js';
+import type { Interval } from '../contracts/metric-results.js';
 import type { PairedSet } from '../evaluate/paired-set.js';
 import { allRows, pick, type Rows } from '../evaluate/rows.js';
 import { rowsBySliceValue } from '../evaluate/slices.js';
 import { bootstrapConfusionMetric } from '../metrics/bootstrap.js';
 import { widenDegenerate } from '../metrics/edge-intervals.js';
 import { adjustPValues } from '../metrics/multiplicity.js';
-import type { Interval } from '../metrics/schema.js';
 import { mcnemar } from '../metrics/significance.js';
 import { formatNumber, signedPlain } from '../render/numbers.js';
 import { confusionMetric, pairedDelta } from './compare.js';
 import { METRICS } from './metrics.js';
 import { confusionOf, flipCounts } from './paired.js';
-import type { Comparator, GatePolicy } from './policy.js';
+import type { GatePolicy } from './policy.js';
 import type { BoundRule } from './policy-binding.js';
 import { type RankingMetric, rankingInterval, rankingPairedDelta, rankingValue } from './ranking.js';
-import type { RuleOutcome, RuleResult } from './schema.js';
 
 /**
  * Decide every rule of a bound policy on a paired set.

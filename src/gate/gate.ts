@@ -1,4 +1,5 @@
 import { appendFile } from 'node:fs/promises';
+import { type GateReport, GateReportSchema } from '../contracts/gate-report.js';
 import type { PairedSet } from '../evaluate/paired-set.js';
 import { withOutputFolder } from '../io/guard.js';
 import { jsonText, OUTPUT_FILES, writeOutputSet } from '../io/outputs.js';
@@ -17,7 +18,6 @@ import { decideMultilabelGate } from './multilabel-gate.js';
 import { type GateOptions, GateOptionsSchema } from './options.js';
 import { type GatePolicy, loadPolicy } from './policy.js';
 import { bindPolicy, costMatrixOf, type PolicyContext } from './policy-binding.js';
-import { type GateReport, GateReportSchema } from './schema.js';
 
 export interface GateOutputs {
   report: GateReport;

@@ -1,5 +1,7 @@
 // Public API of compare and gate (what `modeval compare` and `modeval gate` do, callable from code).
 
+export * from '../contracts/gate-report.js';
+export { type GateRule, GateRuleSchema } from '../contracts/gate-rule.js';
 export type { EncodedColumn } from '../evaluate/eval-set.js';
 export { type ModelSide, type PairedSet, pairedFromEvalSet } from '../evaluate/paired-set.js';
 export { compareModels, comparePaired, comparePolicies } from './compare.js';
@@ -18,14 +20,7 @@ export {
   type GateOptions,
   GateOptionsSchema,
 } from './options.js';
-export {
-  type GatePolicy,
-  type GateRule,
-  GateRuleSchema,
-  loadPolicy,
-  PolicyFileSchema,
-  parsePolicy,
-} from './policy.js';
+export { type GatePolicy, loadPolicy, PolicyFileSchema, parsePolicy } from './policy.js';
 export { bindPolicy } from './policy-binding.js';
 export {
   closedPredictions,
@@ -35,4 +30,3 @@ export {
   policyViews,
   rollupOf,
 } from './policy-views.js';
-export * from './schema.js';

@@ -1,6 +1,6 @@
+import type { GateReport } from '../contracts/gate-report.js';
 import { xmlAttr, xmlText } from '../render/xml.js';
 import { describeOutcome } from './evaluate-rules.js';
-import type { GateReport } from './schema.js';
 
 /**
  * JUnit XML for CI test reporters: one testsuite, one testcase per rule, a <failure> carrying the

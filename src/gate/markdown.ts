@@ -1,7 +1,7 @@
+import type { Comparison, GateReport } from '../contracts/gate-report.js';
 import { MD_VERDICT, mdCode, mdTable, mdText } from '../render/markdown.js';
 import { DASH, formatNumber, pct, signed, signedInterval } from '../render/numbers.js';
 import { describeOutcome } from './evaluate-rules.js';
-import type { Comparison, GateReport } from './schema.js';
 
 /** The gate's and compare's Markdown summaries; escaping and number formats are render/'s. */
 

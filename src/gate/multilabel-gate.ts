@@ -1,14 +1,15 @@
+import { type GateReport, GateReportSchema, type RuleResult } from '../contracts/gate-report.js';
+import type { GateRule } from '../contracts/gate-rule.js';
 import type { Taxonomy } from '../dataset/taxonomy.js';
 import { BadInputError } from '../util/errors.js';
 import { issuePath } from '../util/zod.js';
 import { comparePolicies } from './compare.js';
 import { evaluatePolicy } from './evaluate-rules.js';
 import { closest } from './metrics.js';
-import type { GatePolicy, GateRule } from './policy.js';
+import type { GatePolicy } from './policy.js';
 import { bindPolicy } from './policy-binding.js';
 import { expandPolicyPattern, notPolicy, type PolicyView, rollupOf } from './policy-views.js';
 import { ruleText } from './rule-expression.js';
-import { type GateReport, GateReportSchema, type RuleResult } from './schema.js';
 
 /**
  * The gate on a multilabel set: every rule is decided on one policy's binary view (policy-views.ts).

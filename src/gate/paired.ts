@@ -1,7 +1,7 @@
+import type { FlipCounts } from '../contracts/gate-report.js';
 import type { PairedSet } from '../evaluate/paired-set.js';
 import type { Rows } from '../evaluate/rows.js';
 import { ConfusionMatrix } from '../metrics/confusion.js';
-import type { FlipCounts } from './schema.js';
 
 export function confusionOf(
   labels: readonly string[],

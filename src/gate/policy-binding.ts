@@ -1,6 +1,7 @@
+import type { GateRule } from '../contracts/gate-rule.js';
 import { quotedList } from '../util/errors.js';
 import { type CostMatrix, closest, type MetricName, metricDef } from './metrics.js';
-import { type GatePolicy, type GateRule, policyFailure } from './policy.js';
+import { type GatePolicy, policyFailure } from './policy.js';
 
 /**
  * Binding a parsed policy to the data: class names, slice columns and values, and cost matrices are

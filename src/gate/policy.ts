@@ -1,8 +1,10 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
+import { AdjustSchema, ComparatorSchema, DecideOnSchema, type GateRule } from '../contracts/gate-rule.js';
+import { keyedRecordSchema } from '../contracts/keyed-record.js';
 import { BadInputError, type InputLocation } from '../util/errors.js';
 import { INPUT_SIZE_LIMITS, readTextFile } from '../util/files.js';
-import { firstIssue, issuePath, keyedRecordSchema } from '../util/zod.js';
+import { firstIssue, issuePath } from '../util/zod.js';
 import { closest, isMetricName, METRIC_NAMES, type MetricName, metricDef } from './metrics.js';
 import { PolicyError, parseRuleExpression, type RuleCore, ruleText } from './rule-expression.js';
 
@@ -13,45 +15,6 @@ import { PolicyError, parseRuleExpression, type RuleCore, ruleText } from './rul
  * (classes, slice columns and values). Every error names the path inside the file, e.g.
  * `gate.yaml, line 7: rules[2].metric: unknown metric "recal" (did you mean "recall"?)`.
  */
-
-export const ComparatorSchema = z.enum(['>=', '<=']);
-export type Comparator = z.infer<typeof ComparatorSchema>;
-
-/** How a rule is decided: on the point estimate, or on the conservative end of its interval. */
-export const DecideOnSchema = z.enum(['estimate', 'interval']);
-
-/** Multiplicity adjustment of `slice_regressions` (see src/metrics/multiplicity.ts). */
-export const AdjustSchema = z.enum(['holm', 'benjamini-hochberg']);
-
-/** A rule after parsing, as recorded in gate.json. */
-export const GateRuleSchema = z.object({
-  /** Position in the policy's `rules` list. */
-  index: z.number().int().nonnegative(),
-  name: z.string(),
-  /** The rule in compact form, e.g. `f1_macro >= baseline - 0.01 per corpus_group`. */
-  text: z.string(),
-  metric: z.string(),
-  class: z.string().nullable(),
-  op: ComparatorSchema,
-  bound: z.discriminatedUnion('kind', [
-    z.object({ kind: z.literal('absolute'), value: z.number() }),
-    /** candidate op baseline + offset, decided on the paired interval of candidate - baseline. */
-    z.object({ kind: z.literal('baseline'), offset: z.number() }),
-  ]),
-  /** Restrict to one slice value, or (value null) check every value of the column. */
-  slice: z.object({ column: z.string(), value: z.string().nullable() }).nullable(),
-  /** Slice values with fewer items are skipped (every-value rules only). */
-  minSupport: z.number().int().nonnegative(),
-  decideOn: DecideOnSchema,
-  /** Cost matrix for metric `cost`: costs[golden][predicted]. */
-  costs: keyedRecordSchema(keyedRecordSchema(z.number())).nullable(),
-  /** `slice_regressions` only: the adjustment and the level its adjusted p-values are held to. */
-  adjust: z
-    .object({ method: AdjustSchema, alpha: z.number().gt(0).lt(1) })
-    .nullable()
-    .optional(),
-});
-export type GateRule = z.infer<typeof GateRuleSchema>;
 
 // Keyed by class names from the data: `__proto__` and `constructor` are classes like any other.
 const CostsSchema = keyedRecordSchema(keyedRecordSchema(z.number().nonnegative().finite()));

@@ -1,8 +1,8 @@
+import type { Interval } from '../contracts/metric-results.js';
 import type { ModelSide, PairedSet } from '../evaluate/paired-set.js';
 import { allRows, type Rows } from '../evaluate/rows.js';
 import { type BootstrapOptions, bootstrapCells, pairedBootstrapCells } from '../metrics/bootstrap.js';
 import { averagePrecision, rocAuc } from '../metrics/ranking.js';
-import type { Interval } from '../metrics/schema.js';
 import { BinaryScoreStore } from '../metrics/score-store.js';
 
 /**

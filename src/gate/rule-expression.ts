@@ -1,4 +1,4 @@
-import type { Comparator, GateRule } from './policy.js';
+import type { Comparator, GateRule } from '../contracts/gate-rule.js';
 
 /**
  * The gate's rule language: the compact form of a rule, `metric[class] op bound [per col | where col

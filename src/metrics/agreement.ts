@@ -1,5 +1,3 @@
-import { BadInputError } from '../util/errors.js';
-import { parseInput } from '../util/zod.js';
 import {
   type AgreementAccumulator,
   type AgreementReport,
@@ -7,7 +5,9 @@ import {
   type PairKappa,
   type RatingMatrix,
   RatingMatrixSchema,
-} from './agreement-schema.js';
+} from '../contracts/agreement-report.js';
+import { BadInputError } from '../util/errors.js';
+import { parseInput } from '../util/zod.js';
 import {
   addToPairTables,
   cohenKappaFromTable,

@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import type { BiasReport, PowerMean, SubgroupBias } from '../contracts/bias-report.js';
+import { keyedRecordSchema } from '../contracts/keyed-record.js';
 import { BadInputError } from '../util/errors.js';
-import { keyedRecordSchema } from '../util/zod.js';
 import { rocAuc } from './ranking.js';
-import { MaybeNumberSchema } from './schema.js';
 import { BinaryScoreStore, PROBABILITY_RANGE, type ScoreRange } from './score-store.js';
 
 /**
@@ -22,36 +22,6 @@ import { BinaryScoreStore, PROBABILITY_RANGE, type ScoreRange } from './score-st
  * identity values are binarised at 0.5 (Jigsaw's fractions of raters); a null identity value
  * counts as "not mentioned", as in the Jigsaw scoring code.
  */
-
-const maybe = MaybeNumberSchema;
-
-export const SubgroupBiasSchema = z.object({
-  subgroup: z.string(),
-  size: z.number().int().nonnegative(),
-  positives: z.number().int().nonnegative(),
-  negatives: z.number().int().nonnegative(),
-  subgroupAuc: maybe,
-  bpsnAuc: maybe,
-  bnspAuc: maybe,
-});
-export type SubgroupBias = z.infer<typeof SubgroupBiasSchema>;
-
-export const PowerMeanSchema = maybe.extend({
-  /** Subgroups whose AUC was defined and entered the mean. */
-  used: z.number().int().nonnegative(),
-});
-export type PowerMean = z.infer<typeof PowerMeanSchema>;
-
-export const BiasReportSchema = z.object({
-  power: z.number(),
-  overallWeight: z.number(),
-  items: z.number().int().nonnegative(),
-  overallAuc: maybe,
-  subgroups: z.array(SubgroupBiasSchema),
-  powerMeans: z.object({ subgroup: PowerMeanSchema, bpsn: PowerMeanSchema, bnsp: PowerMeanSchema }),
-  finalScore: maybe,
-});
-export type BiasReport = z.infer<typeof BiasReportSchema>;
 
 export const BiasOptionsSchema = z.object({
   power: z.number().default(-5),

@@ -1,7 +1,7 @@
+import type { Interval } from '../contracts/metric-results.js';
 import { Xoshiro128 } from '../util/prng.js';
 import { ConfusionMatrix } from './confusion.js';
 import { multinomial } from './sampling.js';
-import type { Interval } from './schema.js';
 
 /**
  * Percentile bootstrap confidence intervals, for one model and paired (two models resampled on the

@@ -1,6 +1,7 @@
+import type { CalibrationReport } from '../contracts/metric-results.js';
+import type { ProportionMethod } from '../contracts/proportion-method.js';
 import { uniformBinIndex } from './calibration.js';
-import { type ProportionMethod, proportionInterval } from './proportion.js';
-import type { CalibrationReport } from './schema.js';
+import { proportionInterval } from './proportion.js';
 
 /**
  * What a reader needs to believe a reliability diagram: each bin's observed frequency with its

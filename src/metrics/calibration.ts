@@ -4,7 +4,7 @@ import type {
   CalibrationReport,
   CalibrationVariant,
   ReliabilityBin,
-} from './schema.js';
+} from '../contracts/metric-results.js';
 import { type BinaryScoreStore, ThresholdWalker } from './score-store.js';
 
 /**

@@ -1,5 +1,3 @@
-import { cohenKappaFromTable } from './cohen.js';
-import type { ConfusionMatrix, MultilabelConfusion } from './confusion.js';
 import type {
   AbsentClassPolicy,
   AveragedMetrics,
@@ -7,7 +5,9 @@ import type {
   MulticlassReport,
   MultilabelReport,
   ZeroDivision,
-} from './schema.js';
+} from '../contracts/metric-results.js';
+import { cohenKappaFromTable } from './cohen.js';
+import type { ConfusionMatrix, MultilabelConfusion } from './confusion.js';
 
 /**
  * Classification metrics from confusion counts. Definitions follow scikit-learn so reports can be

@@ -1,5 +1,5 @@
+import type { CohenKappa, GwetAc1, PairTables } from '../contracts/agreement-report.js';
 import { BadInputError } from '../util/errors.js';
-import type { CohenKappa, GwetAc1, PairTables } from './agreement-schema.js';
 import {
   checkCategory,
   createRatingTally,

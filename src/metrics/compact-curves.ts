@@ -1,4 +1,4 @@
-import type { PrCurve, RocCurve } from './schema.js';
+import type { PrCurve, RocCurve } from '../contracts/metric-results.js';
 import { type BinaryScoreStore, ThresholdWalker } from './score-store.js';
 
 /**

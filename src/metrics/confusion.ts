@@ -1,5 +1,5 @@
+import type { ConfusionMatrixJson, MultilabelConfusionJson } from '../contracts/metric-results.js';
 import { ItemSums } from './multilabel.js';
-import type { ConfusionMatrixJson, MultilabelConfusionJson } from './schema.js';
 
 /**
  * Confusion accumulators. They are monoids: `merge` adds counts, so partial results from batches,

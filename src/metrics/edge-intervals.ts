@@ -1,5 +1,6 @@
-import { type ProportionMethod, proportionInterval } from './proportion.js';
-import type { Interval } from './schema.js';
+import type { Interval } from '../contracts/metric-results.js';
+import type { ProportionMethod } from '../contracts/proportion-method.js';
+import { proportionInterval } from './proportion.js';
 
 /**
  * Intervals that never claim certainty the data does not hold.

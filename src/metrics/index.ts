@@ -1,8 +1,11 @@
 // Public API of the metric core (pure, mergeable accumulators and functions).
 
+export * from '../contracts/agreement-report.js';
+export * from '../contracts/bias-report.js';
+export * from '../contracts/metric-results.js';
+export * from '../contracts/proportion-method.js';
 export * from '../util/prng.js';
 export * from './agreement.js';
-export * from './agreement-schema.js';
 export * from './bias.js';
 export * from './bootstrap.js';
 export * from './calibration.js';
@@ -29,7 +32,6 @@ export {
 } from './rating-tally.js';
 export * from './sample-size.js';
 export * from './sampling.js';
-export * from './schema.js';
 export * from './score-store.js';
 export * from './significance.js';
 export * from './sort-float32.js';

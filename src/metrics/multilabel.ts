@@ -1,4 +1,4 @@
-import type { AveragedMetrics, ItemSumsJson, ZeroDivision } from './schema.js';
+import type { AveragedMetrics, ItemSumsJson, ZeroDivision } from '../contracts/metric-results.js';
 
 /**
  * Per-item ("samples") sums of multilabel predictions, the monoid behind scikit-learn's

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { ProportionMethod } from '../contracts/proportion-method.js';
 import { betaQuantile, normalQuantile } from './distributions.js';
 
 /**
@@ -15,9 +15,6 @@ import { betaQuantile, normalQuantile } from './distributions.js';
  *   0.13 does not apply it).
  * Counts may be fractional (weighted items); x must lie in [0, n].
  */
-
-export const ProportionMethodSchema = z.enum(['wilson', 'jeffreys']);
-export type ProportionMethod = z.infer<typeof ProportionMethodSchema>;
 
 export interface ProportionBounds {
   low: number;

@@ -1,4 +1,3 @@
-import { simplifyIndices } from './compact-curves.js';
 import type {
   MaybeNumber,
   OperatingConstraint,
@@ -8,7 +7,8 @@ import type {
   RocCurve,
   ThresholdPoint,
   ThresholdSweep,
-} from './schema.js';
+} from '../contracts/metric-results.js';
+import { simplifyIndices } from './compact-curves.js';
 import { type BinaryScoreStore, countAtLeast, ThresholdWalker } from './score-store.js';
 
 /**

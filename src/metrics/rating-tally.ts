@@ -1,5 +1,11 @@
+import type {
+  FleissKappa,
+  GwetAc1,
+  KrippendorffAlpha,
+  RatingTally,
+  SizeTally,
+} from '../contracts/agreement-report.js';
 import { BadInputError } from '../util/errors.js';
-import type { FleissKappa, GwetAc1, KrippendorffAlpha, RatingTally, SizeTally } from './agreement-schema.js';
 
 /**
  * The per-size rating tally behind Fleiss' kappa, Krippendorff's alpha and Gwet's AC1: for each

@@ -1,4 +1,4 @@
-import type { McNemarResult } from './schema.js';
+import type { McNemarResult } from '../contracts/metric-results.js';
 
 /**
  * McNemar's test for two models on the same items, from the discordant counts

@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import { z } from 'zod';
+import { keyedRecordSchema } from '../contracts/keyed-record.js';
 import { INPUT_SIZE_LIMITS, readJsonFile } from '../util/files.js';
 import { keyedRecord, ownValue } from '../util/keyed.js';
-import { keyedRecordSchema, parseInput } from '../util/zod.js';
+import { parseInput } from '../util/zod.js';
 
 /**
  * The model card (`model.json` beside `model.onnx`): everything the harness needs to feed a graph

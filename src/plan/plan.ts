@@ -1,14 +1,5 @@
-import type { MetricsReport, ModelMetrics } from '../evaluate/schema.js';
-import { OUTPUT_FILES, readOutput } from '../io/outputs.js';
-import {
-  independentDiscordance,
-  pairedPower,
-  pairedSampleSize,
-  sampleSizeForHalfWidth,
-} from '../metrics/sample-size.js';
-import type { Interval } from '../metrics/schema.js';
-import { BadInputError } from '../util/errors.js';
-import { checkOption } from '../util/zod.js';
+import type { Interval } from '../contracts/metric-results.js';
+import type { MetricsReport, ModelMetrics } from '../contracts/metrics-report.js';
 import {
   type Need,
   type PlanOptions,
@@ -18,7 +9,16 @@ import {
   type PlanSettings,
   type PlanSettingsInput,
   PlanSettingsSchema,
-} from './schema.js';
+} from '../contracts/plan-report.js';
+import { OUTPUT_FILES, readOutput } from '../io/outputs.js';
+import {
+  independentDiscordance,
+  pairedPower,
+  pairedSampleSize,
+  sampleSizeForHalfWidth,
+} from '../metrics/sample-size.js';
+import { BadInputError } from '../util/errors.js';
+import { checkOption } from '../util/zod.js';
 
 /**
  * Golden-set sizing: per policy (class) and per slice, how many labelled items give a recall

@@ -1,4 +1,4 @@
-import type { ReliabilityBin } from '../metrics/schema.js';
+import type { ReliabilityBin } from '../contracts/metric-results.js';
 import type { ChartSpec } from './svg.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { MetricComparison } from '../gate/schema.js';
+import type { MetricComparison } from '../contracts/gate-report.js';
 import { f3, signed, signedInterval } from '../render/numbers.js';
 
 /** Baseline, candidate, delta and the delta's interval of one compared metric, in both report formats. */

@@ -1,5 +1,5 @@
-import type { Headline } from '../evaluate/schema.js';
-import type { Interval } from '../metrics/schema.js';
+import type { Interval } from '../contracts/metric-results.js';
+import type { Headline } from '../contracts/metrics-report.js';
 
 /** The headline metrics, in the order both the HTML summary and the Markdown table show them. */
 export interface HeadlineRow {

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import type { Comparison, MetricComparison } from '../gate/schema.js';
+import type { Comparison, MetricComparison } from '../contracts/gate-report.js';
 import { MD_VERDICT, mdCode, mdTable, mdText } from '../render/markdown.js';
 import { interval, pct, pValue, signed, signedInterval } from '../render/numbers.js';
 import { deltaCells } from './deltas.js';

@@ -1,5 +1,5 @@
+import type { Conflict, ConflictPolicy } from '../contracts/review-import.js';
 import { BadInputError } from '../util/errors.js';
-import type { Conflict, ConflictPolicy } from './schema.js';
 import type { Verdict } from './verdicts.js';
 
 /** What the review decided for one item. */

@@ -1,5 +1,6 @@
 import { basename, dirname, extname, join } from 'node:path';
 import { z } from 'zod';
+import { ConflictPolicySchema, type ReviewImportSummary } from '../contracts/review-import.js';
 import { type Dataset, openDataset } from '../dataset/open.js';
 import type { DatasetSpec, DatasetSpecInput } from '../dataset/spec.js';
 import type { Taxonomy } from '../dataset/taxonomy.js';
@@ -12,7 +13,6 @@ import { sha256File } from '../util/hash.js';
 import { checkOption } from '../util/zod.js';
 import { type Resolution, resolveVerdicts } from './conflicts.js';
 import { PROVENANCE_COLUMNS, rewriteGolden } from './golden-rewrite.js';
-import { ConflictPolicySchema, type ReviewImportSummary } from './schema.js';
 import { readVerdicts, type VerdictSource } from './verdict-files.js';
 import type { Verdict, VerdictProblem } from './verdicts.js';
 

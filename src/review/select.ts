@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { annotatorDisagreement, findLabelIssues } from '../analysis/label-issues.js';
+import { keyedRecordSchema } from '../contracts/keyed-record.js';
 import type { EvalSet } from '../evaluate/eval-set.js';
 import { BadInputError } from '../util/errors.js';
 import { keyedRecord, ownValue } from '../util/keyed.js';
-import { firstIssue, keyedRecordSchema } from '../util/zod.js';
+import { firstIssue } from '../util/zod.js';
 import { type Candidate, type ClusterMembership, candidateAt } from './candidate.js';
 import type { Reason } from './item.js';
 import { flaggedLabels, selectMultilabelCandidates } from './select-multilabel.js';

@@ -4,13 +4,13 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RecordBatchReader } from 'apache-arrow';
 import { z } from 'zod';
+import { PredictionsMeta } from '../contracts/predictions.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { BadInputError } from '../util/errors.js';
 import { INPUT_SIZE_LIMITS, readTextFile } from '../util/files.js';
 import { codeOf } from '../util/fs-errors.js';
 import { sha256Hex } from '../util/hash.js';
 import { PREDICTIONS_META_KEY } from './predictions.js';
-import { PredictionsMeta } from './schema.js';
 
 /** Files an interrupted run leaves in `<out>/.checkpoint/`. */
 export const CHECKPOINT_DIR = '.checkpoint';

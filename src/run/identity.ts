@@ -1,10 +1,10 @@
 import { basename, join } from 'node:path';
+import type { PredictionsMeta } from '../contracts/predictions.js';
 import type { ModelCard } from '../model/card.js';
 import { policyMapping, scoredPolicies } from '../model/policy-map.js';
 import { sha256File, sha256Hex } from '../util/hash.js';
 import { harnessVersion } from '../util/version.js';
 import type { Checkpoint } from './checkpoint.js';
-import type { PredictionsMeta } from './schema.js';
 
 /** The run options that decide the output (the rest, like workers, only decide how fast). */
 export interface RunIdentityOptions {

@@ -4,6 +4,8 @@ import { basename, extname, join } from 'node:path';
 import { TextEncoder } from 'node:util';
 import type { DataType, RecordBatch } from 'apache-arrow';
 import { z } from 'zod';
+import { keyedRecordSchema } from '../contracts/keyed-record.js';
+import type { PredictionsMeta } from '../contracts/predictions.js';
 import { openArrow } from '../dataset/arrow-reader.js';
 import { openArrowWriter } from '../dataset/arrow-writer.js';
 import { isNumberType, isStringType, numberColumn, stringColumn } from '../dataset/columns.js';
@@ -17,10 +19,9 @@ import { readJsonFile } from '../util/files.js';
 import { sha256File } from '../util/hash.js';
 import { keyedRecord, ownValue } from '../util/keyed.js';
 import { harnessVersion } from '../util/version.js';
-import { keyedRecordSchema, parseInput } from '../util/zod.js';
+import { parseInput } from '../util/zod.js';
 import { checkPolicyColumns, decodePolicyBatch, planPolicyImport, type Unmapped } from './import-policies.js';
 import { makePredictionBatch, predictionsSchema } from './predictions.js';
-import type { PredictionsMeta } from './schema.js';
 
 /**
  * Normalise predictions made elsewhere (a production log: id + scores and/or decisions) into

@@ -3,11 +3,11 @@ import { type FileHandle, open, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Message } from 'apache-arrow/ipc/metadata/message';
 import { z } from 'zod';
+import type { RunFile } from '../contracts/predictions.js';
 import { OUTPUT_FILES, outputPath, readOutput } from '../io/outputs.js';
 import { openAtomicStream } from '../util/atomic.js';
 import { BadInputError } from '../util/errors.js';
 import { checkOption } from '../util/zod.js';
-import type { RunFile } from './schema.js';
 
 export const MergeOptionsSchema = z.object({
   /** Output folders of `modeval run --shard i/n` (or the predictions.arrows in them), any order. */

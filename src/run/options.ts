@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import { keyedRecordSchema } from '../contracts/keyed-record.js';
 import { keyedRecord } from '../util/keyed.js';
-import { keyedRecordSchema } from '../util/zod.js';
 import { ShardSpecSchema } from './shard.js';
 
 /** `run`'s options (kept apart from the engine, so the CLI reads them without loading it). */

@@ -11,6 +11,7 @@ import {
   Utf8,
   vectorFromArray,
 } from 'apache-arrow';
+import { PredictionsMeta } from '../contracts/predictions.js';
 import { type ArrowSource, openArrow } from '../dataset/arrow-reader.js';
 import {
   columnInterner,
@@ -21,7 +22,6 @@ import {
 } from '../dataset/columns.js';
 import { predictionFiles } from '../io/prediction-files.js';
 import { BadInputError } from '../util/errors.js';
-import { PredictionsMeta } from './schema.js';
 
 /** Schema-metadata key under which a predictions file carries its provenance (JSON). */
 export const PREDICTIONS_META_KEY = 'modeval.predictions';

@@ -16,6 +16,7 @@ import { BadInputError } from '../util/errors.js';
 
 export { defaultParallelism, type RunOptions, type RunOptionsInput, RunOptionsSchema } from './options.js';
 
+import type { PredictionsMeta, RunSummary } from '../contracts/predictions.js';
 import { checkOption } from '../util/zod.js';
 import { checkpointPaths, resumePoint } from './checkpoint.js';
 import { InOrderDispatcher } from './dispatch.js';
@@ -25,7 +26,6 @@ import { destroyPool, startPool } from './pool.js';
 import { createProgress } from './progress.js';
 import type { InferReply, InferResult } from './protocol.js';
 import { type InputColumn, packedString, Rebatcher, type RowChunk } from './rebatch.js';
-import type { PredictionsMeta, RunSummary } from './schema.js';
 import { shardRows } from './shard.js';
 import { summarize } from './summary.js';
 import { PredictionsWriter } from './writer.js';

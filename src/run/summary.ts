@@ -1,5 +1,5 @@
+import type { RunSummary } from '../contracts/predictions.js';
 import type { RunTally } from './checkpoint.js';
-import type { RunSummary } from './schema.js';
 
 /** The run summary (run.json and the CLI's report) from the tally and the timing of this process. */
 

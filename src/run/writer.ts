@@ -1,5 +1,6 @@
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { type Data, vectorFromArray } from 'apache-arrow';
+import type { PredictionsMeta } from '../contracts/predictions.js';
 import { removeOrphanedTempFiles } from '../io/outputs.js';
 import { mapPredicted, mapScores, type PolicyMapping } from '../model/policy-map.js';
 import { BadInputError } from '../util/errors.js';
@@ -15,7 +16,6 @@ import { PartialArrowStream } from './partial-stream.js';
 import { labelData, predictionBatchOf, predictionsSchema, utf8Data } from './predictions.js';
 import type { InferResult } from './protocol.js';
 import { type PackedUtf8, packedString, type RowChunk } from './rebatch.js';
-import type { PredictionsMeta } from './schema.js';
 
 /** When to make progress durable: after this many rows or seconds of written work, whichever first. */
 export interface CheckpointInterval {

@@ -1,6 +1,5 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { BadInputError, type InputLocation } from './errors.js';
-import { keyedRecord } from './keyed.js';
 
 /** `rules[2].metric` from ['rules', 2, 'metric']: the one path style of every input error. */
 export function issuePath(path: readonly PropertyKey[]): string {
@@ -77,29 +76,4 @@ export function parseInput<S extends z.ZodType>(
  */
 export function checkOption<S extends z.ZodType>(schema: S, value: unknown, option: string): z.output<S> {
   return parseInput(schema, value, { base: [option], say: (m) => `invalid ${option}: ${m}` });
-}
-
-/**
- * `z.record(z.string(), value)` for objects keyed by names from data (labels, classes, reviewers):
- * zod's own record builds a plain `{}`, so a `__proto__` key is silently dropped (or replaces the
- * object's prototype) and `constructor` reads Object's. This keeps every key, in a prototype-free
- * object (util/keyed.ts), and reports a bad value at its key's path.
- */
-export function keyedRecordSchema<V extends z.ZodType>(value: V) {
-  return z
-    .custom<Record<string, unknown>>(
-      (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
-      'expected an object',
-    )
-    .transform((obj, ctx) => {
-      const out = keyedRecord<z.output<V>>();
-      for (const key of Object.keys(obj)) {
-        const parsed = value.safeParse(obj[key]);
-        if (parsed.success) out[key] = parsed.data;
-        else
-          for (const issue of parsed.error.issues)
-            ctx.addIssue({ ...issue, path: [key, ...issue.path] } as never);
-      }
-      return out;
-    });
 }

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { RecordBatchStreamWriter, tableFromIPC } from 'apache-arrow';
+import type { PredictionsMeta } from '../../src/contracts/predictions.js';
 import { makePredictionBatch, predictionsSchema } from '../../src/run/predictions.js';
-import type { PredictionsMeta } from '../../src/run/schema.js';
 
 /**
  * SYNTHETIC predictions over the REAL SpamAssassin golden set: a deliberately naive keyword

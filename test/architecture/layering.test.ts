@@ -1,18 +1,24 @@
 // The import rules of docs/architecture.md ("Layers and folders"): src/ never imports the demo-data
 // builders or the model recipe, and each folder imports only the folders below it.
 import { readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { importsUnder, parseSource, SRC, specifiers } from './sources.js';
+import { importsUnder, parseSource, SRC, sourceFiles, specifiers } from './sources.js';
 
-/** Folder -> the folders under src/ it may import (its own files always). Keep docs/architecture.md in step. */
+/**
+ * Folder -> the folders under src/ it may import (its own files always, and `contracts`, the stage
+ * outputs' schemas, which every folder may name). Keep docs/architecture.md in step.
+ */
 const MAY_IMPORT = new Map<string, readonly string[]>([
+  // The bottom: the schemas of every stage's output, on zod alone (checked below).
+  ['contracts', []],
   ['util', []],
   ['render', []],
   ['metrics', ['util']],
   ['dataset', ['util']],
   ['model', ['util', 'dataset']],
-  // io names plan.json's schema (plan/schema.ts, which imports nothing from io).
-  ['io', ['util', 'run', 'evaluate', 'gate', 'analysis', 'review', 'plan']],
+  // io reads and writes the stage outputs through their contracts, never through a stage.
+  ['io', ['util']],
   ['run', ['util', 'dataset', 'model', 'io']],
   ['evaluate', ['util', 'metrics', 'dataset', 'run', 'io']],
   ['analysis', ['util', 'render', 'metrics', 'dataset', 'evaluate']],
@@ -26,6 +32,9 @@ const MAY_IMPORT = new Map<string, readonly string[]>([
 ]);
 /** The top: may import anything under src/. */
 const TOP = new Set(['cli', 'index.ts', 'demo.ts']);
+
+/** Folders every folder may import. */
+const EVERYONE = ['contracts'];
 
 const folders = readdirSync(SRC, { withFileTypes: true })
   .filter((e) => e.isDirectory())
@@ -46,9 +55,17 @@ describe('layering', () => {
   it.each([...MAY_IMPORT])('%s/ imports only from %j', (dir, allowed) => {
     const wrong = importsUnder(dir)
       .map((i) => ({ ...i, folder: i.target.split('/')[0] ?? '' }))
-      .filter((i) => i.folder !== dir && !allowed.includes(i.folder))
+      .filter((i) => i.folder !== dir && !allowed.includes(i.folder) && !EVERYONE.includes(i.folder))
       .map((i) => `${i.file} -> ${i.target}`);
     expect(wrong).toEqual([]);
+  });
+
+  it('contracts/ imports no package but zod', () => {
+    const packages = sourceFiles(join(SRC, 'contracts'))
+      .flatMap((file) => specifiers(parseSource(file)).map((s) => ({ file: relative(SRC, file), s })))
+      .filter((i) => !i.s.startsWith('.') && i.s !== 'zod')
+      .map((i) => `${i.file} -> ${i.s}`);
+    expect(packages).toEqual([]);
   });
 
   it('the specifier scan sees every import form (guards the tests above)', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatRunSummary } from '../../src/cli/run.js';
+import type { RunSummary } from '../../src/contracts/predictions.js';
 import { renderKeyValues } from '../../src/render/terminal.js';
-import type { RunSummary } from '../../src/run/schema.js';
 
 /** The summary of the demo's spam-v2 run (values from a real run; paths as the demo writes them). */
 const summary: RunSummary = {

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Bool, Field, List, Struct, Utf8 } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MetricsReportSchema } from '../../src/contracts/metrics-report.js';
 import { computeMetrics, evaluate } from '../../src/evaluate/evaluate.js';
 import { bootstrapMany } from '../../src/evaluate/intervals.js';
 import { loadEvalSet } from '../../src/evaluate/join.js';
-import { MetricsReportSchema } from '../../src/evaluate/schema.js';
 import { countInterval } from '../../src/metrics/edge-intervals.js';
 import {
   accuracy,

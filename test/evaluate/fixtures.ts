@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { Table, tableToIPC } from 'apache-arrow';
+import type { PredictionsMeta } from '../../src/contracts/predictions.js';
 import { openDataset } from '../../src/dataset/open.js';
 import { makePredictionBatch, predictionsSchema } from '../../src/run/predictions.js';
-import type { PredictionsMeta } from '../../src/run/schema.js';
 
 /**
  * SYNTHETIC predictions for evaluation tests: written in the exact format `modeval run` writes

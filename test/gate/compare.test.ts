@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { ComparisonSchema } from '../../src/contracts/gate-report.js';
 import { comparePaired } from '../../src/gate/compare.js';
-import { ComparisonSchema } from '../../src/gate/schema.js';
 import { pairedBootstrapConfusionMetric } from '../../src/metrics/bootstrap.js';
 import { macroF1 } from '../../src/metrics/classification.js';
 import { adjustPValues } from '../../src/metrics/multiplicity.js';

@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { Bool, RecordBatchStreamWriter, Utf8 } from 'apache-arrow';
+import type { PredictionsMeta } from '../../src/contracts/predictions.js';
 import type { EncodedColumn } from '../../src/evaluate/eval-set.js';
 import type { PairedSet } from '../../src/evaluate/paired-set.js';
 import { makePredictionBatch, predictionsSchema } from '../../src/run/predictions.js';
-import type { PredictionsMeta } from '../../src/run/schema.js';
 import { sha256File } from '../../src/util/hash.js';
 import { Xoshiro128 } from '../../src/util/prng.js';
 import { writeArrow } from '../helpers/arrow.js';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { SaxesParser } from 'saxes';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { GateReportSchema } from '../../src/gate/schema.js';
+import { GateReportSchema } from '../../src/contracts/gate-report.js';
 import { OUTPUT_FILES } from '../../src/io/outputs.js';
 import { runModel } from '../../src/run/run.js';
 import { packageRoot } from '../../src/util/paths.js';

@@ -1,10 +1,10 @@
 import { SaxesParser } from 'saxes';
 import { describe, expect, it } from 'vitest';
+import { GateReportSchema } from '../../src/contracts/gate-report.js';
 import { decideGate } from '../../src/gate/gate.js';
 import { gateJUnit } from '../../src/gate/junit.js';
 import { gateMarkdown } from '../../src/gate/markdown.js';
 import { parsePolicy } from '../../src/gate/policy.js';
-import { GateReportSchema } from '../../src/gate/schema.js';
 import { mdCode, mdText } from '../../src/render/markdown.js';
 import { xmlAttr, xmlText } from '../../src/render/xml.js';
 import { fromPatterns, pairedSet, repeat } from './fixtures.js';

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { AgreementReportSchema, type RatingMatrix } from '../../src/contracts/agreement-report.js';
 import {
   addAgreementItem,
   agreementReport,
@@ -8,7 +9,6 @@ import {
   mergeAgreementAccumulators,
   parseRatingMatrix,
 } from '../../src/metrics/agreement.js';
-import { AgreementReportSchema, type RatingMatrix } from '../../src/metrics/agreement-schema.js';
 import { cohenKappaFromTable, gwetAc1FromTable, pairIndex } from '../../src/metrics/cohen.js';
 import {
   addItemRatings,

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { BiasReportSchema } from '../../src/contracts/bias-report.js';
 import {
   addBiasItem,
   BiasInputSchema,
-  BiasReportSchema,
   biasReport,
   computeBias,
   createBiasAccumulator,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { BrierReportSchema, CalibrationReportSchema } from '../../src/contracts/metric-results.js';
 import {
   argmaxRow,
   BrierAccumulator,
@@ -7,7 +8,6 @@ import {
   UniformCalibrationBins,
   uniformBinIndex,
 } from '../../src/metrics/calibration.js';
-import { BrierReportSchema, CalibrationReportSchema } from '../../src/metrics/schema.js';
 import { BinaryScoreStore } from '../../src/metrics/score-store.js';
 import { expectClose, loadVector } from './vectors.js';
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ClassificationReportSchema, ConfusionMatrixJsonSchema } from '../../src/contracts/metric-results.js';
 import {
   accuracy,
   classificationReport,
@@ -6,7 +7,6 @@ import {
   multilabelReport,
 } from '../../src/metrics/classification.js';
 import { ConfusionMatrix, MultilabelConfusion } from '../../src/metrics/confusion.js';
-import { ClassificationReportSchema, ConfusionMatrixJsonSchema } from '../../src/metrics/schema.js';
 import { expectClose, loadVector } from './vectors.js';
 
 // Source: test/vectors/classification.json (copied from /work/shared/test-vectors), scikit-learn values.

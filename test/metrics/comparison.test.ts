@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { IntervalSchema, McNemarResultSchema } from '../../src/contracts/metric-results.js';
 import {
   bootstrapCells,
   bootstrapConfusionMetric,
@@ -9,7 +10,6 @@ import {
 } from '../../src/metrics/bootstrap.js';
 import { accuracy, classificationReport, macroF1 } from '../../src/metrics/classification.js';
 import { ConfusionMatrix } from '../../src/metrics/confusion.js';
-import { IntervalSchema, McNemarResultSchema } from '../../src/metrics/schema.js';
 import {
   chiSquare1Survival,
   erfc,

@@ -1,4 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import {
+  CalibrationReportSchema,
+  type Interval,
+  IntervalSchema,
+} from '../../src/contracts/metric-results.js';
 import { equalMassCalibration, UniformCalibrationBins } from '../../src/metrics/calibration.js';
 import {
   adaptiveBinCount,
@@ -10,7 +15,6 @@ import { classificationReport } from '../../src/metrics/classification.js';
 import { ConfusionMatrix } from '../../src/metrics/confusion.js';
 import { countInterval, isDegenerate, widenDegenerate } from '../../src/metrics/edge-intervals.js';
 import { wilsonInterval } from '../../src/metrics/proportion.js';
-import { CalibrationReportSchema, type Interval, IntervalSchema } from '../../src/metrics/schema.js';
 import { BinaryScoreStore } from '../../src/metrics/score-store.js';
 import { expectClose } from './vectors.js';
 

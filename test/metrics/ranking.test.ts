@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
+  OperatingPointSchema,
+  RankingReportSchema,
+  RocCurveSchema,
+} from '../../src/contracts/metric-results.js';
+import {
   averagePrecision,
   downsamplePrCurve,
   downsampleRocCurve,
@@ -11,7 +16,6 @@ import {
   simplifyCurveIndices,
   thresholdSweep,
 } from '../../src/metrics/ranking.js';
-import { OperatingPointSchema, RankingReportSchema, RocCurveSchema } from '../../src/metrics/schema.js';
 import { BinaryScoreStore } from '../../src/metrics/score-store.js';
 import { expectClose, loadVector } from './vectors.js';
 

@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFortunes } from '../../datasets/fortunes/index.js';
+import type { ModelMetrics } from '../../src/contracts/metrics-report.js';
 import { openDataset } from '../../src/dataset/open.js';
 import { evaluate } from '../../src/evaluate/evaluate.js';
-import type { ModelMetrics } from '../../src/evaluate/schema.js';
 import { loadModelCard, parseModelCard } from '../../src/model/card.js';
 import {
   checkCardPolicies,

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { PlanReportSchema } from '../../src/contracts/plan-report.js';
 import { countInterval } from '../../src/metrics/edge-intervals.js';
 import { plan, planFromPrevalence, planRow } from '../../src/plan/plan.js';
-import { PlanReportSchema } from '../../src/plan/schema.js';
 import { BadInputError } from '../../src/util/errors.js';
 import { expectClose } from '../metrics/vectors.js';
 

@@ -1,9 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Bool, Field, List, Struct, Utf8 } from 'apache-arrow';
-import { type ClustersReport, ClustersReportSchema } from '../../src/analysis/clusters-schema.js';
+import { type ClustersReport, ClustersReportSchema } from '../../src/contracts/clusters-report.js';
+import { ReviewImportSummarySchema } from '../../src/contracts/review-import.js';
 import { evaluate } from '../../src/evaluate/evaluate.js';
-import { ReviewImportSummarySchema } from '../../src/review/schema.js';
 import { unitHash, writePredictions } from '../evaluate/fixtures.js';
 import { writeArrow } from '../helpers/arrow.js';
 

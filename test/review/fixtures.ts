@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { RecordBatchStreamWriter, Table, tableToIPC, Utf8, vectorFromArray } from 'apache-arrow';
+import type { PredictionsMeta } from '../../src/contracts/predictions.js';
 import { makePredictionBatch, predictionsSchema } from '../../src/run/predictions.js';
-import type { PredictionsMeta } from '../../src/run/schema.js';
 
 /**
  * SYNTHETIC fixtures for the review tests: a 24-item golden set with made-up texts and two made-up

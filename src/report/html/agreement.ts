@@ -1,4 +1,4 @@
-import type { MetricsReport } from '../../evaluate/schema.js';
+import type { MetricsReport } from '../../contracts/metrics-report.js';
 import { cleanText } from '../../render/clean.js';
 import { html, type SafeHtml } from '../../render/html.js';
 import { count, f3 } from '../../render/numbers.js';

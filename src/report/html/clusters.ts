@@ -1,4 +1,4 @@
-import type { Cluster, ClusterExample } from '../../analysis/clusters-schema.js';
+import type { Cluster, ClusterExample } from '../../contracts/clusters-report.js';
 import { cleanText } from '../../render/clean.js';
 import { html, type SafeHtml, text } from '../../render/html.js';
 import { count, f3, pct } from '../../render/numbers.js';

@@ -1,4 +1,4 @@
-import type { Comparison, FlipItem, MetricComparison } from '../../gate/schema.js';
+import type { Comparison, FlipItem, MetricComparison } from '../../contracts/gate-report.js';
 import { cleanText } from '../../render/clean.js';
 import { html, type SafeHtml, text } from '../../render/html.js';
 import { count, f3, pct, pValue } from '../../render/numbers.js';

@@ -1,7 +1,7 @@
-import type { LabelRanking, SliceReport } from '../../evaluate/schema.js';
-import type { OperatingConstraint } from '../../metrics/schema.js';
+import type { OperatingConstraint } from '../../contracts/metric-results.js';
+import type { LabelRanking, SliceReport } from '../../contracts/metrics-report.js';
+import type { PlanRow } from '../../contracts/plan-report.js';
 import { planFromMetrics } from '../../plan/plan.js';
-import type { PlanRow } from '../../plan/schema.js';
 import { cleanText, uniqueDisplay } from '../../render/clean.js';
 import { html, type SafeHtml } from '../../render/html.js';
 import { count, f3, interval, pct } from '../../render/numbers.js';

@@ -1,5 +1,5 @@
-import type { ClassIntervals, LabelRanking } from '../../evaluate/schema.js';
-import type { Interval } from '../../metrics/schema.js';
+import type { Interval } from '../../contracts/metric-results.js';
+import type { ClassIntervals, LabelRanking } from '../../contracts/metrics-report.js';
 import { cleanText } from '../../render/clean.js';
 import { html, type Interpolation, SafeHtml, text } from '../../render/html.js';
 import { f3, interval } from '../../render/numbers.js';

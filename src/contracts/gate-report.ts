@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { IntervalSchema, McNemarResultSchema } from '../metrics/schema.js';
-import { GateRuleSchema } from './policy.js';
+import { GateRuleSchema } from './gate-rule.js';
+import { IntervalSchema, McNemarResultSchema } from './metric-results.js';
 
 /**
  * Result shapes of `modeval compare` (compare.json) and `modeval gate` (gate.json), versioned zod

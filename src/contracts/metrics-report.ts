@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { AgreementReportSchema } from '../metrics/agreement-schema.js';
-import { BiasReportSchema } from '../metrics/bias.js';
-import { ProportionMethodSchema } from '../metrics/proportion.js';
+import { AgreementReportSchema } from './agreement-report.js';
+import { BiasReportSchema } from './bias-report.js';
 import {
   AbsentClassPolicySchema,
   BinningRuleSchema,
@@ -17,7 +16,8 @@ import {
   RocCurveSchema,
   ThresholdSweepSchema,
   ZeroDivisionSchema,
-} from '../metrics/schema.js';
+} from './metric-results.js';
+import { ProportionMethodSchema } from './proportion-method.js';
 
 /**
  * `metrics.json`: the result of `modeval eval`, versioned. Every number that can be undefined is

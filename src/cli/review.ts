@@ -16,7 +16,7 @@ import {
   PriorityKeySchema,
   parseSelectRule,
   SelectOptionsSchema,
-} from '../review/select.js';
+} from '../review/select-options.js';
 import { VerdictFormatSchema } from '../review/verdicts.js';
 import { BadInputError } from '../util/errors.js';
 import { keyedRecord } from '../util/keyed.js';

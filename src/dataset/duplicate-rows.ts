@@ -1,13 +1,21 @@
 import type { ArrowSource } from './arrow-reader.js';
-import { stringColumn } from './columns.js';
+import { type StringColumn, stringColumn } from './columns.js';
 import { hash32, ID_HASH_SEEDS } from './id-set.js';
-import type { ValidatedBatch } from './validate.js';
 
 const encoder = new TextEncoder();
 const bytesOf = (col: ReturnType<typeof stringColumn>, i: number) =>
   col.bytes(i) ?? encoder.encode(col.get(i) ?? '');
 const keyOf = (bytes: Uint8Array) =>
   Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+
+/** What the search reads of a validated batch (dataset/validate.ts's ValidatedBatch has these). */
+export interface BatchIds {
+  /** The record batch's position in the file. */
+  readonly index: number;
+  /** Global index of the batch's first row in the dataset. */
+  readonly rowOffset: number;
+  readonly ids: StringColumn;
+}
 
 /**
  * For rows of `vb` whose id fingerprint was seen before (CompactIdSet), the dataset row that first
@@ -19,7 +27,7 @@ const keyOf = (bytes: Uint8Array) =>
 export async function firstRowsOf(
   source: ArrowSource,
   idColumn: string,
-  vb: ValidatedBatch,
+  vb: BatchIds,
   suspects: readonly number[],
 ): Promise<Map<number, number>> {
   const wanted = new Map<string, number>();

@@ -12,15 +12,9 @@ import {
   modelFileName,
   outputActivation,
 } from './card.js';
+import { checkCardAgainstGraph, type FeedPlan, type GraphCheck } from './graph-check.js';
 import { decodeImageBatch, type ImageColumn, packImages } from './image.js';
-import {
-  checkCardAgainstGraph,
-  type Device,
-  type FeedPlan,
-  type GraphCheck,
-  onnxRunner,
-  openOnnxSession,
-} from './onnx-session.js';
+import { onnxRunner, openOnnxSession } from './onnx-session.js';
 import { decideRow, toScores } from './postprocess.js';
 import {
   checkFeatures,
@@ -35,7 +29,7 @@ import {
   type TextTokenizer,
   tokenizeBatch,
 } from './preprocess.js';
-import type { Feed, ModelRunner } from './runner.js';
+import type { Device, Feed, ModelRunner } from './runner.js';
 
 /**
  * One object per worker: load the card, graph and tokenizers once, then `predict` each batch.

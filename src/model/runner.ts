@@ -1,9 +1,30 @@
-import type { GraphSignature } from './onnx-session.js';
-
 /**
  * What the predictor needs from a backend (ONNX Runtime or TF.js): the graph's signature to check
  * the card against, and a way to run named feeds to one output.
  */
+
+/** The device a run asks for; `auto` tries the card's preference and falls back to cpu. */
+export type Device = 'cpu' | 'cuda' | 'auto';
+
+/** One graph input or output as the backends describe it (ONNX Runtime's value metadata). */
+export type GraphValue =
+  | { readonly name: string; readonly isTensor: false }
+  | {
+      readonly name: string;
+      readonly isTensor: true;
+      /** Element type, e.g. `float32`, `int64`, `string`. */
+      readonly type: string;
+      /** Known dimensions as numbers, symbolic ones as their names. */
+      readonly shape: readonly (number | string)[];
+    };
+
+/** The parts of a session that describe the graph: enough to check a card without a real session. */
+export interface GraphSignature {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  readonly inputMetadata: readonly GraphValue[];
+  readonly outputMetadata: readonly GraphValue[];
+}
 
 /** One input tensor, backend-neutral. */
 export type Feed =

@@ -11,8 +11,7 @@ import { type LayersModel, loadLayersModel } from '@tensorflow/tfjs-layers';
 import { BadInputError } from '../util/errors.js';
 import { sha256Hex } from '../util/hash.js';
 import { type ModelCard, modelFileName, type TfjsModel } from './card.js';
-import type { Device, GraphSignature } from './onnx-session.js';
-import type { Feed, ModelRunner, RunOutput } from './runner.js';
+import type { Device, Feed, GraphSignature, ModelRunner, RunOutput } from './runner.js';
 
 /**
  * The TF.js backend: graph and layers models from a model folder or an installed npm package,
@@ -199,9 +198,9 @@ function meta(name: string, shape: readonly (number | null)[] | undefined, dtype
     name,
     isTensor: true,
     // TF.js graph outputs often carry no dtype; the predictor checks the real output's type.
-    type: (dtype ?? 'float32') as 'float32',
+    type: dtype ?? 'float32',
     shape: (shape ?? []).map((d, i) => (d === null || d < 0 ? (i === 0 ? 'batch' : '?') : d)),
-  } as Meta;
+  };
 }
 
 function signature(model: GraphModel | LayersModel, kind: TfjsModel['modelType']): GraphSignature {

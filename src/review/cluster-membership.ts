@@ -1,5 +1,5 @@
 import { OUTPUT_FILES, readOutput } from '../io/outputs.js';
-import type { ClusterMembership } from './select.js';
+import type { ClusterMembership } from './candidate.js';
 
 /**
  * Item id → its error cluster, from a clusters.json written by `modeval clusters`. On a

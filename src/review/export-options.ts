@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { DatasetSpec, DatasetSpecInput } from '../dataset/spec.js';
 import { GoldenModeSchema } from './formats/labelstudio.js';
-import { SelectOptionsSchema } from './select.js';
+import { SelectOptionsSchema } from './select-options.js';
 
 export const ExportFormatSchema = z.enum(['arrow', 'parquet', 'jsonl', 'csv', 'labelstudio', 'argilla']);
 export type ExportFormat = z.infer<typeof ExportFormatSchema>;

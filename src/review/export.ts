@@ -15,6 +15,7 @@ import { BadInputError } from '../util/errors.js';
 import { outputFailure } from '../util/fs-errors.js';
 import { keyedRecord } from '../util/keyed.js';
 import { checkOption } from '../util/zod.js';
+import type { Candidate } from './candidate.js';
 import { loadClusterMembership } from './cluster-membership.js';
 import { type ExportFormat, type ReviewExportOptions, ReviewExportOptionsSchema } from './export-options.js';
 import { writeArgillaQueue } from './formats/argilla.js';
@@ -33,14 +34,9 @@ import {
   NO_POLICY,
   type ReviewItem,
 } from './item.js';
-import {
-  type Candidate,
-  capAndStratify,
-  prioritise,
-  SelectOptionsSchema,
-  selectCandidates,
-} from './select.js';
+import { capAndStratify, prioritise, selectCandidates } from './select.js';
 import { flaggedLabels, policyErrors } from './select-multilabel.js';
+import { SelectOptionsSchema } from './select-options.js';
 import { openReviewStore } from './store.js';
 
 export const ReviewExportSummarySchema = z.object({

@@ -3,7 +3,7 @@ import { type EvalSet, type ModelColumns, scoresLabel } from '../evaluate/eval-s
 import { ownValue } from '../util/keyed.js';
 import { type Candidate, type ClusterMembership, candidateAt } from './candidate.js';
 import type { Reason } from './item.js';
-import type { ParsedSelectOptions } from './select.js';
+import type { ParsedSelectOptions } from './select-options.js';
 
 /**
  * Review selection on a multi-policy (multilabel) set. Golden labels and predictions arrive closed

@@ -1,6 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { Piscina } from 'piscina';
-import type { Device } from '../model/onnx-session.js';
+import type { Device } from '../model/runner.js';
 import { workerPath } from '../util/paths.js';
 import { checkOption } from '../util/zod.js';
 import { defaultParallelism, type RunOptions, type RunOptionsInput, RunOptionsSchema } from './options.js';

@@ -1,4 +1,4 @@
-import type { Device } from '../model/onnx-session.js';
+import type { Device } from '../model/runner.js';
 import type { PackedInput } from './rebatch.js';
 
 /** Set once per worker (piscina `workerData`): what to load. */

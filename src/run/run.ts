@@ -9,9 +9,9 @@ import { countArrowRows } from '../dataset/row-count.js';
 import { folderFiles, withOutputFolder } from '../io/guard.js';
 import { OUTPUT_FILES, outputPath, writeJsonOutput, writeOutput } from '../io/outputs.js';
 import { MODEL_CARD_FILE, type ModelCard, modelFileName } from '../model/card.js';
-import type { Device } from '../model/onnx-session.js';
 import { checkCardPolicies, policyMapping } from '../model/policy-map.js';
 import { createPredictor } from '../model/predictor.js';
+import type { Device } from '../model/runner.js';
 import { BadInputError } from '../util/errors.js';
 
 export { defaultParallelism, type RunOptions, type RunOptionsInput, RunOptionsSchema } from './options.js';

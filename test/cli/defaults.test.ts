@@ -28,7 +28,7 @@ import { CompareModelsOptionsSchema, GateOptionsSchema } from '../../src/gate/op
 import { ReportOptionsSchema } from '../../src/report/options.js';
 import { ReviewExportOptionsSchema } from '../../src/review/export-options.js';
 import { ReviewImportOptionsSchema } from '../../src/review/import.js';
-import { parseSelectRule } from '../../src/review/select.js';
+import { parseSelectRule } from '../../src/review/select-options.js';
 import { ImportOptionsSchema } from '../../src/run/import.js';
 import { RunOptionsSchema } from '../../src/run/run.js';
 

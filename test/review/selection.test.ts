@@ -9,7 +9,7 @@ import { exportReview } from '../../src/review/export.js';
 import { writeCsvQueue } from '../../src/review/formats/csv.js';
 import { escapeXml, labelStudioConfig } from '../../src/review/formats/labelstudio.js';
 import { checkQueueName, clipText, externalId, type ReviewItem } from '../../src/review/item.js';
-import { formatSelectRule, parseSelectRule } from '../../src/review/select.js';
+import { formatSelectRule, parseSelectRule } from '../../src/review/select-options.js';
 import { BadInputError } from '../../src/util/errors.js';
 import { golden, ids, source, spamA, spamB, texts, writeGolden, writePredictions } from './fixtures.js';
 

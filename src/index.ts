@@ -39,13 +39,6 @@ export { type Dataset, type OpenDatasetOptions, openDataset } from './dataset/op
 export { DatasetSpec, type ResolvedSpec, resolveSpec } from './dataset/spec.js';
 export { parseTaxonomy, Taxonomy, TaxonomySchema } from './dataset/taxonomy.js';
 export { DatasetScan, OnInvalid, type ValidatedBatch, ValidationSummary } from './dataset/validate.js';
-export { type DemoOptions, DemoOptionsSchema, runDemo } from './demo.js';
-export {
-  type PoliciesDemoOptions,
-  PoliciesDemoOptionsSchema,
-  type PoliciesDemoResult,
-  runPoliciesDemo,
-} from './demo-policies.js';
 export type { EvalSet } from './evaluate/eval-set.js';
 // Evaluation, comparison and release gates.
 export { computeMetrics, evaluate } from './evaluate/evaluate.js';

@@ -2,10 +2,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildFortunes } from '../datasets/fortunes/index.js';
+import { runPoliciesDemo } from '../src/cli/demo/policies-job.js';
 import { formatPoliciesDemo } from '../src/cli/demo-policies.js';
 import { main } from '../src/cli/main.js';
 import { GateReportSchema } from '../src/contracts/gate-report.js';
-import { runPoliciesDemo } from '../src/demo-policies.js';
 import { packageRoot } from '../src/util/paths.js';
 import { useTmpDir } from './helpers/tmp.js';
 

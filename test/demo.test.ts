@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runDemo } from '../src/cli/demo/spam-job.js';
 import { formatDemo } from '../src/cli/demo.js';
 import { MetricsReportSchema } from '../src/contracts/metrics-report.js';
-import { runDemo } from '../src/demo.js';
 import { planFromMetrics } from '../src/plan/plan.js';
 import { goldenPath } from './helpers/golden.js';
 import { useTmpDir } from './helpers/tmp.js';

@@ -1,9 +1,9 @@
 import { relative, resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
 import type { BuiltinDatasets } from '../dataset/builtin.js';
-import { PoliciesDemoOptionsSchema, type PoliciesDemoResult, runPoliciesDemo } from '../demo-policies.js';
 import { renderTable, terminalText } from '../render/terminal.js';
 import { builtinDataset } from './data.js';
+import { PoliciesDemoOptionsSchema, type PoliciesDemoResult, runPoliciesDemo } from './demo/policies-job.js';
 import { clustersTable, withInterval, writtenFiles, writtenList } from './demo.js';
 import { logLine } from './log.js';
 import { schemaDefault } from './options.js';

@@ -3,9 +3,9 @@ import type { CommandModule } from 'yargs';
 import type { ClustersReport } from '../contracts/clusters-report.js';
 import type { Interval } from '../contracts/metric-results.js';
 import type { BuiltinDatasets } from '../dataset/builtin.js';
-import { DemoOptionsSchema, type DemoResult, runDemo } from '../demo.js';
 import { formatCell, renderTable, terminalText } from '../render/terminal.js';
 import { builtinDataset } from './data.js';
+import { DemoOptionsSchema, type DemoResult, runDemo } from './demo/spam-job.js';
 import { logLine } from './log.js';
 import { schemaDefault } from './options.js';
 

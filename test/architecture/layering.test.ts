@@ -1,6 +1,6 @@
 // The import rules of docs/architecture.md ("Layers and folders"): src/ never imports the demo-data
 // builders or the model recipe, and each folder imports only the folders below it.
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importsUnder, parseSource, SRC, sourceFiles, specifiers } from './sources.js';
@@ -31,7 +31,7 @@ const MAY_IMPORT = new Map<string, readonly string[]>([
   ],
 ]);
 /** The top: may import anything under src/. */
-const TOP = new Set(['cli', 'index.ts', 'demo.ts']);
+const TOP = new Set(['cli', 'index.ts']);
 
 /** Folders every folder may import. */
 const EVERYONE = ['contracts'];
@@ -58,6 +58,14 @@ describe('layering', () => {
       .filter((i) => i.folder !== dir && !allowed.includes(i.folder) && !EVERYONE.includes(i.folder))
       .map((i) => `${i.file} -> ${i.target}`);
     expect(wrong).toEqual([]);
+  });
+
+  it("only cli/bundled.ts reaches the package's folders (models/, examples/) through packageRoot()", () => {
+    const callers = sourceFiles(SRC)
+      .filter((file) => /\bpackageRoot\(\)/.test(readFileSync(file, 'utf8')))
+      .map((file) => relative(SRC, file));
+    // util/paths.ts defines it (and finds dist/ workers), util/version.ts reads package.json.
+    expect(callers).toEqual(['cli/bundled.ts', 'util/paths.ts', 'util/version.ts']);
   });
 
   it('contracts/ imports no package but zod', () => {

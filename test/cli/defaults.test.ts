@@ -12,6 +12,7 @@ import { clustersCommand } from '../../src/cli/clusters.js';
 import { compareCommand } from '../../src/cli/compare.js';
 import { convertCommand } from '../../src/cli/convert.js';
 import { dataBuildCommand } from '../../src/cli/data.js';
+import { DemoOptionsSchema } from '../../src/cli/demo/spam-job.js';
 import { demoCommand } from '../../src/cli/demo.js';
 import { evalCommand } from '../../src/cli/eval.js';
 import { gateCommand } from '../../src/cli/gate.js';
@@ -22,7 +23,6 @@ import { reviewExportCommand, reviewImportCommand } from '../../src/cli/review.j
 import { runCommand } from '../../src/cli/run.js';
 import { DataBuildOptionsSchema } from '../../src/dataset/builtin.js';
 import { ConvertOptionsSchema } from '../../src/dataset/convert.js';
-import { DemoOptionsSchema } from '../../src/demo.js';
 import { EvaluateOptionsSchema } from '../../src/evaluate/options.js';
 import { CompareModelsOptionsSchema, GateOptionsSchema } from '../../src/gate/options.js';
 import { ReportOptionsSchema } from '../../src/report/options.js';

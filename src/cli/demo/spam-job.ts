@@ -1,16 +1,16 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import { clustersFor } from './analysis/clusters.js';
-import type { ClustersReport } from './contracts/clusters-report.js';
-import type { MetricsReport } from './contracts/metrics-report.js';
-import type { RunSummary } from './contracts/predictions.js';
-import { evaluate } from './evaluate/evaluate.js';
-import { type GateOutputs, runGate } from './gate/gate.js';
-import { OUTPUT_FILES, writeJsonOutput } from './io/outputs.js';
-import { type ReportResult, writeReport } from './report/report.js';
-import { runModel } from './run/run.js';
-import { packageRoot } from './util/paths.js';
-import { checkOption } from './util/zod.js';
+import { clustersFor } from '../../analysis/clusters.js';
+import type { ClustersReport } from '../../contracts/clusters-report.js';
+import type { MetricsReport } from '../../contracts/metrics-report.js';
+import type { RunSummary } from '../../contracts/predictions.js';
+import { evaluate } from '../../evaluate/evaluate.js';
+import { type GateOutputs, runGate } from '../../gate/gate.js';
+import { OUTPUT_FILES, writeJsonOutput } from '../../io/outputs.js';
+import { type ReportResult, writeReport } from '../../report/report.js';
+import { runModel } from '../../run/run.js';
+import { checkOption } from '../../util/zod.js';
+import { bundledExample, bundledModel } from '../bundled.js';
 
 /** The reference models the demo compares (see models/README.md). */
 export const REFERENCE_MODELS = ['spam-v1', 'spam-v2'] as const;
@@ -62,7 +62,7 @@ export async function scoreAndEvaluate(
     log(`${tag}: scoring the golden set with ${model}`);
     const run = await runModel(
       {
-        model: join(packageRoot(), 'models', model),
+        model: bundledModel(model),
         dataset: golden,
         out: outDir,
         quiet,
@@ -100,7 +100,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   log('modeval demo: gating spam-v2 (candidate) against spam-v1 (baseline)');
   const compareDir = join(out, 'compare');
   const gate = await runGate({
-    policy: join(packageRoot(), 'examples', 'ci', 'gate.yaml'),
+    policy: bundledExample('ci', 'gate.yaml'),
     baseline: baseline.run.predictions!,
     candidate: candidate.run.predictions!,
     dataset: golden,

@@ -1,14 +1,14 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import { clustersFor } from './analysis/clusters.js';
-import type { ClustersReport } from './contracts/clusters-report.js';
-import { type DemoModelResult, scoreAndEvaluate } from './demo.js';
-import { type GateOutputs, runGate } from './gate/gate.js';
-import { OUTPUT_FILES, writeJsonOutput } from './io/outputs.js';
-import { type ReportResult, writeReport } from './report/report.js';
-import { exportReview, type ReviewExportSummary } from './review/export.js';
-import { packageRoot } from './util/paths.js';
-import { checkOption } from './util/zod.js';
+import { clustersFor } from '../../analysis/clusters.js';
+import type { ClustersReport } from '../../contracts/clusters-report.js';
+import { type GateOutputs, runGate } from '../../gate/gate.js';
+import { OUTPUT_FILES, writeJsonOutput } from '../../io/outputs.js';
+import { type ReportResult, writeReport } from '../../report/report.js';
+import { exportReview, type ReviewExportSummary } from '../../review/export.js';
+import { checkOption } from '../../util/zod.js';
+import { bundledExample } from '../bundled.js';
+import { type DemoModelResult, scoreAndEvaluate } from './spam-job.js';
 
 /** The reference multi-policy models the second demo compares (see models/README.md). */
 export const POLICY_MODELS = ['policies-v1', 'policies-v2'] as const;
@@ -59,7 +59,7 @@ export async function runPoliciesDemo(options: PoliciesDemoOptions): Promise<Pol
   log(`modeval demo-policies: gating ${candidate.model} (candidate) against ${baseline.model} (baseline)`);
   const compareDir = join(out, 'compare');
   const gate = await runGate({
-    policy: join(packageRoot(), 'examples', 'ci', 'policies-gate.yaml'),
+    policy: bundledExample('ci', 'policies-gate.yaml'),
     baseline: baseline.run.predictions!,
     candidate: candidate.run.predictions!,
     dataset: golden,

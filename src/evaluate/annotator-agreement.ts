@@ -1,4 +1,5 @@
 import { addAgreementItem, agreementReport, createAgreementAccumulator } from '../metrics/agreement.js';
+import { taskViewOf } from '../task/index.js';
 import type { EvalSet } from './eval-set.js';
 import type { MetricsReport } from './schema.js';
 
@@ -7,7 +8,7 @@ import type { MetricsReport } from './schema.js';
 export function annotatorAgreement(set: EvalSet): MetricsReport['agreement'] {
   const ann = set.annotations;
   if (!ann) return null;
-  if (set.task === 'multilabel') {
+  if (!taskViewOf(set).metrics.agreement) {
     return {
       value: null,
       reason: 'agreement statistics are nominal; multilabel annotations are not supported',

@@ -1,4 +1,5 @@
 import { env, InferenceSession, Tensor } from 'onnxruntime-node';
+import { taskView } from '../task/index.js';
 import { BadInputError } from '../util/errors.js';
 import { INPUT_SIZE_LIMITS, readBytesFile } from '../util/files.js';
 import { sha256Hex } from '../util/hash.js';
@@ -300,7 +301,7 @@ function checkOutput(card: ModelCard, graph: GraphSignature, where: Where): numb
     }
     const last = out.shape[out.shape.length - 1];
     if (typeof last === 'number') {
-      const singleLogit = card.task === 'binary' && last === 1 && card.output.type === 'logits';
+      const singleLogit = taskView(card.task).oneScoreSuffices && last === 1 && card.output.type === 'logits';
       if (last !== card.labels.length && !singleLogit) {
         throw new BadInputError(
           `output ${JSON.stringify(out.name)} has ${last} score column(s) [${out.shape.join(', ')}], ` +

@@ -1,4 +1,5 @@
 import { type EvalSet, type ModelColumns, scoresLabel } from '../evaluate/eval-set.js';
+import { notPolicy, taskViewOf } from '../task/index.js';
 import { BadInputError } from '../util/errors.js';
 import { Xoshiro128 } from '../util/prng.js';
 import { sample } from './k-choice.js';
@@ -45,9 +46,6 @@ export function cellScore(set: EvalSet, model: number, plan: CellPlan, r: number
   return plan.complement ? 1 - s : s;
 }
 
-/** `not X`: the negative side of a policy, as the gate names it. */
-const notPolicy = (x: string) => `not ${x}`;
-
 /** The rows each error cell needs: its errors and a seeded reference sample. */
 export function planCells(set: EvalSet, opts: CellPlanOptions): CellPlan[] {
   const model = set.models[opts.model];
@@ -56,7 +54,7 @@ export function planCells(set: EvalSet, opts: CellPlanOptions): CellPlan[] {
     rows.length < opts.minCellSize
       ? []
       : sample(correct.length, opts.maxReference, new Xoshiro128(seed)).map((i) => correct[i]!);
-  return set.task === 'multilabel'
+  return taskViewOf(set).multiLabel
     ? policyCells(set, model, opts.seed, reference)
     : confusionCells(set, model.predicted, opts.seed, reference);
 }

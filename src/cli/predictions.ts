@@ -1,6 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { ImportOptionsSchema, importPredictions } from '../run/import.js';
 import { mergePredictions } from '../run/merge.js';
+import type { Task } from '../task/index.js';
 import { BadInputError } from '../util/errors.js';
 import { keyedRecord } from '../util/keyed.js';
 import { schemaChoices, schemaDefault } from './options.js';
@@ -12,7 +13,7 @@ interface ImportArgs {
   spec?: string;
   id: string;
   labels?: string;
-  task: 'binary' | 'multiclass' | 'multilabel';
+  task: Task;
   positive?: string;
   score?: string[];
   decision?: string;

@@ -18,6 +18,7 @@ import {
   ZeroDivisionSchema,
 } from './metric-results.js';
 import { ProportionMethodSchema } from './proportion-method.js';
+import { TaskSchema } from './task.js';
 
 /**
  * `metrics.json`: the result of `modeval eval`, versioned. Every number that can be undefined is
@@ -181,7 +182,7 @@ export const ModelMetricsSchema = z.object({
     name: z.string(),
     version: z.string(),
     sha256: z.string().nullable(),
-    task: z.enum(['binary', 'multiclass', 'multilabel']),
+    task: TaskSchema,
     predictionsFile: z.string(),
     /** The dataset fingerprint the predictions carry (sha256 of the file they were made on). */
     datasetFingerprint: z.string(),
@@ -221,7 +222,7 @@ export const MetricsReportSchema = z.object({
     evaluated: count,
     droppedMissingPrediction: count,
   }),
-  task: z.enum(['binary', 'multiclass', 'multilabel']),
+  task: TaskSchema,
   labels: z.array(z.string()).min(1),
   positive: z.string().nullable(),
   definitions: DefinitionsSchema,

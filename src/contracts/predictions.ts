@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TaskSchema } from './task.js';
 
 /*
  * The schemas of what `modeval run` and `modeval predictions import` leave behind. Kept apart
@@ -17,7 +18,7 @@ export const PredictionsMeta = z.object({
     name: z.string(),
     version: z.string(),
     sha256: z.string().nullable(),
-    task: z.enum(['binary', 'multiclass', 'multilabel']),
+    task: TaskSchema,
     labels: z.array(z.string()).min(1),
     positive: z.string().nullable(),
     thresholds: z.record(z.string(), z.number()),

@@ -244,9 +244,10 @@ export class DatasetScan implements AsyncIterable<ValidatedBatch> {
     } else {
       status[i] = RowStatus.labelled;
       const counts = this.summary.labelCounts;
-      // No one-element array per row for a single label: garbage that kept a 10 M-row pass in GC.
-      if (typeof label === 'string') counts[label] = (counts[label] ?? 0) + 1;
-      else for (const l of label) counts[l] = (counts[l] ?? 0) + 1;
+      // The spec says which shape the label column holds (List<Utf8> or one label). No one-element
+      // array per row for a single label: garbage that kept a 10 M-row pass in GC.
+      if (this.spec.multilabel) for (const l of label as readonly string[]) counts[l] = (counts[l] ?? 0) + 1;
+      else counts[label as string] = (counts[label as string] ?? 0) + 1;
     }
     this.summary.valid++;
   }
@@ -384,8 +385,8 @@ export class DatasetScan implements AsyncIterable<ValidatedBatch> {
   private undeclared(label: string | readonly string[]): string | undefined {
     const declared = this.declared;
     if (declared === undefined) return undefined;
-    if (typeof label === 'string') return declared.has(label) ? undefined : label;
-    return label.find((l) => !declared.has(l));
+    if (this.spec.multilabel) return (label as readonly string[]).find((l) => !declared.has(l));
+    return declared.has(label as string) ? undefined : (label as string);
   }
 
   private reject(problem: Problem, batch: RecordBatch, i: number): void {

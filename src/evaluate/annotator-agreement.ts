@@ -1,5 +1,6 @@
 import type { MetricsReport } from '../contracts/metrics-report.js';
 import { addAgreementItem, agreementReport, createAgreementAccumulator } from '../metrics/agreement.js';
+import { taskViewOf } from '../task/index.js';
 import type { EvalSet } from './eval-set.js';
 
 /** Agreement among the annotators (and with the golden label) over the evaluated rows. */
@@ -7,7 +8,7 @@ import type { EvalSet } from './eval-set.js';
 export function annotatorAgreement(set: EvalSet): MetricsReport['agreement'] {
   const ann = set.annotations;
   if (!ann) return null;
-  if (set.task === 'multilabel') {
+  if (!taskViewOf(set).metrics.agreement) {
     return {
       value: null,
       reason: 'agreement statistics are nominal; multilabel annotations are not supported',

@@ -1,12 +1,13 @@
 import type { ModelMetrics } from '../contracts/metrics-report.js';
 import { addBiasItem, biasReport, createBiasAccumulator } from '../metrics/bias.js';
+import { taskViewOf } from '../task/index.js';
 import type { EncodedColumn, EvalSet, ModelColumns } from './eval-set.js';
 
 /** Bias AUCs of one model's positive-label scores over the identity subgroups of the set. */
 
 export function identityBias(set: EvalSet, m: ModelColumns): ModelMetrics['bias'] {
   if (set.identity.length === 0) return null;
-  if (set.task === 'multilabel' || set.positiveIndex < 0) {
+  if (!taskViewOf(set).metrics.identityBias || set.positiveIndex < 0) {
     return { value: null, reason: 'bias AUCs need a positive label (binary task or a declared positive)' };
   }
   // A Bool identity column is one subgroup (true = mentions it); other columns give one subgroup per value.

@@ -3,6 +3,7 @@ import { type Dataset, openDataset } from '../dataset/open.js';
 import type { Taxonomy } from '../dataset/taxonomy.js';
 import type { ValidationSummary } from '../dataset/validate.js';
 import { openPredictions, type PredictionsSource } from '../run/predictions.js';
+import { taskViewOf } from '../task/index.js';
 import { BadInputError } from '../util/errors.js';
 import { sha256FileOffThread } from '../util/hash.js';
 import { checkOption } from '../util/zod.js';
@@ -57,7 +58,7 @@ function truthColumns(golden: GoldenRows, plan: LabelPlan, keep: Uint32Array) {
   const n = keep.length;
   const k = plan.labels.length;
   const labelIndex = new Map(plan.labels.map((l, j) => [l, j] as const));
-  const multilabel = plan.task === 'multilabel';
+  const multilabel = taskViewOf(plan).multiLabel;
   const truth = new Int32Array(multilabel ? 0 : n);
   const truthFlags = new Uint8Array(multilabel ? n * k : 0);
   if (multilabel) {
@@ -107,7 +108,7 @@ function modelColumns(
 ): ModelColumns {
   const n = keep.length;
   const k = plan.labels.length;
-  const multilabel = plan.task === 'multilabel';
+  const multilabel = taskViewOf(plan).multiLabel;
   const missing = newProblem();
   for (let r = 0; r < golden.ids.length; r++)
     if (!d.seen[r]) noteProblem(missing, golden.ids.get(r), maxExamples);
@@ -245,7 +246,7 @@ export async function loadEvalSet(options: EvalSetOptions): Promise<EvalSet> {
   const keep = keptRows(drafts, labelled);
   const { truth, truthFlags } = truthColumns(golden, plan, keep);
   // A taxonomy closes golden labels and predictions alike: a child positive makes its parents positive.
-  const taxonomy = plan.task === 'multilabel' ? ds.spec.taxonomy : undefined;
+  const taxonomy = taskViewOf(plan).policies ? ds.spec.taxonomy : undefined;
   const models = drafts.map((d) => modelColumns(d, golden, plan, keep, maxExamples, warnings, taxonomy));
   if (taxonomy !== undefined) {
     const n = keep.length;

@@ -1,5 +1,6 @@
 import type { Dataset } from '../dataset/open.js';
 import type { PredictionsSource } from '../run/predictions.js';
+import { evaluationTask, taskView } from '../task/index.js';
 import { BadInputError, quotedList } from '../util/errors.js';
 import { sameStringSet } from '../util/sets.js';
 import type { EvalTask } from './eval-set.js';
@@ -69,7 +70,7 @@ export function planLabels(
         { file: src.path, field: 'labels' },
       );
     }
-    if ((m.task === 'multilabel') !== spec.multilabel) {
+    if (taskView(m.task).multiLabel !== spec.multilabel) {
       throw new BadInputError(
         `the model's task is ${m.task} but the dataset's golden label is ${spec.multilabel ? 'multilabel (a list)' : 'single-label'}`,
         { file: src.path, field: 'task' },
@@ -101,10 +102,6 @@ export function planLabels(
       },
     );
   }
-  const task: EvalTask = spec.multilabel
-    ? 'multilabel'
-    : labels.length === 2 && positive !== null
-      ? 'binary'
-      : 'multiclass';
+  const task: EvalTask = evaluationTask({ multiLabel: spec.multilabel, labels, positive });
   return { task, labels, labelsSource, positive };
 }

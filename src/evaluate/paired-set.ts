@@ -1,3 +1,4 @@
+import { taskViewOf } from '../task/index.js';
 import { BadInputError } from '../util/errors.js';
 import type { EncodedColumn, EvalSet, ModelColumns } from './eval-set.js';
 
@@ -46,7 +47,7 @@ function side(m: ModelColumns): ModelSide {
 /** The paired view of a joined evaluation set with exactly two models (baseline first). */
 export function pairedFromEvalSet(set: EvalSet): PairedSet {
   if (set.models.length !== 2) throw new Error(`expected 2 models in the set, got ${set.models.length}`);
-  if (set.task === 'multilabel') {
+  if (taskViewOf(set).metrics.comparison !== 'paired-set') {
     throw new BadInputError(
       'a multilabel set is compared per policy (loadComparedSets), not as one paired set',
       {

@@ -4,6 +4,7 @@ import type { Dataset } from '../dataset/open.js';
 import { countArrowRows } from '../dataset/row-count.js';
 import { RowStatus, type ValidatedBatch, type ValidationSummary } from '../dataset/validate.js';
 import type { PredictionBatch, PredictionsSource } from '../run/predictions.js';
+import { taskViewOf } from '../task/index.js';
 import type { LabelPlan } from './label-plan.js';
 import { type GoldenRows, type RowMatcher, readGolden } from './read-golden.js';
 import { emptyDraft, type FileLayout, fileLayout, type ModelDraft, placeRow } from './read-predictions.js';
@@ -177,10 +178,11 @@ export async function joinByPosition(
   if (await unmatchedDuplicates(ds, matcher)) return undefined;
   const n = result.rows.ids.length;
   const k = plan.labels.length;
+  const multiLabel = taskViewOf(plan).multiLabel;
   const drafts = models.map(({ draft }) => ({
     ...draft,
-    predicted: draft.predicted.subarray(0, plan.task === 'multilabel' ? 0 : n),
-    predictedFlags: draft.predictedFlags.subarray(0, plan.task === 'multilabel' ? n * k : 0),
+    predicted: draft.predicted.subarray(0, multiLabel ? 0 : n),
+    predictedFlags: draft.predictedFlags.subarray(0, multiLabel ? n * k : 0),
     scores: draft.scores.subarray(0, n * k),
     seen: draft.seen.subarray(0, n),
   }));

@@ -155,6 +155,8 @@ export async function readGolden(
   const stringIds = rows.ids instanceof StringIds ? rows.ids.list : undefined;
   const truthIndex = new Map<string, number>();
   const encoder = new TextEncoder();
+  // The spec declares the golden label's shape (a List<Utf8> column or one label); never guessed per row.
+  const multiLabel = spec.multilabel;
   const scan = ds.scan({
     onInvalid: 'collect',
     maxExamples,
@@ -183,16 +185,18 @@ export async function readGolden(
         stringIds!.push(id);
       }
       const label = b.labels[i]!;
-      if (Array.isArray(label)) {
-        rows.truthLists.push(label);
-        for (const l of label) rows.observedLabels.add(l);
+      if (multiLabel) {
+        const list = label as string[];
+        rows.truthLists.push(list);
+        for (const l of list) rows.observedLabels.add(l);
       } else {
-        let code = truthIndex.get(label);
+        const one = label as string;
+        let code = truthIndex.get(one);
         if (code === undefined) {
           code = rows.truthValues.length;
-          truthIndex.set(label, code);
-          rows.truthValues.push(label);
-          rows.observedLabels.add(label);
+          truthIndex.set(one, code);
+          rows.truthValues.push(one);
+          rows.observedLabels.add(one);
         }
         rows.truthCodes.push(code);
       }

@@ -1,5 +1,6 @@
 import type { IdProblem } from '../contracts/metrics-report.js';
 import type { PredictionBatch, PredictionsSource } from '../run/predictions.js';
+import { taskViewOf } from '../task/index.js';
 import { BadInputError, truncate } from '../util/errors.js';
 import { type LabelPlan, labelList } from './label-plan.js';
 import type { GoldenRows } from './read-golden.js';
@@ -70,7 +71,7 @@ export function fileLayout(source: PredictionsSource, plan: LabelPlan): FileLayo
     file: source.path,
     k: plan.labels.length,
     fileK: source.meta.model.labels.length,
-    multilabel: plan.task === 'multilabel',
+    multilabel: taskViewOf(plan).multiLabel,
     perm: plan.labels.map((l) => source.meta.model.labels.indexOf(l)),
     labelIndex: new Map(plan.labels.map((l, j) => [l, j] as const)),
     labels: plan.labels,
@@ -79,7 +80,7 @@ export function fileLayout(source: PredictionsSource, plan: LabelPlan): FileLayo
 
 export function emptyDraft(source: PredictionsSource, plan: LabelPlan, n: number): ModelDraft {
   const k = plan.labels.length;
-  const multilabel = plan.task === 'multilabel';
+  const multilabel = taskViewOf(plan).multiLabel;
   return {
     source,
     predicted: new Int32Array(multilabel ? 0 : n),

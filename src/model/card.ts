@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { keyedRecordSchema } from '../contracts/keyed-record.js';
+import { DEFAULT_THRESHOLD, type DecisionRule, TaskSchema, taskView } from '../task/index.js';
 import { INPUT_SIZE_LIMITS, readJsonFile } from '../util/files.js';
 import { keyedRecord, ownValue } from '../util/keyed.js';
 import { parseInput } from '../util/zod.js';
@@ -172,7 +173,7 @@ export const ModelCardSchema = z
     name: z.string().min(1),
     version: z.string().min(1),
     description: z.string().optional(),
-    task: z.enum(['binary', 'multiclass', 'multilabel']),
+    task: TaskSchema,
     /** Label order = score column order in the predictions. */
     labels: z.array(z.string().min(1)).min(1),
     /** Binary only: the label whose score is thresholded. */
@@ -219,29 +220,16 @@ export const ModelCardSchema = z
       if (seen.has(label)) issue(['labels', i], `duplicate label ${JSON.stringify(label)}`);
       seen.add(label);
     });
-    if (card.task === 'binary') {
-      if (card.labels.length !== 2)
-        issue(['labels'], `a binary model has 2 labels, got ${card.labels.length}`);
-      if (card.positive === undefined) issue(['positive'], 'a binary model names its positive label');
-      else if (!seen.has(card.positive)) {
-        issue(
-          ['positive'],
-          `${JSON.stringify(card.positive)} is not one of labels ${JSON.stringify(card.labels)}`,
-        );
-      }
-    } else if (card.positive !== undefined) {
-      issue(['positive'], `only binary models have a positive label (task is ${card.task})`);
-    }
-    if (card.task === 'multiclass' && card.labels.length < 2) issue(['labels'], 'multiclass needs 2+ labels');
+    const view = taskView(card.task);
+    view.checkLabels(card, issue);
     for (const key of Object.keys(card.thresholds)) {
-      if (!seen.has(key)) issue(['thresholds', key], `${JSON.stringify(key)} is not one of the labels`);
-      else if (card.task === 'multiclass') issue(['thresholds', key], 'multiclass decides by argmax');
-      else if (card.task === 'binary' && key !== card.positive) {
-        issue(['thresholds', key], 'a binary model thresholds only its positive label');
-      }
+      const wrong = seen.has(key)
+        ? view.thresholdIssue(card, key)
+        : `${JSON.stringify(key)} is not one of the labels`;
+      if (wrong !== undefined) issue(['thresholds', key], wrong);
     }
     if (card.policies !== undefined) {
-      if (card.task !== 'multilabel')
+      if (!view.policies)
         issue(['policies'], `only multilabel models map labels to policies (task is ${card.task})`);
       for (const key of Object.keys(card.policies.map)) {
         if (!seen.has(key))
@@ -251,10 +239,8 @@ export const ModelCardSchema = z
         issue(['policies', 'map'], 'every label is dropped: the model would score no policy');
       }
     }
-    const activation = card.output.activation;
-    if (card.task === 'multilabel' && activation === 'softmax') {
-      issue(['output', 'activation'], 'multilabel scores are independent: use sigmoid, not softmax');
-    }
+    const wrongActivation = view.activationIssue(card.output.activation);
+    if (wrongActivation !== undefined) issue(['output', 'activation'], wrongActivation);
     card.sensitive?.forEach((label, i) => {
       if (!seen.has(label)) issue(['sensitive', i], `${JSON.stringify(label)} is not one of the labels`);
     });
@@ -312,35 +298,18 @@ export type Activation = 'softmax' | 'sigmoid' | 'none';
 /** The activation that turns the output into scores, after task defaults. */
 export function outputActivation(card: ModelCard): Activation {
   if (card.output.type === 'probabilities') return 'none';
-  return card.output.activation ?? (card.task === 'multilabel' ? 'sigmoid' : 'softmax');
+  return card.output.activation ?? taskView(card.task).defaultActivation;
 }
 
-/** How a label is predicted from scores: argmax, threshold on the positive label, or per-label thresholds. */
-export type DecisionRule =
-  | { kind: 'argmax' }
-  | { kind: 'positive-threshold'; positiveIndex: number; threshold: number }
-  | { kind: 'per-label-threshold'; thresholds: Float32Array };
-
-export const DEFAULT_THRESHOLD = 0.5;
+/** How a label is predicted from scores (owned by the task view; named here for the card's users). */
+export type { DecisionRule } from '../task/index.js';
+export { DEFAULT_THRESHOLD } from '../task/index.js';
 
 export function decisionRule(card: ModelCard, overrides: Record<string, number> = {}): DecisionRule {
   // Own keys only: a label named `constructor` must not find Object's.
   const threshold = (label: string) =>
     ownValue(overrides, label) ?? ownValue(card.thresholds, label) ?? DEFAULT_THRESHOLD;
-  switch (card.task) {
-    case 'multiclass':
-      return { kind: 'argmax' };
-    case 'binary': {
-      const positive = card.positive!;
-      return {
-        kind: 'positive-threshold',
-        positiveIndex: card.labels.indexOf(positive),
-        threshold: threshold(positive),
-      };
-    }
-    case 'multilabel':
-      return { kind: 'per-label-threshold', thresholds: Float32Array.from(card.labels, threshold) };
-  }
+  return taskView(card.task).decisionRule(card.labels, card.positive, threshold);
 }
 
 /** Validate an already-parsed card; `file` names it in the error. */

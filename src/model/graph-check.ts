@@ -1,3 +1,4 @@
+import { taskView } from '../task/index.js';
 import { BadInputError } from '../util/errors.js';
 import type { ImageInput, ModelCard } from './card.js';
 import type { GraphSignature } from './runner.js';
@@ -192,7 +193,7 @@ function checkOutput(card: ModelCard, graph: GraphSignature, where: Where): numb
     }
     const last = out.shape[out.shape.length - 1];
     if (typeof last === 'number') {
-      const singleLogit = card.task === 'binary' && last === 1 && card.output.type === 'logits';
+      const singleLogit = taskView(card.task).oneScoreSuffices && last === 1 && card.output.type === 'logits';
       if (last !== card.labels.length && !singleLogit) {
         throw new BadInputError(
           `output ${JSON.stringify(out.name)} has ${last} score column(s) [${out.shape.join(', ')}], ` +

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { env as ortEnv } from 'onnxruntime-node';
+import { taskView } from '../task/index.js';
 import { BadInputError } from '../util/errors.js';
 import {
   type Activation,
@@ -238,7 +239,7 @@ async function predictBatch(m: Loaded, batch: PredictBatch): Promise<Predictions
   const invalidRows = [...issues].sort((a, b) => a[0] - b[0]).map(([row, reason]) => ({ row, reason }));
   const badInputRows = [...badInput].sort((a, b) => a - b);
   const base = { rows, k, scores, invalidRows, truncatedRows: truncated.size, badInputRows, badOutputRows };
-  if (card.task === 'multilabel') {
+  if (taskView(card.task).multiLabel) {
     const predicted = Array.from({ length: rows }, (_, r) =>
       issues.has(r) ? null : (decideRow(scores, r, k, m.rule, card.labels) as string[]),
     );
@@ -357,7 +358,7 @@ async function scoreRows(
   // Symbolic output shapes are only checked at load as far as they are known: check the real one.
   const dims = tensor.dims;
   const width = dims.length === 1 ? 1 : dims[dims.length - 1]!;
-  const widthOk = width === k || (width === 1 && card.task === 'binary');
+  const widthOk = width === k || (width === 1 && taskView(card.task).oneScoreSuffices);
   if (dims[0] !== select.length || !widthOk || tensor.type !== 'float32') {
     throw new BadInputError(
       `output ${JSON.stringify(card.output.tensor)} came back as ${tensor.type}[${dims.join(', ')}], ` +

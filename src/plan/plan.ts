@@ -17,6 +17,7 @@ import {
   pairedSampleSize,
   sampleSizeForHalfWidth,
 } from '../metrics/sample-size.js';
+import { taskViewOf } from '../task/index.js';
 import { BadInputError } from '../util/errors.js';
 import { checkOption } from '../util/zod.js';
 
@@ -128,7 +129,8 @@ export function planRow(
 
 /** The policies planned: the positive class of a binary task, every label otherwise. */
 function policies(report: MetricsReport): number[] {
-  if (report.task === 'binary' && report.positive !== null) return [report.labels.indexOf(report.positive)];
+  const positive = taskViewOf(report).positiveClass(report.labels, report.positive);
+  if (positive !== undefined) return [positive];
   return report.labels.map((_, j) => j);
 }
 

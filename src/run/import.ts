@@ -12,8 +12,8 @@ import { isNumberType, isStringType, numberColumn, stringColumn } from '../datas
 import { convertToArrow } from '../dataset/convert.js';
 import { IdFingerprintSet } from '../dataset/id-set.js';
 import { openDataset } from '../dataset/open.js';
-import { DEFAULT_THRESHOLD, type DecisionRule } from '../model/card.js';
 import { decideRow } from '../model/postprocess.js';
+import { DEFAULT_THRESHOLD, type DecisionRule, type Task, TaskSchema, taskView } from '../task/index.js';
 import { BadInputError, type InputLocation } from '../util/errors.js';
 import { readJsonFile } from '../util/files.js';
 import { sha256File } from '../util/hash.js';
@@ -46,7 +46,7 @@ export const ImportOptionsSchema = z
      * those with a score source, or every policy of the dataset for a flagged list alone).
      */
     labels: z.array(z.string().min(1)).min(1).optional(),
-    task: z.enum(['binary', 'multiclass', 'multilabel']).default('binary'),
+    task: TaskSchema.default('binary'),
     positive: z.string().optional(),
     /** label (multilabel: policy) → column holding its probability. */
     scoreColumns: keyedRecordSchema(z.string().min(1)).default(() => keyedRecord<string>()),
@@ -77,7 +77,8 @@ export const ImportOptionsSchema = z
   })
   .superRefine((o, ctx) => {
     const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
-    if (o.task === 'multilabel') {
+    const view = taskView(o.task);
+    if (view.multiLabel) {
       if (o.decisionColumn) issue('decisionColumn', 'multilabel logs give their decisions as flaggedColumn');
       if (o.positive !== undefined) issue('positive', 'only binary tasks have a positive label');
       return; // policies are checked against the dataset's taxonomy when it is read
@@ -96,7 +97,10 @@ export const ImportOptionsSchema = z
     for (const label of [...Object.keys(o.scoreColumns), ...Object.keys(o.thresholds)]) {
       if (!labels.includes(label)) issue('labels', `"${label}" is not one of labels [${labels.join(', ')}]`);
     }
-    if (o.task === 'binary' && labels.length !== 2) issue('labels', 'a binary task has exactly two labels');
+    const count = view.labelCount;
+    if (count.min === 2 && count.max === 2 && labels.length !== 2) {
+      issue('labels', `a ${o.task} task has exactly two labels`);
+    }
     if (o.positive !== undefined && !labels.includes(o.positive)) {
       issue('positive', `"${o.positive}" is not one of labels`);
     }
@@ -118,7 +122,7 @@ type Options = z.infer<typeof ImportOptionsSchema>;
 
 /** How rows of one batch become predictions: single-label (labels + decisions) or multi-policy. */
 interface Decoder {
-  task: 'binary' | 'multiclass' | 'multilabel';
+  task: Task;
   labels: string[];
   positive: string | null;
   thresholds: Record<string, number>;
@@ -132,21 +136,20 @@ interface Decoder {
 
 function singleLabelDecoder(opts: Options): Decoder {
   const labels = opts.labels!;
-  const positive = opts.task === 'binary' ? (opts.positive ?? labels[1]!) : (opts.positive ?? null);
+  const view = taskView(opts.task);
+  const positive = view.positiveOf(labels, opts.positive);
   // Rows with scores but no decision are decided as `modeval run` would: binary thresholds
   // P(positive) (default 0.5), multiclass takes the argmax.
-  const rule: DecisionRule =
-    opts.task === 'binary' && positive !== null
-      ? {
-          kind: 'positive-threshold',
-          positiveIndex: labels.indexOf(positive),
-          threshold: ownValue(opts.thresholds, positive) ?? DEFAULT_THRESHOLD,
-        }
-      : { kind: 'argmax' };
+  const rule: DecisionRule = view.decisionRule(
+    labels,
+    positive,
+    (label) => ownValue(opts.thresholds, label) ?? DEFAULT_THRESHOLD,
+  );
   const fromScores = Object.keys(opts.scoreColumns).length > 0;
   if (fromScores && Object.keys(opts.scoreColumns).length !== labels.length) {
     const missing = labels.filter((l) => !(l in opts.scoreColumns));
-    if (!(opts.task === 'binary' && missing.length === 1)) {
+    // One score column determines a binary task's other score.
+    if (!(view.oneScoreSuffices && missing.length === 1)) {
       throw new BadInputError(`score columns missing for labels ${missing.join(', ')}`, {
         field: 'scoreColumns',
       });
@@ -197,7 +200,9 @@ async function policyDecoder(opts: Options, unmapped: Unmapped): Promise<Decoder
 export async function importPredictions(input: ImportOptions): Promise<ImportSummary> {
   const opts = parseInput(ImportOptionsSchema, input);
   const unmapped: Unmapped = new Map();
-  const decoder = opts.task === 'multilabel' ? await policyDecoder(opts, unmapped) : singleLabelDecoder(opts);
+  const decoder = taskView(opts.task).multiLabel
+    ? await policyDecoder(opts, unmapped)
+    : singleLabelDecoder(opts);
 
   // Other formats go through `convert` (typed, streaming, located errors) into a temporary Arrow file.
   const ext = extname(opts.input).toLowerCase();

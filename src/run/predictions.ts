@@ -21,6 +21,7 @@ import {
   stringListColumn,
 } from '../dataset/columns.js';
 import { predictionFiles } from '../io/prediction-files.js';
+import { taskView } from '../task/index.js';
 import { BadInputError } from '../util/errors.js';
 
 /** Schema-metadata key under which a predictions file carries its provenance (JSON). */
@@ -29,10 +30,9 @@ export const PREDICTIONS_META_KEY = 'modeval.predictions';
 /** The Arrow schema of predictions: id, scores (K floats in card label order), predicted. */
 export function predictionsSchema(meta: PredictionsMeta): Schema {
   const k = meta.model.labels.length;
-  const predicted =
-    meta.model.task === 'multilabel'
-      ? new Field('predicted', new List(new Field('item', new Utf8(), false)), false)
-      : new Field('predicted', new Utf8(), false);
+  const predicted = taskView(meta.model.task).multiLabel
+    ? new Field('predicted', new List(new Field('item', new Utf8(), false)), false)
+    : new Field('predicted', new Utf8(), false);
   return new Schema(
     [
       new Field('id', new Utf8(), false),
@@ -122,8 +122,8 @@ async function openPredictionsFile(path: string): Promise<PredictionsSource> {
     async *batches() {
       // Predicted labels repeat: decoded once per label, not per row.
       const labels = columnInterner();
-      for await (const batch of arrow.batches())
-        yield predictionBatch(batch, k, meta.model.task === 'multilabel', labels);
+      const multiLabel = taskView(meta.model.task).multiLabel;
+      for await (const batch of arrow.batches()) yield predictionBatch(batch, k, multiLabel, labels);
     },
   };
 }

@@ -17,6 +17,7 @@ import { BadInputError } from '../util/errors.js';
 export { defaultParallelism, type RunOptions, type RunOptionsInput, RunOptionsSchema } from './options.js';
 
 import type { PredictionsMeta, RunSummary } from '../contracts/predictions.js';
+import { taskView } from '../task/index.js';
 import { checkOption } from '../util/zod.js';
 import { checkpointPaths, resumePoint } from './checkpoint.js';
 import { InOrderDispatcher } from './dispatch.js';
@@ -304,7 +305,7 @@ async function prepareModel(opts: RunOptions, log: (line: string) => void): Prom
     textColumns: inputColumns.filter((c) => c.kind === 'utf8').map((c) => c.name),
   });
   // A multi-policy model scores policies of this dataset (directly or through the card's map).
-  if (card.task === 'multilabel' && dataset.spec.multilabel && dataset.spec.labels) {
+  if (taskView(card.task).policies && dataset.spec.multilabel && dataset.spec.labels) {
     checkCardPolicies(card, dataset.spec.labels, join(opts.model, MODEL_CARD_FILE));
   }
   return { card, modelSha256, provider, runtime, inputColumns, dataset };

@@ -43,19 +43,12 @@ export * from './declaration.js';
  * test, and its row in docs/metrics.md (a test checks the table against this list).
  */
 
-/** One value per set or slice, in the order of the headline schema. */
+/**
+ * One value per set or slice. In the order a headline is built (which is the key order of
+ * `evaluate()`'s returned report and `eval --json`; metrics.json itself is written in the schema's
+ * order).
+ */
 export const OVERALL_METRICS = [
-  accuracy,
-  balancedAccuracy,
-  cohenKappa,
-  matthews,
-  subsetAccuracy,
-  hammingLoss,
-  samplesPrecision,
-  samplesRecall,
-  samplesF1,
-  cardinalityGolden,
-  cardinalityPredicted,
   microPrecision,
   microRecall,
   microF1,
@@ -67,7 +60,18 @@ export const OVERALL_METRICS = [
   weightedF1,
   rocAuc,
   averagePrecision,
+  accuracy,
+  balancedAccuracy,
+  cohenKappa,
+  matthews,
   ece,
+  subsetAccuracy,
+  hammingLoss,
+  samplesPrecision,
+  samplesRecall,
+  samplesF1,
+  cardinalityGolden,
+  cardinalityPredicted,
 ] as const;
 
 /** One value per class (`perClass`, and the headline's `positive`). */
@@ -128,6 +132,7 @@ export function placed(view: keyof MetricPlaces, scope: 'overall' | 'class'): Me
 export interface ReportMetric<R> {
   readonly key: string;
   readonly scope: 'overall' | 'class';
+  readonly tasks: MetricDeclaration['tasks'];
   readonly range: MetricDeclaration['range'];
   readonly interval: ConfusionInterval<R>;
   value(r: R, j: number): number | null;

@@ -20,7 +20,11 @@ const sum = (
 ) => r.perClass.reduce((s, c) => s + f(c), 0);
 
 /** Micro precision and recall are proportions of the pooled counts; micro F1 rests on all items. */
-const micro = (field: Field, rule: { name: string; order: number } | null, places: MetricPlaces) =>
+const micro = <const N extends string = never>(
+  field: Field,
+  rule: { name: N; order: number } | null,
+  places: MetricPlaces,
+) =>
   anyTaskMetric({
     key: `micro.${field}` as const,
     scope: 'overall',
@@ -40,7 +44,11 @@ const micro = (field: Field, rule: { name: string; order: number } | null, place
   });
 
 /** An average over classes rests on the smallest golden class present. */
-const macro = (field: Field, rule: { name: string; order: number }, places: MetricPlaces) =>
+const macro = <const N extends string = never>(
+  field: Field,
+  rule: { name: N; order: number },
+  places: MetricPlaces,
+) =>
   anyTaskMetric({
     key: `macro.${field}` as const,
     scope: 'overall',
@@ -63,7 +71,11 @@ const macro = (field: Field, rule: { name: string; order: number }, places: Metr
     value: (r) => r.macro[field],
   });
 
-const weighted = (field: Field, rule: { name: string; order: number } | null, places: MetricPlaces) =>
+const weighted = <const N extends string = never>(
+  field: Field,
+  rule: { name: N; order: number } | null,
+  places: MetricPlaces,
+) =>
   anyTaskMetric({
     key: `weighted.${field}` as const,
     scope: 'overall',

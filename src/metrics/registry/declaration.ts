@@ -128,6 +128,7 @@ export type MetricDeclaration =
 
 const SINGLE: readonly Task[] = ['binary', 'multiclass'];
 const ALL: readonly Task[] = ['binary', 'multiclass', 'multilabel'];
+const MULTI: readonly Task[] = ['multilabel'];
 
 type Decl<K extends string, R extends ReportKind> = Omit<
   ConfusionMetric<K, R>,
@@ -136,30 +137,29 @@ type Decl<K extends string, R extends ReportKind> = Omit<
   tasks?: readonly Task[];
 };
 
+// The constructors keep the literal types of what they are given (`const`), so the registry's
+// keys and rule names are unions of literals (MetricKey, RuleName in index.ts).
+
 /** A confusion metric of single-label tasks (binary, multiclass). */
-export function singleLabelMetric<K extends string>(
-  d: Decl<K, 'single-label'>,
-): ConfusionMetric<K, 'single-label'> {
-  return { ...d, source: 'confusion', report: 'single-label', tasks: d.tasks ?? SINGLE };
+export function singleLabelMetric<const D extends Decl<string, 'single-label'>>(d: D) {
+  return { ...d, source: 'confusion', report: 'single-label', tasks: d.tasks ?? SINGLE } as const;
 }
 
 /** A confusion metric of multi-label tasks. */
-export function multilabelMetric<K extends string>(
-  d: Decl<K, 'multilabel'>,
-): ConfusionMetric<K, 'multilabel'> {
-  return { ...d, source: 'confusion', report: 'multilabel', tasks: d.tasks ?? ['multilabel'] };
+export function multilabelMetric<const D extends Decl<string, 'multilabel'>>(d: D) {
+  return { ...d, source: 'confusion', report: 'multilabel', tasks: d.tasks ?? MULTI } as const;
 }
 
 /** A confusion metric every task has. */
-export function anyTaskMetric<K extends string>(d: Decl<K, 'any'>): ConfusionMetric<K, 'any'> {
-  return { ...d, source: 'confusion', report: 'any', tasks: d.tasks ?? ALL };
+export function anyTaskMetric<const D extends Decl<string, 'any'>>(d: D) {
+  return { ...d, source: 'confusion', report: 'any', tasks: d.tasks ?? ALL } as const;
 }
 
 /** A score metric. */
-export function scoreMetric<K extends string>(
-  d: Omit<ScoreMetric<K>, 'source' | 'tasks'> & { tasks?: readonly Task[] },
-): ScoreMetric<K> {
-  return { ...d, source: 'scores', tasks: d.tasks ?? ALL };
+export function scoreMetric<
+  const D extends Omit<ScoreMetric, 'source' | 'tasks'> & { tasks?: readonly Task[] },
+>(d: D) {
+  return { ...d, source: 'scores', tasks: d.tasks ?? ALL } as const;
 }
 
 /** The text of a declaration's description under the recorded choices. */

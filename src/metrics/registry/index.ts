@@ -77,13 +77,14 @@ export const OVERALL_METRICS = [
 /** One value per class (`perClass`, and the headline's `positive`). */
 export const CLASS_METRICS = [precision, recall, f1, fpr, fnr] as const;
 
-export const METRIC_REGISTRY: readonly MetricDeclaration[] = [...OVERALL_METRICS, ...CLASS_METRICS];
+const ALL_METRICS = [...OVERALL_METRICS, ...CLASS_METRICS] as const;
+export const METRIC_REGISTRY: readonly MetricDeclaration[] = ALL_METRICS;
 
 export type OverallMetricKey = (typeof OVERALL_METRICS)[number]['key'];
 export type ClassMetricKey = (typeof CLASS_METRICS)[number]['key'];
 export type MetricKey = OverallMetricKey | ClassMetricKey;
 /** A gate rule name some declaration carries. */
-export type RuleName = NonNullable<(typeof METRIC_REGISTRY)[number]['rule']>['name'];
+export type RuleName = NonNullable<(typeof ALL_METRICS)[number]['rule']>['name'];
 
 /** The key of one interval of a report: an overall metric, or `c<j>.<class metric>`. */
 export type IntervalKey = OverallMetricKey | `c${number}.${ClassMetricKey}`;

@@ -155,4 +155,5 @@ export function multilabelMetrics(): ReportMetric<MultiLabelReport>[] {
   );
 }
 
+export { headlineInterval } from './read.js';
 export type { AnyReport };

@@ -15,6 +15,7 @@ import { type BootstrapOptions, pairedBootstrapConfusionMetric } from '../metric
 import type { ConfusionMatrix } from '../metrics/confusion.js';
 import { widenDegenerate } from '../metrics/edge-intervals.js';
 import { adjustPValues } from '../metrics/multiplicity.js';
+import { placed } from '../metrics/registry/index.js';
 import { mcnemar } from '../metrics/significance.js';
 import { checkOption } from '../util/zod.js';
 import { loadComparedSets } from './load.js';
@@ -24,18 +25,14 @@ import { confusionOf, flipCounts } from './paired.js';
 import { type PolicyView, rollupOf } from './policy-views.js';
 import { type RankingMetric, rankingPairedDelta, rankingValue } from './ranking.js';
 
-/** Headline metrics compared side by side (per-class ones for every label). */
-const OVERALL: readonly MetricName[] = [
-  'accuracy',
-  'balanced_accuracy',
-  'f1_macro',
-  'f1_weighted',
-  'precision_macro',
-  'recall_macro',
-  'mcc',
-  'kappa',
-];
-const PER_CLASS: readonly MetricName[] = ['precision', 'recall', 'f1', 'fpr', 'fnr'];
+/** Headline metrics compared side by side (per-class ones for every label): the registry's compare places. */
+const comparedRules = (scope: 'overall' | 'class'): readonly MetricName[] =>
+  placed('compare', scope).map((d) => {
+    if (d.rule === null) throw new Error(`metric ${d.key} is placed in compare but has no rule name`);
+    return d.rule.name as MetricName;
+  });
+const OVERALL = comparedRules('overall');
+const PER_CLASS = comparedRules('class');
 
 function modelRef(m: ModelSide): ModelRef {
   return { file: m.file, name: m.name, version: m.version, sha256: m.sha256 };

@@ -1,5 +1,6 @@
-import { accuracy, classificationReport, classMetrics } from '../metrics/classification.js';
+import { accuracy, confusionMargins, reportFromMargins } from '../metrics/classification.js';
 import type { ConfusionMatrix } from '../metrics/confusion.js';
+import { describe, type MetricDeclaration, type RuleName, ruleMetrics } from '../metrics/registry/index.js';
 
 /**
  * The metrics a gate rule or a comparison can name. Confusion metrics are functions of a confusion
@@ -46,31 +47,6 @@ export type MetricDef = ConfusionMetricDef | FlipMetricDef | RankingMetricDef;
 
 const nan = { zeroDivision: 'nan' } as const;
 
-/** A per-class ratio, as metrics/classification defines it (0/0 = null). */
-const perClass = (
-  description: string,
-  higherIsBetter: boolean,
-  field: 'precision' | 'recall' | 'f1' | 'fpr' | 'fnr',
-): ConfusionMetricDef => ({
-  kind: 'confusion',
-  perClass: 'required',
-  description,
-  higherIsBetter,
-  value: (cm, j) => classMetrics(cm, j, nan)[field],
-});
-
-const overall = (
-  description: string,
-  higherIsBetter: boolean,
-  f: (cm: ConfusionMatrix, costs: CostMatrix | undefined) => number | null,
-): ConfusionMetricDef => ({
-  kind: 'confusion',
-  perClass: 'forbidden',
-  description,
-  higherIsBetter,
-  value: (cm, _j, costs) => f(cm, costs),
-});
-
 /** Mean cost per item: sum over cells of count × cost(true, predicted), divided by the item count. */
 export function meanCost(cm: ConfusionMatrix, costs: CostMatrix): number | null {
   const n = cm.total();
@@ -80,79 +56,106 @@ export function meanCost(cm: ConfusionMatrix, costs: CostMatrix): number | null 
   return sum / n;
 }
 
-export const METRICS = {
-  accuracy: overall('fraction of items predicted as their golden label', true, accuracy),
-  error_rate: overall('1 - accuracy', false, (cm) => {
-    const a = accuracy(cm);
-    return a === null ? null : 1 - a;
-  }),
-  balanced_accuracy: overall('mean recall over classes present in the truth', true, (cm) => {
-    return classificationReport(cm, nan).balancedAccuracy;
-  }),
-  f1_macro: overall('unweighted mean of per-class F1', true, (cm) => classificationReport(cm, nan).macro.f1),
-  f1_micro: overall('F1 of the pooled counts', true, (cm) => classificationReport(cm, nan).micro.f1),
-  f1_weighted: overall('support-weighted mean of per-class F1', true, (cm) => {
-    return classificationReport(cm, nan).weighted.f1;
-  }),
-  precision_macro: overall('unweighted mean of per-class precision', true, (cm) => {
-    return classificationReport(cm, nan).macro.precision;
-  }),
-  recall_macro: overall('unweighted mean of per-class recall', true, (cm) => {
-    return classificationReport(cm, nan).macro.recall;
-  }),
-  mcc: overall('Matthews correlation (multiclass R_K)', true, (cm) => classificationReport(cm, nan).matthews),
-  kappa: overall("Cohen's kappa between model and golden labels", true, (cm) => {
-    return classificationReport(cm, nan).cohenKappa;
-  }),
-  cost: overall('mean misclassification cost per item (cost matrix)', false, (cm, costs) => {
-    if (!costs) throw new Error('metric "cost" needs a cost matrix');
-    return meanCost(cm, costs);
-  }),
-  roc_auc: {
-    kind: 'ranking',
-    perClass: 'forbidden',
-    description: 'area under the ROC curve of the positive label’s score (binary tasks)',
-    higherIsBetter: true,
+/**
+ * The metrics a rule names that are not metrics.json metrics (the rest come from the metric
+ * registry): `order` places them in the table among the registry's rule orders.
+ */
+const GATE_ONLY = {
+  error_rate: {
+    order: 20,
+    def: {
+      kind: 'confusion',
+      perClass: 'forbidden',
+      description: '1 - accuracy',
+      higherIsBetter: false,
+      value: (cm) => {
+        const a = accuracy(cm);
+        return a === null ? null : 1 - a;
+      },
+    },
   },
-  average_precision: {
-    kind: 'ranking',
-    perClass: 'forbidden',
-    description: 'average precision of the positive label’s score (binary tasks)',
-    higherIsBetter: true,
+  cost: {
+    order: 110,
+    def: {
+      kind: 'confusion',
+      perClass: 'forbidden',
+      description: 'mean misclassification cost per item (cost matrix)',
+      higherIsBetter: false,
+      value: (cm, _j, costs) => {
+        if (!costs) throw new Error('metric "cost" needs a cost matrix');
+        return meanCost(cm, costs);
+      },
+    },
   },
-  precision: perClass('TP / (TP + FP) of the class', true, 'precision'),
-  recall: perClass('TP / (TP + FN) of the class', true, 'recall'),
-  f1: perClass('2TP / (2TP + FP + FN) of the class', true, 'f1'),
-  fpr: perClass('FP / (FP + TN): items of other classes predicted as the class', false, 'fpr'),
-  fnr: perClass('FN / (TP + FN): items of the class predicted as another', false, 'fnr'),
   newly_wrong: {
-    kind: 'flips',
-    perClass: 'optional',
-    description: 'items (of the golden class) the baseline got right and the candidate gets wrong',
-    higherIsBetter: false,
+    order: 190,
+    def: {
+      kind: 'flips',
+      perClass: 'optional',
+      description: 'items (of the golden class) the baseline got right and the candidate gets wrong',
+      higherIsBetter: false,
+    },
   },
   newly_right: {
-    kind: 'flips',
-    perClass: 'optional',
-    description: 'items (of the golden class) the baseline got wrong and the candidate gets right',
-    higherIsBetter: true,
+    order: 200,
+    def: {
+      kind: 'flips',
+      perClass: 'optional',
+      description: 'items (of the golden class) the baseline got wrong and the candidate gets right',
+      higherIsBetter: true,
+    },
   },
   flip_rate: {
-    kind: 'flips',
-    perClass: 'forbidden',
-    description: 'fraction of items whose predicted label differs between the two models',
-    higherIsBetter: false,
+    order: 210,
+    def: {
+      kind: 'flips',
+      perClass: 'forbidden',
+      description: 'fraction of items whose predicted label differs between the two models',
+      higherIsBetter: false,
+    },
   },
   slice_regressions: {
-    kind: 'flips',
-    perClass: 'forbidden',
-    description:
-      'slice values (of every slice column, or of the rule’s column) where the candidate is less accurate and McNemar’s p-value, adjusted for testing them all (rule option adjust: holm or benjamini-hochberg), is below alpha',
-    higherIsBetter: false,
+    order: 220,
+    def: {
+      kind: 'flips',
+      perClass: 'forbidden',
+      description:
+        'slice values (of every slice column, or of the rule’s column) where the candidate is less accurate and McNemar’s p-value, adjusted for testing them all (rule option adjust: holm or benjamini-hochberg), is below alpha',
+      higherIsBetter: false,
+    },
   },
-} as const satisfies Record<string, MetricDef>;
+} as const satisfies Record<string, { order: number; def: MetricDef }>;
 
-export type MetricName = keyof typeof METRICS;
+/**
+ * A registered metric as the gate evaluates it: a confusion metric is read from the report of the
+ * (replicate's) confusion matrix, 0/0 undefined; a score metric is a ranking metric.
+ */
+function gateDef(d: MetricDeclaration): MetricDef {
+  const description = describe(d, { zeroDivision: 'nan', absentClasses: 'include' });
+  const higherIsBetter = d.direction === 'higher';
+  if (d.source === 'scores') return { kind: 'ranking', perClass: 'forbidden', description, higherIsBetter };
+  if (d.report === 'multilabel') throw new Error(`gate rules cannot name the multi-label metric ${d.key}`);
+  return {
+    kind: 'confusion',
+    perClass: d.scope === 'class' ? 'required' : 'forbidden',
+    description,
+    higherIsBetter,
+    value: (cm, j) => d.value(reportFromMargins(confusionMargins(cm), nan), j),
+  };
+}
+
+export type MetricName = RuleName | keyof typeof GATE_ONLY;
+
+/** Every metric a rule can name, in the table's order (the order "known: ..." lists them). */
+export const METRICS: Readonly<Record<MetricName, MetricDef>> = Object.fromEntries(
+  [
+    ...ruleMetrics().map((d) => ({ name: d.rule!.name, order: d.rule!.order, def: gateDef(d) })),
+    ...Object.entries(GATE_ONLY).map(([name, g]) => ({ name, order: g.order, def: g.def as MetricDef })),
+  ]
+    .sort((a, b) => a.order - b.order)
+    .map((e) => [e.name, e.def]),
+) as Record<MetricName, MetricDef>;
+
 export const METRIC_NAMES = Object.keys(METRICS) as MetricName[];
 
 export function isMetricName(name: string): name is MetricName {

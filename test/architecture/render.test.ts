@@ -4,9 +4,17 @@ import { describe, expect, it } from 'vitest';
 import { importsUnder } from './sources.js';
 
 describe('render layer', () => {
-  it('render/ depends on nothing but itself: every stage may use it', () => {
-    const outside = importsUnder('render').filter((i) => !i.target.startsWith('render/'));
+  it('render/ depends only on itself, the metric registry and result types: every stage above evaluate may use it', () => {
+    const allowed = /^(render\/|metrics\/registry\/|metrics\/schema\.js$|evaluate\/schema\.js$)/;
+    const outside = importsUnder('render').filter((i) => !allowed.test(i.target));
     expect(outside).toEqual([]);
+  });
+
+  it('nothing render/ may import imports render/ back', () => {
+    const back = [...importsUnder('metrics'), ...importsUnder('evaluate')].filter((i) =>
+      i.target.startsWith('render/'),
+    );
+    expect(back).toEqual([]);
   });
 
   it('gate/ never imports report/ (the report reads gate data, not the other way round)', () => {

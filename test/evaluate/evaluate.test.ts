@@ -20,6 +20,7 @@ import {
 import { BadInputError } from '../../src/util/errors.js';
 import { writeArrow } from '../helpers/arrow.js';
 import { useTmpDir } from '../helpers/tmp.js';
+import { expectDeclaredMetrics } from './declared-metrics.js';
 import { labelledRows, noisyBinaryScores, unitHash, writePredictions } from './fixtures.js';
 
 const tmp = useTmpDir();
@@ -65,6 +66,10 @@ describe('evaluate on the real golden set (synthetic predictions)', () => {
     expect(report.dataset.evaluated).toBe(1183);
     const m = report.models[0]!;
     expect(m.overall.n).toBe(1183);
+    // The metrics.json written has every declared metric of a binary task, and nothing undeclared.
+    const written = parsed.data!.models[0]!;
+    expectDeclaredMetrics(written.overall, 'binary', written.perClass);
+    for (const v of written.slices.flatMap((s) => s.values)) expectDeclaredMetrics(v.metrics, 'binary');
     const spamCount = golden.labels.filter((l) => l === 'spam').length;
     expect(m.overall.support).toEqual([1183 - spamCount, spamCount]);
     // Headline accuracy equals a direct count over the synthetic predictions.
@@ -400,6 +405,8 @@ describe('evaluate: multiclass, bias, agreement, multilabel', () => {
     expect(MetricsReportSchema.safeParse(report).success).toBe(true);
     expect(report.task).toBe('multiclass');
     const m = report.models[0]!;
+    expectDeclaredMetrics(m.overall, 'multiclass', m.perClass);
+    for (const v of m.slices.flatMap((s) => s.values)) expectDeclaredMetrics(v.metrics, 'multiclass');
     const correct = f.truth.filter((t, i) => t === f.predicted[i]).length;
     expect(m.overall.accuracy!.estimate).toBeCloseTo(correct / 90, 12);
     expect(m.ranking.map((r) => r.label)).toEqual(['ok', 'spam', 'abuse']);
@@ -453,6 +460,7 @@ describe('evaluate: multiclass, bias, agreement, multilabel', () => {
     expect(MetricsReportSchema.safeParse(report).success).toBe(true);
     const m = report.models[0]!;
     expect(report.task).toBe('multilabel');
+    expectDeclaredMetrics(m.overall, 'multilabel', m.perClass);
     expect(m.overall.subsetAccuracy!.estimate).toBeCloseTo(3 / 6, 12);
     // spam: TP 2 (m0, m2), FP 1 (m5), FN 1 (m4)
     expect(m.perClass[0]!.precision.estimate).toBeCloseTo(2 / 3, 12);

@@ -16,14 +16,9 @@ import { outputFailure } from '../util/fs-errors.js';
 import { keyedRecord } from '../util/keyed.js';
 import { checkOption } from '../util/zod.js';
 import { loadClusterMembership } from './cluster-membership.js';
-import { type ExportFormat, type ReviewExportOptions, ReviewExportOptionsSchema } from './export-options.js';
-import { writeArgillaQueue } from './formats/argilla.js';
-import { writeArrowQueue } from './formats/arrow.js';
-import { writeCsvQueue } from './formats/csv.js';
-import { writeJsonlQueue } from './formats/jsonl.js';
-import { type GoldenMode, writeLabelStudioQueue } from './formats/labelstudio.js';
-import { writeParquetQueue } from './formats/parquet.js';
-import type { SliceType, TabularOptions } from './formats/tabular.js';
+import { type ReviewExportOptions, ReviewExportOptionsSchema } from './export-options.js';
+import type { QueueBatch, SliceType } from './formats/format.js';
+import { type ExportFormat, reviewFormat } from './formats/registry.js';
 import {
   checkQueueName,
   clipText,
@@ -173,15 +168,19 @@ async function exportBatch(options: ReviewExportOptions): Promise<ReviewExportSu
     let files: string[];
     try {
       const provenance = queueProvenance(set, { queue, batch, exportedAt, select, golden });
-      const tab: TabularOptions = {
+      files = await writeQueueFiles(dir, formats, {
+        items,
+        labels: set.labels,
+        queue,
+        batch,
+        golden,
         blind,
         sliceTypes: sliceTypes(
           ds,
           set.slices.map((s) => s.name),
         ),
         metadata: new Map([[QUEUE_META_KEY, JSON.stringify(provenance)]]),
-      };
-      files = await writeQueueFiles(dir, formats, items, set.labels, { golden, queue, batch, tab });
+      });
       const manifest = await writeManifest(dir, provenance, items);
       files.push(manifest);
       await staging.commit();
@@ -309,34 +308,13 @@ function queueProvenance<Select, Golden>(
 async function writeQueueFiles(
   dir: string,
   formats: readonly ExportFormat[],
-  items: ReviewItem[],
-  labels: readonly string[],
-  opts: { golden: GoldenMode; queue: string; batch: string; tab: TabularOptions },
+  batch: QueueBatch,
 ): Promise<string[]> {
-  const { tab, queue } = opts;
   const files: string[] = [];
-  for (const f of formats) {
-    if (f === 'arrow') files.push(await put(join(dir, 'queue.arrow'), (p) => writeArrowQueue(p, items, tab)));
-    if (f === 'parquet')
-      files.push(await put(join(dir, 'queue.parquet'), (p) => writeParquetQueue(p, items, tab)));
-    if (f === 'jsonl') files.push(await put(join(dir, 'queue.jsonl'), (p) => writeJsonlQueue(p, items, tab)));
-    if (f === 'csv') files.push(await put(join(dir, 'queue.csv'), (p) => writeCsvQueue(p, items, tab)));
-    if (f === 'labelstudio') {
-      const tasks = join(dir, 'labelstudio-tasks.json');
-      const config = join(dir, 'labelstudio-config.xml');
-      const multiple = items.length > 0 && typeof items[0]!.golden !== 'string';
-      const title = `modeval review: ${queue}`;
-      await writeLabelStudioQueue(tasks, config, items, labels, opts.golden, title, multiple);
-      files.push(tasks, config);
-    }
-    if (f === 'argilla') {
-      const adir = join(dir, 'argilla');
-      const names = await writeArgillaQueue(adir, items, labels, {
-        blind: tab.blind,
-        name: `modeval-${queue}-${opts.batch}`,
-      });
-      files.push(...names.map((n) => join(adir, n)));
-    }
+  for (const id of formats) {
+    const f = reviewFormat(id);
+    await f.write(dir, batch);
+    files.push(...f.files.map((name) => join(dir, name)));
   }
   return files;
 }
@@ -356,9 +334,4 @@ async function writeManifest(dir: string, provenance: object, items: readonly Re
     )}\n`,
   );
   return manifest;
-}
-
-async function put(path: string, write: (p: string) => Promise<void>): Promise<string> {
-  await write(path);
-  return path;
 }

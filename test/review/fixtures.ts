@@ -1,5 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { RecordBatchStreamWriter, Table, tableToIPC, Utf8, vectorFromArray } from 'apache-arrow';
+import type { QueueBatch } from '../../src/review/formats/format.js';
+import type { ReviewItem } from '../../src/review/item.js';
 import { makePredictionBatch, predictionsSchema } from '../../src/run/predictions.js';
 import type { PredictionsMeta } from '../../src/run/schema.js';
 
@@ -85,4 +87,19 @@ export async function writePredictions(
   writer.write(batch);
   writer.finish();
   await writeFile(path, await writer.toUint8Array());
+}
+
+/** A batch as the export hands it to a format, for tests that call a writer directly. */
+export function queueBatch(items: readonly ReviewItem[], extra: Partial<QueueBatch> = {}): QueueBatch {
+  return {
+    items,
+    labels: ['ham', 'spam'],
+    queue: 'q',
+    batch: 'batch-0001',
+    golden: 'prediction',
+    blind: false,
+    sliceTypes: new Map(),
+    metadata: new Map(),
+    ...extra,
+  };
 }

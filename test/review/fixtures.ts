@@ -4,6 +4,7 @@ import type { QueueBatch } from '../../src/review/formats/format.js';
 import type { ReviewItem } from '../../src/review/item.js';
 import { makePredictionBatch, predictionsSchema } from '../../src/run/predictions.js';
 import type { PredictionsMeta } from '../../src/run/schema.js';
+import { binaryView } from '../../src/task/index.js';
 
 /**
  * SYNTHETIC fixtures for the review tests: a 24-item golden set with made-up texts and two made-up
@@ -100,6 +101,7 @@ export function queueBatch(items: readonly ReviewItem[], extra: Partial<QueueBat
     blind: false,
     sliceTypes: new Map(),
     metadata: new Map(),
+    view: binaryView,
     ...extra,
   };
 }

@@ -27,15 +27,15 @@ export const format = defineFormat({
     'argilla/records-log-mapping.json',
   ],
   async write(dir, batch) {
-    const { items, labels, blind } = batch;
+    const { blind } = batch;
     const json = (v: unknown) => `${JSON.stringify(v)}\n`;
     const at = (name: string) => join(dir, 'argilla', name);
-    const settings = argillaSettings(items, labels, blind);
+    const settings = argillaSettings(batch);
     const name = `modeval-${batch.queue}-${batch.batch}`;
     await writeFileAtomic(at('dataset.json'), json(argillaDatasetModel(name, settings.guidelines)));
     await writeFileAtomic(at('settings.json'), json(settings));
-    await writeFileAtomic(at('records.json'), json(argillaRecords(items, labels, blind)));
-    await writeFileAtomic(at('records-log.json'), json(argillaLogRecords(items, labels, blind)));
+    await writeFileAtomic(at('records.json'), json(argillaRecords(batch)));
+    await writeFileAtomic(at('records-log.json'), json(argillaLogRecords(batch)));
     const mapping = blind
       ? {}
       : {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { TaskView } from '../../task/index.js';
 import type { ReviewItem } from '../item.js';
 import type { ParsedVerdicts, VerdictReadOptions } from '../verdicts.js';
 
@@ -33,6 +34,12 @@ export interface QueueBatch {
   sliceTypes: ReadonlyMap<string, SliceType>;
   /** Schema metadata for the typed files (the manifest's provenance). */
   metadata: ReadonlyMap<string, string>;
+  /**
+   * The set's task view: `multiLabel` says whether an item's golden label and each prediction is
+   * one label or a set of policies (reviewers then tick several, or NO_POLICY); `labelsOf` reads
+   * either as a list.
+   */
+  view: TaskView;
 }
 
 /**

@@ -16,16 +16,12 @@ export const format = defineFormat({
   title: 'Label Studio',
   files: [TASKS, CONFIG],
   async write(dir, batch) {
-    const { items } = batch;
-    const multiple = items.length > 0 && typeof items[0]!.golden !== 'string';
-    await writeFileAtomic(
-      join(dir, TASKS),
-      `${JSON.stringify(labelStudioTasks(items, batch.golden), null, 1)}\n`,
-    );
-    await writeFileAtomic(
-      join(dir, CONFIG),
-      labelStudioConfig(batch.labels, `modeval review: ${batch.queue}`, multiple),
-    );
+    const { items, view } = batch;
+    const tasks = labelStudioTasks(items, batch.golden, view);
+    await writeFileAtomic(join(dir, TASKS), `${JSON.stringify(tasks, null, 1)}\n`);
+    // Reviewers of a multi-label queue tick several choices.
+    const config = labelStudioConfig(batch.labels, `modeval review: ${batch.queue}`, view.multiLabel);
+    await writeFileAtomic(join(dir, CONFIG), config);
   },
   read: {
     describe: 'Label Studio JSON or JSON-MIN export',

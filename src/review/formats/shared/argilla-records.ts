@@ -1,4 +1,9 @@
+import type { LabelValue, TaskView } from '../../../task/index.js';
 import { choicesOf, NO_POLICY, type ReviewItem } from '../../item.js';
+import type { QueueBatch } from '../format.js';
+
+/** What the Argilla files are made of: a batch's items, labels, blindness and task view. */
+type ArgillaBatch = Pick<QueueBatch, 'items' | 'labels' | 'blind' | 'view'>;
 
 /**
  * Argilla 2.x files, in the shapes Argilla's own loaders read (argilla-io/argilla, `argilla/src/argilla`,
@@ -46,11 +51,7 @@ function propertyName(base: string, taken: Set<string>): string {
   return name;
 }
 
-function metadataColumns(
-  items: readonly ReviewItem[],
-  labels: readonly string[],
-  blind: boolean,
-): MetadataColumn[] {
+function metadataColumns({ items, labels, blind, view }: ArgillaBatch): MetadataColumn[] {
   // `id` and the suggestion columns share the flat `records.log` dicts with the metadata.
   const taken = new Set(['id', ARGILLA_FIELD, ARGILLA_QUESTION, ARGILLA_LOG_SCORE, ARGILLA_LOG_AGENT]);
   const col = (
@@ -62,9 +63,9 @@ function metadataColumns(
   const cols = [col('item_id', 'terms', (x) => x.id)];
   if (blind) return cols;
   const first = items[0];
-  // A multi-policy item's policies as one term ("a, b"; "(none)"): open-ended, not the options.
-  const many = typeof first?.golden !== 'string';
-  const term = (v: string | readonly string[]) => (typeof v === 'string' ? v : choicesOf(v).join(', '));
+  // A multi-label item's policies as one term ("a, b"; "(none)"): open-ended, not the options.
+  const many = view.multiLabel;
+  const term = (v: LabelValue) => choicesOf(view.labelsOf(v)).join(', ');
   const known = many ? null : [...labels];
   cols.push(
     col('queue', 'terms', (x) => x.queue),
@@ -93,10 +94,6 @@ function metadataColumns(
   }
   return cols;
 }
-
-/** Whether the queue is multi-policy (its items carry lists of golden policies). */
-const isMultiPolicy = (items: readonly ReviewItem[]) =>
-  items.length > 0 && typeof items[0]!.golden !== 'string';
 
 /**
  * The question: a label question, or on a multi-policy queue a multi-label question
@@ -127,9 +124,10 @@ function argillaQuestion(labels: readonly string[], multi: boolean) {
 }
 
 /** `Settings.serialize()` as `Settings.from_json` reads it (`settings/_resource.py`). */
-export function argillaSettings(items: readonly ReviewItem[], labels: readonly string[], blind: boolean) {
+export function argillaSettings(batch: ArgillaBatch) {
+  const { labels, blind } = batch;
   const stamps = { id: null, inserted_at: null, updated_at: null };
-  const multi = isMultiPolicy(items);
+  const multi = batch.view.multiLabel;
   const ask = multi ? 'Select the policies the text violates.' : 'Choose the correct label for the text.';
   return {
     guidelines: blind ? ask : `${ask} The suggestion is a model prediction, not the answer.`,
@@ -147,7 +145,7 @@ export function argillaSettings(items: readonly ReviewItem[], labels: readonly s
     ],
     vectors: [],
     // `_models/_settings/_metadata.py` (MetadataFieldModel): `type` at the top level and in settings.
-    metadata: metadataColumns(items, labels, blind).map((c) => ({
+    metadata: metadataColumns(batch).map((c) => ({
       ...stamps,
       name: c.name,
       title: c.name,
@@ -199,8 +197,8 @@ export interface ArgillaRecordDict {
 }
 
 /** A suggestion's value: the label, or the policies of a multi-label question (NO_POLICY when none). */
-function answerOf(predicted: string | readonly string[]): string | string[] {
-  return typeof predicted === 'string' ? predicted : choicesOf(predicted);
+function answerOf(view: TaskView, predicted: LabelValue): string | string[] {
+  return view.valueOf(choicesOf(view.labelsOf(predicted))) as string | string[];
 }
 
 function metadataOf(x: ReviewItem, cols: readonly MetadataColumn[]): Record<string, MetadataValue> {
@@ -213,17 +211,18 @@ function metadataOf(x: ReviewItem, cols: readonly MetadataColumn[]): Record<stri
   return out;
 }
 
-export function argillaRecords(
-  items: readonly ReviewItem[],
-  labels: readonly string[],
-  blind: boolean,
-): ArgillaRecordDict[] {
-  const cols = metadataColumns(items, labels, blind);
+export function argillaRecords(batch: ArgillaBatch): ArgillaRecordDict[] {
+  const { items, blind, view } = batch;
+  const cols = metadataColumns(batch);
   return items.map((x): ArgillaRecordDict => {
     const m0 = x.models[0];
     const suggestions: Record<string, ArgillaSuggestion> = {};
     if (!blind && m0) {
-      suggestions[ARGILLA_QUESTION] = { value: answerOf(m0.predicted), score: m0.score, agent: m0.model };
+      suggestions[ARGILLA_QUESTION] = {
+        value: answerOf(view, m0.predicted),
+        score: m0.score,
+        agent: m0.model,
+      };
     }
     return {
       id: x.externalId,
@@ -238,18 +237,15 @@ export function argillaRecords(
 }
 
 /** Flat dicts for `dataset.records.log` (keys: `id`, field, question and metadata names). */
-export function argillaLogRecords(
-  items: readonly ReviewItem[],
-  labels: readonly string[],
-  blind: boolean,
-): Record<string, MetadataValue | string[]>[] {
-  const cols = metadataColumns(items, labels, blind);
+export function argillaLogRecords(batch: ArgillaBatch): Record<string, MetadataValue | string[]>[] {
+  const { items, blind, view } = batch;
+  const cols = metadataColumns(batch);
   return items.map((x) => {
     const m0 = x.models[0];
     const flat: Record<string, MetadataValue | string[]> = { id: x.externalId, [ARGILLA_FIELD]: x.text };
     Object.assign(flat, metadataOf(x, cols));
     if (!blind && m0) {
-      flat[ARGILLA_QUESTION] = answerOf(m0.predicted);
+      flat[ARGILLA_QUESTION] = answerOf(view, m0.predicted);
       flat[ARGILLA_LOG_SCORE] = m0.score;
       flat[ARGILLA_LOG_AGENT] = m0.model;
     }

@@ -162,10 +162,11 @@ export function parseArgillaExport(file: string, text: string, read: VerdictRead
 }
 
 /** The one label an answer gives: a string, or a one-element list from a multi-label question. */
+const OneLabel = z.union([z.string(), z.tuple([z.string()]).transform(([label]) => label)]);
+
 function oneLabel(value: unknown): string | null {
-  if (typeof value === 'string') return value;
-  if (Array.isArray(value) && value.length === 1 && typeof value[0] === 'string') return value[0];
-  return null;
+  const parsed = OneLabel.safeParse(value);
+  return parsed.success ? parsed.data : null;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { LabelValue, TaskView } from '../../../task/index.js';
 import { choicesOf, NO_POLICY, type ReviewItem } from '../../item.js';
 import type { GoldenMode } from '../format.js';
 
@@ -51,19 +52,21 @@ export const LabelStudioTaskSchema = z.object({
 });
 export type LabelStudioTask = z.infer<typeof LabelStudioTaskSchema>;
 
-/** A Choices result: one label, or a multi-policy item's policies (NO_POLICY when none). */
-function choice(label: string | readonly string[]) {
+/** A Choices result: one label, or a multi-label item's policies (NO_POLICY when none). */
+function choice(view: TaskView, value: LabelValue) {
   return {
     from_name: LS_FROM_NAME,
     to_name: LS_TO_NAME,
     type: 'choices' as const,
-    value: { choices: typeof label === 'string' ? [label] : choicesOf(label) },
+    value: { choices: choicesOf(view.labelsOf(value)) },
   };
 }
 
-/** `policy_errors` of a multi-policy item: `m@1: missed a, b; over-enforced c` per model in error. */
+/**
+ * `policy_errors` of a multi-label item: `m@1: missed a, b; over-enforced c` per model in error
+ * (nothing for a single-label item, whose models carry no policy errors).
+ */
 function policyErrors(x: ReviewItem): { policy_errors?: string } {
-  if (typeof x.golden === 'string') return {};
   const parts = x.models.flatMap((m) => {
     const what = [
       ...(m.missed?.length ? [`missed ${m.missed.join(', ')}`] : []),
@@ -74,7 +77,11 @@ function policyErrors(x: ReviewItem): { policy_errors?: string } {
   return parts.length > 0 ? { policy_errors: parts.join(' | ') } : {};
 }
 
-export function labelStudioTasks(items: readonly ReviewItem[], golden: GoldenMode): LabelStudioTask[] {
+export function labelStudioTasks(
+  items: readonly ReviewItem[],
+  golden: GoldenMode,
+  view: TaskView,
+): LabelStudioTask[] {
   return items.map((x) => {
     if (golden === 'hidden') {
       // Blind: the text, our ids and the question only; no model output, no queue name.
@@ -85,17 +92,17 @@ export function labelStudioTasks(items: readonly ReviewItem[], golden: GoldenMod
       predictions: x.models.map((m) => ({
         model_version: m.model,
         score: m.score,
-        result: [choice(m.predicted)],
+        result: [choice(view, m.predicted)],
       })),
     };
     if (golden === 'annotation') {
       // Label Studio stores an imported annotation's `id` as its `import_id`
       // (label_studio/tasks/serializers.py, bulk task import), which marks it on export as the
       // reference we sent, not a reviewer's verdict.
-      task.annotations = [{ id: x.priority, ground_truth: true, result: [choice(x.golden)] }];
+      task.annotations = [{ id: x.priority, ground_truth: true, result: [choice(view, x.golden)] }];
     } else {
-      task.data.golden = typeof x.golden === 'string' ? x.golden : [...x.golden];
-      task.predictions.push({ model_version: 'golden', score: 1, result: [choice(x.golden)] });
+      task.data.golden = x.golden;
+      task.predictions.push({ model_version: 'golden', score: 1, result: [choice(view, x.golden)] });
     }
     return task;
   });

@@ -37,8 +37,8 @@ function typedSlice(v: string | null, type: SliceType): Cell {
 
 export function tabularColumns(batch: QueueBatch): TabularColumn[] {
   const first = batch.items[0];
-  // A multi-policy queue: golden, predictions and the verdict are lists of policies.
-  const many = first !== undefined && typeof first.golden !== 'string';
+  // A multi-label queue: golden, predictions and the verdict are lists of policies.
+  const many = batch.view.multiLabel;
   const labelType: ColumnType = many ? 'label_list' : 'string';
   const cols: TabularColumn[] = [
     { name: 'external_id', type: 'string', value: (x) => x.externalId },

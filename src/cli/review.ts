@@ -3,8 +3,16 @@ import { ConflictPolicySchema, type ReviewImportSummary } from '../contracts/rev
 import { count, plural } from '../render/numbers.js';
 import { formatCell, renderTable, terminalText } from '../render/terminal.js';
 import { exportReview, type ReviewExportSummary } from '../review/export.js';
-import { ALL_FORMATS, ExportFormatSchema, ReviewExportOptionsSchema } from '../review/export-options.js';
-import { GoldenModeSchema } from '../review/formats/labelstudio.js';
+import { ReviewExportOptionsSchema } from '../review/export-options.js';
+import { GoldenModeSchema } from '../review/formats/format.js';
+import {
+  ALL_FORMATS,
+  choiceList,
+  ExportFormatSchema,
+  REVIEW_FORMATS,
+  VERDICT_FORMATS,
+  VerdictFormatSchema,
+} from '../review/formats/registry.js';
 import {
   formatProblem,
   importReview,
@@ -17,7 +25,6 @@ import {
   parseSelectRule,
   SelectOptionsSchema,
 } from '../review/select-options.js';
-import { VerdictFormatSchema } from '../review/verdicts.js';
 import { BadInputError } from '../util/errors.js';
 import { keyedRecord } from '../util/keyed.js';
 import { requireInteger, schemaDefault } from './options.js';
@@ -61,8 +68,7 @@ function list(values: readonly string[]): string[] {
 
 export const reviewExportCommand: CommandModule<object, ExportArgs> = {
   command: 'export',
-  describe:
-    'Select disagreements and write a review queue (Label Studio, Argilla, Arrow, Parquet, JSONL, CSV)',
+  describe: `Select disagreements and write a review queue (${REVIEW_FORMATS.map((f) => f.title).join(', ')})`,
   builder: (y) =>
     y
       .option('dataset', { type: 'string', demandOption: true, describe: 'golden dataset (Arrow)' })
@@ -175,7 +181,9 @@ export const reviewExportCommand: CommandModule<object, ExportArgs> = {
       golden: (() => {
         const parsed = GoldenModeSchema.safeParse(args.golden);
         if (!parsed.success) {
-          throw new BadInputError('--golden must be annotation, prediction or hidden', { field: 'golden' });
+          throw new BadInputError(`--golden must be ${choiceList(GoldenModeSchema.options)}`, {
+            field: 'golden',
+          });
         }
         return parsed.data;
       })(),
@@ -231,7 +239,7 @@ export const reviewImportCommand: CommandModule<object, ImportArgs> = {
         demandOption: true,
         // yargs gives a variadic positional a `[]` default and would print `[required] [default: []]`.
         default: undefined,
-        describe: 'Label Studio JSON export, Argilla export, or JSONL/CSV with id + verdict',
+        describe: choiceList(VERDICT_FORMATS.map((f) => f.read.describe)),
       })
       .option('dataset', {
         type: 'string',
@@ -241,7 +249,7 @@ export const reviewImportCommand: CommandModule<object, ImportArgs> = {
       .option('spec', { type: 'string', describe: 'dataset spec JSON (default: beside the dataset)' })
       .option('format', {
         type: 'string',
-        describe: 'force the verdict format: labelstudio, argilla, jsonl, csv',
+        describe: `force the verdict format: ${VerdictFormatSchema.options.join(', ')}`,
       })
       .option('out', { type: 'string', demandOption: true, describe: 'new golden version (Arrow IPC file)' })
       .option('on-conflict', {
@@ -262,7 +270,9 @@ export const reviewImportCommand: CommandModule<object, ImportArgs> = {
   handler: async (args) => {
     const format = args.format === undefined ? undefined : VerdictFormatSchema.safeParse(args.format);
     if (format && !format.success) {
-      throw new BadInputError('--format must be labelstudio, argilla, jsonl or csv', { field: 'format' });
+      throw new BadInputError(`--format must be ${choiceList(VerdictFormatSchema.options)}`, {
+        field: 'format',
+      });
     }
     const policy = ConflictPolicySchema.safeParse(args['on-conflict']);
     if (!policy.success)

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import type { DatasetSpec, DatasetSpecInput } from '../dataset/spec.js';
-import { GoldenModeSchema } from './formats/labelstudio.js';
+import { GoldenModeSchema } from './formats/format.js';
+import { ALL_FORMATS, ExportFormatSchema } from './formats/registry.js';
 import { SelectOptionsSchema } from './select-options.js';
 
-export const ExportFormatSchema = z.enum(['arrow', 'parquet', 'jsonl', 'csv', 'labelstudio', 'argilla']);
-export type ExportFormat = z.infer<typeof ExportFormatSchema>;
-export const ALL_FORMATS: readonly ExportFormat[] = ExportFormatSchema.options;
+// The format enum is the registry's; re-exported where the options always offered it.
+export { ALL_FORMATS, type ExportFormat, ExportFormatSchema } from './formats/registry.js';
 
 /** The options of `exportReview` / `modeval review export`, with the defaults both use. */
 export const ReviewExportOptionsSchema = z.object({

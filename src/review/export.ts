@@ -9,6 +9,7 @@ import type { EvalSet } from '../evaluate/eval-set.js';
 import { loadEvalSet } from '../evaluate/join.js';
 import { withOutputFolder } from '../io/guard.js';
 import { predictionFiles } from '../io/prediction-files.js';
+import { type TaskView, taskViewOf } from '../task/index.js';
 import { makeFolder, tempPathFor, writeFileAtomic } from '../util/atomic.js';
 import { onInterruptCleanup } from '../util/cleanup.js';
 import { BadInputError } from '../util/errors.js';
@@ -17,14 +18,10 @@ import { keyedRecord } from '../util/keyed.js';
 import { checkOption } from '../util/zod.js';
 import type { Candidate } from './candidate.js';
 import { loadClusterMembership } from './cluster-membership.js';
-import { type ExportFormat, type ReviewExportOptions, ReviewExportOptionsSchema } from './export-options.js';
-import { writeArgillaQueue } from './formats/argilla.js';
-import { writeArrowQueue } from './formats/arrow.js';
-import { writeCsvQueue } from './formats/csv.js';
-import { writeJsonlQueue } from './formats/jsonl.js';
-import { type GoldenMode, writeLabelStudioQueue } from './formats/labelstudio.js';
-import { writeParquetQueue } from './formats/parquet.js';
-import type { SliceType, TabularOptions } from './formats/tabular.js';
+import { type RowDecisions, rowDecisions } from './decisions.js';
+import { type ReviewExportOptions, ReviewExportOptionsSchema } from './export-options.js';
+import type { QueueBatch, SliceType } from './formats/format.js';
+import { type ExportFormat, reviewFormat } from './formats/registry.js';
 import {
   checkQueueName,
   clipText,
@@ -35,7 +32,6 @@ import {
   type ReviewItem,
 } from './item.js';
 import { capAndStratify, prioritise, selectCandidates } from './select.js';
-import { flaggedLabels, policyErrors } from './select-multilabel.js';
 import { SelectOptionsSchema } from './select-options.js';
 import { openReviewStore } from './store.js';
 
@@ -52,7 +48,7 @@ export const ReviewExportSummarySchema = z.object({
 });
 export type ReviewExportSummary = z.infer<typeof ReviewExportSummarySchema>;
 
-function modelVerdicts(set: EvalSet, row: number): ModelVerdict[] {
+function modelVerdicts(set: EvalSet, d: RowDecisions, row: number): ModelVerdict[] {
   const k = set.labels.length;
   const taken = new Set<string>();
   return set.models.map((m, mi) => {
@@ -60,19 +56,21 @@ function modelVerdicts(set: EvalSet, row: number): ModelVerdict[] {
     // Float32 scores rounded to 6 decimals so exports read 0.55, not 0.550000011920929.
     const scores = Array.from(m.scores.subarray(row * k, (row + 1) * k), (v) => Number(v.toFixed(6)));
     const key = modelKey(model, taken);
-    if (set.task === 'multilabel') {
-      const predicted = flaggedLabels(set.labels, m.predictedFlags, row);
-      const score = Math.min(...scores.map((s) => Math.max(s, 1 - s)));
-      return { model, key, predicted, score, scores, ...policyErrors(set, mi, row) };
-    }
-    const p = m.predicted[row]!;
-    return { model, key, predicted: set.labels[p]!, score: scores[p]!, scores };
+    const predicted = d.predicted(mi, row);
+    return {
+      model,
+      key,
+      predicted,
+      score: d.confidence(mi, row, scores),
+      scores,
+      ...d.policyErrors(mi, row),
+    };
   });
 }
 
-/** A multi-policy queue's tools offer NO_POLICY beside the policies, so it must not be one. */
-function checkNoPolicyChoice(set: EvalSet): void {
-  if (set.task === 'multilabel' && set.labels.includes(NO_POLICY)) {
+/** A multi-label queue's tools offer NO_POLICY beside the policies, so it must not be one. */
+function checkNoPolicyChoice(set: EvalSet, view: TaskView): void {
+  if (view.multiLabel && set.labels.includes(NO_POLICY)) {
     throw new BadInputError(
       `policy ${JSON.stringify(NO_POLICY)} clashes with the "no policy" answer of the review tools; rename it`,
       { file: set.dataset.file, field: 'labels' },
@@ -127,7 +125,8 @@ async function exportBatch(options: ReviewExportOptions): Promise<ReviewExportSu
     predictions: options.predictions,
     ...(options.spec === undefined ? {} : { spec: options.spec }),
   });
-  checkNoPolicyChoice(set);
+  const view = taskViewOf(set);
+  checkNoPolicyChoice(set, view);
   const clusters = options.clusters ? await loadClusterMembership(options.clusters) : new Map();
   if (select.rules.some((r) => r.kind === 'cluster') && !options.clusters) {
     throw new BadInputError('a cluster rule needs --clusters <clusters.json>', { field: 'select' });
@@ -157,7 +156,7 @@ async function exportBatch(options: ReviewExportOptions): Promise<ReviewExportSu
 
     const ds = await openDataset(options.dataset, options.spec === undefined ? {} : { spec: options.spec });
     const texts = await readTexts(ds, new Set(chosen.map((c) => c.id)));
-    const items = reviewItems(set, chosen, texts, { queue, maxText, ext });
+    const items = reviewItems(set, rowDecisions(set), chosen, texts, { queue, maxText, ext });
 
     const batch = `batch-${String((await store.batchCount(queue)) + 1).padStart(4, '0')}`;
     const final = join(options.out, queue, batch);
@@ -169,15 +168,20 @@ async function exportBatch(options: ReviewExportOptions): Promise<ReviewExportSu
     let files: string[];
     try {
       const provenance = queueProvenance(set, { queue, batch, exportedAt, select, golden });
-      const tab: TabularOptions = {
+      files = await writeQueueFiles(dir, formats, {
+        items,
+        labels: set.labels,
+        queue,
+        batch,
+        golden,
         blind,
         sliceTypes: sliceTypes(
           ds,
           set.slices.map((s) => s.name),
         ),
         metadata: new Map([[QUEUE_META_KEY, JSON.stringify(provenance)]]),
-      };
-      files = await writeQueueFiles(dir, formats, items, set.labels, { golden, queue, batch, tab });
+        view,
+      });
       const manifest = await writeManifest(dir, provenance, items);
       files.push(manifest);
       await staging.commit();
@@ -250,6 +254,7 @@ function sliceTypes(ds: Dataset, names: readonly string[]): Map<string, SliceTyp
 /** One review item per chosen candidate, in priority order, with its text clipped for reviewers. */
 function reviewItems(
   set: EvalSet,
+  d: RowDecisions,
   chosen: readonly Candidate[],
   texts: ReadonlyMap<string, string>,
   opts: { queue: string; maxText: number; ext: (c: Candidate) => string },
@@ -262,11 +267,8 @@ function reviewItems(
       queue: opts.queue,
       text,
       textTruncated: truncated,
-      golden:
-        set.task === 'multilabel'
-          ? flaggedLabels(set.labels, set.truthFlags, c.row)
-          : set.labels[set.truth[c.row]!]!,
-      models: modelVerdicts(set, c.row),
+      golden: d.golden(c.row),
+      models: modelVerdicts(set, d, c.row),
       reasons: c.reasons,
       margin: c.margin,
       labelIssue: c.labelIssue,
@@ -305,34 +307,13 @@ function queueProvenance<Select, Golden>(
 async function writeQueueFiles(
   dir: string,
   formats: readonly ExportFormat[],
-  items: ReviewItem[],
-  labels: readonly string[],
-  opts: { golden: GoldenMode; queue: string; batch: string; tab: TabularOptions },
+  batch: QueueBatch,
 ): Promise<string[]> {
-  const { tab, queue } = opts;
   const files: string[] = [];
-  for (const f of formats) {
-    if (f === 'arrow') files.push(await put(join(dir, 'queue.arrow'), (p) => writeArrowQueue(p, items, tab)));
-    if (f === 'parquet')
-      files.push(await put(join(dir, 'queue.parquet'), (p) => writeParquetQueue(p, items, tab)));
-    if (f === 'jsonl') files.push(await put(join(dir, 'queue.jsonl'), (p) => writeJsonlQueue(p, items, tab)));
-    if (f === 'csv') files.push(await put(join(dir, 'queue.csv'), (p) => writeCsvQueue(p, items, tab)));
-    if (f === 'labelstudio') {
-      const tasks = join(dir, 'labelstudio-tasks.json');
-      const config = join(dir, 'labelstudio-config.xml');
-      const multiple = items.length > 0 && typeof items[0]!.golden !== 'string';
-      const title = `modeval review: ${queue}`;
-      await writeLabelStudioQueue(tasks, config, items, labels, opts.golden, title, multiple);
-      files.push(tasks, config);
-    }
-    if (f === 'argilla') {
-      const adir = join(dir, 'argilla');
-      const names = await writeArgillaQueue(adir, items, labels, {
-        blind: tab.blind,
-        name: `modeval-${queue}-${opts.batch}`,
-      });
-      files.push(...names.map((n) => join(adir, n)));
-    }
+  for (const id of formats) {
+    const f = reviewFormat(id);
+    await f.write(dir, batch);
+    files.push(...f.files.map((name) => join(dir, name)));
   }
   return files;
 }
@@ -352,9 +333,4 @@ async function writeManifest(dir: string, provenance: object, items: readonly Re
     )}\n`,
   );
   return manifest;
-}
-
-async function put(path: string, write: (p: string) => Promise<void>): Promise<string> {
-  await write(path);
-  return path;
 }

@@ -7,6 +7,7 @@ import type { Taxonomy } from '../dataset/taxonomy.js';
 import { RowStatus } from '../dataset/validate.js';
 import { checkOutputFile } from '../io/guard.js';
 import { OUTPUT_FILES, siblingPath, writeJsonSibling } from '../io/outputs.js';
+import { evaluationTask, taskView } from '../task/index.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { BadInputError, formatLocation, quotedList, truncate } from '../util/errors.js';
 import { sha256File } from '../util/hash.js';
@@ -67,28 +68,34 @@ export function formatProblem(p: VerdictProblem): string {
 
 interface GoldenIndex {
   labels: string[];
-  /** Golden label per id; on a multi-policy set the key of its policies (policySetKey). */
+  /** Golden label per id; on a multi-label set the key of its policies (policySetKey). */
   golden: Map<string, string | null>;
-  multilabel: boolean;
+  /** Whether an item's golden value is one label or a set of policies (the task view's). */
+  multiLabel: boolean;
   taxonomy: Taxonomy | undefined;
 }
 
 async function indexGolden(ds: Dataset): Promise<GoldenIndex> {
+  const spec = ds.spec;
+  const view = taskView(
+    evaluationTask({
+      multiLabel: spec.multilabel,
+      labels: spec.labels ?? [],
+      positive: spec.positive ?? null,
+    }),
+  );
   const golden = new Map<string, string | null>();
   const observed = new Set<string>();
-  const rows: [string, string[]][] = [];
+  const rows: [string, readonly string[]][] = [];
   for await (const b of ds.scan({ onInvalid: 'collect' })) {
     for (let i = 0; i < b.status.length; i++) {
       if (b.status[i] === RowStatus.rejected) continue;
       const id = b.ids.get(i)!;
-      const label = b.labels[i] ?? null;
-      if (Array.isArray(label)) {
-        rows.push([id, label]);
-        for (const l of label) observed.add(l);
-      } else {
-        golden.set(id, label);
-        if (label !== null) observed.add(label);
-      }
+      const value = b.labels[i] ?? null;
+      const labels = value === null ? [] : view.labelsOf(value);
+      for (const l of labels) observed.add(l);
+      if (view.multiLabel) rows.push([id, labels]);
+      else golden.set(id, labels[0] ?? null);
     }
   }
   const taxonomy = ds.spec.taxonomy;
@@ -97,8 +104,8 @@ async function indexGolden(ds: Dataset): Promise<GoldenIndex> {
     : taxonomy
       ? [...taxonomy.labels]
       : [...observed].sort();
-  const index = { labels, golden, multilabel: ds.spec.multilabel, taxonomy };
-  // Stored multi-policy labels are compared closed, as the reviewers' answers are.
+  const index = { labels, golden, multiLabel: view.multiLabel, taxonomy };
+  // Stored multi-label values are compared closed, as the reviewers' answers are.
   for (const [id, list] of rows) golden.set(id, policySetKey(index, list));
   return index;
 }
@@ -139,7 +146,7 @@ function checkVerdicts(
       problems.push({ ...at, field: 'id', message: 'id is not in the golden set' });
       continue;
     }
-    if (index.multilabel) {
+    if (index.multiLabel) {
       const unknown = (v.labels ?? []).find((l) => !labelSet.has(l));
       if (unknown !== undefined) {
         problems.push({ ...at, field: v.field ?? 'label', message: unknownLabel(unknown, labels, 'policy') });
@@ -238,7 +245,7 @@ export async function importReview(options: ReviewImportOptions): Promise<Review
   const verdicts: Verdict[] = [];
   let skipped = 0;
   for (const s of options.sources) {
-    const parsed = await readVerdicts(s, { defaultReviewer, multilabel: index.multilabel });
+    const parsed = await readVerdicts(s, { defaultReviewer, multilabel: index.multiLabel });
     problems.push(...parsed.problems);
     skipped += parsed.skipped;
     verdicts.push(...parsed.verdicts);
@@ -269,7 +276,7 @@ export async function importReview(options: ReviewImportOptions): Promise<Review
     transitions: labelTransitions(resolutions),
     conflicts,
   };
-  await rewriteGolden(ds, resolutions, reviewMeta, options.out, index.multilabel);
+  await rewriteGolden(ds, resolutions, reviewMeta, options.out, index.multiLabel);
   await writeFileAtomic(specPath, `${JSON.stringify(reviewedSpec(ds, index.labels), null, 2)}\n`);
   await writeJsonSibling(OUTPUT_FILES.reviewSummary, options.out, summary);
   return summary;

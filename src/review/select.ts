@@ -1,34 +1,21 @@
-import { annotatorDisagreement, findLabelIssues } from '../analysis/label-issues.js';
+import { annotatorDisagreement } from '../analysis/label-issues.js';
 import type { EvalSet } from '../evaluate/eval-set.js';
 import { BadInputError } from '../util/errors.js';
-import { ownValue } from '../util/keyed.js';
 import { type Candidate, type ClusterMembership, candidateAt } from './candidate.js';
+import { type RowDecisions, rowDecisions } from './decisions.js';
 import type { Reason } from './item.js';
-import { flaggedLabels, selectMultilabelCandidates } from './select-multilabel.js';
-import { type PriorityKey, type SelectOptions, SelectOptionsSchema } from './select-options.js';
 
 /**
  * Which items go to review (rules are OR-ed; an item keeps every reason it matched), in what
  * order (priority keys, lexicographic), and how many per stratum. Pure functions over an EvalSet.
  */
 
-function rowScores(set: EvalSet, m: number, r: number): Float32Array {
-  const k = set.labels.length;
-  return set.models[m]!.scores.subarray(r * k, (r + 1) * k);
-}
-
-function topTwoMargin(p: ArrayLike<number>): number {
-  let a = Number.NEGATIVE_INFINITY;
-  let b = Number.NEGATIVE_INFINITY;
-  for (let j = 0; j < p.length; j++) {
-    const v = p[j]!;
-    if (v > a) {
-      b = a;
-      a = v;
-    } else if (v > b) b = v;
-  }
-  return p.length < 2 ? 1 : a - b;
-}
+import {
+  type PriorityKey,
+  type SelectOptions,
+  SelectOptionsSchema,
+  type SelectRule,
+} from './select-options.js';
 
 function checkModel(set: EvalSet, m: number, rule: string): void {
   if (m >= set.models.length) {
@@ -59,7 +46,35 @@ function annotatorEntropy(set: EvalSet): Map<number, number> {
   return entropy;
 }
 
-/** Applies the rules (per policy on a multilabel set); candidates come in row order. */
+/** What a rule reads about one row. */
+interface RowFacts {
+  r: number;
+  d: RowDecisions;
+  margin: number;
+  entropy: ReadonlyMap<number, number>;
+  membership: ClusterMembership | undefined;
+}
+
+type RuleOf<K extends SelectRule['kind']> = Extract<SelectRule, { kind: K }>;
+
+/** Each rule's test of a row, by kind (the reason it gives is its kind). */
+const RULES: { [K in SelectRule['kind']]: (rule: RuleOf<K>, row: RowFacts) => boolean } = {
+  model_vs_golden: (rule, { d, r }) => d.wrong(rule.model, r),
+  model_vs_model: (rule, { d, r }) => d.disagree(rule.a, rule.b, r),
+  low_margin: (rule, { margin }) => margin < rule.below,
+  label_issue: (_rule, { d, r }) => d.labelIssues().has(r),
+  annotator_disagreement: (_rule, { entropy, r }) => entropy.has(r),
+  cluster: (rule, { membership }) => membership?.cluster === rule.cluster,
+};
+
+function matches(rule: SelectRule, row: RowFacts): boolean {
+  return (RULES[rule.kind] as (rule: SelectRule, row: RowFacts) => boolean)(rule, row);
+}
+
+/**
+ * Applies the rules to every row (on a multi-policy set each reads per policy: decisions.ts);
+ * candidates come in row order.
+ */
 export function selectCandidates(
   set: EvalSet,
   options: SelectOptions,
@@ -72,60 +87,23 @@ export function selectCandidates(
     if (rule.kind === 'model_vs_model') checkModel(set, Math.max(rule.a, rule.b), 'model-vs-model');
   }
   const entropy = annotatorEntropy(set);
-  if (set.task === 'multilabel') return selectMultilabelCandidates(set, opts, clusters, entropy);
-  const n = set.n;
-  const labels = set.labels;
-  const truth = set.truth;
-  const probs = Array.from({ length: n }, (_, r) => rowScores(set, 0, r));
-  // Confident learning on the first model: splits its disagreements into relabel / model-error.
-  const issues = findLabelIssues(Array.from(truth), probs, {}, set.ids);
-  const flagged = new Set(issues.issues.map((i) => i.index));
-  const costOf = (g: number, p: number) =>
-    g === p
-      ? 0
-      : (ownValue(opts.costs, `${labels[g]}>${labels[p]}`) ?? ownValue(opts.costs, `*>${labels[p]}`) ?? 1);
-
+  const d = rowDecisions(set);
+  const flagged = d.labelIssues();
   const out: Candidate[] = [];
-  for (let r = 0; r < n; r++) {
+  for (let r = 0; r < set.n; r++) {
+    const row: RowFacts = { r, d, margin: d.margin(r), entropy, membership: clusters.get(set.ids[r]!) };
     const reasons = new Set<Reason>();
-    let margin = 1;
-    for (let m = 0; m < set.models.length; m++) margin = Math.min(margin, topTwoMargin(rowScores(set, m, r)));
-    const membership = clusters.get(set.ids[r]!);
-    for (const rule of opts.rules) {
-      switch (rule.kind) {
-        case 'model_vs_golden':
-          if (set.models[rule.model]!.predicted[r] !== truth[r]) reasons.add('model_vs_golden');
-          break;
-        case 'model_vs_model':
-          if (set.models[rule.a]!.predicted[r] !== set.models[rule.b]!.predicted[r])
-            reasons.add('model_vs_model');
-          break;
-        case 'low_margin':
-          if (margin < rule.below) reasons.add('low_margin');
-          break;
-        case 'label_issue':
-          if (flagged.has(r)) reasons.add('label_issue');
-          break;
-        case 'annotator_disagreement':
-          if (entropy.has(r)) reasons.add('annotator_disagreement');
-          break;
-        case 'cluster':
-          if (membership?.cluster === rule.cluster) reasons.add('cluster');
-          break;
-      }
-    }
+    for (const rule of opts.rules) if (matches(rule, row)) reasons.add(rule.kind);
     if (reasons.size === 0) continue;
-    const predicted = set.models[0]!.predicted[r]!;
-    const wrong = predicted !== truth[r];
     out.push(
       candidateAt(set, r, {
         reasons,
-        margin,
-        issue: wrong ? flagged.has(r) : null,
-        labelQuality: probs[r]![truth[r]!]!,
+        margin: row.margin,
+        issue: d.wrong(0, r) ? flagged.has(r) : null,
+        labelQuality: d.labelQuality(r),
         entropy,
-        membership,
-        cost: costOf(truth[r]!, predicted),
+        membership: row.membership,
+        cost: d.cost(r, opts.costs),
       }),
     );
   }
@@ -133,11 +111,8 @@ export function selectCandidates(
 }
 
 /** Value of a stratification key for a candidate. */
-export function stratumOf(set: EvalSet, c: Candidate, by: string): string {
-  if (by === 'label' && set.task === 'multilabel') {
-    return flaggedLabels(set.labels, set.truthFlags, c.row).join(', ') || '(none)';
-  }
-  if (by === 'label') return set.labels[set.truth[c.row]!]!;
+export function stratumOf(set: EvalSet, c: Candidate, by: string, d = rowDecisions(set)): string {
+  if (by === 'label') return d.labelStratum(c.row);
   if (by === 'reason') return c.reasons[0]!;
   const col = set.slices.find((s) => s.name === by);
   if (!col) {
@@ -217,8 +192,9 @@ export function capAndStratify(
   if (cap === undefined || ordered.length <= cap) return [...ordered];
   if (stratifyBy === undefined) return ordered.slice(0, cap);
   const groups = new Map<string, Candidate[]>();
+  const d = rowDecisions(set);
   for (const c of ordered) {
-    const s = stratumOf(set, c, stratifyBy);
+    const s = stratumOf(set, c, stratifyBy, d);
     let g = groups.get(s);
     if (!g) {
       g = [];

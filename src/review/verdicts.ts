@@ -65,9 +65,6 @@ export function policyAnswer(values: readonly unknown[]): { labels: string[] } |
   };
 }
 
-export const VerdictFormatSchema = z.enum(['labelstudio', 'argilla', 'jsonl', 'csv']);
-export type VerdictFormat = z.infer<typeof VerdictFormatSchema>;
-
 /**
  * The loop shared by the JSON export readers: each record is checked against the tool's `schema`; one
  * that does not fit becomes a problem located at its row (`what` says what was expected), the others

@@ -1,7 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import { RecordBatchStreamWriter, Table, tableToIPC, Utf8, vectorFromArray } from 'apache-arrow';
-import type { PredictionsMeta } from '../../src/contracts/predictions.js';
+import type { QueueBatch } from '../../src/review/formats/format.js';
+import type { ReviewItem } from '../../src/review/item.js';
 import { makePredictionBatch, predictionsSchema } from '../../src/run/predictions.js';
+import type { PredictionsMeta } from '../../src/contracts/predictions.js';
+import { binaryView } from '../../src/task/index.js';
 
 /**
  * SYNTHETIC fixtures for the review tests: a 24-item golden set with made-up texts and two made-up
@@ -85,4 +88,20 @@ export async function writePredictions(
   writer.write(batch);
   writer.finish();
   await writeFile(path, await writer.toUint8Array());
+}
+
+/** A batch as the export hands it to a format, for tests that call a writer directly. */
+export function queueBatch(items: readonly ReviewItem[], extra: Partial<QueueBatch> = {}): QueueBatch {
+  return {
+    items,
+    labels: ['ham', 'spam'],
+    queue: 'q',
+    batch: 'batch-0001',
+    golden: 'prediction',
+    blind: false,
+    sliceTypes: new Map(),
+    metadata: new Map(),
+    view: binaryView,
+    ...extra,
+  };
 }

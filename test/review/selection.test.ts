@@ -7,11 +7,21 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { clustersFor } from '../../src/analysis/clusters.js';
 import { exportReview } from '../../src/review/export.js';
 import { writeCsvQueue } from '../../src/review/formats/csv.js';
-import { escapeXml, labelStudioConfig } from '../../src/review/formats/labelstudio.js';
+import { escapeXml, labelStudioConfig } from '../../src/review/formats/shared/labelstudio-tasks.js';
 import { checkQueueName, clipText, externalId, type ReviewItem } from '../../src/review/item.js';
 import { formatSelectRule, parseSelectRule } from '../../src/review/select-options.js';
 import { BadInputError } from '../../src/util/errors.js';
-import { golden, ids, source, spamA, spamB, texts, writeGolden, writePredictions } from './fixtures.js';
+import {
+  golden,
+  ids,
+  queueBatch,
+  source,
+  spamA,
+  spamB,
+  texts,
+  writeGolden,
+  writePredictions,
+} from './fixtures.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -253,7 +263,7 @@ describe('formats', () => {
       priority: 1,
     };
     const file = join(dir, 'queue.csv');
-    await writeCsvQueue(file, [item], { blind: false });
+    await writeCsvQueue(file, queueBatch([item]));
     const [head, row] = parse(await readFile(file, 'utf8')) as string[][];
     const cell = (name: string) => row![head!.indexOf(name)];
     expect(cell('id')).toBe('=id');

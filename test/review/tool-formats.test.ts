@@ -6,7 +6,7 @@ import { Bool, DataType, Table, tableFromIPC, tableToIPC, Utf8, vectorFromArray 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { exportReview, QUEUE_META_KEY } from '../../src/review/export.js';
-import { labelStudioConfig } from '../../src/review/formats/labelstudio.js';
+import { labelStudioConfig } from '../../src/review/formats/shared/labelstudio-tasks.js';
 import { importReview, VerdictProblemsError } from '../../src/review/import.js';
 import { golden, ids, source, spamA, spamB, texts, writeGolden, writePredictions } from './fixtures.js';
 

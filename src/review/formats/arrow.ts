@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import {
   Bool,
   type DataType,
@@ -12,8 +13,8 @@ import {
   vectorFromArray,
 } from 'apache-arrow';
 import { writeFileAtomic } from '../../util/atomic.js';
-import type { ReviewItem } from '../item.js';
-import { type ColumnType, type TabularOptions, tabularColumns } from './tabular.js';
+import { defineFormat, type QueueBatch } from './format.js';
+import { type ColumnType, tabularColumns } from './shared/tabular-columns.js';
 
 function arrowType(t: ColumnType): DataType {
   switch (t) {
@@ -32,17 +33,21 @@ function arrowType(t: ColumnType): DataType {
 }
 
 /** Review queue as an Arrow IPC file (the same columns as the other tabular exports). */
-export async function writeArrowQueue(
-  dest: string,
-  items: readonly ReviewItem[],
-  options: TabularOptions,
-): Promise<void> {
-  const cols = tabularColumns(items, options);
+export async function writeArrowQueue(dest: string, batch: QueueBatch): Promise<void> {
+  const { items } = batch;
+  const cols = tabularColumns(batch);
   const vectors = cols.map((c) => vectorFromArray(items.map(c.value) as never[], arrowType(c.type)));
   const schema = new Schema(
     cols.map((c, i) => new Field(c.name, vectors[i]!.type, true)),
-    new Map(options.metadata ?? []),
+    new Map(batch.metadata),
   );
   const table = new Table(schema, Object.fromEntries(cols.map((c, i) => [c.name, vectors[i]!])));
   await writeFileAtomic(dest, tableToIPC(table, 'file'));
 }
+
+export const format = defineFormat({
+  id: 'arrow',
+  title: 'Arrow',
+  files: ['queue.arrow'],
+  write: (dir, batch) => writeArrowQueue(join(dir, 'queue.arrow'), batch),
+});

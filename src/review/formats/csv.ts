@@ -1,7 +1,13 @@
+import { extname, join } from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { writeFileAtomic } from '../../util/atomic.js';
-import { NO_POLICY, type ReviewItem } from '../item.js';
-import { LIST_SEPARATOR, type TabularOptions, tabularColumns } from './tabular.js';
+import { BadInputError } from '../../util/errors.js';
+import { NO_POLICY } from '../item.js';
+import type { ParsedVerdicts, VerdictReadOptions } from '../verdicts.js';
+import { defineFormat, type QueueBatch } from './format.js';
+import { readFlatRow } from './shared/flat-verdicts.js';
+import { LIST_SEPARATOR, tabularColumns } from './shared/tabular-columns.js';
 
 /**
  * A spreadsheet opens a cell starting with = + - @ (or a tab/CR) as a formula; moderation text,
@@ -14,13 +20,9 @@ function defuse(s: string): string {
 
 const MATCHED = new Set(['id', 'external_id']);
 
-export async function writeCsvQueue(
-  dest: string,
-  items: readonly ReviewItem[],
-  options: TabularOptions,
-): Promise<void> {
-  const cols = tabularColumns(items, options);
-  const rows = items.map((x) =>
+export async function writeCsvQueue(dest: string, batch: QueueBatch): Promise<void> {
+  const cols = tabularColumns(batch);
+  const rows = batch.items.map((x) =>
     cols.map((c) => {
       const v = c.value(x);
       if (v === null) return '';
@@ -37,3 +39,42 @@ export async function writeCsvQueue(
   );
   await writeFileAtomic(dest, stringify(rows, { header: true, columns: cols.map((c) => c.name) }));
 }
+
+/** The CSV queue with verdicts filled in, or Label Studio's CSV export (`item_id`, `label`, `annotator`). */
+export function parseCsvVerdicts(file: string, text: string, read: VerdictReadOptions): ParsedVerdicts {
+  let rows: { record: Record<string, string>; info: { lines: number } }[];
+  try {
+    // `info` gives each record's line: quoted cells (message text) may span several lines.
+    rows = parse(text, { columns: true, skip_empty_lines: true, bom: true, info: true });
+  } catch (err) {
+    throw new BadInputError(`not a CSV file: ${(err as Error).message.split('\n')[0]}`, { file });
+  }
+  const header = Object.keys(rows[0]?.record ?? {});
+  if (
+    rows.length > 0 &&
+    (!(header.includes('id') || header.includes('item_id')) ||
+      !(header.includes('verdict') || header.includes('label')))
+  ) {
+    throw new BadInputError(
+      `not a verdict CSV: the header needs "id" (or "item_id") and "verdict" (or "label") columns, found ${JSON.stringify(header.slice(0, 8).map((h) => h.slice(0, 30)))}`,
+      { file, line: 1 },
+    );
+  }
+  const out: ParsedVerdicts = { verdicts: [], problems: [], skipped: 0 };
+  rows.forEach((r, i) => {
+    readFlatRow(out, r.record, file, i, r.info.lines, read);
+  });
+  return out;
+}
+
+export const format = defineFormat({
+  id: 'csv',
+  title: 'CSV',
+  files: ['queue.csv'],
+  write: (dir, batch) => writeCsvQueue(join(dir, 'queue.csv'), batch),
+  read: {
+    describe: 'CSV with id + verdict',
+    sniff: (file) => (extname(file).toLowerCase() === '.csv' ? 'extension' : null),
+    parse: parseCsvVerdicts,
+  },
+});

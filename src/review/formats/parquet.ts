@@ -1,9 +1,9 @@
 import { mkdir, rename, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { DuckDBInstance, LIST, VARCHAR } from '@duckdb/node-api';
 import { tempPathFor } from '../../util/atomic.js';
-import type { ReviewItem } from '../item.js';
-import { type ColumnType, type TabularOptions, tabularColumns } from './tabular.js';
+import { defineFormat, type QueueBatch } from './format.js';
+import { type ColumnType, tabularColumns } from './shared/tabular-columns.js';
 
 const SQL_TYPE: Record<ColumnType, string> = {
   string: 'VARCHAR',
@@ -24,12 +24,8 @@ const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
  * then `COPY ... TO` a temporary file that is renamed into place. DuckDB's arrow extension needs a
  * download, so Arrow data is not handed over directly.
  */
-export async function writeParquetQueue(
-  dest: string,
-  items: readonly ReviewItem[],
-  options: TabularOptions,
-): Promise<void> {
-  const cols = tabularColumns(items, options);
+export async function writeParquetQueue(dest: string, batch: QueueBatch): Promise<void> {
+  const cols = tabularColumns(batch);
   await mkdir(dirname(dest), { recursive: true });
   const tmp = tempPathFor(dest);
   const instance = await DuckDBInstance.create(':memory:');
@@ -39,7 +35,7 @@ export async function writeParquetQueue(
       `CREATE TABLE queue (${cols.map((c) => `${ident(c.name)} ${SQL_TYPE[c.type]}`).join(', ')})`,
     );
     const appender = await conn.createAppender('queue');
-    for (const x of items) {
+    for (const x of batch.items) {
       for (const c of cols) {
         const v = c.value(x);
         if (v === null) appender.appendNull();
@@ -56,7 +52,7 @@ export async function writeParquetQueue(
     appender.closeSync();
     // The path is ours (output folder + temp name), never dataset text; quotes are still escaped.
     // KV_METADATA becomes the Parquet footer's key-value metadata.
-    const kv = [...(options.metadata ?? [])].map(([k, v]) => `${literal(k)}: ${literal(v)}`);
+    const kv = [...batch.metadata].map(([k, v]) => `${literal(k)}: ${literal(v)}`);
     const meta = kv.length > 0 ? `, KV_METADATA {${kv.join(', ')}}` : '';
     await conn.run(`COPY queue TO ${literal(tmp)} (FORMAT parquet, COMPRESSION zstd${meta})`);
     await rename(tmp, dest);
@@ -68,3 +64,10 @@ export async function writeParquetQueue(
     instance.closeSync();
   }
 }
+
+export const format = defineFormat({
+  id: 'parquet',
+  title: 'Parquet',
+  files: ['queue.parquet'],
+  write: (dir, batch) => writeParquetQueue(join(dir, 'queue.parquet'), batch),
+});

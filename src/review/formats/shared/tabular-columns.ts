@@ -1,4 +1,5 @@
-import type { ReviewItem } from '../item.js';
+import type { ReviewItem } from '../../item.js';
+import type { QueueBatch, SliceType } from '../format.js';
 
 /**
  * The flat row shape shared by the Arrow, Parquet, JSONL and CSV exports: one column per fact,
@@ -17,7 +18,6 @@ export type ColumnType = 'string' | 'float' | 'int' | 'bool' | 'string_list' | '
  */
 export const LIST_SEPARATOR = '; ';
 export type Cell = string | number | boolean | null | readonly string[];
-export type SliceType = 'string' | 'bool' | 'int' | 'float';
 
 export interface TabularColumn {
   name: string;
@@ -25,15 +25,6 @@ export interface TabularColumn {
   /** A `label_list` that is an answer (golden, prediction, verdict): CSV writes [] as NO_POLICY. */
   answer?: boolean;
   value: (item: ReviewItem) => Cell;
-}
-
-export interface TabularOptions {
-  /** Leave out everything a reviewer could read the golden label off (blind review). */
-  blind: boolean;
-  /** The dataset's type of each slice column (default string); values arrive as strings. */
-  sliceTypes?: ReadonlyMap<string, SliceType>;
-  /** Schema metadata written into the Arrow and Parquet files (the manifest's provenance). */
-  metadata?: ReadonlyMap<string, string>;
 }
 
 /** A slice value (kept as a string by the evaluation set) back in its column's type. */
@@ -44,16 +35,16 @@ function typedSlice(v: string | null, type: SliceType): Cell {
   return Number.isFinite(n) ? n : null;
 }
 
-export function tabularColumns(items: readonly ReviewItem[], options: TabularOptions): TabularColumn[] {
-  const first = items[0];
-  // A multi-policy queue: golden, predictions and the verdict are lists of policies.
-  const many = first !== undefined && typeof first.golden !== 'string';
+export function tabularColumns(batch: QueueBatch): TabularColumn[] {
+  const first = batch.items[0];
+  // A multi-label queue: golden, predictions and the verdict are lists of policies.
+  const many = batch.view.multiLabel;
   const labelType: ColumnType = many ? 'label_list' : 'string';
   const cols: TabularColumn[] = [
     { name: 'external_id', type: 'string', value: (x) => x.externalId },
     { name: 'id', type: 'string', value: (x) => x.id },
   ];
-  if (options.blind) {
+  if (batch.blind) {
     cols.push(
       { name: 'text', type: 'string', value: (x) => x.text },
       { name: 'text_truncated', type: 'bool', value: (x) => x.textTruncated },
@@ -89,7 +80,7 @@ export function tabularColumns(items: readonly ReviewItem[], options: TabularOpt
       }
     });
     for (const s of Object.keys(first?.slices ?? {})) {
-      const type = options.sliceTypes?.get(s) ?? 'string';
+      const type = batch.sliceTypes.get(s) ?? 'string';
       cols.push({
         name: `slice_${s}`,
         type: type === 'string' ? 'string' : type,

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { BadInputError } from '../../util/errors.js';
-import { zodPhrase } from '../../util/zod.js';
-import { type ParsedVerdicts, policyAnswer } from '../verdicts.js';
-import { ARGILLA_QUESTION } from './argilla.js';
+import { BadInputError } from '../../../util/errors.js';
+import { zodPhrase } from '../../../util/zod.js';
+import { type ParsedVerdicts, policyAnswer, type VerdictReadOptions } from '../../verdicts.js';
+import { ARGILLA_QUESTION } from './argilla-records.js';
 
 /**
  * Argilla exports: a JSON array of records, `{ "records": [...] }`, or JSON Lines. Record shapes
@@ -133,7 +133,7 @@ function recordsOf(file: string, text: string): unknown[] {
 }
 
 /** Records of either shape, told apart by where the item id sits (top level: flattened). */
-export function parseArgillaExport(file: string, text: string, multilabel = false): ParsedVerdicts {
+export function parseArgillaExport(file: string, text: string, read: VerdictReadOptions): ParsedVerdicts {
   const out: ParsedVerdicts = { verdicts: [], problems: [], skipped: 0 };
   recordsOf(file, text).forEach((raw, row) => {
     const flat = raw !== null && typeof raw === 'object' && 'item_id' in raw;
@@ -155,17 +155,18 @@ export function parseArgillaExport(file: string, text: string, multilabel = fals
         : fromNested(parsed.data as z.infer<typeof NestedRecord>),
       row,
       out,
-      multilabel,
+      read.multilabel,
     );
   });
   return out;
 }
 
 /** The one label an answer gives: a string, or a one-element list from a multi-label question. */
+const OneLabel = z.union([z.string(), z.tuple([z.string()]).transform(([label]) => label)]);
+
 function oneLabel(value: unknown): string | null {
-  if (typeof value === 'string') return value;
-  if (Array.isArray(value) && value.length === 1 && typeof value[0] === 'string') return value[0];
-  return null;
+  const parsed = OneLabel.safeParse(value);
+  return parsed.success ? parsed.data : null;
 }
 
 /**

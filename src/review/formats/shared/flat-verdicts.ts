@@ -1,13 +1,12 @@
-import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
-import { BadInputError } from '../../util/errors.js';
-import { zodPhrase } from '../../util/zod.js';
-import { type ParsedVerdicts, policyAnswer, type VerdictReadOptions } from '../verdicts.js';
-import { labelStudioUser } from './labelstudio.js';
+import { zodPhrase } from '../../../util/zod.js';
+import { type ParsedVerdicts, policyAnswer, type VerdictReadOptions } from '../../verdicts.js';
+import { labelStudioUser } from './labelstudio-tasks.js';
 
 /**
- * Verdicts edited in a spreadsheet (CSV) or an editor (JSONL): the queue files we export, with
- * `verdict` (or `label`) filled in. Rows with an empty verdict were not reviewed and are skipped.
+ * Verdicts as flat rows, the reader shared by the CSV and JSONL formats and Label Studio's JSON-MIN:
+ * the queue files we export with `verdict` (or `label`) filled in, edited in a spreadsheet or an
+ * editor. Rows with an empty verdict were not reviewed and are skipped.
  */
 // Label Studio's CSV/TSV/JSON-MIN exports flatten a task to its data keys plus the control's name
 // (`label`) and `annotator`, so `item_id` and `annotator` are accepted as aliases. JSON-MIN
@@ -56,7 +55,7 @@ function policyCell(cell: unknown): { labels: string[] } | { problem: string } |
   return policyAnswer(text.split(';'));
 }
 
-function take(
+export function readFlatRow(
   out: ParsedVerdicts,
   raw: unknown,
   file: string,
@@ -143,65 +142,7 @@ export function parseFlatJsonVerdicts(
   rows.forEach((r, i) => {
     if (r === null || typeof r !== 'object' || Array.isArray(r)) {
       out.problems.push({ file, row: i, message: 'not a JSON object' });
-    } else take(out, r, file, i, undefined, read);
-  });
-  return out;
-}
-
-export function parseJsonlVerdicts(file: string, text: string, read: VerdictReadOptions): ParsedVerdicts {
-  const out: ParsedVerdicts = { verdicts: [], problems: [], skipped: 0 };
-  const trimmed = text.trimStart();
-  if (trimmed.startsWith('[')) {
-    throw new BadInputError(
-      'not JSON Lines: the file is one JSON array (is it a Label Studio or Argilla export?)',
-      {
-        file,
-      },
-    );
-  }
-  let row = 0;
-  text.split('\n').forEach((l, i) => {
-    if (l.trim() === '') return;
-    let json: unknown;
-    try {
-      json = JSON.parse(l);
-    } catch (err) {
-      if (row === 0)
-        throw new BadInputError(`not JSON Lines: ${(err as Error).message}`, { file, line: i + 1 });
-      out.problems.push({ file, row, line: i + 1, message: `not a JSON object: ${(err as Error).message}` });
-      row++;
-      return;
-    }
-    if (json === null || typeof json !== 'object' || Array.isArray(json)) {
-      out.problems.push({ file, row, line: i + 1, message: 'not a JSON object' });
-    } else take(out, json, file, row, i + 1, read);
-    row++;
-  });
-  return out;
-}
-
-export function parseCsvVerdicts(file: string, text: string, read: VerdictReadOptions): ParsedVerdicts {
-  let rows: { record: Record<string, string>; info: { lines: number } }[];
-  try {
-    // `info` gives each record's line: quoted cells (message text) may span several lines.
-    rows = parse(text, { columns: true, skip_empty_lines: true, bom: true, info: true });
-  } catch (err) {
-    throw new BadInputError(`not a CSV file: ${(err as Error).message.split('\n')[0]}`, { file });
-  }
-  const header = Object.keys(rows[0]?.record ?? {});
-  if (
-    rows.length > 0 &&
-    (!(header.includes('id') || header.includes('item_id')) ||
-      !(header.includes('verdict') || header.includes('label')))
-  ) {
-    throw new BadInputError(
-      `not a verdict CSV: the header needs "id" (or "item_id") and "verdict" (or "label") columns, found ${JSON.stringify(header.slice(0, 8).map((h) => h.slice(0, 30)))}`,
-      { file, line: 1 },
-    );
-  }
-  const out: ParsedVerdicts = { verdicts: [], problems: [], skipped: 0 };
-  rows.forEach((r, i) => {
-    take(out, r.record, file, i, r.info.lines, read);
+    } else readFlatRow(out, r, file, i, undefined, read);
   });
   return out;
 }

@@ -1,8 +1,13 @@
 import { z } from 'zod';
-import { BadInputError } from '../../util/errors.js';
-import { collectVerdicts, type ParsedVerdicts, policyAnswer, type VerdictReadOptions } from '../verdicts.js';
-import { LS_FROM_NAME, labelStudioUser } from './labelstudio.js';
-import { parseFlatJsonVerdicts } from './tabular-import.js';
+import { BadInputError } from '../../../util/errors.js';
+import {
+  collectVerdicts,
+  type ParsedVerdicts,
+  policyAnswer,
+  type VerdictReadOptions,
+} from '../../verdicts.js';
+import { parseFlatJsonVerdicts } from './flat-verdicts.js';
+import { LS_FROM_NAME, labelStudioUser } from './labelstudio-tasks.js';
 
 /**
  * Label Studio's JSON export (https://labelstud.io/guide/export#Label-Studio-JSON-format-of-annotated-tasks;

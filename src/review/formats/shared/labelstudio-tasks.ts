@@ -1,0 +1,153 @@
+import { z } from 'zod';
+import type { LabelValue, TaskView } from '../../../task/index.js';
+import { choicesOf, NO_POLICY, type ReviewItem } from '../../item.js';
+import type { GoldenMode } from '../format.js';
+
+/**
+ * Label Studio tasks ("Basic Label Studio JSON format", https://labelstud.io/guide/predictions and
+ * https://labelstud.io/guide/task_format): `data` holds what the labelling config's `$text` reads
+ * plus our ids; `predictions` holds one entry per model version with `model_version`, `score` and
+ * a `result` in the Choices format. The golden label can travel as a ground-truth annotation,
+ * as a prediction named `golden`, or not at all (blind review).
+ */
+
+/** The name of the Choices control and of the Text object in the labelling config. */
+export const LS_FROM_NAME = 'label';
+export const LS_TO_NAME = 'text';
+
+export const LabelStudioChoiceResultSchema = z.object({
+  from_name: z.string(),
+  to_name: z.string(),
+  type: z.literal('choices'),
+  value: z.object({ choices: z.array(z.string()) }),
+});
+
+export const LabelStudioTaskSchema = z.object({
+  data: z.object({
+    text: z.string(),
+    item_id: z.string(),
+    external_id: z.string(),
+    queue: z.string().optional(),
+    /** Multi-policy queues: why the item is here, per model and policy (shown to reviewers). */
+    policy_errors: z.string().optional(),
+    /** A multi-policy item's golden policies as a list. */
+    golden: z.union([z.string(), z.array(z.string())]).optional(),
+  }),
+  predictions: z.array(
+    z.object({
+      model_version: z.string(),
+      score: z.number(),
+      result: z.array(LabelStudioChoiceResultSchema),
+    }),
+  ),
+  annotations: z
+    .array(
+      z.object({
+        id: z.number().int(),
+        ground_truth: z.boolean(),
+        result: z.array(LabelStudioChoiceResultSchema),
+      }),
+    )
+    .optional(),
+});
+export type LabelStudioTask = z.infer<typeof LabelStudioTaskSchema>;
+
+/** A Choices result: one label, or a multi-label item's policies (NO_POLICY when none). */
+function choice(view: TaskView, value: LabelValue) {
+  return {
+    from_name: LS_FROM_NAME,
+    to_name: LS_TO_NAME,
+    type: 'choices' as const,
+    value: { choices: choicesOf(view.labelsOf(value)) },
+  };
+}
+
+/**
+ * `policy_errors` of a multi-label item: `m@1: missed a, b; over-enforced c` per model in error
+ * (nothing for a single-label item, whose models carry no policy errors).
+ */
+function policyErrors(x: ReviewItem): { policy_errors?: string } {
+  const parts = x.models.flatMap((m) => {
+    const what = [
+      ...(m.missed?.length ? [`missed ${m.missed.join(', ')}`] : []),
+      ...(m.overEnforced?.length ? [`over-enforced ${m.overEnforced.join(', ')}`] : []),
+    ];
+    return what.length > 0 ? [`${m.model}: ${what.join('; ')}`] : [];
+  });
+  return parts.length > 0 ? { policy_errors: parts.join(' | ') } : {};
+}
+
+export function labelStudioTasks(
+  items: readonly ReviewItem[],
+  golden: GoldenMode,
+  view: TaskView,
+): LabelStudioTask[] {
+  return items.map((x) => {
+    if (golden === 'hidden') {
+      // Blind: the text, our ids and the question only; no model output, no queue name.
+      return { data: { text: x.text, item_id: x.id, external_id: x.externalId }, predictions: [] };
+    }
+    const task: LabelStudioTask = {
+      data: { text: x.text, item_id: x.id, external_id: x.externalId, queue: x.queue, ...policyErrors(x) },
+      predictions: x.models.map((m) => ({
+        model_version: m.model,
+        score: m.score,
+        result: [choice(view, m.predicted)],
+      })),
+    };
+    if (golden === 'annotation') {
+      // Label Studio stores an imported annotation's `id` as its `import_id`
+      // (label_studio/tasks/serializers.py, bulk task import), which marks it on export as the
+      // reference we sent, not a reviewer's verdict.
+      task.annotations = [{ id: x.priority, ground_truth: true, result: [choice(view, x.golden)] }];
+    } else {
+      task.data.golden = x.golden;
+      task.predictions.push({ model_version: 'golden', score: 1, result: [choice(view, x.golden)] });
+    }
+    return task;
+  });
+}
+
+/**
+ * A Label Studio user as a reviewer name: an e-mail stays as it is; an integer user id (what the
+ * JSON and JSON-MIN exports write unless users are expanded) becomes `labelstudio:<id>`.
+ */
+export function labelStudioUser(by: number | string): string {
+  return typeof by === 'number' || /^\d+$/.test(by) ? `labelstudio:${by}` : by;
+}
+
+/** XML attribute escaping: every value in the config passes through here. */
+export function escapeXml(s: string): string {
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
+}
+
+/**
+ * The labelling config matching the tasks: one Text object and a Choices control, required so an
+ * empty submission is refused in the editor rather than exported. A multi-policy queue gets
+ * `choice="multiple"` (https://labelstud.io/tags/choices) listing every policy by its taxonomy
+ * path (`offensive/sexism/misogyny`, parents before children as the taxonomy declares them), plus
+ * NO_POLICY: ticking nothing could not be told from not answering.
+ */
+export function labelStudioConfig(labels: readonly string[], title?: string, multiple = false): string {
+  const lines = ['<View>'];
+  if (title) lines.push(`  <Header value="${escapeXml(title)}"/>`);
+  if (multiple) {
+    lines.push(
+      `  <Header value="${escapeXml(`Tick every policy the text violates (a sub-policy counts for its parents too), or ${NO_POLICY}.`)}" size="6"/>`,
+    );
+  }
+  lines.push(`  <Text name="${LS_TO_NAME}" value="$text"/>`);
+  const mode = multiple ? 'multiple' : 'single';
+  lines.push(
+    `  <Choices name="${LS_FROM_NAME}" toName="${LS_TO_NAME}" choice="${mode}" required="true" showInLine="${!multiple}">`,
+  );
+  for (const l of multiple ? [...labels, NO_POLICY] : labels)
+    lines.push(`    <Choice value="${escapeXml(l)}"/>`);
+  lines.push('  </Choices>', '</View>', '');
+  return lines.join('\n');
+}

@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { compareModels } from '../gate/compare.js';
+import { compareModels } from '../gate/load.js';
 import { compareMarkdown } from '../gate/markdown.js';
 import { CompareOptionsSchema } from '../gate/options.js';
 import type { Comparison } from '../gate/schema.js';

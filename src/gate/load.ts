@@ -1,12 +1,14 @@
 import type { DatasetSpec, DatasetSpecInput } from '../dataset/spec.js';
-import type { Taxonomy } from '../dataset/taxonomy.js';
 import type { EvalSet } from '../evaluate/eval-set.js';
 import { loadEvalSet } from '../evaluate/join.js';
 import { type PairedSet, pairedFromEvalSet } from '../evaluate/paired-set.js';
 import { predictionFiles } from '../io/prediction-files.js';
 import { BadInputError } from '../util/errors.js';
 import { statRegularFile } from '../util/files.js';
-import { type PolicyView, policyViews } from './policy-views.js';
+import { type ComparedSets, pairedSetSpace, perPolicySpace } from './compared-sets.js';
+import type { CompareModelsOptions } from './options.js';
+import { policyViews } from './policy-views.js';
+import type { Comparison } from './schema.js';
 
 export interface LoadPairedOptions {
   baseline: string;
@@ -41,18 +43,24 @@ export async function loadPairedSet(options: LoadPairedOptions): Promise<PairedS
   return pairedFromEvalSet(await loadJoinedPair(options));
 }
 
-/** What compare and gate work on: one paired set, or (multilabel) one binary view per policy. */
-export type ComparedSets =
-  | { readonly task: 'single'; readonly set: PairedSet }
-  | { readonly task: 'multilabel'; readonly views: PolicyView[]; readonly taxonomy: Taxonomy | undefined };
+/**
+ * The paired sets of a joined evaluation set with two models (baseline first): the set itself, or
+ * (multilabel) one binary view per policy with the taxonomy closure.
+ */
+export function comparedSetsOf(set: EvalSet): ComparedSets {
+  return set.task === 'multilabel'
+    ? perPolicySpace(policyViews(set, set.taxonomy), set.taxonomy)
+    : pairedSetSpace(pairedFromEvalSet(set));
+}
 
-/** Like loadPairedSet, but a multilabel set becomes per-policy views instead of an error. */
+/** Like loadPairedSet, for any task: the compared sets compare and gate decide on. */
 export async function loadComparedSets(options: LoadPairedOptions): Promise<ComparedSets> {
-  const set = await loadJoinedPair(options);
-  if (set.task === 'multilabel') {
-    return { task: 'multilabel', views: policyViews(set, set.taxonomy), taxonomy: set.taxonomy };
-  }
-  return { task: 'single', set: pairedFromEvalSet(set) };
+  return comparedSetsOf(await loadJoinedPair(options));
+}
+
+/** Load both predictions files joined to the golden set (one join), then compare them. */
+export async function compareModels(options: CompareModelsOptions): Promise<Comparison> {
+  return (await loadComparedSets(options)).compare(options);
 }
 
 async function loadJoinedPair(options: LoadPairedOptions): Promise<EvalSet> {

@@ -5,7 +5,7 @@ import type { ClustersReport } from '../analysis/clusters-schema.js';
 import { openDataset } from '../dataset/open.js';
 import { loadEvalSet } from '../evaluate/join.js';
 import type { MetricsReport, ModelMetrics } from '../evaluate/schema.js';
-import { compareModels } from '../gate/compare.js';
+import { compareModels } from '../gate/load.js';
 import type { Comparison, GateReport } from '../gate/schema.js';
 import { OUTPUT_FILES, outputPath, readOutput } from '../io/outputs.js';
 import type { ReviewImportSummary } from '../review/schema.js';

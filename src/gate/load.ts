@@ -40,7 +40,9 @@ async function mustExist(files: readonly string[], role: string): Promise<void> 
  * datasets (fingerprints differ) or over different label sets are a BadInputError from the join.
  */
 export async function loadPairedSet(options: LoadPairedOptions): Promise<PairedSet> {
-  return pairedFromEvalSet(await loadJoinedPair(options));
+  const set = await loadJoinedPair(options);
+  mustHavePairs(set);
+  return pairedFromEvalSet(set);
 }
 
 /**
@@ -48,6 +50,7 @@ export async function loadPairedSet(options: LoadPairedOptions): Promise<PairedS
  * (multilabel) one binary view per policy with the taxonomy closure.
  */
 export function comparedSetsOf(set: EvalSet): ComparedSets {
+  mustHavePairs(set);
   return set.task === 'multilabel'
     ? perPolicySpace(policyViews(set, set.taxonomy), set.taxonomy)
     : pairedSetSpace(pairedFromEvalSet(set));
@@ -61,6 +64,14 @@ export async function loadComparedSets(options: LoadPairedOptions): Promise<Comp
 /** Load both predictions files joined to the golden set (one join), then compare them. */
 export async function compareModels(options: CompareModelsOptions): Promise<Comparison> {
   return (await loadComparedSets(options)).compare(options);
+}
+
+function mustHavePairs(set: EvalSet): void {
+  if (set.n === 0) {
+    throw new BadInputError('no golden item has a prediction from both models; nothing to compare', {
+      file: set.dataset.file,
+    });
+  }
 }
 
 async function loadJoinedPair(options: LoadPairedOptions): Promise<EvalSet> {
@@ -82,11 +93,6 @@ async function loadJoinedPair(options: LoadPairedOptions): Promise<EvalSet> {
         );
       }
     }
-  }
-  if (set.n === 0) {
-    throw new BadInputError('no golden item has a prediction from both models; nothing to compare', {
-      file: options.dataset,
-    });
   }
   return set;
 }

@@ -3,6 +3,7 @@ import type { DatasetSpec, DatasetSpecInput } from '../dataset/spec.js';
 import type { Taxonomy } from '../dataset/taxonomy.js';
 import type { ValidationSummary } from '../dataset/validate.js';
 import type { PredictionsMeta } from '../run/schema.js';
+import type { Task } from '../task/index.js';
 import type { IdProblem } from './schema.js';
 
 /**
@@ -74,7 +75,8 @@ export interface ModelColumns {
   readonly rows: number;
 }
 
-export type EvalTask = 'binary' | 'multiclass' | 'multilabel';
+/** The task an evaluation runs (its view: `taskViewOf(set)`, src/task). */
+export type EvalTask = Task;
 
 /** Indices (eval label order) of the labels model `m` scores: every label unless it scores a subset. */
 export function scoredLabels(labels: readonly string[], m: Pick<ModelColumns, 'scored'>): number[] {

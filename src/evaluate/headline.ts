@@ -7,9 +7,19 @@ import {
 } from '../metrics/classification.js';
 import { ConfusionMatrix, MultilabelConfusion } from '../metrics/confusion.js';
 import { undefinedInterval } from '../metrics/edge-intervals.js';
+import {
+  CLASS_METRICS,
+  classIntervalKey,
+  type IntervalMap,
+  multilabelMetrics,
+  OVERALL_METRICS,
+  type ReportMetric,
+  singleLabelMetrics,
+} from '../metrics/registry/index.js';
 import type {
   ClassificationReport,
   Interval,
+  MaybeNumber,
   MulticlassReport,
   MultilabelReport,
 } from '../metrics/schema.js';
@@ -21,51 +31,47 @@ import type { ResolvedMetricOptions } from './options.js';
 import { headlineRanking } from './ranking-metrics.js';
 import type { ClassIntervals, Headline } from './schema.js';
 
-/** Headline numbers of one model over some rows, each with its bootstrap interval. */
+/** Headline numbers of one model over some rows, each with its interval: the registry's metrics. */
 
 type Extractors<T> = Record<string, (t: T) => number | null>;
 
-/** Interval extractors of the averages and of the classes in `classes` (per-class intervals cost K each). */
-function classExtractors<T extends MarginReport | MultilabelReport>(
-  classes: readonly number[],
-): Extractors<T> {
-  const out: Extractors<T> = {};
-  for (const j of classes) {
-    for (const f of ['precision', 'recall', 'f1', 'fpr', 'fnr'] as const)
-      out[`c${j}.${f}`] = (t) => t.perClass[j]![f];
-  }
-  for (const avg of ['micro', 'macro', 'weighted'] as const) {
-    for (const f of ['precision', 'recall', 'f1'] as const) out[`${avg}.${f}`] = (t) => t[avg][f];
+/** The bootstrap extractors of the registry's metrics: the overall ones, and the class ones of `classes`. */
+function extractorsOf<R>(metrics: readonly ReportMetric<R>[], classes: readonly number[]): Extractors<R> {
+  const out: Extractors<R> = {};
+  for (const m of metrics) {
+    if (m.scope === 'overall') out[m.key] = (t) => m.value(t, -1);
+    else for (const j of classes) out[`c${j}.${m.key}`] = (t) => m.value(t, j);
   }
   return out;
 }
 
+/** The declared metrics a report of this kind has on this task. */
+function metricsFor<R>(metrics: readonly ReportMetric<R>[], task: EvalSet['task']): ReportMetric<R>[] {
+  return metrics.filter((m) => m.tasks.includes(task));
+}
+
+/** An interval the registry declares; missing means an extractor went missing, which is a bug. */
+function need(iv: IntervalMap, key: string): Interval {
+  const v = (iv as Record<string, Interval | undefined>)[key];
+  if (v === undefined) throw new Error(`headline: no interval for ${key}`);
+  return v;
+}
+
 function classIntervals(
   report: Pick<ClassificationReport, 'perClass'>,
-  iv: Record<string, Interval>,
+  iv: IntervalMap,
   j: number,
 ): ClassIntervals {
   const c = report.perClass[j]!;
-  return {
-    label: c.label,
-    support: c.support,
-    predicted: c.predicted,
-    precision: iv[`c${j}.precision`]!,
-    recall: iv[`c${j}.recall`]!,
-    f1: iv[`c${j}.f1`]!,
-    fpr: iv[`c${j}.fpr`]!,
-    fnr: iv[`c${j}.fnr`]!,
-  };
+  const out: Record<string, unknown> = { label: c.label, support: c.support, predicted: c.predicted };
+  for (const d of CLASS_METRICS) out[d.key] = need(iv, classIntervalKey(j, d.key));
+  return out as ClassIntervals;
 }
 
 export interface HeadlineResult {
   headline: Headline;
   report: ClassificationReport;
   perClass: ClassIntervals[];
-}
-
-function averaged(iv: Record<string, Interval>, avg: 'micro' | 'macro' | 'weighted' | 'samples') {
-  return { precision: iv[`${avg}.precision`]!, recall: iv[`${avg}.recall`]!, f1: iv[`${avg}.f1`]! };
 }
 
 /**
@@ -78,7 +84,7 @@ function bootstrapReport<T>(
   compute: (counts: Float64Array) => T,
   extract: Extractors<T>,
   r: ResolvedMetricOptions,
-): { report: T; iv: Record<string, Interval> } {
+): { report: T; iv: IntervalMap } {
   let full: T | undefined;
   const iv = bootstrapMany(
     cells,
@@ -130,7 +136,7 @@ function singleLabelIntervals(
   classes: readonly number[],
   withMatrix: boolean,
   r: ResolvedMetricOptions,
-): { report: MulticlassReport | MarginReport; iv: Record<string, Interval> } {
+): { report: MulticlassReport | MarginReport; iv: IntervalMap } {
   const k = set.labels.length;
   const n = rows ? rows.length : set.n;
   const cells = new Uint32Array(n);
@@ -165,23 +171,20 @@ function singleLabelIntervals(
     margins.n = total;
     return margins;
   };
-  const extract: Extractors<MarginReport> = {
-    ...classExtractors<MarginReport>(classes),
-    accuracy: (t) => t.accuracy,
-    balancedAccuracy: (t) => t.balancedAccuracy,
-    cohenKappa: (t) => t.cohenKappa,
-    matthews: (t) => t.matthews,
-  };
+  const metrics = metricsFor(singleLabelMetrics(), set.task);
   const compute = (counts: Float64Array) => reportFromMargins(marginsOf(counts), options, classes);
-  const { iv } = bootstrapReport(compact, Math.max(1, keys.length), compute, extract, r);
-  if (!withMatrix) {
+  const boot = bootstrapReport(compact, Math.max(1, keys.length), compute, extractorsOf(metrics, classes), r);
+  let report: MulticlassReport | MarginReport;
+  if (withMatrix) {
+    const cm = new ConfusionMatrix(set.labels);
+    for (const x of compact) cm.counts[keys[x]!]!++;
+    report = classificationReport(cm, options);
+  } else {
     const full = new Float64Array(keys.length);
     for (const x of compact) full[x]!++;
-    return { report: reportFromMargins(marginsOf(full), options), iv };
+    report = reportFromMargins(marginsOf(full), options);
   }
-  const cm = new ConfusionMatrix(set.labels);
-  for (const x of compact) cm.counts[keys[x]!]!++;
-  return { report: classificationReport(cm, options), iv };
+  return { report, iv: honestIntervals(report, metrics, classes, boot.iv, settingsOf(r)) };
 }
 
 /**
@@ -196,22 +199,13 @@ function multilabelIntervals(
   options: ClassificationOptions,
   classes: readonly number[],
   r: ResolvedMetricOptions,
-): { report: MultilabelReport; iv: Record<string, Interval> } {
+): { report: MultilabelReport; iv: IntervalMap } {
   const k = set.labels.length;
   const labels = cols.map((j) => set.labels[j]!);
   const n = rows ? rows.length : set.n;
   const ids = new Uint32Array(n);
   for (let t = 0; t < n; t++) ids[t] = t;
-  const extract: Extractors<MultilabelReport> = {
-    ...classExtractors<MultilabelReport>(classes),
-    subsetAccuracy: (t) => t.subsetAccuracy,
-    hammingLoss: (t) => t.hammingLoss,
-    'samples.precision': (t) => t.samples.precision,
-    'samples.recall': (t) => t.samples.recall,
-    'samples.f1': (t) => t.samples.f1,
-    'cardinality.golden': (t) => t.labelCardinality.golden,
-    'cardinality.predicted': (t) => t.labelCardinality.predicted,
-  };
+  const metrics = metricsFor(multilabelMetrics(), set.task);
   const all = cols.length === k;
   const truth = new Uint8Array(cols.length);
   const predicted = new Uint8Array(cols.length);
@@ -237,7 +231,8 @@ function multilabelIntervals(
     }
     return multilabelReport(acc, options);
   };
-  return bootstrapReport(ids, Math.max(1, n), compute, extract, r);
+  const boot = bootstrapReport(ids, Math.max(1, n), compute, extractorsOf(metrics, classes), r);
+  return { report: boot.report, iv: honestIntervals(boot.report, metrics, classes, boot.iv, settingsOf(r)) };
 }
 
 /** A label the model does not score: its golden support, and every ratio undefined with the reason. */
@@ -323,8 +318,7 @@ function headlineOf(
     set.task === 'multilabel'
       ? multilabelIntervals(set, m, rows, cols, opts, full ? cols.map((_, p) => p) : [], r)
       : singleLabelIntervals(set, m, rows, opts, classes, full, r);
-  const { report } = boot;
-  const iv = honestIntervals(report, boot.iv, { level: r.bootstrap.level, method: r.intervals });
+  const { report, iv } = boot;
 
   const support =
     cols.length === set.labels.length ? report.perClass.map((c) => c.support) : goldenSupport(set, rows);
@@ -340,28 +334,52 @@ function headlineOf(
               : classIntervals(report, iv, p);
           })
         : [];
-  const ranking = headlineRanking(set, m, rows, r);
-  const h: Headline = {
-    n,
-    support,
-    micro: averaged(iv, 'micro'),
-    macro: averaged(iv, 'macro'),
-    weighted: averaged(iv, 'weighted'),
-    rocAuc: ranking.rocAuc,
-    averagePrecision: ranking.averagePrecision,
-  };
-  if (report.task === 'multiclass') {
-    h.accuracy = iv.accuracy!;
-    h.balancedAccuracy = iv.balancedAccuracy!;
-    h.cohenKappa = iv.cohenKappa!;
-    h.matthews = iv.matthews!;
-    h.ece = headlineEce(set, m, rows, r);
-  } else {
-    h.subsetAccuracy = iv.subsetAccuracy!;
-    h.hammingLoss = iv.hammingLoss!;
-    h.samples = averaged(iv, 'samples');
-    h.labelCardinality = { golden: iv['cardinality.golden']!, predicted: iv['cardinality.predicted']! };
+  const scores = scoreValues(set, m, rows, r);
+  const h: Record<string, unknown> = { n, support };
+  for (const d of OVERALL_METRICS) {
+    if (!d.tasks.includes(set.task)) continue;
+    const value = d.source === 'scores' ? scores.get(d.key) : need(iv, d.key);
+    if (value === undefined) throw new Error(`headline: no section computes the score metric ${d.key}`);
+    setPath(h, d.key, value);
   }
   if (set.task === 'binary') h.positive = classIntervals(report, iv, set.positiveIndex);
-  return { headline: h, report, perClass };
+  return { headline: h as Headline, report, perClass };
+}
+
+type ScoreValue = MaybeNumber & { interval: Interval | null };
+
+/** The score metrics' values of the ranking and calibration sections, by metric key, for the task. */
+function scoreValues(
+  set: EvalSet,
+  m: ModelColumns,
+  rows: Uint32Array | null,
+  r: ResolvedMetricOptions,
+): Map<string, ScoreValue> {
+  const wanted = new Set(
+    OVERALL_METRICS.filter((d) => d.tasks.includes(set.task)).map((d) => d.key as string),
+  );
+  const out = new Map<string, ScoreValue>();
+  if (wanted.has('rocAuc') || wanted.has('averagePrecision')) {
+    const ranking = headlineRanking(set, m, rows, r);
+    out.set('rocAuc', ranking.rocAuc);
+    out.set('averagePrecision', ranking.averagePrecision);
+  }
+  if (wanted.has('ece')) out.set('ece', headlineEce(set, m, rows, r)!);
+  return out;
+}
+
+/** Sets `a.b` (a metrics.json path) in a headline being built, creating the inner object. */
+function setPath(h: Record<string, unknown>, path: string, value: unknown): void {
+  const dot = path.indexOf('.');
+  if (dot < 0) {
+    h[path] = value;
+    return;
+  }
+  const head = path.slice(0, dot);
+  if (h[head] === undefined) h[head] = {};
+  (h[head] as Record<string, unknown>)[path.slice(dot + 1)] = value;
+}
+
+function settingsOf(r: ResolvedMetricOptions) {
+  return { level: r.bootstrap.level, method: r.intervals };
 }

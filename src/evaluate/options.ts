@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { type ProportionMethod, ProportionMethodSchema } from '../metrics/proportion.js';
 import { thresholdGrid } from '../metrics/ranking.js';
+import { describe, overallMetric } from '../metrics/registry/index.js';
 import {
   type AbsentClassPolicy,
   AbsentClassPolicySchema,
@@ -143,28 +144,21 @@ export function resolveMetricOptions(o: MetricOptions, rows = 0, rankedLabels = 
 }
 
 export function metricDefinitions(r: ResolvedMetricOptions): Definitions {
+  const text = (key: string) => describe(overallMetric(key), r);
+  const rocAuc = overallMetric('rocAuc');
+  if (rocAuc.source !== 'scores') throw new Error('rocAuc is declared as a score metric');
   return {
     zeroDivision: r.zeroDivision,
     absentClasses: r.absentClasses,
+    // The metrics' own texts come from their declarations in the metric registry.
     averaging: {
-      micro: 'ratios of the summed TP/FP/FN over classes',
-      macro: `unweighted mean over classes of the defined per-class values${
-        r.absentClasses === 'skip'
-          ? ', classes with no true and no predicted item left out'
-          : r.absentClasses === 'present-in-golden'
-            ? ', over the classes with golden items in the set or slice only; undefined (null, with the reason) when fewer than two classes have golden items'
-            : ''
-      }`,
-      weighted: 'mean over classes weighted by golden support',
-      samples: `multilabel: per item |T∩P|/|P|, |T∩P|/|T| and 2|T∩P|/(|T|+|P|), averaged over items (scikit-learn average='samples'); an item whose ratio is 0/0 (no predicted label for precision, no golden label for recall, neither for F1) ${
-        r.zeroDivision === 'nan'
-          ? 'is left out of the mean'
-          : `counts ${r.zeroDivision}, as scikit-learn's zero_division=${r.zeroDivision}`
-      }`,
-      labelCardinality:
-        'multilabel: mean number of labels per item, golden and predicted, after the taxonomy closure',
-      balancedAccuracy: 'mean recall over classes present in the golden labels',
-      aucMacro: 'unweighted mean of one-vs-rest ROC-AUC (and AP) over labels with both classes present',
+      micro: text('micro.f1'),
+      macro: text('macro.f1'),
+      weighted: text('weighted.f1'),
+      samples: text('samples.f1'),
+      labelCardinality: text('labelCardinality.golden'),
+      balancedAccuracy: text('balancedAccuracy'),
+      aucMacro: rocAuc.macroDescription!,
     },
     bootstrap: {
       method: 'percentile-bootstrap',
@@ -194,8 +188,8 @@ export function metricDefinitions(r: ResolvedMetricOptions): Definitions {
         : 'none (score intervals turned off)',
     },
     ranking: {
-      auc: 'ROC-AUC over all scores, tied scores counting one half (Mann-Whitney); null with a reason when a class is missing',
-      averagePrecision: 'step sum over distinct thresholds of (R_i − R_{i−1})·P_i (no interpolation)',
+      auc: text('rocAuc'),
+      averagePrecision: text('averagePrecision'),
       curvePoints: r.curvePoints,
     },
     operatingPoints: [...OPERATING_CONSTRAINTS],

@@ -1,10 +1,20 @@
+import { MetricOptionsSchema } from '../evaluate/options.js';
 import type { PairedSet } from '../evaluate/paired-set.js';
 import { pick, type Rows } from '../evaluate/rows.js';
 import { type BootstrapOptions, bootstrapConfusionMetric } from '../metrics/bootstrap.js';
-import { classMetrics } from '../metrics/classification.js';
+import { classificationReport } from '../metrics/classification.js';
 import type { ConfusionMatrix } from '../metrics/confusion.js';
 import { countInterval, widenDegenerate } from '../metrics/edge-intervals.js';
-import { type ProportionMethod, ProportionMethodSchema } from '../metrics/proportion.js';
+import type { ProportionMethod } from '../metrics/proportion.js';
+import {
+  type ConfusionInterval,
+  type MetricDeclaration,
+  metricByRule,
+  rangeOf,
+  type ScoreWidening,
+  type SingleLabelReport,
+  type SupportFacts,
+} from '../metrics/registry/index.js';
 import type { Interval } from '../metrics/schema.js';
 import type { MetricName } from './metrics.js';
 import { confusionOf } from './paired.js';
@@ -12,106 +22,70 @@ import { type RankingMetric, rankingInterval } from './ranking.js';
 
 /**
  * The interval of an absolute rule is the one `modeval eval` reports for the same metric in
- * metrics.json (evaluate/honest-intervals.ts), so a rate has one interval whichever command shows it:
- * - a proportion of items (accuracy, error rate, a class's precision, recall, FPR, FNR) takes the
- *   Wilson interval of its own counts: recall on the class's items, never a bootstrap that cannot
- *   leave 1 on a perfect sample;
+ * metrics.json, by the interval method the metric's declaration in the registry names
+ * (metrics/registry), so a rate has one interval whichever command shows it:
+ * - a proportion of items (accuracy, a class's precision, recall, FPR, FNR) takes the Wilson
+ *   interval of its own counts: recall on the class's items, never a bootstrap that cannot leave 1
+ *   on a perfect sample (issue 28: a bootstrap widened on all rows passed 21% of gates at true
+ *   recall equal to the bound);
  * - every other metric keeps the percentile bootstrap, widened where it collapsed on the items the
- *   statistic rests on, as eval widens it (a class's F1 on TP + FP + FN; averages, balanced
- *   accuracy, kappa and MCC on the smallest golden class present; ROC-AUC and AP on the smaller of
- *   positives and negatives; micro F1 on all items); cost has no fixed range and stays as it is.
- * `ruleIntervalMethod` is the one place that says which metric takes which.
+ *   declaration says it rests on, over its declared range.
+ * Two rule metrics only the gate has: `error_rate` (1 − accuracy, the proportion of errors) and
+ * `cost` (mean cost, no fixed range: never widened).
+ * Unlike metrics.json, a statistic the declaration calls no measurement here (`undefinedWhen`: a
+ * class's F1 with no golden item) keeps its value: the rule decides on it as before.
  */
 
-/** Successes and trials of a proportion metric on a confusion matrix. */
-type Counts = (cm: ConfusionMatrix, classIdx: number) => { successes: number; trials: number };
+/** Eval's default proportion method (`modeval eval --intervals`): the gate uses the same. */
+export const RULE_PROPORTION_METHOD: ProportionMethod = MetricOptionsSchema.shape.intervals.parse(undefined);
 
 export type RuleIntervalMethod =
-  | { readonly kind: 'proportion'; readonly counts: Counts }
+  | { readonly kind: 'proportion'; counts(r: SingleLabelReport, j: number): readonly [number, number] }
   | {
       readonly kind: 'bootstrap';
-      /** The statistic's range for widening, or null: never widened (cost). */
+      /** Never widened when null. */
       readonly range: readonly [number, number] | null;
-      /** How many items the statistic rests on (the widening's n). */
-      readonly items: (cm: ConfusionMatrix, classIdx: number, positives: number) => number;
+      items(r: SingleLabelReport, j: number, facts: SupportFacts, positives: number): number;
     };
 
-/** Eval's default proportion method (`modeval eval --intervals`): the gate uses the same. */
-export const RULE_PROPORTION_METHOD: ProportionMethod = ProportionMethodSchema.parse('wilson');
+const correct = (r: SingleLabelReport): number => r.perClass.reduce((s, c) => s + c.tp, 0);
 
-const correct = (cm: ConfusionMatrix): number => {
-  let c = 0;
-  for (let j = 0; j < cm.k; j++) c += cm.get(j, j);
-  return c;
+/** Rule metrics the registry does not declare (they exist only as gate rules). */
+const GATE_ONLY: ReadonlyMap<string, RuleIntervalMethod> = new Map<string, RuleIntervalMethod>([
+  ['error_rate', { kind: 'proportion', counts: (r) => [r.n - correct(r), r.n] }],
+  ['cost', { kind: 'bootstrap', range: null, items: () => 0 }],
+]);
+
+const SCORE_ITEMS: Readonly<Record<ScoreWidening, (r: SingleLabelReport, positives: number) => number>> = {
+  'smaller-class': (r, pos) => Math.min(pos, r.n - pos),
+  positives: (_r, pos) => pos,
+  'all-items': (r) => r.n,
 };
 
-/** The smallest golden class present (eval's widening n of averages, kappa and MCC). */
-function smallestPresent(cm: ConfusionMatrix): number {
-  const rows = cm.rowSums();
-  let min = 0;
-  for (const s of rows) if (s > 0 && (min === 0 || s < min)) min = s;
-  return min;
+function declaredMethod(d: MetricDeclaration, labels: number): RuleIntervalMethod {
+  if (d.source === 'scores') {
+    const items = SCORE_ITEMS[d.interval.widenOn];
+    return { kind: 'bootstrap', range: rangeOf(d, labels), items: (r, _j, _f, pos) => items(r, pos) };
+  }
+  // Gate rules are decided on single-label paired sets (a policy's view is one): their report.
+  if (d.report === 'multilabel') throw new Error(`${d.key} is read from multi-label reports only`);
+  const interval: ConfusionInterval<SingleLabelReport> = d.interval;
+  if (interval.method === 'proportion') return { kind: 'proportion', counts: interval.counts };
+  return { kind: 'bootstrap', range: rangeOf(d, labels), items: interval.restsOn };
 }
 
-const proportion = (counts: Counts): RuleIntervalMethod => ({ kind: 'proportion', counts });
-const onSmallest = (range: readonly [number, number]): RuleIntervalMethod => ({
-  kind: 'bootstrap',
-  range,
-  items: (cm) => smallestPresent(cm),
-});
-const unit = [0, 1] as const;
-const signed = [-1, 1] as const;
+/** The interval method of a rule's metric: its registry declaration, else the gate's own. */
+export function ruleIntervalMethod(metric: MetricName, labels: number): RuleIntervalMethod {
+  const declared = metricByRule(metric);
+  if (declared) return declaredMethod(declared, labels);
+  const own = GATE_ONLY.get(metric);
+  if (!own) throw new Error(`no interval method for rule metric ${metric}`);
+  return own;
+}
 
-/** Which interval eval reports for a metric a rule can bound (flip metrics have none). */
-export function ruleIntervalMethod(metric: MetricName): RuleIntervalMethod {
-  switch (metric) {
-    case 'accuracy':
-      return proportion((cm) => ({ successes: correct(cm), trials: cm.total() }));
-    case 'error_rate':
-      return proportion((cm) => ({ successes: cm.total() - correct(cm), trials: cm.total() }));
-    case 'precision':
-      return proportion((cm, j) => {
-        const c = classMetrics(cm, j);
-        return { successes: c.tp, trials: c.tp + c.fp };
-      });
-    case 'recall':
-      return proportion((cm, j) => {
-        const c = classMetrics(cm, j);
-        return { successes: c.tp, trials: c.tp + c.fn };
-      });
-    case 'fnr':
-      return proportion((cm, j) => {
-        const c = classMetrics(cm, j);
-        return { successes: c.fn, trials: c.tp + c.fn };
-      });
-    case 'fpr':
-      return proportion((cm, j) => {
-        const c = classMetrics(cm, j);
-        return { successes: c.fp, trials: c.fp + c.tn };
-      });
-    case 'f1':
-      return {
-        kind: 'bootstrap',
-        range: unit,
-        items: (cm, j) => {
-          const c = classMetrics(cm, j);
-          return c.tp + c.fp + c.fn;
-        },
-      };
-    case 'f1_micro':
-      return { kind: 'bootstrap', range: unit, items: (cm) => cm.total() };
-    case 'kappa':
-    case 'mcc':
-      return onSmallest(signed);
-    case 'roc_auc':
-    case 'average_precision':
-      return { kind: 'bootstrap', range: unit, items: (cm, _j, pos) => Math.min(pos, cm.total() - pos) };
-    case 'cost':
-      return { kind: 'bootstrap', range: null, items: () => 0 };
-    default:
-      // Averages over classes and balanced accuracy; flip metrics never ask (no interval).
-      return onSmallest(unit);
-  }
+function supportFacts(r: SingleLabelReport): SupportFacts {
+  const supports = r.perClass.map((c) => c.support).filter((x) => x > 0);
+  return { smallestPresent: supports.length === 0 ? 0 : Math.min(...supports), present: supports.length };
 }
 
 /**
@@ -126,12 +100,12 @@ export function ruleInterval(
   metricOf: (cm: ConfusionMatrix) => number | null,
   boot: Required<BootstrapOptions>,
 ): Interval {
-  const method = ruleIntervalMethod(metric);
+  const method = ruleIntervalMethod(metric, set.labels.length);
   const truth = pick(set.truth, rows);
   const predicted = pick(set.candidate.predicted, rows);
-  const cm = confusionOf(set.labels, truth, predicted);
+  const report = classificationReport(confusionOf(set.labels, truth, predicted), { zeroDivision: 'nan' });
   if (method.kind === 'proportion') {
-    const { successes, trials } = method.counts(cm, classIdx);
+    const [successes, trials] = method.counts(report, classIdx);
     return countInterval(successes, trials, boot.level, RULE_PROPORTION_METHOD);
   }
   const ranking = metric === 'roc_auc' || metric === 'average_precision';
@@ -139,10 +113,10 @@ export function ruleInterval(
     ? rankingInterval(set, rows, set.positiveIndex, metric as RankingMetric, boot)
     : bootstrapConfusionMetric(set.labels, truth, predicted, metricOf, boot);
   if (method.range === null) return interval;
-  const positives = set.positiveIndex >= 0 ? cm.rowSums()[set.positiveIndex]! : 0;
+  const positives = set.positiveIndex >= 0 ? report.perClass[set.positiveIndex]!.support : 0;
   return widenDegenerate(
     interval,
-    method.items(cm, classIdx, positives),
+    method.items(report, classIdx, supportFacts(report), positives),
     method.range,
     RULE_PROPORTION_METHOD,
   );

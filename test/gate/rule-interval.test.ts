@@ -84,7 +84,7 @@ function gateOutcomes(set: ReturnType<typeof pairedFromEvalSet>, rules: string[]
 }
 
 describe('gate interval = eval interval', () => {
-  it('binary: recall, precision, FPR, FNR and accuracy, on the whole set and per slice', async () => {
+  it('binary: proportions (Wilson) and bootstrap metrics (F1, macro F1, kappa, ROC-AUC), on the whole set and per slice', async () => {
     const labels = ['ham', 'spam'];
     const { dataset, files } = writeSet('binary', labels, false);
     const set = await loadEvalSet({ dataset, spec: spec(labels), predictions: files });
@@ -111,6 +111,17 @@ describe('gate interval = eval interval', () => {
     expect(fields(fnr![0]!.interval)).toEqual(fields(spam.fnr));
     expect(fields(hamRecall![0]!.interval)).toEqual(fields(ham.recall));
     expect(fields(accuracy![0]!.interval)).toEqual(fields(cand.overall.accuracy));
+    // Bootstrap metrics: the same percentile bootstrap on the same settings, widened as eval widens.
+    const [f1, macroF1, kappa, auc] = gateOutcomes(pairedFromEvalSet(set), [
+      'f1[spam] >= 0.5',
+      'f1_macro >= 0.5',
+      'kappa >= 0.5',
+      'roc_auc >= 0.5',
+    ]);
+    expect(fields(f1![0]!.interval)).toEqual(fields(spam.f1));
+    expect(fields(macroF1![0]!.interval)).toEqual(fields(cand.overall.macro.f1));
+    expect(fields(kappa![0]!.interval)).toEqual(fields(cand.overall.cohenKappa));
+    expect(fields(auc![0]!.interval)).toEqual(fields(cand.overall.rocAuc.interval));
     const regions = cand.slices.find((s) => s.columns.join() === 'region')!;
     for (const o of perRegion!) {
       const value = regions.values.find((v) => v.values[0] === o.slice!.value)!;

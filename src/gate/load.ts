@@ -3,6 +3,7 @@ import type { EvalSet } from '../evaluate/eval-set.js';
 import { loadEvalSet } from '../evaluate/join.js';
 import { type PairedSet, pairedFromEvalSet } from '../evaluate/paired-set.js';
 import { predictionFiles } from '../io/prediction-files.js';
+import { type MetricFamilies, taskViewOf } from '../task/index.js';
 import { BadInputError } from '../util/errors.js';
 import { statRegularFile } from '../util/files.js';
 import { type ComparedSets, pairedSetSpace, perPolicySpace } from './compared-sets.js';
@@ -45,15 +46,19 @@ export async function loadPairedSet(options: LoadPairedOptions): Promise<PairedS
   return pairedFromEvalSet(set);
 }
 
+/** How each kind of comparison the task view names builds its compared sets. */
+const SPACES: Readonly<Record<MetricFamilies['comparison'], (set: EvalSet) => ComparedSets>> = {
+  'paired-set': (set) => pairedSetSpace(pairedFromEvalSet(set)),
+  'per-policy': (set) => perPolicySpace(policyViews(set, set.taxonomy), set.taxonomy),
+};
+
 /**
  * The paired sets of a joined evaluation set with two models (baseline first): the set itself, or
  * (multilabel) one binary view per policy with the taxonomy closure.
  */
 export function comparedSetsOf(set: EvalSet): ComparedSets {
   mustHavePairs(set);
-  return set.task === 'multilabel'
-    ? perPolicySpace(policyViews(set, set.taxonomy), set.taxonomy)
-    : pairedSetSpace(pairedFromEvalSet(set));
+  return SPACES[taskViewOf(set).metrics.comparison](set);
 }
 
 /** Like loadPairedSet, for any task: the compared sets compare and gate decide on. */

@@ -3,6 +3,7 @@ import type { EvalSet } from '../evaluate/eval-set.js';
 import { loadEvalSet } from '../evaluate/join.js';
 import { comparedSetsOf } from '../gate/load.js';
 import { OUTPUT_FILES, outputPath } from '../io/outputs.js';
+import { taskViewOf } from '../task/index.js';
 import type { ModelEntry, ReportInputs } from './load.js';
 import { scoreHistogram } from './scores.js';
 
@@ -57,7 +58,7 @@ async function join(models: readonly ModelEntry[]): Promise<EvalSet | null> {
 }
 
 /** Whether a model's score histogram is drawn (single-label models; multi-policy ones have none). */
-const wantsHistogram = (m: ModelEntry) => m.report.task !== 'multilabel';
+const wantsHistogram = (m: ModelEntry) => !taskViewOf(m.report).multiLabel;
 
 /** Add what the stage outputs do not hold (see above) to loaded report inputs. */
 export async function recomputeFromSources(out: ReportInputs, options: RecomputeOptions): Promise<void> {

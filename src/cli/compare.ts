@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import type { Comparison } from '../contracts/gate-report.js';
-import { compareModels } from '../gate/compare.js';
+import { compareModels } from '../gate/load.js';
 import { compareMarkdown } from '../gate/markdown.js';
 import { CompareOptionsSchema } from '../gate/options.js';
 import { withOutputFolder } from '../io/guard.js';

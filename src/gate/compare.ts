@@ -18,9 +18,8 @@ import { adjustPValues } from '../metrics/multiplicity.js';
 import { placed } from '../metrics/registry/index.js';
 import { mcnemar } from '../metrics/significance.js';
 import { checkOption } from '../util/zod.js';
-import { loadComparedSets } from './load.js';
 import { type CostMatrix, METRICS, type MetricName } from './metrics.js';
-import { type CompareModelsOptions, type CompareOptions, CompareOptionsSchema } from './options.js';
+import { type CompareOptions, CompareOptionsSchema } from './options.js';
 import { confusionOf, flipCounts } from './paired.js';
 import { type PolicyView, rollupOf } from './policy-views.js';
 import { type RankingMetric, rankingPairedDelta, rankingValue } from './ranking.js';
@@ -286,14 +285,6 @@ export function comparePaired(set: PairedSet, options: CompareOptions = {}): Com
     sliceRegressions: sliceRegressions(set, boot),
     warnings: [...set.warnings],
   };
-}
-
-/** Load both predictions files joined to the golden set, then compare them. */
-export async function compareModels(options: CompareModelsOptions): Promise<Comparison> {
-  const sets = await loadComparedSets(options);
-  return sets.task === 'multilabel'
-    ? comparePolicies(sets.views, sets.taxonomy, options)
-    : comparePaired(sets.set, options);
 }
 
 /** Every policy's paired comparison; the top level is the roll-up's (else the first policy's). */

@@ -4,8 +4,6 @@ import type { Interval } from '../contracts/metric-results.js';
 import type { PairedSet } from '../evaluate/paired-set.js';
 import { allRows, pick, type Rows } from '../evaluate/rows.js';
 import { rowsBySliceValue } from '../evaluate/slices.js';
-import { bootstrapConfusionMetric } from '../metrics/bootstrap.js';
-import { widenDegenerate } from '../metrics/edge-intervals.js';
 import { adjustPValues } from '../metrics/multiplicity.js';
 import { mcnemar } from '../metrics/significance.js';
 import { formatNumber, signedPlain } from '../render/numbers.js';
@@ -14,14 +12,16 @@ import { METRICS } from './metrics.js';
 import { confusionOf, flipCounts } from './paired.js';
 import type { GatePolicy } from './policy.js';
 import type { BoundRule } from './policy-binding.js';
-import { type RankingMetric, rankingInterval, rankingPairedDelta, rankingValue } from './ranking.js';
+import { type RankingMetric, rankingPairedDelta, rankingValue } from './ranking.js';
+import { ruleInterval } from './rule-interval.js';
 
 /**
  * Decide every rule of a bound policy on a paired set.
  *
  * - Absolute rules compare the candidate's metric with the bound: on the point estimate by default,
- *   or (`decideOn: interval`) on the conservative end of its bootstrap interval (the lower end for
- *   `>=`, the upper end for `<=`). The interval is reported either way.
+ *   or (`decideOn: interval`) on the conservative end of its interval (the lower end for `>=`, the
+ *   upper end for `<=`). The interval is the one eval reports for the metric (rule-interval.ts:
+ *   Wilson on the counts for proportions, the widened bootstrap otherwise); reported either way.
  * - Rules relative to the baseline are non-inferiority tests on the paired bootstrap interval of
  *   candidate − baseline: `m >= baseline - 0.01` passes only when the interval's lower end is at
  *   least -0.01, so noise cannot pass a regression.
@@ -193,23 +193,17 @@ function outcomeOf(set: PairedSet, b: BoundRule, sub: Subset, options: EvaluateO
     baseline = rankingValue(set, sub.rows, set.baseline, pos, ranking);
     interval = relative
       ? rankingPairedDelta(set, sub.rows, pos, ranking, boot)
-      : rankingInterval(set, sub.rows, pos, ranking, boot);
+      : ruleInterval(set, sub.rows, b.metric, b.classIdx, () => null, boot);
   } else {
     const metric = confusionMetric(b.metric, b.classIdx, b.costs);
     const truth = pick(set.truth, sub.rows);
-    const candPred = pick(set.candidate.predicted, sub.rows);
-    observed = metric(confusionOf(set.labels, truth, candPred));
+    observed = metric(confusionOf(set.labels, truth, pick(set.candidate.predicted, sub.rows)));
     baseline = metric(confusionOf(set.labels, truth, pick(set.baseline.predicted, sub.rows)));
+    // Paired deltas stay as they are: a delta that is 0 in every replicate means the two models
+    // agree on every item. An absolute rule takes the interval eval reports (rule-interval.ts).
     interval = relative
       ? pairedDelta(set, sub.rows, metric, boot)
-      : bootstrapConfusionMetric(set.labels, truth, candPred, metric, boot);
-  }
-  // An absolute rule's bootstrap that collapsed (a perfect slice) is widened on the slice's items,
-  // never shown as certainty. Paired deltas stay: a delta that is 0 in every replicate means the
-  // two models agree on every item. Costs have no fixed range and are left as they are.
-  if (!relative && b.metric !== 'cost') {
-    const lower = b.metric === 'kappa' || b.metric === 'mcc' ? -1 : 0;
-    interval = widenDegenerate(interval, sub.rows.length, [lower, 1], 'wilson');
+      : ruleInterval(set, sub.rows, b.metric, b.classIdx, metric, boot);
   }
   const delta = observed === null || baseline === null ? null : observed - baseline;
   const space: RuleOutcome['space'] = relative ? 'delta' : 'value';

@@ -1,57 +1,40 @@
 import { appendFile } from 'node:fs/promises';
 import { type GateReport, GateReportSchema } from '../contracts/gate-report.js';
+import type { Taxonomy } from '../dataset/taxonomy.js';
 import type { PairedSet } from '../evaluate/paired-set.js';
 import { withOutputFolder } from '../io/guard.js';
 import { jsonText, OUTPUT_FILES, writeOutputSet } from '../io/outputs.js';
 import { predictionFiles } from '../io/prediction-files.js';
-import { BadInputError } from '../util/errors.js';
 import { outputFailure } from '../util/fs-errors.js';
 import { assertOutputsSpareInputs } from '../util/identity.js';
-import { checkOption, issuePath } from '../util/zod.js';
-import { comparePaired } from './compare.js';
+import { checkOption } from '../util/zod.js';
+import { type ComparedSets, pairedSetSpace, perPolicySpace } from './compared-sets.js';
 import { evaluatePolicy } from './evaluate-rules.js';
 import { gateJUnit } from './junit.js';
 import { loadComparedSets } from './load.js';
 import { gateMarkdown } from './markdown.js';
-import type { CostMatrix } from './metrics.js';
-import { decideMultilabelGate } from './multilabel-gate.js';
 import { type GateOptions, GateOptionsSchema } from './options.js';
 import { type GatePolicy, loadPolicy } from './policy.js';
-import { bindPolicy, costMatrixOf, type PolicyContext } from './policy-binding.js';
+import type { PolicyView } from './policy-views.js';
 
 export interface GateOutputs {
   report: GateReport;
   files: { json: string; junit: string; markdown: string };
 }
 
-/** The names a policy may refer to in a paired set. */
-export function policyContext(set: PairedSet): PolicyContext {
-  return {
-    labels: set.labels,
-    positive: set.positiveIndex >= 0 ? set.labels[set.positiveIndex]! : null,
-    slices: new Map(set.slices.map((s) => [s.name, s.values])),
-  };
-}
-
-/** Decide a loaded policy on a paired set (pure, deterministic given the policy's seed). */
-export function decideGate(
+/**
+ * Decide a loaded policy on compared sets (pure, deterministic given the policy's seed): the rules
+ * bound as decision units (compared-sets.ts), each decided on its paired set, in one loop; then the
+ * comparison; one report.
+ */
+export function decideComparedSets(
   policy: GatePolicy,
-  set: PairedSet,
+  sets: ComparedSets,
   listLimit: number = GateOptionsSchema.shape.listLimit.parse(undefined),
 ): GateReport {
-  const bound = bindPolicy(policy, policyContext(set));
-  let costs: CostMatrix | undefined;
-  if (policy.costs) {
-    // bindPolicy checked it if a rule uses it; check it here too for the comparison's cost row.
-    costs = costMatrixOf(policy.costs, set.labels, (path, message) => {
-      throw new BadInputError(
-        `${issuePath(['costs', ...path])}: ${message}`,
-        policy.locate(['costs', ...path]),
-      );
-    });
-  }
-  const rules = evaluatePolicy(set, policy, bound);
-  const comparison = comparePaired(set, {
+  const { units, costs } = sets.bind(policy);
+  const rules = units.flatMap((u) => evaluatePolicy(u.set, policy, [u.bound]));
+  const comparison = sets.compare({
     resamples: policy.resamples,
     seed: policy.seed,
     level: policy.level,
@@ -68,6 +51,21 @@ export function decideGate(
     rules,
     comparison,
   });
+}
+
+/** Decide a loaded policy on a single-label paired set. */
+export function decideGate(policy: GatePolicy, set: PairedSet, listLimit?: number): GateReport {
+  return decideComparedSets(policy, pairedSetSpace(set), listLimit);
+}
+
+/** Decide a loaded policy on the per-policy views of a multilabel set. */
+export function decideMultilabelGate(
+  policy: GatePolicy,
+  views: readonly PolicyView[],
+  taxonomy: Taxonomy | undefined,
+  listLimit?: number,
+): GateReport {
+  return decideComparedSets(policy, perPolicySpace(views, taxonomy), listLimit);
 }
 
 /**
@@ -105,10 +103,7 @@ export async function runGate(gateOptions: GateOptions): Promise<GateOutputs> {
   const policy = await loadPolicy(options.policy);
   return withOutputFolder(options.outDir, 'modeval gate', { outputs, inputs }, async () => {
     const sets = await loadComparedSets({ ...options, strictDataset: true });
-    const report =
-      sets.task === 'multilabel'
-        ? decideMultilabelGate(policy, sets.views, sets.taxonomy, options.listLimit)
-        : decideGate(policy, sets.set, options.listLimit);
+    const report = decideComparedSets(policy, sets, options.listLimit);
     const files = await writeGateOutputs(report, options.outDir);
     if (options.stepSummary) {
       // GitHub collects the step summary by appending; other steps may have written to it already.
@@ -121,3 +116,5 @@ export async function runGate(gateOptions: GateOptions): Promise<GateOutputs> {
     return { report, files };
   });
 }
+
+export { policyContext } from './compared-sets.js';

@@ -4,14 +4,34 @@ export * from '../contracts/gate-report.js';
 export { type GateRule, GateRuleSchema } from '../contracts/gate-rule.js';
 export type { EncodedColumn } from '../evaluate/eval-set.js';
 export { type ModelSide, type PairedSet, pairedFromEvalSet } from '../evaluate/paired-set.js';
-export { compareModels, comparePaired, comparePolicies } from './compare.js';
+export { comparePaired, comparePolicies } from './compare.js';
+export {
+  type BoundPolicy,
+  type ComparedSets,
+  type DecisionUnit,
+  pairedSetSpace,
+  perPolicySpace,
+  policyContext,
+} from './compared-sets.js';
 export { evaluatePolicy, evaluateRules } from './evaluate-rules.js';
-export { decideGate, type GateOutputs, runGate, writeGateOutputs } from './gate.js';
+export {
+  decideComparedSets,
+  decideGate,
+  decideMultilabelGate,
+  type GateOutputs,
+  runGate,
+  writeGateOutputs,
+} from './gate.js';
 export { gateJUnit } from './junit.js';
-export { type ComparedSets, type LoadPairedOptions, loadComparedSets, loadPairedSet } from './load.js';
+export {
+  comparedSetsOf,
+  compareModels,
+  type LoadPairedOptions,
+  loadComparedSets,
+  loadPairedSet,
+} from './load.js';
 export { compareMarkdown, gateMarkdown } from './markdown.js';
 export { type CostMatrix, METRIC_NAMES, type MetricName } from './metrics.js';
-export { decideMultilabelGate, expandRules } from './multilabel-gate.js';
 export {
   type CompareModelsOptions,
   CompareModelsOptionsSchema,
@@ -22,6 +42,7 @@ export {
 } from './options.js';
 export { type GatePolicy, loadPolicy, PolicyFileSchema, parsePolicy } from './policy.js';
 export { bindPolicy } from './policy-binding.js';
+export { expandRules } from './policy-rules.js';
 export {
   closedPredictions,
   expandPolicyPattern,

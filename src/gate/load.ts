@@ -1,12 +1,15 @@
+import type { Comparison } from '../contracts/gate-report.js';
 import type { DatasetSpec, DatasetSpecInput } from '../dataset/spec.js';
-import type { Taxonomy } from '../dataset/taxonomy.js';
 import type { EvalSet } from '../evaluate/eval-set.js';
 import { loadEvalSet } from '../evaluate/join.js';
 import { type PairedSet, pairedFromEvalSet } from '../evaluate/paired-set.js';
 import { predictionFiles } from '../io/prediction-files.js';
+import { type MetricFamilies, taskViewOf } from '../task/index.js';
 import { BadInputError } from '../util/errors.js';
 import { statRegularFile } from '../util/files.js';
-import { type PolicyView, policyViews } from './policy-views.js';
+import { type ComparedSets, pairedSetSpace, perPolicySpace } from './compared-sets.js';
+import type { CompareModelsOptions } from './options.js';
+import { policyViews } from './policy-views.js';
 
 export interface LoadPairedOptions {
   baseline: string;
@@ -38,21 +41,42 @@ async function mustExist(files: readonly string[], role: string): Promise<void> 
  * datasets (fingerprints differ) or over different label sets are a BadInputError from the join.
  */
 export async function loadPairedSet(options: LoadPairedOptions): Promise<PairedSet> {
-  return pairedFromEvalSet(await loadJoinedPair(options));
+  const set = await loadJoinedPair(options);
+  mustHavePairs(set);
+  return pairedFromEvalSet(set);
 }
 
-/** What compare and gate work on: one paired set, or (multilabel) one binary view per policy. */
-export type ComparedSets =
-  | { readonly task: 'single'; readonly set: PairedSet }
-  | { readonly task: 'multilabel'; readonly views: PolicyView[]; readonly taxonomy: Taxonomy | undefined };
+/** How each kind of comparison the task view names builds its compared sets. */
+const SPACES: Readonly<Record<MetricFamilies['comparison'], (set: EvalSet) => ComparedSets>> = {
+  'paired-set': (set) => pairedSetSpace(pairedFromEvalSet(set)),
+  'per-policy': (set) => perPolicySpace(policyViews(set, set.taxonomy), set.taxonomy),
+};
 
-/** Like loadPairedSet, but a multilabel set becomes per-policy views instead of an error. */
+/**
+ * The paired sets of a joined evaluation set with two models (baseline first): the set itself, or
+ * (multilabel) one binary view per policy with the taxonomy closure.
+ */
+export function comparedSetsOf(set: EvalSet): ComparedSets {
+  mustHavePairs(set);
+  return SPACES[taskViewOf(set).metrics.comparison](set);
+}
+
+/** Like loadPairedSet, for any task: the compared sets compare and gate decide on. */
 export async function loadComparedSets(options: LoadPairedOptions): Promise<ComparedSets> {
-  const set = await loadJoinedPair(options);
-  if (set.task === 'multilabel') {
-    return { task: 'multilabel', views: policyViews(set, set.taxonomy), taxonomy: set.taxonomy };
+  return comparedSetsOf(await loadJoinedPair(options));
+}
+
+/** Load both predictions files joined to the golden set (one join), then compare them. */
+export async function compareModels(options: CompareModelsOptions): Promise<Comparison> {
+  return (await loadComparedSets(options)).compare(options);
+}
+
+function mustHavePairs(set: EvalSet): void {
+  if (set.n === 0) {
+    throw new BadInputError('no golden item has a prediction from both models; nothing to compare', {
+      file: set.dataset.file,
+    });
   }
-  return { task: 'single', set: pairedFromEvalSet(set) };
 }
 
 async function loadJoinedPair(options: LoadPairedOptions): Promise<EvalSet> {
@@ -74,11 +98,6 @@ async function loadJoinedPair(options: LoadPairedOptions): Promise<EvalSet> {
         );
       }
     }
-  }
-  if (set.n === 0) {
-    throw new BadInputError('no golden item has a prediction from both models; nothing to compare', {
-      file: options.dataset,
-    });
   }
   return set;
 }

@@ -7,13 +7,12 @@ import type { MetricsReport, ModelMetrics } from '../contracts/metrics-report.js
 import type { PredictionsMeta, RunFile } from '../contracts/predictions.js';
 import type { ReviewImportSummary } from '../contracts/review-import.js';
 import { openDataset } from '../dataset/open.js';
-import { loadEvalSet } from '../evaluate/join.js';
-import { compareModels } from '../gate/compare.js';
 import { OUTPUT_FILES, outputPath, readOutput } from '../io/outputs.js';
 import { openPredictions } from '../run/predictions.js';
 import { BadInputError } from '../util/errors.js';
 import { sha256File } from '../util/hash.js';
-import { type ScoreHistogram, scoreHistogram } from './scores.js';
+import { type RecomputeOptions, recomputeFromSources } from './recompute.js';
+import type { ScoreHistogram } from './scores.js';
 import { datasetThumbnails, type Thumbnail } from './thumbnails.js';
 
 /*
@@ -61,16 +60,7 @@ export interface ReportInputs {
   warnings: string[];
 }
 
-export interface LoadOptions {
-  /**
-   * With exactly two models and no compare.json / gate.json, compute the paired comparison from
-   * their predictions and the golden set (when those files are still where metrics.json says).
-   */
-  autoCompare?: boolean;
-  resamples?: number;
-  seed?: number;
-  /** Bin each model's scores by golden label (reads the predictions and the golden set). Default true. */
-  scoreHistograms?: boolean;
+export interface LoadOptions extends RecomputeOptions {
   /** Inline thumbnails of flipped items when the golden set holds images. Default true. */
   thumbnails?: boolean;
 }
@@ -193,35 +183,11 @@ async function loadFolder(dir: string, out: ReportInputs): Promise<void> {
   }
 }
 
-/** The file a model's predictions are in: as metrics.json recorded it, else beside metrics.json. */
-function predictionsPath(m: ModelEntry): string | null {
-  const recorded = m.model.model.predictionsFile;
-  if (existsSync(recorded)) return recorded;
-  const beside = outputPath(m.dir, OUTPUT_FILES.predictions);
-  return existsSync(beside) ? beside : null;
-}
-
-/** Join each model's predictions to the golden set it was evaluated on and bin the scores. */
-async function addScoreHistograms(out: ReportInputs): Promise<void> {
-  for (const m of out.models) {
-    const predictions = predictionsPath(m);
-    const dataset = m.report.dataset.file;
-    if (!predictions || !existsSync(dataset) || m.report.task === 'multilabel') continue;
-    const spec = m.report.dataset.spec;
-    const set = await loadEvalSet({
-      dataset,
-      predictions: [predictions],
-      ...(existsSync(spec) ? { spec } : {}),
-    });
-    if (set.dataset.fingerprint !== m.report.dataset.fingerprint) {
-      out.warnings.push(`${dataset} changed since ${m.metricsFile} was written; score histograms left out`);
-      continue;
-    }
-    m.scores = scoreHistogram(set, 0);
-  }
-}
-
-/** Load and validate every folder, then pair two models when asked and possible. */
+/**
+ * Load and validate every folder's stage outputs; then the one recomputation step (recompute.ts:
+ * score histograms, and the paired comparison of two models when no compare.json / gate.json is
+ * given), and the thumbnails of flipped items.
+ */
 export async function loadReportInputs(
   dirs: readonly string[],
   options: LoadOptions = {},
@@ -246,33 +212,8 @@ export async function loadReportInputs(
     if (!fingerprints.has(fp))
       out.warnings.push('the comparison was made on a different dataset than the metrics');
   }
-  if (options.scoreHistograms !== false) await addScoreHistograms(out);
-  if (!out.comparison && out.models.length === 2 && options.autoCompare !== false) {
-    const [a, b] = out.models as [ModelEntry, ModelEntry];
-    const baseline = predictionsPath(a);
-    const candidate = predictionsPath(b);
-    const dataset = a.report.dataset.file;
-    const spec = a.report.dataset.spec;
-    if (fingerprints.size > 1) {
-      out.warnings.push('no paired comparison: the two models were evaluated on different datasets');
-    } else if (a.report.task === 'multilabel') {
-      out.warnings.push('no paired comparison: compare supports binary and multiclass tasks');
-    } else if (!baseline || !candidate || !existsSync(dataset)) {
-      out.warnings.push(
-        'no paired comparison: the predictions or the golden dataset are no longer where metrics.json says; run `modeval compare --out <dir>` and pass <dir>',
-      );
-    } else {
-      const comparison = await compareModels({
-        baseline,
-        candidate,
-        dataset,
-        ...(existsSync(spec) ? { spec } : {}),
-        ...(options.resamples !== undefined ? { resamples: options.resamples } : {}),
-        ...(options.seed !== undefined ? { seed: options.seed } : {}),
-      });
-      out.comparison = { source: 'computed', comparison, gate: null };
-    }
-  }
+  // The one step that reads the golden set and predictions rather than stage outputs (recompute.ts).
+  await recomputeFromSources(out, options);
   if (options.thumbnails !== false && out.comparison) await addThumbnails(out, out.comparison.comparison);
   return out;
 }

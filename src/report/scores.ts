@@ -1,5 +1,6 @@
 import type { EvalSet } from '../evaluate/eval-set.js';
 import { cleanText, uniqueDisplay } from '../render/clean.js';
+import { taskViewOf } from '../task/index.js';
 
 /**
  * Score distributions from the predictions joined to the golden labels: how well the scores
@@ -21,7 +22,7 @@ export function scoreHistogram(
   nameChars = 80,
 ): ScoreHistogram | null {
   const m = set.models[model];
-  if (!m || set.task === 'multilabel' || set.n === 0) return null;
+  if (!m || taskViewOf(set).multiLabel || set.n === 0) return null;
   const k = set.labels.length;
   const binOf = (s: number) => Math.min(bins - 1, Math.max(0, Math.floor(s * bins)));
   if (set.positiveIndex >= 0) {

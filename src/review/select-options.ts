@@ -7,7 +7,7 @@ import { firstIssue } from '../util/zod.js';
 /**
  * What a review selection is asked for: the rules (and their text form on the command line), the
  * priority keys, costs, cap and strata. Both selection loops (review/select.ts,
- * review/select-multilabel.ts) read these options.
+ * review/decisions.ts) read these options.
  */
 
 export const SelectRuleSchema = z.discriminatedUnion('kind', [

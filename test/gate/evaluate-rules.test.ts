@@ -5,6 +5,7 @@ import { evaluateRules } from '../../src/gate/evaluate-rules.js';
 import { policyContext } from '../../src/gate/gate.js';
 import { parsePolicy } from '../../src/gate/policy.js';
 import { bindPolicy } from '../../src/gate/policy-binding.js';
+import { wilsonInterval } from '../../src/metrics/proportion.js';
 import { fromPatterns, handCountableRows, pairedSet, repeat, syntheticSpamRows } from './fixtures.js';
 
 /** SYNTHETIC set "A" (see handCountableRows) with a `channel` slice. */
@@ -169,10 +170,11 @@ describe('slices', () => {
     const web = perChannel!.outcomes.find((o) => o.slice?.value === 'web')!;
     const mail = perChannel!.outcomes.find((o) => o.slice?.value === 'mail')!;
     expect(web).toMatchObject({ n: 30, status: 'pass', observed: 1 });
-    // A perfect slice's bootstrap collapses at 1: the interval is widened on its 30 items.
-    expect(web.interval!.high).toBe(1);
-    expect(web.interval!.low!).toBeLessThan(1);
-    expect(web.interval!.widened).toMatchObject({ items: 30 });
+    // Recall is a proportion of the slice's 10 ham items: their Wilson interval, as eval reports
+    // it (not a bootstrap widened on the slice's 30 items).
+    const wilson = wilsonInterval(10, 10, 0.95)!;
+    expect(web.interval).toMatchObject({ method: 'wilson', estimate: 1, low: wilson.low, high: 1 });
+    expect(web.interval!.widened).toBeUndefined();
     expect(mail.n).toBe(70);
     expect(mail.observed).toBeCloseTo(68 / 70, 12);
     expect(mail.status).toBe('fail');

@@ -1,9 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import { RecordBatchStreamWriter, Table, tableToIPC, Utf8, vectorFromArray } from 'apache-arrow';
+import type { PredictionsMeta } from '../../src/contracts/predictions.js';
 import type { QueueBatch } from '../../src/review/formats/format.js';
 import type { ReviewItem } from '../../src/review/item.js';
 import { makePredictionBatch, predictionsSchema } from '../../src/run/predictions.js';
-import type { PredictionsMeta } from '../../src/contracts/predictions.js';
 import { binaryView } from '../../src/task/index.js';
 
 /**

@@ -1,10 +1,15 @@
-import type { OperatingConstraint } from '../../contracts/metric-results.js';
+import type {
+  ClassificationReport,
+  MulticlassReport,
+  OperatingConstraint,
+} from '../../contracts/metric-results.js';
 import type { LabelRanking, SliceReport } from '../../contracts/metrics-report.js';
 import type { PlanRow } from '../../contracts/plan-report.js';
 import { planFromMetrics } from '../../plan/plan.js';
 import { cleanText, uniqueDisplay } from '../../render/clean.js';
 import { html, type SafeHtml } from '../../render/html.js';
 import { count, f3, interval, pct } from '../../render/numbers.js';
+import { taskViewOf } from '../../task/index.js';
 import {
   classBarsChart,
   confusionChart,
@@ -35,7 +40,7 @@ export async function modelSection(m: ModelEntry, index: number, ctx: SectionCon
     : EMPTY;
   // Every policy of a multi-policy model has its own threshold and calibration (up to the
   // confusion-matrix label bound); a multiclass model shows its first four classes.
-  const reliabilityCharts = r.task === 'multilabel' ? ctx.limits.confusionLabels : 4;
+  const reliabilityCharts = taskViewOf(r).policies ? ctx.limits.confusionLabels : 4;
   parts.push(await calibrationPart(m, labels, scores, reliabilityCharts));
   parts.push(await slicesPart(m, labels, ctx));
   parts.push(biasSection(m, ctx));
@@ -50,9 +55,14 @@ export async function modelSection(m: ModelEntry, index: number, ctx: SectionCon
   return html`<section id="model-${index}"><h2>Model: ${m.model.model.name} <span class="ver">${m.model.model.version}</span></h2>${joinNote}${parts}</section>`;
 }
 
+/** Whether the task's report holds a golden × predicted matrix (single-label tasks: the task view says). */
+function hasConfusionMatrix(c: ClassificationReport): c is MulticlassReport {
+  return taskViewOf(c).metrics.confusion;
+}
+
 async function confusionPart(m: ModelEntry, labels: string[], ctx: SectionContext): Promise<SafeHtml> {
   const c = m.model.classification;
-  if (c.task === 'multilabel') {
+  if (!hasConfusionMatrix(c)) {
     const rows = c.perClass.map((k, i) => [labels[i]!, count(k.tp), count(k.fp), count(k.fn), count(k.tn)]);
     return html`<h3>Confusion per label</h3>${table(['label', 'TP', 'FP', 'FN', 'TN'], rows, 'num')}`;
   }
@@ -206,7 +216,7 @@ async function calibrationPart(
 ): Promise<SafeHtml> {
   const cal = m.model.calibration;
   const reports = cal.topLabel
-    ? m.report.task === 'binary' && cal.positiveClass[0]
+    ? taskViewOf(m.report).metrics.positiveClass && cal.positiveClass[0]
       ? [
           {
             title: `Reliability: P(${labels[m.report.labels.indexOf(cal.positiveClass[0].label)] ?? ''})`,

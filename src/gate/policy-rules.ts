@@ -1,18 +1,14 @@
-import { type GateReport, GateReportSchema, type RuleResult } from '../contracts/gate-report.js';
 import type { GateRule } from '../contracts/gate-rule.js';
 import type { Taxonomy } from '../dataset/taxonomy.js';
 import { BadInputError } from '../util/errors.js';
 import { issuePath } from '../util/zod.js';
-import { comparePolicies } from './compare.js';
-import { evaluatePolicy } from './evaluate-rules.js';
 import { closest } from './metrics.js';
 import type { GatePolicy } from './policy.js';
-import { bindPolicy } from './policy-binding.js';
 import { expandPolicyPattern, notPolicy, type PolicyView, rollupOf } from './policy-views.js';
 import { ruleText } from './rule-expression.js';
 
 /**
- * The gate on a multilabel set: every rule is decided on one policy's binary view (policy-views.ts).
+ * The rules of a policy on a multi-policy set, each to the policy view it is decided on:
  *
  * - `recall[offensive/sexism] >= 0.8`: that policy (a leaf or a parent, whose labels and
  *   predictions are closed upward through the taxonomy);
@@ -23,7 +19,7 @@ import { ruleText } from './rule-expression.js';
  * - `per lang` / `where lang = es`: slices, as on any binary set.
  */
 
-interface Target {
+export interface Target {
   view: PolicyView;
   rule: GateRule;
 }
@@ -79,48 +75,5 @@ export function expandRules(
       copy.name = expanded ? `${rule.name} → ${p}` : rule.name;
       return { view: byPolicy.get(p)!, rule: copy };
     });
-  });
-}
-
-/** Decide a loaded policy on the per-policy views of a multilabel set. */
-export function decideMultilabelGate(
-  policy: GatePolicy,
-  views: readonly PolicyView[],
-  taxonomy: Taxonomy | undefined,
-  listLimit = 50,
-): GateReport {
-  if (views.length === 0) throw new Error('a multilabel gate needs at least one policy');
-  const targets = expandRules(policy, views, taxonomy);
-  const rules: RuleResult[] = [];
-  for (const { view, rule } of targets) {
-    if (rule.metric === 'cost') {
-      const path = ['rules', rule.index, 'metric'];
-      throw new BadInputError(
-        `${issuePath(path)}: metric "cost" is not available on a multilabel set`,
-        policy.locate(path),
-      );
-    }
-    const one: GatePolicy = { ...policy, rules: [rule] };
-    const bound = bindPolicy(one, {
-      labels: view.set.labels,
-      positive: view.policy,
-      slices: new Map(view.set.slices.map((s) => [s.name, s.values])),
-    });
-    rules.push(...evaluatePolicy(view.set, one, bound));
-  }
-  const comparison = comparePolicies(views, taxonomy, {
-    resamples: policy.resamples,
-    seed: policy.seed,
-    level: policy.level,
-    listLimit,
-  });
-  const failed = rules.filter((r) => r.status === 'fail').length;
-  return GateReportSchema.parse({
-    schemaVersion: 1,
-    verdict: failed === 0 ? 'pass' : 'fail',
-    policy: { file: policy.file, level: policy.level, resamples: policy.resamples, seed: policy.seed },
-    summary: { rules: rules.length, passed: rules.length - failed, failed },
-    rules,
-    comparison,
   });
 }

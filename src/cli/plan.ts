@@ -94,6 +94,8 @@ export const planCommand: CommandModule<object, PlanArgs> = {
   },
 };
 
+const percent = (x: number | null): Cell => (x === null ? '—' : `${Math.round(x * 100)}%`);
+
 function needCells(r: PlanRow): Cell[] {
   return [r.forWidth?.relevant, r.forWidth?.more, r.forDrop?.relevant, r.forDrop?.more];
 }
@@ -110,10 +112,11 @@ export function formatPlan(report: PlanReport, maxRows: number): string {
     'of class',
     'recall',
     'planning',
-    `class items for ±${pts(s.width / 2)}`,
+    `class items for a ${pts(s.width)}-pt interval`,
     'more items',
     `class items for −${pts(s.drop)} pts`,
     'more items',
+    'power there',
     'power now',
   ];
   for (const m of report.models) {
@@ -130,7 +133,8 @@ export function formatPlan(report: PlanReport, maxRows: number): string {
       f3(r.recall),
       f3(r.planningRecall),
       ...needCells(r),
-      r.powerNow === null ? '—' : `${Math.round(r.powerNow * 100)}%`,
+      percent(r.powerAtDrop),
+      percent(r.powerNow),
     ]);
     const title = m.name === null ? 'Golden-set plan' : `Golden-set plan for ${m.name}`;
     out.push(renderTable(head, cells, { title }));

@@ -77,7 +77,12 @@ export const PlanRowSchema = z.object({
   forWidth: NeedSchema.nullable(),
   /** To detect the chosen drop in a paired comparison at the chosen power. */
   forDrop: NeedSchema.nullable(),
-  /** The power to detect the drop with today's relevant items. */
+  /**
+   * The exact power of the McNemar test compare runs at `forDrop.relevant` items (a little below
+   * the power asked for: Connor's formula sizes for the uncorrected z-test).
+   */
+  powerAtDrop: z.number().nullable(),
+  /** The exact power of that test to detect the drop with today's relevant items. */
   powerNow: z.number().nullable(),
   /** Why a need is null. */
   reason: z.string().optional(),

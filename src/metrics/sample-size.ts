@@ -1,9 +1,14 @@
 import { z } from 'zod';
-import { normalCdf, normalQuantile } from './distributions.js';
+import type { ProportionMethod } from '../contracts/proportion-method.js';
+import { logGamma, normalCdf, normalQuantile } from './distributions.js';
+import { proportionInterval } from './proportion.js';
+import { mcnemar } from './significance.js';
 
 /**
- * How many labelled items a decision needs (golden-set sizing). Three normal-approximation
- * formulas, each checked against statsmodels 0.13.5 in test/metrics/sample-size.test.ts:
+ * How many labelled items a decision needs (golden-set sizing). An interval's width is sized with
+ * the interval eval reports (`sampleSizeForIntervalWidth`), a paired test's power is computed
+ * exactly for the test compare runs (`mcnemarTestPower`); besides those, three normal-approximation
+ * formulas, each checked against statsmodels 0.13.5 in test/metrics/stats-reference.test.ts:
  *
  * - interval width: n = p(1 − p)·(z_{α/2}/h)², the items for a two-sided interval of half-width h
  *   around a proportion p (statsmodels `samplesize_confint_proportion`);
@@ -75,6 +80,36 @@ export function sampleSizeForHalfWidth(
   checkProbability(level, 'level');
   const n = (p * (1 - p)) / (halfWidth / upper((1 - level) / 2)) ** 2;
   return { n, items: Math.ceil(n) };
+}
+
+/** The most items a width search looks at before it gives up (a width too small to plan for). */
+export const MAX_PLANNED_ITEMS = 10_000_000;
+
+/**
+ * Items for a proportion interval of full width at most `width`, computed with the interval eval
+ * reports (`method`, Wilson by default) rather than the normal approximation: that approximation
+ * promises widths the reported interval does not have near 0 and 1 (at p = 0.999 and width 0.04 it
+ * asks for 10 items; the Wilson interval of 10/10 is 0.2775 wide). The count observed at n items is
+ * taken as round(p·n), so the answer is the smallest n at which the interval eval would report for
+ * that count is narrow enough. The width is not monotone in n at the last digit (the rounded count
+ * steps), so a larger n can be a hair wider; p = 0 and p = 1 are plannable (the interval still has
+ * width there). Returns null when no n up to MAX_PLANNED_ITEMS is enough.
+ */
+export function sampleSizeForIntervalWidth(
+  p: number,
+  width: number,
+  level = 0.95,
+  method: ProportionMethod = 'wilson',
+): { items: number; width: number } | null {
+  checkProbability(p, 'proportion', false);
+  checkProbability(width, 'width');
+  checkProbability(level, 'level');
+  for (let n = 1; n <= MAX_PLANNED_ITEMS; n++) {
+    const bounds = proportionInterval(Math.round(p * n), n, level, method)!;
+    const w = bounds.high - bounds.low;
+    if (w <= width) return { items: n, width: w };
+  }
+  return null;
 }
 
 export interface OneProportionDesign {
@@ -153,4 +188,57 @@ export function independentDiscordance(p: number, drop: number): { p10: number; 
   checkProbability(p, 'baseline proportion', false);
   if (!(drop > 0 && drop <= p)) throw new RangeError(`drop must be in (0, ${p}], got ${drop}`);
   return { p10: p * (1 - p + drop), p01: (1 - p) * (p - drop) };
+}
+
+/** log P(X = k) for X ~ Binomial(n, p). */
+function logBinomialPmf(k: number, n: number, p: number): number {
+  if (p === 0) return k === 0 ? 0 : Number.NEGATIVE_INFINITY;
+  if (p === 1) return k === n ? 0 : Number.NEGATIVE_INFINITY;
+  return logGamma(n + 1) - logGamma(k + 1) - logGamma(n - k + 1) + k * Math.log(p) + (n - k) * Math.log1p(-p);
+}
+
+/** The k range of Binomial(n, p) outside of which the mass is negligible (beyond 10 sd). */
+function binomialWindow(n: number, p: number): [number, number] {
+  const mean = n * p;
+  const sd = Math.sqrt(n * p * (1 - p));
+  return [Math.max(0, Math.floor(mean - 10 * sd - 1)), Math.min(n, Math.ceil(mean + 10 * sd + 1))];
+}
+
+/**
+ * Power of the McNemar test `compare` actually runs (significance.ts: exact binomial while b + c is
+ * below 25, continuity-corrected chi-square from there; rejecting when p ≤ α), with n item pairs,
+ * counting the rejections in the direction of the difference (p10 > p01: the first model is right
+ * more often). Exact over the joint distribution of the discordant counts: D = b + c ~ Bin(n, ψ),
+ * b | D ~ Bin(D, p10/ψ); terms beyond 10 standard deviations are skipped. Connor's formula sizes for
+ * the uncorrected z-test, so this is a little lower than the power it promises (e.g. about 0.78 at
+ * the size it gives for 0.8 in the spam-sized cases of test/plan).
+ */
+export function mcnemarTestPower(d: PairedDesign & { n: number }): number {
+  const { psi } = pairedMoments(d.p10, d.p01);
+  const alpha = d.alpha ?? 0.05;
+  const n = d.n;
+  if (!(Number.isInteger(n) && n >= 0)) throw new RangeError(`n must be an integer >= 0, got ${n}`);
+  const high = Math.max(d.p10, d.p01);
+  const share = high / psi;
+  const [dLow, dHigh] = binomialWindow(n, psi);
+  let power = 0;
+  for (let total = Math.max(1, dLow); total <= dHigh; total++) {
+    const pTotal = Math.exp(logBinomialPmf(total, n, psi));
+    if (pTotal === 0) continue;
+    // The smallest count on the better side that rejects (the p-value falls as it grows).
+    const rejects = (b: number) => mcnemar(b, total - b).pValue <= alpha;
+    if (!rejects(total)) continue;
+    let lo = Math.ceil(total / 2);
+    let hi = total;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (rejects(mid)) hi = mid;
+      else lo = mid + 1;
+    }
+    const [bLow, bHigh] = binomialWindow(total, share);
+    let tail = 0;
+    for (let b = Math.max(lo, bLow); b <= bHigh; b++) tail += Math.exp(logBinomialPmf(b, total, share));
+    power += pTotal * tail;
+  }
+  return Math.min(1, power);
 }

@@ -10,12 +10,14 @@ import {
   type PlanSettingsInput,
   PlanSettingsSchema,
 } from '../contracts/plan-report.js';
+import { type ProportionMethod, ProportionMethodSchema } from '../contracts/proportion-method.js';
 import { OUTPUT_FILES, readOutput } from '../io/outputs.js';
 import {
   independentDiscordance,
-  pairedPower,
+  MAX_PLANNED_ITEMS,
+  mcnemarTestPower,
   pairedSampleSize,
-  sampleSizeForHalfWidth,
+  sampleSizeForIntervalWidth,
 } from '../metrics/sample-size.js';
 import { taskViewOf } from '../task/index.js';
 import { BadInputError } from '../util/errors.js';
@@ -28,18 +30,29 @@ import { checkOption } from '../util/zod.js';
  * formulas live in src/metrics/sample-size.ts and are checked against statsmodels there.
  */
 
-function definitions(s: PlanSettings): PlanReport['definitions'] {
+function definitions(s: PlanSettings, method: ProportionMethod): PlanReport['definitions'] {
   const pct = (x: number) => `${+(x * 100).toFixed(2)}`;
   return {
-    width: `items of the class for a two-sided ${pct(s.level)}% recall interval of full width ${pct(s.width)} points: n = p(1 − p)·(z/h)², h = width/2 (normal approximation, statsmodels samplesize_confint_proportion); all items = that / the slice's share of the class`,
-    drop: `items of the class for McNemar's test (two-sided α = ${s.alpha}) to detect a recall drop of ${pct(s.drop)} points with power ${s.power} when a candidate is scored on the same items as the baseline: Connor (1987), n = ((z_α/2·√ψ + z_β·√(ψ − δ²))/δ)², δ = the drop, ψ = the share of those items the two models disagree on: ${s.discordance === undefined ? 'assumed from independent errors, p10 = p(1 − p + δ), p01 = (1 − p)(p − δ), which overstates ψ (and n) for correlated model versions' : `given, ${s.discordance}`}`,
+    width: `items of the class for a two-sided ${pct(s.level)}% recall interval of full width at most ${pct(s.width)} points, as eval reports it: the smallest n for which the ${method} interval of round(p·n) out of n is that narrow (not the normal approximation, which promises widths the reported interval does not have near 0 and 1); all items = that / the slice's share of the class`,
+    drop: `items of the class for McNemar's test (two-sided α = ${s.alpha}) to detect a recall drop of ${pct(s.drop)} points with power ${s.power} when a candidate is scored on the same items as the baseline: Connor (1987), n = ((z_α/2·√ψ + z_β·√(ψ − δ²))/δ)², δ = the drop, ψ = the share of those items the two models disagree on: ${s.discordance === undefined ? 'assumed from independent errors, p10 = p(1 − p + δ), p01 = (1 − p)(p − δ), which overstates ψ (and n) for correlated model versions' : `given, ${s.discordance}`}. Connor's formula is for the uncorrected z-test; the test compare runs (exact binomial below 25 discordant items, continuity-corrected chi-square above, reject at p ≤ α) reaches a little less at that size: powerAtDrop is its exact power there, and powerNow its exact power with today's items`,
     planningValue:
       'p is the end of the recall interval nearest 1/2 (the value the data cannot rule out that needs the most items); a slice without its own recall interval for the class uses the model’s overall one',
   };
 }
 
+/**
+ * All items for `relevant` items of the class at its share. The quotient is rounded up, but one
+ * that float division puts a hair above a whole number (21 / 0.7 = 30.000000000000004) is that
+ * whole number.
+ */
+export function itemsAtShare(relevant: number, share: number): number {
+  const q = relevant / share;
+  const whole = Math.round(q);
+  return Math.abs(q - whole) <= 1e-9 * Math.max(1, whole) ? whole : Math.ceil(q);
+}
+
 function need(relevant: number, share: number, itemsNow: number): Need {
-  const items = Math.ceil(relevant / share);
+  const items = itemsAtShare(relevant, share);
   return { relevant, items, more: Math.max(0, items - itemsNow) };
 }
 
@@ -62,23 +75,42 @@ function discordance(p: number, s: PlanSettings): { p10: number; p01: number } |
 interface Needs {
   forWidth: Need | null;
   forDrop: Need | null;
+  powerAtDrop: number | null;
   reasons: string[];
 }
 
-/** The needs at planning recall p, a share of the class among items, and `itemsNow` items today. */
-function needsFor(p: number, share: number, itemsNow: number, s: PlanSettings): Needs {
-  // p(1 − p) vanishes at 0 and 1, where the normal approximation cannot size an interval.
-  const width = p > 0 && p < 1 ? sampleSizeForHalfWidth(p, s.width / 2, s.level) : null;
+/**
+ * The needs at planning recall p, a share of the class among items, and `itemsNow` items today,
+ * for an interval of the method eval reports.
+ */
+function needsFor(
+  p: number,
+  share: number,
+  itemsNow: number,
+  s: PlanSettings,
+  method: ProportionMethod,
+): Needs {
+  const width = sampleSizeForIntervalWidth(p, s.width, s.level, method);
   const d = discordance(p, s);
   const drop = typeof d === 'string' ? null : pairedSampleSize({ ...d, alpha: s.alpha, power: s.power });
   return {
     forWidth: width ? need(width.items, share, itemsNow) : null,
     forDrop: drop ? need(drop.items, share, itemsNow) : null,
+    powerAtDrop:
+      drop && typeof d !== 'string' ? mcnemarTestPower({ ...d, n: drop.items, alpha: s.alpha }) : null,
     reasons: [
-      width === null ? `a recall of exactly ${p} leaves no variance to size an interval from` : null,
+      width === null
+        ? `no golden set of up to ${MAX_PLANNED_ITEMS.toLocaleString('en-US')} items gives an interval that narrow`
+        : null,
       typeof d === 'string' ? d : null,
     ].filter((r): r is string => r !== null),
   };
+}
+
+/** The interval method eval reported a recall with (its default, Wilson, when it is not a proportion method). */
+function methodOf(recall: Interval | null): ProportionMethod {
+  const parsed = ProportionMethodSchema.safeParse(recall?.method);
+  return parsed.success ? parsed.data : 'wilson';
 }
 
 /** One row: the needs for a policy in a set or slice with `items` items, `relevant` of the class. */
@@ -109,6 +141,7 @@ export function planRow(
       ...base,
       forWidth: null,
       forDrop: null,
+      powerAtDrop: null,
       powerNow: null,
       reason:
         relevant === 0
@@ -116,13 +149,14 @@ export function planRow(
           : `no recall for ${policy} to plan from`,
     };
   }
-  const needs = needsFor(p, relevant / items, items, s);
+  const needs = needsFor(p, relevant / items, items, s, methodOf(recall));
   const d = discordance(p, s);
   return {
     ...base,
     forWidth: needs.forWidth,
     forDrop: needs.forDrop,
-    powerNow: typeof d === 'string' ? null : pairedPower({ ...d, n: relevant, alpha: s.alpha }),
+    powerAtDrop: needs.powerAtDrop,
+    powerNow: typeof d === 'string' ? null : mcnemarTestPower({ ...d, n: relevant, alpha: s.alpha }),
     ...(needs.reasons.length > 0 ? { reason: needs.reasons.join('; ') } : {}),
   };
 }
@@ -178,7 +212,7 @@ export function planFromMetrics(
     kind: 'modeval.plan',
     schemaVersion: 1,
     settings: { ...s, discordance: s.discordance ?? null },
-    definitions: definitions(s),
+    definitions: definitions(s, report.definitions.intervals.proportions),
     source: options.source ?? null,
     models: models.map((m) => ({ name: m.model.name, rows: modelRows(report, m, s) })),
   };
@@ -194,7 +228,7 @@ export function planFromPrevalence(
   settings: PlanSettingsInput = {},
 ): PlanReport {
   const s = PlanSettingsSchema.parse(settings);
-  const needs = needsFor(target, prevalence, 0, s);
+  const needs = needsFor(target, prevalence, 0, s, 'wilson');
   const row: PlanRow = {
     slice: null,
     policy: 'policy',
@@ -205,6 +239,7 @@ export function planFromPrevalence(
     halfWidthNow: null,
     forWidth: needs.forWidth,
     forDrop: needs.forDrop,
+    powerAtDrop: needs.powerAtDrop,
     powerNow: null,
     ...(needs.reasons.length > 0 ? { reason: needs.reasons.join('; ') } : {}),
   };
@@ -212,7 +247,7 @@ export function planFromPrevalence(
     kind: 'modeval.plan',
     schemaVersion: 1,
     settings: { ...s, discordance: s.discordance ?? null },
-    definitions: definitions(s),
+    definitions: definitions(s, 'wilson'),
     source: null,
     models: [{ name: null, rows: [row] }],
   };

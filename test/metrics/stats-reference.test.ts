@@ -12,12 +12,16 @@ import { jeffreysInterval, proportionInterval, wilsonInterval } from '../../src/
 import {
   type Alternative,
   independentDiscordance,
+  mcnemarTestPower,
   normalPowerHet,
   oneProportionSampleSize,
   pairedPower,
   pairedSampleSize,
   sampleSizeForHalfWidth,
+  sampleSizeForIntervalWidth,
 } from '../../src/metrics/sample-size.js';
+import { mcnemar } from '../../src/metrics/significance.js';
+import { Xoshiro128 } from '../../src/util/prng.js';
 import { expectClose } from './vectors.js';
 
 /**
@@ -224,5 +228,67 @@ describe('sample sizes and power', () => {
     expect(() => pairedSampleSize({ p10: 0.02, p01: 0.02 })).toThrow(RangeError);
     expect(() => oneProportionSampleSize({ p0: 0.9, p1: 0.9 })).toThrow(RangeError);
     expect(() => sampleSizeForHalfWidth(0.5, 0)).toThrow(RangeError);
+  });
+});
+
+describe('mcnemarTestPower: the exact power of the McNemar test compare runs', () => {
+  /** Monte Carlo power of `mcnemar` itself on simulated paired items (fixed seed). */
+  function simulatedPower(n: number, p10: number, p01: number, sims: number): number {
+    const rng = new Xoshiro128(20261207);
+    let rejected = 0;
+    for (let s = 0; s < sims; s++) {
+      let b = 0;
+      let c = 0;
+      for (let i = 0; i < n; i++) {
+        const u = rng.nextFloat();
+        if (u < p10) b++;
+        else if (u < p10 + p01) c++;
+      }
+      if (b > c && mcnemar(b, c).pValue <= 0.05) rejected++;
+    }
+    return rejected / sims;
+  }
+
+  it('equals a simulation of the test within 4 standard errors (exact and chi-square regimes)', () => {
+    for (const [n, p10, p01] of [
+      [40, 0.2, 0.04],
+      [300, 0.08, 0.03],
+      [600, 0.05, 0.03],
+    ] as const) {
+      const sims = 2000;
+      const exact = mcnemarTestPower({ n, p10, p01 });
+      const mc = simulatedPower(n, p10, p01, sims);
+      const se = Math.sqrt((exact * (1 - exact)) / sims);
+      expect(Math.abs(exact - mc)).toBeLessThan(4 * se + 1e-9);
+    }
+  });
+
+  it("is below Connor's promised power at Connor's size (about 0.78 for 0.8)", () => {
+    const d = independentDiscordance(0.95, 0.02);
+    const size = pairedSampleSize({ ...d, power: 0.8 });
+    const exact = mcnemarTestPower({ ...d, n: size.items });
+    expect(size.power).toBeGreaterThanOrEqual(0.8);
+    expect(exact).toBeGreaterThan(0.77);
+    expect(exact).toBeLessThan(0.8);
+    expect(mcnemarTestPower({ ...d, n: 0 })).toBe(0);
+  });
+});
+
+describe('sampleSizeForIntervalWidth', () => {
+  it('is the smallest n whose reported interval of round(p·n)/n is narrow enough, edges included', () => {
+    for (const method of ['wilson', 'jeffreys'] as const) {
+      for (const p of [0, 0.001, 0.3, 0.5, 0.9, 0.99, 1]) {
+        const s = sampleSizeForIntervalWidth(p, 0.05, 0.95, method)!;
+        const width = (n: number) => {
+          const b = proportionInterval(Math.round(p * n), n, 0.95, method)!;
+          return b.high - b.low;
+        };
+        expect(width(s.items)).toBeLessThanOrEqual(0.05);
+        expect(s.items === 1 || width(s.items - 1) > 0.05).toBe(true);
+      }
+    }
+    // Issue 28's values (Wilson, 4-point interval).
+    expect(sampleSizeForIntervalWidth(0.999, 0.04)!.items).toBe(93);
+    expect(sampleSizeForIntervalWidth(0.99, 0.04)!.items).toBe(134);
   });
 });

@@ -2,14 +2,23 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { PlanReportSchema } from '../../src/contracts/plan-report.js';
 import { countInterval } from '../../src/metrics/edge-intervals.js';
-import { plan, planFromPrevalence, planRow } from '../../src/plan/plan.js';
+import { wilsonInterval } from '../../src/metrics/proportion.js';
+import { itemsAtShare, plan, planFromPrevalence, planRow } from '../../src/plan/plan.js';
 import { BadInputError } from '../../src/util/errors.js';
 import { expectClose } from '../metrics/vectors.js';
 
 /**
- * Plan numbers against test/vectors/stats.json `plan` (test/vectors/stats.py: statsmodels 0.13.5
- * samplesize_confint_proportion and Connor's 1987 McNemar formula with independent discordance).
+ * Plan numbers against test/vectors/stats.json `plan` (test/vectors/stats.py: Connor's 1987 McNemar
+ * formula with independent discordance, as statsmodels 0.13.5 computes it). Interval widths are
+ * checked against the Wilson interval eval reports (src/metrics/proportion.ts, itself equal to
+ * statsmodels' proportion_confint(method='wilson')).
  */
+
+/** Full width of the Wilson interval eval would report for round(p·n) of n. */
+const wilsonWidth = (p: number, n: number) => {
+  const b = wilsonInterval(Math.round(p * n), n)!;
+  return b.high - b.low;
+};
 interface PlanCase {
   p: number;
   width_n: number;
@@ -30,10 +39,44 @@ describe('planFromPrevalence', () => {
     const r = planFromPrevalence(0.3, 0.95);
     expect(PlanReportSchema.parse(r)).toEqual(r);
     const row = r.models[0]!.rows[0]!;
-    expect(row.forWidth!.relevant).toBe(Math.ceil(v.width_n));
-    expect(row.forWidth!.items).toBe(Math.ceil(Math.ceil(v.width_n) / 0.3));
+    const n = row.forWidth!.relevant;
+    expect(wilsonWidth(0.95, n)).toBeLessThanOrEqual(0.04);
+    expect(wilsonWidth(0.95, n - 1)).toBeGreaterThan(0.04);
+    expect(row.forWidth!.items).toBe(Math.ceil(n / 0.3));
     expect(row.forDrop!.relevant).toBe(Math.ceil(v.drop_n));
     expect(row.forDrop!.more).toBe(row.forDrop!.items);
+  });
+  it('promises the width of the interval eval reports, at the edges too (issue 28: 93 and 134 items, not 10 and 96)', () => {
+    // Wilson needs 93 items at p = 0.999 and 134 at p = 0.99 for a 4-point interval (issue 28,
+    // checked against statsmodels' proportion_confint(method='wilson')); the normal approximation
+    // asked for 10 and 96, whose Wilson intervals are 0.2775 and 0.0548 wide.
+    for (const [target, want] of [
+      [0.999, 93],
+      [0.99, 134],
+    ] as const) {
+      const row = planFromPrevalence(0.001, target).models[0]!.rows[0]!;
+      expect(row.forWidth!.relevant).toBe(want);
+      expect(wilsonWidth(target, want)).toBeLessThanOrEqual(0.04);
+    }
+    for (const target of [0.5, 0.7, 0.9, 0.95, 0.98]) {
+      for (const width of [0.02, 0.04, 0.1, 0.19]) {
+        const n = planFromPrevalence(0.2, target, { width }).models[0]!.rows[0]!.forWidth!.relevant;
+        expect(wilsonWidth(target, n)).toBeLessThanOrEqual(width);
+        expect(n === 1 || wilsonWidth(target, n - 1) > width).toBe(true);
+      }
+    }
+  });
+  it('rounds the items at a share without float noise (21 / 0.7 is 30, not 31)', () => {
+    expect(21 / 0.7).toBeGreaterThan(30);
+    expect(itemsAtShare(21, 0.7)).toBe(30);
+    expect(itemsAtShare(22, 0.7)).toBe(32);
+    expect(itemsAtShare(30, 0.3)).toBe(100);
+    expect(itemsAtShare(31, 0.3)).toBe(104);
+  });
+  it("says the power of the test compare runs, below the power Connor's formula promises", () => {
+    const row = planFromPrevalence(0.3, 0.95).models[0]!.rows[0]!;
+    expect(row.powerAtDrop!).toBeGreaterThan(0.75);
+    expect(row.powerAtDrop!).toBeLessThan(0.8);
   });
   it('says why when a drop cannot be seen', () => {
     const row = planFromPrevalence(0.3, 0.01, { drop: 0.02 }).models[0]!.rows[0]!;
@@ -49,7 +92,11 @@ describe('planRow', () => {
     const recall = countInterval(v.tp, v.positives, 0.95, 'wilson');
     const row = planRow(null, 'spam', v.items, v.positives, recall);
     expectClose(row.planningRecall, v.p, 1e-12);
-    expect(row.forWidth!.relevant).toBe(Math.ceil(v.width_n));
+    const n = row.forWidth!.relevant;
+    expect(wilsonWidth(v.p, n)).toBeLessThanOrEqual(0.04);
+    expect(wilsonWidth(v.p, n - 1)).toBeGreaterThan(0.04);
+    // Near the normal approximation's answer away from the edges (p ≈ 0.92 here).
+    expect(Math.abs(n - v.width_n) / v.width_n).toBeLessThan(0.05);
     expect(row.forDrop!.relevant).toBe(Math.ceil(v.drop_n));
     expect(row.forDrop!.items).toBe(Math.ceil(Math.ceil(v.drop_n) / (v.positives / v.items)));
     expect(row.forDrop!.more).toBe(row.forDrop!.items - v.items);
@@ -82,6 +129,7 @@ describe('planRow', () => {
     const given = planRow(null, 'spam', 200, 100, recall, { discordance: 0.06 });
     const assumed = planRow(null, 'spam', 200, 100, recall);
     expect(given.forDrop!.relevant).toBeLessThan(assumed.forDrop!.relevant);
+    expect(given.powerAtDrop!).toBeGreaterThan(0.7);
     expect(planRow(null, 'spam', 200, 100, recall, { discordance: 0.01 }).reason).toMatch(
       /not above the drop/,
     );

@@ -1,19 +1,17 @@
 import { existsSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { ClustersReport } from '../contracts/clusters-report.js';
-import type { Comparison, GateReport } from '../contracts/gate-report.js';
+import type { Comparison } from '../contracts/gate-report.js';
 import type { MetricsReport, ModelMetrics } from '../contracts/metrics-report.js';
-import type { PredictionsMeta, RunFile } from '../contracts/predictions.js';
-import type { ReviewImportSummary } from '../contracts/review-import.js';
+import type { PredictionsMeta } from '../contracts/predictions.js';
 import { openDataset } from '../dataset/open.js';
 import { OUTPUT_FILES, outputPath, readOutput } from '../io/outputs.js';
 import { openPredictions } from '../run/predictions.js';
 import { BadInputError } from '../util/errors.js';
 import { sha256File } from '../util/hash.js';
 import { type RecomputeOptions, recomputeFromSources } from './recompute.js';
-import type { ScoreHistogram } from './scores.js';
-import { datasetThumbnails, type Thumbnail } from './thumbnails.js';
+import type { ReportInputs } from './inputs.js';
+import { datasetThumbnails } from './thumbnails.js';
 
 /*
  * The folders `modeval report` reads. A **model folder** is what `modeval run --out D` followed by
@@ -23,42 +21,7 @@ import { datasetThumbnails, type Thumbnail } from './thumbnails.js';
  * (from `modeval gate --out`). One folder may be both. The names are in io/outputs.ts.
  */
 
-export interface ModelEntry {
-  /** The folder it came from. */
-  dir: string;
-  metricsFile: string;
-  /** The whole metrics.json (dataset, definitions, agreement, warnings). */
-  report: MetricsReport;
-  model: ModelMetrics;
-  run: RunFile | null;
-  /** Provenance from run.json, or from the predictions file's schema metadata. */
-  meta: PredictionsMeta | null;
-  clusters: ClustersReport | null;
-  /** Binned scores joined to the golden labels (null when the predictions or dataset are gone). */
-  scores: ScoreHistogram | null;
-}
-
-export interface ComparisonEntry {
-  /** Where it came from: a file, or "computed" when the report paired two models itself. */
-  source: string;
-  comparison: Comparison;
-  gate: GateReport | null;
-}
-
-export interface ReviewEntry {
-  file: string;
-  summary: ReviewImportSummary;
-}
-
-export interface ReportInputs {
-  models: ModelEntry[];
-  comparison: ComparisonEntry | null;
-  /** `*.review.json` summaries of `modeval review import` (a relabelled golden version). */
-  reviews: ReviewEntry[];
-  /** Thumbnails by item id (flipped items of an image dataset), blurred where they may be unsafe. */
-  thumbnails: Map<string, Thumbnail>;
-  warnings: string[];
-}
+export type { ComparisonEntry, ModelEntry, ReportInputs, ReviewEntry } from './inputs.js';
 
 export interface LoadOptions extends RecomputeOptions {
   /** Inline thumbnails of flipped items when the golden set holds images. Default true. */

@@ -4,7 +4,7 @@ import { loadEvalSet } from '../evaluate/join.js';
 import { comparedSetsOf } from '../gate/load.js';
 import { OUTPUT_FILES, outputPath } from '../io/outputs.js';
 import { taskViewOf } from '../task/index.js';
-import type { ModelEntry, ReportInputs } from './load.js';
+import type { ModelEntry, ReportInputs } from './inputs.js';
 import { scoreHistogram } from './scores.js';
 
 /*

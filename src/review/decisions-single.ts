@@ -1,7 +1,7 @@
 import { findLabelIssues } from '../analysis/label-issues.js';
 import type { EvalSet } from '../evaluate/eval-set.js';
 import { ownValue } from '../util/keyed.js';
-import type { RowDecisions } from './decisions.js';
+import type { RowDecisions } from './row-decisions.js';
 
 /** Rows of a single-label set (binary, multiclass): one label index per row and model. */
 

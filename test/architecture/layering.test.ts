@@ -14,7 +14,7 @@ const MAY_IMPORT = new Map<string, readonly string[]>([
   ['contracts', []],
   ['util', []],
   // render: the metric registry and the metrics.json types (the eval tables iterate the registry).
-  ['render', ['metrics', 'evaluate']],
+  ['render', ['metrics', 'contracts']],
   ['metrics', ['util']],
   ['dataset', ['util']],
   // The task view (binary, multiclass, multilabel): below every stage, above the taxonomy.

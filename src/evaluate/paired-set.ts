@@ -33,14 +33,41 @@ export interface PairedSet {
   readonly warnings: readonly string[];
 }
 
-function side(m: ModelColumns): ModelSide {
+/**
+ * A model's side of a paired set: its provenance with its decisions and scores, its own or those of
+ * a per-policy view of it (gate/policy-views.ts).
+ */
+export function modelSide(
+  m: ModelColumns,
+  decisions: { readonly predicted: Int32Array; readonly scores: Float32Array } = m,
+): ModelSide {
   return {
     file: m.file,
     name: m.meta.model.name,
     version: m.meta.model.version,
     sha256: m.meta.model.sha256,
-    predicted: m.predicted,
-    scores: m.scores,
+    predicted: decisions.predicted,
+    scores: decisions.scores,
+  };
+}
+
+/** A paired set over a joined set's rows, ids, slices and warnings, with its own labels and truth. */
+export function pairedSetOf(
+  set: EvalSet,
+  task: Pick<PairedSet, 'labels' | 'positiveIndex' | 'truth'>,
+  baseline: ModelSide,
+  candidate: ModelSide,
+): PairedSet {
+  return {
+    dataset: { file: set.dataset.file, fingerprint: set.dataset.fingerprint },
+    labels: task.labels,
+    positiveIndex: task.positiveIndex,
+    ids: set.ids,
+    truth: task.truth,
+    slices: set.slices,
+    baseline,
+    candidate,
+    warnings: set.warnings,
   };
 }
 
@@ -56,15 +83,14 @@ export function pairedFromEvalSet(set: EvalSet): PairedSet {
       },
     );
   }
-  return {
-    dataset: { file: set.dataset.file, fingerprint: set.dataset.fingerprint },
-    labels: set.labels,
-    positiveIndex: set.labels.length === 2 ? set.positiveIndex : -1,
-    ids: set.ids,
-    truth: set.truth,
-    slices: set.slices,
-    baseline: side(set.models[0]!),
-    candidate: side(set.models[1]!),
-    warnings: set.warnings,
-  };
+  return pairedSetOf(
+    set,
+    {
+      labels: set.labels,
+      positiveIndex: set.labels.length === 2 ? set.positiveIndex : -1,
+      truth: set.truth,
+    },
+    modelSide(set.models[0]!),
+    modelSide(set.models[1]!),
+  );
 }

@@ -1,7 +1,7 @@
 import type { Taxonomy } from '../dataset/taxonomy.js';
-import type { EvalSet, ModelColumns } from '../evaluate/eval-set.js';
-import type { ModelSide, PairedSet } from '../evaluate/paired-set.js';
-import { type PolicySide, policyBinaryViews, taskViewOf } from '../task/index.js';
+import type { EvalSet } from '../evaluate/eval-set.js';
+import { modelSide, type PairedSet, pairedSetOf } from '../evaluate/paired-set.js';
+import { policyBinaryViews, taskViewOf } from '../task/index.js';
 
 /**
  * A multilabel comparison as one binary paired set per policy: the task view's per-policy views
@@ -15,18 +15,6 @@ export interface PolicyView {
   readonly set: PairedSet;
 }
 
-function sideOf(side: PolicySide<ModelColumns>): ModelSide {
-  const m = side.model;
-  return {
-    file: m.file,
-    name: m.meta.model.name,
-    version: m.meta.model.version,
-    sha256: m.meta.model.sha256,
-    predicted: side.predicted,
-    scores: side.scores,
-  };
-}
-
 /**
  * One binary paired view per label of a multilabel evaluation set with two models (baseline
  * first), for the labels both models score.
@@ -37,16 +25,11 @@ export function policyViews(set: EvalSet, taxonomy: Taxonomy | undefined): Polic
   if (set.models.length !== 2) throw new Error(`expected 2 models in the set, got ${set.models.length}`);
   return policyBinaryViews(set, taxonomy).map((v) => ({
     policy: v.policy,
-    set: {
-      dataset: { file: set.dataset.file, fingerprint: set.dataset.fingerprint },
-      labels: v.labels,
-      positiveIndex: v.positiveIndex,
-      ids: set.ids,
-      truth: v.truth,
-      slices: set.slices,
-      baseline: sideOf(v.sides[0]!),
-      candidate: sideOf(v.sides[1]!),
-      warnings: set.warnings,
-    },
+    set: pairedSetOf(
+      set,
+      v,
+      modelSide(v.sides[0]!.model, v.sides[0]!),
+      modelSide(v.sides[1]!.model, v.sides[1]!),
+    ),
   }));
 }

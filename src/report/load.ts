@@ -9,8 +9,8 @@ import { OUTPUT_FILES, outputPath, readOutput } from '../io/outputs.js';
 import { openPredictions } from '../run/predictions.js';
 import { BadInputError } from '../util/errors.js';
 import { sha256File } from '../util/hash.js';
-import { type RecomputeOptions, recomputeFromSources } from './recompute.js';
 import type { ReportInputs } from './inputs.js';
+import { type RecomputeOptions, recomputeFromSources } from './recompute.js';
 import { datasetThumbnails } from './thumbnails.js';
 
 /*

@@ -2,8 +2,8 @@ import { policyIssues } from '../analysis/label-suspects.js';
 import { type EvalSet, type ModelColumns, scoresLabel } from '../evaluate/eval-set.js';
 import { DEFAULT_THRESHOLD } from '../task/index.js';
 import { ownValue } from '../util/keyed.js';
-import type { RowDecisions } from './row-decisions.js';
 import { NO_POLICY } from './item.js';
+import type { RowDecisions } from './row-decisions.js';
 
 /**
  * Rows of a multi-policy (multilabel) set. Golden labels and predictions arrive closed upward

@@ -36,4 +36,3 @@ export interface RowDecisions {
   /** Row r's stratum under `--stratify-by label`. */
   labelStratum(r: number): string;
 }
-

@@ -1,6 +1,12 @@
 import { accuracy, confusionMargins, reportFromMargins } from '../metrics/classification.js';
 import type { ConfusionMatrix } from '../metrics/confusion.js';
-import { describe, type MetricDeclaration, type RuleName, ruleMetrics } from '../metrics/registry/index.js';
+import {
+  describe,
+  type MetricDeclaration,
+  type RuleName,
+  readsSingleLabelReports,
+  ruleMetrics,
+} from '../metrics/registry/index.js';
 
 /**
  * The metrics a gate rule or a comparison can name. Confusion metrics are functions of a confusion
@@ -134,7 +140,7 @@ function gateDef(d: MetricDeclaration): MetricDef {
   const description = describe(d, { zeroDivision: 'nan', absentClasses: 'include' });
   const higherIsBetter = d.direction === 'higher';
   if (d.source === 'scores') return { kind: 'ranking', perClass: 'forbidden', description, higherIsBetter };
-  if (d.report === 'multilabel') throw new Error(`gate rules cannot name the multi-label metric ${d.key}`);
+  if (!readsSingleLabelReports(d)) throw new Error(`gate rules cannot name the multi-label metric ${d.key}`);
   return {
     kind: 'confusion',
     perClass: d.scope === 'class' ? 'required' : 'forbidden',

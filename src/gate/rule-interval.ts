@@ -12,6 +12,7 @@ import {
   type MetricDeclaration,
   metricByRule,
   rangeOf,
+  readsSingleLabelReports,
   type ScoreWidening,
   type SingleLabelReport,
   type SupportFacts,
@@ -68,7 +69,7 @@ function declaredMethod(d: MetricDeclaration, labels: number): RuleIntervalMetho
     return { kind: 'bootstrap', range: rangeOf(d, labels), items: (r, _j, _f, pos) => items(r, pos) };
   }
   // Gate rules are decided on single-label paired sets (a policy's view is one): their report.
-  if (d.report === 'multilabel') throw new Error(`${d.key} is read from multi-label reports only`);
+  if (!readsSingleLabelReports(d)) throw new Error(`${d.key} is read from multi-label reports only`);
   const interval: ConfusionInterval<SingleLabelReport> = d.interval;
   if (interval.method === 'proportion') return { kind: 'proportion', counts: interval.counts };
   return { kind: 'bootstrap', range: rangeOf(d, labels), items: interval.restsOn };

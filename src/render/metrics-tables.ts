@@ -1,6 +1,7 @@
 import type { Interval } from '../contracts/metric-results.js';
 import type { ClassIntervals, Headline, MetricsReport, ModelMetrics } from '../contracts/metrics-report.js';
 import { type ClassMetricKey, headlineInterval, placed } from '../metrics/registry/index.js';
+import { taskView } from '../task/index.js';
 import { f3, interval } from './numbers.js';
 import { type Cell, formatCell, renderTable, terminalText } from './terminal.js';
 
@@ -44,14 +45,22 @@ function classRows(m: ModelMetrics): Cell[][] {
   ]);
 }
 
+/** The class the task reports on its own (binary: the positive class), with its index; else null. */
+function reportedPositive(report: MetricsReport): { label: string; index: number } | null {
+  const index = taskView(report.task).positiveClass(report.labels, report.positive);
+  return index === undefined ? null : { label: report.labels[index]!, index };
+}
+
 /** The slice table's main score: the positive class's F1 (binary), else macro F1. */
 function sliceScoreName(report: MetricsReport): string {
-  return report.task === 'binary' ? `F1(${report.positive})` : 'macro F1';
+  const positive = reportedPositive(report);
+  return positive ? `F1(${positive.label})` : 'macro F1';
 }
 
 function sliceTables(report: MetricsReport, m: ModelMetrics, maxRows: number, level: string): string[] {
-  const binary = report.task === 'binary';
-  const positiveIdx = report.positive === null ? -1 : report.labels.indexOf(report.positive);
+  const positive = reportedPositive(report);
+  const binary = positive !== null;
+  const positiveIdx = positive?.index ?? -1;
   const out: string[] = [];
   for (const s of m.slices) {
     const ordered = [...s.values].sort((a, b) => b.metrics.n - a.metrics.n);
@@ -185,7 +194,7 @@ export function formatMetrics(report: MetricsReport, options: { maxSliceRows?: n
     out.push(
       renderTable(
         ['metric', `value ${level}`],
-        overallRows(m.overall, report.task === 'binary' ? report.positive : null),
+        overallRows(m.overall, reportedPositive(report)?.label ?? null),
         { title: 'Overall' },
       ),
     );

@@ -13,8 +13,9 @@ const MAY_IMPORT = new Map<string, readonly string[]>([
   // The bottom: the schemas of every stage's output, on zod alone (checked below).
   ['contracts', []],
   ['util', []],
-  // render: the metric registry and the metrics.json types (the eval tables iterate the registry).
-  ['render', ['metrics', 'contracts']],
+  // render: the metric registry, the metrics.json types (the eval tables iterate the registry) and
+  // the task view (which class a task reports on its own).
+  ['render', ['metrics', 'contracts', 'task']],
   ['metrics', ['util']],
   ['dataset', ['util']],
   // The task view (binary, multiclass, multilabel): below every stage, above the taxonomy.

@@ -4,15 +4,15 @@ import { describe, expect, it } from 'vitest';
 import { importsUnder } from './sources.js';
 
 describe('render layer', () => {
-  it('render/ depends only on itself, the metric registry and result types: every stage above evaluate may use it', () => {
-    const allowed = /^(render\/|metrics\/registry\/|contracts\/)/;
+  it('render/ depends only on itself, the metric registry, result types and the task view: every stage above evaluate may use it', () => {
+    const allowed = /^(render\/|metrics\/registry\/|contracts\/|task\/)/;
     const outside = importsUnder('render').filter((i) => !allowed.test(i.target));
     expect(outside).toEqual([]);
   });
 
   it('nothing render/ may import imports render/ back', () => {
-    const back = [...importsUnder('metrics'), ...importsUnder('evaluate')].filter((i) =>
-      i.target.startsWith('render/'),
+    const back = [...importsUnder('metrics'), ...importsUnder('evaluate'), ...importsUnder('task')].filter(
+      (i) => i.target.startsWith('render/'),
     );
     expect(back).toEqual([]);
   });

@@ -139,12 +139,16 @@ export interface ReportMetric<R> {
   value(r: R, j: number): number | null;
 }
 
+/** Whether a declaration is a confusion metric read from single-label reports (binary, multiclass, a policy's view). */
+export function readsSingleLabelReports(
+  d: MetricDeclaration,
+): d is ConfusionMetric<string, 'single-label'> | ConfusionMetric<string, 'any'> {
+  return d.source === 'confusion' && (d.report === 'single-label' || d.report === 'any');
+}
+
 /** The confusion metrics single-label reports carry (binary and multiclass tasks). */
 export function singleLabelMetrics(): ReportMetric<SingleLabelReport>[] {
-  return METRIC_REGISTRY.filter(
-    (d): d is ConfusionMetric<string, 'single-label'> | ConfusionMetric<string, 'any'> =>
-      d.source === 'confusion' && d.report !== 'multilabel',
-  );
+  return METRIC_REGISTRY.filter(readsSingleLabelReports);
 }
 
 /** The confusion metrics multi-label reports carry. */

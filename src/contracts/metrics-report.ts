@@ -88,8 +88,12 @@ export const DefinitionsSchema = z.object({
 });
 export type Definitions = z.infer<typeof DefinitionsSchema>;
 
-/** Per-class numbers with bootstrap intervals. */
-export const ClassIntervalsSchema = z.object({
+/**
+ * Per-class numbers with bootstrap intervals. Loose: a class metric the metric registry declares
+ * beyond the ones named here passes through as written (its reader, metrics/registry/read.ts,
+ * checks it is an interval), so adding a metric does not edit this contract.
+ */
+export const ClassIntervalsSchema = z.looseObject({
   label: z.string(),
   support: z.number(),
   /** Items the model flags; null when the model does not score this label (see `notScored`). */
@@ -108,9 +112,11 @@ const averagedIntervals = z.object({ precision: IntervalSchema, recall: Interval
 
 /**
  * The headline numbers, computed the same way for the whole set and for each slice. Fields that do
- * not apply to the task are absent (e.g. `positive` without a positive label).
+ * not apply to the task are absent (e.g. `positive` without a positive label). Loose, like
+ * ClassIntervalsSchema: an overall metric the registry declares beyond those named here passes
+ * through (read back by metrics/registry/read.ts).
  */
-export const HeadlineSchema = z.object({
+export const HeadlineSchema = z.looseObject({
   n: count,
   /** Golden support per label, in `labels` order. */
   support: z.array(z.number()),

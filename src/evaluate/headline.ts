@@ -250,17 +250,9 @@ function notScoredClass(label: string, support: number, level: number): ClassInt
     },
     NOT_SCORED,
   );
-  return {
-    label,
-    support,
-    predicted: null,
-    notScored: NOT_SCORED,
-    precision: none,
-    recall: none,
-    f1: none,
-    fpr: none,
-    fnr: none,
-  };
+  const out: Record<string, unknown> = { label, support, predicted: null, notScored: NOT_SCORED };
+  for (const d of CLASS_METRICS) out[d.key] = none;
+  return out as ClassIntervals;
 }
 
 /** Golden items per label over `rows` (multilabel), unscored labels included. */

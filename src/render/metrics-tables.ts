@@ -1,6 +1,6 @@
 import type { Interval } from '../contracts/metric-results.js';
 import type { ClassIntervals, Headline, MetricsReport, ModelMetrics } from '../contracts/metrics-report.js';
-import { type ClassMetricKey, headlineInterval, placed } from '../metrics/registry/index.js';
+import { classInterval, headlineInterval, placed } from '../metrics/registry/index.js';
 import { taskView } from '../task/index.js';
 import { f3, interval } from './numbers.js';
 import { type Cell, formatCell, renderTable, terminalText } from './terminal.js';
@@ -39,7 +39,7 @@ function classRows(m: ModelMetrics): Cell[][] {
     c.label,
     c.support,
     c.predicted ?? 'not scored',
-    ...CLASS_COLUMNS.map((d) => formatInterval(c[d.key as ClassMetricKey])),
+    ...CLASS_COLUMNS.map((d) => formatInterval(classInterval(c, d))),
     auc.has(c.label) ? f3(auc.get(c.label)!.rocAuc) : '',
     auc.has(c.label) ? f3(auc.get(c.label)!.averagePrecision) : '',
   ]);

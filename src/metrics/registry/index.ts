@@ -39,8 +39,10 @@ export * from './declaration.js';
  * The metric registry: every metric metrics.json reports, declared once (one file per metric or
  * small family beside this one). The headline, slices, honest intervals, the gate's metric table,
  * compare's list, the report's summary, the CLI printout and docs/metrics.md's table iterate it.
- * Adding a metric: its declaration file, one line here, its field in the metrics.json schema, a
- * test, and its row in docs/metrics.md (a test checks the table against this list).
+ * Adding a metric: its declaration file beside this one, its line in OVERALL_METRICS or
+ * CLASS_METRICS below, its test, and its row in docs/metrics.md (a test checks the table against
+ * this list). No contract changes: metrics.json's headline and per-class schemas pass declared
+ * metrics they do not name through, and `headlineInterval`/`classInterval` read them back.
  */
 
 /**
@@ -159,5 +161,5 @@ export function multilabelMetrics(): ReportMetric<MultiLabelReport>[] {
   );
 }
 
-export { headlineInterval } from './read.js';
+export { classInterval, headlineInterval } from './read.js';
 export type { AnyReport };

@@ -1,4 +1,4 @@
-import type { Interval } from '../../contracts/metric-results.js';
+import { type Interval, IntervalSchema } from '../../contracts/metric-results.js';
 import type { MetricDeclaration } from './declaration.js';
 
 /**
@@ -49,5 +49,19 @@ export function headlineInterval(h: object, d: MetricDeclaration): Interval | nu
     const s = v as ScoreValue;
     return s.interval ?? scalar(s.value);
   }
-  return v as Interval;
+  return checked(v, d);
+}
+
+/** The interval of class metric `d` in one `perClass` entry; undefined where it is absent. */
+export function classInterval(c: object, d: MetricDeclaration): Interval | undefined {
+  const v = at(c, d.key);
+  return v === undefined ? undefined : checked(v, d);
+}
+
+// The headline and class schemas name the metrics they had when written and pass other declared
+// ones through unchecked (so adding a metric edits no contract): a value read back is checked here.
+function checked(v: unknown, d: MetricDeclaration): Interval {
+  const parsed = IntervalSchema.safeParse(v);
+  if (!parsed.success) throw new Error(`metrics.json: ${d.key} is not an interval (${parsed.error.issues[0]?.message})`);
+  return parsed.data;
 }

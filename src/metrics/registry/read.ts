@@ -62,6 +62,7 @@ export function classInterval(c: object, d: MetricDeclaration): Interval | undef
 // ones through unchecked (so adding a metric edits no contract): a value read back is checked here.
 function checked(v: unknown, d: MetricDeclaration): Interval {
   const parsed = IntervalSchema.safeParse(v);
-  if (!parsed.success) throw new Error(`metrics.json: ${d.key} is not an interval (${parsed.error.issues[0]?.message})`);
+  if (!parsed.success)
+    throw new Error(`metrics.json: ${d.key} is not an interval (${parsed.error.issues[0]?.message})`);
   return parsed.data;
 }

@@ -60,7 +60,14 @@ export function formatPoliciesDemo(r: PoliciesDemoResult): string {
   out.push('');
   out.push(
     renderTable(
-      ['model', 'rows/s', 'subset accuracy', 'Hamming loss', 'micro F1', 'macro F1'],
+      [
+        'model',
+        'rows/s',
+        'subset accuracy',
+        'Hamming loss',
+        'micro F1',
+        `macro F1 (${r.models[0]?.metrics.models[0]?.perClass.length ?? 0} policies)`,
+      ],
       r.models.map(({ model, run, metrics }) => {
         const o = metrics.models[0]!.overall;
         return [

@@ -25,6 +25,12 @@ export const GateRuleSchema = z.object({
   text: z.string(),
   metric: z.string(),
   class: z.string().nullable(),
+  /**
+   * A rule without a class on a multi-policy set is decided on the taxonomy's roll-up policy (its
+   * binary view: the policy vs not); this names it, so `f1_macro` there is not read as the macro
+   * F1 over every policy that eval reports.
+   */
+  rollup: z.string().optional(),
   op: ComparatorSchema,
   bound: z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('absolute'), value: z.number() }),

@@ -12,6 +12,7 @@ import { METRICS } from './metrics.js';
 import { confusionOf, flipCounts } from './paired.js';
 import type { GatePolicy } from './policy.js';
 import type { BoundRule } from './policy-binding.js';
+import { notPolicy } from './policy-views.js';
 import { type RankingMetric, rankingPairedDelta, rankingValue } from './ranking.js';
 import { ruleInterval } from './rule-interval.js';
 
@@ -234,12 +235,23 @@ function intervalText(i: Interval | null): string {
   return `${Math.round(i.level * 100)}% CI [${formatNumber(i.low)}, ${formatNumber(i.high)}]`;
 }
 
+/**
+ * What a rule measures, as its messages name it: `recall[spam]`, `f1_macro`, or on a multi-policy
+ * roll-up `f1_macro[offensive vs not offensive]` (the roll-up policy's two classes).
+ */
+export function ruleSubject(rule: RuleResult['rule']): string {
+  if (rule.class !== null) return `${rule.metric}[${rule.class}]`;
+  return rule.rollup === undefined
+    ? rule.metric
+    : `${rule.metric}[${rule.rollup} vs ${notPolicy(rule.rollup)}]`;
+}
+
 /** One line about one outcome: observed value, bound, interval. */
 export function describeOutcome(rule: RuleResult['rule'], o: RuleOutcome): string {
   const where = o.slice ? `${o.slice.column}=${JSON.stringify(o.slice.value)} (n=${o.n}): ` : '';
   if (o.status === 'skipped') return `${where}skipped: ${o.reason}`;
-  const name = rule.class === null ? rule.metric : `${rule.metric}[${rule.class}]`;
   const parts: string[] = [];
+  const name = ruleSubject(rule);
   if (o.space === 'delta') {
     parts.push(
       `${name} ${formatNumber(o.observed)} vs baseline ${formatNumber(o.baseline)}, Δ ${o.delta === null ? 'undefined' : signedPlain(o.delta)}`,

@@ -49,7 +49,7 @@ export function expandRules(
         );
       }
       if (!byPolicy.has(rollup!)) fail('metric', notScoredByBoth(rollup!));
-      return [{ view: byPolicy.get(rollup!)!, rule }];
+      return [{ view: byPolicy.get(rollup!)!, rule: { ...rule, rollup: rollup! } }];
     }
     // `newly_wrong[not offensive]` (newly over-enforced) names the negative side of a policy.
     const negative = rule.class.startsWith('not ') ? rule.class.slice(4) : undefined;

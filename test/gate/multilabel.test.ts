@@ -155,6 +155,12 @@ describe('multilabel gate', () => {
       'f1_macro >= baseline - 0.05',
       'newly_wrong[not spam] <= 40',
     ]);
+    // Issue 28 item 8: a policy-less rule is decided on the roll-up's binary view, and its
+    // message names that view, so it is not read as eval's macro F1 over every policy.
+    const rolled = forward.report.rules.find((r) => r.rule.text.startsWith('f1_macro'))!;
+    expect(rolled.rule.rollup).toBe('violating');
+    expect(rolled.message).toMatch(/^f1_macro\[violating vs not violating\] \d/);
+    expect(forward.report.rules.filter((r) => r.rule.rollup !== undefined)).toHaveLength(1);
     const threat = forward.report.rules.find((r) => r.rule.text.startsWith('recall[hate/threat]'))!;
     expect(threat.status).toBe('fail');
     expect(forward.report.verdict).toBe('fail');

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { formatImport } from '../../src/cli/review.js';
 import { openDataset } from '../../src/dataset/open.js';
 import { exportReview } from '../../src/review/export.js';
+import { REVIEW_FORMATS } from '../../src/review/formats/registry.js';
 import { importReview, VerdictProblemsError } from '../../src/review/import.js';
 import { BadInputError } from '../../src/util/errors.js';
 import { ids, spamA, spamB, writeGolden, writePredictions, wrongA } from './fixtures.js';
@@ -99,16 +100,10 @@ describe('review export', () => {
     expect(s.exported).toBe(wrongA.length);
     expect(s.batch).toBe('batch-0001');
     const files = (await readdir(s.dir!)).sort();
-    expect(files).toEqual([
-      'argilla',
-      'labelstudio-config.xml',
-      'labelstudio-tasks.json',
-      'manifest.json',
-      'queue.arrow',
-      'queue.csv',
-      'queue.jsonl',
-      'queue.parquet',
-    ]);
+    // Every registered format's files (their top folder: Argilla writes a folder), and the manifest.
+    const written = REVIEW_FORMATS.flatMap((f) => f.files.map((path) => path.split('/')[0]!));
+    expect(files).toEqual([...new Set([...written, 'manifest.json'])].sort());
+    expect(files).toContain('labelstudio-tasks.json');
     const tasks = await lsTasks(s.dir!);
     expect(DocumentedImport.safeParse(tasks).success).toBe(true);
     expect(tasks.map((t) => t.data.item_id).sort()).toEqual([...wrongA].sort());

@@ -223,7 +223,7 @@ function outcomeOf(set: PairedSet, b: BoundRule, sub: Subset, options: EvaluateO
         : interval.estimate;
   let reason: string | null = null;
   if (interval.estimate === null)
-    reason = `${rule.metric} is undefined here (${def.kind === 'ranking' ? 'needs both classes' : '0/0'})`;
+    reason = `${rule.metric} is undefined here (${interval.reason ?? (def.kind === 'ranking' ? 'needs both classes' : '0/0')})`;
   else if (decisive === null) reason = 'the interval is undefined (every bootstrap replicate was 0/0)';
   const status: RuleOutcome['status'] =
     decisive === null ? skipOrFail : holds(decisive, rule.op, bound) ? 'pass' : 'fail';

@@ -6,7 +6,7 @@ import { pick, type Rows } from '../evaluate/rows.js';
 import { type BootstrapOptions, bootstrapConfusionMetric } from '../metrics/bootstrap.js';
 import { classificationReport } from '../metrics/classification.js';
 import type { ConfusionMatrix } from '../metrics/confusion.js';
-import { countInterval, widenDegenerate } from '../metrics/edge-intervals.js';
+import { countInterval, undefinedInterval, widenDegenerate } from '../metrics/edge-intervals.js';
 import {
   type ConfusionInterval,
   type MetricDeclaration,
@@ -33,8 +33,10 @@ import { type RankingMetric, rankingInterval } from './ranking.js';
  *   declaration says it rests on, over its declared range.
  * Two rule metrics only the gate has: `error_rate` (1 − accuracy, the proportion of errors) and
  * `cost` (mean cost, no fixed range: never widened).
- * Unlike metrics.json, a statistic the declaration calls no measurement here (`undefinedWhen`: a
- * class's F1 with no golden item) keeps its value: the rule decides on it as before.
+ * As in metrics.json, a statistic the declaration calls no measurement here (`undefinedWhen`: a
+ * class's F1 with no golden item, a macro average over one present class) is undefined, with the
+ * declaration's reason: the rule is then skipped (a per-slice value) or fails, never decided on it.
+ * Relative rules decide on the paired delta's own bootstrap (compare.ts), which this does not change.
  */
 
 /** Eval's default proportion method (`modeval eval --intervals`): the gate uses the same. */
@@ -47,6 +49,8 @@ export type RuleIntervalMethod =
       /** Never widened when null. */
       readonly range: readonly [number, number] | null;
       items(r: SingleLabelReport, j: number, facts: SupportFacts, positives: number): number;
+      /** The declaration's cases where the statistic is no measurement (its reason), as eval checks them. */
+      undefinedWhen?(r: SingleLabelReport, j: number, iv: Interval, facts: SupportFacts): string | null;
     };
 
 const correct = (r: SingleLabelReport): number => r.perClass.reduce((s, c) => s + c.tp, 0);
@@ -72,7 +76,12 @@ function declaredMethod(d: MetricDeclaration, labels: number): RuleIntervalMetho
   if (!readsSingleLabelReports(d)) throw new Error(`${d.key} is read from multi-label reports only`);
   const interval: ConfusionInterval<SingleLabelReport> = d.interval;
   if (interval.method === 'proportion') return { kind: 'proportion', counts: interval.counts };
-  return { kind: 'bootstrap', range: rangeOf(d, labels), items: interval.restsOn };
+  return {
+    kind: 'bootstrap',
+    range: rangeOf(d, labels),
+    items: interval.restsOn,
+    ...(interval.undefinedWhen ? { undefinedWhen: interval.undefinedWhen } : {}),
+  };
 }
 
 /** The interval method of a rule's metric: its registry declaration, else the gate's own. */
@@ -113,11 +122,14 @@ export function ruleInterval(
   const interval = ranking
     ? rankingInterval(set, rows, set.positiveIndex, metric as RankingMetric, boot)
     : bootstrapConfusionMetric(set.labels, truth, predicted, metricOf, boot);
+  const facts = supportFacts(report);
+  const reason = method.undefinedWhen?.(report, classIdx, interval, facts) ?? null;
+  if (reason !== null) return undefinedInterval(interval, reason);
   if (method.range === null) return interval;
   const positives = set.positiveIndex >= 0 ? report.perClass[set.positiveIndex]!.support : 0;
   return widenDegenerate(
     interval,
-    method.items(report, classIdx, supportFacts(report), positives),
+    method.items(report, classIdx, facts, positives),
     method.range,
     RULE_PROPORTION_METHOD,
   );

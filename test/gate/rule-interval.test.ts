@@ -129,6 +129,24 @@ describe('gate interval = eval interval', () => {
     }
   });
 
+  it('a statistic eval calls no measurement is undefined in the gate too, with the same reason (F1 of a class with no golden item)', async () => {
+    // `other` is scored and sometimes predicted but never a golden label (writeSet's truth uses
+    // the first two labels only): F1 could only be 0, so eval reports it undefined.
+    const labels = ['ham', 'spam', 'other'];
+    const { dataset, files } = writeSet('absent-class', labels, false);
+    const set = await loadEvalSet({ dataset, spec: spec(labels), predictions: files });
+    const cand = computeMetrics(set, SETTINGS).models[1]!;
+    const other = cand.perClass.find((c) => c.label === 'other')!;
+    expect(other.support).toBe(0);
+    expect(other.predicted).toBeGreaterThan(0);
+    expect(other.f1.estimate).toBeNull();
+    const [f1] = gateOutcomes(pairedFromEvalSet(set), ['f1[other] >= 0.5']);
+    expect(fields(f1![0]!.interval)).toEqual(fields(other.f1));
+    expect(f1![0]!.interval!.reason).toBe(other.f1.reason);
+    expect(f1![0]!.status).toBe('fail');
+    expect(f1![0]!.reason).toContain('F1 could only be 0');
+  });
+
   it('multilabel: a policy rule on its view has the policy’s interval from metrics.json', async () => {
     const labels = ['insult', 'threat'];
     const { dataset, files } = writeSet('multilabel', labels, true);

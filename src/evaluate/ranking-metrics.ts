@@ -96,6 +96,17 @@ export function rankedLabels(set: EvalSet, m: Pick<ModelColumns, 'scored'>): num
   return set.task === 'binary' ? [set.positiveIndex] : scoredLabels(set.labels, m);
 }
 
+/**
+ * A label's AP as a term of the macro average: only where both classes are present. Without
+ * negatives AP is 1 whatever the scores, so it would pull the average up without measuring
+ * anything (scikit-learn's average='macro' counts it, and a label without positives as 0).
+ */
+function macroTermAp(store: BinaryScoreStore): MaybeNumber {
+  if (store.negatives === 0)
+    return { value: null, reason: 'average precision is not averaged without negative items' };
+  return averagePrecision(store);
+}
+
 function macroOf(values: MaybeNumber[], what: string): MaybeNumber {
   const defined = values.filter((v) => v.value !== null).map((v) => v.value!);
   if (defined.length === 0) {
@@ -107,6 +118,21 @@ function macroOf(values: MaybeNumber[], what: string): MaybeNumber {
   return { value: defined.reduce((a, b) => a + b, 0) / defined.length };
 }
 
+/**
+ * AUC and AP of some rows, with the items each rests on (where a collapsed interval is widened:
+ * the smaller class for ROC-AUC, the positives for AP; infinite when none is defined).
+ */
+interface RankingValues {
+  auc: MaybeNumber;
+  ap: MaybeNumber;
+  aucItems: number;
+  apItems: number;
+}
+
+/** Items of the smaller class where both are present, else none (infinite). */
+const smallerClass = (s: BinaryScoreStore) =>
+  s.positives > 0 && s.negatives > 0 ? Math.min(s.positives, s.negatives) : Number.POSITIVE_INFINITY;
+
 /** Positive-class AUC and AP (binary), else their macro one-vs-rest averages. */
 function rankingValues(
   set: EvalSet,
@@ -114,12 +140,28 @@ function rankingValues(
   rows: Uint32Array | null,
   weights?: Float64Array,
   orders?: Uint32Array[],
-): { auc: MaybeNumber; ap: MaybeNumber } {
+): RankingValues {
   const stores = rankedLabels(set, m).map((j, o) => labelStore(set, m, j, rows, weights, orders?.[o]));
-  if (set.task === 'binary') return { auc: rocAuc(stores[0]!), ap: averagePrecision(stores[0]!) };
+  if (set.task === 'binary') {
+    const s = stores[0]!;
+    return {
+      auc: rocAuc(s),
+      ap: averagePrecision(s),
+      aucItems: smallerClass(s),
+      // The positive class's AP is defined (as 1) even without negatives.
+      apItems: s.positives > 0 ? s.positives : Number.POSITIVE_INFINITY,
+    };
+  }
+  // The macro averages are over the labels with both classes (macroTermAp), and rest on them.
+  const averaged = Math.min(...stores.map(smallerClass));
+  const positivesAveraged = Math.min(
+    ...stores.map((s) => (s.negatives > 0 && s.positives > 0 ? s.positives : Number.POSITIVE_INFINITY)),
+  );
   return {
     auc: macroOf(stores.map(rocAuc), 'ROC-AUC'),
-    ap: macroOf(stores.map(averagePrecision), 'average precision'),
+    ap: macroOf(stores.map(macroTermAp), 'average precision'),
+    aucItems: averaged,
+    apItems: positivesAveraged,
   };
 }
 
@@ -153,20 +195,7 @@ export function headlineRanking(
       r.bootstrap,
     );
   }
-  // A collapsed interval (perfect separation) is widened on the items the statistic rests on: the
-  // smaller class for ROC-AUC, the positives for AP (defined, as 1, even without negatives).
-  const k = set.labels.length;
-  let aucItems = Number.POSITIVE_INFINITY;
-  let apItems = Number.POSITIVE_INFINITY;
-  for (const j of rankedLabels(set, m)) {
-    let pos = 0;
-    for (let t = 0; t < n; t++) {
-      const i = rows ? rows[t]! : t;
-      if (set.task === 'multilabel' ? set.truthFlags[i * k + j] === 1 : set.truth[i] === j) pos++;
-    }
-    if (pos > 0) apItems = Math.min(apItems, pos);
-    if (pos > 0 && pos < n) aucItems = Math.min(aucItems, pos, n - pos);
-  }
+  // A collapsed interval (perfect separation) is widened on the items the statistic rests on.
   const withInterval = (v: MaybeNumber, interval: Interval | undefined, items: number) => ({
     ...v,
     interval:
@@ -177,8 +206,8 @@ export function headlineRanking(
           : interval,
   });
   return {
-    rocAuc: withInterval(point.auc, iv?.auc, aucItems),
-    averagePrecision: withInterval(point.ap, iv?.ap, apItems),
+    rocAuc: withInterval(point.auc, iv?.auc, point.aucItems),
+    averagePrecision: withInterval(point.ap, iv?.ap, point.apItems),
   };
 }
 

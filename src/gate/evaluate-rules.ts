@@ -4,7 +4,7 @@ import type { Interval } from '../contracts/metric-results.js';
 import type { PairedSet } from '../evaluate/paired-set.js';
 import { allRows, pick, type Rows } from '../evaluate/rows.js';
 import { rowsBySliceValue } from '../evaluate/slices.js';
-import { adjustPValues } from '../metrics/multiplicity.js';
+import { adjustPValues, rejectedAt } from '../metrics/multiplicity.js';
 import { mcnemar } from '../metrics/significance.js';
 import { formatNumber, signedPlain } from '../render/numbers.js';
 import { confusionMetric, pairedDelta } from './compare.js';
@@ -69,7 +69,8 @@ function subsets(set: PairedSet, b: BoundRule): Subset[] {
 /**
  * `slice_regressions`: McNemar per slice value (of the rule's column, or of every column), the
  * p-values adjusted over all values with a flipped item; counted are the values where the candidate
- * is less accurate (more newly wrong than newly right) with an adjusted p-value below alpha.
+ * is less accurate (more newly wrong than newly right) with an adjusted p-value at most alpha
+ * (statsmodels' rejection rule, `rejectedAt`).
  */
 function sliceRegressionOutcome(
   set: PairedSet,
@@ -90,13 +91,12 @@ function sliceRegressionOutcome(
       });
     });
   }
-  const adjusted = adjustPValues(
-    family.map((x) => x.p),
-    adjust.method,
-  );
+  const ps = family.map((x) => x.p);
+  const adjusted = adjustPValues(ps, adjust.method);
+  const rejected = rejectedAt(ps, adjust.method, adjust.alpha);
   const significant = family
-    .map((x, i) => ({ ...x, adjusted: adjusted[i]! }))
-    .filter((x) => x.worse && x.adjusted < adjust.alpha)
+    .map((x, i) => ({ ...x, adjusted: adjusted[i]!, rejected: rejected[i]! }))
+    .filter((x) => x.worse && x.rejected)
     .sort((a, b) => a.adjusted - b.adjusted);
   const bound = rule.bound.kind === 'absolute' ? rule.bound.value : 0;
   const observed = significant.length;

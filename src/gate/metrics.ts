@@ -126,7 +126,7 @@ const GATE_ONLY = {
       kind: 'flips',
       perClass: 'forbidden',
       description:
-        'slice values (of every slice column, or of the rule’s column) where the candidate is less accurate and McNemar’s p-value, adjusted for testing them all (rule option adjust: holm or benjamini-hochberg), is below alpha',
+        'slice values (of every slice column, or of the rule’s column) where the candidate is less accurate and McNemar’s p-value, adjusted for testing them all (rule option adjust: holm or benjamini-hochberg), is at most alpha',
       higherIsBetter: false,
     },
   },

@@ -36,23 +36,44 @@ export function countInterval(
   };
 }
 
-/** Whether a defined statistic's interval has no width (or no ends) although items were measured. */
-export function isDegenerate(iv: Interval): boolean {
+/**
+ * Widths up to this share of the statistic's range are float noise, not sampling spread: replicates
+ * of a statistic that no item moves differ only by rounding (an MCC of 1 computed as
+ * 0.9999999999999998 and 1.0000000000000002), while a real interval this narrow would need
+ * billions of items even at the edge of the range (Wilson at 0 of n: about 3.84/n wide).
+ */
+const NOISE_WIDTH = 1e-9;
+
+/**
+ * Whether a defined statistic's interval has no width (or no ends) although items were measured;
+ * with `range`, a width within float noise of the range counts as none.
+ */
+export function isDegenerate(iv: Interval, range?: readonly [number, number]): boolean {
   if (iv.estimate === null) return false;
-  return iv.low === null || iv.high === null || !(iv.high - iv.low > 0);
+  const tolerance = range ? NOISE_WIDTH * (range[1] - range[0]) : 0;
+  return iv.low === null || iv.high === null || !(iv.high - iv.low > tolerance);
+}
+
+/** Estimate and ends moved into `range`: a statistic cannot leave it except by rounding. */
+function clampToRange(iv: Interval, range: readonly [number, number]): Interval {
+  const clamp = (x: number | null) => (x === null ? null : Math.min(range[1], Math.max(range[0], x)));
+  const [estimate, low, high] = [clamp(iv.estimate), clamp(iv.low), clamp(iv.high)];
+  if (estimate === iv.estimate && low === iv.low && high === iv.high) return iv;
+  return { ...iv, estimate, low, high };
 }
 
 /**
- * The interval unchanged, or, when degenerate on `items` > 0 items, widened as described above.
- * `range` is the statistic's possible range ([0, 1] for F1, [−1, 1] for kappa and MCC).
+ * The interval clamped to `range` (the statistic's possible range: [0, 1] for F1, [−1, 1] for
+ * kappa and MCC) and, when degenerate on `items` > 0 items, widened as described above.
  */
 export function widenDegenerate(
-  iv: Interval,
+  interval: Interval,
   items: number,
   range: readonly [number, number],
   method: ProportionMethod,
 ): Interval {
-  if (!isDegenerate(iv) || !(items > 0)) return iv;
+  const iv = clampToRange(interval, range);
+  if (!isDegenerate(iv, range) || !(items > 0)) return iv;
   const est = iv.estimate!;
   const share = proportionInterval(0, items, iv.level, method)!.high;
   return {

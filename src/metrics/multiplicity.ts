@@ -18,14 +18,7 @@ export function adjustPValues(
   pValues: readonly (number | null)[],
   method: MultiplicityMethod,
 ): (number | null)[] {
-  const present: { p: number; at: number }[] = [];
-  pValues.forEach((p, at) => {
-    if (p === null) return;
-    if (!(p >= 0 && p <= 1)) throw new RangeError(`p-value at index ${at} must be in [0, 1], got ${p}`);
-    present.push({ p, at });
-  });
-  // Stable sort: ties keep input order, so the result does not depend on anything but the values.
-  present.sort((x, y) => x.p - y.p);
+  const present = sortedPresent(pValues);
   const m = present.length;
   const out: (number | null)[] = pValues.map(() => null);
   if (method === 'holm') {
@@ -38,9 +31,55 @@ export function adjustPValues(
     let running = 1;
     for (let i = m - 1; i >= 0; i--) {
       const { p, at } = present[i]!;
-      running = Math.min(running, (p * m) / (i + 1));
+      // p / (i/m), not p·m/i: statsmodels' order of operations, so the values agree to the bit.
+      running = Math.min(running, p / ((i + 1) / m));
       out[at] = running;
     }
   }
   return out;
+}
+
+/**
+ * Which hypotheses are rejected at `alpha`, equal to statsmodels'
+ * `multipletests(pvals, alpha, method='holm' | 'fdr_bh')[0]`: rejected when the adjusted p-value is
+ * at most alpha (alpha itself included). The comparison is made as statsmodels makes it, on the
+ * sorted raw p-values: Holm rejects p_(1..r) while p_(i) <= alpha/(m − i + 1), BH rejects
+ * p_(1..r) for the largest r with p_(r) <= alpha·r/m. In exact arithmetic that is "adjusted <=
+ * alpha"; in float64 the two can differ by a rounding at the boundary, and this one follows
+ * statsmodels' decision. Null entries stay null.
+ */
+export function rejectedAt(
+  pValues: readonly (number | null)[],
+  method: MultiplicityMethod,
+  alpha: number,
+): (boolean | null)[] {
+  if (!(alpha > 0 && alpha < 1)) throw new RangeError(`alpha must be in (0, 1), got ${alpha}`);
+  const present = sortedPresent(pValues);
+  const m = present.length;
+  let rejected = 0;
+  if (method === 'holm') {
+    while (rejected < m && present[rejected]!.p <= alpha / (m - rejected)) rejected++;
+  } else {
+    for (let i = m - 1; i >= 0; i--) {
+      if (present[i]!.p <= ((i + 1) / m) * alpha) {
+        rejected = i + 1;
+        break;
+      }
+    }
+  }
+  const out: (boolean | null)[] = pValues.map((p) => (p === null ? null : false));
+  for (let i = 0; i < rejected; i++) out[present[i]!.at] = true;
+  return out;
+}
+
+/** The non-null p-values with their positions, checked and sorted (stable: ties keep input order). */
+function sortedPresent(pValues: readonly (number | null)[]): { p: number; at: number }[] {
+  const present: { p: number; at: number }[] = [];
+  pValues.forEach((p, at) => {
+    if (p === null) return;
+    if (!(p >= 0 && p <= 1)) throw new RangeError(`p-value at index ${at} must be in [0, 1], got ${p}`);
+    present.push({ p, at });
+  });
+  present.sort((x, y) => x.p - y.p);
+  return present;
 }

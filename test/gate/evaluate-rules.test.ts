@@ -214,10 +214,10 @@ describe('slice_regressions (multiplicity-adjusted)', () => {
   const set = pairedSet(syntheticSpamRows(600, 7));
   const comparison = comparePaired(set, { resamples: 200 });
 
-  it('counts the slice values whose Holm-adjusted McNemar p is below alpha, naming them', () => {
+  it('counts the slice values whose Holm-adjusted McNemar p is at most alpha, naming them', () => {
     const [holm] = run(set, rulesYaml('slice_regressions <= 0'));
     const o = holm!.outcomes[0]!;
-    const expected = comparison.sliceRegressions.filter((r) => r.adjusted.holm < 0.05);
+    const expected = comparison.sliceRegressions.filter((r) => r.adjusted.holm <= 0.05);
     expect(expected.length).toBeGreaterThan(0);
     expect(o.observed).toBe(expected.length);
     expect(holm!.status).toBe('fail');
@@ -235,6 +235,31 @@ describe('slice_regressions (multiplicity-adjusted)', () => {
     const [col] = run(set, rulesYaml('{ rule: "slice_regressions <= 5", slice: group }'));
     expect(col!.outcomes[0]!.reason).toMatch(/group=/);
     expect(col!.status).toBe('pass');
+  });
+
+  it('counts a slice value whose adjusted p equals alpha (rejected at p <= alpha, as statsmodels)', () => {
+    // SYNTHETIC: slice values x and y each have 4 spam items the candidate newly misses (McNemar
+    // exact p = 2·2^-4 = 0.125, exact in float64) and value z has none flipped. Holm over the
+    // family {x, y}: 2·0.125 = 0.25; Benjamini-Hochberg: 0.125. Both are exactly the alpha given.
+    const rows = fromPatterns(
+      ['ham', 'spam'],
+      [...repeat(8, 'spam', 'spam', 'ham'), ...repeat(4, 'ham', 'ham', 'ham')],
+    );
+    const part = rows.truth.map((_, i) => ['x', 'y', 'z'][Math.floor(i / 4)]!);
+    const edge = pairedSet({ ...rows, slices: { part } });
+    const [holm, bh, below] = run(
+      edge,
+      rulesYaml(
+        '{ rule: "slice_regressions <= 0", alpha: 0.25 }',
+        '{ rule: "slice_regressions <= 0", adjust: benjamini-hochberg, alpha: 0.125 }',
+        '{ rule: "slice_regressions <= 0", alpha: 0.2499 }',
+      ),
+    );
+    expect(holm!.outcomes[0]!.observed).toBe(2);
+    expect(holm!.outcomes[0]!.reason).toMatch(/part="x" \(adjusted p 0\.25\)/);
+    expect(holm!.status).toBe('fail');
+    expect(bh!.outcomes[0]!.observed).toBe(2);
+    expect(below!.outcomes[0]!.observed).toBe(0);
   });
 
   it('refuses adjust on other metrics and a single slice value', () => {

@@ -79,6 +79,34 @@ describe('widenDegenerate', () => {
   });
 });
 
+describe('float noise at the edges', () => {
+  // Seen in demo-policies' metrics.json: AP 1.0000000000000002 with interval [1, 1.0000000000000002],
+  // and MCC [0.9999999999999998, 1.0000000000000002]: collapsed intervals that escaped widening.
+  it('clamps estimate and ends to the range and treats a noise-wide interval as collapsed', () => {
+    const u = wilsonInterval(0, 12)!.high;
+    const ap = widenDegenerate(boot(1.0000000000000002, 1, 1.0000000000000002), 12, [0, 1], 'wilson');
+    expect(ap.estimate).toBe(1);
+    expect(ap.high).toBe(1);
+    expectClose(ap.low, 1 - u, 1e-15);
+    expect(ap.widened).toEqual({ items: 12, share: u });
+    const mcc = widenDegenerate(
+      boot(1.0000000000000002, 0.9999999999999998, 1.0000000000000002),
+      12,
+      [-1, 1],
+      'wilson',
+    );
+    expect(mcc.high).toBe(1);
+    expectClose(mcc.low, 1 - 2 * u, 1e-15);
+    expect(isDegenerate(boot(0.5, 0.5, 0.5 + 1e-13), [0, 1])).toBe(true);
+    expect(isDegenerate(boot(0.5, 0.5, 0.5 + 1e-6), [0, 1])).toBe(false);
+  });
+  it('clamps a proper interval that pokes out of its range without widening it', () => {
+    const iv = widenDegenerate(boot(0.99, 0.95, 1.0000000000000004), 50, [0, 1], 'wilson');
+    expect(iv).toMatchObject({ estimate: 0.99, low: 0.95, high: 1 });
+    expect(iv.widened).toBeUndefined();
+  });
+});
+
 describe('macro averages over classes present in the golden labels', () => {
   it('a one-class slice has no macro average; present classes only otherwise', () => {
     // 20 ham, 2 predicted spam: spam has F1 0 (only false alarms) and would halve the average.

@@ -52,6 +52,16 @@ describe('ROC-AUC and average precision with tied scores', () => {
     expectClose(rocAuc(store).value, v.roc_auc);
   });
 
+  it('AP of a perfect ranking is exactly 1 and never above it (no float noise from 1/p steps)', () => {
+    // Summing (1/p)·1 per step gives 1.0000000000000007 for p = 49 and 0.9999999999999998 for p = 7.
+    for (const p of [7, 11, 49, 100]) {
+      const scores = Array.from({ length: 2 * p }, (_, i) => i / (2 * p));
+      const labels = scores.map((_, i) => (i >= p ? 1 : 0));
+      expect(averagePrecision(storeOf(scores, labels)).value).toBe(1);
+      expect(averagePrecision(storeOf(scores.slice(p), labels.slice(p))).value).toBe(1);
+    }
+  });
+
   it('AP is the step sum, not the trapezoid', () => {
     const ap = averagePrecision(store).value!;
     expectClose(ap, v.average_precision);

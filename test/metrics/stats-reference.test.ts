@@ -7,7 +7,7 @@ import {
   normalCdf,
   normalQuantile,
 } from '../../src/metrics/distributions.js';
-import { adjustPValues } from '../../src/metrics/multiplicity.js';
+import { adjustPValues, rejectedAt } from '../../src/metrics/multiplicity.js';
 import { jeffreysInterval, proportionInterval, wilsonInterval } from '../../src/metrics/proportion.js';
 import {
   type Alternative,
@@ -51,6 +51,12 @@ interface Vectors {
     jeffreys: [number, number];
   }[];
   multipletests: { pvals: number[]; holm: number[]; fdr_bh: number[] }[];
+  multipletests_reject: {
+    pvals: number[];
+    alpha: number;
+    holm: { reject: boolean[]; corrected: number[] };
+    fdr_bh: { reject: boolean[]; corrected: number[] };
+  }[];
   samplesize_confint_proportion: { proportion: number; half_length: number; alpha: number; n: number }[];
   one_proportion: {
     p0: number;
@@ -173,7 +179,34 @@ describe('multiplicity adjustment (statsmodels multipletests)', () => {
       });
     }
   });
+  it('adjusted p-values equal statsmodels bit for bit (same arithmetic: p·(m−i+1), p / (i/m))', () => {
+    for (const c of v.multipletests) {
+      expect(adjustPValues(c.pvals, 'holm')).toEqual(c.holm);
+      expect(adjustPValues(c.pvals, 'benjamini-hochberg')).toEqual(c.fdr_bh);
+    }
+    for (const c of v.multipletests_reject) {
+      expect(adjustPValues(c.pvals, 'holm')).toEqual(c.holm.corrected);
+      expect(adjustPValues(c.pvals, 'benjamini-hochberg')).toEqual(c.fdr_bh.corrected);
+    }
+  });
+  it('rejects as statsmodels does, at alpha itself included (multipletests(...)[0])', () => {
+    for (const c of v.multipletests_reject) {
+      expect(rejectedAt(c.pvals, 'holm', c.alpha)).toEqual(c.holm.reject);
+      expect(rejectedAt(c.pvals, 'benjamini-hochberg', c.alpha)).toEqual(c.fdr_bh.reject);
+    }
+    // Dyadic p-values (as McNemar's exact ones are): the adjusted p is exactly alpha and rejected.
+    expect(adjustPValues([0.125, 0.125], 'holm')).toEqual([0.25, 0.25]);
+    expect(rejectedAt([0.125, 0.125], 'holm', 0.25)).toEqual([true, true]);
+    expect(rejectedAt([0.25, 0.25], 'benjamini-hochberg', 0.25)).toEqual([true, true]);
+    // Float64 boundary: statsmodels rejects on p_(1) <= alpha/7 although p_(1)·7 rounds to an ulp
+    // above alpha, and so does modeval; the adjusted p it reports is that ulp above.
+    const sevenths = v.multipletests_reject[3]!;
+    expect(sevenths.holm.corrected[0]).toBeGreaterThan(sevenths.alpha);
+    expect(rejectedAt(sevenths.pvals, 'holm', sevenths.alpha)[0]).toBe(true);
+  });
   it('leaves untestable entries null and out of the count', () => {
+    expect(rejectedAt([0.01, null, 0.04], 'holm', 0.04)).toEqual([true, null, true]);
+    expect(rejectedAt([0.01, null, 0.04], 'benjamini-hochberg', 0.02)).toEqual([true, null, false]);
     expect(adjustPValues([0.01, null, 0.04], 'holm')).toEqual([0.02, null, 0.04]);
     expect(adjustPValues([null], 'benjamini-hochberg')).toEqual([null]);
     expect(adjustPValues([], 'holm')).toEqual([]);

@@ -57,6 +57,23 @@ out["multipletests"] = [{"pvals": pv,
                          "fdr_bh": [float(v) for v in multipletests(pv, method="fdr_bh")[1]]}
                         for pv in pv_sets]
 
+# statsmodels.stats.multitest.multipletests(pvals, alpha, method='holm' | 'fdr_bh')[0] (reject) and [1]:
+# rejection at the boundary. The first three sets are dyadic (McNemar's exact p-values are), so every
+# p·m/i is exact and an adjusted p equal to alpha is rejected. The last three sit on the boundary in
+# real arithmetic but not in float64: statsmodels decides by p_(i) <= alpha/(m-i+1) (holm) and
+# p_(i) <= alpha*i/m (fdr_bh), so it can reject with an adjusted p an ulp above alpha.
+reject_sets = [([0.125, 0.125], 0.25), ([0.25, 0.25], 0.25), ([0.25, 0.5, 0.0625], 0.125),
+               ([0.1285714285714286, 0.6162417502970512, 0.2712066827619659, 0.38515232422627244,
+                 0.17382817662362737, 0.7621716630603876, 0.8544977036455471], 0.9),
+               ([0.1273362221577018, 0.4955601464619711, 0.15000000000000002, 0.10914212759998232], 0.2),
+               ([0.01, 0.02, 0.03, 0.04, 0.05], 0.05)]
+out["multipletests_reject"] = [
+    {"pvals": pv, "alpha": a,
+     **{name: {"reject": [bool(r) for r in res[0]], "corrected": [float(v) for v in res[1]]}
+        for name, res in (("holm", multipletests(pv, alpha=a, method="holm")),
+                          ("fdr_bh", multipletests(pv, alpha=a, method="fdr_bh")))}}
+    for (pv, a) in reject_sets]
+
 # statsmodels.stats.proportion.samplesize_confint_proportion(proportion, half_length, alpha)
 out["samplesize_confint_proportion"] = [
     {"proportion": p, "half_length": h, "alpha": a, "n": float(samplesize_confint_proportion(p, h, alpha=a))}

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { GateRuleSchema } from './gate-rule.js';
+import { keyedRecordSchema } from './keyed-record.js';
 import { IntervalSchema, McNemarResultSchema } from './metric-results.js';
 
 /**
@@ -14,6 +15,9 @@ export const ModelRefSchema = z.object({
   name: z.string(),
   version: z.string(),
   sha256: z.string().nullable(),
+  /** The predictions' card hash and applied thresholds (contracts/predictions.ts); absent in older files. */
+  cardSha256: z.string().optional(),
+  thresholds: keyedRecordSchema(z.number()).optional(),
 });
 export type ModelRef = z.infer<typeof ModelRefSchema>;
 

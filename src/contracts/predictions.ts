@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { keyedRecordSchema } from './keyed-record.js';
 import { TaskSchema } from './task.js';
 
 /*
@@ -21,7 +22,17 @@ export const PredictionsMeta = z.object({
     task: TaskSchema,
     labels: z.array(z.string()).min(1),
     positive: z.string().nullable(),
-    thresholds: z.record(z.string(), z.number()),
+    /**
+     * The decision thresholds applied, per label: `modeval run`, per output label of the card (the
+     * card's value or a `--threshold` override, else the default; none for an argmax task);
+     * `predictions import`, those that decided rows from scores.
+     */
+    thresholds: keyedRecordSchema(z.number()),
+    /**
+     * sha256 of the model card file's bytes (`model.json`): `sha256` covers the graph only, and the
+     * card decides labels, thresholds and preprocessing. Absent for imports and older files.
+     */
+    cardSha256: z.string().optional(),
     /** The card's labels whose items reports blur (absent when the card names none). */
     sensitive: z.array(z.string()).optional(),
   }),

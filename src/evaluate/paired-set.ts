@@ -12,6 +12,10 @@ export interface ModelSide {
   readonly name: string;
   readonly version: string;
   readonly sha256: string | null;
+  /** sha256 of the card file, when the predictions record it. */
+  readonly cardSha256?: string;
+  /** The decision thresholds the predictions record as applied. */
+  readonly thresholds?: Readonly<Record<string, number>>;
   /** Predicted label index per row. */
   readonly predicted: Int32Array;
   /** Row-major rows × K scores in `labels` order. */
@@ -46,6 +50,8 @@ export function modelSide(
     name: m.meta.model.name,
     version: m.meta.model.version,
     sha256: m.meta.model.sha256,
+    ...(m.meta.model.cardSha256 !== undefined ? { cardSha256: m.meta.model.cardSha256 } : {}),
+    thresholds: m.meta.model.thresholds,
     predicted: decisions.predicted,
     scores: decisions.scores,
   };
@@ -67,8 +73,31 @@ export function pairedSetOf(
     slices: set.slices,
     baseline,
     candidate,
-    warnings: set.warnings,
+    warnings: [...set.warnings, ...sameModelWarning(baseline, candidate)],
   };
+}
+
+/** Keys in a fixed order, so two records with the same entries compare equal. */
+function sortedEntries(r: Readonly<Record<string, number>> | undefined): string {
+  return JSON.stringify(Object.entries(r ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/**
+ * Baseline and candidate with the same graph, card and thresholds decide alike: the comparison
+ * cannot show a difference. (The same graph with another card or threshold is a real change.)
+ */
+function sameModelWarning(baseline: ModelSide, candidate: ModelSide): string[] {
+  const same =
+    baseline.sha256 !== null &&
+    baseline.sha256 === candidate.sha256 &&
+    baseline.cardSha256 !== undefined &&
+    baseline.cardSha256 === candidate.cardSha256 &&
+    sortedEntries(baseline.thresholds) === sortedEntries(candidate.thresholds);
+  return same
+    ? [
+        `baseline and candidate are the same model (graph sha256 ${baseline.sha256!.slice(0, 12)}…, card sha256 ${baseline.cardSha256!.slice(0, 12)}…, same thresholds): the comparison can show no difference`,
+      ]
+    : [];
 }
 
 /** The paired view of a joined evaluation set with exactly two models (baseline first). */

@@ -34,7 +34,14 @@ const OVERALL = comparedRules('overall');
 const PER_CLASS = comparedRules('class');
 
 function modelRef(m: ModelSide): ModelRef {
-  return { file: m.file, name: m.name, version: m.version, sha256: m.sha256 };
+  return {
+    file: m.file,
+    name: m.name,
+    version: m.version,
+    sha256: m.sha256,
+    ...(m.cardSha256 !== undefined ? { cardSha256: m.cardSha256 } : {}),
+    ...(m.thresholds !== undefined ? { thresholds: { ...m.thresholds } } : {}),
+  };
 }
 
 /** The confusion-metric function a paired bootstrap replicate evaluates. */

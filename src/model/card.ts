@@ -1,7 +1,13 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { keyedRecordSchema } from '../contracts/keyed-record.js';
-import { DEFAULT_THRESHOLD, type DecisionRule, TaskSchema, taskView } from '../task/index.js';
+import {
+  appliedThresholds,
+  DEFAULT_THRESHOLD,
+  type DecisionRule,
+  TaskSchema,
+  taskView,
+} from '../task/index.js';
 import { INPUT_SIZE_LIMITS, readJsonFile } from '../util/files.js';
 import { keyedRecord, ownValue } from '../util/keyed.js';
 import { parseInput } from '../util/zod.js';
@@ -305,11 +311,26 @@ export function outputActivation(card: ModelCard): Activation {
 export type { DecisionRule } from '../task/index.js';
 export { DEFAULT_THRESHOLD } from '../task/index.js';
 
-export function decisionRule(card: ModelCard, overrides: Record<string, number> = {}): DecisionRule {
+/** A label's threshold: the caller's override, else the card's, else the default. */
+function thresholdOf(card: ModelCard, overrides: Readonly<Record<string, number>>) {
   // Own keys only: a label named `constructor` must not find Object's.
-  const threshold = (label: string) =>
+  return (label: string) =>
     ownValue(overrides, label) ?? ownValue(card.thresholds, label) ?? DEFAULT_THRESHOLD;
-  return taskView(card.task).decisionRule(card.labels, card.positive, threshold);
+}
+
+export function decisionRule(card: ModelCard, overrides: Record<string, number> = {}): DecisionRule {
+  return taskView(card.task).decisionRule(card.labels, card.positive, thresholdOf(card, overrides));
+}
+
+/**
+ * The thresholds `decisionRule` applies, per output label of the card (a policy-mapped card's
+ * classes, not its policies): what predictions metadata records.
+ */
+export function cardThresholds(
+  card: ModelCard,
+  overrides: Readonly<Record<string, number>> = {},
+): Record<string, number> {
+  return appliedThresholds(taskView(card.task), card.labels, card.positive, thresholdOf(card, overrides));
 }
 
 /** Validate an already-parsed card; `file` names it in the error. */

@@ -1,6 +1,6 @@
 import { basename, join } from 'node:path';
 import type { PredictionsMeta } from '../contracts/predictions.js';
-import type { ModelCard } from '../model/card.js';
+import { cardThresholds, MODEL_CARD_FILE, type ModelCard } from '../model/card.js';
 import { policyMapping, scoredPolicies } from '../model/policy-map.js';
 import { sha256File, sha256Hex } from '../util/hash.js';
 import { harnessVersion } from '../util/version.js';
@@ -62,7 +62,8 @@ export async function runIdentity(o: RunIdentityOptions, m: LoadedModel): Promis
       task: card.task,
       labels: [...scoredPolicies(card)],
       positive: card.positive ?? null,
-      thresholds: { ...o.thresholds },
+      thresholds: cardThresholds(card, o.thresholds),
+      cardSha256: await sha256File(join(o.model, MODEL_CARD_FILE)),
       ...(card.sensitive ? { sensitive: sensitivePolicies(card, card.sensitive) } : {}),
     },
     dataset: { file: basename(o.dataset), fingerprint, rows: null },

@@ -13,7 +13,14 @@ import { convertToArrow } from '../dataset/convert.js';
 import { IdFingerprintSet } from '../dataset/id-set.js';
 import { openDataset } from '../dataset/open.js';
 import { decideRow } from '../model/postprocess.js';
-import { DEFAULT_THRESHOLD, type DecisionRule, type Task, TaskSchema, taskView } from '../task/index.js';
+import {
+  appliedThresholds,
+  DEFAULT_THRESHOLD,
+  type DecisionRule,
+  type Task,
+  TaskSchema,
+  taskView,
+} from '../task/index.js';
 import { BadInputError, type InputLocation } from '../util/errors.js';
 import { readJsonFile } from '../util/files.js';
 import { sha256File } from '../util/hash.js';
@@ -140,11 +147,8 @@ function singleLabelDecoder(opts: Options): Decoder {
   const positive = view.positiveOf(labels, opts.positive);
   // Rows with scores but no decision are decided as `modeval run` would: binary thresholds
   // P(positive) (default 0.5), multiclass takes the argmax.
-  const rule: DecisionRule = view.decisionRule(
-    labels,
-    positive,
-    (label) => ownValue(opts.thresholds, label) ?? DEFAULT_THRESHOLD,
-  );
+  const threshold = (label: string) => ownValue(opts.thresholds, label) ?? DEFAULT_THRESHOLD;
+  const rule: DecisionRule = view.decisionRule(labels, positive, threshold);
   const fromScores = Object.keys(opts.scoreColumns).length > 0;
   if (fromScores && Object.keys(opts.scoreColumns).length !== labels.length) {
     const missing = labels.filter((l) => !(l in opts.scoreColumns));
@@ -159,7 +163,8 @@ function singleLabelDecoder(opts: Options): Decoder {
     task: opts.task,
     labels,
     positive,
-    thresholds: opts.thresholds,
+    // Recorded as applied: only rows decided from scores are thresholded.
+    thresholds: fromScores ? appliedThresholds(view, labels, positive, threshold) : {},
     scores: fromScores ? 'probabilities' : 'decisions',
     checkColumns(requireColumn) {
       for (const col of Object.values(opts.scoreColumns)) requireColumn(col, isNumberType, 'a number');

@@ -21,6 +21,7 @@ import type { Task, TaskView } from './task.js';
  * This folder imports only util and dataset (the taxonomy); every stage may import it.
  */
 
+export { appliedThresholds } from './applied-thresholds.js';
 export { binaryView } from './binary.js';
 export { multiclassView } from './multiclass.js';
 export { multilabelView } from './multilabel.js';

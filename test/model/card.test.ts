@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  cardThresholds,
   decisionRule,
   loadModelCard,
   type ModelCardInput,
@@ -144,5 +145,35 @@ describe('decision rule', () => {
     expect(rule.kind).toBe('per-label-threshold');
     if (rule.kind === 'per-label-threshold') expect([...rule.thresholds]).toEqual([0.5, 0.25]);
     expect(outputActivation(ml)).toBe('sigmoid');
+  });
+
+  it('records the thresholds it applies, per label, as the rule applies them (exact values, not float32)', () => {
+    const bin = parseModelCard({ ...base, thresholds: { spam: 0.35 } }, 'x');
+    expect(cardThresholds(bin)).toEqual({ spam: 0.35 });
+    expect(cardThresholds(bin, { spam: 0.9 })).toEqual({ spam: 0.9 });
+    // Binary without a card threshold: the default, on the positive label only.
+    expect(cardThresholds(parseModelCard(base, 'x'))).toEqual({ spam: 0.5 });
+    const multi = parseModelCard(
+      { ...base, task: 'multiclass', positive: undefined, labels: ['a', 'b', 'c'] },
+      'x',
+    );
+    expect(cardThresholds(multi)).toEqual({});
+    // Labels are data: `__proto__` and `constructor` are thresholds like any other.
+    const ml = parseModelCard(
+      {
+        ...base,
+        task: 'multilabel',
+        positive: undefined,
+        labels: ['__proto__', 'constructor', 'c'],
+        thresholds: JSON.parse('{"__proto__": 0.7, "c": 0.35}'),
+      },
+      'x',
+    );
+    const applied = cardThresholds(ml, { constructor: 0.2 });
+    expect(Object.entries(applied)).toEqual([
+      ['__proto__', 0.7],
+      ['constructor', 0.2],
+      ['c', 0.35],
+    ]);
   });
 });

@@ -79,6 +79,7 @@ export function headerSection(
       cleanText(m.model.model.name, L.nameChars),
       cleanText(m.model.model.version, 40),
       short(m.model.model.sha256),
+      short(meta?.model.cardSha256),
       cleanText(basename(m.model.model.predictionsFile), 80),
       short(m.model.model.datasetFingerprint),
       meta ? `${cleanText(meta.harness.version, 40)}` : cleanText(m.report.harness.version, 40),
@@ -115,9 +116,9 @@ export function headerSection(
   }${inputs.models.length} model${inputs.models.length === 1 ? '' : 's'}${inputs.comparison ? ' · with comparison' : ''}</p>${fingerprints(inputs, ctx)}</header>`;
   const provenance = html`<section id="provenance"><h2>Provenance</h2>${datasetRows.length > 0 ? html`<h3>Dataset</h3>${table(['', ''], datasetRows, 'kvtable')}` : EMPTY}${
     modelRows.length > 0
-      ? html`<h3>Models</h3>${table(['model', 'version', 'sha256', 'predictions', 'dataset fingerprint', 'harness', 'runtime', 'run'], modelRows)}`
+      ? html`<h3>Models</h3>${table(['model', 'version', 'sha256', 'card sha256', 'predictions', 'dataset fingerprint', 'harness', 'runtime', 'run'], modelRows)}`
       : EMPTY
-  }${optionRows.length > 0 ? html`<h3>Run options</h3>${table(['model', 'options', 'thresholds'], optionRows)}` : EMPTY}${
+  }${optionRows.length > 0 ? html`<h3>Run options</h3>${table(['model', 'options', 'thresholds applied'], optionRows)}` : EMPTY}${
     defRows.length > 0 ? html`<h3>Evaluation settings</h3>${table(['', ''], defRows, 'kvtable')}` : EMPTY
   }</section>`;
   return { banner, provenance };

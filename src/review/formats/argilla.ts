@@ -46,13 +46,14 @@ export const format = defineFormat({
   },
   read: {
     describe: 'Argilla record export or dataset folder',
-    sniff(_file, head) {
+    sniff(_file, { root, keys }) {
       // `to_dict` records nest `fields`/`responses`; `to_list(flatten=True)` writes
-      // `<question>.responses` keys; some exports wrap the records as `{ "records": [...] }`.
-      if (head.startsWith('[') && /"responses"\s*:|"fields"\s*:|"[^"\\]+\.responses"\s*:/.test(head)) {
-        return 'shape';
-      }
-      return head.startsWith('{"records"') || /^\{\s*"records"\s*:/.test(head) ? 'shape' : null;
+      // `<question>.responses` keys; records come as an array, as JSON Lines (the first line is
+      // a record) or wrapped as `{ "records": [...] }`.
+      if (root === null) return null;
+      const flat = [...keys].some((k) => k.endsWith('.responses'));
+      if (keys.has('responses') || keys.has('fields') || flat) return 'shape';
+      return root === 'object' && keys.has('records') ? 'shape' : null;
     },
     parse: parseArgillaExport,
     folder: { file: 'records.json', what: 'an Argilla dataset folder' },

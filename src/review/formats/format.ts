@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { TaskView } from '../../task/index.js';
 import type { ReviewItem } from '../item.js';
 import type { ParsedVerdicts, VerdictReadOptions } from '../verdicts.js';
+import type { SniffShape } from './shared/sniff-shape.js';
 
 /**
  * What a review format is: the contract every module in this folder fills and `registry.ts` lists.
@@ -53,10 +54,10 @@ export interface VerdictReader {
   /** What the import accepts in this format, for `--help` (`Label Studio JSON or JSON-MIN export`). */
   describe: string;
   /**
-   * Whether `file` is this format. `head` is the file's text from its first non-blank character,
-   * at most 20,000 characters of it.
+   * Whether `file` is this format, from its name and `shape`: whether it is a JSON array or object
+   * and the top-level keys of its first record (`shared/sniff-shape.ts`).
    */
-  sniff(file: string, head: string): SniffClaim | null;
+  sniff(file: string, shape: SniffShape): SniffClaim | null;
   parse(file: string, text: string, options: VerdictReadOptions): ParsedVerdicts;
   /** A folder given as a verdict source is read through this file in it (Argilla's `to_disk`). */
   folder?: { file: string; what: string };

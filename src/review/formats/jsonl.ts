@@ -55,10 +55,10 @@ export const format = defineFormat({
   read: {
     describe: 'JSONL with id + verdict',
     // A JSON object first: JSON Lines, unless another tool claims the shape.
-    sniff: (file, head) =>
+    sniff: (file, { root }) =>
       ['.jsonl', '.ndjson'].includes(extname(file).toLowerCase())
         ? 'extension'
-        : head.startsWith('{')
+        : root === 'object'
           ? 'hint'
           : null,
     parse: parseJsonlVerdicts,

@@ -25,11 +25,12 @@ export const format = defineFormat({
   },
   read: {
     describe: 'Label Studio JSON or JSON-MIN export',
-    sniff(_file, head) {
-      if (!head.startsWith('[')) return null;
-      // Tasks carry `data` + `annotations`; JSON-MIN rows only our `item_id` and the `label` choice.
-      if (/"annotations"\s*:/.test(head) && /"data"\s*:/.test(head)) return 'shape';
-      if (/"item_id"\s*:/.test(head) && /"label"\s*:/.test(head)) return 'hint';
+    sniff(_file, { root, keys }) {
+      if (root !== 'array') return null;
+      // Tasks carry `data` + `annotations`; a JSON-MIN row our `item_id` beside the `annotator`
+      // every row has (an unannotated task's row has no `label`).
+      if (keys.has('annotations') && keys.has('data')) return 'shape';
+      if (keys.has('item_id') && (keys.has('annotator') || keys.has('label'))) return 'hint';
       return null;
     },
     parse: parseLabelStudioExport,

@@ -6,6 +6,7 @@ import type { ReviewFormat, SniffClaim, VerdictReader } from './format.js';
 import { format as jsonl } from './jsonl.js';
 import { format as labelstudio } from './labelstudio.js';
 import { format as parquet } from './parquet.js';
+import { firstRecordShape } from './shared/sniff-shape.js';
 
 /**
  * Every review format, in the order a batch writes them by default. The export and import enums,
@@ -48,13 +49,13 @@ const STRENGTH: readonly SniffClaim[] = ['hint', 'shape', 'extension'];
 
 /**
  * The verdict format of a file: the reader with the strongest claim (registry order breaks a tie),
- * or null when none claims it. `head` is the text from its first non-blank character.
+ * or null when none claims it. Readers judge the structure of the first record, however long.
  */
 export function sniffVerdictFormat(file: string, text: string): VerdictFormat | null {
-  const head = text.trimStart().slice(0, 20_000);
+  const shape = firstRecordShape(text);
   let best: { id: VerdictFormat; strength: number } | null = null;
   for (const f of VERDICT_FORMATS) {
-    const claim = f.read.sniff(file, head);
+    const claim = f.read.sniff(file, shape);
     const strength = claim === null ? -1 : STRENGTH.indexOf(claim);
     if (strength >= 0 && (best === null || strength > best.strength)) {
       best = { id: f.id as VerdictFormat, strength };

@@ -75,6 +75,9 @@ export const FeaturesInputSchema = z.strictObject({
   dim: z.number().int().positive(),
 });
 
+/** Default byte cap of one encoded image (an image input's `maxBytes`). */
+export const IMAGE_MAX_BYTES = 128 * 1024 * 1024;
+
 /**
  * Images from a Binary column (encoded bytes) or a Utf8 column of file paths relative to the
  * dataset's folder, decoded and resized in the workers, fed as one float32 (or uint8) tensor.
@@ -109,6 +112,8 @@ export const ImageInputSchema = z.strictObject({
   std: z.array(z.number().positive()).min(1).max(3).optional(),
   /** Largest width × height decoded; a bigger header makes the row invalid before any decoding. */
   maxPixels: z.number().int().positive().default(40_000_000),
+  /** Largest encoded image read (file or Binary value), in bytes; a bigger one is an invalid row, never read past the cap. */
+  maxBytes: z.number().int().positive().default(IMAGE_MAX_BYTES),
 });
 
 export const ModelInputSchema = z.discriminatedUnion('kind', [

@@ -1,7 +1,9 @@
-import { readFile } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Metadata, Sharp, SharpOptions } from 'sharp';
-import type { ImageInput } from './card.js';
+import { BadInputError } from '../util/errors.js';
+import { errnoCode, formatBytes, readBytesFile } from '../util/files.js';
+import { IMAGE_MAX_BYTES, type ImageInput } from './card.js';
 import type { RowIssue } from './preprocess.js';
 
 /**
@@ -105,23 +107,51 @@ export function writePixels(pixels: Uint8Array, input: ImageInput, out: PixelArr
   }
 }
 
+/** `rel` (from `relative(root, x)`) names `root` itself or a path below it. */
+function isInside(rel: string): boolean {
+  return !(rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel));
+}
+
 /**
  * A dataset value that names an image file, resolved inside `root` (the dataset's folder). Data
  * is hostile: an absolute path or one climbing out of the folder is a row reason, never read.
+ * Links are resolved first and the real path must stay under the folder's real path (a link in
+ * the folder to /etc/passwd, /dev/zero or another folder is refused); the file is then opened
+ * non-blocking without following a link, must be a regular file (a FIFO named x.png cannot hang
+ * the run) and is read to at most `maxBytes` + 1 bytes.
  */
-export async function readImageFile(root: string, value: string): Promise<Uint8Array | string> {
+export async function readImageFile(
+  root: string,
+  value: string,
+  maxBytes: number = IMAGE_MAX_BYTES,
+): Promise<Uint8Array | string> {
   if (value === '' || value.includes('\0')) return 'empty or malformed image path';
   if (isAbsolute(value)) return 'image path must be relative to the dataset folder';
   const full = resolve(root, value);
   const rel = relative(root, full);
-  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
-    return 'image path points outside the dataset folder';
+  if (rel === '' || !isInside(rel)) return 'image path points outside the dataset folder';
+  let real: string;
+  try {
+    const [realRoot, realFull] = await Promise.all([realpath(root), realpath(full)]);
+    if (!isInside(relative(realRoot, realFull)) || realFull === realRoot) {
+      return 'image path points outside the dataset folder (through a symbolic link)';
+    }
+    real = realFull;
+  } catch (err) {
+    return `cannot read image file: ${errnoCode(err)}`;
   }
   try {
-    return await readFile(full);
+    return await readBytesFile(real, 'image file', { maxBytes, noFollow: true });
   } catch (err) {
-    return `cannot read image file: ${(err as NodeJS.ErrnoException).code ?? reasonOf(err)}`;
+    if (err instanceof BadInputError) return err.message.replace(/^cannot read the /, 'cannot read ');
+    return `cannot read image file: ${errnoCode(err)}`;
   }
+}
+
+/** An image already in memory (a Binary column) obeys the same byte cap as a file. */
+function bytesWithinCap(bytes: Uint8Array, maxBytes: number): Uint8Array | string {
+  if (bytes.byteLength <= maxBytes) return bytes;
+  return `the image is larger than the ${formatBytes(maxBytes)} modeval reads (${formatBytes(bytes.byteLength)})`;
 }
 
 /** One batch's image column: encoded bytes per row, or a file path per row. */
@@ -148,7 +178,10 @@ export async function decodeImageBatch(
       reasons[r] = 'missing image (null)';
       return;
     }
-    const bytes = column.kind === 'bytes' ? (v as Uint8Array) : await readImageFile(column.root, v as string);
+    const bytes =
+      column.kind === 'bytes'
+        ? bytesWithinCap(v as Uint8Array, input.maxBytes)
+        : await readImageFile(column.root, v as string, input.maxBytes);
     const out = typeof bytes === 'string' ? bytes : await decodePixels(bytes, input);
     if (typeof out === 'string') reasons[r] = out;
     else pixels[r] = out;

@@ -58,6 +58,8 @@ export function formatBytes(n: number): string {
 export interface ReadLimit {
   /** Refuse a file larger than this many bytes (default: INPUT_SIZE_LIMITS.document). */
   maxBytes?: number;
+  /** Refuse a symbolic link as the last component (O_NOFOLLOW): for a path already resolved and checked. */
+  noFollow?: boolean;
 }
 
 /**
@@ -71,7 +73,10 @@ export async function readBoundedFile(file: string, what: string, limit: ReadLim
   const maxBytes = limit.maxBytes ?? INPUT_SIZE_LIMITS.document;
   let handle: FileHandle;
   try {
-    handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
+    handle = await open(
+      file,
+      constants.O_RDONLY | constants.O_NONBLOCK | (limit.noFollow ? constants.O_NOFOLLOW : 0),
+    );
   } catch (err) {
     throw new BadInputError(`cannot read the ${what}: ${errnoCode(err)}`, { file });
   }

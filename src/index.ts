@@ -14,6 +14,7 @@
 export { type ClusterOptions, ClusterOptionsSchema, clustersFor } from './analysis/clusters.js';
 export { findLabelIssues } from './analysis/label-issues.js';
 export { type ClustersReport, ClustersReportSchema } from './contracts/clusters-report.js';
+export { type LabelersReport, LabelersReportSchema } from './contracts/labelers-report.js';
 export { type MetricsReport, MetricsReportSchema } from './contracts/metrics-report.js';
 export {
   type PlanOptions,
@@ -51,6 +52,10 @@ export {
 } from './evaluate/options.js';
 export * as gate from './gate/index.js';
 export { predictionFiles } from './io/prediction-files.js';
+// Labelling QA: the annotators measured.
+export { labelers } from './labelers/labelers.js';
+export { labelersMarkdown } from './labelers/markdown.js';
+export { type LabelersOptions, LabelersOptionsSchema } from './labelers/options.js';
 export * as metrics from './metrics/index.js';
 // Models: cards, sessions, predictors.
 export { loadModelCard, type ModelCard, ModelCardSchema } from './model/card.js';

@@ -29,6 +29,7 @@ const COMMANDS = new Map<string, CommandLoader>([
   ['gate', async () => loaded((await import('./gate.js')).gateCommand)],
   ['clusters', async () => loaded((await import('./clusters.js')).clustersCommand)],
   ['plan', async () => loaded((await import('./plan.js')).planCommand)],
+  ['labelers', async () => loaded((await import('./labelers.js')).labelersCommand)],
   ['review', async () => loaded((await import('./review.js')).reviewCommand)],
   ['report', async () => loaded((await import('./report.js')).reportCommand)],
 ]);

@@ -4,6 +4,7 @@ import { basename, dirname, extname, join } from 'node:path';
 import type { z } from 'zod';
 import { ClustersReportSchema } from '../contracts/clusters-report.js';
 import { ComparisonSchema, GateReportSchema } from '../contracts/gate-report.js';
+import { LabelersReportSchema } from '../contracts/labelers-report.js';
 import { MetricsReportSchema } from '../contracts/metrics-report.js';
 import { PlanReportSchema } from '../contracts/plan-report.js';
 import { RunFileSchema } from '../contracts/predictions.js';
@@ -62,6 +63,9 @@ export const OUTPUT_FILES = {
   reviewSummary: { suffix: '.review.json', what: 'review summary', schema: ReviewImportSummarySchema },
   /** `plan --out`: golden-set sizing per policy and slice. */
   plan: { name: 'plan.json', what: 'golden-set plan', schema: PlanReportSchema },
+  /** `labelers`: the annotators measured, the consensus and the guideline gaps, with its Markdown summary. */
+  labelers: { name: 'labelers.json', what: 'labelling QA report', schema: LabelersReportSchema },
+  labelersMarkdown: { name: 'labelers.md', what: 'labelling QA summary' },
 } as const satisfies Record<string, OutputFile | JsonOutputFile | JsonSiblingFile>;
 
 /** `<dir>/<name>` of an output file. */

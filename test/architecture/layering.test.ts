@@ -29,6 +29,8 @@ const MAY_IMPORT = new Map<string, readonly string[]>([
   ['gate', ['util', 'render', 'metrics', 'dataset', 'task', 'evaluate', 'io']],
   ['review', ['util', 'render', 'dataset', 'task', 'evaluate', 'analysis', 'io']],
   ['plan', ['util', 'metrics', 'task', 'evaluate', 'io']],
+  // labelling QA: reads the dataset and a log, measures with metrics, renders its Markdown summary.
+  ['labelers', ['util', 'render', 'metrics', 'dataset', 'task', 'io']],
   [
     'report',
     [

@@ -17,6 +17,7 @@ import { demoCommand } from '../../src/cli/demo.js';
 import { evalCommand } from '../../src/cli/eval.js';
 import { gateCommand } from '../../src/cli/gate.js';
 import { inspectCommand } from '../../src/cli/inspect.js';
+import { labelersCommand } from '../../src/cli/labelers.js';
 import { predictionsImportCommand } from '../../src/cli/predictions.js';
 import { reportCommand } from '../../src/cli/report.js';
 import { reviewExportCommand, reviewImportCommand } from '../../src/cli/review.js';
@@ -25,6 +26,7 @@ import { DataBuildOptionsSchema } from '../../src/dataset/builtin.js';
 import { ConvertOptionsSchema } from '../../src/dataset/convert.js';
 import { EvaluateOptionsSchema } from '../../src/evaluate/options.js';
 import { CompareModelsOptionsSchema, GateOptionsSchema } from '../../src/gate/options.js';
+import { LabelersOptionsSchema } from '../../src/labelers/options.js';
 import { ReportOptionsSchema } from '../../src/report/options.js';
 import { ReviewExportOptionsSchema } from '../../src/review/export-options.js';
 import { ReviewImportOptionsSchema } from '../../src/review/import.js';
@@ -76,6 +78,24 @@ const cases: Case[] = [
     command: convertCommand as unknown as CommandModule,
     library: ConvertOptionsSchema.parse({ input: 'i.csv', output: 'o.arrows' }),
     flags: { 'all-varchar': field('allVarchar'), 'batch-rows': field('batchRows'), force: field('force') },
+    presentation: ['json'],
+  },
+  {
+    name: 'labelers',
+    command: labelersCommand as unknown as CommandModule,
+    library: LabelersOptionsSchema.parse({ dataset: 'd.arrow' }),
+    flags: {
+      'item-column': field('itemColumn'),
+      'annotator-column': field('annotatorColumn'),
+      'label-column': field('labelColumn'),
+      'label-delimiter': field('labelDelimiter'),
+      'min-items': field('minItems'),
+      fdr: field('fdr'),
+      level: field('level'),
+      'suspect-confidence': field('suspectConfidence'),
+      resamples: field('resamples'),
+      seed: field('seed'),
+    },
     presentation: ['json'],
   },
   {

@@ -1,0 +1,115 @@
+import { basename } from 'node:path';
+import {
+  LABELERS_SCHEMA_VERSION,
+  type LabelersReport,
+  type LabelersView,
+} from '../contracts/labelers-report.js';
+import { BadInputError } from '../util/errors.js';
+import { parseInput } from '../util/zod.js';
+import { agreementOf } from './agreement.js';
+import { annotatorStats, teamAccuracy } from './annotators.js';
+import { consensusOf } from './consensus.js';
+import { flagAnnotators, flagTest } from './flags.js';
+import type { JudgementTable } from './judgements.js';
+import { type LabelersOptions, LabelersOptionsSchema, type ResolvedLabelersOptions } from './options.js';
+import { readDatasetJudgements } from './read-dataset.js';
+import { readLog } from './read-log.js';
+import { annotatorSummaries } from './summary.js';
+import { buildTable } from './table.js';
+import { type NominalView, nominalViews } from './views.js';
+
+/**
+ * `modeval labelers`: measure the annotators. Reads the golden dataset and the judgements (its
+ * `annotations` column, or a long log), and returns labelers.json: per annotator and view,
+ * accuracy with intervals, per-label recall and precision, kappa against golden and consensus,
+ * self-consistency and flags; the consensus; the guideline gaps. See docs/labelers.md.
+ */
+export async function labelers(options: LabelersOptions): Promise<LabelersReport> {
+  const opts = parseInput(LabelersOptionsSchema, options, { say: (m) => `labelers options: ${m}` });
+  const ds = await readDatasetJudgements(opts.dataset, opts.spec);
+  let raw = ds.judgements;
+  let source = `annotations column "${ds.column ?? 'annotations'}"`;
+  let outside = 0;
+  let outsideExamples: string[] = [];
+  if (opts.log !== undefined) {
+    const log = await readLog(opts, opts.log, ds.items);
+    raw = log.judgements;
+    source = basename(opts.log);
+    outside = log.outside;
+    outsideExamples = log.outsideExamples;
+  } else if (ds.column === undefined) {
+    throw new BadInputError('the dataset has no annotations column: give a labelling log (--log)', {
+      file: opts.dataset,
+    });
+  }
+  if (raw.length === 0) {
+    throw new BadInputError('no judgement of any dataset item was found', { file: opts.log ?? opts.dataset });
+  }
+  const table = buildTable(ds.items, raw, opts.log ?? opts.dataset);
+  const judged = new Set(table.item).size;
+  return {
+    schemaVersion: LABELERS_SCHEMA_VERSION,
+    kind: 'modeval.labelers',
+    task: ds.items.task,
+    labels: [...table.labels],
+    inputs: { dataset: ds.file, judgements: source },
+    settings: settingsOf(opts),
+    counts: {
+      items: table.items.ids.length,
+      itemsWithGolden: table.hasGolden.reduce((x, y) => x + y, 0),
+      judgedItems: judged,
+      judgements: table.item.length,
+      annotators: table.annotators.length,
+      outsideDataset: outside,
+      outsideDatasetExamples: outsideExamples,
+    },
+    annotators: annotatorSummaries(table),
+    views: nominalViews(table).map((v) => viewReport(table, v, opts)),
+  };
+}
+
+function settingsOf(o: ResolvedLabelersOptions): LabelersReport['settings'] {
+  return {
+    level: o.level,
+    minItems: o.minItems,
+    target: o.target ?? null,
+    fdr: o.fdr,
+    suspectConfidence: o.suspectConfidence,
+    resamples: o.resamples,
+    seed: o.seed,
+    tolerance: o.tolerance,
+    maxIterations: o.maxIterations,
+    smoothing: o.smoothing,
+  };
+}
+
+function viewReport(table: JudgementTable, view: NominalView, o: ResolvedLabelersOptions): LabelersView {
+  const consensus = consensusOf(table, view, o);
+  const stats = annotatorStats(table, view, consensus.label, o.level);
+  const flagSettings = { minItems: o.minItems, target: o.target, fdr: o.fdr };
+  const flags = flagAnnotators(stats, flagSettings);
+  // Tested annotators by rank (lowest accuracy first), then the rest by name.
+  const rows = stats
+    .map((s, i) => ({ ...s, flag: flags[i]! }))
+    .sort((a, b) => byRank(a.flag.rank, b.flag.rank));
+  return {
+    policy: view.policy,
+    labels: [...view.labels],
+    team: teamAccuracy(stats, o.level),
+    annotators: rows,
+    flagTest: flagTest(flagSettings),
+    consensus: consensus.report,
+    agreement: agreementOf(table, view, {
+      level: o.level,
+      resamples: o.resamples,
+      seed: o.seed,
+      minUnits: o.minItems,
+    }),
+  };
+}
+
+/** Ranked first, by rank; unranked after, in their order (names; the sort is stable). */
+function byRank(a: number | null, b: number | null): number {
+  if (a === null || b === null) return a === null ? (b === null ? 0 : 1) : -1;
+  return a - b;
+}

@@ -14,10 +14,11 @@ import {
 } from '../metrics/calibration-intervals.js';
 import { widenDegenerate } from '../metrics/edge-intervals.js';
 import { BinaryScoreStore } from '../metrics/score-store.js';
+import { taskViewOf } from '../task/index.js';
 import { type EvalSet, type ModelColumns, scoredLabels } from './eval-set.js';
 import { bootstrapMany } from './intervals.js';
 import type { ResolvedMetricOptions } from './options.js';
-import { labelStore } from './ranking-metrics.js';
+import { headlinePositive, labelStore } from './ranking-metrics.js';
 
 /** Calibration of one model: reliability bins (positive-class and top-label) and Brier scores. */
 
@@ -95,10 +96,11 @@ function positivePairs(set: EvalSet, m: ModelColumns, j: number, rows: Uint32Arr
   const n = rows ? rows.length : set.n;
   const conf = new Float32Array(n);
   const out = new Uint8Array(n);
+  const has = taskViewOf(set).goldenHas(set, j);
   for (let t = 0; t < n; t++) {
     const i = rows ? rows[t]! : t;
     conf[t] = m.scores[i * k + j]!;
-    out[t] = (set.task === 'multilabel' ? set.truthFlags[i * k + j] === 1 : set.truth[i] === j) ? 1 : 0;
+    out[t] = has(i) ? 1 : 0;
   }
   return { confidence: conf, outcome: out, variant: 'positive-class' };
 }
@@ -145,14 +147,12 @@ export function headlineEce(
   rows: Uint32Array | null,
   r: ResolvedMetricOptions,
 ): Headline['ece'] {
-  if (set.task === 'binary' && r.binning === 'equal-mass' && !r.scoreIntervals) {
+  const p = headlinePositive(set);
+  if (p !== undefined) {
     // No interval to resample and bins from the shared store: the pairs are not needed.
-    const pairs = noPairs('positive-class');
-    return eceHeadline(pairs, calibrate(pairs, r, labelStore(set, m, set.positiveIndex, rows)), r);
-  }
-  if (set.task === 'binary') {
-    const pairs = positivePairs(set, m, set.positiveIndex, rows);
-    return eceHeadline(pairs, calibrate(pairs, r, labelStore(set, m, set.positiveIndex, rows)), r);
+    const unused = r.binning === 'equal-mass' && !r.scoreIntervals;
+    const pairs = unused ? noPairs('positive-class') : positivePairs(set, m, p, rows);
+    return eceHeadline(pairs, calibrate(pairs, r, labelStore(set, m, p, rows)), r);
   }
   const pairs = topLabelPairs(set, m, rows);
   return eceHeadline(pairs, calibrate(pairs, r), r);
@@ -160,7 +160,9 @@ export function headlineEce(
 
 export function calibration(set: EvalSet, m: ModelColumns, r: ResolvedMetricOptions): Calibration {
   const k = set.labels.length;
-  if (set.task === 'multilabel') {
+  const view = taskViewOf(set);
+  // Label sets have no top label (each policy is scored on its own): per-policy calibration only.
+  if (view.multiLabel) {
     // Labels the model does not score have no calibration (their scores are not the model's).
     const cols = scoredLabels(set.labels, m);
     return {
@@ -169,26 +171,30 @@ export function calibration(set: EvalSet, m: ModelColumns, r: ResolvedMetricOpti
         report: positiveClassCalibration(set, m, j, null, r),
       })),
       topLabel: null,
-      brier: cols.map((j) => {
-        const label = set.labels[j]!;
-        const acc = new BrierAccumulator('binary');
-        for (let i = 0; i < set.n; i++) acc.addBinary(m.scores[i * k + j]!, set.truthFlags[i * k + j]!);
-        return { label, report: acc.report() };
-      }),
+      brier: cols.map((j) => ({ label: set.labels[j]!, report: binaryBrier(set, m, j) })),
     };
   }
   const p = set.positiveIndex;
   const positiveClass =
     p >= 0 ? [{ label: set.labels[p]!, report: positiveClassCalibration(set, m, p, null, r) }] : [];
+  // The positive class's own Brier score (binary), else the multiclass sum of squares.
+  const own = headlinePositive(set);
   let brier: Calibration['brier'];
-  if (set.task === 'binary') {
-    const acc = new BrierAccumulator('binary');
-    for (let i = 0; i < set.n; i++) acc.addBinary(m.scores[i * k + p]!, set.truth[i] === p);
-    brier = [{ label: set.labels[p]!, report: acc.report() }];
+  if (own !== undefined) {
+    brier = [{ label: set.labels[own]!, report: binaryBrier(set, m, own) }];
   } else {
     const acc = new BrierAccumulator('multiclass-sum-of-squares');
     for (let i = 0; i < set.n; i++) acc.addMulticlassRow(m.scores, i * k, k, set.truth[i]!);
     brier = [{ label: null, report: acc.report() }];
   }
   return { positiveClass, topLabel: topLabelCalibration(set, m, null, r), brier };
+}
+
+/** The Brier score of label j's one-vs-rest scores over all rows. */
+function binaryBrier(set: EvalSet, m: ModelColumns, j: number) {
+  const k = set.labels.length;
+  const has = taskViewOf(set).goldenHas(set, j);
+  const acc = new BrierAccumulator('binary');
+  for (let i = 0; i < set.n; i++) acc.addBinary(m.scores[i * k + j]!, has(i));
+  return acc.report();
 }

@@ -24,12 +24,13 @@ import {
   type ReportMetric,
   singleLabelMetrics,
 } from '../metrics/registry/index.js';
+import { taskViewOf } from '../task/index.js';
 import { headlineEce } from './calibration-metrics.js';
 import { type EvalSet, type ModelColumns, NOT_SCORED, scoredLabels } from './eval-set.js';
 import { honestIntervals } from './honest-intervals.js';
 import { bootstrapMany } from './intervals.js';
 import type { ResolvedMetricOptions } from './options.js';
-import { headlineRanking } from './ranking-metrics.js';
+import { headlinePositive, headlineRanking } from './ranking-metrics.js';
 
 /** Headline numbers of one model over some rows, each with its interval: the registry's metrics. */
 
@@ -304,28 +305,29 @@ function headlineOf(
   const n = rows ? rows.length : set.n;
   const opts = { zeroDivision: r.zeroDivision, absentClasses: r.absentClasses };
   const cols = scoredLabels(set.labels, m);
-  const classes = full ? set.labels.map((_, j) => j) : set.task === 'binary' ? [set.positiveIndex] : [];
-  // A multi-policy report covers the policies the model scores; its classes are their positions.
-  const boot =
-    set.task === 'multilabel'
-      ? multilabelIntervals(set, m, rows, cols, opts, full ? cols.map((_, p) => p) : [], r)
-      : singleLabelIntervals(set, m, rows, opts, classes, full, r);
-  const { report, iv } = boot;
+  const own = headlinePositive(set);
+  // Every class with the full report; a slice reports only the class the task singles out.
+  const classes = full ? set.labels.map((_, j) => j) : own === undefined ? [] : [own];
+  // The report covers the labels the model scores (all of them, but for a multi-policy model that
+  // scores a subset); its classes are their positions among those.
+  const position = new Map(cols.map((j, p) => [j, p] as const));
+  const positions = classes.flatMap((j) => {
+    const p = position.get(j);
+    return p === undefined ? [] : [p];
+  });
+  // How items are counted follows how their labels are held: K flags each, or one label.
+  const { report, iv } = taskViewOf(set).multiLabel
+    ? multilabelIntervals(set, m, rows, cols, opts, positions, r)
+    : singleLabelIntervals(set, m, rows, opts, positions, full, r);
 
   const support =
     cols.length === set.labels.length ? report.perClass.map((c) => c.support) : goldenSupport(set, rows);
-  const position = new Map(cols.map((j, p) => [j, p] as const));
-  const perClass =
-    set.task !== 'multilabel'
-      ? classes.map((j) => classIntervals(report, iv, j))
-      : full
-        ? set.labels.map((label, j) => {
-            const p = position.get(j);
-            return p === undefined
-              ? notScoredClass(label, support[j]!, r.bootstrap.level)
-              : classIntervals(report, iv, p);
-          })
-        : [];
+  const perClass = classes.map((j) => {
+    const p = position.get(j);
+    return p === undefined
+      ? notScoredClass(set.labels[j]!, support[j]!, r.bootstrap.level)
+      : classIntervals(report, iv, p);
+  });
   const scores = scoreValues(set, m, rows, r);
   const h: Record<string, unknown> = { n, support };
   for (const d of OVERALL_METRICS) {
@@ -334,7 +336,7 @@ function headlineOf(
     if (value === undefined) throw new Error(`headline: no section computes the score metric ${d.key}`);
     setPath(h, d.key, value);
   }
-  if (set.task === 'binary') h.positive = classIntervals(report, iv, set.positiveIndex);
+  if (own !== undefined) h.positive = classIntervals(report, iv, own);
   return { headline: h as Headline, report, perClass };
 }
 

@@ -10,6 +10,7 @@ import {
   thresholdSweep,
 } from '../metrics/ranking.js';
 import { BinaryScoreStore } from '../metrics/score-store.js';
+import { taskViewOf } from '../task/index.js';
 import { type EvalSet, type ModelColumns, scoredLabels } from './eval-set.js';
 import { bootstrapMany } from './intervals.js';
 import { OPERATING_CONSTRAINTS, type ResolvedMetricOptions } from './options.js';
@@ -31,11 +32,12 @@ export function labelStore(
   if (weights === undefined && order === undefined) return sharedLabelStore(set, m, j, rows);
   const k = set.labels.length;
   const n = rows ? rows.length : set.n;
+  const has = taskViewOf(set).goldenHas(set, j);
   const store = new BinaryScoreStore({ initialCapacity: n });
   for (let u = 0; u < n; u++) {
     const t = order ? order[u]! : u;
     const i = rows ? rows[t]! : t;
-    const positive = set.task === 'multilabel' ? set.truthFlags[i * k + j] === 1 : set.truth[i] === j;
+    const positive = has(i);
     const score = m.scores[i * k + j]!;
     const w = weights ? weights[t]! : 1;
     for (let c = 0; c < w; c++) store.add(score, positive);
@@ -75,8 +77,7 @@ function sharedLabelStore(set: EvalSet, m: ModelColumns, j: number, rows: Uint32
 function buildLabelStore(set: EvalSet, m: ModelColumns, j: number, rows: Uint32Array | null) {
   const k = set.labels.length;
   const n = rows ? rows.length : set.n;
-  const multilabel = set.task === 'multilabel';
-  const positive = (i: number) => (multilabel ? set.truthFlags[i * k + j] === 1 : set.truth[i] === j);
+  const positive = taskViewOf(set).goldenHas(set, j);
   let p = 0;
   for (let t = 0; t < n; t++) if (positive(rows ? rows[t]! : t)) p++;
   const pos = new Float32Array(p);
@@ -91,9 +92,15 @@ function buildLabelStore(set: EvalSet, m: ModelColumns, j: number, rows: Uint32A
   return BinaryScoreStore.fromSides(pos, neg);
 }
 
+/** The class the task reports on its own (binary's positive class), undefined when none. */
+export function headlinePositive(set: EvalSet): number | undefined {
+  return taskViewOf(set).positiveClass(set.labels, set.positive);
+}
+
 /** Labels whose ranking is reported: the positive one for binary, every label `m` scores otherwise. */
 export function rankedLabels(set: EvalSet, m: Pick<ModelColumns, 'scored'>): number[] {
-  return set.task === 'binary' ? [set.positiveIndex] : scoredLabels(set.labels, m);
+  const p = headlinePositive(set);
+  return p === undefined ? scoredLabels(set.labels, m) : [p];
 }
 
 /**
@@ -142,7 +149,7 @@ function rankingValues(
   orders?: Uint32Array[],
 ): RankingValues {
   const stores = rankedLabels(set, m).map((j, o) => labelStore(set, m, j, rows, weights, orders?.[o]));
-  if (set.task === 'binary') {
+  if (headlinePositive(set) !== undefined) {
     const s = stores[0]!;
     return {
       auc: rocAuc(s),

@@ -1,4 +1,4 @@
-import { oneLabelOf, oneLabelValue, SINGLE_LABEL_METRICS } from './single-label.js';
+import { oneLabelHas, oneLabelOf, oneLabelValue, SINGLE_LABEL_METRICS } from './single-label.js';
 import type { TaskView } from './task.js';
 
 /** Binary: two labels, one of them positive; decided by a threshold on the positive label's score. */
@@ -33,6 +33,7 @@ export const binaryView: TaskView = {
     if (p === null) return { kind: 'argmax' };
     return { kind: 'positive-threshold', positiveIndex: labels.indexOf(p), threshold: threshold(p) };
   },
+  goldenHas: oneLabelHas,
   labelsOf: oneLabelOf,
   valueOf: oneLabelValue,
 };

@@ -11,6 +11,8 @@ import type { Task, TaskView } from './task.js';
  *   view.decisionRule(labels, positive, thr)     // argmax, positive threshold or per-label thresholds
  *   view.multiLabel                              // golden/predicted as a label list (flags) or one label (index)
  *   view.labelsOf(value) / view.valueOf(labels)  // one item's value <-> its labels, without sniffing its shape
+ *   view.goldenHas(set, j)(i)                    // is item i golden-positive for label j (index or flags)
+ *   view.positiveClass(labels, positive)         // the class reported on its own (binary), else undefined
  *   view.metrics.comparison                      // 'paired-set' or 'per-policy' (policyBinaryViews)
  *
  * Stages never compare a task with a name (`task === 'multilabel'`) or guess it from a value's
@@ -42,6 +44,7 @@ export {
   DEFAULT_THRESHOLD,
   type DecisionRule,
   type DefaultActivation,
+  type GoldenColumns,
   type IssueAt,
   type LabelDeclaration,
   type LabelValue,

@@ -1,4 +1,4 @@
-import { oneLabelOf, oneLabelValue, SINGLE_LABEL_METRICS } from './single-label.js';
+import { oneLabelHas, oneLabelOf, oneLabelValue, SINGLE_LABEL_METRICS } from './single-label.js';
 import type { TaskView } from './task.js';
 
 /** Multiclass: one of K labels per item, decided by argmax; no label is singled out. */
@@ -22,6 +22,7 @@ export const multiclassView: TaskView = {
   positiveOf: (_labels, positive) => positive ?? null,
   positiveClass: () => undefined,
   decisionRule: () => ({ kind: 'argmax' }),
+  goldenHas: oneLabelHas,
   labelsOf: oneLabelOf,
   valueOf: oneLabelValue,
 };

@@ -34,6 +34,11 @@ export const multilabelView: TaskView = {
     kind: 'per-label-threshold',
     thresholds: Float32Array.from(labels, threshold),
   }),
+  goldenHas(golden, j) {
+    const flags = golden.truthFlags;
+    const k = golden.labels.length;
+    return (i) => flags[i * k + j] === 1;
+  },
   // A multilabel task's values are label lists by construction (the view is chosen from the task).
   labelsOf: (value) => value as readonly string[],
   valueOf: (labels) => labels,

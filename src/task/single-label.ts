@@ -1,4 +1,4 @@
-import type { LabelValue } from './task.js';
+import type { GoldenColumns, LabelValue } from './task.js';
 
 /** What binary and multiclass share: one label per item. */
 
@@ -15,6 +15,12 @@ export function oneLabelValue(labels: readonly string[]): LabelValue {
     throw new Error(`a single-label item has one label, got ${labels.length}`);
   }
   return label;
+}
+
+/** Item i has label j when its one golden label is j. */
+export function oneLabelHas(golden: GoldenColumns, j: number): (i: number) => boolean {
+  const truth = golden.truth;
+  return (i) => truth[i] === j;
 }
 
 /** Single-label tasks compare two models as one paired set and count a confusion matrix. */

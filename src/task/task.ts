@@ -34,6 +34,16 @@ export interface LabelDeclaration {
   readonly thresholds: Readonly<Record<string, number>>;
 }
 
+/**
+ * The golden columns of an evaluation set as the view reads them: a label index per item
+ * (single-label) or K flags per item, row-major (multilabel; empty otherwise).
+ */
+export interface GoldenColumns {
+  readonly labels: readonly string[];
+  readonly truth: Int32Array;
+  readonly truthFlags: Uint8Array;
+}
+
 /** Reports one problem of a declaration at a path (the card schema's issue function). */
 export type IssueAt = (path: (string | number)[], message: string) => void;
 
@@ -98,6 +108,11 @@ export interface TaskView {
     positive: string | null | undefined,
     threshold: (label: string) => number,
   ): DecisionRule;
+  /**
+   * Whether item i's golden labels include label j, as a predicate over item indexes of `golden`
+   * (built once per label: the one-vs-rest loops over millions of items call it per item).
+   */
+  goldenHas(golden: GoldenColumns, j: number): (i: number) => boolean;
   /** One item's labels from its value (a golden label or a decision, as read from a file). */
   labelsOf(value: LabelValue): readonly string[];
   /** One item's value from its labels: the label itself (single-label), or the list. */

@@ -37,6 +37,23 @@ describe('taskView', () => {
     expect(taskView('multilabel').valueOf([])).toEqual([]);
   });
 
+  it('reads whether an item is golden-positive for a label from the layout its task holds', () => {
+    // SYNTHETIC columns: 3 items over labels a, b, c.
+    const single = {
+      labels: ['a', 'b', 'c'],
+      truth: Int32Array.from([2, 0, 2]),
+      truthFlags: new Uint8Array(0),
+    };
+    for (const task of ['binary', 'multiclass'] as const) {
+      const c = taskView(task).goldenHas(single, 2);
+      expect([0, 1, 2].map(c)).toEqual([true, false, true]);
+    }
+    const flags = Uint8Array.from([1, 0, 1, 0, 0, 0, 1, 1, 0]);
+    const multi = { labels: ['a', 'b', 'c'], truth: new Int32Array(0), truthFlags: flags };
+    expect([0, 1, 2].map(taskView('multilabel').goldenHas(multi, 0))).toEqual([true, false, true]);
+    expect([0, 1, 2].map(taskView('multilabel').goldenHas(multi, 2))).toEqual([true, false, false]);
+  });
+
   it('decides binary by a threshold on the positive label, multiclass by argmax, multilabel per label', () => {
     const thr = (l: string) => (l === 'spam' ? 0.7 : 0.5);
     expect(taskView('binary').decisionRule(['ham', 'spam'], 'spam', thr)).toEqual({

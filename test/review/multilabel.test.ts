@@ -114,7 +114,7 @@ describe('review export, multi-policy (synthetic)', () => {
     expect(config).toContain('choice="multiple"');
     for (const l of [...LABELS, '(none)']) expect(config).toContain(`<Choice value="${l}"/>`);
 
-    const settings = JSON.parse(readFileSync(join(s.dir!, 'argilla', 'settings.json'), 'utf8'));
+    const settings = JSON.parse(readFileSync(join(s.dir!, 'argilla', '.argilla', 'settings.json'), 'utf8'));
     expect(settings.questions[0].settings.type).toBe('multi_label_selection');
     expect(settings.questions[0].settings.options.map((o: { value: string }) => o.value)).toEqual([
       ...LABELS,

@@ -86,7 +86,9 @@ describe('review on the real fortunes golden set with the multi-policy models', 
       const choices = p1!.result[0]!.value.choices;
       expect(JSON.stringify(choices[0] === '(none)' ? [] : choices)).toBe(predicted.get(t.data.item_id));
     }
-    const settings = JSON.parse(readFileSync(join(summary.dir!, 'argilla', 'settings.json'), 'utf8'));
+    const settings = JSON.parse(
+      readFileSync(join(summary.dir!, 'argilla', '.argilla', 'settings.json'), 'utf8'),
+    );
     expect(settings.questions[0].settings.type).toBe('multi_label_selection');
 
     // Label Studio's JSON export of the annotated tasks: even tasks take the model's answer given

@@ -561,7 +561,7 @@ describe('bad imports give per-row errors and no output file', () => {
         { metadata: { queue: 'q' }, responses: { label: [{ value: 'spam', user_id: 'u1' }] } },
         {
           metadata: { item_id: 'item-00' },
-          responses: { label: [{ value: ['ham', 'spam'], user_id: 'u2' }] },
+          responses: { label: [{ value: ['ham', 'spam'], user_id: 'u2', status: 'submitted' }] },
         },
       ]),
       /row 0, field "metadata.item_id": not an Argilla record from a modeval queue/,

@@ -287,6 +287,7 @@ describe('Argilla 2.x', () => {
     const r = await importReview({ dataset: goldenPath, sources: [{ file: folder }], out });
     expect(r.verdicts).toBe(4);
     expect(r.skipped).toBe(1 + 1); // item-07 without a status and item-03: drafts
+    expect(r.unsubmitted).toEqual({ draft: 2, discarded: 0 });
     expect(r.transitions).toEqual([
       { from: 'ham', to: 'ham', count: 1 },
       { from: 'ham', to: 'spam', count: 1 },
@@ -326,6 +327,7 @@ describe('Argilla 2.x', () => {
     const r = await importReview({ dataset: goldenPath, sources: [{ file }], out: join(dir, 'v2.arrow') });
     expect(r.verdicts).toBe(1);
     expect(r.skipped).toBe(3);
+    expect(r.unsubmitted).toEqual({ draft: 1, discarded: 1 });
     expect(r.transitions).toEqual([{ from: 'spam', to: 'ham', count: 1 }]);
 
     await writeFile(file, JSON.stringify([flat('item-00', [['ham', 'spam']], ['u1'], ['submitted'])]));

@@ -216,6 +216,9 @@ function readRecord(
     // Draft and discarded answers are not verdicts (skipped and counted).
     if (a.status !== 'submitted') {
       out.skipped++;
+      const kind = a.status === 'discarded' ? 'discarded' : 'draft';
+      out.unsubmitted = { draft: 0, discarded: 0, ...out.unsubmitted };
+      out.unsubmitted[kind]++;
       continue;
     }
     if (multilabel) {

@@ -298,7 +298,7 @@ export const reviewImportCommand: CommandModule<object, ImportArgs> = {
 
 export function formatImport(s: ReviewImportSummary): string {
   const out = [
-    `new golden version ${formatCell(s.output)}: ${plural(s.verdicts, 'verdict')} on ${plural(s.reviewed, 'item')}, ${count(s.relabelled)} relabelled, ${plural(s.conflicts.length, 'conflict')} (skipped without a verdict: ${count(s.skipped)} unanswered, empty, cancelled, draft or reference)`,
+    `new golden version ${formatCell(s.output)}: ${plural(s.verdicts, 'verdict')} on ${plural(s.reviewed, 'item')}, ${count(s.relabelled)} relabelled, ${plural(s.conflicts.length, 'conflict')} (skipped without a verdict: ${count(s.skipped)} unanswered, empty, cancelled, draft or reference${s.unsubmitted ? `; of them ${plural(s.unsubmitted.draft, 'draft')} and ${count(s.unsubmitted.discarded)} discarded` : ''})`,
     renderTable(
       ['from', 'to', 'items'],
       s.transitions.map((t) => [t.from, t.to, t.count]),

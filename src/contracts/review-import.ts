@@ -27,6 +27,8 @@ export const ReviewImportSummarySchema = z.object({
   rows: z.number().int(),
   verdicts: z.number().int(),
   skipped: z.number().int(),
+  /** Of `skipped`: answers saved but not submitted (Argilla drafts and discarded answers). */
+  unsubmitted: z.object({ draft: z.number().int(), discarded: z.number().int() }).optional(),
   reviewed: z.number().int(),
   relabelled: z.number().int(),
   transitions: z.array(z.object({ from: z.string(), to: z.string(), count: z.number().int() })),

@@ -244,10 +244,13 @@ export async function importReview(options: ReviewImportOptions): Promise<Review
   const problems: VerdictProblem[] = [];
   const verdicts: Verdict[] = [];
   let skipped = 0;
+  const unsubmitted = { draft: 0, discarded: 0 };
   for (const s of options.sources) {
     const parsed = await readVerdicts(s, { defaultReviewer, multilabel: index.multiLabel });
     problems.push(...parsed.problems);
     skipped += parsed.skipped;
+    unsubmitted.draft += parsed.unsubmitted?.draft ?? 0;
+    unsubmitted.discarded += parsed.unsubmitted?.discarded ?? 0;
     verdicts.push(...parsed.verdicts);
   }
   const valid = checkVerdicts(verdicts, index, problems);
@@ -271,6 +274,7 @@ export async function importReview(options: ReviewImportOptions): Promise<Review
     rows: index.golden.size,
     verdicts: valid.length,
     skipped,
+    ...(unsubmitted.draft + unsubmitted.discarded > 0 ? { unsubmitted } : {}),
     reviewed: resolutions.size,
     relabelled,
     transitions: labelTransitions(resolutions),

@@ -37,6 +37,8 @@ export interface ParsedVerdicts {
   problems: VerdictProblem[];
   /** Records that carried no answer yet (unreviewed rows, cancelled or draft annotations). */
   skipped: number;
+  /** Of `skipped`, answers a tool keeps as not submitted (Argilla drafts and discarded ones). */
+  unsubmitted?: { draft: number; discarded: number };
 }
 
 /** How to read answers: single labels, or lists of policies (a multi-policy golden set). */

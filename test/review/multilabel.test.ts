@@ -16,6 +16,7 @@ import { writePredictions } from '../evaluate/fixtures.js';
 import { writeArrow } from '../helpers/arrow.js';
 import { SYNTHETIC_POLICY_LABELS, SYNTHETIC_TAXONOMY } from '../helpers/policies.js';
 import { useTmpDir } from '../helpers/tmp.js';
+import { csvExport, jsonMinExport, type LsTask } from './ls-converter.js';
 
 const tmp = useTmpDir();
 
@@ -101,17 +102,19 @@ describe('review export, multi-policy (synthetic)', () => {
     // Two unrelated policies in golden, closed through the taxonomy.
     expect(t0.data.golden).toEqual(['hate', 'hate/slur', 'spam', 'violating']);
     expect(t0.data.policy_errors).toBe('pol@0: missed spam');
-    expect(t0.predictions[0]!.result[0]!.value.choices).toEqual(['hate', 'hate/slur', 'violating']);
+    // Golden first, the model last: the last prediction imported pre-fills the editor.
+    expect(t0.predictions.map((p) => p.model_version)).toEqual(['golden', 'pol@0']);
+    expect(t0.predictions.at(-1)!.result[0]!.value.choices).toEqual(['hate', 'hate/slur', 'violating']);
     const t3 = tasks.find((t) => t.data.item_id === 's03')!;
-    expect(t3.predictions.at(-1)!.model_version).toBe('golden');
-    expect(t3.predictions.at(-1)!.result[0]!.value.choices).toEqual(['(none)']);
+    expect(t3.predictions[0]!.model_version).toBe('golden');
+    expect(t3.predictions[0]!.result[0]!.value.choices).toEqual(['(none)']);
     expect(t3.data.policy_errors).toBe('pol@0: over-enforced hate, hate/slur, violating');
 
     const config = readFileSync(join(s.dir!, 'labelstudio-config.xml'), 'utf8');
     expect(config).toContain('choice="multiple"');
     for (const l of [...LABELS, '(none)']) expect(config).toContain(`<Choice value="${l}"/>`);
 
-    const settings = JSON.parse(readFileSync(join(s.dir!, 'argilla', 'settings.json'), 'utf8'));
+    const settings = JSON.parse(readFileSync(join(s.dir!, 'argilla', '.argilla', 'settings.json'), 'utf8'));
     expect(settings.questions[0].settings.type).toBe('multi_label_selection');
     expect(settings.questions[0].settings.options.map((o: { value: string }) => o.value)).toEqual([
       ...LABELS,
@@ -240,6 +243,51 @@ describe('review import, multi-policy (synthetic)', () => {
     expect((err as VerdictProblemsError).problems[0]!.message).toMatch(
       /\(none\) is ticked together with "spam"/,
     );
+  });
+
+  it('Label Studio CSV and JSON-MIN exports of a multiple-choice project import like its JSON export', async () => {
+    // csv2.py writes several ticked choices as `{"choices":["hate","hate\/slur"]}` (ujson);
+    // ls-converter.ts derives both exports from the JSON export by label-studio-sdk's rules.
+    const { dir, golden, tasks } = await exported();
+    const ticks: Record<string, [number, string[]][]> = {
+      s03: [[7, ['hate/threat']]],
+      s01: [[7, ['(none)']]],
+      s00: [
+        [7, ['hate', 'hate/slur', 'spam']],
+        [8, ['hate/slur', 'spam']],
+      ],
+    };
+    const lsTasks: LsTask[] = tasks.map((t, i) => ({
+      id: 100 + i,
+      data: t.data,
+      annotations: (ticks[t.data.item_id] ?? []).map(([by, choices], j) => ({
+        id: 1000 + i * 10 + j,
+        completed_by: by,
+        result: [{ from_name: 'label', type: 'choices', value: { choices } }],
+        created_at: `2026-11-30T19:0${j}:00Z`,
+        updated_at: `2026-11-30T19:0${j}:00Z`,
+        lead_time: 4.5,
+      })),
+    }));
+    const csvText = csvExport(lsTasks);
+    expect(csvText).toContain('"{""choices"":[""hate"",""hate\\/slur"",""spam""]}"');
+    const sources = {
+      json: [join(dir, 'ls.json'), JSON.stringify(lsTasks)],
+      min: [join(dir, 'ls-min.json'), JSON.stringify(jsonMinExport(lsTasks))],
+      csv: [join(dir, 'ls.csv'), csvText],
+    } as const;
+    const outs: unknown[] = [];
+    for (const [name, [file, text]] of Object.entries(sources)) {
+      writeFileSync(file, text);
+      const out = join(dir, `${name}.arrow`);
+      const s = await importReview({ dataset: golden, sources: [{ file }], out });
+      expect(s, name).toMatchObject({ verdicts: 4, reviewed: 3, conflicts: [] });
+      const t = tableFromIPC(readFileSync(out));
+      outs.push(Object.fromEntries(t.toArray().map((r) => [r.id as string, [...r.labels]])));
+    }
+    expect(outs[1]).toEqual(outs[0]);
+    expect(outs[2]).toEqual(outs[0]);
+    expect((outs[0] as Record<string, string[]>).s00).toEqual(['hate', 'hate/slur', 'spam', 'violating']);
   });
 
   it('Argilla multi-label answers, CSV "; " cells and JSONL arrays give the same verdicts', async () => {

@@ -80,12 +80,15 @@ describe('review on the real fortunes golden set with the multi-policy models', 
     for (const t of tasks) {
       // Model 0 (policies-v1) and golden disagree on some policy for every item sent.
       expect(disagreeing).toContain(t.data.item_id);
-      const [p1] = t.predictions;
+      // The first model's prediction is listed last (it pre-fills Label Studio's editor).
+      const p1 = t.predictions.at(-1);
       expect(p1!.model_version).toBe('policies-v1@1.0.0');
       const choices = p1!.result[0]!.value.choices;
       expect(JSON.stringify(choices[0] === '(none)' ? [] : choices)).toBe(predicted.get(t.data.item_id));
     }
-    const settings = JSON.parse(readFileSync(join(summary.dir!, 'argilla', 'settings.json'), 'utf8'));
+    const settings = JSON.parse(
+      readFileSync(join(summary.dir!, 'argilla', '.argilla', 'settings.json'), 'utf8'),
+    );
     expect(settings.questions[0].settings.type).toBe('multi_label_selection');
 
     // Label Studio's JSON export of the annotated tasks: even tasks take the model's answer given

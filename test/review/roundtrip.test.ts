@@ -109,11 +109,13 @@ describe('review export', () => {
     expect(tasks.map((t) => t.data.item_id).sort()).toEqual([...wrongA].sort());
     // One prediction per model version, each with its own score.
     const t0 = tasks.find((t) => t.data.item_id === 'item-00')!;
-    // Default: the golden label travels as a prediction named `golden`, so the task stays unlabelled.
-    expect(t0.predictions.map((p) => p.model_version)).toEqual(['spamfilter@1', 'spamfilter@2', 'golden']);
+    // Default: the golden label travels as a prediction named `golden`, so the task stays
+    // unlabelled; it comes first and the first model last, whose answer then pre-fills the editor
+    // (labelstudio-rules.test.ts).
+    expect(t0.predictions.map((p) => p.model_version)).toEqual(['golden', 'spamfilter@2', 'spamfilter@1']);
     expect(t0.annotations).toBeUndefined();
-    expect(t0.predictions[0]!.score).toBeCloseTo(0.98, 5);
-    expect(t0.predictions[0]!.result).toEqual([
+    expect(t0.predictions.at(-1)!.score).toBeCloseTo(0.98, 5);
+    expect(t0.predictions.at(-1)!.result).toEqual([
       { from_name: 'label', to_name: 'text', type: 'choices', value: { choices: ['ham'] } },
     ]);
     const config = await readFile(join(s.dir!, 'labelstudio-config.xml'), 'utf8');
@@ -554,7 +556,7 @@ describe('bad imports give per-row errors and no output file', () => {
         { metadata: { queue: 'q' }, responses: { label: [{ value: 'spam', user_id: 'u1' }] } },
         {
           metadata: { item_id: 'item-00' },
-          responses: { label: [{ value: ['ham', 'spam'], user_id: 'u2' }] },
+          responses: { label: [{ value: ['ham', 'spam'], user_id: 'u2', status: 'submitted' }] },
         },
       ]),
       /row 0, field "metadata.item_id": not an Argilla record from a modeval queue/,

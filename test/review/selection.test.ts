@@ -227,7 +227,7 @@ describe('selection rules', () => {
     const records = JSON.parse(await readFile(join(s.dir!, 'argilla', 'records.json'), 'utf8'));
     expect(records[0].metadata).toEqual({ item_id: rows[0]!.id });
     expect(records[0].suggestions).toEqual({});
-    const settings = JSON.parse(await readFile(join(s.dir!, 'argilla', 'settings.json'), 'utf8'));
+    const settings = JSON.parse(await readFile(join(s.dir!, 'argilla', '.argilla', 'settings.json'), 'utf8'));
     expect(settings.metadata.map((m: { name: string }) => m.name)).toEqual(['item_id']);
     const log = JSON.parse(await readFile(join(s.dir!, 'argilla', 'records-log.json'), 'utf8'));
     expect(Object.keys(log[0]).sort()).toEqual(['id', 'item_id', 'text']);

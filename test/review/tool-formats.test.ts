@@ -15,10 +15,19 @@ import { golden, ids, source, spamA, spamB, texts, writeGolden, writePredictions
  * after a (simulated) review read back. The shapes come from their source and tests:
  *
  * Argilla (github.com/argilla-io/argilla, `argilla/`, SDK 2.0.1 – 2.8):
- * - `src/argilla/datasets/_export/_disk.py`: `Dataset.to_disk` writes `dataset.json`
- *   (`DatasetModel.model_dump()`), `settings.json` (`Settings.to_json`) and `records.json`
- *   (`records.to_json`); `from_disk` reads them back with `DatasetModel(**json)`,
- *   `Settings.from_json` and `Record.from_dict` per record (`records/_io/_json.py`).
+ * - `src/argilla/datasets/_io/_disk.py` (SDK >= 2.2, PR #5341): `Dataset.to_disk` writes
+ *   `.argilla/dataset.json` (`DatasetModel.model_dump()`), `.argilla/settings.json`
+ *   (`Settings.to_json`) and `records.json` (`records.to_json`); `from_disk` reads them back
+ *   from those paths with `DatasetModel(**json)`, `Settings.from_json` and `Record.from_dict`
+ *   per record (`records/_io/_json.py`).
+ * - `src/argilla/settings/_resource.py` `Settings.serialize`: exactly `guidelines`, `questions`,
+ *   `fields`, `vectors`, `metadata`, `allow_extra_metadata`, `distribution`
+ *   (`_task_distribution.py`: `{strategy: "overlap", min_submitted}`) and `mapping`;
+ *   `settings/_common.py` `SettingsPropertyBase.serialize` adds the settings' `type` at the top
+ *   of every field and question, and `settings/_field.py` `_field_from_dict` picks the field
+ *   class by that top-level `data["type"]`.
+ * - `src/argilla/responses.py` `UserResponse._compute_status_from_responses`: a user's responses
+ *   to a record take their one status; none (or several different) is `draft`.
  * - `src/argilla/settings/_resource.py` `_from_dict` + `settings/_question.py` `question_from_dict`:
  *   a question is chosen by `data["settings"]["type"]` (`label_selection`, `multi_label_selection`,
  *   ...); `settings/_metadata.py` `MetadataField.from_dict` by the top-level `data["type"]`
@@ -90,20 +99,25 @@ const readJson = async (path: string) => JSON.parse(await readFile(path, 'utf8')
 // ---- What Argilla's loaders accept, as zod schemas mirroring the pydantic models cited above. ----
 const Stamps = { id: z.null(), inserted_at: z.null(), updated_at: z.null() };
 const PropertyName = z.string().regex(/^(?=.*[a-z0-9])[a-z0-9_-]+$/);
-const ArgillaQuestion = z.object({
-  ...Stamps,
-  name: PropertyName,
-  title: z.string(),
-  description: z.string().nullable(),
-  required: z.boolean(),
-  settings: z.object({
+const ArgillaQuestion = z
+  .strictObject({
+    ...Stamps,
+    name: PropertyName,
+    title: z.string(),
+    description: z.string().nullable(),
+    required: z.boolean(),
     type: z.enum(['label_selection', 'multi_label_selection']),
-    options: z
-      .array(z.object({ value: z.string(), text: z.string(), description: z.string().nullable() }))
-      .refine((o) => new Set(o.map((x) => x.value)).size === o.length, 'labels must be unique'),
-    visible_options: z.number().int().min(3).nullable(),
-  }),
-});
+    settings: z
+      .object({
+        type: z.enum(['label_selection', 'multi_label_selection']),
+        options: z
+          .array(z.object({ value: z.string(), text: z.string(), description: z.string().nullable() }))
+          .refine((o) => new Set(o.map((x) => x.value)).size === o.length, 'labels must be unique'),
+        visible_options: z.number().int().min(3).nullable(),
+      })
+      .passthrough(),
+  })
+  .refine((q) => q.type === q.settings.type, 'type and settings.type must agree');
 const ArgillaMetadata = z
   .object({
     ...Stamps,
@@ -115,25 +129,28 @@ const ArgillaMetadata = z
     dataset_id: z.null(),
   })
   .refine((m) => m.type === m.settings.type, 'type and settings.type must agree');
-const ArgillaSettings = z.object({
+const ArgillaSettings = z.strictObject({
   guidelines: z.string(),
   questions: z.array(ArgillaQuestion).min(1),
   fields: z
     .array(
-      z.object({
+      z.strictObject({
         ...Stamps,
         name: PropertyName,
         title: z.string(),
         required: z.boolean(),
         description: z.null(),
-        settings: z.object({ type: z.literal('text'), use_markdown: z.boolean() }),
+        settings: z.strictObject({ type: z.literal('text'), use_markdown: z.boolean() }),
         dataset_id: z.null(),
+        type: z.literal('text'),
       }),
     )
     .min(1),
   vectors: z.array(z.unknown()),
   metadata: z.array(ArgillaMetadata),
   allow_extra_metadata: z.boolean(),
+  distribution: z.strictObject({ strategy: z.literal('overlap'), min_submitted: z.number().int().min(1) }),
+  mapping: z.record(z.string(), z.union([z.string(), z.array(z.string())])).nullable(),
 });
 const ArgillaDatasetModel = z.object({
   ...Stamps,
@@ -163,8 +180,8 @@ const ArgillaRecordDict = z.strictObject({
 
 /** Everything `Dataset.from_disk` + `records.log` check across the files, beyond each file's shape. */
 async function checkArgillaFolder(adir: string) {
-  ArgillaDatasetModel.parse(await readJson(join(adir, 'dataset.json')));
-  const settings = ArgillaSettings.parse(await readJson(join(adir, 'settings.json')));
+  ArgillaDatasetModel.parse(await readJson(join(adir, '.argilla', 'dataset.json')));
+  const settings = ArgillaSettings.parse(await readJson(join(adir, '.argilla', 'settings.json')));
   const records = z.array(ArgillaRecordDict).parse(await readJson(join(adir, 'records.json')));
   const names = [settings.fields, settings.questions, settings.metadata].flat().map((p) => p.name);
   expect(new Set(names).size, 'setting names are unique across fields, questions, metadata').toBe(
@@ -223,14 +240,18 @@ describe('Argilla 2.x', () => {
       suggestion_agent: 'label.suggestion.agent',
     });
     expect(l0.suggestion_score).toBe(r0.suggestions.label!.score);
-    const ds = z.object({ name: z.string() }).parse(await readJson(join(s.dir!, 'argilla', 'dataset.json')));
+    const ds = z
+      .object({ name: z.string() })
+      .parse(await readJson(join(s.dir!, 'argilla', '.argilla', 'dataset.json')));
     expect(ds.name).toBe('modeval-q1-batch-0001');
   });
 
   it('keeps property names Argilla accepts when slices and models have awkward names', async () => {
     const s = await exportQ1({ queue: 'Q.2' });
     await checkArgillaFolder(join(s.dir!, 'argilla'));
-    const ds = z.object({ name: z.string() }).parse(await readJson(join(s.dir!, 'argilla', 'dataset.json')));
+    const ds = z
+      .object({ name: z.string() })
+      .parse(await readJson(join(s.dir!, 'argilla', '.argilla', 'dataset.json')));
     expect(ds.name).toBe('modeval-Q_2-batch-0001');
   });
 
@@ -254,6 +275,8 @@ describe('Argilla 2.x', () => {
       }
       if (id === 'item-03') responses.label = [{ value: 'ham', user_id: bob, status: 'draft' }];
       if (id === 'item-04') responses.label = [{ value: ['ham'], user_id: ann, status: 'submitted' }];
+      // No status: a draft for the SDK (responses.py), not a verdict.
+      if (id === 'item-07') responses.label = [{ value: 'spam', user_id: bob, status: null }];
       return { ...r, status: 'completed', responses, _server_id: `00000000-0000-4000-8000-00000000000${i}` };
     });
     // The folder `to_disk` writes is read through its records.json.
@@ -263,7 +286,8 @@ describe('Argilla 2.x', () => {
     const out = join(dir, 'golden.v2.arrow');
     const r = await importReview({ dataset: goldenPath, sources: [{ file: folder }], out });
     expect(r.verdicts).toBe(4);
-    expect(r.skipped).toBe(1 + 1); // item-07 unanswered, item-03 a draft
+    expect(r.skipped).toBe(1 + 1); // item-07 without a status and item-03: drafts
+    expect(r.unsubmitted).toEqual({ draft: 2, discarded: 0 });
     expect(r.transitions).toEqual([
       { from: 'ham', to: 'ham', count: 1 },
       { from: 'ham', to: 'spam', count: 1 },
@@ -294,14 +318,16 @@ describe('Argilla 2.x', () => {
     await writeFile(
       file,
       JSON.stringify([
+        // u2's answer has no status: the SDK loads it as a draft, not a verdict.
         flat('item-00', ['ham', 'ham'], ['u1', 'u2'], ['submitted', null]),
         flat('item-01', ['spam'], ['u1'], ['discarded']),
         flat('item-02', [], [], []),
       ]),
     );
     const r = await importReview({ dataset: goldenPath, sources: [{ file }], out: join(dir, 'v2.arrow') });
-    expect(r.verdicts).toBe(2);
-    expect(r.skipped).toBe(2);
+    expect(r.verdicts).toBe(1);
+    expect(r.skipped).toBe(3);
+    expect(r.unsubmitted).toEqual({ draft: 1, discarded: 1 });
     expect(r.transitions).toEqual([{ from: 'spam', to: 'ham', count: 1 }]);
 
     await writeFile(file, JSON.stringify([flat('item-00', [['ham', 'spam']], ['u1'], ['submitted'])]));

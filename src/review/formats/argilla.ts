@@ -19,9 +19,10 @@ import { parseArgillaExport } from './shared/argilla-verdicts.js';
 export const format = defineFormat({
   id: 'argilla',
   title: 'Argilla',
+  // `datasets/_io/_disk.py` (SDK >= 2.2, PR #5341): the dataset model and settings under `.argilla/`.
   files: [
-    'argilla/dataset.json',
-    'argilla/settings.json',
+    'argilla/.argilla/dataset.json',
+    'argilla/.argilla/settings.json',
     'argilla/records.json',
     'argilla/records-log.json',
     'argilla/records-log-mapping.json',
@@ -32,8 +33,8 @@ export const format = defineFormat({
     const at = (name: string) => join(dir, 'argilla', name);
     const settings = argillaSettings(batch);
     const name = `modeval-${batch.queue}-${batch.batch}`;
-    await writeFileAtomic(at('dataset.json'), json(argillaDatasetModel(name, settings.guidelines)));
-    await writeFileAtomic(at('settings.json'), json(settings));
+    await writeFileAtomic(at('.argilla/dataset.json'), json(argillaDatasetModel(name, settings.guidelines)));
+    await writeFileAtomic(at('.argilla/settings.json'), json(settings));
     await writeFileAtomic(at('records.json'), json(argillaRecords(batch)));
     await writeFileAtomic(at('records-log.json'), json(argillaLogRecords(batch)));
     const mapping = blind

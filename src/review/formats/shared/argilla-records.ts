@@ -9,9 +9,10 @@ type ArgillaBatch = Pick<QueueBatch, 'items' | 'labels' | 'blind' | 'view'>;
  * Argilla 2.x files, in the shapes Argilla's own loaders read (argilla-io/argilla, `argilla/src/argilla`,
  * v2.0–2.8):
  * - the folder `Dataset.to_disk` writes and `rg.Dataset.from_disk(path)` loads
- *   (`datasets/_export/_disk.py`): `dataset.json` (the `DatasetModel` dump), `settings.json`
- *   (`Settings.serialize()`, read back by `Settings.from_json`: questions carry `settings.type`
- *   and `settings.options`, metadata properties a top-level `type`) and `records.json` (a list of
+ *   (`datasets/_io/_disk.py`, SDK >= 2.2): `.argilla/dataset.json` (the `DatasetModel` dump),
+ *   `.argilla/settings.json` (`Settings.serialize()`, read back by `Settings.from_json`: fields
+ *   and questions carry their settings' type at the top level too, `settings/_common.py`;
+ *   metadata properties a top-level `type`; `distribution` and `mapping`) and `records.json` (a list of
  *   `Record.to_dict()`, read back record by record by `Record.from_dict`: `suggestions` is a dict
  *   keyed by question name holding `value`, `score`, `agent`; `responses` a dict of lists);
  * - `records-log.json`, flat dicts keyed by field, question and metadata names for
@@ -120,6 +121,8 @@ function argillaQuestion(labels: readonly string[], multi: boolean) {
     settings: multi
       ? { type: 'multi_label_selection', ...base, options_order: 'natural' }
       : { type: 'label_selection', ...base },
+    // `settings/_common.py` SettingsPropertyBase.serialize adds the settings' type at the top.
+    type: multi ? 'multi_label_selection' : 'label_selection',
   };
 }
 
@@ -141,6 +144,8 @@ export function argillaSettings(batch: ArgillaBatch) {
         description: null,
         settings: { type: 'text', use_markdown: false },
         dataset_id: null,
+        // Read by `settings/_field.py` `_field_from_dict` (`data["type"]`) to pick the field class.
+        type: 'text',
       },
     ],
     vectors: [],
@@ -158,6 +163,9 @@ export function argillaSettings(batch: ArgillaBatch) {
       dataset_id: null,
     })),
     allow_extra_metadata: false,
+    // `settings/_task_distribution.py` OverlapTaskDistribution.default().to_dict(); no mapping.
+    distribution: { strategy: 'overlap', min_submitted: 1 },
+    mapping: null,
   };
 }
 

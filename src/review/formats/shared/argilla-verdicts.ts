@@ -14,7 +14,8 @@ import { ARGILLA_QUESTION } from './argilla-records.js';
  *   parallel lists `label.responses`, `label.responses.users`, `label.responses.status`;
  * - v2 API lists `[{ question_name, value, user_id, status }]` and v1 feedback records
  *   `[{ user_id, status, values: { label: { value } } }]`.
- * Only submitted answers count (an answer without a status is taken as submitted). A label
+ * Only submitted answers count. A user's answers without a status load as `draft` in the SDK
+ * (`responses.py` `UserResponse`), so they are skipped like drafts and discarded ones. A label
  * question answers with a string; a multi-label question with a list, accepted when it holds
  * exactly one label (the golden set is single-label).
  */
@@ -61,15 +62,36 @@ interface ArgillaRecord {
 
 const userOf = (id: string | number | null | undefined) => (id == null ? 'argilla:unknown' : String(id));
 
+/**
+ * The SDK's status of each user's answers in a record (`responses.py`
+ * `UserResponse._compute_status_from_responses`, over all of that user's responses to the record's
+ * questions): the one status they carry; none, or several that differ, is `draft`.
+ */
+function userStatuses(pairs: readonly { user: string; status: string | null | undefined }[]) {
+  const seen = new Map<string, Set<string>>();
+  for (const { user, status } of pairs) {
+    const set = seen.get(user) ?? new Set<string>();
+    if (status != null) set.add(status);
+    seen.set(user, set);
+  }
+  return new Map([...seen].map(([user, set]) => [user, set.size === 1 ? [...set][0]! : 'draft']));
+}
+
 function fromNested(r: z.infer<typeof NestedRecord>): ArgillaRecord {
   const res = r.responses;
   const answers: Answer[] = [];
+  const all: { user: string; status: string | null | undefined }[] = [];
   if (res && !Array.isArray(res)) {
-    for (const a of res[ARGILLA_QUESTION] ?? []) {
-      answers.push({ value: a.value, user: userOf(a.user_id), status: a.status });
+    for (const [question, list] of Object.entries(res)) {
+      for (const a of list) {
+        all.push({ user: userOf(a.user_id), status: a.status });
+        if (question === ARGILLA_QUESTION)
+          answers.push({ value: a.value, user: userOf(a.user_id), status: a.status });
+      }
     }
   } else if (res) {
     for (const a of res) {
+      all.push({ user: userOf(a.user_id), status: a.status });
       if ('question_name' in a) {
         if (a.question_name === ARGILLA_QUESTION) {
           answers.push({ value: a.value, user: userOf(a.user_id), status: a.status });
@@ -80,6 +102,8 @@ function fromNested(r: z.infer<typeof NestedRecord>): ArgillaRecord {
       if (v) answers.push({ value: v.value, user: userOf(a.user_id), status: a.status });
     }
   }
+  const status = userStatuses(all);
+  for (const a of answers) a.status = status.get(a.user);
   return {
     itemId: r.metadata.item_id,
     queue: r.metadata.queue ?? null,
@@ -98,6 +122,12 @@ function fromFlat(r: z.infer<typeof FlatRecord>): ArgillaRecord {
     updatedAt: r.updated_at ?? null,
     answers: values.map((value, i) => ({ value, user: userOf(users[i]), status: status[i] })),
   };
+}
+
+/** Flattened records keep one question's statuses: the SDK's rule over those. */
+function withUserStatus(r: ArgillaRecord): ArgillaRecord {
+  const status = userStatuses(r.answers);
+  return { ...r, answers: r.answers.map((a) => ({ ...a, status: status.get(a.user) })) };
 }
 
 function recordsOf(file: string, text: string): unknown[] {
@@ -151,7 +181,7 @@ export function parseArgillaExport(file: string, text: string, read: VerdictRead
     readRecord(
       file,
       flat
-        ? fromFlat(parsed.data as z.infer<typeof FlatRecord>)
+        ? withUserStatus(fromFlat(parsed.data as z.infer<typeof FlatRecord>))
         : fromNested(parsed.data as z.infer<typeof NestedRecord>),
       row,
       out,
@@ -183,8 +213,12 @@ function readRecord(
   if (r.answers.length === 0) out.skipped++;
   const field = `responses.${ARGILLA_QUESTION}`;
   for (const a of r.answers) {
-    if (a.status != null && a.status !== 'submitted') {
+    // Draft and discarded answers are not verdicts (skipped and counted).
+    if (a.status !== 'submitted') {
       out.skipped++;
+      const kind = a.status === 'discarded' ? 'discarded' : 'draft';
+      out.unsubmitted = { draft: 0, discarded: 0, ...out.unsubmitted };
+      out.unsubmitted[kind]++;
       continue;
     }
     if (multilabel) {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { zodPhrase } from '../../../util/zod.js';
 import { type ParsedVerdicts, policyAnswer, type VerdictReadOptions } from '../../verdicts.js';
-import { labelStudioUser } from './labelstudio-tasks.js';
+import { LS_REFERENCE_LEAD_TIME, labelStudioUser } from './labelstudio-tasks.js';
 
 /**
  * Verdicts as flat rows, the reader shared by the CSV and JSONL formats and Label Studio's JSON-MIN:
@@ -23,15 +23,37 @@ const RowSchema = z.object({
   queue: z.string().nullish(),
 });
 
-/** JSON-MIN's `{ "choices": [...] }` cell (several choices ticked), else null. */
+/**
+ * The `{ "choices": [...] }` cell of several ticked choices, else null: an object in JSON-MIN, its
+ * JSON text in Label Studio's CSV (`exports/csv2.py` writes it with `ujson.dumps`, `/` as `\/`).
+ */
 function choicesOf(cell: unknown): unknown[] | null {
-  if (cell === null || typeof cell !== 'object' || Array.isArray(cell)) return null;
-  const c = (cell as { choices?: unknown }).choices;
+  let value = cell;
+  if (typeof cell === 'string' && cell.trimStart().startsWith('{')) {
+    try {
+      value = JSON.parse(cell);
+    } catch {
+      return null;
+    }
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return null;
+  const c = (value as { choices?: unknown }).choices;
   return Array.isArray(c) ? c : null;
 }
 
 /**
- * A multi-policy verdict cell: a list (JSONL, JSON-MIN's `{ "choices": [...] }`), a JSON array
+ * A Label Studio JSON-MIN or CSV row of the golden reference `--golden annotation` sent: those
+ * exports drop `import_id` but keep the lead time we gave it (a number in JSON-MIN, its text in CSV).
+ */
+function isReferenceRow(rec: Record<string, unknown>): boolean {
+  const t = rec.lead_time;
+  const n = typeof t === 'string' && t.trim() !== '' ? Number(t) : t;
+  return 'annotator' in rec && n === LS_REFERENCE_LEAD_TIME;
+}
+
+/**
+ * A multi-policy verdict cell: a list (JSONL, JSON-MIN's `{ "choices": [...] }` or its JSON text in a
+ * Label Studio CSV), a JSON array
  * written in a CSV cell, or policies joined by `;` (what the CSV queue writes); NO_POLICY alone
  * means none. Null or an empty cell: not reviewed.
  */
@@ -64,6 +86,10 @@ export function readFlatRow(
   read: VerdictReadOptions,
 ): void {
   const rec = raw as Record<string, unknown>;
+  if (isReferenceRow(rec)) {
+    out.skipped++;
+    return;
+  }
   const annotator = rec.annotator;
   const answerField = rec.verdict !== undefined && rec.verdict !== null ? 'verdict' : 'label';
   const answer = read.multilabel ? policyCell(rec[answerField]) : undefined;

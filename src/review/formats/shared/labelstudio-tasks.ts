@@ -8,8 +8,17 @@ import type { GoldenMode } from '../format.js';
  * https://labelstud.io/guide/task_format): `data` holds what the labelling config's `$text` reads
  * plus our ids; `predictions` holds one entry per model version with `model_version`, `score` and
  * a `result` in the Choices format. The golden label can travel as a ground-truth annotation,
- * as a prediction named `golden`, or not at all (blind review).
+ * as a prediction named `golden` (listed first, so it never pre-fills the editor), or not at all
+ * (blind review).
  */
+
+/**
+ * The `lead_time` (seconds) of the golden reference `--golden annotation` sends. Label Studio
+ * keeps an imported annotation's lead_time as given and its editor only ever measures a positive
+ * one, so this negative value tells the reference apart in every export, JSON-MIN and CSV
+ * included, whoever imported it.
+ */
+export const LS_REFERENCE_LEAD_TIME = -1;
 
 /** The name of the Choices control and of the Text object in the labelling config. */
 export const LS_FROM_NAME = 'label';
@@ -45,6 +54,7 @@ export const LabelStudioTaskSchema = z.object({
       z.object({
         id: z.number().int(),
         ground_truth: z.boolean(),
+        lead_time: z.number(),
         result: z.array(LabelStudioChoiceResultSchema),
       }),
     )
@@ -87,22 +97,36 @@ export function labelStudioTasks(
       // Blind: the text, our ids and the question only; no model output, no queue name.
       return { data: { text: x.text, item_id: x.id, external_id: x.externalId }, predictions: [] };
     }
+    const models = x.models.map((m) => ({
+      model_version: m.model,
+      score: m.score,
+      result: [choice(view, m.predicted)],
+    }));
     const task: LabelStudioTask = {
       data: { text: x.text, item_id: x.id, external_id: x.externalId, queue: x.queue, ...policyErrors(x) },
-      predictions: x.models.map((m) => ({
-        model_version: m.model,
-        score: m.score,
-        result: [choice(view, m.predicted)],
-      })),
+      // The editor pre-fills the prediction of the project's model version, which an import sets
+      // (when the project has none) to the model_version of the LAST prediction it saves
+      // (label_studio/tasks/serializers.py add_predictions; tasks/models.py
+      // get_predictions_for_prelabeling). So golden goes first and the first model last: the
+      // first model's answer is what a reviewer sees pre-selected, never the golden label.
+      predictions: [...models.slice(1), ...models.slice(0, 1)],
     };
     if (golden === 'annotation') {
       // Label Studio stores an imported annotation's `id` as its `import_id`
-      // (label_studio/tasks/serializers.py, bulk task import), which marks it on export as the
-      // reference we sent, not a reviewer's verdict.
-      task.annotations = [{ id: x.priority, ground_truth: true, result: [choice(view, x.golden)] }];
+      // (label_studio/tasks/serializers.py, bulk task import), which marks it in the JSON export
+      // as the reference we sent; JSON-MIN and CSV drop `import_id` but keep `lead_time`
+      // (label-studio-sdk converter.py, exports/csv2.py), hence the marker lead time.
+      task.annotations = [
+        {
+          id: x.priority,
+          ground_truth: true,
+          lead_time: LS_REFERENCE_LEAD_TIME,
+          result: [choice(view, x.golden)],
+        },
+      ];
     } else {
       task.data.golden = x.golden;
-      task.predictions.push({ model_version: 'golden', score: 1, result: [choice(view, x.golden)] });
+      task.predictions.unshift({ model_version: 'golden', score: 1, result: [choice(view, x.golden)] });
     }
     return task;
   });

@@ -7,7 +7,7 @@ import {
   type VerdictReadOptions,
 } from '../../verdicts.js';
 import { parseFlatJsonVerdicts } from './flat-verdicts.js';
-import { LS_FROM_NAME, labelStudioUser } from './labelstudio-tasks.js';
+import { LS_FROM_NAME, LS_REFERENCE_LEAD_TIME, labelStudioUser } from './labelstudio-tasks.js';
 
 /**
  * Label Studio's JSON export (https://labelstud.io/guide/export#Label-Studio-JSON-format-of-annotated-tasks;
@@ -17,7 +17,7 @@ import { LS_FROM_NAME, labelStudioUser } from './labelstudio-tasks.js';
  * An annotation a manager marked `ground_truth` is a verdict like any other (a disagreement with
  * the others is a conflict). Not verdicts, skipped and counted: cancelled annotations, empty ones
  * (no choice) and the golden reference `--golden annotation` sent, which Label Studio imported
- * with an `import_id`.
+ * with an `import_id` and the lead time we gave it (`LS_REFERENCE_LEAD_TIME`).
  */
 const ResultSchema = z.object({
   from_name: z.string(),
@@ -38,6 +38,7 @@ const AnnotationSchema = z.object({
   was_cancelled: z.boolean().nullish(),
   ground_truth: z.boolean().nullish(),
   import_id: z.number().nullish(),
+  lead_time: z.number().nullish(),
   created_at: z.string().nullish(),
   updated_at: z.string().nullish(),
 });
@@ -97,7 +98,7 @@ function readTask(
 ): void {
   if (task.annotations.length === 0) out.skipped++;
   task.annotations.forEach((a, ai) => {
-    if (a.was_cancelled || a.import_id != null) {
+    if (a.was_cancelled || a.import_id != null || a.lead_time === LS_REFERENCE_LEAD_TIME) {
       out.skipped++;
       return;
     }

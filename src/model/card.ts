@@ -91,8 +91,20 @@ export const ImageInputSchema = z.strictObject({
   size: z.tuple([z.number().int().positive().max(8192), z.number().int().positive().max(8192)]),
   /** `fill` stretches to size; `cover` crops the centre; `contain` letterboxes on `background`. */
   fit: z.enum(['fill', 'cover', 'contain']).default('fill'),
-  /** Resampling kernel of the resize (sharp's names). */
+  /** Resampling kernel of a `libvips` resize (sharp's names). */
   kernel: z.enum(['nearest', 'linear', 'cubic', 'mitchell', 'lanczos2', 'lanczos3']).default('lanczos3'),
+  /**
+   * Who resizes. `libvips`: sharp's antialiased resize with `kernel` and `fit`, on 8-bit pixels.
+   * `bilinear` / `nearest`: the full-size image resized in float, without antialiasing, exactly as
+   * TF.js's `tf.image.resizeBilinear` / `resizeNearestNeighbor` do (what a TF.js model's own
+   * pipeline usually runs); `coordinates` says which sampling grid.
+   */
+  resize: z.enum(['libvips', 'bilinear', 'nearest']).default('libvips'),
+  /**
+   * Sampling grid of a `bilinear`/`nearest` resize, as TF names it: `align-corners` (alignCorners:
+   * true), `half-pixel` (halfPixelCenters: true) or `asymmetric` (both false, TF's default).
+   */
+  coordinates: z.enum(['align-corners', 'half-pixel', 'asymmetric']).optional(),
   channels: z.union([z.literal(1), z.literal(3)]).default(3),
   /**
    * Colour that transparent pixels are laid on (and contain's letterbox), `#rrggbb`. Without it the
@@ -102,6 +114,16 @@ export const ImageInputSchema = z.strictObject({
     .string()
     .regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour #rrggbb')
     .optional(),
+  /**
+   * What becomes of transparency: `drop` the alpha channel (transparent pixels keep the colour they
+   * store, as TensorFlow's decodePng/decodeImage with 3 channels does) or `flatten` onto
+   * `background`. Default: `flatten` when `background` is set, else `drop`.
+   */
+  alpha: z.enum(['drop', 'flatten']).optional(),
+  /** `exif`: rotate by the EXIF orientation (libvips); `none`: keep stored pixel order (TensorFlow's decoders). */
+  orient: z.enum(['exif', 'none']).default('exif'),
+  /** The pipeline these settings reproduce, for the record (e.g. the model's own reference code). */
+  reference: z.string().min(1).max(500).optional(),
   layout: z.enum(['nhwc', 'nchw']).default('nhwc'),
   dtype: z.enum(['float32', 'uint8']).default('float32'),
   scale: z
@@ -264,6 +286,21 @@ export const ModelCardSchema = z
         issue(['inputs', i, 'kind'], `the tfjs backend takes image and features inputs, not ${input.kind}`);
       }
       if (input.kind !== 'image') return;
+      if (input.resize === 'libvips' && input.coordinates !== undefined)
+        issue(['inputs', i, 'coordinates'], 'only for resize "bilinear" or "nearest"');
+      if (input.resize !== 'libvips') {
+        if (input.coordinates === undefined)
+          issue(
+            ['inputs', i, 'coordinates'],
+            `resize "${input.resize}" needs align-corners, half-pixel or asymmetric`,
+          );
+        if (input.fit !== 'fill')
+          issue(['inputs', i, 'fit'], `resize "${input.resize}" stretches to size: fit "fill"`);
+        if (input.dtype !== 'float32')
+          issue(['inputs', i, 'dtype'], `resize "${input.resize}" gives float pixels: dtype "float32"`);
+      }
+      if (input.alpha === 'flatten' && input.background === undefined)
+        issue(['inputs', i, 'alpha'], 'flatten needs a background colour');
       for (const key of ['mean', 'std'] as const) {
         const v = input[key];
         if (v !== undefined && v.length !== 1 && v.length !== input.channels) {
@@ -295,6 +332,11 @@ export type TextInput = z.infer<typeof TextInputSchema>;
 export type StringInput = z.infer<typeof StringInputSchema>;
 export type FeaturesInput = z.infer<typeof FeaturesInputSchema>;
 export type ImageInput = z.infer<typeof ImageInputSchema>;
+
+/** What an image input does with transparency, after its default. */
+export function alphaOf(input: ImageInput): 'drop' | 'flatten' {
+  return input.alpha ?? (input.background !== undefined ? 'flatten' : 'drop');
+}
 export type TfjsModel = z.infer<typeof TfjsModelSchema>;
 
 /** The graph file's name inside its folder, after the backend's default. */

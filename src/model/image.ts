@@ -3,8 +3,9 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Metadata, Sharp, SharpOptions } from 'sharp';
 import { BadInputError } from '../util/errors.js';
 import { errnoCode, formatBytes, readBytesFile } from '../util/files.js';
-import { IMAGE_MAX_BYTES, type ImageInput } from './card.js';
+import { alphaOf, IMAGE_MAX_BYTES, type ImageInput } from './card.js';
 import type { RowIssue } from './preprocess.js';
+import { resizeBilinear, resizeNearest } from './resample.js';
 
 /**
  * Image preprocessing: encoded bytes → the pixel tensor a card declares. Decoding is libvips
@@ -43,12 +44,17 @@ function reasonOf(err: unknown): string {
 }
 
 /**
- * Decode one image into 8-bit pixels, height × width × channels (HWC, row-major), resized and
- * laid on the card's background; a string says why the image cannot be used.
+ * Decode one image into pixels at the input size, height × width × channels (HWC, row-major) with
+ * values in [0, 255]: 8-bit from a `libvips` resize, float from a `bilinear`/`nearest` one. A string
+ * says why the image cannot be used.
  */
-export async function decodePixels(bytes: Uint8Array, input: ImageInput): Promise<Uint8Array | string> {
+export async function decodePixels(bytes: Uint8Array, input: ImageInput): Promise<PixelArray | string> {
   if (bytes.byteLength === 0) return 'empty image (0 bytes)';
-  const options = { limitInputPixels: input.maxPixels, failOn: 'error' as const, autoOrient: true };
+  const options = {
+    limitInputPixels: input.maxPixels,
+    failOn: 'error' as const,
+    autoOrient: input.orient === 'exif',
+  };
   const sharp = await sharpLib();
   let meta: Metadata;
   try {
@@ -68,30 +74,38 @@ export async function decodePixels(bytes: Uint8Array, input: ImageInput): Promis
   const [h, w] = input.size;
   try {
     let img = sharp(bytes, options).timeout({ seconds: DECODE_TIMEOUT_S });
-    if (input.background !== undefined) img = img.flatten({ background: input.background });
-    img = img.resize(w, h, {
-      fit: input.fit,
-      kernel: input.kernel,
-      ...(input.background !== undefined ? { background: input.background } : {}),
-    });
+    if (alphaOf(input) === 'flatten') img = img.flatten({ background: input.background! });
+    // libvips resizes here; bilinear/nearest take the full-size pixels and resize them below.
+    if (input.resize === 'libvips') {
+      img = img.resize(w, h, {
+        fit: input.fit,
+        kernel: input.kernel,
+        ...(input.background !== undefined ? { background: input.background } : {}),
+      });
+    }
     img = input.channels === 1 ? img.greyscale() : img.toColourspace('srgb');
     const { data, info } = await img.removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    const pixels = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    const at = input.resize === 'libvips' ? { w, h } : { w: info.width, h: info.height };
     if (
-      info.width !== w ||
-      info.height !== h ||
+      info.width !== at.w ||
+      info.height !== at.h ||
       info.channels !== input.channels ||
-      data.length !== w * h * input.channels
+      data.length !== at.w * at.h * input.channels
     ) {
-      return `decoded to ${info.width}×${info.height}×${info.channels}, expected ${w}×${h}×${input.channels}`;
+      return `decoded to ${info.width}×${info.height}×${info.channels}, expected ${at.w}×${at.h}×${input.channels}`;
     }
-    return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    if (input.resize === 'libvips') return pixels;
+    const full = { data: pixels, height: info.height, width: info.width, channels: input.channels };
+    const grid = input.coordinates!;
+    return input.resize === 'bilinear' ? resizeBilinear(full, h, w, grid) : resizeNearest(full, h, w, grid);
   } catch (err) {
     return `cannot decode the image: ${reasonOf(err)}`;
   }
 }
 
 /** Write one image's HWC pixels into `out` at `offset`, in the card's layout, dtype and normalisation. */
-export function writePixels(pixels: Uint8Array, input: ImageInput, out: PixelArray, offset: number): void {
+export function writePixels(pixels: PixelArray, input: ImageInput, out: PixelArray, offset: number): void {
   const [h, w] = input.size;
   const c = input.channels;
   const plane = h * w;
@@ -167,9 +181,9 @@ export async function decodeImageBatch(
   column: ImageColumn,
   input: ImageInput,
   concurrency = 2,
-): Promise<{ pixels: (Uint8Array | null)[]; issues: RowIssue[] }> {
+): Promise<{ pixels: (PixelArray | null)[]; issues: RowIssue[] }> {
   const rows = column.values.length;
-  const pixels = new Array<Uint8Array | null>(rows).fill(null);
+  const pixels = new Array<PixelArray | null>(rows).fill(null);
   const reasons = new Array<string | undefined>(rows);
   let next = 0;
   const one = async (r: number) => {
@@ -199,7 +213,7 @@ export async function decodeImageBatch(
 
 /** The tensor of the selected rows' images, [rows, …size] in the card's layout and dtype. */
 export function packImages(
-  pixels: readonly (Uint8Array | null)[],
+  pixels: readonly (PixelArray | null)[],
   input: ImageInput,
   select: readonly number[],
 ): { data: PixelArray; dims: number[] } {

@@ -14,7 +14,7 @@ import {
   outputActivation,
 } from './card.js';
 import { checkCardAgainstGraph, type FeedPlan, type GraphCheck } from './graph-check.js';
-import { decodeImageBatch, type ImageColumn, packImages } from './image.js';
+import { decodeImageBatch, type ImageColumn, type PixelArray, packImages } from './image.js';
 import { onnxRunner, openOnnxSession } from './onnx-session.js';
 import { decideRow, toScores } from './postprocess.js';
 import {
@@ -257,8 +257,8 @@ async function decodeImages(
   values: ColumnBatch[],
   rows: number,
   issues: Map<number, string>,
-): Promise<{ pixelsByInput: Map<number, (Uint8Array | null)[]>; badInput: Set<number> }> {
-  const pixelsByInput = new Map<number, (Uint8Array | null)[]>();
+): Promise<{ pixelsByInput: Map<number, (PixelArray | null)[]>; badInput: Set<number> }> {
+  const pixelsByInput = new Map<number, (PixelArray | null)[]>();
   const badInput = new Set<number>();
   for (const [i, input] of m.card.inputs.entries()) {
     if (input.kind !== 'image') continue;
@@ -331,7 +331,7 @@ async function scoreRows(
     select: number[];
     values: ColumnBatch[];
     encodedByInput: Map<number, (EncodedText | null)[]>;
-    pixelsByInput: Map<number, (Uint8Array | null)[]>;
+    pixelsByInput: Map<number, (PixelArray | null)[]>;
     issues: Map<number, string>;
     scores: Float32Array;
   },
@@ -387,7 +387,7 @@ function feedTensor(
     select: number[];
     values: ColumnBatch[];
     textTensors: Map<number, TextTensors>;
-    pixels: Map<number, (Uint8Array | null)[]>;
+    pixels: Map<number, (PixelArray | null)[]>;
   },
 ): Feed {
   const { select, values, textTensors } = batch;

@@ -10,6 +10,7 @@ import { openPredictions } from '../run/predictions.js';
 import { BadInputError } from '../util/errors.js';
 import { sha256File } from '../util/hash.js';
 import type { ReportInputs } from './inputs.js';
+import { DEFAULT_LIMITS } from './limits.js';
 import { type RecomputeOptions, recomputeFromSources } from './recompute.js';
 import { datasetThumbnails } from './thumbnails.js';
 
@@ -26,6 +27,8 @@ export type { ComparisonEntry, ModelEntry, ReportInputs, ReviewEntry } from './i
 export interface LoadOptions extends RecomputeOptions {
   /** Inline thumbnails of flipped items when the golden set holds images. Default true. */
   thumbnails?: boolean;
+  /** Flipped items the page lists per list (its `flipItems` limit): only those get thumbnails. */
+  flipItems?: number;
 }
 
 async function isFile(path: string): Promise<boolean> {
@@ -177,7 +180,8 @@ export async function loadReportInputs(
   }
   // The one step that reads the golden set and predictions rather than stage outputs (recompute.ts).
   await recomputeFromSources(out, options);
-  if (options.thumbnails !== false && out.comparison) await addThumbnails(out, out.comparison.comparison);
+  if (options.thumbnails !== false && out.comparison)
+    await addThumbnails(out, out.comparison.comparison, options.flipItems ?? DEFAULT_LIMITS.flipItems);
   return out;
 }
 
@@ -186,7 +190,7 @@ export async function loadReportInputs(
  * is a label a model card calls sensitive, and every item is blurred unless every card says which
  * labels are (so an image model without that list never shows a sharp picture).
  */
-async function addThumbnails(out: ReportInputs, c: Comparison): Promise<void> {
+async function addThumbnails(out: ReportInputs, c: Comparison, flipItems: number): Promise<void> {
   const file = c.dataset.file;
   if (!existsSync(file) || (await sha256File(file)) !== c.dataset.fingerprint) return;
   // Known only when every model's card listed its sensitive labels (possibly none).
@@ -194,7 +198,11 @@ async function addThumbnails(out: ReportInputs, c: Comparison): Promise<void> {
   const known = lists.length > 0 && lists.every((l) => l !== undefined);
   const sensitive = new Set(lists.flatMap((l) => l ?? []));
   const ids = new Map<string, boolean>();
-  for (const it of [...c.flips.newlyWrongItems, ...c.flips.newlyRightItems]) {
+  // Only the items the page lists (each list cut at flipItems): the rest are never drawn.
+  for (const it of [
+    ...c.flips.newlyWrongItems.slice(0, flipItems),
+    ...c.flips.newlyRightItems.slice(0, flipItems),
+  ]) {
     const labels = [it.truth, it.baselinePredicted, it.candidatePredicted];
     ids.set(it.id, !known || labels.some((l) => sensitive.has(l)));
   }

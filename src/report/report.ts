@@ -30,6 +30,7 @@ export async function writeReport(reportOptions: ReportOptions): Promise<ReportR
     resamples: options.resamples,
     seed: options.seed,
     thumbnails: options.thumbnails,
+    ...(options.limits?.flipItems !== undefined ? { flipItems: options.limits.flipItems } : {}),
   });
   const doc =
     format === 'html'

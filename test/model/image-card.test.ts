@@ -36,6 +36,21 @@ describe('image inputs and tfjs cards', () => {
       /inputs\[0\]\.mean.*1 or one per channel/,
     );
     expect(bad((c) => Object.assign(c.inputs[0]!, { background: 'white' }))).toThrow(/#rrggbb/);
+    // The reference-preprocessing fields (issue 28 item 17) must describe one pipeline.
+    expect(bad((c) => Object.assign(c.inputs[0]!, { coordinates: undefined }))).toThrow(
+      /inputs\[0\]\.coordinates.*align-corners, half-pixel or asymmetric/,
+    );
+    expect(bad((c) => Object.assign(c.inputs[0]!, { resize: 'libvips' }))).toThrow(
+      /inputs\[0\]\.coordinates.*only for resize "bilinear" or "nearest"/,
+    );
+    expect(bad((c) => Object.assign(c.inputs[0]!, { fit: 'contain' }))).toThrow(/inputs\[0\]\.fit.*fill/);
+    expect(bad((c) => Object.assign(c.inputs[0]!, { dtype: 'uint8', scale: undefined }))).toThrow(
+      /inputs\[0\]\.dtype.*float32/,
+    );
+    expect(bad((c) => Object.assign(c.inputs[0]!, { alpha: 'flatten' }))).toThrow(
+      /inputs\[0\]\.alpha.*needs a background/,
+    );
+    expect(bad((c) => Object.assign(c.inputs[0]!, { resize: 'area' }))).toThrow(/inputs\[0\]\.resize/);
     expect(bad((c) => (c.tfjs!.package!.dir = '../../etc'))).toThrow(/without "\.\."/);
     expect(bad((c) => (c.inputs = [{ kind: 'string', column: 'text', tensor: 'x' }]))).toThrow(
       /tfjs backend takes image and features inputs/,

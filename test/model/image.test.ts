@@ -59,6 +59,36 @@ describe('image decoding', () => {
     expect(g[0]).toBe(255);
   });
 
+  it('orient none keeps the stored pixel order of an EXIF-rotated image, exif rotates it', async () => {
+    const { png, pixels } = await knownPng();
+    // Orientation 6: displayed rotated 90° clockwise, so 3×2 stored becomes 2×3 shown.
+    const rotated = await sharp(png).withMetadata({ orientation: 6 }).png().toBuffer();
+    const kept = await decodePixels(rotated, input({ kernel: 'nearest', orient: 'none' }));
+    expect(Array.from(kept as Uint8Array)).toEqual(pixels);
+    const turned = await decodePixels(rotated, input({ size: [3, 2], kernel: 'nearest', orient: 'exif' }));
+    // Shown column-major from the bottom-left: first shown row = stored column 0, bottom to top.
+    expect(Array.from((turned as Uint8Array).subarray(0, 6))).toEqual([100, 110, 120, 10, 20, 30]);
+  });
+
+  it('resize bilinear: full-size pixels, alpha dropped or flattened, resized in float', async () => {
+    // 2×1 RGBA: an opaque red pixel and a transparent pixel storing blue.
+    const rgba = await sharp(Buffer.from([255, 0, 0, 255, 0, 0, 255, 0]), {
+      raw: { width: 2, height: 1, channels: 4 },
+    })
+      .png()
+      .toBuffer();
+    const at = (over: Record<string, unknown>) =>
+      decodePixels(rgba, input({ size: [1, 3], resize: 'bilinear', coordinates: 'align-corners', ...over }));
+    const dropped = await at({});
+    expect(dropped).toBeInstanceOf(Float32Array);
+    // align-corners: output x = 0, 1, 2 samples source 0, 0.5, 1.
+    expect(Array.from(dropped as Float32Array)).toEqual([255, 0, 0, 127.5, 0, 127.5, 0, 0, 255]);
+    const white = await at({ background: '#ffffff' });
+    expect(Array.from(white as Float32Array)).toEqual([255, 0, 0, 255, 127.5, 127.5, 255, 255, 255]);
+    const kept = await at({ background: '#ffffff', alpha: 'drop' });
+    expect(Array.from(kept as Float32Array)).toEqual(Array.from(dropped as Float32Array));
+  });
+
   it('gives every hostile image a reason instead of throwing, and decodes the real ones', async () => {
     const { images } = await someGoldenImages(1);
     const png = images.find((b) => b[0] === 0x89)!;

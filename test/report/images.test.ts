@@ -10,6 +10,7 @@ import { GateReportSchema } from '../../src/contracts/gate-report.js';
 import { evaluate } from '../../src/evaluate/evaluate.js';
 import { OUTPUT_FILES } from '../../src/io/outputs.js';
 import { auditMarkup } from '../../src/report/audit.js';
+import { DEFAULT_LIMITS } from '../../src/report/limits.js';
 import { writeReport } from '../../src/report/report.js';
 import { openPredictions } from '../../src/run/predictions.js';
 import { runModel } from '../../src/run/run.js';
@@ -102,7 +103,9 @@ describe('the report of two image models', () => {
     const page = readFileSync(file, 'utf8');
     expect(auditMarkup(page)).toEqual([]);
     const c = result.inputs.comparison!.comparison;
-    const shown = [...c.flips.newlyWrongItems, ...c.flips.newlyRightItems];
+    // The page lists at most DEFAULT_LIMITS.flipItems items per list; only those get thumbnails.
+    const cut = DEFAULT_LIMITS.flipItems;
+    const shown = [...c.flips.newlyWrongItems.slice(0, cut), ...c.flips.newlyRightItems.slice(0, cut)];
     expect(shown.length).toBeGreaterThan(0);
     const imgs = [
       ...page.matchAll(/<img class="thumb( blurred)?" src="data:image\/jpeg;base64,[A-Za-z0-9+/=]+"/g),

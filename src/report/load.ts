@@ -10,6 +10,7 @@ import { openPredictions } from '../run/predictions.js';
 import { BadInputError } from '../util/errors.js';
 import { sha256File } from '../util/hash.js';
 import type { ReportInputs } from './inputs.js';
+import { datasetTexts } from './item-texts.js';
 import { type RecomputeOptions, recomputeFromSources } from './recompute.js';
 import { datasetThumbnails } from './thumbnails.js';
 
@@ -177,27 +178,36 @@ export async function loadReportInputs(
   }
   // The one step that reads the golden set and predictions rather than stage outputs (recompute.ts).
   await recomputeFromSources(out, options);
-  if (options.thumbnails !== false && out.comparison) await addThumbnails(out, out.comparison.comparison);
+  if (out.comparison) await addFlipDetails(out, out.comparison.comparison, options.thumbnails !== false);
   return out;
 }
 
 /**
- * Thumbnails of the flipped items. An item is blurred when its golden label or either prediction
+ * The flipped items' texts and thumbnails, from the compared golden file (when it is still there,
+ * unchanged). An item is blurred when its golden label or either prediction
  * is a label a model card calls sensitive, and every item is blurred unless every card says which
  * labels are (so an image model without that list never shows a sharp picture).
  */
-async function addThumbnails(out: ReportInputs, c: Comparison): Promise<void> {
+async function addFlipDetails(out: ReportInputs, c: Comparison, thumbnails: boolean): Promise<void> {
   const file = c.dataset.file;
+  const flipped = [...c.flips.newlyWrongItems, ...c.flips.newlyRightItems];
+  if (flipped.length === 0) return;
   if (!existsSync(file) || (await sha256File(file)) !== c.dataset.fingerprint) return;
+  const ds = await openDataset(file);
+  out.itemTexts = await datasetTexts(file, {
+    ids: new Set(flipped.map((it) => it.id)),
+    idColumn: ds.spec.id,
+    textColumn: ds.spec.text[0],
+  });
+  if (!thumbnails) return;
   // Known only when every model's card listed its sensitive labels (possibly none).
   const lists = out.models.map((m) => m.meta?.model.sensitive);
   const known = lists.length > 0 && lists.every((l) => l !== undefined);
   const sensitive = new Set(lists.flatMap((l) => l ?? []));
   const ids = new Map<string, boolean>();
-  for (const it of [...c.flips.newlyWrongItems, ...c.flips.newlyRightItems]) {
+  for (const it of flipped) {
     const labels = [it.truth, it.baselinePredicted, it.candidatePredicted];
     ids.set(it.id, !known || labels.some((l) => sensitive.has(l)));
   }
-  const ds = await openDataset(file);
   out.thumbnails = await datasetThumbnails(file, { ids, idColumn: ds.spec.id });
 }

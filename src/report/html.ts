@@ -1,6 +1,7 @@
 import { html, type SafeHtml } from '../render/html.js';
 import { harnessVersion } from '../util/version.js';
 import { agreementSection } from './html/agreement.js';
+import { largestClusterAnchor, largestShownCluster } from './html/clusters.js';
 import { compareSection } from './html/compare.js';
 import { headerSection, summarySection } from './html/header.js';
 import { modelSection } from './html/model.js';
@@ -20,7 +21,11 @@ export async function renderHtmlReport(
   options: HtmlReportOptions = {},
 ): Promise<string> {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
-  const ctx: SectionContext = { limits, thumbnails: inputs.thumbnails };
+  const ctx: SectionContext = {
+    limits,
+    thumbnails: inputs.thumbnails,
+    ...(inputs.itemTexts ? { itemTexts: inputs.itemTexts } : {}),
+  };
   const { banner, provenance } = headerSection(inputs, ctx);
   const nav: { anchor: string; label: string }[] = [];
   const body: SafeHtml[] = [];
@@ -34,6 +39,14 @@ export async function renderHtmlReport(
   }
   for (const [i, m] of inputs.models.entries()) {
     nav.push({ anchor: `model-${i}`, label: modelName(m) });
+    const largest = largestShownCluster(m, limits.clusters);
+    if (largest !== undefined) {
+      const size = m.clusters!.clusters[largest]!.size;
+      nav.push({
+        anchor: largestClusterAnchor(i),
+        label: `Largest error cluster of ${modelName(m)} (${size.toLocaleString('en-US')} errors)`,
+      });
+    }
     body.push(await modelSection(m, i, ctx));
   }
   const withAgreement = inputs.models.find((m) => m.report.agreement !== null);

@@ -42,5 +42,7 @@ export interface ReportInputs {
   reviews: ReviewEntry[];
   /** Thumbnails by item id (flipped items of an image dataset), blurred where they may be unsafe. */
   thumbnails: Map<string, Thumbnail>;
+  /** Texts by item id (flipped items, from the golden set's first text column when it is the compared file). */
+  itemTexts?: Map<string, string>;
   warnings: string[];
 }

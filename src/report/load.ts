@@ -10,6 +10,7 @@ import { openPredictions } from '../run/predictions.js';
 import { BadInputError } from '../util/errors.js';
 import { sha256File } from '../util/hash.js';
 import type { ReportInputs } from './inputs.js';
+import { datasetTexts } from './item-texts.js';
 import { DEFAULT_LIMITS } from './limits.js';
 import { type RecomputeOptions, recomputeFromSources } from './recompute.js';
 import { datasetThumbnails } from './thumbnails.js';
@@ -180,19 +181,39 @@ export async function loadReportInputs(
   }
   // The one step that reads the golden set and predictions rather than stage outputs (recompute.ts).
   await recomputeFromSources(out, options);
-  if (options.thumbnails !== false && out.comparison)
-    await addThumbnails(out, out.comparison.comparison, options.flipItems ?? DEFAULT_LIMITS.flipItems);
+  if (out.comparison)
+    await addFlipDetails(
+      out,
+      out.comparison.comparison,
+      options.thumbnails !== false,
+      options.flipItems ?? DEFAULT_LIMITS.flipItems,
+    );
   return out;
 }
 
 /**
- * Thumbnails of the flipped items. An item is blurred when its golden label or either prediction
+ * The flipped items' texts and thumbnails, from the compared golden file (when it is still there,
+ * unchanged). An item is blurred when its golden label or either prediction
  * is a label a model card calls sensitive, and every item is blurred unless every card says which
  * labels are (so an image model without that list never shows a sharp picture).
  */
-async function addThumbnails(out: ReportInputs, c: Comparison, flipItems: number): Promise<void> {
+async function addFlipDetails(
+  out: ReportInputs,
+  c: Comparison,
+  thumbnails: boolean,
+  flipItems: number,
+): Promise<void> {
   const file = c.dataset.file;
+  const flipped = [...c.flips.newlyWrongItems, ...c.flips.newlyRightItems];
+  if (flipped.length === 0) return;
   if (!existsSync(file) || (await sha256File(file)) !== c.dataset.fingerprint) return;
+  const ds = await openDataset(file);
+  out.itemTexts = await datasetTexts(file, {
+    ids: new Set(flipped.map((it) => it.id)),
+    idColumn: ds.spec.id,
+    textColumn: ds.spec.text[0],
+  });
+  if (!thumbnails) return;
   // Known only when every model's card listed its sensitive labels (possibly none).
   const lists = out.models.map((m) => m.meta?.model.sensitive);
   const known = lists.length > 0 && lists.every((l) => l !== undefined);
@@ -206,6 +227,5 @@ async function addThumbnails(out: ReportInputs, c: Comparison, flipItems: number
     const labels = [it.truth, it.baselinePredicted, it.candidatePredicted];
     ids.set(it.id, !known || labels.some((l) => sensitive.has(l)));
   }
-  const ds = await openDataset(file);
   out.thumbnails = await datasetThumbnails(file, { ids, idColumn: ds.spec.id });
 }

@@ -30,12 +30,33 @@ function cellName(
     : `${cleanText(c.golden, max)} → ${cleanText(c.predicted, max)}`;
 }
 
+/** The page anchor of a model's largest shown error cluster (our id, never data). */
+export const largestClusterAnchor = (modelIndex: number) => `model-${modelIndex}-largest-cluster`;
+
+/**
+ * Which of the shown clusters (the first `limit`) is the largest, by errors; ties go to the first.
+ * Undefined when there is none.
+ */
+export function largestShownCluster(m: ModelEntry, limit: number): number | undefined {
+  const shown = m.clusters?.clusters.slice(0, limit) ?? [];
+  let best: number | undefined;
+  shown.forEach((cl, i) => {
+    if (best === undefined || cl.size > shown[best]!.size) best = i;
+  });
+  return best;
+}
+
 /** Error clusters from clusters.json: sizes, c-TF-IDF terms, slice lift and example texts. */
-export async function clustersSection(m: ModelEntry, ctx: SectionContext): Promise<SafeHtml> {
+export async function clustersSection(
+  m: ModelEntry,
+  modelIndex: number,
+  ctx: SectionContext,
+): Promise<SafeHtml> {
   const c = m.clusters;
   if (!c) return EMPTY;
   const L = ctx.limits;
   const shown = c.clusters.slice(0, L.clusters);
+  const largest = largestShownCluster(m, L.clusters);
   // Chart data is cleaned here (vega escapes markup, not controls); clusters.json is an input file.
   // A multi-policy cluster's name alone does not say which policy it is about.
   const name = (cl: Cluster) =>
@@ -51,7 +72,9 @@ export async function clustersSection(m: ModelEntry, ctx: SectionContext): Promi
           }),
         )
       : null;
-  const cards = shown.map((cl) => clusterCard(cl, ctx));
+  const cards = shown.map((cl, i) =>
+    clusterCard(cl, ctx, i === largest ? largestClusterAnchor(modelIndex) : undefined),
+  );
   const cells = c.cells.map((cell) => [
     cellName(cell, L.nameChars),
     count(cell.size),
@@ -81,7 +104,7 @@ export async function clustersSection(m: ModelEntry, ctx: SectionContext): Promi
   }`;
 }
 
-function clusterCard(cl: Cluster, ctx: SectionContext): SafeHtml {
+function clusterCard(cl: Cluster, ctx: SectionContext, anchor: string | undefined): SafeHtml {
   const L = ctx.limits;
   // Separating terms: share of the cluster's errors holding the term vs the rest of the cell.
   const terms =
@@ -125,7 +148,7 @@ function clusterCard(cl: Cluster, ctx: SectionContext): SafeHtml {
   const badge = cl.error ? ERROR_NAME[cl.error] : KIND_NAME[cl.kind];
   // The badge already says missed / over-enforced: the header then names the policy alone.
   const where = cl.policy !== undefined ? cleanText(cl.policy, L.nameChars) : cellName(cl, L.nameChars);
-  return html`<div class="card"><h4>${cl.id} <span class="badge">${badge}</span> ${where}</h4><p class="stats">${count(cl.size)} errors (${pct(cl.share)} of the cell) · error rate in region ${pct(cl.errorRate)} · mean score ${cl.meanScore.toFixed(
+  return html`<div class="card"${anchor === undefined ? EMPTY : html` id="${anchor}"`}><h4>${cl.id} <span class="badge">${badge}</span> ${where}</h4><p class="stats">${count(cl.size)} errors (${pct(cl.share)} of the cell) · error rate in region ${pct(cl.errorRate)} · mean score ${cl.meanScore.toFixed(
     3,
   )} · ${count(cl.relabelCandidates)} golden labels to check</p>${
     cl.weakStructure

@@ -245,13 +245,26 @@ function flipList(title: string, items: FlipItem[], labels: string[], ctx: Secti
     const i = labels.indexOf(label);
     return f3(i >= 0 ? scores[i] : null);
   };
-  const rows = shown.map((it) => [
-    html`${thumbnailCell(it.id, ctx)}<code>${text(it.id, L.nameChars)}</code>`,
-    cleanText(it.truth, L.nameChars),
-    `${cleanText(it.baselinePredicted, L.nameChars)} (${score(it.baselineScores, it.baselinePredicted)})`,
-    `${cleanText(it.candidatePredicted, L.nameChars)} (${score(it.candidateScores, it.candidatePredicted)})`,
-  ]);
-  return html`<h4>${title}</h4>${table(['id', 'golden', 'baseline (score)', 'candidate (score)'], rows)}${
+  // Texts come from the golden set (hostile content: escaped and cut by text()).
+  const withText = shown.some((it) => ctx.itemTexts?.has(it.id));
+  const rows = shown.map((it) => {
+    const body = ctx.itemTexts?.get(it.id);
+    return [
+      html`${thumbnailCell(it.id, ctx)}<code>${text(it.id, L.nameChars)}</code>`,
+      ...(withText
+        ? [
+            body === undefined
+              ? html`<span class="na">—</span>`
+              : html`<div class="ex-text">${text(body, L.textChars, true)}</div>`,
+          ]
+        : []),
+      cleanText(it.truth, L.nameChars),
+      `${cleanText(it.baselinePredicted, L.nameChars)} (${score(it.baselineScores, it.baselinePredicted)})`,
+      `${cleanText(it.candidatePredicted, L.nameChars)} (${score(it.candidateScores, it.candidatePredicted)})`,
+    ];
+  });
+  const head = ['id', ...(withText ? ['text'] : []), 'golden', 'baseline (score)', 'candidate (score)'];
+  return html`<h4>${title}</h4>${table(head, rows, 'flips')}${
     items.length > shown.length
       ? note(`${items.length - shown.length} more are in the comparison file.`)
       : EMPTY

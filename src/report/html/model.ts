@@ -44,7 +44,7 @@ export async function modelSection(m: ModelEntry, index: number, ctx: SectionCon
   parts.push(await calibrationPart(m, labels, scores, reliabilityCharts));
   parts.push(await slicesPart(m, labels, ctx));
   parts.push(biasSection(m, ctx));
-  parts.push(await clustersSection(m, ctx));
+  parts.push(await clustersSection(m, index, ctx));
   const j = m.model.join;
   const joinNote =
     j.missing.count + j.unknown.count + j.rejected > 0
@@ -298,7 +298,7 @@ async function slicesPart(m: ModelEntry, labels: string[], ctx: SectionContext):
   const more = slices.length - shown.length;
   const pl = plan.settings;
   return html`<h3>Slices</h3>${note(
-    `Accuracy per slice value with its ${defs.intervals.proportions} interval. Grey rows are small: fewer than ${defs.slices.minSupport} items, a class with fewer than ${defs.slices.minClassSupport} golden items (its recall rests on them), or an accuracy interval wider than ${defs.slices.maxIntervalWidth}; the flag says which. Macro F1 is shown only where at least two classes have golden items (— ⁱ: undefined, hover for why). “To see a ${+(pl.drop * 100).toFixed(2)}-point drop”: about how many more items the slice needs for a paired comparison (McNemar, α = ${pl.alpha}, power ${pl.power}) to detect a recall drop that size (modeval plan; ${plan.definitions.planningValue}).`,
+    `Accuracy per slice value with its ${defs.intervals.proportions} interval, worst accuracy first (of each column's ${ctx.limits.sliceValues} largest values). Grey rows are small: fewer than ${defs.slices.minSupport} items, a class with fewer than ${defs.slices.minClassSupport} golden items (its recall rests on them), or an accuracy interval wider than ${defs.slices.maxIntervalWidth}; the flag says which. Macro F1 is shown only where at least two classes have golden items (— ⁱ: undefined, hover for why). “To see a ${+(pl.drop * 100).toFixed(2)}-point drop”: about how many more items the slice needs for a paired comparison (McNemar, α = ${pl.alpha}, power ${pl.power}) to detect a recall drop that size (modeval plan; ${plan.definitions.planningValue}).`,
   )}${out}${more > 0 ? note(`${more} more slice columns are in metrics.json.`) : EMPTY}`;
 }
 
@@ -333,6 +333,12 @@ function planCell(row: PlanRow | undefined, many: boolean): SafeHtml | string {
   return row.forDrop.more === 0 ? `enough now${who}` : `about ${count(row.forDrop.more)} more${who}`;
 }
 
+/** Lowest accuracy first; values without one last; ties by size, largest first. */
+function worstFirst(values: SliceReport['values']): SliceReport['values'] {
+  const acc = (v: SliceReport['values'][number]) => v.metrics.accuracy?.estimate ?? Number.POSITIVE_INFINITY;
+  return [...values].sort((a, b) => acc(a) - acc(b) || b.metrics.n - a.metrics.n);
+}
+
 async function slicePart(
   m: ModelEntry,
   s: SliceReport,
@@ -341,8 +347,11 @@ async function slicePart(
   labels: string[],
   ctx: SectionContext,
 ): Promise<SafeHtml> {
-  // Largest first, so that the cap drops the values whose intervals say least.
-  const values = [...s.values].sort((a, b) => b.metrics.n - a.metrics.n).slice(0, ctx.limits.sliceValues);
+  // The cap keeps the largest values (it drops those whose intervals say least); the shown ones
+  // are then ordered worst accuracy first, so the slice to look at is the first row.
+  const values = worstFirst(
+    [...s.values].sort((a, b) => b.metrics.n - a.metrics.n).slice(0, ctx.limits.sliceValues),
+  );
   const names = uniqueDisplay(
     values.map((v) => sliceName(v.values, ctx.limits.nameChars)),
     ctx.limits.nameChars * 2,

@@ -31,6 +31,8 @@ table{border-collapse:collapse;margin:6px 0 10px;font-size:13px;max-width:100%}
 th,td{border-bottom:1px solid #eceef2;padding:4px 10px 4px 0;text-align:left;vertical-align:top;overflow-wrap:anywhere}
 th{font-weight:600;color:#4a5162;border-bottom:2px solid #d9dde4}
 table.num td{font-variant-numeric:tabular-nums}
+table.num td:not(:first-child){overflow-wrap:normal}
+table.num td b,table.num td .ci{white-space:nowrap}
 table.kvtable td:first-child{color:#4a5162;white-space:nowrap}
 .ci{color:#6b7385;font-size:12px}
 .na{color:#9aa1ad}

@@ -14,6 +14,8 @@ export interface SectionContext {
   limits: ReportLimits;
   /** Inline thumbnails by item id (image datasets; empty otherwise). */
   thumbnails?: ReadonlyMap<string, Thumbnail>;
+  /** Item texts by id (flipped items; empty when the golden set is gone or holds no text). */
+  itemTexts?: ReadonlyMap<string, string>;
 }
 
 /** An item's inline thumbnail (a data URI; blurred when it may be unsafe), or nothing. */

@@ -147,7 +147,10 @@ export const LabelersViewSchema = z.object({
     overall: AgreementGapSchema,
     /** Per label (that label against the rest), lowest alpha first; empty for a yes/no view. */
     perLabel: z.array(AgreementGapSchema),
+    /** Per slice value with at least `minItems` pairable items, lowest alpha first. */
     perSlice: z.array(AgreementGapSchema),
+    /** Slice values with fewer pairable items: not listed. */
+    smallSliceValues: count,
     confusedPairs: z.array(ConfusedPairSchema),
   }),
 });

@@ -272,4 +272,44 @@ describe('labelers on a hand-made log', () => {
     expect(r.views[0]!.annotators.find((a) => a.annotator === '__proto__')!.accuracy.x).toBe(40);
     expect(r.views[0]!.annotators.find((a) => a.annotator === 'constructor')!.accuracy.x).toBe(30);
   });
+
+  it('a label no one used, majority ties, and an id-like slice column', async () => {
+    const dir = tmp();
+    const dataset = join(dir, 'ties.arrow');
+    const ids = Array.from({ length: 40 }, (_, i) => `x${i}`);
+    writeArrow(dataset, {
+      id: { values: ids, type: U },
+      text: { values: ids, type: U },
+      label: { values: ids.map((_, i) => (i % 2 ? 'a' : 'b')), type: U },
+      uid: { values: ids.map((id) => `uid-${id}`), type: U },
+      annotations: {
+        values: ids.map((_, i) => [
+          { annotator: 'p', label: i % 2 ? 'a' : 'b' },
+          // q disagrees on every fourth item: one vote each, a tie.
+          { annotator: 'q', label: i % 4 === 0 ? 'c' : i % 2 ? 'a' : 'b' },
+        ]),
+        type: annType,
+      },
+    });
+    writeFileSync(
+      join(dir, 'ties.spec.json'),
+      JSON.stringify({ labels: ['a', 'b', 'c', 'd'], slices: ['uid'] }),
+    );
+    const r = await labelers({ dataset, ...fast });
+    const v = r.views[0]!;
+    expect(v.consensus.majorityTies).toBe(10);
+    const tied = v.consensus.items.find((i) => i.id === 'x0')!;
+    expect(tied.majority).toBeNull();
+    expect(tied.posterior).toHaveLength(4);
+    // Nobody said d: its recall has no golden item, its precision no judgement; nothing is NaN.
+    const d = v.annotators[0]!.perClass.find((c) => c.label === 'd')!;
+    expect(d.recall).toMatchObject({ n: 0, value: null, interval: null });
+    expect(d.precision).toMatchObject({ n: 0, value: null, interval: null });
+    // zod's number() refuses NaN: the whole report is finite where it is a number.
+    expect(() => LabelersReportSchema.parse(r)).not.toThrow();
+    expect(v.agreement.perLabel.find((g) => g.scope === 'd')!.rank).toBeNull();
+    // One item per uid value: counted, not listed.
+    expect(v.agreement.perSlice).toEqual([]);
+    expect(v.agreement.smallSliceValues).toBe(40);
+  });
 });

@@ -65,6 +65,8 @@ describe('labelers on the synthetic multiclass fixture', () => {
     const view = wide.views[0]!;
     expect(view.team.value).toBeCloseTo(1 - set.realisedDisagreement, 12);
     expect(wide.counts).toMatchObject({ items: 400, judgements: 1600, annotators: 4 });
+    // The wide column has no timestamps: no drift.
+    expect(view.drift).toBeNull();
   });
 });
 
@@ -205,6 +207,23 @@ describe('labelers on a hand-made log', () => {
     expect(view.agreement.perLabel.map((g) => g.scope).sort()).toEqual(['a', 'b', 'c']);
     expect(view.agreement.perSlice.map((g) => g.scope).sort()).toEqual(['queue = q1', 'queue = q2']);
     expect(view.agreement.confusedPairs[0]!.items).toBeGreaterThan(0);
+  });
+
+  it('accuracy by ISO week from the timestamps; undated judgements counted; none without times', async () => {
+    const { dataset, log } = handMade(tmp());
+    const r = await labelers({ dataset, log, ...fast });
+    const drift = r.views[0]!.drift!;
+    expect(drift.by).toBe('iso-week');
+    // weak and once gave no timestamps: 80 + 1 golden-labelled judgements.
+    expect(drift.undated).toBe(81);
+    // Days 1-4 of January 2026 (and good1's 2025-12-31 repeat) are 2026-W01, the 5th is W02.
+    expect(drift.team.map((p) => p.period)).toEqual(['2026-W01', '2026-W02']);
+    const w2 = drift.team[1]!;
+    expect(w2.n).toBe(3 * 16);
+    expect(w2.x).toBe(48);
+    expect(w2.interval!.method).toBe('wilson');
+    expect(drift.annotators.map((a) => a.annotator)).toEqual(['__proto__', 'good1', 'good2']);
+    expect(drift.team[0]!.n + w2.n).toBe(3 * 80 + 1);
   });
 
   it('with a target: the exact binomial test; the flag test is stated', async () => {

@@ -119,6 +119,19 @@ export const ConfusedPairSchema = z.object({
   examples: z.array(z.string()),
 });
 
+export const PeriodRateSchema = RateSchema.extend({ period: z.string() });
+
+/** Accuracy against golden per period of the judgements' timestamps; null without timestamps. */
+export const DriftSchema = z
+  .object({
+    by: z.literal('iso-week'),
+    /** Golden-labelled judgements without a timestamp: not placed. */
+    undated: count,
+    team: z.array(PeriodRateSchema),
+    annotators: z.array(z.object({ annotator: z.string(), periods: z.array(PeriodRateSchema) })),
+  })
+  .nullable();
+
 export const LabelersViewSchema = z.object({
   /** The policy of a multi-policy set's view; null for the single view of a single-label set. */
   policy: z.string().nullable(),
@@ -147,9 +160,13 @@ export const LabelersViewSchema = z.object({
     overall: AgreementGapSchema,
     /** Per label (that label against the rest), lowest alpha first; empty for a yes/no view. */
     perLabel: z.array(AgreementGapSchema),
+    /** Per slice value with at least `minItems` pairable items, lowest alpha first. */
     perSlice: z.array(AgreementGapSchema),
+    /** Slice values with fewer pairable items: not listed. */
+    smallSliceValues: count,
     confusedPairs: z.array(ConfusedPairSchema),
   }),
+  drift: DriftSchema,
 });
 export type LabelersView = z.infer<typeof LabelersViewSchema>;
 

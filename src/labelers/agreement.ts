@@ -7,8 +7,8 @@ import type { NominalView } from './views.js';
  * Guideline gaps of one view: Krippendorff's alpha (nominal) over all items, per label (that label
  * against every other: where people disagree about this one) and per slice value, each with a
  * percentile bootstrap interval over items; and the label pairs judgements of one item split on
- * most often, with example ids. Entries with fewer than `minUnits` pairable items are listed but
- * not ranked.
+ * most often, with example ids. Labels with fewer than `minUnits` pairable items are listed but
+ * not ranked; such slice values are only counted.
  */
 export interface AgreementSettings {
   readonly level: number;
@@ -32,6 +32,11 @@ export function agreementOf(
   const counts = new Int32Array(items * k);
   for (let t = 0; t < table.item.length; t++) counts[table.item[t]! * k + view.label[t]!]!++;
   const unit = (i: number) => counts.subarray(i * k, i * k + k);
+  const pairable = (i: number) => {
+    let m = 0;
+    for (let c = 0; c < k; c++) m += counts[i * k + c]!;
+    return m >= 2 ? 1 : 0;
+  };
   const gap = (scope: string, fill: (tally: PatternTally) => void, categories = k): Gap => {
     const tally = new PatternTally(categories);
     fill(tally);
@@ -62,15 +67,20 @@ export function agreementOf(
           ),
         )
       : [];
+  // Slice values with too few pairable items are counted, not listed: a column with an id-like
+  // value per row would otherwise list (and bootstrap) every row.
+  let smallSliceValues = 0;
   const perSlice = table.items.slices.flatMap(({ name, values }) => {
     const groups = new Map<string, number[]>();
     values.forEach((v, i) => {
-      if (v === null) return;
+      if (v === null || pairable(i) === 0) return;
       const g = groups.get(v) ?? [];
       g.push(i);
       groups.set(v, g);
     });
-    return [...groups.keys()].sort().map((value) =>
+    const big = [...groups.keys()].filter((v) => groups.get(v)!.length >= s.minUnits);
+    smallSliceValues += groups.size - big.length;
+    return big.sort().map((value) =>
       gap(`${name} = ${value}`, (t) => {
         for (const i of groups.get(value)!) t.add(unit(i));
       }),
@@ -80,6 +90,7 @@ export function agreementOf(
     overall,
     perLabel: ranked(perLabel, s.minUnits),
     perSlice: ranked(perSlice, s.minUnits),
+    smallSliceValues,
     confusedPairs: confusedPairs(table, view, counts),
   };
 }

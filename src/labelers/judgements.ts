@@ -43,6 +43,8 @@ export interface JudgementTable {
   readonly flags: Uint8Array;
   /** Seconds per judgement; NaN where not known. */
   readonly seconds: Float64Array;
+  /** When each judgement was made (ms since the epoch); NaN where not known. */
+  readonly time: Float64Array;
   /** Row-major items × K golden flags, and whether the item has a golden label. */
   readonly goldenFlags: Uint8Array;
   readonly hasGolden: Uint8Array;

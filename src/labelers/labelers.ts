@@ -9,6 +9,7 @@ import { parseInput } from '../util/zod.js';
 import { agreementOf } from './agreement.js';
 import { annotatorStats, teamAccuracy } from './annotators.js';
 import { consensusOf } from './consensus.js';
+import { driftOf } from './drift.js';
 import { flagAnnotators, flagTest } from './flags.js';
 import type { JudgementTable } from './judgements.js';
 import { type LabelersOptions, LabelersOptionsSchema, type ResolvedLabelersOptions } from './options.js';
@@ -105,6 +106,7 @@ function viewReport(table: JudgementTable, view: NominalView, o: ResolvedLabeler
       seed: o.seed,
       minUnits: o.minItems,
     }),
+    drift: driftOf(table, view, o.level),
   };
 }
 

@@ -105,6 +105,21 @@ function viewSection(v: LabelersView, level: number): string[] {
           ),
         ]
       : []),
+    ...driftLines(v),
     '',
+  ];
+}
+
+/** The team's accuracy per week, when the judgements have timestamps. */
+function driftLines(v: LabelersView): string[] {
+  if (v.drift === null) return [];
+  return [
+    '',
+    `Team accuracy by ISO week (${count(v.drift.undated)} golden-labelled judgements without a timestamp not placed):`,
+    '',
+    ...mdTable(
+      ['week', 'judgements', 'accuracy'],
+      v.drift.team.map((p) => [mdText(p.period), count(p.n), interval(p.interval)]),
+    ),
   ];
 }

@@ -27,10 +27,12 @@ export function buildTable(items: GoldenItems, raw: readonly RawJudgement[], fil
   const item = new Int32Array(n);
   const annotator = new Int32Array(n);
   const seconds = new Float64Array(n);
+  const time = new Float64Array(n);
   ordered.forEach(({ j, a }, t) => {
     item[t] = j.item;
     annotator[t] = a;
     seconds[t] = j.seconds ?? Number.NaN;
+    time[t] = j.time ?? Number.NaN;
     for (const label of j.labels) {
       const c = labelIndex.get(label);
       if (c === undefined) {
@@ -57,7 +59,7 @@ export function buildTable(items: GoldenItems, raw: readonly RawJudgement[], fil
       if (c !== undefined) goldenFlags[i * k + c] = 1;
     }
   });
-  return { items, labels, annotators, item, annotator, flags, seconds, goldenFlags, hasGolden };
+  return { items, labels, annotators, item, annotator, flags, seconds, time, goldenFlags, hasGolden };
 }
 
 function byCodeUnits(a: string, b: string): number {

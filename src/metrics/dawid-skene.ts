@@ -118,22 +118,28 @@ function eStep(
   t: Float64Array,
 ): number {
   const k = input.categories;
-  for (let i = 0; i < input.items; i++) for (let c = 0; c < k; c++) logT[i * k + c] = Math.log(priors[c]!);
+  // Logs once per annotator and cell, not once per judgement (the same values, far fewer calls).
+  const logConfusion = confusion.map((m) => m.map(Math.log));
+  const logPriors = priors.map(Math.log);
+  for (let i = 0; i < input.items; i++) for (let c = 0; c < k; c++) logT[i * k + c] = logPriors[c]!;
   for (let x = 0; x < input.item.length; x++) {
-    const m = confusion[input.annotator[x]!]!;
+    const m = logConfusion[input.annotator[x]!]!;
     const i = input.item[x]!;
     const l = input.label[x]!;
-    for (let c = 0; c < k; c++) logT[i * k + c]! += Math.log(m[c * k + l]!);
+    for (let c = 0; c < k; c++) logT[i * k + c]! += m[c * k + l]!;
   }
   let ll = 0;
   for (let i = 0; i < input.items; i++) {
     let max = Number.NEGATIVE_INFINITY;
     for (let c = 0; c < k; c++) max = Math.max(max, logT[i * k + c]!);
     let sum = 0;
-    for (let c = 0; c < k; c++) sum += Math.exp(logT[i * k + c]! - max);
-    const logZ = max + Math.log(sum);
-    ll += logZ;
-    for (let c = 0; c < k; c++) t[i * k + c] = Math.exp(logT[i * k + c]! - logZ);
+    for (let c = 0; c < k; c++) {
+      const e = Math.exp(logT[i * k + c]! - max);
+      t[i * k + c] = e;
+      sum += e;
+    }
+    ll += max + Math.log(sum);
+    for (let c = 0; c < k; c++) t[i * k + c] = t[i * k + c]! / sum;
   }
   return ll;
 }

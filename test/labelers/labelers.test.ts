@@ -65,6 +65,8 @@ describe('labelers on the synthetic multiclass fixture', () => {
     const view = wide.views[0]!;
     expect(view.team.value).toBeCloseTo(1 - set.realisedDisagreement, 12);
     expect(wide.counts).toMatchObject({ items: 400, judgements: 1600, annotators: 4 });
+    // The wide column has no timestamps: no drift.
+    expect(view.drift).toBeNull();
   });
 });
 
@@ -207,6 +209,23 @@ describe('labelers on a hand-made log', () => {
     expect(view.agreement.confusedPairs[0]!.items).toBeGreaterThan(0);
   });
 
+  it('accuracy by ISO week from the timestamps; undated judgements counted; none without times', async () => {
+    const { dataset, log } = handMade(tmp());
+    const r = await labelers({ dataset, log, ...fast });
+    const drift = r.views[0]!.drift!;
+    expect(drift.by).toBe('iso-week');
+    // weak and once gave no timestamps: 80 + 1 golden-labelled judgements.
+    expect(drift.undated).toBe(81);
+    // Days 1-4 of January 2026 (and good1's 2025-12-31 repeat) are 2026-W01, the 5th is W02.
+    expect(drift.team.map((p) => p.period)).toEqual(['2026-W01', '2026-W02']);
+    const w2 = drift.team[1]!;
+    expect(w2.n).toBe(3 * 16);
+    expect(w2.x).toBe(48);
+    expect(w2.interval!.method).toBe('wilson');
+    expect(drift.annotators.map((a) => a.annotator)).toEqual(['__proto__', 'good1', 'good2']);
+    expect(drift.team[0]!.n + w2.n).toBe(3 * 80 + 1);
+  });
+
   it('with a target: the exact binomial test; the flag test is stated', async () => {
     const { dataset, log } = handMade(tmp());
     const r = await labelers({ dataset, log, target: 0.9, ...fast });
@@ -271,5 +290,45 @@ describe('labelers on a hand-made log', () => {
     expect(r.annotators.map((a) => a.annotator)).toEqual(['__proto__', 'constructor']);
     expect(r.views[0]!.annotators.find((a) => a.annotator === '__proto__')!.accuracy.x).toBe(40);
     expect(r.views[0]!.annotators.find((a) => a.annotator === 'constructor')!.accuracy.x).toBe(30);
+  });
+
+  it('a label no one used, majority ties, and an id-like slice column', async () => {
+    const dir = tmp();
+    const dataset = join(dir, 'ties.arrow');
+    const ids = Array.from({ length: 40 }, (_, i) => `x${i}`);
+    writeArrow(dataset, {
+      id: { values: ids, type: U },
+      text: { values: ids, type: U },
+      label: { values: ids.map((_, i) => (i % 2 ? 'a' : 'b')), type: U },
+      uid: { values: ids.map((id) => `uid-${id}`), type: U },
+      annotations: {
+        values: ids.map((_, i) => [
+          { annotator: 'p', label: i % 2 ? 'a' : 'b' },
+          // q disagrees on every fourth item: one vote each, a tie.
+          { annotator: 'q', label: i % 4 === 0 ? 'c' : i % 2 ? 'a' : 'b' },
+        ]),
+        type: annType,
+      },
+    });
+    writeFileSync(
+      join(dir, 'ties.spec.json'),
+      JSON.stringify({ labels: ['a', 'b', 'c', 'd'], slices: ['uid'] }),
+    );
+    const r = await labelers({ dataset, ...fast });
+    const v = r.views[0]!;
+    expect(v.consensus.majorityTies).toBe(10);
+    const tied = v.consensus.items.find((i) => i.id === 'x0')!;
+    expect(tied.majority).toBeNull();
+    expect(tied.posterior).toHaveLength(4);
+    // Nobody said d: its recall has no golden item, its precision no judgement; nothing is NaN.
+    const d = v.annotators[0]!.perClass.find((c) => c.label === 'd')!;
+    expect(d.recall).toMatchObject({ n: 0, value: null, interval: null });
+    expect(d.precision).toMatchObject({ n: 0, value: null, interval: null });
+    // zod's number() refuses NaN: the whole report is finite where it is a number.
+    expect(() => LabelersReportSchema.parse(r)).not.toThrow();
+    expect(v.agreement.perLabel.find((g) => g.scope === 'd')!.rank).toBeNull();
+    // One item per uid value: counted, not listed.
+    expect(v.agreement.perSlice).toEqual([]);
+    expect(v.agreement.smallSliceValues).toBe(40);
   });
 });

@@ -11,66 +11,18 @@
  * it averages AP = 1 for a label without negatives and AP = 0 for one without positives (slice a:
  * 0.98611, slice b: 0.55556), and its macro ROC-AUC raises "Only one class present in y_true".
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { Field, List, Utf8 } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/evaluate/evaluate.js';
-import { packageRoot } from '../../src/util/paths.js';
-import { writeArrow } from '../helpers/arrow.js';
 import { useTmpDir } from '../helpers/tmp.js';
-import { writePredictions } from './fixtures.js';
+import { writeUnrelatedPolicies } from './unrelated-policies-set.js';
 
 const tmp = useTmpDir();
 
-const LABELS = [
-  'offensive',
-  'offensive/sexism',
-  'offensive/sexism/misogyny',
-  'offensive/sexism/misandry',
-  'offensive/sexual',
-  'offensive/other',
-];
-const MIS = 'offensive/sexism/misogyny';
-const MAN = 'offensive/sexism/misandry';
-const SEX = 'offensive/sexual';
-const OTH = 'offensive/other';
-const GOLD = [[SEX, MIS], [SEX, OTH], [MAN, OTH], [], [MIS], [SEX], [], [OTH], [SEX, MAN], []];
 const PART = ['a', 'a', 'a', 'b', 'b', 'a', 'b', 'b', 'a', 'b'];
-/** Leaf scores per item: misogyny, misandry, sexual, other. */
-const LEAF = [
-  [0.9, 0.1, 0.4, 0.2],
-  [0.1, 0.1, 0.8, 0.7],
-  [0.2, 0.6, 0.1, 0.3],
-  [0.1, 0.2, 0.1, 0.6],
-  [0.7, 0.1, 0.1, 0.1],
-  [0.3, 0.1, 0.95, 0.2],
-  [0.05, 0.05, 0.05, 0.05],
-  [0.1, 0.1, 0.2, 0.55],
-  [0.1, 0.3, 0.85, 0.1],
-  [0.45, 0.1, 0.1, 0.1],
-];
 
 async function evaluateWithSlice() {
-  const dir = tmp();
-  const ids = GOLD.map((_, i) => `u${i}`);
-  const golden = join(dir, 'golden.arrow');
-  writeArrow(golden, {
-    id: { values: ids, type: new Utf8() },
-    text: { values: ids, type: new Utf8() },
-    labels: { values: GOLD, type: new List(new Field('item', new Utf8(), true)) },
-    part: { values: PART, type: new Utf8() },
-  });
-  const spec = JSON.parse(readFileSync(join(packageRoot(), 'datasets', 'fortunes', 'spec.json'), 'utf8'));
-  writeFileSync(join(dir, 'golden.spec.json'), JSON.stringify({ taxonomy: spec.taxonomy, slices: ['part'] }));
-  const preds = join(dir, 'p.arrows');
-  writePredictions(preds, {
-    labels: LABELS,
-    task: 'multilabel',
-    ids,
-    scores: LEAF.map(([mis, man, sex, oth]) => [0.01, 0.01, mis!, man!, sex!, oth!]),
-  });
-  const { report } = await evaluate({ dataset: golden, predictions: [preds], resamples: 200 });
+  const { golden, predictions } = writeUnrelatedPolicies(tmp(), { column: 'part', values: PART });
+  const { report } = await evaluate({ dataset: golden, predictions: [predictions], resamples: 200 });
   return report.models[0]!;
 }
 

@@ -9,65 +9,16 @@
  * closed label matrices, with the parent score columns set to the max of their children
  * (generator: test/vectors/unrelated-policies.py).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { Field, List, Utf8 } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/evaluate/evaluate.js';
-import { packageRoot } from '../../src/util/paths.js';
-import { writeArrow } from '../helpers/arrow.js';
 import { useTmpDir } from '../helpers/tmp.js';
-import { writePredictions } from './fixtures.js';
+import { writeUnrelatedPolicies } from './unrelated-policies-set.js';
 
 const tmp = useTmpDir();
 
-const LABELS = [
-  'offensive',
-  'offensive/sexism',
-  'offensive/sexism/misogyny',
-  'offensive/sexism/misandry',
-  'offensive/sexual',
-  'offensive/other',
-];
-const MIS = 'offensive/sexism/misogyny';
-const MAN = 'offensive/sexism/misandry';
-const SEX = 'offensive/sexual';
-const OTH = 'offensive/other';
-const GOLD = [[SEX, MIS], [SEX, OTH], [MAN, OTH], [], [MIS], [SEX], [], [OTH], [SEX, MAN], []];
-/** Leaf scores per item: misogyny, misandry, sexual, other. */
-const LEAF = [
-  [0.9, 0.1, 0.4, 0.2],
-  [0.1, 0.1, 0.8, 0.7],
-  [0.2, 0.6, 0.1, 0.3],
-  [0.1, 0.2, 0.1, 0.6],
-  [0.7, 0.1, 0.1, 0.1],
-  [0.3, 0.1, 0.95, 0.2],
-  [0.05, 0.05, 0.05, 0.05],
-  [0.1, 0.1, 0.2, 0.55],
-  [0.1, 0.3, 0.85, 0.1],
-  [0.45, 0.1, 0.1, 0.1],
-];
-
 describe('two unrelated policies on one item, closed through the fortunes taxonomy', () => {
   it('per-policy, samples and micro metrics, AUC of max-combined parents, subset accuracy, Hamming loss and cardinality equal scikit-learn', async () => {
-    const dir = tmp();
-    const ids = GOLD.map((_, i) => `u${i}`);
-    const golden = join(dir, 'golden.arrow');
-    writeArrow(golden, {
-      id: { values: ids, type: new Utf8() },
-      text: { values: ids, type: new Utf8() },
-      labels: { values: GOLD, type: new List(new Field('item', new Utf8(), true)) },
-    });
-    const spec = JSON.parse(readFileSync(join(packageRoot(), 'datasets', 'fortunes', 'spec.json'), 'utf8'));
-    writeFileSync(join(dir, 'golden.spec.json'), JSON.stringify({ taxonomy: spec.taxonomy }));
-    const preds = join(dir, 'p.arrows');
-    // Parents are scored low and never flagged by the model itself: only the closure lifts them.
-    writePredictions(preds, {
-      labels: LABELS,
-      task: 'multilabel',
-      ids,
-      scores: LEAF.map(([mis, man, sex, oth]) => [0.01, 0.01, mis!, man!, sex!, oth!]),
-    });
+    const { golden, predictions: preds } = writeUnrelatedPolicies(tmp());
     const { report } = await evaluate({
       dataset: golden,
       predictions: [preds],

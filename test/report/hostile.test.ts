@@ -1,10 +1,10 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { type BrowserContext, chromium } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeReport } from '../../src/report/report.js';
+import { launchChromium, pageForFile } from '../helpers/chromium.js';
 import { buildHostileRuns, HOSTILE_LABELS, PAYLOADS } from './fixtures.js';
 
 /**
@@ -14,7 +14,6 @@ import { buildHostileRuns, HOSTILE_LABELS, PAYLOADS } from './fixtures.js';
  * and the charts must render.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
 const root = mkdtempSync(join(tmpdir(), 'modeval-report-hostile-'));
 let reportFile = '';
 let context: BrowserContext;
@@ -35,38 +34,12 @@ interface PageFindings {
 let found: PageFindings;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium), as .ci/run does`,
-    );
-  }
   const runs = await buildHostileRuns(root);
   reportFile = join(root, 'report.html');
   await writeReport({ dirs: [runs.dirA, runs.dirB], out: reportFile, resamples: 50 });
 
-  context = await chromium.launchPersistentContext(mkdtempSync(join(root, 'profile-')), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-    viewport: { width: 1280, height: 1600 },
-  });
-  const page = await context.newPage();
-  const url = pathToFileURL(reportFile).href;
-  const external: string[] = [];
-  await page.route('**', (route) => {
-    if (route.request().url() === url) return route.continue();
-    external.push(route.request().url());
-    return route.abort();
-  });
+  context = await launchChromium(root, { width: 1280, height: 1600 });
+  const { page, url, external } = await pageForFile(context, reportFile);
   const dialogs: string[] = [];
   page.on('dialog', (d) => {
     dialogs.push(d.message());

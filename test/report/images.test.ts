@@ -1,9 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Binary, Utf8 } from 'apache-arrow';
-import { chromium } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { GateReportSchema } from '../../src/contracts/gate-report.js';
@@ -16,6 +14,7 @@ import { openPredictions } from '../../src/run/predictions.js';
 import { runModel } from '../../src/run/run.js';
 import { packageRoot } from '../../src/util/paths.js';
 import { writeArrow } from '../helpers/arrow.js';
+import { launchChromium, pageForFile } from '../helpers/chromium.js';
 import { imagesGoldenTable, NSFWJS_MODELS } from '../helpers/images.js';
 
 /**
@@ -24,7 +23,6 @@ import { imagesGoldenTable, NSFWJS_MODELS } from '../helpers/images.js';
  */
 const POLICY = join(packageRoot(), 'examples', 'ci', 'images-gate.yaml');
 const SENSITIVE = new Set(['Porn', 'Hentai', 'Sexy']);
-const CHROMIUM = '/usr/bin/chromium';
 const root = mkdtempSync(join(tmpdir(), 'modeval-images-'));
 const dataset = join(root, 'subset.arrow');
 const pred: Record<'v2' | 'mid', string> = { v2: '', mid: '' };
@@ -130,30 +128,12 @@ describe('the report of two image models', () => {
   });
 
   it('opens in Chromium with its thumbnails drawn, no script and no request', async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium`);
     const file = join(root, 'report.html');
     if (!existsSync(file))
       await writeReport({ dirs: [join(root, 'v2'), join(root, 'mid')], out: file, resamples: 50 });
-    const context = await chromium.launchPersistentContext(mkdtempSync(join(root, 'profile-')), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-      ],
-    });
+    const context = await launchChromium(root);
     try {
-      const page = await context.newPage();
-      const url = pathToFileURL(file).href;
-      const external: string[] = [];
-      await page.route('**', (route) => {
-        if (route.request().url() === url) return route.continue();
-        external.push(route.request().url());
-        return route.abort();
-      });
+      const { page, url, external } = await pageForFile(context, file);
       await page.goto(url, { waitUntil: 'load' });
       const dom = (await page.evaluate(`(() => {
         const imgs = [...document.querySelectorAll('img.thumb')];

@@ -1,10 +1,10 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { type BrowserContext, chromium } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDemo } from '../../src/cli/demo/spam-job.js';
+import { launchChromium, pageForFile } from '../helpers/chromium.js';
 import { goldenPath } from '../helpers/golden.js';
 
 /**
@@ -14,7 +14,6 @@ import { goldenPath } from '../helpers/golden.js';
  * show their text, and slice rows put the worst accuracy first.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
 const root = mkdtempSync(join(tmpdir(), 'modeval-report-layout-'));
 let context: BrowserContext;
 
@@ -32,32 +31,14 @@ interface Layout {
 let found: Layout;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium), as .ci/run does`,
-    );
-  }
   const result = await runDemo({
     golden: await goldenPath(),
     out: join(root, 'demo'),
     quiet: true,
     log: () => {},
   });
-  context = await chromium.launchPersistentContext(mkdtempSync(join(root, 'profile-')), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-    ],
-    viewport: { width: 1400, height: 1000 },
-  });
-  const page = await context.newPage();
-  const url = pathToFileURL(result.report.html.path).href;
-  await page.route('**', (route) => (route.request().url() === url ? route.continue() : route.abort()));
+  context = await launchChromium(root, { width: 1400, height: 1000 });
+  const { page, url } = await pageForFile(context, result.report.html.path);
   await page.goto(url, { waitUntil: 'load' });
   // Evaluated in the page (a string: the test program has Node's types, not the DOM's).
   found = (await page.evaluate(`(() => {

@@ -91,6 +91,19 @@ function eceHeadline(pairs: Pairs, report: CalibrationReport, r: ResolvedMetricO
   return { value: report.ece, interval: widenDegenerate(iv, n, [0, 1], r.intervals) };
 }
 
+/**
+ * The positive-class ECE of confidence/outcome pairs with its interval, exactly as the headline
+ * computes it (bins from the pairs themselves): for simulations of what the interval covers.
+ */
+export function pairsEce(
+  confidence: Float32Array,
+  outcome: Uint8Array,
+  r: ResolvedMetricOptions,
+): Headline['ece'] {
+  const pairs: Pairs = { confidence, outcome, variant: 'positive-class' };
+  return eceHeadline(pairs, calibrate(pairs, r), r);
+}
+
 function positivePairs(set: EvalSet, m: ModelColumns, j: number, rows: Uint32Array | null): Pairs {
   const k = set.labels.length;
   const n = rows ? rows.length : set.n;

@@ -184,7 +184,7 @@ export function metricDefinitions(r: ResolvedMetricOptions): Definitions {
           : `equal-mass bins of about n/M items by sorted confidence, ties never split, M = min(${r.bins}, n / ${r.minBinItems}) and at least 1 (a set of fewer than ${2 * r.minBinItems} items has one bin); ECE = sum of (count/n)·|accuracy − mean confidence|; bins under ${r.minBinItems} items (possible only through ties) are flagged sparse`,
       binIntervals: `each non-empty bin's observed frequency carries its ${r.intervals} interval`,
       eceInterval: r.scoreIntervals
-        ? 'percentile bootstrap over items with every item kept in its bin of the full sample (same seed and resamples), widened if it collapsed'
+        ? 'percentile bootstrap of the binned ECE estimate over items, every item kept in its bin of the full sample (same seed and resamples), widened if it collapsed; the binned ECE is biased upward at small n (a perfectly calibrated model scores about 0.07 at n = 200 with 10 bins), so the interval shows the estimate’s sampling spread and is not a confidence interval for the true calibration error (for a calibrated model it almost never contains 0)'
         : 'none (score intervals turned off)',
     },
     ranking: {

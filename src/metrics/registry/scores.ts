@@ -38,7 +38,8 @@ export const ece = scoreMetric({
   scope: 'overall',
   rule: null,
   label: 'ECE',
-  description: 'expected calibration error: sum over bins of (count/n)·|accuracy − mean confidence|',
+  description:
+    'expected calibration error: sum over bins of (count/n)·|accuracy − mean confidence|; biased upward at small n (a calibrated model scores above 0), its interval the spread of that estimate',
   range: [0, 1],
   direction: 'lower',
   tasks: ['binary', 'multiclass'],

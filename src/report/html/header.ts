@@ -141,6 +141,6 @@ export function summarySection(inputs: ReportInputs, ctx: SectionContext): SafeH
   const n = inputs.models.map((m) => count(m.model.overall.n)).join(' / ');
   const warnings = [...inputs.warnings, ...new Set(inputs.models.flatMap((m) => m.report.warnings))];
   return html`<section id="summary"><h2>Summary</h2>${note(
-    `${n} items evaluated; brackets: ${Math.round(level * 100)}% interval (${inputs.models[0]!.report.definitions.intervals.proportions} for accuracy, precision, recall and FPR; percentile bootstrap otherwise, widened where every replicate agreed). ECE is the expected calibration error (lower is better).`,
+    `${n} items evaluated; brackets: ${Math.round(level * 100)}% interval (${inputs.models[0]!.report.definitions.intervals.proportions} for accuracy, precision, recall and FPR; percentile bootstrap otherwise, widened where every replicate agreed). ECE is the expected calibration error (lower is better); its bracket is the spread of the binned estimate, which is biased upward on small sets (a perfectly calibrated model of 200 items scores about 0.07), not a confidence interval for the true calibration error.`,
   )}${table(head, rows, 'num summary')}${warnings.map(warning)}</section>`;
 }

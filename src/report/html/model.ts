@@ -234,9 +234,10 @@ async function calibrationPart(
   const headlineEce = m.model.overall.ece?.interval ?? null;
   for (const [i, r] of reports.entries()) {
     const svg = await renderSvg(reliabilityChart({ title: r.title, bins: r.report.reliability }));
+    // The bracket is the bootstrap spread of the binned (upward-biased) estimate: say so.
     const ece =
       i === 0 && cal.topLabel && headlineEce
-        ? interval(headlineEce)
+        ? `${interval(headlineEce)} (spread of the estimate, biased upward at small n)`
         : r.report.ece === null
           ? '—'
           : r.report.ece.toFixed(3);

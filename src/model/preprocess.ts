@@ -16,9 +16,23 @@ export interface RowIssue {
   reason: string;
 }
 
+/**
+ * The part of tokenizers.js this module calls, typed here: the package's own declarations use
+ * extensionless relative imports that a consumer's `tsc` under `nodenext` with `skipLibCheck: false`
+ * rejects, so they must not be reachable from modeval's public `.d.ts` (#28 item 14).
+ */
+export interface TokenizerEngine {
+  tokenize(text: string, options: { add_special_tokens: boolean }): string[];
+  readonly post_processor:
+    | ((tokens: string[], pair: null, addSpecial: boolean) => { tokens: string[]; token_type_ids?: number[] })
+    | null;
+  token_to_id(token: string): number | undefined;
+  get_vocab(withAddedTokens?: boolean): Map<string, number>;
+}
+
 /** A loaded tokenizer plus what padding and unknown-word handling need from it. */
 export interface TextTokenizer {
-  readonly tokenizer: Tokenizer;
+  readonly tokenizer: TokenizerEngine;
   readonly file: string;
   readonly padId: number;
   /** Id for a token the vocabulary lacks (WordLevel models map such tokens here). */

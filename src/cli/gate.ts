@@ -2,6 +2,7 @@ import type { CommandModule } from 'yargs';
 import { runGate } from '../gate/gate.js';
 import { formatCell } from '../render/terminal.js';
 import { GateFailedError } from '../util/errors.js';
+import { logLine } from './log.js';
 import { listLimitOption, pairOptions, requireInteger } from './options.js';
 
 interface GateArgs {
@@ -49,6 +50,7 @@ export const gateCommand: CommandModule<object, GateArgs> = {
       listLimit: args['list-limit'],
       ...(stepSummary ? { stepSummary } : {}),
     });
+    for (const w of report.comparison.warnings) logLine(`modeval: warning: ${w}`);
     for (const r of report.rules) {
       process.stdout.write(
         `${r.status === 'pass' ? 'PASS' : 'FAIL'}  ${formatCell(r.rule.name === r.rule.text ? r.rule.text : `${r.rule.name}: ${r.rule.text}`)}\n      ${formatCell(r.message)}\n`,

@@ -7,6 +7,7 @@ import { taskViewOf } from '../task/index.js';
 import { BadInputError } from '../util/errors.js';
 import { sha256FileOffThread } from '../util/hash.js';
 import { checkOption } from '../util/zod.js';
+import { otherDatasetWarning, rescoreHint } from './dataset-mismatch.js';
 import {
   type EvalAnnotations,
   type EvalSet,
@@ -31,6 +32,7 @@ import { type ModelDraft, newProblem, noteProblem, readModel } from './read-pred
  */
 async function checkFingerprints(
   sources: readonly PredictionsSource[],
+  dataset: string,
   hashing: Promise<string>,
   warnings: string[],
 ): Promise<string> {
@@ -38,7 +40,7 @@ async function checkFingerprints(
   for (const s of withPrint.slice(1)) {
     if (s.meta.dataset.fingerprint !== withPrint[0]!.meta.dataset.fingerprint) {
       throw new BadInputError(
-        `predictions were made on a different dataset (fingerprint ${s.meta.dataset.fingerprint.slice(0, 12)}…) than ${basename(withPrint[0]!.path)} (${withPrint[0]!.meta.dataset.fingerprint.slice(0, 12)}…)`,
+        `predictions were made on a different dataset (fingerprint ${s.meta.dataset.fingerprint.slice(0, 12)}…) than ${basename(withPrint[0]!.path)} (${withPrint[0]!.meta.dataset.fingerprint.slice(0, 12)}…). ${rescoreHint(s.meta, dataset)}`,
         { file: s.path, field: 'dataset.fingerprint' },
       );
     }
@@ -46,9 +48,7 @@ async function checkFingerprints(
   const fingerprint = await hashing;
   for (const s of withPrint) {
     if (s.meta.dataset.fingerprint !== fingerprint) {
-      warnings.push(
-        `${basename(s.path)} was made on ${s.meta.dataset.file} (fingerprint ${s.meta.dataset.fingerprint.slice(0, 12)}…), not this dataset file (${fingerprint.slice(0, 12)}…); rows are joined by id`,
-      );
+      warnings.push(otherDatasetWarning(s.path, s.meta, dataset, fingerprint));
     }
   }
   return fingerprint;
@@ -237,7 +237,7 @@ export async function loadEvalSet(options: EvalSetOptions): Promise<EvalSet> {
   const { golden, summary, plan, drafts, joinedBy, fingerprint } = await joinRows(
     ds,
     sources,
-    () => checkFingerprints(sources, hashing, warnings),
+    () => checkFingerprints(sources, options.dataset, hashing, warnings),
     maxExamples,
   );
 

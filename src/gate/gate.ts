@@ -102,7 +102,7 @@ export async function runGate(gateOptions: GateOptions): Promise<GateOutputs> {
   }
   const policy = await loadPolicy(options.policy);
   return withOutputFolder(options.outDir, 'modeval gate', { outputs, inputs }, async () => {
-    const sets = await loadComparedSets({ ...options, strictDataset: true });
+    const sets = await loadComparedSets(options);
     const report = decideComparedSets(policy, sets, options.listLimit);
     const files = await writeGateOutputs(report, options.outDir);
     if (options.stepSummary) {

@@ -14,7 +14,7 @@ import { gateJUnit } from './junit.js';
 import { loadComparedSets } from './load.js';
 import { gateMarkdown } from './markdown.js';
 import { type GateOptions, GateOptionsSchema } from './options.js';
-import { type GatePolicy, loadPolicy } from './policy.js';
+import { type GatePolicy, includeNullValues, loadPolicy } from './policy.js';
 import type { PolicyView } from './policy-views.js';
 
 export interface GateOutputs {
@@ -100,7 +100,8 @@ export async function runGate(gateOptions: GateOptions): Promise<GateOutputs> {
   if (options.stepSummary) {
     assertOutputsSpareInputs([{ path: options.stepSummary, what: 'step summary' }], inputs);
   }
-  const policy = await loadPolicy(options.policy);
+  const loaded = await loadPolicy(options.policy);
+  const policy = options.includeNull ? includeNullValues(loaded) : loaded;
   return withOutputFolder(options.outDir, 'modeval gate', { outputs, inputs }, async () => {
     const sets = await loadComparedSets(options);
     const report = decideComparedSets(policy, sets, options.listLimit);

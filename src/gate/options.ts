@@ -41,5 +41,11 @@ export const GateOptionsSchema = z.object({
   /** A file to append the Markdown summary to (GitHub's `$GITHUB_STEP_SUMMARY`). */
   stepSummary: z.string().optional(),
   listLimit: CompareOptionsSchema.shape.listLimit,
+  /**
+   * Check the items with no value in a rule's slice column as one more value, `(null)`, in every
+   * rule over every value of a column (a rule's own `includeNull: true` does it for that rule).
+   * Otherwise they are listed as skipped with their count.
+   */
+  includeNull: z.boolean().default(false),
 });
 export type GateOptions = z.input<typeof GateOptionsSchema>;

@@ -193,7 +193,7 @@ const cases: Case[] = [
       dataset: 'd',
       outDir: 'o',
     }),
-    flags: { 'list-limit': field('listLimit') },
+    flags: { 'list-limit': field('listLimit'), 'include-null': field('includeNull') },
   },
   {
     name: 'clusters',

@@ -4,7 +4,7 @@ import { GateOptionsSchema } from '../gate/options.js';
 import { formatCell } from '../render/terminal.js';
 import { GateFailedError } from '../util/errors.js';
 import { logLine } from './log.js';
-import { listLimitOption, pairOptions, requireInteger, schemaDefault } from './options.js';
+import { listLimitOption, onInvalidOption, pairOptions, requireInteger, schemaDefault } from './options.js';
 
 interface GateArgs {
   policy: string;
@@ -16,6 +16,7 @@ interface GateArgs {
   'step-summary'?: string;
   'list-limit': number;
   'include-null': boolean;
+  'on-invalid': 'error' | 'skip';
 }
 
 export const gateCommand: CommandModule<object, GateArgs> = {
@@ -35,6 +36,7 @@ export const gateCommand: CommandModule<object, GateArgs> = {
         describe: 'append the Markdown summary to this file (default: $GITHUB_STEP_SUMMARY when set)',
       })
       .options(listLimitOption)
+      .options(onInvalidOption)
       .option('include-null', {
         type: 'boolean',
         default: schemaDefault(GateOptionsSchema, 'includeNull'),
@@ -57,6 +59,7 @@ export const gateCommand: CommandModule<object, GateArgs> = {
       outDir: args.out,
       listLimit: args['list-limit'],
       includeNull: args['include-null'],
+      onInvalid: args['on-invalid'],
       ...(stepSummary ? { stepSummary } : {}),
     });
     for (const w of report.comparison.warnings) logLine(`modeval: warning: ${w}`);

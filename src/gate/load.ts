@@ -16,6 +16,8 @@ export interface LoadPairedOptions {
   candidate: string;
   dataset: string;
   spec?: DatasetSpecInput | DatasetSpec | string;
+  onInvalid?: 'error' | 'skip';
+  rejectsPath?: string;
 }
 
 /** Fail early, and say which role is missing, before any file is parsed (each shard of a list). */
@@ -82,5 +84,7 @@ async function loadJoinedPair(options: LoadPairedOptions): Promise<EvalSet> {
     dataset: options.dataset,
     ...(options.spec === undefined ? {} : { spec: options.spec }),
     predictions: [options.baseline, options.candidate],
+    ...(options.onInvalid === undefined ? {} : { onInvalid: options.onInvalid }),
+    ...(options.rejectsPath === undefined ? {} : { rejectsPath: options.rejectsPath }),
   });
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { DatasetSpec, DatasetSpecInput } from '../dataset/spec.js';
+import { EvalSetOptionsSchema } from '../evaluate/eval-set.js';
 import type { CostMatrix } from './metrics.js';
 
 /** Options of `comparePaired` (`modeval compare`, and the comparison inside the gate and report). */
@@ -25,6 +26,10 @@ const pairFiles = {
   /** Golden dataset both were run on. */
   dataset: z.string(),
   spec: z.custom<DatasetSpecInput | DatasetSpec | string>().optional(),
+  /** Bad golden rows: stop at the first (`error`) or leave each out (`skip`; EvalSetOptionsSchema). */
+  onInvalid: EvalSetOptionsSchema.shape.onInvalid,
+  /** With `skip`: where the rejected golden rows are written (the CLI: beside the output). */
+  rejectsPath: z.string().optional(),
 };
 
 /** Options of `compareModels`: the two predictions files, the golden set, and the comparison. */

@@ -122,7 +122,19 @@ describe('modeval gate', () => {
     const f = await fixture();
     const cases: [string, RegExp][] = [
       ['rules:\n  - recal[spam] >= 0.9\n', /bad\.yaml, line 2: rules\[0\]\.metric: unknown metric "recal"/],
-      ['rules:\n  - recall[spma] >= 0.9\n', /bad\.yaml, line 2: rules\[0\]\.class: unknown class "spma"/],
+      [
+        'rules:\n  - recall[spma] >= 0.9\n',
+        /bad\.yaml, line 2: rules\[0\]\.class: unknown class "spma" \(did you mean "spam"\?\)/,
+      ],
+      // Class names in a cost matrix get the same hint as in a rule.
+      [
+        'costs:\n  spma: { ham: 5 }\nrules:\n  - cost <= baseline\n',
+        /unknown class "spma" \(did you mean "spam"\?\); classes/,
+      ],
+      [
+        'costs:\n  spam: { hma: 5 }\nrules:\n  - cost <= baseline\n',
+        /unknown class "hma" \(did you mean "ham"\?\); classes/,
+      ],
       [
         'rules:\n  - accuracy >= 0.9 per grup\n',
         /bad\.yaml, line 2: rules\[0\]\.slice: unknown slice "grup" \(did you mean "group"\?\)/,

@@ -76,6 +76,9 @@ export interface ClustersInput {
   dataset: string;
   spec?: DatasetSpecInput | DatasetSpec | string;
   predictions: readonly string[];
+  /** Bad golden rows (EvalSetOptionsSchema): stop at the first, or leave each out into rejectsPath. */
+  onInvalid?: 'error' | 'skip';
+  rejectsPath?: string;
 }
 
 interface Draft extends Omit<Cluster, 'id' | 'rank'> {
@@ -333,6 +336,8 @@ export async function clustersFor(
     dataset: input.dataset,
     predictions: input.predictions,
     ...(input.spec === undefined ? {} : { spec: input.spec }),
+    ...(input.onInvalid === undefined ? {} : { onInvalid: input.onInvalid }),
+    ...(input.rejectsPath === undefined ? {} : { rejectsPath: input.rejectsPath }),
   });
   const ds = await openDataset(input.dataset, input.spec === undefined ? {} : { spec: input.spec });
   // Only the rows the analysis reads: errors, and the reference samples that measure error rates.

@@ -1,12 +1,14 @@
 import type { CommandModule } from 'yargs';
 import { type ClusterOptions, ClusterOptionsSchema, clustersFor } from '../analysis/clusters.js';
 import type { ClustersReport } from '../contracts/clusters-report.js';
+import { goldenRowsBeside } from '../evaluate/golden-rows.js';
 import { withOutputFolder } from '../io/guard.js';
 import { OUTPUT_FILES, writeJsonOutput } from '../io/outputs.js';
 import { predictionFiles } from '../io/prediction-files.js';
 import { percent } from '../render/numbers.js';
 import { formatCell, renderTable, terminalText } from '../render/terminal.js';
-import { checkFlags, schemaDefault } from './options.js';
+import { checkFlags, onInvalidOption, schemaDefault } from './options.js';
+import { logRejectedGolden } from './rejected.js';
 
 interface ClustersArgs {
   predictions: string[];
@@ -20,6 +22,7 @@ interface ClustersArgs {
   'min-slice-support': number;
   examples: number;
   json: boolean;
+  'on-invalid': 'error' | 'skip';
 }
 
 export const clustersCommand: CommandModule<object, ClustersArgs> = {
@@ -64,6 +67,7 @@ export const clustersCommand: CommandModule<object, ClustersArgs> = {
       })
       .option('examples', { type: 'number', default: 3, describe: 'example snippets printed per cluster' })
       .option('json', { type: 'boolean', default: false, describe: 'print clusters.json to stdout' })
+      .options(onInvalidOption)
       .example(
         '$0 clusters --predictions out/demo/spam-v1/predictions.arrows --dataset datasets/spamassassin/build/golden.arrow --out out/clusters',
         'named error clusters of spam-v1 on the golden set',
@@ -82,18 +86,25 @@ export const clustersCommand: CommandModule<object, ClustersArgs> = {
       ...args.predictions.flatMap(predictionFiles).map((path) => ({ path, what: 'predictions file' })),
       ...(args.spec ? [{ path: args.spec, what: 'dataset spec' }] : []),
     ];
+    const golden = goldenRowsBeside({ onInvalid: args['on-invalid'] }, args.out, 'clusters');
     const { report, file } = await withOutputFolder(
       args.out,
       'modeval clusters',
-      { outputs: [OUTPUT_FILES.clusters], inputs },
+      { outputs: [OUTPUT_FILES.clusters, ...golden.outputs], inputs },
       async () => {
         const r = await clustersFor(
-          { dataset: args.dataset, predictions: args.predictions, ...(args.spec ? { spec: args.spec } : {}) },
+          {
+            dataset: args.dataset,
+            predictions: args.predictions,
+            ...(args.spec ? { spec: args.spec } : {}),
+            ...golden.rule,
+          },
           options,
         );
         return { report: r, file: await writeJsonOutput(OUTPUT_FILES.clusters, args.out, r) };
       },
     );
+    logRejectedGolden(golden.rule);
     process.stdout.write(
       args.json
         ? `${JSON.stringify(report, null, 2)}\n`

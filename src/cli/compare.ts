@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 import type { Comparison } from '../contracts/gate-report.js';
+import { goldenRowsBeside } from '../evaluate/golden-rows.js';
 import { compareModels } from '../gate/load.js';
 import { compareMarkdown } from '../gate/markdown.js';
 import { CompareOptionsSchema } from '../gate/options.js';
@@ -9,7 +10,7 @@ import { predictionFiles } from '../io/prediction-files.js';
 import { formatNumber, signedPlain } from '../render/numbers.js';
 import { renderTable, terminalText } from '../render/terminal.js';
 import { BadInputError } from '../util/errors.js';
-import { listLimitOption, pairOptions, requireInteger, schemaDefault } from './options.js';
+import { listLimitOption, onInvalidOption, pairOptions, requireInteger, schemaDefault } from './options.js';
 
 interface CompareArgs {
   baseline: string;
@@ -22,6 +23,7 @@ interface CompareArgs {
   level: number;
   'list-limit': number;
   json: boolean;
+  'on-invalid': 'error' | 'skip';
 }
 
 export const compareCommand: CommandModule<object, CompareArgs> = {
@@ -49,6 +51,7 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
       })
       .options(listLimitOption)
       .option('json', { type: 'boolean', default: false, describe: 'print the report as JSON' })
+      .options(onInvalidOption)
       .example(
         '$0 compare --baseline out/v1/predictions.arrows --candidate out/v2/predictions.arrows --dataset golden.arrow',
         'what changed between two model versions, beyond noise',
@@ -59,6 +62,7 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
     if (!(args.level > 0 && args.level < 1))
       throw new BadInputError(`--level must be in (0, 1), got ${args.level}`);
     requireInteger('list-limit', args['list-limit'], 0);
+    const golden = goldenRowsBeside({ onInvalid: args['on-invalid'] }, args.out, 'compare');
     const compare = () =>
       compareModels({
         baseline: args.baseline,
@@ -69,6 +73,7 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
         seed: args.seed,
         level: args.level,
         listLimit: args['list-limit'],
+        ...golden.rule,
       });
     const out = args.out;
     const inputs = [
@@ -81,7 +86,7 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
       ? await withOutputFolder(
           out,
           'modeval compare',
-          { outputs: [OUTPUT_FILES.compare, OUTPUT_FILES.compareMarkdown], inputs },
+          { outputs: [OUTPUT_FILES.compare, OUTPUT_FILES.compareMarkdown, ...golden.outputs], inputs },
           async () => {
             const r = await compare();
             await writeOutputSet(out, [

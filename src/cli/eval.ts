@@ -3,7 +3,7 @@ import { evaluate } from '../evaluate/evaluate.js';
 import { MetricOptionsSchema, SCORE_INTERVALS_AUTO_MAX_ROWS } from '../evaluate/options.js';
 import { formatMetrics } from '../render/metrics-tables.js';
 import { logLine } from './log.js';
-import { schemaChoices, schemaDefault } from './options.js';
+import { onInvalidOption, schemaChoices, schemaDefault } from './options.js';
 
 interface EvalArgs {
   predictions: string[];
@@ -24,6 +24,7 @@ interface EvalArgs {
   'max-slice-values': number;
   'max-slice-rows': number;
   json: boolean;
+  'on-invalid': 'error' | 'skip';
 }
 
 export const evalCommand: CommandModule<object, EvalArgs> = {
@@ -116,6 +117,7 @@ export const evalCommand: CommandModule<object, EvalArgs> = {
         describe: 'values printed per slice table, largest first (metrics.json has all)',
       })
       .option('json', { type: 'boolean', default: false, describe: 'print metrics.json instead of tables' })
+      .options(onInvalidOption)
       .example(
         '$0 eval --predictions out/v1/predictions.arrows --dataset datasets/spamassassin/build/golden.arrow --out out/v1',
         'metrics of one model on the golden set',
@@ -126,6 +128,7 @@ export const evalCommand: CommandModule<object, EvalArgs> = {
       predictions: args.predictions,
       ...(args.spec ? { spec: args.spec } : {}),
       out: args.out,
+      onInvalid: args['on-invalid'],
       resamples: args.resamples,
       seed: args.seed,
       level: args.level,

@@ -1,8 +1,10 @@
 import type { CommandModule } from 'yargs';
 import { runGate } from '../gate/gate.js';
+import { GateOptionsSchema } from '../gate/options.js';
 import { formatCell } from '../render/terminal.js';
 import { GateFailedError } from '../util/errors.js';
-import { listLimitOption, pairOptions, requireInteger } from './options.js';
+import { logLine } from './log.js';
+import { listLimitOption, onInvalidOption, pairOptions, requireInteger, schemaDefault } from './options.js';
 
 interface GateArgs {
   policy: string;
@@ -13,6 +15,8 @@ interface GateArgs {
   out: string;
   'step-summary'?: string;
   'list-limit': number;
+  'include-null': boolean;
+  'on-invalid': 'error' | 'skip';
 }
 
 export const gateCommand: CommandModule<object, GateArgs> = {
@@ -32,6 +36,13 @@ export const gateCommand: CommandModule<object, GateArgs> = {
         describe: 'append the Markdown summary to this file (default: $GITHUB_STEP_SUMMARY when set)',
       })
       .options(listLimitOption)
+      .options(onInvalidOption)
+      .option('include-null', {
+        type: 'boolean',
+        default: schemaDefault(GateOptionsSchema, 'includeNull'),
+        describe:
+          'rules "per <column>" also check the items with no value in the column, as (null) (default: listed as skipped)',
+      })
       .example(
         '$0 gate --policy gate.yaml --baseline v1/predictions.arrows --candidate v2/predictions.arrows --dataset golden.arrow --out gate/',
         'release gate for CI',
@@ -47,8 +58,11 @@ export const gateCommand: CommandModule<object, GateArgs> = {
       ...(args.spec ? { spec: args.spec } : {}),
       outDir: args.out,
       listLimit: args['list-limit'],
+      includeNull: args['include-null'],
+      onInvalid: args['on-invalid'],
       ...(stepSummary ? { stepSummary } : {}),
     });
+    for (const w of report.comparison.warnings) logLine(`modeval: warning: ${w}`);
     for (const r of report.rules) {
       process.stdout.write(
         `${r.status === 'pass' ? 'PASS' : 'FAIL'}  ${formatCell(r.rule.name === r.rule.text ? r.rule.text : `${r.rule.name}: ${r.rule.text}`)}\n      ${formatCell(r.message)}\n`,

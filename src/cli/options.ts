@@ -1,5 +1,6 @@
 import type { Options } from 'yargs';
 import { ZodDefault, ZodEnum, ZodOptional, type z } from 'zod';
+import { EvalSetOptionsSchema } from '../evaluate/eval-set.js';
 import { CompareOptionsSchema } from '../gate/options.js';
 import { BadInputError } from '../util/errors.js';
 import { firstIssue } from '../util/zod.js';
@@ -25,6 +26,16 @@ export const listLimitOption = {
     type: 'number',
     default: schemaDefault(CompareOptionsSchema, 'listLimit'),
     describe: 'flipped items listed per direction',
+  },
+} as const satisfies Record<string, Options>;
+
+/** The one flag for bad golden rows, in every command that reads them (README "The dataset contract"). */
+export const onInvalidOption = {
+  'on-invalid': {
+    choices: schemaChoices(EvalSetOptionsSchema, 'onInvalid'),
+    default: schemaDefault(EvalSetOptionsSchema, 'onInvalid'),
+    describe:
+      'a bad golden row: error = stop at the first (exit 2, naming file, row, id and field); skip = leave each out, with its reason in rejected-golden.jsonl beside the output',
   },
 } as const satisfies Record<string, Options>;
 

@@ -1,9 +1,12 @@
+import { dirname } from 'node:path';
 import type { CommandModule } from 'yargs';
+import { goldenRowsBeside } from '../evaluate/golden-rows.js';
 import { bytes } from '../render/numbers.js';
 import { ReportOptionsSchema } from '../report/options.js';
 import { writeReport } from '../report/report.js';
 import { logLine } from './log.js';
-import { requireInteger, schemaChoices, schemaDefault } from './options.js';
+import { onInvalidOption, requireInteger, schemaChoices, schemaDefault } from './options.js';
+import { logRejectedGolden } from './rejected.js';
 
 interface ReportArgs {
   dirs: string[];
@@ -13,6 +16,7 @@ interface ReportArgs {
   thumbnails: boolean;
   resamples: number;
   seed: number;
+  'on-invalid': 'error' | 'skip';
 }
 
 export const reportCommand: CommandModule<object, ReportArgs> = {
@@ -69,6 +73,7 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
         '$0 report out/demo/spam-v1 out/demo/spam-v2 --out report.html',
         'two models with a paired comparison',
       )
+      .options(onInvalidOption)
       .example('$0 report out/v2 gate-out --out summary.md', 'Markdown for a pull request'),
   handler: async (args) => {
     requireInteger('resamples', args.resamples, 1);
@@ -82,8 +87,10 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
       resamples: args.resamples,
       seed: args.seed,
       thumbnails: args.thumbnails,
+      onInvalid: args['on-invalid'],
     });
     for (const w of result.inputs.warnings) logLine(`modeval: warning: ${w}`);
+    logRejectedGolden(goldenRowsBeside({ onInvalid: args['on-invalid'] }, dirname(args.out), 'report').rule);
     process.stdout.write(
       `wrote ${result.path} (${format}, ${bytes(result.bytes)}; ${result.inputs.models.length} model(s)${result.inputs.comparison ? ', comparison' : ''})\n`,
     );

@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { ConflictPolicySchema, type ReviewImportSummary } from '../contracts/review-import.js';
+import { goldenRowsBeside } from '../evaluate/golden-rows.js';
 import { count, plural } from '../render/numbers.js';
 import { formatCell, renderTable, terminalText } from '../render/terminal.js';
 import { exportReview, type ReviewExportSummary } from '../review/export.js';
@@ -27,7 +28,8 @@ import {
 } from '../review/select-options.js';
 import { BadInputError } from '../util/errors.js';
 import { keyedRecord } from '../util/keyed.js';
-import { requireInteger, schemaDefault } from './options.js';
+import { onInvalidOption, requireInteger, schemaDefault } from './options.js';
+import { logRejectedGolden } from './rejected.js';
 
 interface ExportArgs {
   dataset: string;
@@ -47,6 +49,7 @@ interface ExportArgs {
   golden: string;
   'max-text-chars': number;
   json: boolean;
+  'on-invalid': 'error' | 'skip';
 }
 
 function parseCosts(items: readonly string[]): Record<string, number> {
@@ -144,6 +147,7 @@ export const reviewExportCommand: CommandModule<object, ExportArgs> = {
         describe: 'cut longer texts',
       })
       .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON' })
+      .options(onInvalidOption)
       .example(
         '$0 review export --dataset golden.arrow --predictions out/demo/spam-v1/predictions.arrows --out review --queue qa --cap 200 --stratify-by label',
         'the 200 most costly disagreements, both labels represented',
@@ -188,7 +192,9 @@ export const reviewExportCommand: CommandModule<object, ExportArgs> = {
         return parsed.data;
       })(),
       maxTextChars: args['max-text-chars'],
+      onInvalid: args['on-invalid'],
     });
+    logRejectedGolden(goldenRowsBeside({ onInvalid: args['on-invalid'] }, args.out, 'review export').rule);
     process.stdout.write(args.json ? `${JSON.stringify(summary, null, 2)}\n` : formatExport(summary));
   },
 };

@@ -131,7 +131,8 @@ export const ComparisonSchema = PairComparisonSchema.extend({
 export type Comparison = z.infer<typeof ComparisonSchema>;
 
 export const RuleOutcomeSchema = z.object({
-  slice: z.object({ column: z.string(), value: z.string() }).nullable(),
+  /** The slice value decided on; value null = the items with no value in the column. */
+  slice: z.object({ column: z.string(), value: z.string().nullable() }).nullable(),
   n: z.number().int().nonnegative(),
   status: z.enum(['pass', 'fail', 'skipped']),
   /** The candidate's value of the metric. */

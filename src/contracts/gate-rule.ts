@@ -41,6 +41,11 @@ export const GateRuleSchema = z.object({
   slice: z.object({ column: z.string(), value: z.string().nullable() }).nullable(),
   /** Slice values with fewer items are skipped (every-value rules only). */
   minSupport: z.number().int().nonnegative(),
+  /**
+   * Every-value rules only, present when true: the items with no value in the column are checked
+   * as one more value (`(null)`); otherwise they are listed as skipped with their count.
+   */
+  includeNull: z.literal(true).optional(),
   decideOn: DecideOnSchema,
   /** Cost matrix for metric `cost`: costs[golden][predicted]. */
   costs: keyedRecordSchema(keyedRecordSchema(z.number())).nullable(),

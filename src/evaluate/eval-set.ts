@@ -31,7 +31,21 @@ export const EvalSetOptionsSchema = z.object({
   predictions: z.array(z.string()).readonly(),
   /** How many example ids each problem list keeps. */
   maxExamples: z.number().int().min(0).default(10),
+  /**
+   * A bad golden row (README "The dataset contract"): `error` stops at the first one with a
+   * BadInputError naming the file, batch, row, id and field; `skip` leaves each out, counted, and
+   * writes it with its reason to `rejectsPath` (JSON lines) when one is given (the CLI always
+   * gives one, beside the command's output).
+   */
+  onInvalid: z.enum(['error', 'skip']).default('error'),
+  rejectsPath: z.string().optional(),
 });
+
+/** How a command treats bad golden rows (see EvalSetOptionsSchema). */
+export interface GoldenRowRule {
+  readonly onInvalid: 'error' | 'skip';
+  readonly rejectsPath?: string;
+}
 export type EvalSetOptions = z.input<typeof EvalSetOptionsSchema>;
 
 /** A categorical column, dictionary-encoded: `codes[i]` indexes `values`, -1 = null. */

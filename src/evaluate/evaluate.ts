@@ -12,6 +12,7 @@ import { harnessVersion } from '../util/version.js';
 import { annotatorAgreement } from './annotator-agreement.js';
 import { calibration } from './calibration-metrics.js';
 import type { EvalSet, ModelColumns } from './eval-set.js';
+import { goldenRowsBeside } from './golden-rows.js';
 import { headline } from './headline.js';
 import { identityBias } from './identity-bias.js';
 import { loadEvalSet } from './join.js';
@@ -97,8 +98,10 @@ export async function evaluate(options: EvaluateOptions): Promise<{ report: Metr
     ...(typeof options.spec === 'string' ? [{ path: options.spec, what: 'dataset spec' }] : []),
     ...options.predictions.flatMap(predictionFiles).map((path) => ({ path, what: 'predictions file' })),
   ];
-  return withOutputFolder(out, 'modeval eval', { outputs: [OUTPUT_FILES.metrics], inputs }, async () => {
-    const report = await evaluationReport(options);
+  const golden = goldenRowsBeside(options, out, 'eval');
+  const outputs = [OUTPUT_FILES.metrics, ...golden.outputs];
+  return withOutputFolder(out, 'modeval eval', { outputs, inputs }, async () => {
+    const report = await evaluationReport({ ...options, ...golden.rule });
     return { report, path: await writeMetrics(report, out) };
   });
 }

@@ -7,11 +7,13 @@ import { taskViewOf } from '../task/index.js';
 import { BadInputError } from '../util/errors.js';
 import { sha256FileOffThread } from '../util/hash.js';
 import { checkOption } from '../util/zod.js';
+import { otherDatasetWarning, rescoreHint } from './dataset-mismatch.js';
 import {
   type EvalAnnotations,
   type EvalSet,
   type EvalSetOptions,
   EvalSetOptionsSchema,
+  type GoldenRowRule,
   type ModelColumns,
 } from './eval-set.js';
 import { type LabelPlan, planLabels } from './label-plan.js';
@@ -31,6 +33,7 @@ import { type ModelDraft, newProblem, noteProblem, readModel } from './read-pred
  */
 async function checkFingerprints(
   sources: readonly PredictionsSource[],
+  dataset: string,
   hashing: Promise<string>,
   warnings: string[],
 ): Promise<string> {
@@ -38,7 +41,7 @@ async function checkFingerprints(
   for (const s of withPrint.slice(1)) {
     if (s.meta.dataset.fingerprint !== withPrint[0]!.meta.dataset.fingerprint) {
       throw new BadInputError(
-        `predictions were made on a different dataset (fingerprint ${s.meta.dataset.fingerprint.slice(0, 12)}…) than ${basename(withPrint[0]!.path)} (${withPrint[0]!.meta.dataset.fingerprint.slice(0, 12)}…)`,
+        `predictions were made on a different dataset (fingerprint ${s.meta.dataset.fingerprint.slice(0, 12)}…) than ${basename(withPrint[0]!.path)} (${withPrint[0]!.meta.dataset.fingerprint.slice(0, 12)}…). ${rescoreHint(s.meta, dataset)}`,
         { file: s.path, field: 'dataset.fingerprint' },
       );
     }
@@ -46,9 +49,7 @@ async function checkFingerprints(
   const fingerprint = await hashing;
   for (const s of withPrint) {
     if (s.meta.dataset.fingerprint !== fingerprint) {
-      warnings.push(
-        `${basename(s.path)} was made on ${s.meta.dataset.file} (fingerprint ${s.meta.dataset.fingerprint.slice(0, 12)}…), not this dataset file (${fingerprint.slice(0, 12)}…); rows are joined by id`,
-      );
+      warnings.push(otherDatasetWarning(s.path, s.meta, dataset, fingerprint));
     }
   }
   return fingerprint;
@@ -194,6 +195,7 @@ async function joinRows(
   sources: readonly PredictionsSource[],
   dataFingerprint: () => Promise<string>,
   maxExamples: number,
+  rule: GoldenRowRule,
 ): Promise<{
   golden: GoldenRows;
   summary: ValidationSummary;
@@ -208,18 +210,36 @@ async function joinRows(
   const hopeful =
     first !== '' && sources.every((s) => s.meta.source === 'model' && s.meta.dataset.fingerprint === first);
   const joined = hopeful
-    ? await joinByPosition(ds, sources, planLabels(ds, sources, new Set()), maxExamples)
+    ? await joinByPosition(ds, sources, planLabels(ds, sources, new Set()), maxExamples, rule)
     : undefined;
   const fingerprint = await dataFingerprint();
   if (joined !== undefined && first === fingerprint) {
     const plan = planLabels(ds, sources, joined.golden.observedLabels);
     return { ...joined, plan, joinedBy: 'position', fingerprint };
   }
-  const { rows: golden, summary } = await readGolden(ds, maxExamples);
+  const { rows: golden, summary } = await readGolden(ds, maxExamples, rule);
   const plan = planLabels(ds, sources, golden.observedLabels);
   const drafts: ModelDraft[] = [];
   for (const s of sources) drafts.push(await readModel(s, golden, plan, maxExamples));
   return { golden, summary, plan, drafts, joinedBy: 'id', fingerprint };
+}
+
+function goldenRowRule(options: EvalSetOptions): GoldenRowRule {
+  const onInvalid = checkOption(EvalSetOptionsSchema.shape.onInvalid, options.onInvalid, 'onInvalid');
+  return { onInvalid, ...(options.rejectsPath === undefined ? {} : { rejectsPath: options.rejectsPath }) };
+}
+
+/** What every command says after leaving bad golden rows out (`skip`): how many, why, where. */
+function rejectedWarning(summary: ValidationSummary, rule: GoldenRowRule): string {
+  const kinds = Object.entries(summary.problems)
+    .map(([kind, n]) => `${n} ${kind}`)
+    .join(', ');
+  const first = summary.examples[0];
+  const at = first
+    ? `; first: row ${first.row}${first.id === null ? '' : ` (id ${JSON.stringify(first.id)})`}, field ${JSON.stringify(first.field)}: ${first.message}`
+    : '';
+  const where = rule.rejectsPath === undefined ? '' : `; each with its reason in ${rule.rejectsPath}`;
+  return `${summary.rejected} golden rows of ${basename(summary.file)} were rejected and left out (${kinds})${at}${where}`;
 }
 
 /** Load the golden set and every predictions file into one joined, columnar evaluation set. */
@@ -234,12 +254,15 @@ export async function loadEvalSet(options: EvalSetOptions): Promise<EvalSet> {
   // The dataset is hashed on another thread while this one joins (seconds for a large file).
   const hashing = sha256FileOffThread(options.dataset);
   hashing.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
+  const rule = goldenRowRule(options);
   const { golden, summary, plan, drafts, joinedBy, fingerprint } = await joinRows(
     ds,
     sources,
-    () => checkFingerprints(sources, hashing, warnings),
+    () => checkFingerprints(sources, options.dataset, hashing, warnings),
     maxExamples,
+    rule,
   );
+  if (summary.rejected > 0) warnings.push(rejectedWarning(summary, rule));
 
   // Keep the rows every model scored.
   const labelled = golden.ids.length;

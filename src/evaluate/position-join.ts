@@ -5,6 +5,7 @@ import { countArrowRows } from '../dataset/row-count.js';
 import { RowStatus, type ValidatedBatch, type ValidationSummary } from '../dataset/validate.js';
 import type { PredictionBatch, PredictionsSource } from '../run/predictions.js';
 import { taskViewOf } from '../task/index.js';
+import type { GoldenRowRule } from './eval-set.js';
 import type { LabelPlan } from './label-plan.js';
 import { type GoldenRows, type RowMatcher, readGolden } from './read-golden.js';
 import { emptyDraft, type FileLayout, fileLayout, type ModelDraft, placeRow } from './read-predictions.js';
@@ -159,6 +160,7 @@ export async function joinByPosition(
   sources: readonly PredictionsSource[],
   plan: LabelPlan,
   maxExamples: number,
+  rule: GoldenRowRule,
 ): Promise<{ golden: GoldenRows; summary: ValidationSummary; drafts: ModelDraft[] } | undefined> {
   const capacity = await countArrowRows(ds.source.path);
   if (capacity === null) return undefined;
@@ -170,7 +172,7 @@ export async function joinByPosition(
   const matcher = new PositionMatcher(models);
   let result: Awaited<ReturnType<typeof readGolden>>;
   try {
-    result = await readGolden(ds, maxExamples, matcher, capacity);
+    result = await readGolden(ds, maxExamples, rule, matcher, capacity);
     for (const m of models) if (!(await m.cursor.exhausted())) return undefined;
   } finally {
     for (const m of models) await m.cursor.close();

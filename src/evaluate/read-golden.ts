@@ -7,6 +7,7 @@ import {
   growableUint8,
 } from '../util/growable.js';
 import { DictionaryEncoder } from './encoder.js';
+import type { GoldenRowRule } from './eval-set.js';
 
 /**
  * The golden side of the join: one pass over the dataset, one record batch at a time, keeping the
@@ -146,6 +147,7 @@ function pushAnnotations(rows: GoldenRows, b: ValidatedBatch, i: number): void {
 export async function readGolden(
   ds: Dataset,
   maxExamples: number,
+  rule: GoldenRowRule,
   matcher?: RowMatcher,
   capacity = 1024,
 ): Promise<{ rows: GoldenRows; summary: ValidationSummary }> {
@@ -158,7 +160,9 @@ export async function readGolden(
   // The spec declares the golden label's shape (a List<Utf8> column or one label); never guessed per row.
   const multiLabel = spec.multilabel;
   const scan = ds.scan({
-    onInvalid: 'collect',
+    // skip without a file to write to (library callers): counted in the summary, as skip does.
+    onInvalid: rule.onInvalid === 'skip' && rule.rejectsPath === undefined ? 'collect' : rule.onInvalid,
+    ...(rule.onInvalid === 'skip' && rule.rejectsPath !== undefined ? { rejectsPath: rule.rejectsPath } : {}),
     maxExamples,
     ...(matcher ? { checkDuplicateIds: false } : {}),
   });

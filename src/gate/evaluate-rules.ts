@@ -1,6 +1,7 @@
 import type { RuleOutcome, RuleResult } from '../contracts/gate-report.js';
 import type { Comparator } from '../contracts/gate-rule.js';
 import type { Interval } from '../contracts/metric-results.js';
+import type { EncodedColumn } from '../evaluate/eval-set.js';
 import type { PairedSet } from '../evaluate/paired-set.js';
 import { allRows, pick, type Rows } from '../evaluate/rows.js';
 import { rowsBySliceValue } from '../evaluate/slices.js';
@@ -49,6 +50,20 @@ interface Subset {
   rows: Rows;
   /** Undefined values and small slices are skipped only when the rule spans every slice value. */
   optional: boolean;
+  /** Listed but not checked, for this reason (the null items of a rule without includeNull). */
+  skip?: string;
+}
+
+/** The rows whose value in the column is null. */
+function nullRows(column: EncodedColumn): Rows {
+  let n = 0;
+  for (const c of column.codes) if (c < 0) n++;
+  const rows = new Uint32Array(n);
+  let j = 0;
+  column.codes.forEach((c, i) => {
+    if (c < 0) rows[j++] = i;
+  });
+  return rows;
 }
 
 function subsets(set: PairedSet, b: BoundRule): Subset[] {
@@ -59,11 +74,25 @@ function subsets(set: PairedSet, b: BoundRule): Subset[] {
   const column = set.slices.find((s) => s.name === slice.column);
   if (!column) throw new Error(`slice column ${slice.column} vanished after binding`);
   const byValue = rowsBySliceValue(column);
-  return column.values.flatMap((value, v) =>
+  const out: Subset[] = column.values.flatMap((value, v) =>
     slice.value === null || slice.value === value
       ? [{ slice: { column: column.name, value }, rows: byValue[v]!, optional: slice.value === null }]
       : [],
   );
+  // Items with no value belong to no value: checked as one more with includeNull, else listed
+  // as skipped with their count, never dropped unsaid.
+  const missing = slice.value === null ? nullRows(column) : new Uint32Array(0);
+  if (missing.length > 0) {
+    out.push({
+      slice: { column: column.name, value: null },
+      rows: missing,
+      optional: true,
+      ...(b.rule.includeNull
+        ? {}
+        : { skip: `no ${column.name} value (null); includeNull: true or --include-null checks them` }),
+    });
+  }
+  return out;
 }
 
 /**
@@ -162,7 +191,12 @@ function outcomeOf(set: PairedSet, b: BoundRule, sub: Subset, options: EvaluateO
   const base = { slice: sub.slice, n: sub.rows.length, reason: null } as const;
   const skipOrFail: RuleOutcome['status'] = sub.optional ? 'skipped' : 'fail';
 
-  if (sub.optional && sub.rows.length < rule.minSupport) {
+  const skipReason =
+    sub.skip ??
+    (sub.optional && sub.rows.length < rule.minSupport
+      ? `${sub.rows.length} items, fewer than minSupport ${rule.minSupport}`
+      : undefined);
+  if (skipReason !== undefined) {
     return {
       ...base,
       status: 'skipped',
@@ -174,7 +208,7 @@ function outcomeOf(set: PairedSet, b: BoundRule, sub: Subset, options: EvaluateO
       space: 'value',
       decisive: null,
       bound: rule.bound.kind === 'absolute' ? rule.bound.value : rule.bound.offset,
-      reason: `${sub.rows.length} items, fewer than minSupport ${rule.minSupport}`,
+      reason: skipReason,
     };
   }
 
@@ -246,9 +280,14 @@ export function ruleSubject(rule: RuleResult['rule']): string {
     : `${rule.metric}[${rule.rollup} vs ${notPolicy(rule.rollup)}]`;
 }
 
+/** `column="value"`, or `column=(null)` for the items with no value (a real value is quoted). */
+export function sliceValueText(slice: NonNullable<RuleOutcome['slice']>): string {
+  return `${slice.column}=${slice.value === null ? '(null)' : JSON.stringify(slice.value)}`;
+}
+
 /** One line about one outcome: observed value, bound, interval. */
 export function describeOutcome(rule: RuleResult['rule'], o: RuleOutcome): string {
-  const where = o.slice ? `${o.slice.column}=${JSON.stringify(o.slice.value)} (n=${o.n}): ` : '';
+  const where = o.slice ? `${sliceValueText(o.slice)} (n=${o.n}): ` : '';
   if (o.status === 'skipped') return `${where}skipped: ${o.reason}`;
   const parts: string[] = [];
   const name = ruleSubject(rule);
@@ -284,6 +323,13 @@ function headline(outcomes: readonly RuleOutcome[]): RuleOutcome | undefined {
   return checked.sort((a, b) => Math.abs(a.decisive! - a.bound) - Math.abs(b.decisive! - b.bound))[0];
 }
 
+/** The items with no slice value, when skipped: named in the one-line message with their count. */
+function nullNote(outcomes: readonly RuleOutcome[]): string {
+  const o = outcomes.find((x) => x.slice !== null && x.slice.value === null && x.status === 'skipped');
+  if (o === undefined) return '';
+  return `; ${o.n.toLocaleString('en-US')} items with no ${o.slice!.column} value skipped (--include-null checks them)`;
+}
+
 export function evaluateRules(
   set: PairedSet,
   rules: readonly BoundRule[],
@@ -296,13 +342,13 @@ export function evaluateRules(
     const status = failed.length === 0 && checked.length > 0 ? 'pass' : 'fail';
     let message: string;
     if (checked.length === 0) {
-      message = `nothing to check: every slice value was skipped (${outcomes.length} values; see minSupport)`;
+      message = `nothing to check: every slice value was skipped (${outcomes.length} values; see minSupport)${nullNote(outcomes)}`;
     } else {
       const head = describeOutcome(b.rule, headline(outcomes)!);
       const skipped = outcomes.length - checked.length;
       const tally =
         b.rule.slice?.value === null
-          ? ` [${failed.length} of ${checked.length} slice values fail${skipped ? `, ${skipped} skipped` : ''}]`
+          ? ` [${failed.length} of ${checked.length} slice values fail${skipped ? `, ${skipped} skipped` : ''}${nullNote(outcomes)}]`
           : '';
       message = `${head}${tally}`;
     }

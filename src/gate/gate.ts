@@ -1,6 +1,7 @@
 import { appendFile } from 'node:fs/promises';
 import { type GateReport, GateReportSchema } from '../contracts/gate-report.js';
 import type { Taxonomy } from '../dataset/taxonomy.js';
+import { goldenRowsBeside } from '../evaluate/golden-rows.js';
 import type { PairedSet } from '../evaluate/paired-set.js';
 import { withOutputFolder } from '../io/guard.js';
 import { jsonText, OUTPUT_FILES, writeOutputSet } from '../io/outputs.js';
@@ -14,7 +15,7 @@ import { gateJUnit } from './junit.js';
 import { loadComparedSets } from './load.js';
 import { gateMarkdown } from './markdown.js';
 import { type GateOptions, GateOptionsSchema } from './options.js';
-import { type GatePolicy, loadPolicy } from './policy.js';
+import { type GatePolicy, includeNullValues, loadPolicy } from './policy.js';
 import type { PolicyView } from './policy-views.js';
 
 export interface GateOutputs {
@@ -96,13 +97,15 @@ export async function runGate(gateOptions: GateOptions): Promise<GateOutputs> {
     { path: options.dataset, what: 'dataset' },
     ...(typeof options.spec === 'string' ? [{ path: options.spec, what: 'dataset spec' }] : []),
   ];
-  const outputs = [OUTPUT_FILES.gate, OUTPUT_FILES.gateJUnit, OUTPUT_FILES.gateMarkdown];
+  const golden = goldenRowsBeside(options, options.outDir, 'gate');
+  const outputs = [OUTPUT_FILES.gate, OUTPUT_FILES.gateJUnit, OUTPUT_FILES.gateMarkdown, ...golden.outputs];
   if (options.stepSummary) {
     assertOutputsSpareInputs([{ path: options.stepSummary, what: 'step summary' }], inputs);
   }
-  const policy = await loadPolicy(options.policy);
+  const loaded = await loadPolicy(options.policy);
+  const policy = options.includeNull ? includeNullValues(loaded) : loaded;
   return withOutputFolder(options.outDir, 'modeval gate', { outputs, inputs }, async () => {
-    const sets = await loadComparedSets({ ...options, strictDataset: true });
+    const sets = await loadComparedSets({ ...options, ...golden.rule });
     const report = decideComparedSets(policy, sets, options.listLimit);
     const files = await writeGateOutputs(report, options.outDir);
     if (options.stepSummary) {

@@ -33,6 +33,8 @@ export function gateJUnit(report: GateReport): string {
       'bootstrap',
       `${report.policy.resamples} paired resamples, level ${report.policy.level}, seed ${report.policy.seed}`,
     ],
+    // What the join noted (predictions of another dataset file, missing rows): one property each.
+    ...c.warnings.map((w): [string, string] => ['warning', w]),
   ];
   for (const [name, value] of props) lines.push(`      <property${attrs({ name, value })}/>`);
   lines.push('    </properties>');

@@ -16,13 +16,8 @@ export interface LoadPairedOptions {
   candidate: string;
   dataset: string;
   spec?: DatasetSpecInput | DatasetSpec | string;
-  /**
-   * Refuse predictions whose recorded dataset fingerprint is not this golden file's (the gate's
-   * choice: a release decision on predictions of another file version is not trustworthy).
-   * Otherwise the join matches ids and the mismatch is a warning. Files without a recorded
-   * fingerprint (imports) are accepted either way.
-   */
-  strictDataset?: boolean;
+  onInvalid?: 'error' | 'skip';
+  rejectsPath?: string;
 }
 
 /** Fail early, and say which role is missing, before any file is parsed (each shard of a list). */
@@ -83,21 +78,13 @@ async function loadJoinedPair(options: LoadPairedOptions): Promise<EvalSet> {
   await mustExist(predictionFiles(options.baseline), 'baseline predictions');
   await mustExist(predictionFiles(options.candidate), 'candidate predictions');
   await mustExist([options.dataset], 'golden dataset');
-  const set = await loadEvalSet({
+  // Predictions of another dataset file (the golden version before a relabel) are joined by id
+  // with the warning eval and compare give (dataset-mismatch.ts).
+  return loadEvalSet({
     dataset: options.dataset,
     ...(options.spec === undefined ? {} : { spec: options.spec }),
     predictions: [options.baseline, options.candidate],
+    ...(options.onInvalid === undefined ? {} : { onInvalid: options.onInvalid }),
+    ...(options.rejectsPath === undefined ? {} : { rejectsPath: options.rejectsPath }),
   });
-  if (options.strictDataset) {
-    for (const m of set.models) {
-      const printed = m.meta.dataset.fingerprint;
-      if (printed !== '' && printed !== set.dataset.fingerprint) {
-        throw new BadInputError(
-          `predictions were made on another dataset file (sha256 ${printed.slice(0, 12)}…, ${m.meta.dataset.file}) than the golden set given (${set.dataset.fingerprint.slice(0, 12)}…); score this golden set again`,
-          { file: m.file, field: 'dataset.fingerprint' },
-        );
-      }
-    }
-  }
-  return set;
 }

@@ -1,4 +1,5 @@
 import type { Comparison, GateReport } from '../contracts/gate-report.js';
+import { ruleCell } from '../render/gate-rules.js';
 import { MD_VERDICT, mdCode, mdTable, mdText } from '../render/markdown.js';
 import { DASH, formatNumber, pct, signed, signedInterval } from '../render/numbers.js';
 import { describeOutcome } from './evaluate-rules.js';
@@ -159,10 +160,9 @@ export function gateMarkdown(report: GateReport): string {
                 .map((o) => mdText(describeOutcome(r.rule, o), 300))
                 .join('<br>')}${failing.length > 6 ? `<br>… ${failing.length - 6} more` : ''}`
             : '';
-        const name = r.rule.name === r.rule.text ? '' : `${mdText(r.rule.name)}: `;
         return [
           r.status === 'pass' ? '✅' : '❌',
-          `${name}${mdCode(r.rule.text, 300)}`,
+          ruleCell(r.rule, 300),
           `${mdText(r.message, 400)}${extra}`,
         ];
       }),

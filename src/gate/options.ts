@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { DatasetSpec, DatasetSpecInput } from '../dataset/spec.js';
+import { EvalSetOptionsSchema } from '../evaluate/eval-set.js';
 import type { CostMatrix } from './metrics.js';
 
 /** Options of `comparePaired` (`modeval compare`, and the comparison inside the gate and report). */
@@ -25,6 +26,10 @@ const pairFiles = {
   /** Golden dataset both were run on. */
   dataset: z.string(),
   spec: z.custom<DatasetSpecInput | DatasetSpec | string>().optional(),
+  /** Bad golden rows: stop at the first (`error`) or leave each out (`skip`; EvalSetOptionsSchema). */
+  onInvalid: EvalSetOptionsSchema.shape.onInvalid,
+  /** With `skip`: where the rejected golden rows are written (the CLI: beside the output). */
+  rejectsPath: z.string().optional(),
 };
 
 /** Options of `compareModels`: the two predictions files, the golden set, and the comparison. */
@@ -41,5 +46,11 @@ export const GateOptionsSchema = z.object({
   /** A file to append the Markdown summary to (GitHub's `$GITHUB_STEP_SUMMARY`). */
   stepSummary: z.string().optional(),
   listLimit: CompareOptionsSchema.shape.listLimit,
+  /**
+   * Check the items with no value in a rule's slice column as one more value, `(null)`, in every
+   * rule over every value of a column (a rule's own `includeNull: true` does it for that rule).
+   * Otherwise they are listed as skipped with their count.
+   */
+  includeNull: z.boolean().default(false),
 });
 export type GateOptions = z.input<typeof GateOptionsSchema>;

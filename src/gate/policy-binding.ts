@@ -19,6 +19,12 @@ export interface PolicyContext {
 
 const quoteList = (values: readonly string[]) => quotedList(values, 20, 80);
 
+/** An unknown class, with the closest known one when there is one (as for metric names). */
+function unknownClass(name: string, labels: readonly string[]): string {
+  const hint = closest(name, labels);
+  return `unknown class ${JSON.stringify(name)}${hint ? ` (did you mean "${hint}"?)` : ''}; classes: ${quoteList(labels)}`;
+}
+
 /** Resolve a cost matrix over the data's labels: unlisted errors cost 1, correct predictions 0. */
 export function costMatrixOf(
   costs: Record<string, Record<string, number>>,
@@ -30,14 +36,10 @@ export function costMatrixOf(
   for (let t = 0; t < k; t++) for (let p = 0; p < k; p++) values[t * k + p] = t === p ? 0 : 1;
   for (const [golden, row] of Object.entries(costs)) {
     const t = labels.indexOf(golden);
-    if (t < 0) onError([golden], `unknown class ${JSON.stringify(golden)}; classes: ${quoteList(labels)}`);
+    if (t < 0) onError([golden], unknownClass(golden, labels));
     for (const [predicted, cost] of Object.entries(row)) {
       const p = labels.indexOf(predicted);
-      if (p < 0)
-        onError(
-          [golden, predicted],
-          `unknown class ${JSON.stringify(predicted)}; classes: ${quoteList(labels)}`,
-        );
+      if (p < 0) onError([golden, predicted], unknownClass(predicted, labels));
       values[t * k + p] = cost;
     }
   }
@@ -69,11 +71,7 @@ export function bindPolicy(policy: GatePolicy, context: PolicyContext): BoundRul
     if (rule.class !== null) {
       classIdx = context.labels.indexOf(rule.class);
       if (classIdx < 0) {
-        const hint = closest(rule.class, context.labels);
-        fail(
-          ['class'],
-          `unknown class ${JSON.stringify(rule.class)}${hint ? ` (did you mean "${hint}"?)` : ''}; classes: ${quoteList(context.labels)}`,
-        );
+        fail(['class'], unknownClass(rule.class, context.labels));
       }
     }
     if (rule.slice) {

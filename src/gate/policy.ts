@@ -30,6 +30,8 @@ const ruleOptions = {
   name: z.string().min(1).optional(),
   slice: SliceSchema.optional(),
   minSupport: z.number().int().nonnegative().optional(),
+  /** Every-value rules: check the items with no value in the column as one more value. */
+  includeNull: z.boolean().optional(),
   decideOn: DecideOnSchema.optional(),
   costs: CostsSchema.optional(),
   /** `slice_regressions`: the multiplicity adjustment (default holm) and its alpha (default 1 − level). */
@@ -138,6 +140,7 @@ interface RuleOptions {
   name?: string;
   slice?: z.infer<typeof SliceSchema>;
   minSupport?: number;
+  includeNull?: boolean;
   decideOn?: 'estimate' | 'interval';
   costs?: Record<string, Record<string, number>>;
   adjust?: 'holm' | 'benjamini-hochberg';
@@ -169,6 +172,12 @@ function checkRuleOptions(core: RuleCore, options: RuleOptions, path: readonly (
     throw new PolicyError(
       [...path, 'slice'],
       'slice_regressions counts the values of a column: name the column only',
+    );
+  }
+  if (options.includeNull === true && (core.slice?.value !== null || core.metric === 'slice_regressions')) {
+    throw new PolicyError(
+      [...path, 'includeNull'],
+      'includeNull only applies to a rule over every value of a slice column ("per <column>"), not to slice_regressions',
     );
   }
 }
@@ -230,6 +239,7 @@ function normaliseRule(
     bound: core.bound,
     slice: core.slice,
     minSupport: options.minSupport ?? 1,
+    ...(options.includeNull === true ? { includeNull: true as const } : {}),
     // Relative rules are non-inferiority tests: the interval decides, never the point estimate.
     decideOn: options.decideOn ?? (relative ? 'interval' : 'estimate'),
     costs: core.metric === 'cost' ? (costs ?? null) : null,
@@ -313,6 +323,14 @@ export function parsePolicy(source: string, file: string): GatePolicy {
     throw err;
   }
   return { file, level: p.level, resamples: p.resamples, seed: p.seed, costs: p.costs, rules, locate };
+}
+
+/** `--include-null`: every rule over every value of a slice column also checks the null items. */
+export function includeNullValues(policy: GatePolicy): GatePolicy {
+  const rules = policy.rules.map((r) =>
+    r.slice?.value === null && r.metric !== 'slice_regressions' ? { ...r, includeNull: true as const } : r,
+  );
+  return { ...policy, rules };
 }
 
 export async function loadPolicy(file: string): Promise<GatePolicy> {

@@ -46,6 +46,12 @@ export const OUTPUT_FILES = {
   run: { name: 'run.json', what: 'run summary', schema: RunFileSchema },
   /** `run --on-invalid skip`: rows the dataset validation rejected (JSON lines). */
   rejected: { name: 'rejected.jsonl', what: 'rejected rows' },
+  /**
+   * `--on-invalid skip` of a command reading golden rows (eval, compare, gate, clusters, review
+   * export, report): the bad golden rows left out, each with its reason (JSON lines), beside the
+   * command's output; a name of its own, so it never replaces run's file in a shared folder.
+   */
+  rejectedGolden: { name: 'rejected-golden.jsonl', what: 'rejected golden rows' },
   /** `run`: rows the model could not score (JSON lines). */
   invalidRows: { name: 'invalid-rows.jsonl', what: 'invalid rows' },
   /** `eval`: metrics with intervals. */

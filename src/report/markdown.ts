@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import type { Comparison, MetricComparison } from '../contracts/gate-report.js';
+import { nullSkippedLines, ruleCell } from '../render/gate-rules.js';
 import { MD_VERDICT, mdCode, mdTable, mdText } from '../render/markdown.js';
 import { interval, pct, pValue, signed, signedInterval } from '../render/numbers.js';
 import { deltaCells } from './deltas.js';
@@ -132,9 +133,13 @@ export function renderMarkdownReport(inputs: ReportInputs, options: MarkdownOpti
         '',
         ...mdTable(
           ['failed rule', 'result'],
-          failing.slice(0, 10).map((r) => [mdCode(r.rule.text, 120), mdText(r.message, 200)]),
+          failing.slice(0, 10).map((r) => [ruleCell(r.rule, 120), mdText(r.message, 200)]),
         ),
       );
+    }
+    const skipped = nullSkippedLines(g);
+    if (skipped.length > 0) {
+      out.push('', 'Skipped by per-slice rules (`--include-null` checks them):', '', ...skipped);
     }
   }
   if (inputs.comparison) out.push(...comparisonLines(inputs.comparison.comparison, options.maxSlices ?? 5));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EvalSetOptionsSchema } from '../evaluate/eval-set.js';
 import { CompareOptionsSchema } from '../gate/options.js';
 import type { ReportLimits } from './limits.js';
 
@@ -17,6 +18,8 @@ export const ReportOptionsSchema = z.object({
   limits: z.custom<Partial<ReportLimits>>().optional(),
   /** Inline thumbnails of flipped items when the golden set holds images. */
   thumbnails: z.boolean().default(true),
+  /** Bad golden rows where the report joins the golden set: stop at the first, or leave each out. */
+  onInvalid: EvalSetOptionsSchema.shape.onInvalid,
   /** Refuse to write a larger file (the limits keep reports far below). */
   maxBytes: z
     .number()

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import type { EvalSet } from '../evaluate/eval-set.js';
+import type { EvalSet, GoldenRowRule } from '../evaluate/eval-set.js';
 import { loadEvalSet } from '../evaluate/join.js';
 import { comparedSetsOf } from '../gate/load.js';
 import { OUTPUT_FILES, outputPath } from '../io/outputs.js';
@@ -30,6 +30,8 @@ export interface RecomputeOptions {
   seed?: number;
   /** Bin each model's scores by golden label (reads the predictions and the golden set). Default true. */
   scoreHistograms?: boolean;
+  /** Bad golden rows in those joins (EvalSetOptionsSchema): stop at the first (default), or skip. */
+  golden?: GoldenRowRule;
 }
 
 /** The file a model's predictions are in: as metrics.json recorded it, else beside metrics.json. */
@@ -44,7 +46,10 @@ const sameLabels = (a: ModelEntry, b: ModelEntry) =>
   JSON.stringify(a.report.labels) === JSON.stringify(b.report.labels);
 
 /** Join the golden set to some models' predictions (null when a file is gone). */
-async function join(models: readonly ModelEntry[]): Promise<EvalSet | null> {
+async function join(
+  models: readonly ModelEntry[],
+  golden: GoldenRowRule | undefined,
+): Promise<EvalSet | null> {
   const first = models[0]!;
   const predictions = models.map(predictionsPath);
   const dataset = first.report.dataset.file;
@@ -54,6 +59,7 @@ async function join(models: readonly ModelEntry[]): Promise<EvalSet | null> {
     dataset,
     predictions: predictions as string[],
     ...(existsSync(spec) ? { spec } : {}),
+    ...golden,
   });
 }
 
@@ -77,14 +83,14 @@ export async function recomputeFromSources(out: ReportInputs, options: Recompute
       ? out.models.every((m) => sameLabels(m, out.models[0]!))
       : false;
   const needed = out.models.some((m) => histograms && wantsHistogram(m)) || pair !== undefined;
-  const joint = together && needed ? await join(out.models) : null;
+  const joint = together && needed ? await join(out.models, options.golden) : null;
 
   if (histograms) {
     for (const [i, m] of out.models.entries()) {
       if (!wantsHistogram(m)) continue;
       // The joint set holds every model's rows only when no model left a labelled row out.
       const own = joint !== null && joint.counts.droppedMissingPrediction === 0;
-      const set = own ? joint : await join([m]);
+      const set = own ? joint : await join([m], options.golden);
       if (set === null) continue;
       if (set.dataset.fingerprint !== m.report.dataset.fingerprint) {
         out.warnings.push(
@@ -101,7 +107,7 @@ export async function recomputeFromSources(out: ReportInputs, options: Recompute
     out.warnings.push('no paired comparison: the two models were evaluated on different datasets');
     return;
   }
-  const set = joint ?? (await join(pair));
+  const set = joint ?? (await join(pair, options.golden));
   if (set === null) {
     out.warnings.push(
       'no paired comparison: the predictions or the golden dataset are no longer where metrics.json says; run `modeval compare --out <dir>` and pass <dir>',

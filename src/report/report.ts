@@ -1,4 +1,7 @@
+import { dirname } from 'node:path';
+import { goldenRowsBeside } from '../evaluate/golden-rows.js';
 import { checkOutputFile, folderFiles } from '../io/guard.js';
+import { outputPath } from '../io/outputs.js';
 import { bytes } from '../render/numbers.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { RunFailedError } from '../util/errors.js';
@@ -25,7 +28,16 @@ export async function writeReport(reportOptions: ReportOptions): Promise<ReportR
     'report',
     options.dirs.flatMap((dir) => folderFiles(dir, 'report input')),
   );
+  const golden = goldenRowsBeside(options, dirname(options.out), 'report');
+  for (const file of golden.outputs) {
+    await checkOutputFile(
+      outputPath(dirname(options.out), file),
+      file.what,
+      options.dirs.flatMap((dir) => folderFiles(dir, 'report input')),
+    );
+  }
   const inputs = await loadReportInputs(options.dirs, {
+    golden: golden.rule,
     autoCompare: options.autoCompare,
     resamples: options.resamples,
     seed: options.seed,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { DatasetSpec, DatasetSpecInput } from '../dataset/spec.js';
+import { EvalSetOptionsSchema } from '../evaluate/eval-set.js';
 import { GoldenModeSchema } from './formats/format.js';
 import { ALL_FORMATS, ExportFormatSchema } from './formats/registry.js';
 import { SelectOptionsSchema } from './select-options.js';
@@ -14,6 +15,8 @@ export const ReviewExportOptionsSchema = z.object({
   predictions: z.array(z.string().min(1)).min(1),
   /** Output folder; each export writes `<out>/<queue>/batch-NNNN/`. */
   out: z.string().min(1),
+  /** Bad golden rows: stop at the first, or leave each out into `<out>/rejected-golden.jsonl`. */
+  onInvalid: EvalSetOptionsSchema.shape.onInvalid,
   /** Letters, digits, `.`, `_`, `-` (checked by checkQueueName, which names the rule). */
   queue: z.string().default('review'),
   /** DuckDB file remembering what each queue received. Default `<out>/review-store.duckdb`. */

@@ -5,7 +5,8 @@ import { DataType } from 'apache-arrow';
 import { z } from 'zod';
 import { readTexts } from '../analysis/texts.js';
 import { type Dataset, openDataset } from '../dataset/open.js';
-import type { EvalSet } from '../evaluate/eval-set.js';
+import type { EvalSet, GoldenRowRule } from '../evaluate/eval-set.js';
+import { goldenRowsBeside } from '../evaluate/golden-rows.js';
 import { loadEvalSet } from '../evaluate/join.js';
 import { withOutputFolder } from '../io/guard.js';
 import { predictionFiles } from '../io/prediction-files.js';
@@ -104,12 +105,13 @@ export async function exportReview(options: ReviewExportOptions): Promise<Review
     ...options.predictions.flatMap(predictionFiles).map((path) => ({ path, what: 'predictions file' })),
     ...(options.clusters ? [{ path: options.clusters, what: 'clusters file' }] : []),
   ];
-  return withOutputFolder(options.out, 'modeval review export', { outputs: [], inputs }, () =>
-    exportBatch(options),
+  const golden = goldenRowsBeside(options, options.out, 'review export');
+  return withOutputFolder(options.out, 'modeval review export', { outputs: golden.outputs, inputs }, () =>
+    exportBatch(options, golden.rule),
   );
 }
 
-async function exportBatch(options: ReviewExportOptions): Promise<ReviewExportSummary> {
+async function exportBatch(options: ReviewExportOptions, rule: GoldenRowRule): Promise<ReviewExportSummary> {
   // Field by field, so an error names the option as the CLI spells it (`select`, `golden`).
   const field = ReviewExportOptionsSchema.shape;
   const queue = checkQueueName(checkOption(field.queue, options.queue, 'queue'));
@@ -124,6 +126,7 @@ async function exportBatch(options: ReviewExportOptions): Promise<ReviewExportSu
     dataset: options.dataset,
     predictions: options.predictions,
     ...(options.spec === undefined ? {} : { spec: options.spec }),
+    ...rule,
   });
   const view = taskViewOf(set);
   checkNoPolicyChoice(set, view);

@@ -24,6 +24,7 @@ import { reviewExportCommand, reviewImportCommand } from '../../src/cli/review.j
 import { runCommand } from '../../src/cli/run.js';
 import { DataBuildOptionsSchema } from '../../src/dataset/builtin.js';
 import { ConvertOptionsSchema } from '../../src/dataset/convert.js';
+import { EvalSetOptionsSchema } from '../../src/evaluate/eval-set.js';
 import { EvaluateOptionsSchema } from '../../src/evaluate/options.js';
 import { CompareModelsOptionsSchema, GateOptionsSchema } from '../../src/gate/options.js';
 import { LabelersOptionsSchema } from '../../src/labelers/options.js';
@@ -121,6 +122,7 @@ const cases: Case[] = [
     command: reviewExportCommand as unknown as CommandModule,
     library: ReviewExportOptionsSchema.parse({ dataset: 'd', predictions: ['p'], out: 'o', select: {} }),
     flags: {
+      'on-invalid': field('onInvalid'),
       queue: field('queue'),
       format: field('formats'),
       golden: field('golden'),
@@ -157,6 +159,7 @@ const cases: Case[] = [
     command: evalCommand as unknown as CommandModule,
     library: EvaluateOptionsSchema.parse({ dataset: 'd', predictions: ['p'] }),
     flags: {
+      'on-invalid': field('onInvalid'),
       resamples: field('resamples'),
       seed: field('seed'),
       level: field('level'),
@@ -176,6 +179,7 @@ const cases: Case[] = [
     command: compareCommand as unknown as CommandModule,
     library: CompareModelsOptionsSchema.parse({ baseline: 'b', candidate: 'c', dataset: 'd' }),
     flags: {
+      'on-invalid': field('onInvalid'),
       resamples: field('resamples'),
       seed: field('seed'),
       level: field('level'),
@@ -193,13 +197,18 @@ const cases: Case[] = [
       dataset: 'd',
       outDir: 'o',
     }),
-    flags: { 'list-limit': field('listLimit') },
+    flags: {
+      'on-invalid': field('onInvalid'),
+      'list-limit': field('listLimit'),
+      'include-null': field('includeNull'),
+    },
   },
   {
     name: 'clusters',
     command: clustersCommand as unknown as CommandModule,
     library: ClusterOptionsSchema.parse({}),
     flags: {
+      'on-invalid': () => EvalSetOptionsSchema.shape.onInvalid.parse(undefined),
       seed: field('seed'),
       model: field('model'),
       'min-cell-size': field('minCellSize'),
@@ -214,6 +223,7 @@ const cases: Case[] = [
     library: ReportOptionsSchema.parse({ dirs: ['m'], out: 'report.html' }),
     // --format has no flag default on purpose: unset, it follows the --out extension.
     flags: {
+      'on-invalid': field('onInvalid'),
       compare: field('autoCompare'),
       resamples: field('resamples'),
       seed: field('seed'),

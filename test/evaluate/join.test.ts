@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { Bool, Field, List, Struct, Utf8 } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { loadEvalSet } from '../../src/evaluate/join.js';
@@ -12,6 +12,7 @@ const tmp = useTmpDir();
 const U = new Utf8();
 
 /** SYNTHETIC golden set: row d is a duplicate id (rejected), row e is unlabelled. */
+// The sets hold bad rows on purpose: `onInvalid: 'skip'` counts them (the default stops at the first).
 function golden(dir: string): string {
   const path = join(dir, 'golden.arrow');
   writeArrow(path, {
@@ -44,7 +45,14 @@ describe('loadEvalSet', () => {
       ],
       batchSize: 4,
     });
-    const set = await loadEvalSet({ dataset, predictions: [preds] });
+    // By default the first bad golden row (the duplicate "d") stops the join, named.
+    await expect(loadEvalSet({ dataset, predictions: [preds] })).rejects.toThrow(
+      /id "d", field "id": .*duplicate.*\(use --on-invalid skip to set such rows aside\)/,
+    );
+    const set = await loadEvalSet({ onInvalid: 'skip', dataset, predictions: [preds] });
+    expect(set.warnings).toContain(
+      `1 golden rows of ${basename(dataset)} were rejected and left out (1 duplicate_id); first: row ${set.validation.examples[0]!.row} (id "d"), field "id": ${set.validation.examples[0]!.message}`,
+    );
     expect(set.counts).toEqual({
       datasetRows: 7,
       rejected: 1,
@@ -90,7 +98,7 @@ describe('loadEvalSet', () => {
         [0.25, 0.75],
       ],
     });
-    const set = await loadEvalSet({ dataset, predictions: [preds] });
+    const set = await loadEvalSet({ onInvalid: 'skip', dataset, predictions: [preds] });
     expect(set.labels).toEqual(['ham', 'spam']);
     const m = set.models[0]!;
     expect(Array.from(m.scores.subarray(0, 4))).toEqual([0.2, 0.8, 0.9, 0.1].map(Math.fround));
@@ -106,7 +114,9 @@ describe('loadEvalSet', () => {
       ids: ['a'],
       scores: [[0.2, 0.7, 0.1]],
     });
-    const err = await loadEvalSet({ dataset, predictions: [preds] }).catch((e: unknown) => e);
+    const err = await loadEvalSet({ onInvalid: 'skip', dataset, predictions: [preds] }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(BadInputError);
     expect((err as Error).message).toMatch(
       /p\.arrows, field "labels": the model's labels differ from the dataset spec's \(3 vs 2\): 1 of the model's labels are not the dataset spec's: \["phish"\]$/,
@@ -123,7 +133,9 @@ describe('loadEvalSet', () => {
       (_, i) => `policy-${String(i).padStart(4, '0')}-${'x'.repeat(48)}`,
     );
     writePredictions(preds, { labels: ['ham', ...many], ids: ['a'], scores: [many.map(() => 0).concat(1)] });
-    const err = await loadEvalSet({ dataset, predictions: [preds] }).catch((e: unknown) => e);
+    const err = await loadEvalSet({ onInvalid: 'skip', dataset, predictions: [preds] }).catch(
+      (e: unknown) => e,
+    );
     const message = (err as Error).message;
     expect(message).toContain(`the model's labels differ from the dataset spec's (3001 vs 2)`);
     expect(message).toContain(`1 of the dataset spec's labels are not the model's: ["spam"]`);
@@ -147,7 +159,7 @@ describe('loadEvalSet', () => {
       ],
       predicted: ['spam', 'spam'],
     });
-    await expect(loadEvalSet({ dataset, predictions: [preds] })).rejects.toThrow(
+    await expect(loadEvalSet({ onInvalid: 'skip', dataset, predictions: [preds] })).rejects.toThrow(
       /p\.arrows, row 1, id "c", field "scores": score for label "ham" is NaN, not a probability/,
     );
     writePredictions(preds, {
@@ -156,7 +168,7 @@ describe('loadEvalSet', () => {
       scores: [[-0.5, 1.5]],
       predicted: ['spam'],
     });
-    await expect(loadEvalSet({ dataset, predictions: [preds] })).rejects.toThrow(
+    await expect(loadEvalSet({ onInvalid: 'skip', dataset, predictions: [preds] })).rejects.toThrow(
       /id "a", field "scores".*-0\.5/,
     );
   });
@@ -173,14 +185,18 @@ describe('loadEvalSet', () => {
         [0.2, 0.8],
       ],
     });
-    await expect(loadEvalSet({ dataset, predictions: [preds] })).rejects.toThrow(/row 1, id "a".*duplicate/);
+    await expect(loadEvalSet({ onInvalid: 'skip', dataset, predictions: [preds] })).rejects.toThrow(
+      /row 1, id "a".*duplicate/,
+    );
     writePredictions(preds, {
       labels: ['ham', 'spam'],
       ids: ['a'],
       scores: [[0.2, 0.8]],
       predicted: ['eggs'],
     });
-    await expect(loadEvalSet({ dataset, predictions: [preds] })).rejects.toThrow(/field "predicted".*"eggs"/);
+    await expect(loadEvalSet({ onInvalid: 'skip', dataset, predictions: [preds] })).rejects.toThrow(
+      /field "predicted".*"eggs"/,
+    );
   });
 
   it('refuses models made on different datasets, and keeps only rows every model scored', async () => {
@@ -206,7 +222,7 @@ describe('loadEvalSet', () => {
       ],
       fingerprint: 'f2',
     });
-    await expect(loadEvalSet({ dataset, predictions: [a, b] })).rejects.toThrow(
+    await expect(loadEvalSet({ onInvalid: 'skip', dataset, predictions: [a, b] })).rejects.toThrow(
       /b\.arrows, field "dataset\.fingerprint": predictions were made on a different dataset/,
     );
     writePredictions(b, {
@@ -218,7 +234,7 @@ describe('loadEvalSet', () => {
       ],
       fingerprint: 'f1',
     });
-    const set = await loadEvalSet({ dataset, predictions: [a, b] });
+    const set = await loadEvalSet({ onInvalid: 'skip', dataset, predictions: [a, b] });
     expect(set.ids).toEqual(['c']);
     expect(set.models.map((m) => m.missing.count)).toEqual([3, 3]);
     // Neither fingerprint is this file's sha256: a warning, not an error (rows are joined by id).
@@ -257,7 +273,7 @@ describe('loadEvalSet', () => {
         [0.7, 0.3],
       ],
     });
-    const set = await loadEvalSet({ dataset: path, predictions: [preds] });
+    const set = await loadEvalSet({ onInvalid: 'skip', dataset: path, predictions: [preds] });
     expect(set.labelsSource).toBe('models');
     expect(set.annotations!.annotators).toEqual(['ann1', 'ann2']);
     expect(Array.from(set.annotations!.ratings)).toEqual([1, 0, -1, 0, -1, -1]);

@@ -24,6 +24,7 @@ interface Rows {
 }
 
 /** Row "e" is unlabelled, "g" has a blank text (rejected), "h" a null id (rejected). */
+// The sets hold bad rows on purpose: `onInvalid: 'skip'` counts them (the default stops at the first).
 const BASE: Rows = {
   ids: ['a', 'b', 'c', 'd', 'e', 'f', 'g', null, 'i'],
   texts: ['t1', 'é t2', 't3', ' \t', 't5', '  t6', '\u00a0', 't8', 't9'],
@@ -66,8 +67,8 @@ async function bothJoins(dir: string, fingerprint: string, path: string, models:
       });
       return file;
     });
-  const byPosition = await loadEvalSet({ dataset: path, predictions: files('model') });
-  const byId = await loadEvalSet({ dataset: path, predictions: files('import') });
+  const byPosition = await loadEvalSet({ onInvalid: 'skip', dataset: path, predictions: files('model') });
+  const byId = await loadEvalSet({ onInvalid: 'skip', dataset: path, predictions: files('import') });
   return { byPosition, byId };
 }
 
@@ -176,7 +177,7 @@ describe('position join', () => {
       return file;
     };
     const spec = `${shard('s0.arrows', ['a', 'b', 'c'])},${shard('s1.arrows', ['e', 'f', 'i'])}`;
-    const set = await loadEvalSet({ dataset: path, predictions: [spec] });
+    const set = await loadEvalSet({ onInvalid: 'skip', dataset: path, predictions: [spec] });
     expect(set.joinedBy).toBe('position');
     expect(set.ids).toEqual(['a', 'b', 'c', 'f', 'i']);
     expect(set.models[0]!.rows).toBe(6);

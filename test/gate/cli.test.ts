@@ -122,7 +122,19 @@ describe('modeval gate', () => {
     const f = await fixture();
     const cases: [string, RegExp][] = [
       ['rules:\n  - recal[spam] >= 0.9\n', /bad\.yaml, line 2: rules\[0\]\.metric: unknown metric "recal"/],
-      ['rules:\n  - recall[spma] >= 0.9\n', /bad\.yaml, line 2: rules\[0\]\.class: unknown class "spma"/],
+      [
+        'rules:\n  - recall[spma] >= 0.9\n',
+        /bad\.yaml, line 2: rules\[0\]\.class: unknown class "spma" \(did you mean "spam"\?\)/,
+      ],
+      // Class names in a cost matrix get the same hint as in a rule.
+      [
+        'costs:\n  spma: { ham: 5 }\nrules:\n  - cost <= baseline\n',
+        /unknown class "spma" \(did you mean "spam"\?\); classes/,
+      ],
+      [
+        'costs:\n  spam: { hma: 5 }\nrules:\n  - cost <= baseline\n',
+        /unknown class "hma" \(did you mean "ham"\?\); classes/,
+      ],
       [
         'rules:\n  - accuracy >= 0.9 per grup\n',
         /bad\.yaml, line 2: rules\[0\]\.slice: unknown slice "grup" \(did you mean "group"\?\)/,
@@ -155,38 +167,6 @@ describe('modeval gate', () => {
       /other\.arrows, field "dataset\.fingerprint": predictions were made on a different dataset/,
     );
 
-    // Both made on another file version: the gate refuses, compare joins by id and warns.
-    const stale = {
-      dataset: f.golden,
-      name: 'synthetic',
-      labels: f.rows.labels,
-      ids: f.ids,
-      fingerprint: 'e'.repeat(64),
-    };
-    const s1 = join(f.dir, 's1.arrows');
-    const s2 = join(f.dir, 's2.arrows');
-    await writePredictions(s1, { ...stale, version: '1', predicted: f.rows.baseline });
-    await writePredictions(s2, { ...stale, version: '2', predicted: f.rows.candidate });
-    stderr = '';
-    expect(await main(gateArgs({ ...f, v1: s1, v2: s2 }, f.lenient, join(f.dir, 'out')))).toBe(2);
-    expect(stderr).toMatch(
-      /s1\.arrows, field "dataset\.fingerprint": predictions were made on another dataset file/,
-    );
-    stdout = '';
-    const compareArgs = [
-      'compare',
-      '--baseline',
-      s1,
-      '--candidate',
-      s2,
-      '--dataset',
-      f.golden,
-      '--resamples',
-      '100',
-    ];
-    expect(await main(compareArgs)).toBe(0);
-    expect(stdout).toMatch(/warning: s1\.arrows was made on/);
-
     const relabelled = join(f.dir, 'relabelled.arrows');
     await writePredictions(relabelled, {
       dataset: f.golden,
@@ -202,6 +182,75 @@ describe('modeval gate', () => {
       /relabelled\.arrows, field "labels": the model's labels differ from the first model's \(2 vs 2\): 1 of the first model's labels are not the model's: \["spam"\]; 1 of the model's labels are not the first model's: \["junk"\]/,
     );
     expect(existsSync(join(f.dir, 'out'))).toBe(false);
+  });
+
+  it('after a relabel (predictions of the previous golden file) joins by id and warns as eval and compare do, naming the command that rescores', async () => {
+    const f = await fixture();
+    // Both made on an earlier version of the golden file: a run's predictions and an imported log.
+    const stale = { dataset: f.golden, name: 'synthetic', labels: f.rows.labels, ids: f.ids };
+    const s1 = join(f.dir, 's1.arrows');
+    const s2 = join(f.dir, 's2.arrows');
+    const fingerprint = 'e'.repeat(64);
+    await writePredictions(s1, {
+      ...stale,
+      version: '1',
+      predicted: f.rows.baseline,
+      fingerprint,
+      source: 'model',
+    });
+    await writePredictions(s2, {
+      ...stale,
+      version: '2',
+      predicted: f.rows.candidate,
+      fingerprint,
+      input: 'prod-log.csv',
+    });
+    const out = join(f.dir, 'out');
+    expect(await main(gateArgs({ ...f, v1: s1, v2: s2 }, f.lenient, out))).toBe(0);
+    const warned = stderr.split('\n').filter((l) => l.startsWith('modeval: warning: '));
+    expect(warned).toHaveLength(2);
+    expect(warned[0]).toMatch(
+      /s1\.arrows was made on .*golden\.arrow \(sha256 eeeeeeeeeeee…\), not this dataset file \([0-9a-f]{12}…\); rows are joined by id\. To score this file itself: modeval run --model <synthetic's model folder> --dataset .*golden\.arrow --out <folder>/,
+    );
+    expect(warned[1]).toMatch(
+      /s2\.arrows was made on .*; rows are joined by id\. To score this file itself, import the log again: modeval predictions import prod-log\.csv --dataset .*golden\.arrow --out <file> \(with the same column options\)/,
+    );
+    const text = warned.map((l) => l.slice('modeval: warning: '.length));
+    // Recorded in every gate output.
+    const report = GateReportSchema.parse(JSON.parse(readFileSync(join(out, 'gate.json'), 'utf8')));
+    expect(report.comparison.warnings).toEqual(text);
+    expect(readFileSync(join(out, 'summary.md'), 'utf8')).toContain(
+      'import the log again: modeval predictions import',
+    );
+    expect(readFileSync(join(out, 'junit.xml'), 'utf8')).toMatch(
+      /<property name="warning" value="s1\.arrows was made on/,
+    );
+
+    // eval and compare say the very same thing.
+    stdout = '';
+    const compareArgs = [
+      'compare',
+      '--baseline',
+      s1,
+      '--candidate',
+      s2,
+      '--dataset',
+      f.golden,
+      '--resamples',
+      '100',
+    ];
+    expect(await main(compareArgs)).toBe(0);
+    expect(
+      stdout
+        .split('\n')
+        .filter((l) => l.startsWith('warning: '))
+        .map((l) => l.slice(9)),
+    ).toEqual(text);
+    stderr = '';
+    expect(
+      await main(['eval', '--predictions', s2, '--dataset', f.golden, '--out', join(f.dir, 'eval')]),
+    ).toBe(0);
+    expect(stderr).toContain(`modeval: warning: ${text[1]}`);
   });
 });
 

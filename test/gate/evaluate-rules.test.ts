@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { PairedSet } from '../../src/evaluate/paired-set.js';
 import { comparePaired } from '../../src/gate/compare.js';
-import { evaluateRules } from '../../src/gate/evaluate-rules.js';
+import { describeOutcome, evaluateRules } from '../../src/gate/evaluate-rules.js';
 import { policyContext } from '../../src/gate/gate.js';
-import { parsePolicy } from '../../src/gate/policy.js';
+import { includeNullValues, parsePolicy } from '../../src/gate/policy.js';
 import { bindPolicy } from '../../src/gate/policy-binding.js';
 import { wilsonInterval } from '../../src/metrics/proportion.js';
 import { fromPatterns, handCountableRows, pairedSet, repeat, syntheticSpamRows } from './fixtures.js';
@@ -191,6 +191,72 @@ describe('slices', () => {
     expect(r!.status).toBe('fail');
     expect(r!.outcomes.every((o) => o.status === 'skipped')).toBe(true);
     expect(r!.message).toMatch(/nothing to check/);
+  });
+});
+
+describe('slice values that are null', () => {
+  /**
+   * Set A with a `region` column: null on the six items the two models disagree on (rows 17-19,
+   * 97-99; the candidate is right on 18, 19 and 97: 3/6), "eu" on the 94 others (all right).
+   */
+  function withNullRegion(): PairedSet {
+    const set = setA();
+    const codes = Int32Array.from({ length: 100 }, (_, i) => ([17, 18, 19, 97, 98, 99].includes(i) ? -1 : 0));
+    return { ...set, slices: [{ name: 'region', values: ['eu'], codes }] };
+  }
+
+  it('are listed as skipped with their count, not dropped unsaid', () => {
+    const [r] = run(withNullRegion(), 'rules: ["accuracy >= 0.99 per region"]');
+    expect(r!.status).toBe('pass');
+    expect(r!.outcomes.map((o) => [o.slice, o.n, o.status])).toEqual([
+      [{ column: 'region', value: 'eu' }, 94, 'pass'],
+      [{ column: 'region', value: null }, 6, 'skipped'],
+    ]);
+    expect(r!.outcomes[1]!.reason).toBe(
+      'no region value (null); includeNull: true or --include-null checks them',
+    );
+    expect(r!.message).toMatch(
+      /\[0 of 1 slice values fail, 1 skipped; 6 items with no region value skipped \(--include-null checks them\)\]$/,
+    );
+    expect(describeOutcome(r!.rule, r!.outcomes[1]!)).toBe(
+      'region=(null) (n=6): skipped: no region value (null); includeNull: true or --include-null checks them',
+    );
+  });
+
+  it('are checked as one more value with includeNull (the rule option or --include-null)', () => {
+    const yaml = 'rules: [{ rule: "accuracy >= 0.99 per region", includeNull: true }]';
+    const [own] = run(withNullRegion(), yaml);
+    const set = withNullRegion();
+    const policy = includeNullValues(parsePolicy('rules: ["accuracy >= 0.99 per region"]', 'gate.yaml'));
+    const [flag] = evaluateRules(set, bindPolicy(policy, policyContext(set)), OPTIONS);
+    for (const r of [own!, flag!]) {
+      expect(r.rule.includeNull).toBe(true);
+      expect(r.status).toBe('fail');
+      const o = r.outcomes.find((x) => x.slice?.value === null)!;
+      expect(o).toMatchObject({ n: 6, status: 'fail', observed: 0.5 });
+      expect(r.message).toMatch(/^region=\(null\) \(n=6\): accuracy 0\.5; .*\[1 of 2 slice values fail\]$/);
+    }
+    // minSupport applies to the null items as to any value.
+    const [small] = run(
+      withNullRegion(),
+      'rules: [{ rule: "accuracy >= 0.99 per region", includeNull: true, minSupport: 7 }]',
+    );
+    expect(small!.outcomes[1]).toMatchObject({
+      status: 'skipped',
+      reason: '6 items, fewer than minSupport 7',
+    });
+  });
+
+  it('includeNull is refused where no rule spans every value', () => {
+    for (const rule of [
+      '{ rule: "accuracy >= 0.9", includeNull: true }',
+      '{ rule: "accuracy >= 0.9 where region = eu", includeNull: true }',
+      '{ rule: "slice_regressions <= 0 per region", includeNull: true }',
+    ]) {
+      expect(() => parsePolicy(`rules:\n  - ${rule}\n`, 'gate.yaml')).toThrow(
+        /gate\.yaml, line 2: rules\[0\]\.includeNull: includeNull only applies to a rule over every value/,
+      );
+    }
   });
 });
 

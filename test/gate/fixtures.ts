@@ -161,11 +161,14 @@ export async function writePredictions(
     ids: readonly string[];
     predicted: readonly string[];
     fingerprint?: string;
+    /** Who wrote the file (default: an import) and, for an import, the log's name. */
+    source?: PredictionsMeta['source'];
+    input?: string;
   },
 ): Promise<void> {
   const meta: PredictionsMeta = {
     schemaVersion: 1,
-    source: 'import',
+    source: options.source ?? 'import',
     model: {
       name: options.name,
       version: options.version,
@@ -182,7 +185,7 @@ export async function writePredictions(
     },
     harness: { name: 'modeval', version: 'test' },
     runtime: {},
-    options: {},
+    options: options.input === undefined ? {} : { input: options.input },
   };
   const schema = predictionsSchema(meta);
   const batch = makePredictionBatch(

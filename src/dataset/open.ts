@@ -32,12 +32,14 @@ export interface OpenDatasetOptions {
  * carries its own contract and commands need no extra flag.
  */
 export function discoverSpecFile(datasetPath: string): string | undefined {
+  return specCandidates(datasetPath).find((candidate) => existsSync(candidate));
+}
+
+/** The spec files looked for beside a dataset, in order (for messages that say where they looked). */
+export function specCandidates(datasetPath: string): string[] {
   const dir = dirname(datasetPath);
   const stem = basename(datasetPath, extname(datasetPath));
-  for (const candidate of [join(dir, `${stem}.spec.json`), join(dir, 'spec.json')]) {
-    if (existsSync(candidate)) return candidate;
-  }
-  return undefined;
+  return [join(dir, `${stem}.spec.json`), join(dir, 'spec.json')];
 }
 
 export async function openDataset(path: string, options: OpenDatasetOptions = {}): Promise<Dataset> {

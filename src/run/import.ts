@@ -8,7 +8,14 @@ import { keyedRecordSchema } from '../contracts/keyed-record.js';
 import type { PredictionsMeta } from '../contracts/predictions.js';
 import { openArrow } from '../dataset/arrow-reader.js';
 import { openArrowWriter } from '../dataset/arrow-writer.js';
-import { isNumberType, isStringType, numberColumn, stringColumn } from '../dataset/columns.js';
+import {
+  idColumn,
+  isIdType,
+  isNumberType,
+  isStringType,
+  numberColumn,
+  stringColumn,
+} from '../dataset/columns.js';
 import { convertToArrow } from '../dataset/convert.js';
 import { IdFingerprintSet } from '../dataset/id-set.js';
 import { openDataset } from '../dataset/open.js';
@@ -231,7 +238,7 @@ export async function importPredictions(input: ImportOptions): Promise<ImportSum
           field: name,
         });
     };
-    requireColumn(opts.idColumn, isStringType, 'Utf8');
+    requireColumn(opts.idColumn, isIdType, 'Utf8 or an integer type');
     decoder.checkColumns(requireColumn);
     const rows = await writeImported(opts, source, decoder);
     return {
@@ -279,7 +286,7 @@ async function writeImported(
     for await (const batch of source.batches()) {
       const offset = rows;
       const b = batchIndex++;
-      const ids = stringColumn(batch.getChild(opts.idColumn)!.data[0]!);
+      const ids = idColumn(batch.getChild(opts.idColumn)!.data[0]!);
       const outIds: string[] = new Array(batch.numRows);
       const idOf = new Array<string | undefined>(batch.numRows);
       const at = (i: number, field: string): InputLocation => ({

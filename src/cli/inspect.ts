@@ -39,6 +39,7 @@ export function formatInspect(r: InspectReport): string {
     `rows ${v.rows.toLocaleString('en-US')} in ${v.batches} batches · valid ${v.valid.toLocaleString('en-US')} · ` +
       `unlabelled ${v.unlabelled} · rejected ${v.rejected} · task ${r.task}`,
   );
+  if (r.id.hint !== undefined) out.push(r.id.hint);
   out.push('');
   out.push(
     renderTable(

@@ -63,6 +63,26 @@ export function checkFlags<S extends z.ZodType>(schema: S, options: z.input<S>):
 }
 
 /**
+ * Runs a library call so that its errors about its own options name the command's flags instead:
+ * a BadInputError located at option `categoryMap.remove` and at no file (a problem of the call, not
+ * of an input file) becomes one about `--map remove`. `flags`: option name → flag.
+ */
+export async function namingFlags<T>(flags: ReadonlyMap<string, string>, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    if (!(err instanceof BadInputError)) throw err;
+    if (!Object.keys(err.location).every((k) => k === 'field')) throw err;
+    const field = err.location.field ?? '';
+    const option = /^[^.[]+/.exec(field)?.[0] ?? '';
+    const flag = flags.get(option);
+    if (flag === undefined) throw err;
+    const key = field.slice(option.length).replace(/^\./, ' ');
+    throw new BadInputError(`${flag}${key}: ${err.reason}`, {}, { cause: err });
+  }
+}
+
+/**
  * A flag's default, read from the library schema that owns it, so the CLI never states a default
  * twice. Parsing `undefined` gives the schema's default; a field without one throws at startup.
  */

@@ -4,7 +4,7 @@ import { mergePredictions } from '../run/merge.js';
 import type { Task } from '../task/index.js';
 import { BadInputError } from '../util/errors.js';
 import { keyedRecord } from '../util/keyed.js';
-import { schemaChoices, schemaDefault } from './options.js';
+import { namingFlags, schemaChoices, schemaDefault } from './options.js';
 
 interface ImportArgs {
   input: string;
@@ -27,6 +27,24 @@ interface ImportArgs {
   'model-name': string;
   'model-version': string;
 }
+
+/** The flag of each import option, so errors about an option name the flag a user typed. */
+const IMPORT_FLAGS = new Map([
+  ['idColumn', '--id'],
+  ['labels', '--labels'],
+  ['task', '--task'],
+  ['positive', '--positive'],
+  ['scoreColumns', '--score'],
+  ['decisionColumn', '--decision'],
+  ['flaggedColumn', '--flagged'],
+  ['flaggedDelimiter', '--flagged-delimiter'],
+  ['moderationColumn', '--moderation'],
+  ['categoryMap', '--map'],
+  ['categoryMapFile', '--map-file'],
+  ['thresholds', '--threshold'],
+  ['modelName', '--model-name'],
+  ['modelVersion', '--model-version'],
+]);
 
 /** `label=value` pairs from repeated options, e.g. --score spam=p_spam. */
 function pairs(items: readonly string[], option: string): Record<string, string> {
@@ -66,19 +84,25 @@ export const predictionsImportCommand: CommandModule<object, ImportArgs> = {
       .option('labels', {
         type: 'string',
         describe:
-          'ordered labels, comma-separated (multilabel: the imported policies; default: those with a score source, or all for --flagged alone)',
+          "ordered labels, comma-separated (default: the dataset spec's labels; multilabel: the imported policies, default those with a score source, or all for --flagged alone)",
       })
       .option('task', {
         choices: schemaChoices(ImportOptionsSchema, 'task'),
         default: schemaDefault(ImportOptionsSchema, 'task'),
       })
-      .option('positive', { type: 'string', describe: 'positive label (binary; default: the second label)' })
+      .option('positive', {
+        type: 'string',
+        describe: "positive label (binary; default: the spec's positive, else the second label)",
+      })
       .option('score', {
         type: 'string',
         array: true,
         describe: 'label=column holding P(label) (multilabel: policy=column); repeat per label',
       })
-      .option('decision', { type: 'string', describe: 'column holding the decided label (single-label)' })
+      .option('decision', {
+        type: 'string',
+        describe: 'column holding the decision (single-label): a label, or a value --map maps to one',
+      })
       .option('flagged', {
         type: 'string',
         describe: 'multilabel: column of flagged policies (list, JSON array or delimited text)',
@@ -96,7 +120,8 @@ export const predictionsImportCommand: CommandModule<object, ImportArgs> = {
       .option('map', {
         type: 'string',
         array: true,
-        describe: 'multilabel: category=policy, an API category or flagged name mapped to a policy; repeat',
+        describe:
+          'value=label: a log value mapped to a dataset label (single-label: a --decision value, e.g. remove=spam; multilabel: an API category or flagged name → policy); repeat',
       })
       .option('ignore', {
         type: 'string',
@@ -105,7 +130,8 @@ export const predictionsImportCommand: CommandModule<object, ImportArgs> = {
       })
       .option('map-file', {
         type: 'string',
-        describe: 'multilabel: JSON file {"category": "policy" | null}; --map and --ignore override it',
+        describe:
+          'JSON file of the same map, {"value": "label"} (multilabel: "policy" or null to ignore); --map and --ignore override it',
       })
       .option('threshold', {
         type: 'string',
@@ -122,6 +148,10 @@ export const predictionsImportCommand: CommandModule<object, ImportArgs> = {
         'a production log with P(spam) and the action taken',
       )
       .example(
+        '$0 predictions import actions.csv --out prod.arrows --dataset golden.arrow --decision action --map remove=spam --map allow=ham --model-name prod',
+        "a log of the actions taken, mapped to the dataset's labels (labels and positive from its spec)",
+      )
+      .example(
         '$0 predictions import api-log.jsonl --task multilabel --out api.arrows --dataset datasets/fortunes/golden.arrow --moderation response --map sexual=offensive/sexual --map harassment=offensive/other --map-file more.json --model-name openai-moderation',
         'a hosted moderation API log mapped to the dataset taxonomy',
       ),
@@ -129,29 +159,31 @@ export const predictionsImportCommand: CommandModule<object, ImportArgs> = {
     const thresholds = Object.fromEntries(
       Object.entries(pairs(args.threshold ?? [], 'threshold')).map(([k, v]) => [k, Number(v)]),
     );
-    const summary = await importPredictions({
-      input: args.input,
-      out: args.out,
-      dataset: args.dataset,
-      idColumn: args.id,
-      ...(args.spec ? { spec: args.spec } : {}),
-      ...(args.labels ? { labels: args.labels.split(',').map((s) => s.trim()) } : {}),
-      task: args.task,
-      ...(args.positive ? { positive: args.positive } : {}),
-      scoreColumns: pairs(args.score ?? [], 'score'),
-      ...(args.decision ? { decisionColumn: args.decision } : {}),
-      ...(args.flagged ? { flaggedColumn: args.flagged } : {}),
-      flaggedDelimiter: args['flagged-delimiter'],
-      ...(args.moderation ? { moderationColumn: args.moderation } : {}),
-      categoryMap: keyedRecord<string | null>([
-        ...Object.entries(pairs(args.map ?? [], 'map')),
-        ...(args.ignore ?? []).map((name) => [name, null] as const),
-      ]),
-      ...(args['map-file'] ? { categoryMapFile: args['map-file'] } : {}),
-      thresholds,
-      modelName: args['model-name'],
-      modelVersion: args['model-version'],
-    });
+    const summary = await namingFlags(IMPORT_FLAGS, () =>
+      importPredictions({
+        input: args.input,
+        out: args.out,
+        dataset: args.dataset,
+        idColumn: args.id,
+        ...(args.spec ? { spec: args.spec } : {}),
+        ...(args.labels ? { labels: args.labels.split(',').map((s) => s.trim()) } : {}),
+        task: args.task,
+        ...(args.positive ? { positive: args.positive } : {}),
+        scoreColumns: pairs(args.score ?? [], 'score'),
+        ...(args.decision ? { decisionColumn: args.decision } : {}),
+        ...(args.flagged ? { flaggedColumn: args.flagged } : {}),
+        flaggedDelimiter: args['flagged-delimiter'],
+        ...(args.moderation ? { moderationColumn: args.moderation } : {}),
+        categoryMap: keyedRecord<string | null>([
+          ...Object.entries(pairs(args.map ?? [], 'map')),
+          ...(args.ignore ?? []).map((name) => [name, null] as const),
+        ]),
+        ...(args['map-file'] ? { categoryMapFile: args['map-file'] } : {}),
+        thresholds,
+        modelName: args['model-name'],
+        modelVersion: args['model-version'],
+      }),
+    );
     process.stdout.write(
       `imported ${summary.rows} predictions of ${summary.labels.join(', ')} (scores from ${summary.scores}) → ${summary.out}\n`,
     );

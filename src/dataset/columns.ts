@@ -80,6 +80,35 @@ export function stringColumn(data: Data, interner?: Utf8Interner): StringColumn 
   throw new TypeError(`expected a Utf8 or Dictionary<Utf8> column, got ${String(data.type)}`);
 }
 
+/** An id column's types: text, or integers (read as their decimal text, so `42` joins `"42"`). */
+export function isIdType(type: DataType): boolean {
+  return isStringType(type) || DataType.isInt(type);
+}
+
+/**
+ * An id column as strings: Utf8 and Dictionary<Utf8> as they are, an integer column as each value's
+ * decimal text (converted CSV/JSONL/Parquet ids are often Int64). No bytes view for integers:
+ * readers fall back to encoding the text, as they do for dictionaries.
+ */
+export function idColumn(data: Data): StringColumn {
+  if (!DataType.isInt(data.type)) return stringColumn(data);
+  // The Vector accessor handles 64-bit values and offsets; String() of an integer is exact.
+  const vector = makeVector(data);
+  const get = (i: number): string | null => {
+    const v: unknown = vector.get(i);
+    return v === null || v === undefined ? null : String(v);
+  };
+  return {
+    length: data.length,
+    raw: undefined,
+    isNull: (i) => !isValid(data, i),
+    bytes: () => null,
+    get,
+    state: (i) => (isValid(data, i) ? ValueState.ok : ValueState.null),
+    blank: () => false,
+  };
+}
+
 /**
  * Whether every value of a Utf8 chunk is valid UTF-8, in one native pass: the whole byte range is
  * valid and no value starts inside a character (on a continuation byte), so each value is a run

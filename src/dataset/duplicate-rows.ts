@@ -1,10 +1,9 @@
 import type { ArrowSource } from './arrow-reader.js';
-import { type StringColumn, stringColumn } from './columns.js';
+import { idColumn as idColumnOf, type StringColumn } from './columns.js';
 import { hash32, ID_HASH_SEEDS } from './id-set.js';
 
 const encoder = new TextEncoder();
-const bytesOf = (col: ReturnType<typeof stringColumn>, i: number) =>
-  col.bytes(i) ?? encoder.encode(col.get(i) ?? '');
+const bytesOf = (col: StringColumn, i: number) => col.bytes(i) ?? encoder.encode(col.get(i) ?? '');
 const keyOf = (bytes: Uint8Array) =>
   Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
 
@@ -47,7 +46,7 @@ export async function firstRowsOf(
   if (vb.index > 0) {
     for await (const batch of source.batches()) {
       if (index++ >= vb.index) break;
-      const ids = stringColumn(batch.getChild(idColumn)!.data[0]!);
+      const ids = idColumnOf(batch.getChild(idColumn)!.data[0]!);
       for (let r = 0; r < batch.numRows; r++, row++) if (!ids.isNull(r)) note(bytesOf(ids, r), row);
     }
   }

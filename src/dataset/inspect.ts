@@ -1,7 +1,9 @@
 import type { DataType } from 'apache-arrow';
 import { z } from 'zod';
 import { keyedRecord } from '../util/keyed.js';
-import { type OpenDatasetOptions, openDataset } from './open.js';
+import { openArrow } from './arrow-reader.js';
+import { bindDataset, datasetSpecOf, type OpenDatasetOptions } from './open.js';
+import { withRowNumberIds } from './row-ids.js';
 import { RowStatus, ValidationSummary } from './validate.js';
 
 /** Distinct values tracked per slice before the rest is lumped as "other" (bounded memory). */
@@ -23,6 +25,8 @@ export const InspectReport = z.object({
   format: z.enum(['file', 'stream']),
   sizeBytes: z.number().int(),
   specOrigin: z.string(),
+  /** The spec's id column, and whether the file has it (inspect describes a file without one). */
+  id: z.object({ column: z.string(), present: z.boolean(), hint: z.string().optional() }),
   columns: z.array(z.object({ name: z.string(), type: z.string(), nullable: z.boolean(), role: z.string() })),
   task: z.enum(['single-label', 'multilabel']),
   labels: z.object({
@@ -43,14 +47,18 @@ export type InspectReport = z.infer<typeof InspectReport>;
 
 /** Describe a dataset in one streaming pass: schema, label and slice distributions, annotators, problems. */
 export async function inspectDataset(path: string, options: OpenDatasetOptions = {}): Promise<InspectReport> {
-  const dataset = await openDataset(path, options);
+  const { spec: declared, specOrigin } = await datasetSpecOf(path, options);
+  const file = await openArrow(path);
+  const hasId = file.schema.fields.some((f) => f.name === declared.id);
+  // Without an id column the rest is still worth describing: rows are named by their number.
+  const dataset = bindDataset(hasId ? file : withRowNumberIds(file, declared.id), declared, specOrigin);
   const { spec, source } = dataset;
   const sliceCounts = new Map<string, { counts: Map<string, number>; other: number; nulls: number }>();
   for (const s of spec.slices) sliceCounts.set(s, { counts: new Map(), other: 0, nulls: 0 });
   const perAnnotator = new Map<string, number>();
   let itemsWithAnnotations = 0;
 
-  const scan = dataset.scan({ onInvalid: 'collect' });
+  const scan = dataset.scan({ onInvalid: 'collect', checkDuplicateIds: hasId });
   for await (const vb of scan) {
     for (let i = 0; i < vb.batch.numRows; i++) {
       if (vb.status[i] === RowStatus.rejected) continue;
@@ -95,7 +103,10 @@ export async function inspectDataset(path: string, options: OpenDatasetOptions =
     format: source.format,
     sizeBytes: source.sizeBytes,
     specOrigin: dataset.specOrigin,
-    columns: source.schema.fields.map((f) => ({
+    id: hasId
+      ? { column: spec.id, present: true }
+      : { column: spec.id, present: false, hint: noIdHint(spec.id) },
+    columns: file.schema.fields.map((f) => ({
       name: f.name,
       type: String(f.type as DataType),
       nullable: f.nullable,
@@ -116,6 +127,15 @@ export async function inspectDataset(path: string, options: OpenDatasetOptions =
       : null,
     validation: scan.summary,
   };
+}
+
+/** What a file without its id column needs before any other command reads it. */
+function noIdHint(column: string): string {
+  return (
+    `no id column ${JSON.stringify(column)}: every other command needs one (unique text or integer ids; ` +
+    `rows are named "(row N)" here). Name an existing unique column in the spec ("id": "<column>"), ` +
+    `or rename it when converting: modeval convert <in> <out> --map <column>=${column}`
+  );
 }
 
 function sortedRecord(r: Record<string, number>): Record<string, number> {

@@ -32,30 +32,43 @@ export interface OpenDatasetOptions {
  * carries its own contract and commands need no extra flag.
  */
 export function discoverSpecFile(datasetPath: string): string | undefined {
+  return specCandidates(datasetPath).find((candidate) => existsSync(candidate));
+}
+
+/** The spec files looked for beside a dataset, in order (for messages that say where they looked). */
+export function specCandidates(datasetPath: string): string[] {
   const dir = dirname(datasetPath);
   const stem = basename(datasetPath, extname(datasetPath));
-  for (const candidate of [join(dir, `${stem}.spec.json`), join(dir, 'spec.json')]) {
-    if (existsSync(candidate)) return candidate;
-  }
-  return undefined;
+  return [join(dir, `${stem}.spec.json`), join(dir, 'spec.json')];
 }
 
 export async function openDataset(path: string, options: OpenDatasetOptions = {}): Promise<Dataset> {
   const source = await openArrow(path);
-  let spec: DatasetSpec;
-  let specOrigin: string;
-  if (typeof options.spec === 'object') {
-    spec = parseDatasetSpec(options.spec);
-    specOrigin = 'given';
-  } else {
-    const file = options.spec ?? discoverSpecFile(path);
-    spec = file ? await loadDatasetSpec(file) : parseDatasetSpec({});
-    specOrigin = file ?? 'defaults';
-  }
+  const { spec, specOrigin } = await datasetSpecOf(path, options);
+  return bindDataset(source, spec, specOrigin, options.textColumns);
+}
+
+/** The spec a dataset is opened with (given, found beside it, or defaults) and where it came from. */
+export async function datasetSpecOf(
+  path: string,
+  options: Pick<OpenDatasetOptions, 'spec'> = {},
+): Promise<{ spec: DatasetSpec; specOrigin: string }> {
+  if (typeof options.spec === 'object') return { spec: parseDatasetSpec(options.spec), specOrigin: 'given' };
+  const file = options.spec ?? discoverSpecFile(path);
+  return { spec: file ? await loadDatasetSpec(file) : parseDatasetSpec({}), specOrigin: file ?? 'defaults' };
+}
+
+/** An opened source bound to a spec (checked against the source's schema). */
+export function bindDataset(
+  source: ArrowSource,
+  given: DatasetSpec,
+  specOrigin: string,
+  textColumns?: readonly string[],
+): Dataset {
   // The model's string inputs are the content columns; a model reading only images or features
   // needs no text column.
-  if (options.textColumns !== undefined) spec = { ...spec, text: [...options.textColumns] };
-  const resolved = resolveSpec(spec, source.schema, path);
+  const spec = textColumns === undefined ? given : { ...given, text: [...textColumns] };
+  const resolved = resolveSpec(spec, source.schema, source.path);
   return {
     source,
     spec: resolved,

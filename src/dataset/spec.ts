@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { BadInputError } from '../util/errors.js';
 import { INPUT_SIZE_LIMITS, readJsonFile } from '../util/files.js';
 import { parseInput } from '../util/zod.js';
-import { isAnnotationsType, isSliceType, isStringListType, isStringType } from './columns.js';
+import { isAnnotationsType, isIdType, isSliceType, isStringListType, isStringType } from './columns.js';
 import { Taxonomy, TaxonomySchema } from './taxonomy.js';
 
 /**
@@ -121,7 +121,7 @@ export function resolveSpec(spec: DatasetSpec, schema: Schema, file: string): Re
     return type;
   };
 
-  need(spec.id, 'id', isStringType, 'Utf8');
+  need(spec.id, 'id', isIdType, 'Utf8 or an integer type (ids are read as their decimal text)');
   for (const t of spec.text) need(t, 'content', isStringType, 'Utf8');
   const labelName = spec.label ?? (!types.has('label') && types.has('labels') ? 'labels' : 'label');
   const labelType = need(

@@ -10,6 +10,7 @@ import {
   type AnnotationsColumn,
   annotationsColumn,
   columnInterner,
+  idColumn,
   type SliceColumn,
   type StringColumn,
   type StringListColumn,
@@ -202,7 +203,7 @@ export class DatasetScan implements AsyncIterable<ValidatedBatch> {
   private validate(batch: RecordBatch, index: number): ValidatedBatch {
     const { spec } = this;
     const child = (name: string) => batch.getChild(name)!.data[0]!;
-    const ids = stringColumn(child(spec.id));
+    const ids = idColumn(child(spec.id));
     const texts = spec.text.map((t) => stringColumn(child(t)));
     const labelData = child(spec.label);
     const labelCol: StringColumn | StringListColumn = spec.multilabel

@@ -1,5 +1,5 @@
 import { openArrow } from '../dataset/arrow-reader.js';
-import { stringColumn } from '../dataset/columns.js';
+import { idColumn as idColumnOf, stringColumn } from '../dataset/columns.js';
 
 /**
  * The texts of a few items (the flipped ones) read from the golden set, so the report can show
@@ -17,7 +17,7 @@ export async function datasetTexts(
   const names = new Set(source.schema.fields.map((f) => f.name));
   if (!names.has(idColumn) || !names.has(textColumn)) return out;
   for await (const batch of source.batches()) {
-    const idCol = stringColumn(batch.getChild(idColumn)!.data[0]!);
+    const idCol = idColumnOf(batch.getChild(idColumn)!.data[0]!);
     const textCol = stringColumn(batch.getChild(textColumn)!.data[0]!);
     for (let i = 0; i < batch.numRows; i++) {
       // Malformed UTF-8 (the report does not validate the golden set) leaves that item without text.

@@ -1,6 +1,6 @@
 import { DataType } from 'apache-arrow';
 import { openArrow } from '../dataset/arrow-reader.js';
-import { binaryColumn, stringColumn } from '../dataset/columns.js';
+import { binaryColumn, idColumn } from '../dataset/columns.js';
 
 /**
  * Small inline thumbnails of the dataset's images for the report: JPEG data URIs (the page's CSP
@@ -65,7 +65,7 @@ export async function datasetThumbnails(
   );
   if (imageField === undefined || source.schema.fields.every((f) => f.name !== request.idColumn)) return out;
   for await (const batch of source.batches()) {
-    const ids = stringColumn(batch.getChild(request.idColumn)!.data[0]!);
+    const ids = idColumn(batch.getChild(request.idColumn)!.data[0]!);
     const images = binaryColumn(batch.getChild(imageField.name)!.data[0]!);
     for (let i = 0; i < batch.numRows; i++) {
       let id: string | null;

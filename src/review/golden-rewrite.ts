@@ -13,7 +13,13 @@ import {
   vectorFromArray,
 } from 'apache-arrow';
 import { type ArrowWriter, openArrowWriter } from '../dataset/arrow-writer.js';
-import { InvalidUtf8Error, isStringType, stringColumn, stringListColumn } from '../dataset/columns.js';
+import {
+  InvalidUtf8Error,
+  idColumn,
+  isStringType,
+  stringColumn,
+  stringListColumn,
+} from '../dataset/columns.js';
 import type { Dataset } from '../dataset/open.js';
 import { BadInputError } from '../util/errors.js';
 import type { Resolution } from './conflicts.js';
@@ -177,7 +183,12 @@ async function writeBatches(
   let firstRow = 0;
   for await (const batch of ds.source.batches()) {
     const n = batch.numRows;
-    const ids = readStrings(ds, ds.spec.id, batch.getChild(ds.spec.id)!.data[0]!, firstRow);
+    // Integer ids as their decimal text, the key verdicts are matched by.
+    const idData = batch.getChild(ds.spec.id)!.data[0]!;
+    const intIds = DataType.isInt(idData.type) ? idColumn(idData) : undefined;
+    const ids = intIds
+      ? Array.from({ length: n }, (_, i) => intIds.get(i))
+      : readStrings(ds, ds.spec.id, idData, firstRow);
     const cols: Data[] = kept.map((f) => {
       const data = batch.getChild(f.name)!.data[0]!;
       if (f.name === ds.spec.label && multilabel) return policyLabels(data, ids, resolutions);

@@ -8,7 +8,14 @@ import { keyedRecordSchema } from '../contracts/keyed-record.js';
 import type { PredictionsMeta } from '../contracts/predictions.js';
 import { openArrow } from '../dataset/arrow-reader.js';
 import { openArrowWriter } from '../dataset/arrow-writer.js';
-import { isNumberType, isStringType, numberColumn, stringColumn } from '../dataset/columns.js';
+import {
+  idColumn,
+  isIdType,
+  isNumberType,
+  isStringType,
+  numberColumn,
+  stringColumn,
+} from '../dataset/columns.js';
 import { convertToArrow } from '../dataset/convert.js';
 import { IdFingerprintSet } from '../dataset/id-set.js';
 import { openDataset } from '../dataset/open.js';
@@ -27,6 +34,7 @@ import { sha256File } from '../util/hash.js';
 import { keyedRecord, ownValue } from '../util/keyed.js';
 import { harnessVersion } from '../util/version.js';
 import { parseInput } from '../util/zod.js';
+import { planSingleLabelImport, type SingleLabelPlan, unmappedDecision } from './import-labels.js';
 import { checkPolicyColumns, decodePolicyBatch, planPolicyImport, type Unmapped } from './import-policies.js';
 import { makePredictionBatch, predictionsSchema } from './predictions.js';
 
@@ -49,11 +57,13 @@ export const ImportOptionsSchema = z
     spec: z.string().min(1).optional(),
     idColumn: z.string().min(1).default('id'),
     /**
-     * Ordered labels: the score order of the output. Multilabel: the imported policies (default:
-     * those with a score source, or every policy of the dataset for a flagged list alone).
+     * Ordered labels: the score order of the output. Single-label default: the dataset spec's
+     * `labels`. Multilabel: the imported policies (default: those with a score source, or every
+     * policy of the dataset for a flagged list alone).
      */
     labels: z.array(z.string().min(1)).min(1).optional(),
     task: TaskSchema.default('binary'),
+    /** Binary: the positive label (default: the spec's `positive`, else the second label). */
     positive: z.string().optional(),
     /** label (multilabel: policy) → column holding its probability. */
     scoreColumns: keyedRecordSchema(z.string().min(1)).default(() => keyedRecord<string>()),
@@ -71,9 +81,10 @@ export const ImportOptionsSchema = z
      */
     moderationColumn: z.string().min(1).optional(),
     /**
-     * Multilabel: log name (API category, flagged name) → policy; null ignores the name. Several
-     * names on one policy: the largest score, flagged when any is. API categories left out are
-     * reported as unmapped.
+     * Log name → the dataset's label. Single-label: a decision value (`remove` → `spam`); a value
+     * not in the map must be a label itself. Multilabel: an API category or flagged name → policy;
+     * null ignores the name. Several names on one policy: the largest score, flagged when any is.
+     * API categories left out are reported as unmapped.
      */
     categoryMap: CategoryMapSchema.default(() => keyedRecord<string | null>()),
     /** A JSON file holding a category map (same shape); `categoryMap` entries override it. */
@@ -93,24 +104,8 @@ export const ImportOptionsSchema = z
     for (const key of ['flaggedColumn', 'moderationColumn'] as const) {
       if (o[key] !== undefined) issue(key, 'only for task multilabel');
     }
-    if (Object.keys(o.categoryMap).length > 0 || o.categoryMapFile) {
-      issue('categoryMap', 'only for task multilabel');
-    }
-    const labels = o.labels ?? [];
-    if (labels.length < 2) issue('labels', 'give the ordered labels (at least two)');
-    if (Object.keys(o.scoreColumns).length === 0 && !o.decisionColumn) {
-      issue('scoreColumns', 'give score columns, a decision column, or both');
-    }
-    for (const label of [...Object.keys(o.scoreColumns), ...Object.keys(o.thresholds)]) {
-      if (!labels.includes(label)) issue('labels', `"${label}" is not one of labels [${labels.join(', ')}]`);
-    }
-    const count = view.labelCount;
-    if (count.min === 2 && count.max === 2 && labels.length !== 2) {
-      issue('labels', `a ${o.task} task has exactly two labels`);
-    }
-    if (o.positive !== undefined && !labels.includes(o.positive)) {
-      issue('positive', `"${o.positive}" is not one of labels`);
-    }
+    // Labels, positive and the decision map are checked once the spec's defaults are known
+    // (import-labels.ts).
   });
 export type ImportOptions = z.input<typeof ImportOptionsSchema>;
 
@@ -141,10 +136,10 @@ interface Decoder {
   ): { scores: Float32Array; predicted: (string | string[])[] };
 }
 
-function singleLabelDecoder(opts: Options): Decoder {
-  const labels = opts.labels!;
+async function singleLabelDecoder(opts: Options): Promise<Decoder> {
   const view = taskView(opts.task);
-  const positive = view.positiveOf(labels, opts.positive);
+  const plan = await planSingleLabelImport(opts, view);
+  const { labels, positive } = plan;
   // Rows with scores but no decision are decided as `modeval run` would: binary thresholds
   // P(positive) (default 0.5), multiclass takes the argmax.
   const threshold = (label: string) => ownValue(opts.thresholds, label) ?? DEFAULT_THRESHOLD;
@@ -170,8 +165,17 @@ function singleLabelDecoder(opts: Options): Decoder {
       for (const col of Object.values(opts.scoreColumns)) requireColumn(col, isNumberType, 'a number');
       if (opts.decisionColumn) requireColumn(opts.decisionColumn, isStringType, 'Utf8');
     },
-    decode: (batch, at) => convertBatch(batch, opts, labels, rule, at),
+    decode: (batch, at) => convertBatch(batch, opts, plan, rule, at),
   };
+}
+
+/** The category map with the map file's entries under it (`categoryMap` entries override them). */
+async function withMapFile(opts: Options): Promise<void> {
+  if (!opts.categoryMapFile) return;
+  const file = opts.categoryMapFile;
+  const fromFile = parseInput(CategoryMapSchema, await readJsonFile(file, 'category map'), { file });
+  // Entries keep `__proto__` and friends as data.
+  opts.categoryMap = keyedRecord([...Object.entries(fromFile), ...Object.entries(opts.categoryMap)]);
 }
 
 async function policyDecoder(opts: Options, unmapped: Unmapped): Promise<Decoder> {
@@ -184,12 +188,6 @@ async function policyDecoder(opts: Options, unmapped: Unmapped): Promise<Decoder
   }
   const policies = ds.spec.labels;
   const known = new Set(policies);
-  if (opts.categoryMapFile) {
-    const file = opts.categoryMapFile;
-    const fromFile = parseInput(CategoryMapSchema, await readJsonFile(file, 'category map'), { file });
-    // Entries keep `__proto__` and friends as data.
-    opts.categoryMap = keyedRecord([...Object.entries(fromFile), ...Object.entries(opts.categoryMap)]);
-  }
   const plan = planPolicyImport(opts, policies);
   return {
     task: 'multilabel',
@@ -205,9 +203,10 @@ async function policyDecoder(opts: Options, unmapped: Unmapped): Promise<Decoder
 export async function importPredictions(input: ImportOptions): Promise<ImportSummary> {
   const opts = parseInput(ImportOptionsSchema, input);
   const unmapped: Unmapped = new Map();
+  await withMapFile(opts);
   const decoder = taskView(opts.task).multiLabel
     ? await policyDecoder(opts, unmapped)
-    : singleLabelDecoder(opts);
+    : await singleLabelDecoder(opts);
 
   // Other formats go through `convert` (typed, streaming, located errors) into a temporary Arrow file.
   const ext = extname(opts.input).toLowerCase();
@@ -239,7 +238,7 @@ export async function importPredictions(input: ImportOptions): Promise<ImportSum
           field: name,
         });
     };
-    requireColumn(opts.idColumn, isStringType, 'Utf8');
+    requireColumn(opts.idColumn, isIdType, 'Utf8 or an integer type');
     decoder.checkColumns(requireColumn);
     const rows = await writeImported(opts, source, decoder);
     return {
@@ -287,7 +286,7 @@ async function writeImported(
     for await (const batch of source.batches()) {
       const offset = rows;
       const b = batchIndex++;
-      const ids = stringColumn(batch.getChild(opts.idColumn)!.data[0]!);
+      const ids = idColumn(batch.getChild(opts.idColumn)!.data[0]!);
       const outIds: string[] = new Array(batch.numRows);
       const idOf = new Array<string | undefined>(batch.numRows);
       const at = (i: number, field: string): InputLocation => ({
@@ -321,10 +320,12 @@ async function writeImported(
 function convertBatch(
   batch: RecordBatch,
   opts: Options,
-  labels: readonly string[],
+  plan: SingleLabelPlan,
   rule: DecisionRule,
   at: (i: number, field: string) => InputLocation,
 ): { scores: Float32Array; predicted: string[] } {
+  const labels = plan.labels;
+  const known = new Set(labels);
   const k = labels.length;
   const n = batch.numRows;
   const scoreCols = labels.map((label) => {
@@ -342,13 +343,10 @@ function convertBatch(
   for (let i = 0; i < n; i++) {
     let decided: string | null = null;
     if (decisions) {
-      decided = decisions.get(i);
-      if (decided === null || !labels.includes(decided)) {
-        throw new BadInputError(
-          `decision ${JSON.stringify(decided)} is not one of [${labels.join(', ')}]`,
-          at(i, opts.decisionColumn!),
-        );
-      }
+      const value = decisions.get(i);
+      decided = value === null ? null : (plan.decisionMap.get(value) ?? (known.has(value) ? value : null));
+      if (decided === null)
+        throw new BadInputError(unmappedDecision(value, plan), at(i, opts.decisionColumn!));
     }
     if (hasScores) {
       let known = 0;

@@ -25,6 +25,8 @@ export interface InputLocation {
  */
 export class BadInputError extends Error {
   readonly exitCode = ExitCode.badInput;
+  /** The message without its location (a caller may locate it again, e.g. naming a CLI flag). */
+  readonly reason: string;
   constructor(
     message: string,
     readonly location: InputLocation = {},
@@ -32,6 +34,7 @@ export class BadInputError extends Error {
   ) {
     super(formatLocated(message, location), options);
     this.name = 'BadInputError';
+    this.reason = message;
   }
 }
 

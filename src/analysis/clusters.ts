@@ -6,6 +6,7 @@ import {
   type ClustersReport,
   ClustersReportSchema,
 } from '../contracts/clusters-report.js';
+import type { LabelEvidence } from '../contracts/label-evidence.js';
 import { openDataset } from '../dataset/open.js';
 import type { DatasetSpec, DatasetSpecInput } from '../dataset/spec.js';
 import type { EvalSet } from '../evaluate/eval-set.js';
@@ -16,6 +17,7 @@ import { type CellPlan, cellScore, planCells } from './cell-plans.js';
 import { separatingTerms, sliceLifts } from './cluster-description.js';
 import { type CtfidfModel, ctfidf, topTerms } from './ctfidf.js';
 import { chooseK, cosineDistance, type KChoice } from './k-choice.js';
+import { LabelEvidenceOptionsSchema } from './label-evidence.js';
 import { type LabelSuspects, labelIssueRule, labelSuspects, policySuspects } from './label-suspects.js';
 import { nameableText } from './stopwords.js';
 import { readTexts, snippet } from './texts.js';
@@ -63,11 +65,13 @@ export const ClusterOptionsSchema = z.object({
    */
   minSilhouette: z.number().min(-1).max(1).default(0.25),
   /**
-   * Models whose confident learning must agree before an error is shown as a golden-label suspect.
-   * One model's in-sample probabilities flag exactly the items it is confidently wrong on, so one
-   * model alone never calls a golden label into question.
+   * Independent qualified opinions whose confident learning must agree before an error is shown as
+   * a golden-label suspect. One model's in-sample probabilities flag exactly the items it is
+   * confidently wrong on, so one model alone never calls a golden label into question.
    */
   minLabelModels: z.number().int().min(2).default(2),
+  /** The rest of the evidence rule (model floor, independence, annotators, share cap): label-evidence.ts. */
+  labelEvidence: LabelEvidenceOptionsSchema.omit({ minOpinions: true }).prefault({}),
 });
 export type ClusterOptions = z.input<typeof ClusterOptionsSchema>;
 type Opts = z.infer<typeof ClusterOptionsSchema>;
@@ -118,7 +122,7 @@ export function clusterErrors(
   set: EvalSet,
   texts: ReadonlyMap<string, string>,
   options: ClusterOptions = {},
-): { cells: CellSummary[]; clusters: Cluster[] } {
+): { cells: CellSummary[]; clusters: Cluster[]; labelEvidence: LabelEvidence[] } {
   const opts = checkOption(ClusterOptionsSchema, options, 'cluster options');
   if (!set.models[opts.model]) {
     throw new BadInputError(`no predictions file number ${opts.model}`, { field: 'model' });
@@ -136,11 +140,14 @@ export function clusterErrors(
       seed: opts.seed,
     },
     textOf: (r: number) => texts.get(set.ids[r]!) ?? '',
-    suspects: suspectsOf(set, opts.minLabelModels),
+    suspects: suspectsOf(set, opts),
   };
   const cells: CellSummary[] = [];
   const drafts: Draft[] = [];
+  const labelEvidence = new Map<number, LabelEvidence>();
   for (const plan of planCells(set, opts)) {
+    // Every target's decision is stated, clustered cells or not (the share counts all its errors).
+    labelEvidence.set(plan.policy?.index ?? -1, ctx.suspects(plan).summary);
     const { summary, drafts: cellDrafts } = clusterCell(ctx, plan, cells.length);
     cells.push(summary);
     drafts.push(...cellDrafts);
@@ -153,22 +160,25 @@ export function clusterErrors(
     rank: i + 1,
     ...d,
   }));
-  return { cells, clusters };
+  return { cells, clusters, labelEvidence: [...labelEvidence.values()] };
 }
 
 /** Suspects per cell, computed once per policy (or once for a single-label set). */
-function suspectsOf(set: EvalSet, minModels: number): (plan: CellPlan) => LabelSuspects {
+function suspectsOf(set: EvalSet, opts: Opts): (plan: CellPlan) => LabelSuspects {
   const memo = new Map<number, LabelSuspects>();
+  const evidence = evidenceOptions(opts);
   return (plan) => {
     const j = plan.policy?.index ?? -1;
     let s = memo.get(j);
     if (!s) {
-      s = j < 0 ? labelSuspects(set, minModels) : policySuspects(set, j, minModels);
+      s = j < 0 ? labelSuspects(set, opts.model, evidence) : policySuspects(set, j, opts.model, evidence);
       memo.set(j, s);
     }
     return s;
   };
 }
+
+const evidenceOptions = (opts: Opts) => ({ ...opts.labelEvidence, minOpinions: opts.minLabelModels });
 
 /** One cell's summary and the drafts of its clusters (none when the cell is too small). */
 function clusterCell(
@@ -282,13 +292,14 @@ function draftCluster(ctx: RunContext, cc: ClusteredCell, c: number): Draft | un
   const members = local.map((i) => rows[i]!);
   const example = (i: number): ClusterExample => {
     const r = rows[i]!;
+    const evidence = suspects.evidence(r);
     return {
       id: set.ids[r]!,
       text: snippet(textOf(r), opts.maxTextChars),
       score: Number(score(r).toFixed(6)),
       distance: Number(dist[i]!.toFixed(6)),
       labelIssue: !suspects.checked ? 'unchecked' : suspects.relabel.has(r) ? 'relabel' : 'model_error',
-      ...(suspects.checked ? { labelEvidence: suspects.evidence(r) } : {}),
+      ...(evidence ? { labelEvidence: evidence } : {}),
     };
   };
   const byDist = [...local].sort((a, b) => dist[a]! - dist[b]! || a - b);
@@ -347,7 +358,7 @@ export async function clustersFor(
     for (const r of [...plan.rows, ...plan.reference]) wanted.add(set.ids[r]!);
   }
   const texts = await readTexts(ds, wanted);
-  const { cells, clusters } = clusterErrors(set, texts, opts);
+  const { cells, clusters, labelEvidence } = clusterErrors(set, texts, opts);
   const m = set.models[opts.model]!;
   // Parsed on the way out: the file other commands read must match its published schema.
   return ClustersReportSchema.parse({
@@ -368,7 +379,8 @@ export async function clustersFor(
     },
     labelIssues: labelIssueRule(
       set.models.map((x) => `${x.meta.model.name}@${x.meta.model.version}`),
-      opts.minLabelModels,
+      evidenceOptions(opts),
+      labelEvidence,
     ),
     cells,
     clusters,

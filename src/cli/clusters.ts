@@ -35,7 +35,7 @@ export const clustersCommand: CommandModule<object, ClustersArgs> = {
         array: true,
         demandOption: true,
         describe:
-          'predictions file(s); golden labels are flagged for a check only where at least two models agree, so give a second model',
+          'predictions file(s); golden labels are flagged for a check only where two good (ROC-AUC interval above 0.9), independent models agree, so give a second model',
       })
       .option('dataset', { type: 'string', demandOption: true, describe: 'golden dataset (Arrow)' })
       .option('spec', { type: 'string', describe: 'dataset spec JSON (default: beside the dataset)' })

@@ -218,6 +218,7 @@ export function formatExport(s: ReviewExportSummary): string {
           li.map(([k, v]) => [`${k} candidate`, v]),
         ),
       );
+    for (const e of s.labelEvidence) out.push(`Golden-label check: ${formatCell(e.rule)}.`);
     out.push(`written to ${formatCell(s.dir)}:`, ...s.files.map((f) => `  ${formatCell(f)}`));
   }
   return terminalText(`${out.join('\n')}\n`);

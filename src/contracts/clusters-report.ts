@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LabelEvidenceSchema, LabelEvidenceSettingsSchema } from './label-evidence.js';
 
 /** clusters.json, written by `modeval clusters` and read by `modeval review export --clusters`. */
 
@@ -14,9 +15,10 @@ export const ClusterExampleSchema = z.object({
   /** Cosine distance to the cluster centroid in the reduced space. */
   distance: z.number(),
   /**
-   * `relabel`: at least `labelIssues.minModels` models' confident learning flag the golden label
-   * (check it); `model_error`: models were compared and too few flag it; `unchecked`: fewer models
-   * were given than the rule needs, so no label is called into question.
+   * `relabel`: models of at least `labelIssues.minModels` independent qualified opinions flag the
+   * golden label by confident learning (check it; the rule: label-evidence.ts); `model_error`: the
+   * evidence was weighed and does not question the label; `unchecked`: the rule did not question
+   * any label of this target (too few qualified opinions, or the share cap: `labelIssues.targets`).
    */
   labelIssue: z.enum(['relabel', 'model_error', 'unchecked']),
   /** Per model compared: whether its confident learning flags the item, and its P(golden label). */
@@ -136,7 +138,15 @@ export const ClustersReportSchema = z.object({
       rule: z.string(),
       models: z.array(z.string()),
       minModels: z.number().int(),
+      /** Whether the rule questioned labels on at least one target. */
       checked: z.boolean(),
+      settings: LabelEvidenceSettingsSchema.optional(),
+      /** The judged model's errors over the targets, those flagged, and their share. */
+      errors: z.number().int().nonnegative().optional(),
+      flagged: z.number().int().nonnegative().optional(),
+      share: z.number().nullable().optional(),
+      /** One decision per target: the labels, or each policy of a multi-policy set. */
+      targets: z.array(LabelEvidenceSchema).optional(),
     })
     .optional(),
   cells: z.array(CellSummarySchema),

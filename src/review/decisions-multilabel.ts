@@ -1,4 +1,5 @@
-import { policyIssues } from '../analysis/label-suspects.js';
+import { policySuspects } from '../analysis/label-suspects.js';
+import type { LabelEvidence } from '../contracts/label-evidence.js';
 import { type EvalSet, type ModelColumns, scoresLabel } from '../evaluate/eval-set.js';
 import { DEFAULT_THRESHOLD } from '../task/index.js';
 import { ownValue } from '../util/keyed.js';
@@ -81,7 +82,19 @@ export function multiLabelDecisions(set: EvalSet): RowDecisions {
   const { labels, truthFlags, models } = set;
   const k = labels.length;
   const t = models.map((_, m) => thresholds(set, m));
-  let issues: Set<number> | undefined;
+  let issues: { rows: Set<number>; evidence: LabelEvidence[] } | undefined;
+  // The evidence rule per policy the first model scores; a questioned policy flags the row.
+  const suspects = () => {
+    if (issues) return issues;
+    issues = { rows: new Set<number>(), evidence: [] };
+    for (let j = 0; j < k; j++) {
+      if (!scoresLabel(models[0]!, j)) continue;
+      const s = policySuspects(set, j, 0);
+      for (const r of s.relabel) issues.rows.add(r);
+      issues.evidence.push(s.summary);
+    }
+    return issues;
+  };
   return {
     golden: (r) => flaggedLabels(labels, truthFlags, r),
     predicted: (m, r) => flaggedLabels(labels, models[m]!.predictedFlags, r),
@@ -99,15 +112,8 @@ export function multiLabelDecisions(set: EvalSet): RowDecisions {
       });
       return margin;
     },
-    labelIssues() {
-      // One-vs-rest confident learning per policy, first model; any flagged policy flags the row.
-      if (issues) return issues;
-      issues = new Set<number>();
-      for (let j = 0; j < k; j++) {
-        if (scoresLabel(models[0]!, j)) for (const r of policyIssues(set, 0, j)) issues.add(r);
-      }
-      return issues;
-    },
+    labelIssues: () => suspects().rows,
+    labelEvidence: () => suspects().evidence,
     labelQuality(r) {
       // The first model's probability of the golden flag on its least sure policy.
       const m0 = models[0]!;

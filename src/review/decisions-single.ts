@@ -1,4 +1,4 @@
-import { findLabelIssues } from '../analysis/label-issues.js';
+import { type LabelSuspects, labelSuspects } from '../analysis/label-suspects.js';
 import type { EvalSet } from '../evaluate/eval-set.js';
 import { ownValue } from '../util/keyed.js';
 import type { RowDecisions } from './row-decisions.js';
@@ -22,7 +22,7 @@ export function singleLabelDecisions(set: EvalSet): RowDecisions {
   const { labels, truth } = set;
   const k = labels.length;
   const rowScores = (m: number, r: number) => set.models[m]!.scores.subarray(r * k, (r + 1) * k);
-  let issues: Set<number> | undefined;
+  let suspects: LabelSuspects | undefined;
   return {
     golden: (r) => labels[truth[r]!]!,
     predicted: (m, r) => labels[set.models[m]!.predicted[r]!]!,
@@ -36,10 +36,12 @@ export function singleLabelDecisions(set: EvalSet): RowDecisions {
       return margin;
     },
     labelIssues() {
-      // Confident learning on the first model: splits its disagreements into relabel / model-error.
-      const probs = Array.from({ length: set.n }, (_, r) => rowScores(0, r));
-      issues ??= new Set(findLabelIssues(Array.from(truth), probs, {}, set.ids).issues.map((i) => i.index));
-      return issues;
+      suspects ??= labelSuspects(set, 0);
+      return suspects.relabel;
+    },
+    labelEvidence() {
+      suspects ??= labelSuspects(set, 0);
+      return [suspects.summary];
     },
     labelQuality: (r) => rowScores(0, r)[truth[r]!]!,
     cost(r, costs) {

@@ -4,6 +4,7 @@ import { join, relative } from 'node:path';
 import { DataType } from 'apache-arrow';
 import { z } from 'zod';
 import { readTexts } from '../analysis/texts.js';
+import { type LabelEvidence, LabelEvidenceSchema } from '../contracts/label-evidence.js';
 import { type Dataset, openDataset } from '../dataset/open.js';
 import type { EvalSet, GoldenRowRule } from '../evaluate/eval-set.js';
 import { goldenRowsBeside } from '../evaluate/golden-rows.js';
@@ -45,6 +46,8 @@ export const ReviewExportSummarySchema = z.object({
   exported: z.number().int(),
   byReason: z.record(z.string(), z.number().int()),
   byLabelIssue: z.record(z.string(), z.number().int()),
+  /** How `relabel` / `model_error` were decided, per target (analysis/label-evidence.ts). */
+  labelEvidence: z.array(LabelEvidenceSchema),
   files: z.array(z.string()),
 });
 export type ReviewExportSummary = z.infer<typeof ReviewExportSummarySchema>;
@@ -136,7 +139,8 @@ async function exportBatch(options: ReviewExportOptions, rule: GoldenRowRule): P
   }
   const fingerprint = set.dataset.fingerprint;
   const ext = (c: Candidate) => externalId(fingerprint, c.id, queue);
-  const matched = selectCandidates(set, select, clusters);
+  const decisions = rowDecisions(set);
+  const matched = selectCandidates(set, select, clusters, decisions);
 
   const store = await openReviewStore(options.store ?? join(options.out, 'review-store.duckdb'));
   try {
@@ -144,22 +148,12 @@ async function exportBatch(options: ReviewExportOptions, rule: GoldenRowRule): P
     const fresh = matched.filter((c) => !sent.has(c.id));
     const ordered = prioritise(set, fresh, select, ext);
     const chosen = capAndStratify(set, ordered, select.cap, select.stratifyBy);
-    const summary: ReviewExportSummary = {
-      queue,
-      batch: null,
-      dir: null,
-      matched: matched.length,
-      alreadyExported: matched.length - fresh.length,
-      exported: chosen.length,
-      byReason: count(chosen, (c) => c.reasons),
-      byLabelIssue: count(chosen, (c) => (c.labelIssue ? [c.labelIssue] : [])),
-      files: [],
-    };
+    const summary = exportSummary(queue, matched, fresh.length, chosen, decisions);
     if (chosen.length === 0) return summary;
 
     const ds = await openDataset(options.dataset, options.spec === undefined ? {} : { spec: options.spec });
     const texts = await readTexts(ds, new Set(chosen.map((c) => c.id)));
-    const items = reviewItems(set, rowDecisions(set), chosen, texts, { queue, maxText, ext });
+    const items = reviewItems(set, decisions, chosen, texts, { queue, maxText, ext });
 
     const batch = `batch-${String((await store.batchCount(queue)) + 1).padStart(4, '0')}`;
     const final = join(options.out, queue, batch);
@@ -170,7 +164,11 @@ async function exportBatch(options: ReviewExportOptions, rule: GoldenRowRule): P
     const exportedAt = now().toISOString();
     let files: string[];
     try {
-      const provenance = queueProvenance(set, { queue, batch, exportedAt, select, golden });
+      const provenance = queueProvenance(
+        set,
+        { queue, batch, exportedAt, select, golden },
+        summary.labelEvidence,
+      );
       files = await writeQueueFiles(dir, formats, {
         items,
         labels: set.labels,
@@ -286,9 +284,32 @@ function reviewItems(
 }
 
 /** Where a batch came from: the manifest's header, also stored in the typed queues' metadata. */
+/** The summary before anything is written (no batch, folder or files yet). */
+function exportSummary(
+  queue: string,
+  matched: readonly Candidate[],
+  fresh: number,
+  chosen: readonly Candidate[],
+  decisions: RowDecisions,
+): ReviewExportSummary {
+  return {
+    queue,
+    batch: null,
+    dir: null,
+    matched: matched.length,
+    alreadyExported: matched.length - fresh,
+    exported: chosen.length,
+    byReason: count(chosen, (c) => c.reasons),
+    byLabelIssue: count(chosen, (c) => (c.labelIssue ? [c.labelIssue] : [])),
+    labelEvidence: [...decisions.labelEvidence()],
+    files: [],
+  };
+}
+
 function queueProvenance<Select, Golden>(
   set: EvalSet,
   b: { queue: string; batch: string; exportedAt: string; select: Select; golden: Golden },
+  evidence: readonly LabelEvidence[],
 ) {
   return {
     queue: b.queue,
@@ -303,6 +324,8 @@ function queueProvenance<Select, Golden>(
     })),
     select: b.select,
     golden: b.golden,
+    // How relabel / model_error were decided, per target (the full decision is in the summary).
+    labelEvidence: evidence.map((e) => ({ target: e.target, decidedBy: e.decidedBy, rule: e.rule })),
   };
 }
 

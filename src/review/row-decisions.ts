@@ -1,3 +1,4 @@
+import type { LabelEvidence } from '../contracts/label-evidence.js';
 import type { ReviewItem } from './item.js';
 
 /** A label, or a list of policies: what an item's golden value and each prediction are. */
@@ -27,8 +28,13 @@ export interface RowDecisions {
   disagree(a: number, b: number, r: number): boolean;
   /** How close row r's decisions came to flipping, the smallest over models (1: not close). */
   margin(r: number): number;
-  /** Rows whose golden label confident learning flags under the first model (computed once). */
+  /**
+   * The first model's errors whose golden label the evidence rule questions (analysis/label-evidence.ts:
+   * qualified, independent models' confident learning, annotators, the share cap), and the decision
+   * per target (the labels, or each policy the first model scores); computed once.
+   */
   labelIssues(): ReadonlySet<number>;
+  labelEvidence(): readonly LabelEvidence[];
   /** The first model's probability of row r's golden label (its least sure policy's). */
   labelQuality(r: number): number;
   /** The cost of the first model's error on row r under `costs` (0 where it agrees). */

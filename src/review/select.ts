@@ -79,6 +79,7 @@ export function selectCandidates(
   set: EvalSet,
   options: SelectOptions,
   clusters: ReadonlyMap<string, ClusterMembership> = new Map(),
+  d: RowDecisions = rowDecisions(set),
 ): Candidate[] {
   const opts = SelectOptionsSchema.parse(options);
   if (set.models.length === 0) throw new BadInputError('no predictions given', { field: 'predictions' });
@@ -87,8 +88,9 @@ export function selectCandidates(
     if (rule.kind === 'model_vs_model') checkModel(set, Math.max(rule.a, rule.b), 'model-vs-model');
   }
   const entropy = annotatorEntropy(set);
-  const d = rowDecisions(set);
   const flagged = d.labelIssues();
+  // Without a questioning decision no error is called either relabel or model error.
+  const weighed = d.labelEvidence().some((e) => e.decidedBy === 'agreement');
   const out: Candidate[] = [];
   for (let r = 0; r < set.n; r++) {
     const row: RowFacts = { r, d, margin: d.margin(r), entropy, membership: clusters.get(set.ids[r]!) };
@@ -99,7 +101,7 @@ export function selectCandidates(
       candidateAt(set, r, {
         reasons,
         margin: row.margin,
-        issue: d.wrong(0, r) ? flagged.has(r) : null,
+        issue: weighed && d.wrong(0, r) ? flagged.has(r) : null,
         labelQuality: d.labelQuality(r),
         entropy,
         membership: row.membership,

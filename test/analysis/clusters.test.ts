@@ -171,7 +171,16 @@ describe('clusterErrors (synthetic)', () => {
       second.scores[2 * i + 1] = spam;
     }
     const two = { ...set, truth, models: [first, second] } as EvalSet;
-    const { clusters } = clusterErrors(two, texts, { seed: 7, minCellSize: 5 });
+    // These toy models rank poorly (many ham items at spam scores): under the default floor they are
+    // no opinions at all (label-evidence.test.ts); a floor of 0.5 lets the agreement itself be tested.
+    const strict = clusterErrors(two, texts, { seed: 7, minCellSize: 5 });
+    expect(strict.labelEvidence[0]!.decidedBy).toBe('too-few-opinions');
+    expect(strict.clusters.every((c) => c.relabelCandidates === 0)).toBe(true);
+    const { clusters } = clusterErrors(two, texts, {
+      seed: 7,
+      minCellSize: 5,
+      labelEvidence: { minModelAuc: 0.5, maxShare: 1 },
+    });
     const examples = clusters.flatMap((c) => [...c.representatives, ...c.outliers]);
     expect(examples.length).toBeGreaterThan(0);
     for (const e of examples) {

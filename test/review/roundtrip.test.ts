@@ -130,18 +130,22 @@ describe('review export', () => {
     expect(argilla[0].suggestions.label).toMatchObject({ agent: 'spamfilter@1' });
   });
 
-  it('splits disagreements into relabel and model-error candidates', async () => {
+  it('calls no disagreement relabel or model error without the evidence, and says which rule decided', async () => {
+    // 24 items cannot state either model's ROC-AUC above the floor, and the two models err alike:
+    // no opinion, so no label_issue (label-evidence.test.ts has the real-data cases).
     const s = await exportQ1({ formats: ['jsonl'] });
     const rows = (await readFile(join(s.dir!, 'queue.jsonl'), 'utf8'))
       .trim()
       .split('\n')
-      .map((l) => JSON.parse(l) as { id: string; label_issue: string });
-    const byId = Object.fromEntries(rows.map((r) => [r.id, r.label_issue]));
-    // The confidently wrong ones look like label errors; hesitant ones like model errors.
-    expect(byId['item-00']).toBe('relabel');
-    expect(byId['item-01']).toBe('relabel');
-    expect(byId['item-04']).toBe('model_error');
-    expect(Object.values(byId).every((v) => v === 'relabel' || v === 'model_error')).toBe(true);
+      .map((l) => JSON.parse(l) as { id: string; label_issue: string | null });
+    expect(rows.map((r) => r.label_issue)).toEqual(rows.map(() => null));
+    expect(s.labelEvidence).toHaveLength(1);
+    expect(s.labelEvidence[0]).toMatchObject({ decidedBy: 'too-few-opinions', flagged: 0 });
+    expect(s.labelEvidence[0]!.models.map((m) => m.model)).toEqual(['spamfilter@1', 'spamfilter@2']);
+    const manifest = JSON.parse(await readFile(join(s.dir!, 'manifest.json'), 'utf8'));
+    expect(manifest.labelEvidence).toEqual([
+      { target: null, decidedBy: 'too-few-opinions', rule: s.labelEvidence[0]!.rule },
+    ]);
   });
 
   it('a second export to the same queue skips what was already sent', async () => {

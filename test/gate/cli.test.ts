@@ -185,7 +185,7 @@ describe('modeval gate', () => {
       '100',
     ];
     expect(await main(compareArgs)).toBe(0);
-    expect(stdout).toMatch(/warning: s1\.arrows was made on/);
+    expect(stdout).toMatch(/warning: \S+ \S+ \(\S*s1\.arrows\) was made on/);
 
     const relabelled = join(f.dir, 'relabelled.arrows');
     await writePredictions(relabelled, {

@@ -84,6 +84,11 @@ export const PlanRowSchema = z.object({
   powerAtDrop: z.number().nullable(),
   /** The exact power of that test to detect the drop with today's relevant items. */
   powerNow: z.number().nullable(),
+  /**
+   * The smallest recall drop today's relevant items have the chosen power to detect (Connor's
+   * size, the same discordance rule); null when none is, absent in plans made before it existed.
+   */
+  dropNow: z.number().nullable().optional(),
   /** Why a need is null. */
   reason: z.string().optional(),
 });

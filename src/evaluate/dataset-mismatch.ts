@@ -25,7 +25,7 @@ export function otherDatasetWarning(
   fingerprint: string,
 ): string {
   return (
-    `${basename(file)} was made on ${meta.dataset.file} (sha256 ${meta.dataset.fingerprint.slice(0, 12)}…), ` +
+    `${meta.model.name} ${meta.model.version} (${basename(file)}) was made on ${meta.dataset.file} (sha256 ${meta.dataset.fingerprint.slice(0, 12)}…), ` +
     `not this dataset file (${fingerprint.slice(0, 12)}…); rows are joined by id. ${rescoreHint(meta, dataset)}`
   );
 }

@@ -27,6 +27,11 @@ import { type ModelDraft, newProblem, noteProblem, readModel } from './read-pred
  * set keeps the rows that every model scored.
  */
 
+/** A predictions file as warnings name it: its model and its path (two models' files often share a base name). */
+function describeSource(s: PredictionsSource): string {
+  return `${s.meta.model.name} ${s.meta.model.version} (${s.path})`;
+}
+
 /**
  * Models in one set must have scored the same dataset file (when they say which); a file made on
  * another version of this dataset is joined by id with a warning.
@@ -125,10 +130,10 @@ function modelColumns(
     else predicted[i] = d.predicted[r]!;
   }
   if (missing.count > 0) {
-    warnings.push(`${basename(d.source.path)} has no prediction for ${missing.count} labelled rows`);
+    warnings.push(`${describeSource(d.source)} has no prediction for ${missing.count} labelled rows`);
   }
   if (d.unknown.count > 0) {
-    warnings.push(`${basename(d.source.path)} has ${d.unknown.count} ids that are not in the dataset`);
+    warnings.push(`${describeSource(d.source)} has ${d.unknown.count} ids that are not in the dataset`);
   }
   return {
     file: d.source.path,

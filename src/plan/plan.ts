@@ -72,6 +72,30 @@ function discordance(p: number, s: PlanSettings): { p10: number; p01: number } |
   return independentDiscordance(p, s.drop);
 }
 
+/**
+ * The smallest recall drop that `relevant` items of the class give the chosen power to detect
+ * (the same Connor size and discordance rule as `forDrop`), found by bisection on the drop: the
+ * size falls as the drop grows. Null when not even a drop of the whole recall (or of the given
+ * discordance) is detectable with so few items.
+ */
+export function detectableDrop(p: number, relevant: number, s: PlanSettings): number | null {
+  const itemsFor = (drop: number): number => {
+    const d = discordance(p, { ...s, drop });
+    if (typeof d === 'string') return Number.POSITIVE_INFINITY;
+    return pairedSampleSize({ ...d, alpha: s.alpha, power: s.power }).items;
+  };
+  // The largest drop there is: the whole recall, or (given a discordance) just below it.
+  let hi = s.discordance === undefined ? p : Math.min(p, s.discordance * (1 - 1e-9));
+  if (!(hi > 0) || itemsFor(hi) > relevant) return null;
+  let lo = 0;
+  for (let k = 0; k < 60 && hi - lo > 1e-6; k++) {
+    const mid = (lo + hi) / 2;
+    if (itemsFor(mid) <= relevant) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
+
 interface Needs {
   forWidth: Need | null;
   forDrop: Need | null;
@@ -157,6 +181,7 @@ export function planRow(
     forDrop: needs.forDrop,
     powerAtDrop: needs.powerAtDrop,
     powerNow: typeof d === 'string' ? null : mcnemarTestPower({ ...d, n: relevant, alpha: s.alpha }),
+    dropNow: detectableDrop(p, relevant, s),
     ...(needs.reasons.length > 0 ? { reason: needs.reasons.join('; ') } : {}),
   };
 }

@@ -7,6 +7,10 @@ import { deltaCells } from './deltas.js';
 import { HEADLINES } from './headlines.js';
 import { modelName } from './html/parts.js';
 import type { ReportInputs } from './load.js';
+import { reportWarnings } from './warnings.js';
+
+/** Warnings the PR summary lists; the HTML report has them all. */
+const MAX_WARNINGS = 8;
 
 /**
  * The PR-comment summary: headline numbers, the gate and the comparison's headline deltas as
@@ -150,7 +154,12 @@ export function renderMarkdownReport(inputs: ReportInputs, options: MarkdownOpti
       `Human review ${mdCode(basename(s.output), 60)}: ${s.verdicts} verdicts, ${s.relabelled} golden labels changed, ${s.conflicts.length} reviewer conflicts.`,
     );
   }
-  const warnings = [...inputs.warnings, ...new Set(inputs.models.flatMap((m) => m.report.warnings))];
-  for (const w of warnings.slice(0, 5)) out.push('', `> ⚠️ ${mdText(w, 300)}`);
+  const warnings = reportWarnings(inputs);
+  for (const w of warnings.slice(0, MAX_WARNINGS)) out.push('', `> ⚠️ ${mdText(w, 300)}`);
+  if (warnings.length > MAX_WARNINGS)
+    out.push(
+      '',
+      `> ⚠️ ${warnings.length - MAX_WARNINGS} more warnings: see the HTML report or the metrics.json files.`,
+    );
   return `${out.join('\n')}\n`;
 }

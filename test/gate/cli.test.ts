@@ -210,10 +210,10 @@ describe('modeval gate', () => {
     const warned = stderr.split('\n').filter((l) => l.startsWith('modeval: warning: '));
     expect(warned).toHaveLength(2);
     expect(warned[0]).toMatch(
-      /s1\.arrows was made on .*golden\.arrow \(sha256 eeeeeeeeeeee…\), not this dataset file \([0-9a-f]{12}…\); rows are joined by id\. To score this file itself: modeval run --model <synthetic's model folder> --dataset .*golden\.arrow --out <folder>/,
+      /s1\.arrows\) was made on .*golden\.arrow \(sha256 eeeeeeeeeeee…\), not this dataset file \([0-9a-f]{12}…\); rows are joined by id\. To score this file itself: modeval run --model <synthetic's model folder> --dataset .*golden\.arrow --out <folder>/,
     );
     expect(warned[1]).toMatch(
-      /s2\.arrows was made on .*; rows are joined by id\. To score this file itself, import the log again: modeval predictions import prod-log\.csv --dataset .*golden\.arrow --out <file> \(with the same column options\)/,
+      /s2\.arrows\) was made on .*; rows are joined by id\. To score this file itself, import the log again: modeval predictions import prod-log\.csv --dataset .*golden\.arrow --out <file> \(with the same column options\)/,
     );
     const text = warned.map((l) => l.slice('modeval: warning: '.length));
     // Recorded in every gate output.
@@ -223,7 +223,7 @@ describe('modeval gate', () => {
       'import the log again: modeval predictions import',
     );
     expect(readFileSync(join(out, 'junit.xml'), 'utf8')).toMatch(
-      /<property name="warning" value="s1\.arrows was made on/,
+      /<property name="warning" value="synthetic 1 \(s1\.arrows\) was made on/,
     );
 
     // eval and compare say the very same thing.

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { PlanReportSchema } from '../../src/contracts/plan-report.js';
+import { PlanReportSchema, PlanSettingsSchema } from '../../src/contracts/plan-report.js';
 import { countInterval } from '../../src/metrics/edge-intervals.js';
 import { wilsonInterval } from '../../src/metrics/proportion.js';
-import { itemsAtShare, plan, planFromPrevalence, planRow } from '../../src/plan/plan.js';
+import { detectableDrop, itemsAtShare, plan, planFromPrevalence, planRow } from '../../src/plan/plan.js';
 import { BadInputError } from '../../src/util/errors.js';
 import { expectClose } from '../metrics/vectors.js';
 
@@ -133,6 +133,46 @@ describe('planRow', () => {
     expect(planRow(null, 'spam', 200, 100, recall, { discordance: 0.01 }).reason).toMatch(
       /not above the drop/,
     );
+  });
+});
+
+describe('detectableDrop (issue 26: a slice that cannot reach the drop is told what it can see)', () => {
+  const s = PlanSettingsSchema.parse({});
+  // Connor's size computed here from its formula (Biometrics 43, p. 209), independent of sample-size.ts.
+  const connor = (p: number, drop: number) => {
+    const p10 = p * (1 - p + drop);
+    const p01 = (1 - p) * (p - drop);
+    const psi = p10 + p01;
+    const za = 1.959963984540054; // z_{0.975}
+    const zb = 0.8416212335729143; // z_{0.80}
+    return Math.ceil(((za * Math.sqrt(psi) + zb * Math.sqrt(psi - drop * drop)) / drop) ** 2);
+  };
+  it("is the smallest drop whose Connor size today's items reach", () => {
+    for (const [p, relevant] of [
+      [0.95, 80],
+      [0.9, 100],
+      [0.7, 35],
+    ] as const) {
+      const d = detectableDrop(p, relevant, s)!;
+      expect(connor(p, d)).toBeLessThanOrEqual(relevant);
+      expect(connor(p, d - 1e-4)).toBeGreaterThan(relevant);
+      // And the plan row of such a slice carries it: the 2-point drop needs far more than it has.
+      const row = planRow(null, 'spam', relevant * 2, relevant, {
+        estimate: p,
+        low: null,
+        high: null,
+        level: 0.95,
+        method: 'wilson',
+        resamples: 0,
+        undefinedResamples: 0,
+        seed: null,
+      });
+      expect(row.forDrop!.more).toBeGreaterThan(10 * row.items);
+      expectClose(row.dropNow!, d, 1e-12);
+    }
+  });
+  it('is null when not even the whole recall can be seen to drop', () => {
+    expect(detectableDrop(0.95, 1, s)).toBeNull();
   });
 });
 

@@ -11,6 +11,7 @@ import {
   EMPTY,
   figure,
   ivCell,
+  nameCell,
   note,
   type SectionContext,
   table,
@@ -103,7 +104,7 @@ export async function compareSection(
   const regressions = c.sliceRegressions
     .slice(0, L.sliceRegressions)
     .map((s) => [
-      `${cleanText(s.column, L.nameChars)} = ${cleanText(s.value, L.nameChars)}`,
+      nameCell(`${cleanText(s.column, L.nameChars)} = ${cleanText(s.value, L.nameChars)}`),
       count(s.n),
       f3(s.baselineAccuracy),
       f3(s.candidateAccuracy),
@@ -147,7 +148,7 @@ export async function compareSection(
             'Holm p',
           ],
           regressions,
-          'num',
+          'num regressions',
         )}`
       : note('No slice value is less accurate with the candidate.')
   }</section>`;

@@ -4,6 +4,7 @@ import { html, type SafeHtml } from '../../render/html.js';
 import { count } from '../../render/numbers.js';
 import { HEADLINES } from '../headlines.js';
 import type { ReportInputs } from '../load.js';
+import { reportWarnings } from '../warnings.js';
 import { EMPTY, ivCell, note, prose, type SectionContext, table, warning } from './parts.js';
 
 function short(hash: string | null | undefined): SafeHtml {
@@ -139,7 +140,7 @@ export function summarySection(inputs: ReportInputs, ctx: SectionContext): SafeH
   ];
   const level = inputs.models[0]!.report.definitions.bootstrap.level;
   const n = inputs.models.map((m) => count(m.model.overall.n)).join(' / ');
-  const warnings = [...inputs.warnings, ...new Set(inputs.models.flatMap((m) => m.report.warnings))];
+  const warnings = reportWarnings(inputs);
   return html`<section id="summary"><h2>Summary</h2>${note(
     `${n} items evaluated; brackets: ${Math.round(level * 100)}% interval (${inputs.models[0]!.report.definitions.intervals.proportions} for accuracy, precision, recall and FPR; percentile bootstrap otherwise, widened where every replicate agreed). ECE is the expected calibration error (lower is better); its bracket is the spread of the binned estimate, which is biased upward on small sets (a perfectly calibrated model of 200 items scores about 0.07), not a confidence interval for the true calibration error.`,
   )}${table(head, rows, 'num summary')}${warnings.map(warning)}</section>`;

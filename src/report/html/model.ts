@@ -22,7 +22,17 @@ import type { ModelEntry } from '../load.js';
 import { renderSvg } from '../svg.js';
 import { biasSection } from './agreement.js';
 import { clustersSection } from './clusters.js';
-import { addCurves, EMPTY, figure, ivCell, note, type SectionContext, table } from './parts.js';
+import {
+  addCurves,
+  classed,
+  EMPTY,
+  figure,
+  ivCell,
+  nameCell,
+  note,
+  type SectionContext,
+  table,
+} from './parts.js';
 
 /** Everything about one model: confusion, per-class bars, curves, calibration, slices, clusters. */
 export async function modelSection(m: ModelEntry, index: number, ctx: SectionContext): Promise<SafeHtml> {
@@ -299,7 +309,7 @@ async function slicesPart(m: ModelEntry, labels: string[], ctx: SectionContext):
   const more = slices.length - shown.length;
   const pl = plan.settings;
   return html`<h3>Slices</h3>${note(
-    `Accuracy per slice value with its ${defs.intervals.proportions} interval, worst accuracy first (of each column's ${ctx.limits.sliceValues} largest values). Grey rows are small: fewer than ${defs.slices.minSupport} items, a class with fewer than ${defs.slices.minClassSupport} golden items (its recall rests on them), or an accuracy interval wider than ${defs.slices.maxIntervalWidth}; the flag says which. Macro F1 is shown only where at least two classes have golden items (— ⁱ: undefined, hover for why). “To see a ${+(pl.drop * 100).toFixed(2)}-point drop”: about how many more items the slice needs for a paired comparison (McNemar, α = ${pl.alpha}, power ${pl.power}) to detect a recall drop that size (modeval plan; ${plan.definitions.planningValue}).`,
+    `Accuracy per slice value with its ${defs.intervals.proportions} interval, worst accuracy first (of each column's ${ctx.limits.sliceValues} largest values). Grey rows are small: fewer than ${defs.slices.minSupport} items, a class with fewer than ${defs.slices.minClassSupport} golden items (its recall rests on them), or an accuracy interval wider than ${defs.slices.maxIntervalWidth}; the flag says which. Macro F1 is shown only where at least two classes have golden items (— ⁱ: undefined, hover for why). “To see a ${+(pl.drop * 100).toFixed(2)}-point drop”: about how many more items the slice needs for a paired comparison (McNemar, α = ${pl.alpha}, power ${pl.power}) to detect a recall drop that size (modeval plan; ${plan.definitions.planningValue}); “out of reach” where that is more than ${OUT_OF_REACH} times the slice's items, with the smallest drop its items can detect today instead.`,
   )}${out}${more > 0 ? note(`${more} more slice columns are in metrics.json.`) : EMPTY}`;
 }
 
@@ -326,12 +336,26 @@ function slicePlan(m: ModelEntry): SlicePlan {
   return { settings: plan.settings, definitions: plan.definitions, byValue };
 }
 
+/**
+ * A slice that would need more than this many times its items to see the drop is called out of
+ * reach, and shown the drop its items can see instead (an 80-item slice is not told to find
+ * 196,180 more).
+ */
+const OUT_OF_REACH = 10;
+
+const points = (x: number) => `${Math.max(1, Math.round(x * 100))}`;
+
 function planCell(row: PlanRow | undefined, many: boolean): SafeHtml | string {
   if (!row) return '';
   if (row.forDrop === null)
     return html`<span class="na" title="${cleanText(row.reason ?? '', 300)}">— ⁱ</span>`;
   const who = many ? ` (${cleanText(row.policy, 30)})` : '';
-  return row.forDrop.more === 0 ? `enough now${who}` : `about ${count(row.forDrop.more)} more${who}`;
+  if (row.forDrop.more === 0) return `enough now${who}`;
+  if (row.forDrop.more > OUT_OF_REACH * row.items) {
+    const now = row.dropNow == null ? 'no drop seen now' : `sees −${points(row.dropNow)} pts now`;
+    return html`<span title="${`needs about ${count(row.forDrop.more)} more items, ${count(Math.round(row.forDrop.more / Math.max(1, row.items)))} times this slice`}">out of reach: ${now}${who}</span>`;
+  }
+  return `about ${count(row.forDrop.more)} more${who}`;
 }
 
 /** Lowest accuracy first; values without one last; ties by size, largest first. */
@@ -399,15 +423,18 @@ async function slicePart(
   ];
   const manyPolicies = positive === null;
   const tableRows = values.map((v, i) => [
-    names[i]!,
+    nameCell(names[i]!),
     count(v.metrics.n),
     ivCell(v.metrics.accuracy),
     ivCell(v.metrics.macro.f1),
     ...(posName === null ? [] : [ivCell(v.metrics.positive?.recall), ivCell(v.metrics.positive?.fpr)]),
     planCell(plan.byValue.get(planKey(s.columns, v.values)), manyPolicies),
-    v.small
-      ? html`<span class="badge small">small</span> <small>${v.smallReasons.map((r) => cleanText(r, 120)).join('; ')}</small>`
-      : '',
+    classed(
+      'flag',
+      v.small
+        ? html`<span class="badge small">small</span> <small>${v.smallReasons.map((r) => cleanText(r, 120)).join('; ')}</small>`
+        : '',
+    ),
   ]);
   const more = s.values.length - values.length;
   return html`<h4>${title}</h4><div class="row">${chart ? figure(chart, 'Dashed: the overall accuracy.') : EMPTY}${table(head, tableRows, 'num slices')}</div>${

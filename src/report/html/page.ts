@@ -33,6 +33,10 @@ th{font-weight:600;color:#4a5162;border-bottom:2px solid #d9dde4}
 table.num td{font-variant-numeric:tabular-nums}
 table.num td:not(:first-child){overflow-wrap:normal}
 table.num td b,table.num td .ci{white-space:nowrap}
+table.slices td,table.regressions td{white-space:nowrap}
+table.slices td.flag,table.slices td.long,table.regressions td.long{white-space:normal}
+table.slices td.flag{min-width:14em}
+table.slices th,table.regressions th{overflow-wrap:normal}
 table.kvtable td:first-child{color:#4a5162;white-space:nowrap}
 .ci{color:#6b7385;font-size:12px}
 .na{color:#9aa1ad}

@@ -27,10 +27,39 @@ export function thumbnailCell(id: string, ctx: SectionContext): SafeHtml {
   return html`<img class="thumb${t.blurred ? ' blurred' : ''}" src="${src}" alt="${t.blurred ? 'blurred thumbnail' : 'thumbnail'}">`;
 }
 
+/** A table cell with a class (how the page lays it out: `flag` may wrap, `long` a long name may). */
+export class ClassedCell {
+  constructor(
+    readonly className: string,
+    readonly content: Interpolation,
+  ) {}
+}
+
+export function classed(className: string, content: Interpolation): ClassedCell {
+  return new ClassedCell(className, content);
+}
+
+/**
+ * A row's name in a table whose cells do not wrap (slices, slice regressions): a short one stays on
+ * one line, a long one (past `LONG_NAME` characters) may wrap rather than widen the table.
+ */
+export const LONG_NAME = 32;
+
+export function nameCell(name: string): string | ClassedCell {
+  return name.length > LONG_NAME ? classed('long', name) : name;
+}
+
 /** A table with a header row; cells are escaped unless already SafeHtml. */
-export function table(head: Interpolation[], rows: Interpolation[][], className = ''): SafeHtml {
+export function table(
+  head: Interpolation[],
+  rows: (Interpolation | ClassedCell)[][],
+  className = '',
+): SafeHtml {
   return html`<table class="${className}"><thead><tr>${head.map((h) => html`<th>${h}</th>`)}</tr></thead><tbody>${rows.map(
-    (r) => html`<tr>${r.map((c) => html`<td>${c}</td>`)}</tr>`,
+    (r) =>
+      html`<tr>${r.map((c) =>
+        c instanceof ClassedCell ? html`<td class="${c.className}">${c.content}</td>` : html`<td>${c}</td>`,
+      )}</tr>`,
   )}</tbody></table>`;
 }
 

@@ -38,7 +38,7 @@ describe('modeval demo-policies on the real fortunes golden set', () => {
     // A wildcard expanded per child, a per-language rule and a per-policy rule are among them.
     expect(texts).toEqual(expect.arrayContaining(['recall[offensive/sexism] >= baseline - 0.05']));
     expect(texts.some((t) => t.endsWith('per lang'))).toBe(true);
-    expect(forward.comparison.policies?.length).toBe(6);
+    expect(forward.comparison!.policies?.length).toBe(6);
 
     // The other direction through the CLI: the exit code CI sees. The example policy with fewer
     // bootstrap resamples (the rules are the same), to keep the test affordable on a loaded machine.

@@ -8,9 +8,10 @@ import { listLimitOption, onInvalidOption, pairOptions, requireInteger, schemaDe
 
 interface GateArgs {
   policy: string;
-  baseline: string;
-  candidate: string;
-  dataset: string;
+  baseline?: string;
+  candidate?: string;
+  dataset?: string;
+  labelers?: string;
   spec?: string;
   out: string;
   'step-summary'?: string;
@@ -21,11 +22,23 @@ interface GateArgs {
 
 export const gateCommand: CommandModule<object, GateArgs> = {
   command: 'gate',
-  describe: 'Decide whether a candidate model may replace the baseline: exit 0 pass, 1 fail, 2 bad input',
+  describe:
+    'Decide whether a candidate model may replace the baseline, or a labelling delivery meets its bar: exit 0 pass, 1 fail, 2 bad input',
   builder: (y) =>
     y
       .option('policy', { type: 'string', demandOption: true, describe: 'gate policy (YAML or JSON)' })
-      .options(pairOptions)
+      // Optional here: a policy of labelling rules alone gates a labelers.json, no models.
+      .options({
+        baseline: { ...pairOptions.baseline, demandOption: false },
+        candidate: { ...pairOptions.candidate, demandOption: false },
+        dataset: { ...pairOptions.dataset, demandOption: false },
+        spec: pairOptions.spec,
+      })
+      .option('labelers', {
+        type: 'string',
+        describe:
+          'labelers.json of a labelling delivery (or the folder of `modeval labelers --out`), for labelling rules (labeler_accuracy_min, labeler_flagged, agreement_alpha)',
+      })
       .option('out', {
         type: 'string',
         demandOption: true,
@@ -46,15 +59,20 @@ export const gateCommand: CommandModule<object, GateArgs> = {
       .example(
         '$0 gate --policy gate.yaml --baseline v1/predictions.arrows --candidate v2/predictions.arrows --dataset golden.arrow --out gate/',
         'release gate for CI',
+      )
+      .example(
+        '$0 gate --policy examples/ci/labelers-gate.yaml --labelers out/labelers/labelers.json --out gate/',
+        "a labelling vendor's delivery",
       ),
   handler: async (args) => {
     requireInteger('list-limit', args['list-limit'], 0);
     const stepSummary = args['step-summary'] ?? (process.env.GITHUB_STEP_SUMMARY || undefined);
     const { report, files } = await runGate({
       policy: args.policy,
-      baseline: args.baseline,
-      candidate: args.candidate,
-      dataset: args.dataset,
+      ...(args.baseline ? { baseline: args.baseline } : {}),
+      ...(args.candidate ? { candidate: args.candidate } : {}),
+      ...(args.dataset ? { dataset: args.dataset } : {}),
+      ...(args.labelers ? { labelers: args.labelers } : {}),
       ...(args.spec ? { spec: args.spec } : {}),
       outDir: args.out,
       listLimit: args['list-limit'],
@@ -62,7 +80,7 @@ export const gateCommand: CommandModule<object, GateArgs> = {
       onInvalid: args['on-invalid'],
       ...(stepSummary ? { stepSummary } : {}),
     });
-    for (const w of report.comparison.warnings) logLine(`modeval: warning: ${w}`);
+    for (const w of report.comparison?.warnings ?? []) logLine(`modeval: warning: ${w}`);
     for (const r of report.rules) {
       process.stdout.write(
         `${r.status === 'pass' ? 'PASS' : 'FAIL'}  ${formatCell(r.rule.name === r.rule.text ? r.rule.text : `${r.rule.name}: ${r.rule.text}`)}\n      ${formatCell(r.message)}\n`,

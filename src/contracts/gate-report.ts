@@ -172,6 +172,11 @@ export const GateReportSchema = z.object({
   }),
   summary: z.object({ rules: z.number().int(), passed: z.number().int(), failed: z.number().int() }),
   rules: z.array(RuleResultSchema),
-  comparison: ComparisonSchema,
+  /** The paired comparison of the two models; absent when the gate read only a labelers.json. */
+  comparison: ComparisonSchema.optional(),
+  /** The labelling delivery gated by labelling rules (`labeler_*`, `agreement_alpha`): its labelers.json. */
+  labelers: z
+    .object({ file: z.string(), dataset: z.string(), judgements: z.string(), annotators: z.number().int() })
+    .optional(),
 });
 export type GateReport = z.infer<typeof GateReportSchema>;

@@ -17,12 +17,16 @@ export { evaluatePolicy, evaluateRules } from './evaluate-rules.js';
 export {
   decideComparedSets,
   decideGate,
+  decideGateInputs,
   decideMultilabelGate,
+  type GateInputs,
   type GateOutputs,
   runGate,
   writeGateOutputs,
 } from './gate.js';
 export { gateJUnit } from './junit.js';
+export { LABELER_METRICS, type LabelerMetricDeclaration } from './labeler-metrics.js';
+export { evaluateLabelerRules } from './labeler-rules.js';
 export {
   comparedSetsOf,
   compareModels,

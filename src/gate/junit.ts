@@ -23,18 +23,29 @@ export function gateJUnit(report: GateReport): string {
   lines.push(`<testsuites${attrs({ name: 'modeval gate', ...counts, time: 0 })}>`);
   lines.push(`  <testsuite${attrs({ name: suiteName, ...counts, time: 0 })}>`);
   lines.push('    <properties>');
+  const l = report.labelers;
   const props: [string, string][] = [
     ['verdict', report.verdict],
-    ['baseline', `${c.baseline.name} ${c.baseline.version} (${c.baseline.file})`],
-    ['candidate', `${c.candidate.name} ${c.candidate.version} (${c.candidate.file})`],
-    ['dataset', `${c.dataset.file} sha256:${c.dataset.fingerprint}`],
-    ['items', String(c.n)],
-    [
-      'bootstrap',
-      `${report.policy.resamples} paired resamples, level ${report.policy.level}, seed ${report.policy.seed}`,
-    ],
-    // What the join noted (predictions of another dataset file, missing rows): one property each.
-    ...c.warnings.map((w): [string, string] => ['warning', w]),
+    ...(c
+      ? ([
+          ['baseline', `${c.baseline.name} ${c.baseline.version} (${c.baseline.file})`],
+          ['candidate', `${c.candidate.name} ${c.candidate.version} (${c.candidate.file})`],
+          ['dataset', `${c.dataset.file} sha256:${c.dataset.fingerprint}`],
+          ['items', String(c.n)],
+          [
+            'bootstrap',
+            `${report.policy.resamples} paired resamples, level ${report.policy.level}, seed ${report.policy.seed}`,
+          ],
+          // What the join noted (predictions of another dataset file, missing rows): one property each.
+          ...c.warnings.map((w): [string, string] => ['warning', w]),
+        ] as [string, string][])
+      : []),
+    ...(l
+      ? ([['labelers', `${l.file} (${l.annotators} annotators; ${l.judgements} on ${l.dataset})`]] as [
+          string,
+          string,
+        ][])
+      : []),
   ];
   for (const [name, value] of props) lines.push(`      <property${attrs({ name, value })}/>`);
   lines.push('    </properties>');

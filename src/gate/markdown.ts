@@ -168,6 +168,13 @@ export function gateMarkdown(report: GateReport): string {
       }),
     ),
   );
-  out.push('', comparisonMarkdown(report.comparison));
+  if (report.labelers) {
+    const l = report.labelers;
+    out.push(
+      '',
+      `Labelling rules read ${mdCode(l.file)}: ${l.annotators} annotators, judgements from ${mdText(l.judgements)} on ${mdCode(l.dataset)}.`,
+    );
+  }
+  if (report.comparison) out.push('', comparisonMarkdown(report.comparison));
   return out.join('\n');
 }

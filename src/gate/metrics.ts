@@ -7,6 +7,7 @@ import {
   readsSingleLabelReports,
   ruleMetrics,
 } from '../metrics/registry/index.js';
+import { LABELER_METRICS, type LabelerMetricName } from './labeler-metrics.js';
 
 /**
  * The metrics a gate rule or a comparison can name. Confusion metrics are functions of a confusion
@@ -49,7 +50,15 @@ interface RankingMetricDef {
   readonly higherIsBetter: boolean;
 }
 
-export type MetricDef = ConfusionMetricDef | FlipMetricDef | RankingMetricDef;
+/** A labelling delivery's metric, read from labelers.json (labeler-metrics.ts), not from predictions. */
+interface LabelerMetricDef {
+  readonly kind: 'labelers';
+  readonly perClass: 'optional';
+  readonly description: string;
+  readonly higherIsBetter: boolean;
+}
+
+export type MetricDef = ConfusionMetricDef | FlipMetricDef | RankingMetricDef | LabelerMetricDef;
 
 const nan = { zeroDivision: 'nan' } as const;
 
@@ -150,13 +159,23 @@ function gateDef(d: MetricDeclaration): MetricDef {
   };
 }
 
-export type MetricName = RuleName | keyof typeof GATE_ONLY;
+export type MetricName = RuleName | keyof typeof GATE_ONLY | LabelerMetricName;
 
 /** Every metric a rule can name, in the table's order (the order "known: ..." lists them). */
 export const METRICS: Readonly<Record<MetricName, MetricDef>> = Object.fromEntries(
   [
     ...ruleMetrics().map((d) => ({ name: d.rule!.name, order: d.rule!.order, def: gateDef(d) })),
     ...Object.entries(GATE_ONLY).map(([name, g]) => ({ name, order: g.order, def: g.def as MetricDef })),
+    ...LABELER_METRICS.map((d) => ({
+      name: d.name,
+      order: d.order,
+      def: {
+        kind: 'labelers',
+        perClass: 'optional',
+        description: d.description,
+        higherIsBetter: d.higherIsBetter,
+      },
+    })),
   ]
     .sort((a, b) => a.order - b.order)
     .map((e) => [e.name, e.def]),

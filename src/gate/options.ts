@@ -40,7 +40,15 @@ export type CompareModelsOptions = z.input<typeof CompareModelsOptionsSchema>;
 export const GateOptionsSchema = z.object({
   /** Policy file (YAML or JSON). */
   policy: z.string(),
-  ...pairFiles,
+  /** The two models' predictions and the golden set: needed when a rule names a model metric. */
+  baseline: pairFiles.baseline.optional(),
+  candidate: pairFiles.candidate.optional(),
+  dataset: pairFiles.dataset.optional(),
+  spec: pairFiles.spec,
+  onInvalid: pairFiles.onInvalid,
+  rejectsPath: pairFiles.rejectsPath,
+  /** A labelling delivery's labelers.json (`modeval labelers`): needed when a rule names a labelling metric. */
+  labelers: z.string().optional(),
   /** Folder for gate.json, junit.xml and summary.md. */
   outDir: z.string(),
   /** A file to append the Markdown summary to (GitHub's `$GITHUB_STEP_SUMMARY`). */

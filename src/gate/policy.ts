@@ -5,6 +5,7 @@ import { keyedRecordSchema } from '../contracts/keyed-record.js';
 import { BadInputError, type InputLocation } from '../util/errors.js';
 import { INPUT_SIZE_LIMITS, readTextFile } from '../util/files.js';
 import { firstIssue, issuePath } from '../util/zod.js';
+import { labelerRuleProblem } from './labeler-metrics.js';
 import { closest, isMetricName, METRIC_NAMES, type MetricName, metricDef } from './metrics.js';
 import { PolicyError, parseRuleExpression, type RuleCore, ruleText } from './rule-expression.js';
 
@@ -168,6 +169,8 @@ function checkRuleOptions(core: RuleCore, options: RuleOptions, path: readonly (
       `adjust and alpha only apply to metric "slice_regressions", not "${core.metric}"`,
     );
   }
+  const labeler = labelerRuleProblem(core.metric, { ...core, decideOn: options.decideOn });
+  if (labeler) throw new PolicyError([...path, labeler.key], labeler.message);
   if (core.metric === 'slice_regressions' && core.slice?.value != null) {
     throw new PolicyError(
       [...path, 'slice'],

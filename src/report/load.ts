@@ -139,14 +139,16 @@ async function loadFolder(dir: string, out: ReportInputs): Promise<void> {
     if (out.comparison)
       throw new BadInputError('a second comparison; give one compare or gate folder', { file: dir });
     const gate = has.gate ? await readOutput(OUTPUT_FILES.gate, outputPath(dir, OUTPUT_FILES.gate)) : null;
-    const comparison = gate
-      ? gate.comparison
-      : await readOutput(OUTPUT_FILES.compare, outputPath(dir, OUTPUT_FILES.compare));
-    out.comparison = {
-      source: outputPath(dir, has.gate ? OUTPUT_FILES.gate : OUTPUT_FILES.compare),
-      comparison,
-      gate,
-    };
+    // A gate of a labelling delivery alone (labelers.json rules) compared no models.
+    const comparison =
+      gate?.comparison ??
+      (has.compare ? await readOutput(OUTPUT_FILES.compare, outputPath(dir, OUTPUT_FILES.compare)) : null);
+    if (comparison)
+      out.comparison = {
+        source: outputPath(dir, gate?.comparison ? OUTPUT_FILES.gate : OUTPUT_FILES.compare),
+        comparison,
+        gate,
+      };
   }
 }
 

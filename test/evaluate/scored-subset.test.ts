@@ -144,7 +144,11 @@ describe('models scoring a subset of the policies', () => {
       dataset: f.golden,
       outDir: join(f.dir, 'g1'),
     });
-    expect(ok.report.comparison.policies?.map((p) => p.policy)).toEqual(['hate', 'hate/slur', 'hate/threat']);
+    expect(ok.report.comparison!.policies?.map((p) => p.policy)).toEqual([
+      'hate',
+      'hate/slur',
+      'hate/threat',
+    ]);
     expect(ok.report.verdict).toBe('pass');
     writeFileSync(policy, 'resamples: 100\nrules:\n  - recall[spam] >= baseline - 0.05\n');
     const bad = await runGate({

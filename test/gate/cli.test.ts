@@ -218,7 +218,7 @@ describe('modeval gate', () => {
     const text = warned.map((l) => l.slice('modeval: warning: '.length));
     // Recorded in every gate output.
     const report = GateReportSchema.parse(JSON.parse(readFileSync(join(out, 'gate.json'), 'utf8')));
-    expect(report.comparison.warnings).toEqual(text);
+    expect(report.comparison?.warnings).toEqual(text);
     expect(readFileSync(join(out, 'summary.md'), 'utf8')).toContain(
       'import the log again: modeval predictions import',
     );

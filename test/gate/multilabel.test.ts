@@ -164,8 +164,8 @@ describe('multilabel gate', () => {
     const threat = forward.report.rules.find((r) => r.rule.text.startsWith('recall[hate/threat]'))!;
     expect(threat.status).toBe('fail');
     expect(forward.report.verdict).toBe('fail');
-    expect(forward.report.comparison.policies?.map((p) => p.policy)).toEqual(LABELS);
-    expect(forward.report.comparison.labels).toEqual(['not violating', 'violating']);
+    expect(forward.report.comparison!.policies?.map((p) => p.policy)).toEqual(LABELS);
+    expect(forward.report.comparison!.labels).toEqual(['not violating', 'violating']);
     // The other direction: v1 as candidate keeps Italian threats but loses v2's slur recall.
     const backward = await runGate({
       policy,

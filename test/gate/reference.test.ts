@@ -78,7 +78,7 @@ describe('the example gate on the reference models', () => {
     const report = GateReportSchema.parse(
       JSON.parse(readFileSync(join(dir, 'v2-over-v1', 'gate.json'), 'utf8')),
     );
-    const c = report.comparison;
+    const c = report.comparison!;
     expect(c.n).toBe(1183);
     expect([c.baseline.name, c.candidate.name]).toEqual(['spam-v1', 'spam-v2']);
     // Real differences with intervals: spam-v2 is significantly less accurate (paired CI below 0).

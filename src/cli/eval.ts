@@ -1,6 +1,8 @@
 import type { CommandModule } from 'yargs';
+import { compareGoldenVersions } from '../evaluate/compare-golden.js';
 import { evaluate } from '../evaluate/evaluate.js';
 import { MetricOptionsSchema, SCORE_INTERVALS_AUTO_MAX_ROWS } from '../evaluate/options.js';
+import { formatGoldenChange } from '../render/golden-change.js';
 import { formatMetrics } from '../render/metrics-tables.js';
 import { logLine } from './log.js';
 import { onInvalidOption, schemaChoices, schemaDefault } from './options.js';
@@ -25,6 +27,7 @@ interface EvalArgs {
   'max-slice-rows': number;
   json: boolean;
   'on-invalid': 'error' | 'skip';
+  'compare-golden'?: string;
 }
 
 export const evalCommand: CommandModule<object, EvalArgs> = {
@@ -118,12 +121,21 @@ export const evalCommand: CommandModule<object, EvalArgs> = {
       })
       .option('json', { type: 'boolean', default: false, describe: 'print metrics.json instead of tables' })
       .options(onInvalidOption)
+      .option('compare-golden', {
+        type: 'string',
+        describe:
+          'the previous golden version (e.g. the file `review import` relabelled): also evaluate the one predictions file on it and write golden-change.json (each headline metric under both versions, the labels that changed, the errors that became correct or wrong) and golden-changes.jsonl (the changed items)',
+      })
+      .example(
+        '$0 eval --predictions out/v2/predictions.arrows --dataset golden.v2.arrow --compare-golden golden.arrow --out out/v2-relabel',
+        'what the relabel changed for one model',
+      )
       .example(
         '$0 eval --predictions out/v1/predictions.arrows --dataset datasets/spamassassin/build/golden.arrow --out out/v1',
         'metrics of one model on the golden set',
       ),
   handler: async (args) => {
-    const { report, path } = await evaluate({
+    const options = {
       dataset: args.dataset,
       predictions: args.predictions,
       ...(args.spec ? { spec: args.spec } : {}),
@@ -141,7 +153,21 @@ export const evalCommand: CommandModule<object, EvalArgs> = {
       intervals: args.intervals,
       ...(args['score-intervals'] !== undefined ? { scoreIntervals: args['score-intervals'] } : {}),
       maxSliceValues: args['max-slice-values'],
-    });
+    };
+    const previous = args['compare-golden'];
+    if (previous !== undefined) {
+      const { report, change, paths } = await compareGoldenVersions({ ...options, previous });
+      for (const w of change.warnings) logLine(`modeval: warning: ${w}`);
+      if (args.json) {
+        process.stdout.write(`${JSON.stringify({ metrics: report, goldenChange: change }, null, 2)}\n`);
+        return;
+      }
+      process.stdout.write(formatMetrics(report, { maxSliceRows: args['max-slice-rows'] }));
+      process.stdout.write(`\n${formatGoldenChange(change)}`);
+      process.stdout.write(`\nwrote ${paths.join(', ')}\n`);
+      return;
+    }
+    const { report, path } = await evaluate(options);
     for (const w of report.warnings) logLine(`modeval: warning: ${w}`);
     if (args.json) {
       process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

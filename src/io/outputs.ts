@@ -4,6 +4,7 @@ import { basename, dirname, extname, join } from 'node:path';
 import type { z } from 'zod';
 import { ClustersReportSchema } from '../contracts/clusters-report.js';
 import { ComparisonSchema, GateReportSchema } from '../contracts/gate-report.js';
+import { GoldenChangeSchema } from '../contracts/golden-change.js';
 import { LabelersReportSchema } from '../contracts/labelers-report.js';
 import { MetricsReportSchema } from '../contracts/metrics-report.js';
 import { PlanReportSchema } from '../contracts/plan-report.js';
@@ -56,6 +57,9 @@ export const OUTPUT_FILES = {
   invalidRows: { name: 'invalid-rows.jsonl', what: 'invalid rows' },
   /** `eval`: metrics with intervals. */
   metrics: { name: 'metrics.json', what: 'metrics report', schema: MetricsReportSchema },
+  /** `eval --compare-golden`: one model's metrics on the previous and current golden version, and the changed items. */
+  goldenChange: { name: 'golden-change.json', what: 'golden change', schema: GoldenChangeSchema },
+  goldenChanges: { name: 'golden-changes.jsonl', what: 'changed golden items' },
   /** `clusters`: error clusters of one model. */
   clusters: { name: 'clusters.json', what: 'clusters file', schema: ClustersReportSchema },
   /** `compare --out`: the paired comparison and its Markdown summary. */

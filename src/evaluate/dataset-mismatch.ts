@@ -1,4 +1,3 @@
-import { basename } from 'node:path';
 import type { PredictionsMeta } from '../contracts/predictions.js';
 
 /**
@@ -25,7 +24,7 @@ export function otherDatasetWarning(
   fingerprint: string,
 ): string {
   return (
-    `${meta.model.name} ${meta.model.version} (${basename(file)}) was made on ${meta.dataset.file} (sha256 ${meta.dataset.fingerprint.slice(0, 12)}…), ` +
+    `${meta.model.name} ${meta.model.version} (${file}) was made on ${meta.dataset.file} (sha256 ${meta.dataset.fingerprint.slice(0, 12)}…), ` +
     `not this dataset file (${fingerprint.slice(0, 12)}…); rows are joined by id. ${rescoreHint(meta, dataset)}`
   );
 }

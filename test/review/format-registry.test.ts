@@ -54,6 +54,10 @@ function flagOptions(command: { builder?: unknown }, flag: string): { describe?:
       seen.set(name, o);
       return y;
     },
+    options(all: Record<string, { describe?: string; default?: unknown }>) {
+      for (const [name, o] of Object.entries(all)) seen.set(name, o);
+      return y;
+    },
     example: () => y,
   };
   (command.builder as (y: unknown) => unknown)(y);

@@ -33,6 +33,7 @@ th{font-weight:600;color:#4a5162;border-bottom:2px solid #d9dde4}
 table.num td{font-variant-numeric:tabular-nums}
 table.num td:not(:first-child){overflow-wrap:normal}
 table.num td b,table.num td .ci{white-space:nowrap}
+table.slices,table.regressions{display:block;max-width:100%;overflow-x:auto}
 table.slices td,table.regressions td{white-space:nowrap}
 table.slices td.flag,table.slices td.long,table.regressions td.long{white-space:normal}
 table.slices td.flag{min-width:14em}

@@ -111,7 +111,6 @@ export function goldenChange(
   checkComparable(previous, current);
   const labels = current.labels;
   const m = current.models[0]!;
-  const pm = previous.models[0]!;
   // Labels the model decides: all, but for a multi-policy model that scores a subset.
   const scored = labels.map((_, j) => j).filter((j) => scoresLabel(m, j));
   const all = labels.map((_, j) => j);
@@ -178,41 +177,59 @@ export function goldenChange(
     });
   });
 
+  const report = changeReport(previous, current, r, { both, changed, transitions, perLabel, errors });
+  return { report, changed };
+}
+
+/** The golden-change report from what the item loop counted (kept apart: the loop is long). */
+function changeReport(
+  previous: EvalSet,
+  current: EvalSet,
+  r: ResolvedMetricOptions,
+  counted: {
+    both: number;
+    changed: ChangedItem[];
+    transitions: Map<string, { from: string[]; to: string[]; count: number }>;
+    perLabel: GoldenChange['perLabel'];
+    errors: GoldenChange['errors'];
+  },
+): Omit<GoldenChange, 'changesFile'> {
+  const { both, changed, transitions, perLabel, errors } = counted;
+  const labels = current.labels;
+  const m = current.models[0]!;
+  const pm = previous.models[0]!;
   const version = (s: EvalSet) => ({
     file: s.dataset.file,
     fingerprint: s.dataset.fingerprint,
     evaluated: s.n,
   });
   return {
-    report: {
-      kind: 'modeval.golden-change',
-      schemaVersion: 1,
-      task: current.task,
-      labels: [...labels],
-      model: { name: m.meta.model.name, version: m.meta.model.version, predictionsFile: m.file },
-      previous: version(previous),
-      current: version(current),
-      items: {
-        both,
-        onlyPrevious: previous.n - both,
-        onlyCurrent: current.n - both,
-        changed: changed.length,
-      },
-      transitions: [...transitions.values()].sort(
-        (a, b) =>
-          b.count - a.count || JSON.stringify([a.from, a.to]).localeCompare(JSON.stringify([b.from, b.to])),
-      ),
-      perLabel,
-      errors,
-      metrics: metricRows(previous, current, r),
-      warnings: [
-        ...(pm.meta.model.name !== m.meta.model.name || pm.file !== m.file
-          ? ['the two versions were evaluated with different predictions files']
-          : []),
-        ...previous.warnings.map((w) => `previous golden version: ${w}`),
-        ...current.warnings.map((w) => `current golden version: ${w}`),
-      ],
+    kind: 'modeval.golden-change',
+    schemaVersion: 1,
+    task: current.task,
+    labels: [...labels],
+    model: { name: m.meta.model.name, version: m.meta.model.version, predictionsFile: m.file },
+    previous: version(previous),
+    current: version(current),
+    items: {
+      both,
+      onlyPrevious: previous.n - both,
+      onlyCurrent: current.n - both,
+      changed: changed.length,
     },
-    changed,
+    transitions: [...transitions.values()].sort(
+      (a, b) =>
+        b.count - a.count || JSON.stringify([a.from, a.to]).localeCompare(JSON.stringify([b.from, b.to])),
+    ),
+    perLabel,
+    errors,
+    metrics: metricRows(previous, current, r),
+    warnings: [
+      ...(pm.meta.model.name !== m.meta.model.name || pm.file !== m.file
+        ? ['the two versions were evaluated with different predictions files']
+        : []),
+      ...previous.warnings.map((w) => `previous golden version: ${w}`),
+      ...current.warnings.map((w) => `current golden version: ${w}`),
+    ],
   };
 }

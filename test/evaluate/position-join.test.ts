@@ -89,7 +89,8 @@ function contents(set: EvalSet) {
       rows: m.rows,
     })),
     validation: set.validation,
-    warnings: set.warnings,
+    // Warnings name each model's file by its path: the two joins read copies in two folders.
+    warnings: set.warnings.map((w) => w.replace(/\/(model|import)\//g, '/<folder>/')),
   };
 }
 

@@ -16,6 +16,11 @@ export function rescoreHint(meta: PredictionsMeta, dataset: string): string {
   return `To score this file itself: modeval run --model <${meta.model.name}'s model folder> --dataset ${dataset} --out <folder>`;
 }
 
+/** How every join warning names a predictions file: its model, version and path. */
+export function predictionsLabel(meta: PredictionsMeta, file: string): string {
+  return `${meta.model.name} ${meta.model.version} (${file})`;
+}
+
 /** The warning for a file whose recorded fingerprint is not the dataset's; rows join by id. */
 export function otherDatasetWarning(
   file: string,
@@ -24,7 +29,7 @@ export function otherDatasetWarning(
   fingerprint: string,
 ): string {
   return (
-    `${meta.model.name} ${meta.model.version} (${file}) was made on ${meta.dataset.file} (sha256 ${meta.dataset.fingerprint.slice(0, 12)}…), ` +
+    `${predictionsLabel(meta, file)} was made on ${meta.dataset.file} (sha256 ${meta.dataset.fingerprint.slice(0, 12)}…), ` +
     `not this dataset file (${fingerprint.slice(0, 12)}…); rows are joined by id. ${rescoreHint(meta, dataset)}`
   );
 }

@@ -7,7 +7,7 @@ import { taskViewOf } from '../task/index.js';
 import { BadInputError } from '../util/errors.js';
 import { sha256FileOffThread } from '../util/hash.js';
 import { checkOption } from '../util/zod.js';
-import { otherDatasetWarning, rescoreHint } from './dataset-mismatch.js';
+import { otherDatasetWarning, predictionsLabel, rescoreHint } from './dataset-mismatch.js';
 import {
   type EvalAnnotations,
   type EvalSet,
@@ -29,7 +29,7 @@ import { type ModelDraft, newProblem, noteProblem, readModel } from './read-pred
 
 /** A predictions file as warnings name it: its model and its path (two models' files often share a base name). */
 function describeSource(s: PredictionsSource): string {
-  return `${s.meta.model.name} ${s.meta.model.version} (${s.path})`;
+  return predictionsLabel(s.meta, s.path);
 }
 
 /**

@@ -19,6 +19,10 @@ interface ConvertArgs {
   map?: string[];
   select?: string[];
   'all-varchar': boolean;
+  annotators?: string[];
+  'annotator-names'?: string[];
+  'annotations-column'?: string;
+  'annotation-separator'?: string;
   'batch-rows': number;
   force: boolean;
   json: boolean;
@@ -53,6 +57,25 @@ export const convertCommand: CommandModule<object, ConvertArgs> = {
         array: true,
         describe: 'keep only these source columns, in this order (repeatable or comma-separated)',
       })
+      .option('annotators', {
+        type: 'string',
+        array: true,
+        describe:
+          'wide annotator columns to gather into one annotations column: a range label_1..label_10, a pattern rater_*, or names (repeatable or comma-separated)',
+      })
+      .option('annotator-names', {
+        type: 'string',
+        array: true,
+        describe: "each annotator column's annotator, in order (default: the column name)",
+      })
+      .option('annotations-column', {
+        type: 'string',
+        describe: 'name of the gathered column (default: annotations, which a dataset spec finds by itself)',
+      })
+      .option('annotation-separator', {
+        type: 'string',
+        describe: 'multi-policy sets: split each annotator text cell on this separator (e.g. ";")',
+      })
       .option('all-varchar', {
         type: 'boolean',
         default: schemaDefault(ConvertOptionsSchema, 'allVarchar'),
@@ -73,6 +96,10 @@ export const convertCommand: CommandModule<object, ConvertArgs> = {
         '$0 convert golden.csv golden.arrows --map msg=text --map gold=label',
         'CSV to an Arrow stream',
       )
+      .example(
+        '$0 convert crowd.csv crowd.arrows --annotators label_1..label_5 --map gold=label',
+        'five annotator columns into the annotations column',
+      )
       .example('$0 convert logs.parquet preds.arrow --select id,scores', 'keep two columns, Arrow file'),
   handler: async (args) => {
     const options: ConvertOptions = {
@@ -81,8 +108,9 @@ export const convertCommand: CommandModule<object, ConvertArgs> = {
       format: args.format,
       inputFormat: args['input-format'],
       map: parseMap(args.map ?? []),
-      select: args.select?.flatMap((s) => s.split(',')).map((s) => s.trim()),
+      select: commaList(args.select),
       allVarchar: args['all-varchar'],
+      annotators: annotatorOptions(args),
       batchRows: args['batch-rows'],
       force: args.force,
     };
@@ -91,6 +119,26 @@ export const convertCommand: CommandModule<object, ConvertArgs> = {
     process.stdout.write(args.json ? `${JSON.stringify(summary, null, 2)}\n` : describeSummary(summary));
   },
 };
+
+const commaList = (xs: readonly string[] | undefined) =>
+  xs?.flatMap((s) => s.split(',')).map((s) => s.trim());
+
+function annotatorOptions(args: ConvertArgs): ConvertOptions['annotators'] {
+  const columns = commaList(args.annotators);
+  if (columns === undefined) {
+    const stray = (['annotator-names', 'annotations-column', 'annotation-separator'] as const).find(
+      (f) => args[f] !== undefined,
+    );
+    if (stray) throw new BadInputError(`--${stray} needs --annotators (which columns to gather)`);
+    return undefined;
+  }
+  return {
+    columns,
+    names: commaList(args['annotator-names']),
+    output: args['annotations-column'],
+    separator: args['annotation-separator'],
+  };
+}
 
 /** `--map src=dst` pairs; the first '=' splits, so a destination may itself contain '='. */
 export function parseMap(pairs: readonly string[]): Record<string, string> {
@@ -113,7 +161,12 @@ function describeSummary(s: ConvertSummary): string {
     )
     .join('\n');
   // Column names come from the input file's header.
+  const gathered = s.annotators
+    ? `\n  ${s.annotators.output} gathers ${s.annotators.sources.length} annotator columns: ${s.annotators.sources
+        .map((x) => (x.annotator === x.column ? x.column : `${x.column} as ${x.annotator}`))
+        .join(', ')}`
+    : '';
   return terminalText(
-    `modeval: wrote ${s.rows} rows in ${s.batches} batches to ${s.output} (Arrow ${s.format})\n${columns}\n`,
+    `modeval: wrote ${s.rows} rows in ${s.batches} batches to ${s.output} (Arrow ${s.format})\n${columns}${gathered}\n`,
   );
 }

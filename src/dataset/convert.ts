@@ -18,6 +18,7 @@ import { keyedRecord, ownValue } from '../util/keyed.js';
 import { harnessVersion } from '../util/version.js';
 import { checkOption } from '../util/zod.js';
 import { type ArrowFormat, openArrowWriter } from './arrow-writer.js';
+import { AnnotatorColumnsSchema, type GatheredAnnotators, gatherAnnotators } from './convert-annotators.js';
 import {
   checkInputFile,
   INPUT_FORMATS,
@@ -52,6 +53,8 @@ export const ConvertOptionsSchema = z.object({
   jsonText: z.array(z.string().min(1)).default([]),
   /** CSV/TSV: every column as Utf8 instead of the types DuckDB's sniffer detects. */
   allVarchar: z.boolean().default(false),
+  /** Wide annotator columns gathered into one `annotations` column (they are not written on their own). */
+  annotators: AnnotatorColumnsSchema.optional(),
   /** Rows per output record batch (the last batch may be shorter). */
   batchRows: z.number().int().positive().default(16_384),
   /** Replace an existing output file; without it an existing file is refused (it may be a golden set). */
@@ -76,6 +79,8 @@ export interface ConvertSummary {
   rows: number;
   batches: number;
   columns: ConvertedColumn[];
+  /** The annotations column gathered from wide annotator columns, when asked for. */
+  annotators?: { output: string; sources: { column: string; annotator: string }[] };
 }
 
 interface PlannedColumn extends ConvertedColumn {
@@ -103,10 +108,22 @@ export async function convertToArrow(options: ConvertOptions): Promise<ConvertSu
     const source = sourceSql(inputFormat, opts.input, { allVarchar: opts.allVarchar });
     const readError = (err: unknown) => translateReadError(err, inputFormat, opts.input, connection);
 
-    const { names, types } = await probeColumns(connection, source, readError);
-    const columns = planColumns(opts.input, names, types, opts.select, opts.map, opts.jsonText);
+    const probed = await probeColumns(connection, source, readError);
+    const gathered =
+      opts.annotators && gatherAnnotators(opts.input, probed.names, probed.types, opts.annotators);
+    const { names, types } = gathered
+      ? await withGathered(connection, opts.input, source, probed, gathered, readError)
+      : probed;
+    const columns = planColumns(
+      opts.input,
+      names,
+      types,
+      selectWith(opts.select, gathered),
+      opts.map,
+      opts.jsonText,
+    );
     const expressions = columns.map((c) => {
-      const col = sqlIdentifier(c.source);
+      const col = c.source === gathered?.output ? `(${gathered.expression})` : sqlIdentifier(c.source);
       return c.mapping.castTo ? `CAST(${col} AS ${c.mapping.castTo})` : col;
     });
     const expected = await countRows(connection, source, expressions, readError);
@@ -138,6 +155,9 @@ export async function convertToArrow(options: ConvertOptions): Promise<ConvertSu
       rows,
       batches,
       columns: columns.map(({ mapping: _, ...c }) => c),
+      ...(gathered && {
+        annotators: { output: gathered.output, sources: gathered.sources.map((x) => ({ ...x })) },
+      }),
     };
   } finally {
     connection.closeSync();
@@ -179,6 +199,67 @@ async function probeColumns(
   } catch (err) {
     throw await readError(err);
   }
+}
+
+/**
+ * The gathered column is always written (last, when --select leaves it out); an annotator column
+ * itself cannot be selected, it lives on only inside the gathered one.
+ */
+function selectWith(
+  select: string[] | undefined,
+  gathered: GatheredAnnotators | undefined,
+): string[] | undefined {
+  if (!gathered || !select) return select;
+  const consumed = select.find((c) => gathered.sources.some((s) => s.column === c) && c !== gathered.output);
+  if (consumed !== undefined) {
+    throw new BadInputError(
+      `--select names annotator column ${JSON.stringify(consumed)}; its labels are written inside ${JSON.stringify(gathered.output)}`,
+    );
+  }
+  return select.includes(gathered.output) ? select : [...select, gathered.output];
+}
+
+/**
+ * The input's columns as the output sees them: the annotator columns gone, the gathered column in
+ * the place of the first one, its type bound by DuckDB (so a name clash or a bad cell type is
+ * caught before any row is read).
+ */
+async function withGathered(
+  connection: DuckDBConnection,
+  file: string,
+  source: string,
+  probed: { names: string[]; types: DuckDBType[] },
+  gathered: GatheredAnnotators,
+  readError: ReadError,
+): Promise<{ names: string[]; types: DuckDBType[] }> {
+  const consumed = new Set(gathered.sources.map((s) => s.column));
+  if (probed.names.includes(gathered.output) && !consumed.has(gathered.output)) {
+    throw new BadInputError(
+      `the input already has a column ${JSON.stringify(gathered.output)}; name the gathered column otherwise (--annotations-column)`,
+      { file },
+    );
+  }
+  let type: DuckDBType;
+  try {
+    const probe = await connection.stream(`SELECT ${gathered.expression} FROM ${source} LIMIT 0`);
+    type = probe.columnTypes()[0]!;
+  } catch (err) {
+    throw await readError(err);
+  }
+  const names: string[] = [];
+  const types: DuckDBType[] = [];
+  const first = probed.names.find((n) => consumed.has(n));
+  probed.names.forEach((name, i) => {
+    if (name === first) {
+      names.push(gathered.output);
+      types.push(type);
+    }
+    if (!consumed.has(name)) {
+      names.push(name);
+      types.push(probed.types[i]!);
+    }
+  });
+  return { names, types };
 }
 
 /**

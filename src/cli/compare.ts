@@ -7,7 +7,7 @@ import { CompareOptionsSchema } from '../gate/options.js';
 import { withOutputFolder } from '../io/guard.js';
 import { jsonText, OUTPUT_FILES, writeOutputSet } from '../io/outputs.js';
 import { predictionFiles } from '../io/prediction-files.js';
-import { formatNumber, signedPlain } from '../render/numbers.js';
+import { fixed4, formatNumber, signedPlain } from '../render/numbers.js';
 import { renderTable, terminalText } from '../render/terminal.js';
 import { BadInputError } from '../util/errors.js';
 import { listLimitOption, onInvalidOption, pairOptions, requireInteger, schemaDefault } from './options.js';
@@ -101,7 +101,8 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
   },
 };
 
-const signed = (x: number | null) => (x === null ? null : signedPlain(x));
+// Deltas and their interval ends at four decimals, so they line up.
+const signed = (x: number | null) => (x === null ? null : signedPlain(x, fixed4));
 
 /** One row per policy: recall and precision with their paired deltas, flips both ways, McNemar. */
 function formatPolicies(c: Comparison): string {

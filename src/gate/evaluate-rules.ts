@@ -7,7 +7,7 @@ import { allRows, pick, type Rows } from '../evaluate/rows.js';
 import { rowsBySliceValue } from '../evaluate/slices.js';
 import { adjustPValues, rejectedAt } from '../metrics/multiplicity.js';
 import { mcnemar } from '../metrics/significance.js';
-import { formatNumber, signedPlain } from '../render/numbers.js';
+import { fixed4, formatNumber, signedPlain } from '../render/numbers.js';
 import { confusionMetric, pairedDelta } from './compare.js';
 import { METRICS } from './metrics.js';
 import { confusionOf, flipCounts } from './paired.js';
@@ -264,9 +264,20 @@ function outcomeOf(set: PairedSet, b: BoundRule, sub: Subset, options: EvaluateO
   return { ...base, status, observed, baseline, delta, interval, decidedOn, space, decisive, bound, reason };
 }
 
-function intervalText(i: Interval | null): string {
+function intervalText(i: Interval | null, fmt: (x: number | null) => string): string {
   if (!i || i.low === null || i.high === null) return '';
-  return `${Math.round(i.level * 100)}% CI [${formatNumber(i.low)}, ${formatNumber(i.high)}]`;
+  return `${Math.round(i.level * 100)}% CI [${fmt(i.low)}, ${fmt(i.high)}]`;
+}
+
+/**
+ * One format for every number of an outcome: counts (flip counts, flagged annotators: no interval,
+ * whole values) as integers, any other metric at four decimals.
+ */
+function outcomeFormat(o: RuleOutcome): (x: number | null) => string {
+  const whole = (x: number | null) => x === null || Number.isInteger(x);
+  return o.interval === null && whole(o.observed) && whole(o.bound) && whole(o.baseline)
+    ? formatNumber
+    : fixed4;
 }
 
 /**
@@ -291,25 +302,27 @@ export function describeOutcome(rule: RuleResult['rule'], o: RuleOutcome): strin
   if (o.status === 'skipped') return `${where}skipped: ${o.reason}`;
   const parts: string[] = [];
   const name = ruleSubject(rule);
+  const fmt = outcomeFormat(o);
+  const signedFmt = (x: number) => signedPlain(x, fmt);
   if (o.space === 'delta') {
     parts.push(
-      `${name} ${formatNumber(o.observed)} vs baseline ${formatNumber(o.baseline)}, Δ ${o.delta === null ? 'undefined' : signedPlain(o.delta)}`,
+      `${name} ${fmt(o.observed)} vs baseline ${fmt(o.baseline)}, Δ ${o.delta === null ? 'undefined' : signedFmt(o.delta)}`,
     );
-    const ci = intervalText(o.interval);
+    const ci = intervalText(o.interval, fmt);
     if (ci) parts.push(`paired ${ci}`);
     parts.push(
-      `required Δ ${o.decidedOn === 'interval-low' ? 'CI low' : 'CI high'} ${rule.op} ${signedPlain(o.bound)}` +
-        (o.baseline === null ? '' : ` (${name} ${rule.op} ${formatNumber(o.baseline + o.bound)})`),
+      `required Δ ${o.decidedOn === 'interval-low' ? 'CI low' : 'CI high'} ${rule.op} ${signedFmt(o.bound)}` +
+        (o.baseline === null ? '' : ` (${name} ${rule.op} ${fmt(o.baseline + o.bound)})`),
     );
   } else {
-    parts.push(`${name} ${formatNumber(o.observed)}`);
-    const ci = intervalText(o.interval);
+    parts.push(`${name} ${fmt(o.observed)}`);
+    const ci = intervalText(o.interval, fmt);
     if (ci) parts.push(ci);
     const on =
       o.decidedOn === 'estimate'
         ? ''
-        : ` (decided on CI ${o.decidedOn === 'interval-low' ? 'low' : 'high'} ${formatNumber(o.decisive)})`;
-    parts.push(`required ${rule.op} ${formatNumber(o.bound)}${on}`);
+        : ` (decided on CI ${o.decidedOn === 'interval-low' ? 'low' : 'high'} ${fmt(o.decisive)})`;
+    parts.push(`required ${rule.op} ${fmt(o.bound)}${on}`);
   }
   if (o.reason) parts.push(o.reason);
   return `${where}${parts.join('; ')}`;

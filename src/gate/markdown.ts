@@ -1,15 +1,16 @@
 import type { Comparison, GateReport } from '../contracts/gate-report.js';
 import { ruleCell } from '../render/gate-rules.js';
 import { MD_VERDICT, mdCode, mdTable, mdText } from '../render/markdown.js';
-import { DASH, formatNumber, pct, signed, signedInterval } from '../render/numbers.js';
+import { DASH, fixed4, formatNumber, pct, signed, signedInterval } from '../render/numbers.js';
 import { describeOutcome } from './evaluate-rules.js';
 
 /** The gate's and compare's Markdown summaries; escaping and number formats are render/'s. */
 
-const num = (x: number | null): string => (x === null ? DASH : formatNumber(x));
-const signedNum = (x: number | null): string => signed(x, formatNumber);
+// Metric values and their intervals at four decimals; p-values keep formatNumber's exponent form.
+const num = (x: number | null): string => (x === null ? DASH : fixed4(x));
+const signedNum = (x: number | null): string => signed(x, fixed4);
 const ci = (m: { interval: { low: number | null; high: number | null } }): string =>
-  signedInterval(m.interval, formatNumber);
+  signedInterval(m.interval, fixed4);
 const pct2 = (x: number | null): string => pct(x, 2);
 
 function metricName(m: { metric: string; class: string | null }): string {

@@ -46,6 +46,17 @@ export function formatNumber(x: number | null): string {
     : x.toExponential(2);
 }
 
+/**
+ * A metric's value in the gate's and compare's outputs: always four decimals, so the ends of an
+ * interval and the values beside them line up (`0.0220 [0.0140, 0.0346]`, never `0.022` beside
+ * `0.0346` or `0` beside `0.0000`); null is the word `undefined`.
+ */
+export function fixed4(x: number | null): string {
+  if (x === null || !Number.isFinite(x)) return 'undefined';
+  const text = x.toFixed(4);
+  return text === '-0.0000' ? '0.0000' : text;
+}
+
 /** A signed delta for reading: `+0.012`, `−0.034` (a true minus sign), `±0.000`. */
 export function signed(x: Maybe, fmt: (x: number) => string = f3): string {
   if (missing(x)) return DASH;

@@ -98,17 +98,18 @@ export function confusionChart(c: ConfusionInput): ChartSpec {
 
 export interface ClassBarsInput {
   rows: { label: string; metric: string; estimate: number; low: number | null; high: number | null }[];
-  level: number;
+  /** Which interval each whisker is (render/interval-caption.ts, read off the intervals drawn). */
+  caption: string;
 }
 
-/** Precision, recall and F1 per class, bars with their bootstrap intervals as whiskers. */
+/** Precision, recall and F1 per class, bars with their intervals as whiskers. */
 export function classBarsChart(input: ClassBarsInput): ChartSpec {
   const values = input.rows.map((r) => ({ ...r, low: r.low ?? r.estimate, high: r.high ?? r.estimate }));
   const x = { field: 'label', type: 'nominal', title: null, sort: null, axis: { labelAngle: -30 } };
   const xOffset = { field: 'metric', type: 'nominal', sort: ['precision', 'recall', 'F1'] };
   return vl({
     $schema: SCHEMA,
-    title: `Per-class precision, recall and F1 (whiskers: ${Math.round(input.level * 100)}% bootstrap interval)`,
+    title: { text: 'Per-class precision, recall and F1', subtitle: `whiskers: ${input.caption}` },
     data: { values },
     width: Math.min(720, 40 + 120 * new Set(values.map((v) => v.label)).size),
     height: 220,

@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import type { Comparison, MetricComparison } from '../contracts/gate-report.js';
 import { nullSkippedLines, ruleCell } from '../render/gate-rules.js';
+import { intervalCaption } from '../render/interval-caption.js';
 import { MD_VERDICT, mdCode, mdTable, mdText } from '../render/markdown.js';
 import { interval, pct, pValue, signed, signedInterval } from '../render/numbers.js';
 import { deltaCells } from './deltas.js';
@@ -109,20 +110,23 @@ export function renderMarkdownReport(inputs: ReportInputs, options: MarkdownOpti
   const first = inputs.models[0];
   if (first) {
     const d = first.report.dataset;
-    const level = Math.round(first.report.definitions.bootstrap.level * 100);
-    out.push(
-      '',
-      `${mdCode(basename(d.file), 60)} (sha256 ${mdCode(d.fingerprint.slice(0, 12))}) · ${d.evaluated.toLocaleString('en-US')} items evaluated · ${level}% bootstrap intervals`,
-    );
     const positive = first.report.positive;
-    const rows = HEADLINES.filter(
+    const shown = HEADLINES.filter(
       (r) => r.name !== 'positive FPR' && inputs.models.some((m) => r.get(m.model.overall) != null),
-    ).map((r) => [
+    );
+    const nameOf = (r: (typeof shown)[number]) =>
       r.name.startsWith('positive') && positive
         ? `${mdText(positive, 30)}${r.name.slice('positive'.length)}`
-        : r.name,
-      ...inputs.models.map((m) => interval(r.get(m.model.overall))),
-    ]);
+        : r.name;
+    // The caption is read off the intervals in the table, so it names the method each one used.
+    const caption = intervalCaption(
+      shown.flatMap((r) => inputs.models.map((m) => ({ name: nameOf(r), interval: r.get(m.model.overall) }))),
+    );
+    out.push(
+      '',
+      `${mdCode(basename(d.file), 60)} (sha256 ${mdCode(d.fingerprint.slice(0, 12))}) · ${d.evaluated.toLocaleString('en-US')} items evaluated · ${caption}`,
+    );
+    const rows = shown.map((r) => [nameOf(r), ...inputs.models.map((m) => interval(r.get(m.model.overall)))]);
     out.push('', ...mdTable(['metric', ...names], rows));
   }
   const g = inputs.comparison?.gate;

@@ -41,7 +41,9 @@ describe('absolute rules', () => {
     expect(o.interval!.low!).toBeLessThan(0.95);
     expect(o.interval!.high!).toBeGreaterThanOrEqual(0.95);
     expect(fail!.status).toBe('fail');
-    expect(fail!.message).toMatch(/^recall\[spam\] 0\.95; 95% CI \[[\d.]+, [\d.]+\]; required >= 0\.96$/);
+    expect(fail!.message).toMatch(
+      /^recall\[spam\] 0\.9500; 95% CI \[\d\.\d{4}, \d\.\d{4}\]; required >= 0\.9600$/,
+    );
     // fpr[spam]: ham items flagged as spam / all ham = 2/80.
     expect(fpr!.outcomes[0]!.observed).toBeCloseTo(2 / 80, 12);
     expect(fpr!.status).toBe('pass');
@@ -144,7 +146,7 @@ describe('non-inferiority against the baseline', () => {
     // 5,000 items, 600 discordant: sd of the delta ≈ sqrt(600)/5000 ≈ 0.005, low end ≈ -0.0096.
     expect(large!.outcomes[0]!.decisive!).toBeGreaterThan(-0.01);
     expect(large!.status).toBe('pass');
-    expect(small!.message).toMatch(/required Δ CI low >= -0\.01 \(accuracy >= 0\.93\)/);
+    expect(small!.message).toMatch(/required Δ CI low >= -0\.0100 \(accuracy >= 0\.9300\)/);
   });
 
   it('gives a zero-width paired interval when the models agree on every item', () => {
@@ -234,7 +236,9 @@ describe('slice values that are null', () => {
       expect(r.status).toBe('fail');
       const o = r.outcomes.find((x) => x.slice?.value === null)!;
       expect(o).toMatchObject({ n: 6, status: 'fail', observed: 0.5 });
-      expect(r.message).toMatch(/^region=\(null\) \(n=6\): accuracy 0\.5; .*\[1 of 2 slice values fail\]$/);
+      expect(r.message).toMatch(
+        /^region=\(null\) \(n=6\): accuracy 0\.5000; .*\[1 of 2 slice values fail\]$/,
+      );
     }
     // minSupport applies to the null items as to any value.
     const [small] = run(

@@ -98,7 +98,7 @@ describe('per-slice gate rules and null slice values', () => {
     const out = join(f.dir, 'gate');
     expect(await gate(f, out, '--include-null')).toBe(1);
     expect(stdout).toMatch(
-      /FAIL {2}every region is accurate: accuracy >= 0\.9 per region\n {6}region=\(null\) \(n=\d+\): accuracy 0;/,
+      /FAIL {2}every region is accurate: accuracy >= 0\.9 per region\n {6}region=\(null\) \(n=\d+\): accuracy 0\.0000;/,
     );
     const report = GateReportSchema.parse(JSON.parse(readFileSync(join(out, 'gate.json'), 'utf8')));
     expect(report.rules[0]!.rule.includeNull).toBe(true);

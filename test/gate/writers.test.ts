@@ -90,7 +90,7 @@ describe('JUnit XML', () => {
     // Round trip: what a CI reporter shows is the original text, not markup.
     expect(testcases[0]!.name).toBe('</testcase><x a="1">: recall[<b>bad</b>"&\'] >= 0.99');
     expect(testcases[0]!.failure).toMatch(
-      /^recall\[<b>bad<\/b>"&'\] 0\.8696; 95% CI \[[\d.]+, [\d.]+\]; required >= 0\.99$/,
+      /^recall\[<b>bad<\/b>"&'\] 0\.8696; 95% CI \[\d\.\d{4}, \d\.\d{4}\]; required >= 0\.9900$/,
     );
     expect(testcases[1]!.failure).toBeUndefined();
     expect(testcases[2]!.failure).toBeUndefined();

@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import { cleanText } from '../../render/clean.js';
 import { html, type SafeHtml } from '../../render/html.js';
+import { intervalCaption } from '../../render/interval-caption.js';
 import { count } from '../../render/numbers.js';
 import { HEADLINES } from '../headlines.js';
 import type { ReportInputs } from '../load.js';
@@ -130,18 +131,20 @@ export function summarySection(inputs: ReportInputs, ctx: SectionContext): SafeH
   if (inputs.models.length === 0) return EMPTY;
   const L = ctx.limits;
   const positive = inputs.models[0]!.report.positive;
-  const rows = HEADLINES.filter((r) => inputs.models.some((m) => r.get(m.model.overall) != null)).map((r) => [
-    r.name.startsWith('positive') && positive ? r.name.replace('positive', cleanText(positive, 40)) : r.name,
-    ...inputs.models.map((m) => ivCell(r.get(m.model.overall))),
-  ]);
+  const shown = HEADLINES.filter((r) => inputs.models.some((m) => r.get(m.model.overall) != null));
+  const nameOf = (r: (typeof shown)[number]) =>
+    r.name.startsWith('positive') && positive ? r.name.replace('positive', cleanText(positive, 40)) : r.name;
+  const caption = intervalCaption(
+    shown.flatMap((r) => inputs.models.map((m) => ({ name: nameOf(r), interval: r.get(m.model.overall) }))),
+  );
+  const rows = shown.map((r) => [nameOf(r), ...inputs.models.map((m) => ivCell(r.get(m.model.overall)))]);
   const head = [
     'metric',
     ...inputs.models.map((m) => cleanText(`${m.model.model.name} ${m.model.model.version}`, L.nameChars)),
   ];
-  const level = inputs.models[0]!.report.definitions.bootstrap.level;
   const n = inputs.models.map((m) => count(m.model.overall.n)).join(' / ');
   const warnings = reportWarnings(inputs);
   return html`<section id="summary"><h2>Summary</h2>${note(
-    `${n} items evaluated; brackets: ${Math.round(level * 100)}% interval (${inputs.models[0]!.report.definitions.intervals.proportions} for accuracy, precision, recall and FPR; percentile bootstrap otherwise, widened where every replicate agreed). ECE is the expected calibration error (lower is better); its bracket is the spread of the binned estimate, which is biased upward on small sets (a perfectly calibrated model of 200 items scores about 0.07), not a confidence interval for the true calibration error.`,
+    `${n} items evaluated; brackets: ${caption} (a bootstrap is widened where every replicate agreed). ECE is the expected calibration error (lower is better); its bracket is the spread of the binned estimate, which is biased upward on small sets (a perfectly calibrated model of 200 items scores about 0.07), not a confidence interval for the true calibration error.`,
   )}${table(head, rows, 'num summary')}${warnings.map(warning)}</section>`;
 }

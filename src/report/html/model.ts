@@ -8,6 +8,7 @@ import type { PlanRow } from '../../contracts/plan-report.js';
 import { planFromMetrics } from '../../plan/plan.js';
 import { cleanText, uniqueDisplay } from '../../render/clean.js';
 import { html, type SafeHtml } from '../../render/html.js';
+import { intervalCaption, type NamedInterval } from '../../render/interval-caption.js';
 import { count, f3, interval, pct } from '../../render/numbers.js';
 import { taskViewOf } from '../../task/index.js';
 import {
@@ -111,18 +112,19 @@ export function poolConfusion(
 
 async function classBarsPart(m: ModelEntry, labels: string[]): Promise<SafeHtml> {
   const rows: Parameters<typeof classBarsChart>[0]['rows'] = [];
-  const level = m.report.definitions.bootstrap.level;
+  const named: NamedInterval[] = [];
   m.model.perClass.forEach((c, i) => {
     for (const [metric, iv] of [
       ['precision', c.precision],
       ['recall', c.recall],
       ['F1', c.f1],
     ] as const) {
-      if (iv.estimate !== null)
-        rows.push({ label: labels[i]!, metric, estimate: iv.estimate, low: iv.low, high: iv.high });
+      if (iv.estimate === null) continue;
+      rows.push({ label: labels[i]!, metric, estimate: iv.estimate, low: iv.low, high: iv.high });
+      named.push({ name: metric, interval: iv });
     }
   });
-  const svg = await renderSvg(classBarsChart({ rows, level }));
+  const svg = await renderSvg(classBarsChart({ rows, caption: intervalCaption(named) }));
   const tableRows = m.model.perClass.map((c, i) => [
     labels[i]!,
     count(c.support),

@@ -19,6 +19,8 @@ import { labelProblem, type Rejects } from './rejects.js';
 export type ExportFormat = 'label-studio' | 'argilla';
 
 const READER = { 'label-studio': 'labelstudio', argilla: 'argilla' } as const;
+/** Where a single-label answer sits in each tool's record, for messages. */
+const ANSWER_FIELD = { 'label-studio': 'annotations.result', argilla: 'responses.label' } as const;
 
 /** How much of a file `auto` reads to see its first record. */
 const SNIFF_BYTES = 1 << 20;
@@ -66,7 +68,7 @@ export async function readExport(
     skipped: parsed.skipped,
   };
   parsed.verdicts.forEach((v, seq) => {
-    const j = judgementOf(v, seq, items, rejects);
+    const j = judgementOf(v, seq, ANSWER_FIELD[format], items, rejects);
     if (j === 'outside') {
       out.outside++;
       if (out.outsideExamples.length < 10) out.outsideExamples.push(v.id);
@@ -78,10 +80,11 @@ export async function readExport(
 function judgementOf(
   v: Verdict,
   seq: number,
+  answerField: string,
   items: GoldenItems,
   rejects: Rejects,
 ): RawJudgement | 'outside' | null {
-  const field = v.field ?? 'label';
+  const field = v.field ?? answerField;
   const item = items.byId.get(v.id);
   if (item === undefined) return 'outside';
   const labels = v.labels ?? [v.label];
@@ -94,7 +97,7 @@ function judgementOf(
   if (v.reviewedAt !== null && v.reviewedAt.trim() !== '') {
     time = Date.parse(v.reviewedAt);
     if (Number.isNaN(time)) {
-      rejects.reject(v.row, 'created_at', v.id, `time "${v.reviewedAt}" is not an ISO 8601 date-time`);
+      rejects.reject(v.row, 'updated_at', v.id, `time "${v.reviewedAt}" is not an ISO 8601 date-time`);
       return null;
     }
   }

@@ -2,17 +2,21 @@ import type { CommandModule } from 'yargs';
 import type { LabelersReport } from '../contracts/labelers-report.js';
 import { withOutputFolder } from '../io/guard.js';
 import { jsonText, OUTPUT_FILES, writeOutputSet } from '../io/outputs.js';
-import { labelers } from '../labelers/labelers.js';
+import { labelers, labelersRun } from '../labelers/labelers.js';
 import { labelersMarkdown } from '../labelers/markdown.js';
 import { type LabelersOptions, LabelersOptionsSchema } from '../labelers/options.js';
 import { DASH, f3, interval, pValue } from '../render/numbers.js';
 import { type Cell, formatCell, renderTable } from '../render/terminal.js';
-import { checkFlags, schemaDefault } from './options.js';
+import { BadInputError } from '../util/errors.js';
+import { logLine } from './log.js';
+import { checkFlags, schemaChoices, schemaDefault } from './options.js';
 
 interface LabelersArgs {
   dataset: string;
   spec?: string;
   log?: string;
+  'log-format': 'auto' | 'table' | 'label-studio' | 'argilla';
+  'on-invalid': 'error' | 'skip';
   'item-column': string;
   'annotator-column': string;
   'label-column': string;
@@ -44,6 +48,18 @@ export const labelersCommand: CommandModule<object, LabelersArgs> = {
         type: 'string',
         describe:
           "labelling log, one row per judgement (Arrow, Parquet, CSV, TSV, JSONL); default: the dataset's annotations column",
+      })
+      .option('log-format', {
+        choices: schemaChoices(S, 'logFormat'),
+        default: schemaDefault(S, 'logFormat'),
+        describe:
+          'table = one row per judgement; label-studio = Label Studio JSON export; argilla = Argilla record export or to_disk folder; auto = a tool export when the first record has its shape, else a table',
+      })
+      .option('on-invalid', {
+        choices: schemaChoices(S, 'onInvalid'),
+        default: schemaDefault(S, 'onInvalid'),
+        describe:
+          'a bad judgement (label outside the set, empty id or annotator, bad time): error = stop at the first (exit 2, naming file, row and field); skip = leave each out, with its reason in rejected-judgements.jsonl beside the output',
       })
       .option('item-column', {
         type: 'string',
@@ -111,6 +127,8 @@ export const labelersCommand: CommandModule<object, LabelersArgs> = {
       dataset: args.dataset,
       ...(args.spec !== undefined ? { spec: args.spec } : {}),
       ...(args.log !== undefined ? { log: args.log } : {}),
+      logFormat: args['log-format'],
+      onInvalid: args['on-invalid'],
       itemColumn: args['item-column'],
       annotatorColumn: args['annotator-column'],
       labelColumn: args['label-column'],
@@ -127,26 +145,49 @@ export const labelersCommand: CommandModule<object, LabelersArgs> = {
     };
     checkFlags(S, options);
     const out = args.out;
+    const skip = args['on-invalid'] === 'skip';
+    if (skip && out === undefined) {
+      throw new BadInputError(
+        'labelers --on-invalid skip writes the rejected judgements beside its output: give --out',
+        {
+          field: 'out',
+        },
+      );
+    }
+    const outputs = [
+      OUTPUT_FILES.labelers,
+      OUTPUT_FILES.labelersMarkdown,
+      ...(skip ? [OUTPUT_FILES.rejectedJudgements] : []),
+    ];
     const inputs = [
       { path: args.dataset, what: 'dataset' },
       ...(args.spec ? [{ path: args.spec, what: 'dataset spec' }] : []),
       ...(args.log ? [{ path: args.log, what: 'labelling log' }] : []),
     ];
     const report = out
-      ? await withOutputFolder(
-          out,
-          'modeval labelers',
-          { outputs: [OUTPUT_FILES.labelers, OUTPUT_FILES.labelersMarkdown], inputs },
-          async () => {
-            const r = await labelers(options);
-            await writeOutputSet(out, [
-              { file: OUTPUT_FILES.labelersMarkdown, data: labelersMarkdown(r) },
-              { file: OUTPUT_FILES.labelers, data: jsonText(r) },
-            ]);
-            return r;
-          },
-        )
+      ? await withOutputFolder(out, 'modeval labelers', { outputs, inputs }, async () => {
+          const { report: r, rejected } = await labelersRun(options);
+          const lines = rejected.map((x) => `${JSON.stringify(x)}\n`).join('');
+          await writeOutputSet(out, [
+            ...(skip ? [{ file: OUTPUT_FILES.rejectedJudgements, data: lines }] : []),
+            { file: OUTPUT_FILES.labelersMarkdown, data: labelersMarkdown(r) },
+            { file: OUTPUT_FILES.labelers, data: jsonText(r) },
+          ]);
+          return r;
+        })
       : await labelers(options);
+    const c = report.counts;
+    if (c.rejected > 0 && out !== undefined) {
+      const where = `${out}/${OUTPUT_FILES.rejectedJudgements.name}`;
+      logLine(
+        `modeval: warning: ${c.rejected} judgements were rejected and left out; each with its reason in ${where}`,
+      );
+    }
+    if (c.skippedAnswers > 0) {
+      logLine(
+        `modeval: ${c.skippedAnswers} export answers were not submitted (cancelled, empty, draft or discarded): skipped`,
+      );
+    }
     process.stdout.write(args.json ? jsonText(report) : formatLabelers(report));
     if (out && !args.json)
       process.stdout.write(`\nwrote ${formatCell(`${out}/${OUTPUT_FILES.labelers.name}`)}\n`);

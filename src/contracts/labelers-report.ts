@@ -202,6 +202,16 @@ export const LabelersReportSchema = z.object({
     /** Log rows naming an item the dataset does not have: skipped. */
     outsideDataset: count,
     outsideDatasetExamples: z.array(z.string()),
+    /**
+     * Tool-export answers that are not judgements, skipped: Label Studio cancelled or empty
+     * annotations (and tasks with none), Argilla draft and discarded responses.
+     */
+    skippedAnswers: count,
+    /** Judgements left out by `--on-invalid skip` (bad label, id, annotator or time), with the first few. */
+    rejected: count,
+    rejectedExamples: z.array(
+      z.object({ row: count, field: z.string().nullable(), id: z.string().nullable(), reason: z.string() }),
+    ),
   }),
   annotators: z.array(AnnotatorSummarySchema),
   views: z.array(LabelersViewSchema),

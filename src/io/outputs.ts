@@ -53,6 +53,8 @@ export const OUTPUT_FILES = {
    * command's output; a name of its own, so it never replaces run's file in a shared folder.
    */
   rejectedGolden: { name: 'rejected-golden.jsonl', what: 'rejected golden rows' },
+  /** `labelers --on-invalid skip`: judgements left out, each with its row, field and reason (JSON lines). */
+  rejectedJudgements: { name: 'rejected-judgements.jsonl', what: 'rejected judgements' },
   /** `run`: rows the model could not score (JSON lines). */
   invalidRows: { name: 'invalid-rows.jsonl', what: 'invalid rows' },
   /** `eval`: metrics with intervals. */

@@ -14,7 +14,9 @@ import { flagAnnotators, flagTest } from './flags.js';
 import type { JudgementTable } from './judgements.js';
 import { type LabelersOptions, LabelersOptionsSchema, type ResolvedLabelersOptions } from './options.js';
 import { readDatasetJudgements } from './read-dataset.js';
-import { readLog } from './read-log.js';
+import { readExport, sniffExport } from './read-export.js';
+import { type LogJudgements, readLog } from './read-log.js';
+import { type RejectedJudgement, Rejects } from './rejects.js';
 import { annotatorSummaries } from './summary.js';
 import { buildTable } from './table.js';
 import { type NominalView, nominalViews } from './views.js';
@@ -26,18 +28,27 @@ import { type NominalView, nominalViews } from './views.js';
  * self-consistency and flags; the consensus; the guideline gaps. See docs/labelers.md.
  */
 export async function labelers(options: LabelersOptions): Promise<LabelersReport> {
+  return (await labelersRun(options)).report;
+}
+
+/** labelers.json and, with `onInvalid: 'skip'`, every judgement left out (for rejected-judgements.jsonl). */
+export async function labelersRun(
+  options: LabelersOptions,
+): Promise<{ report: LabelersReport; rejected: readonly RejectedJudgement[] }> {
   const opts = parseInput(LabelersOptionsSchema, options, { say: (m) => `labelers options: ${m}` });
   const ds = await readDatasetJudgements(opts.dataset, opts.spec);
   let raw = ds.judgements;
   let source = `annotations column "${ds.column ?? 'annotations'}"`;
-  let outside = 0;
-  let outsideExamples: string[] = [];
+  let log: LogJudgements & { skipped?: number } = { judgements: [], outside: 0, outsideExamples: [] };
+  const rejects = new Rejects(opts.onInvalid, opts.log ?? opts.dataset);
   if (opts.log !== undefined) {
-    const log = await readLog(opts, opts.log, ds.items);
+    const format = opts.logFormat === 'auto' ? await sniffExport(opts.log) : opts.logFormat;
+    log =
+      format === 'table' || format === null
+        ? await readLog(opts, opts.log, ds.items, rejects)
+        : await readExport(format, opts.log, ds.items, rejects);
     raw = log.judgements;
     source = basename(opts.log);
-    outside = log.outside;
-    outsideExamples = log.outsideExamples;
   } else if (ds.column === undefined) {
     throw new BadInputError('the dataset has no annotations column: give a labelling log (--log)', {
       file: opts.dataset,
@@ -48,7 +59,7 @@ export async function labelers(options: LabelersOptions): Promise<LabelersReport
   }
   const table = buildTable(ds.items, raw, opts.log ?? opts.dataset);
   const judged = new Set(table.item).size;
-  return {
+  const report: LabelersReport = {
     schemaVersion: LABELERS_SCHEMA_VERSION,
     kind: 'modeval.labelers',
     task: ds.items.task,
@@ -61,12 +72,16 @@ export async function labelers(options: LabelersOptions): Promise<LabelersReport
       judgedItems: judged,
       judgements: table.item.length,
       annotators: table.annotators.length,
-      outsideDataset: outside,
-      outsideDatasetExamples: outsideExamples,
+      outsideDataset: log.outside,
+      outsideDatasetExamples: log.outsideExamples,
+      skippedAnswers: log.skipped ?? 0,
+      rejected: rejects.rows.length,
+      rejectedExamples: rejects.rows.slice(0, 10),
     },
     annotators: annotatorSummaries(table),
     views: nominalViews(table).map((v) => viewReport(table, v, opts)),
   };
+  return { report, rejected: rejects.rows };
 }
 
 function settingsOf(o: ResolvedLabelersOptions): LabelersReport['settings'] {

@@ -12,6 +12,14 @@ export const LabelersOptionsSchema = LabelersSettingsSchema.extend({
   spec: z.string().min(1).optional(),
   /** A long labelling log (Arrow, Parquet, CSV, TSV, JSONL): one row per judgement. Default: the annotations column. */
   log: z.string().min(1).optional(),
+  /**
+   * What the log is: `table` (one row per judgement), a Label Studio JSON export (`label-studio`),
+   * an Argilla record export or `to_disk` folder (`argilla`), or `auto`: a folder, `.json` or
+   * `.jsonl` file whose first record has a tool's shape is that tool's export, anything else a table.
+   */
+  logFormat: z.enum(['auto', 'table', 'label-studio', 'argilla']).default('auto'),
+  /** A bad judgement (label outside the set, empty id or annotator, bad time): stop (`error`) or leave it out and count it (`skip`). */
+  onInvalid: z.enum(['error', 'skip']).default('error'),
   /** Log column of the item id (matched with the dataset's id). */
   itemColumn: z.string().min(1).default('item_id'),
   annotatorColumn: z.string().min(1).default('annotator'),

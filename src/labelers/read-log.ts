@@ -4,6 +4,8 @@ import { extname, join } from 'node:path';
 import type { DataType, RecordBatch } from 'apache-arrow';
 import { openArrow } from '../dataset/arrow-reader.js';
 import {
+  idColumn,
+  isIdType,
   isNumberType,
   isStringListType,
   isStringType,
@@ -13,9 +15,10 @@ import {
 } from '../dataset/columns.js';
 import { convertToArrow } from '../dataset/convert.js';
 import { taskView } from '../task/index.js';
-import { BadInputError, type InputLocation } from '../util/errors.js';
+import { BadInputError } from '../util/errors.js';
 import type { GoldenItems, RawJudgement } from './judgements.js';
 import type { ResolvedLabelersOptions } from './options.js';
+import { labelProblem, type Rejects } from './rejects.js';
 
 /**
  * A long labelling log: one row per judgement (item id, annotator, label or policy list, and
@@ -43,6 +46,7 @@ export async function readLog(
   opts: ResolvedLabelersOptions,
   path: string,
   items: GoldenItems,
+  rejects: Rejects,
 ): Promise<LogJudgements> {
   const ext = extname(path).toLowerCase();
   const arrow = ext === '.arrow' || ext === '.arrows' || ext === '.feather';
@@ -59,7 +63,7 @@ export async function readLog(
     const out: LogJudgements = { judgements: [], outside: 0, outsideExamples: [] };
     let row = 0;
     for await (const batch of source.batches()) {
-      readBatch(batch, row, columns, opts, path, items, out);
+      readBatch(batch, row, columns, opts, { items, out, rejects });
       row += batch.numRows;
     }
     return out;
@@ -81,7 +85,8 @@ function resolveColumns(opts: ResolvedLabelersOptions, types: Map<string, DataTy
     if (!ok(type))
       throw new BadInputError(`column has type ${String(type)}, expected ${expected}`, { file, field: name });
   };
-  require(opts.itemColumn, isStringType, 'Utf8');
+  // Integer ids are read as their decimal text, as the dataset's own id column is.
+  require(opts.itemColumn, isIdType, 'Utf8 or an integer');
   require(opts.annotatorColumn, isStringType, 'Utf8');
   require(opts.labelColumn, (t) => isStringType(t) || isStringListType(t), 'Utf8 or List<Utf8>');
   const optional = (given: string | undefined, fallback: string) =>
@@ -101,17 +106,31 @@ function resolveColumns(opts: ResolvedLabelersOptions, types: Map<string, DataTy
   };
 }
 
+interface Sink {
+  readonly items: GoldenItems;
+  readonly out: LogJudgements;
+  readonly rejects: Rejects;
+}
+
+/** A bad cell of one row: the row is rejected (or the read stops, by `--on-invalid`). */
+class RowProblem extends Error {
+  constructor(
+    message: string,
+    readonly field: string,
+  ) {
+    super(message);
+  }
+}
+
 function readBatch(
   batch: RecordBatch,
   offset: number,
   c: Columns,
   opts: ResolvedLabelersOptions,
-  file: string,
-  items: GoldenItems,
-  out: LogJudgements,
+  sink: Sink,
 ): void {
   const data = (name: string) => batch.getChild(name)!.data[0]!;
-  const ids = stringColumn(data(c.item));
+  const ids = idColumn(data(c.item));
   const who = stringColumn(data(c.annotator));
   const labelData = data(c.label);
   const list = isStringListType(labelData.type) ? stringListColumn(labelData) : undefined;
@@ -120,50 +139,74 @@ function readBatch(
   const timeText = timeData && isStringType(timeData.type) ? stringColumn(timeData) : undefined;
   const timeNumber = timeData && !timeText ? numberColumn(timeData) : undefined;
   const seconds = c.seconds !== undefined ? numberColumn(data(c.seconds)) : undefined;
+  const { items, out, rejects } = sink;
   const multiLabel = taskView(items.task).multiLabel;
+  const cells: Cells = { ids, who, list, text, timeText, timeNumber, seconds };
   for (let i = 0; i < batch.numRows; i++) {
     const row = offset + i;
-    const at = (field: string): InputLocation => ({ file, row, field });
-    const id = read(() => ids.get(i), at(c.item));
-    if (id === null || id === '') throw new BadInputError('item id is null or empty', at(c.item));
-    const annotator = read(() => who.get(i), at(c.annotator));
-    if (annotator === null || annotator === '')
-      throw new BadInputError('annotator is null or empty', at(c.annotator));
-    const item = items.byId.get(id);
-    if (item === undefined) {
-      out.outside++;
-      if (out.outsideExamples.length < MAX_EXAMPLES) out.outsideExamples.push(id);
-      continue;
+    let id: string | null = null;
+    try {
+      id = cell(() => ids.get(i), c.item);
+      const j = readRow(i, row, c, cells, opts, multiLabel, items, id);
+      if (j === 'outside') {
+        out.outside++;
+        if (out.outsideExamples.length < MAX_EXAMPLES) out.outsideExamples.push(id!);
+      } else out.judgements.push(j);
+    } catch (err) {
+      if (!(err instanceof RowProblem)) throw err;
+      rejects.reject(row, err.field, id === '' ? null : id, err.message);
     }
-    const labels = labelsOf(i, list, text, multiLabel, opts.labelDelimiter, at(c.label));
-    const time = timeText
-      ? parseTime(
-          read(() => timeText.get(i), at(c.timestamp!)),
-          at(c.timestamp!),
-        )
-      : (timeNumber?.get(i) ?? null);
-    const s = seconds?.get(i) ?? null;
-    if (s !== null && !(Number.isFinite(s) && s >= 0)) {
-      throw new BadInputError(`seconds must be a finite number >= 0, got ${s}`, at(c.seconds!));
-    }
-    out.judgements.push({
-      item,
-      annotator,
-      labels,
-      time,
-      seconds: s,
-      seq: row,
-      where: { row, field: c.label },
-    });
   }
 }
 
-/** A cell read; malformed UTF-8 becomes a located bad-input error. */
-function read<T>(get: () => T, at: InputLocation): T {
+interface Cells {
+  ids: ReturnType<typeof idColumn>;
+  who: ReturnType<typeof stringColumn>;
+  list: ReturnType<typeof stringListColumn> | undefined;
+  text: ReturnType<typeof stringColumn> | undefined;
+  timeText: ReturnType<typeof stringColumn> | undefined;
+  timeNumber: ReturnType<typeof numberColumn> | undefined;
+  seconds: ReturnType<typeof numberColumn> | undefined;
+}
+
+/** One row as a judgement, `outside` for an item the dataset lacks; a bad cell throws RowProblem. */
+function readRow(
+  i: number,
+  row: number,
+  c: Columns,
+  cells: Cells,
+  opts: ResolvedLabelersOptions,
+  multiLabel: boolean,
+  items: GoldenItems,
+  id: string | null,
+): RawJudgement | 'outside' {
+  if (id === null || id === '') throw new RowProblem('item id is null or empty', c.item);
+  const annotator = cell(() => cells.who.get(i), c.annotator);
+  if (annotator === null || annotator === '') throw new RowProblem('annotator is null or empty', c.annotator);
+  const item = items.byId.get(id);
+  if (item === undefined) return 'outside';
+  const labels = labelsOf(i, cells.list, cells.text, multiLabel, opts.labelDelimiter, c.label);
+  const problem = labelProblem(labels, items.declared);
+  if (problem !== null) throw new RowProblem(problem, c.label);
+  const time = cells.timeText
+    ? parseTime(
+        cell(() => cells.timeText!.get(i), c.timestamp!),
+        c.timestamp!,
+      )
+    : (cells.timeNumber?.get(i) ?? null);
+  const s = cells.seconds?.get(i) ?? null;
+  if (s !== null && !(Number.isFinite(s) && s >= 0)) {
+    throw new RowProblem(`seconds must be a finite number >= 0, got ${s}`, c.seconds!);
+  }
+  return { item, annotator, labels, time, seconds: s, seq: row, where: { row, field: c.label } };
+}
+
+/** A cell read; malformed UTF-8 rejects the row, naming the field. */
+function cell<T>(get: () => T, field: string): T {
   try {
     return get();
   } catch (err) {
-    throw new BadInputError(err instanceof Error ? err.message : String(err), at);
+    throw new RowProblem(err instanceof Error ? err.message : String(err), field);
   }
 }
 
@@ -173,18 +216,18 @@ function labelsOf(
   text: ReturnType<typeof stringColumn> | undefined,
   multiLabel: boolean,
   delimiter: string,
-  at: InputLocation,
+  field: string,
 ): string[] {
   // The column kind decides: a list column holds the set; text holds one label, or (multi-policy)
   // the policies joined by the delimiter. A multi-policy judgement may be empty: no policy applies.
   let labels: string[];
   if (list) {
-    const value = read(() => list.get(i), at);
-    if (value === null) throw new BadInputError('label is null', at);
+    const value = cell(() => list.get(i), field);
+    if (value === null) throw new RowProblem('label is null', field);
     labels = value;
   } else {
-    const value = read(() => text!.get(i), at);
-    if (value === null) throw new BadInputError('label is null', at);
+    const value = cell(() => text!.get(i), field);
+    if (value === null) throw new RowProblem('label is null', field);
     labels = multiLabel
       ? value
           .split(delimiter)
@@ -193,17 +236,17 @@ function labelsOf(
       : [value];
   }
   if (!multiLabel && (labels.length !== 1 || labels[0] === '')) {
-    throw new BadInputError(
+    throw new RowProblem(
       `a single-label set needs exactly one label per judgement, got ${labels.length}`,
-      at,
+      field,
     );
   }
   return [...new Set(labels)];
 }
 
-function parseTime(text: string | null, at: InputLocation): number | null {
+function parseTime(text: string | null, field: string): number | null {
   if (text === null || text.trim() === '') return null;
   const ms = Date.parse(text);
-  if (Number.isNaN(ms)) throw new BadInputError(`timestamp "${text}" is not an ISO 8601 date-time`, at);
+  if (Number.isNaN(ms)) throw new RowProblem(`timestamp "${text}" is not an ISO 8601 date-time`, field);
   return ms;
 }

@@ -13,6 +13,8 @@ export const VerdictSchema = z.object({
   field: z.string().optional(),
   reviewer: z.string(),
   reviewedAt: z.string().nullable(),
+  /** Seconds the reviewer spent, where the tool records it (Label Studio's `lead_time`). */
+  seconds: z.number().nonnegative().optional(),
   queue: z.string().nullable(),
   file: z.string(),
   /** 0-based record index in the file (JSON arrays), or data row (CSV/JSONL). */

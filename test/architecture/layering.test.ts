@@ -30,7 +30,8 @@ const MAY_IMPORT = new Map<string, readonly string[]>([
   ['review', ['util', 'render', 'dataset', 'task', 'evaluate', 'analysis', 'io']],
   ['plan', ['util', 'metrics', 'task', 'evaluate', 'io']],
   // labelling QA: reads the dataset and a log, measures with metrics, renders its Markdown summary.
-  ['labelers', ['util', 'render', 'metrics', 'dataset', 'task', 'io']],
+  // review: the Label Studio and Argilla export readers, shared with `review import`.
+  ['labelers', ['util', 'render', 'metrics', 'dataset', 'task', 'io', 'review']],
   [
     'report',
     [

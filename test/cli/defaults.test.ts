@@ -90,6 +90,8 @@ const cases: Case[] = [
       'annotator-column': field('annotatorColumn'),
       'label-column': field('labelColumn'),
       'label-delimiter': field('labelDelimiter'),
+      'log-format': field('logFormat'),
+      'on-invalid': field('onInvalid'),
       'min-items': field('minItems'),
       fdr: field('fdr'),
       level: field('level'),

@@ -72,6 +72,25 @@ describe('modeval labelers', () => {
     expect(tempFilesUnder(dir)).toEqual([]);
   });
 
+  it('--on-invalid skip writes rejected-judgements.jsonl with labelers.json and warns; without --out it is refused', async () => {
+    const dir = tmp();
+    const log = join(dir, 'log.csv');
+    const rows = Array.from({ length: 60 }, (_, i) => `t${i},ann,${i % 3 === 0 ? 'spam' : 'ham'}`);
+    writeFileSync(log, `item_id,annotator,label\n${rows.join('\n')}\nt1,,ham\n`);
+    const out = join(dir, 'out');
+    const args = ['labelers', '--dataset', dataset(dir), '--log', log, '--resamples', '100'];
+    const res = modeval([...args, '--on-invalid', 'skip', '--out', out]);
+    expect(res.status, res.stderr).toBe(0);
+    expect(res.stderr).toMatch(/1 judgements were rejected.*rejected-judgements\.jsonl/);
+    const lines = readFileSync(join(out, 'rejected-judgements.jsonl'), 'utf8').trimEnd().split('\n');
+    expect(lines.map((l) => JSON.parse(l))).toEqual([
+      { row: 60, field: 'annotator', id: 't1', reason: 'annotator is null or empty' },
+    ]);
+    const report = await readOutput(OUTPUT_FILES.labelers, join(out, 'labelers.json'));
+    expect(report.counts.rejected).toBe(1);
+    expectRefusal(modeval([...args, '--on-invalid', 'skip']), 2, '--out', /give --out/);
+  });
+
   it('a flag out of range is a usage error naming the flag', () => {
     const dir = tmp();
     const res = modeval(['labelers', '--dataset', dataset(dir), '--fdr', '2']);

@@ -147,6 +147,28 @@ describe("Fleiss' kappa", () => {
     close(r.kappa, -13 / 36);
   });
 
+  it("reproduces Fleiss (1971)'s 30 patients x 6 psychiatrists table (kappa 0.430)", () => {
+    // Fleiss (1971), "Measuring nominal scale agreement among many raters", Psychological
+    // Bulletin 76(5) 378-382, Table 1: each patient's six diagnoses, 1 Depression, 2 Personality
+    // disorder, 3 Schizophrenia, 4 Neurosis, 5 Other. The same table is R irr's `diagnoses`, where
+    // kappam.fleiss gives 0.430 (and per category 0.245, 0.245, 0.520, 0.471, 0.566 with
+    // detail = TRUE; pyirr's tests/test_kappam_fleiss.py asserts the same values).
+    const patients =
+      '444444 222555 233335 555555 222444 113333 333355 113334 114444 555555 144444 124444 222333 144444 224445 333335 111455 111112 224444 133555 555555 244444 224555 114444 144445 222224 111155 224444 133333 555555';
+    const counts = patients
+      .split(' ')
+      .map((p) => [1, 2, 3, 4, 5].map((c) => [...p].filter((d) => d === String(c)).length));
+    const r = fleissKappaFromCounts(counts);
+    expect(r.items).toBe(30);
+    expect(r.equalRaters).toBe(true);
+    expect(r.kappa!.toFixed(3)).toBe('0.430');
+    // Full precision from Fleiss' formulas evaluated in plain Python on the same table:
+    // P̄ = 5/9, P_e = 0.21993827160493828, kappa = 0.43024452006014086.
+    close(r.pBar, 5 / 9);
+    close(r.pExpected, 0.21993827160493828);
+    close(r.kappa, 0.43024452006014086);
+  });
+
   it('is undefined when every rating is one category', () => {
     const r = fleissKappaFromCounts([
       [3, 0],

@@ -113,6 +113,10 @@ function readTask(
       reviewer: reviewerOf(a),
       reviewedAt: a.updated_at ?? a.created_at ?? null,
       queue: task.data.queue ?? null,
+      // `lead_time`: seconds from opening the task to submitting (Annotation model, tasks/models.py).
+      ...(a.lead_time != null && Number.isFinite(a.lead_time) && a.lead_time >= 0
+        ? { seconds: a.lead_time }
+        : {}),
       file,
       row,
     };

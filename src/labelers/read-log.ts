@@ -37,6 +37,7 @@ interface Columns {
   label: string;
   timestamp: string | undefined;
   seconds: string | undefined;
+  batch: string | undefined;
 }
 
 export async function readLog(
@@ -92,12 +93,15 @@ function resolveColumns(opts: ResolvedLabelersOptions, types: Map<string, DataTy
     require(timestamp, (t) => isStringType(t) || isNumberType(t), 'Utf8 (ISO 8601) or a number (epoch ms)');
   }
   if (seconds !== undefined) require(seconds, isNumberType, 'a number');
+  const batch = optional(opts.batchColumn, 'batch');
+  if (batch !== undefined) require(batch, isStringType, 'Utf8');
   return {
     item: opts.itemColumn,
     annotator: opts.annotatorColumn,
     label: opts.labelColumn,
     timestamp,
     seconds,
+    batch,
   };
 }
 
@@ -120,6 +124,7 @@ function readBatch(
   const timeText = timeData && isStringType(timeData.type) ? stringColumn(timeData) : undefined;
   const timeNumber = timeData && !timeText ? numberColumn(timeData) : undefined;
   const seconds = c.seconds !== undefined ? numberColumn(data(c.seconds)) : undefined;
+  const batches = c.batch !== undefined ? stringColumn(data(c.batch)) : undefined;
   const multiLabel = taskView(items.task).multiLabel;
   for (let i = 0; i < batch.numRows; i++) {
     const row = offset + i;
@@ -152,6 +157,7 @@ function readBatch(
       labels,
       time,
       seconds: s,
+      batch: batches ? read(() => batches.get(i), at(c.batch!)) || null : null,
       seq: row,
       where: { row, field: c.label },
     });

@@ -23,6 +23,8 @@ interface LabelersArgs {
   'label-delimiter': string;
   'timestamp-column'?: string;
   'seconds-column'?: string;
+  'batch-column'?: string;
+  by: 'iso-week' | 'batch';
   target?: number;
   'min-items': number;
   fdr: number;
@@ -89,6 +91,15 @@ export const labelersCommand: CommandModule<object, LabelersArgs> = {
         type: 'string',
         describe: 'log: seconds spent per judgement (default `seconds` if present)',
       })
+      .option('batch-column', {
+        type: 'string',
+        describe: 'log: batch or queue of each judgement, for --by batch (default `batch` if present)',
+      })
+      .option('by', {
+        choices: schemaChoices(S, 'by'),
+        default: schemaDefault(S, 'by'),
+        describe: 'drift periods: ISO week of the timestamps, or the log batch column',
+      })
       .option('target', {
         type: 'number',
         describe: 'flag annotators below this accuracy (default: below the rest of the team)',
@@ -112,9 +123,13 @@ export const labelersCommand: CommandModule<object, LabelersArgs> = {
       .option('resamples', {
         type: 'number',
         default: schemaDefault(S, 'resamples'),
-        describe: 'bootstrap replicates per agreement interval',
+        describe: 'bootstrap replicates per agreement interval, and permutations per drift change-point test',
       })
-      .option('seed', { type: 'number', default: schemaDefault(S, 'seed'), describe: 'bootstrap seed' })
+      .option('seed', {
+        type: 'number',
+        default: schemaDefault(S, 'seed'),
+        describe: 'bootstrap and permutation seed',
+      })
       .option('out', { type: 'string', describe: 'folder to write labelers.json and labelers.md into' })
       .option('json', { type: 'boolean', default: false, describe: 'print labelers.json instead of tables' })
       .example('$0 labelers --dataset golden.arrow --out out/labelers', "the dataset's annotations column")
@@ -135,6 +150,8 @@ export const labelersCommand: CommandModule<object, LabelersArgs> = {
       labelDelimiter: args['label-delimiter'],
       ...(args['timestamp-column'] !== undefined ? { timestampColumn: args['timestamp-column'] } : {}),
       ...(args['seconds-column'] !== undefined ? { secondsColumn: args['seconds-column'] } : {}),
+      ...(args['batch-column'] !== undefined ? { batchColumn: args['batch-column'] } : {}),
+      by: args.by,
       ...(args.target !== undefined ? { target: args.target } : {}),
       minItems: args['min-items'],
       fdr: args.fdr,

@@ -16,6 +16,9 @@ import { TaskSchema } from './task.js';
 const probability = z.number().gt(0).lt(1);
 const count = z.number().int().nonnegative();
 
+/** How drift periods are formed: the ISO week (UTC) of each judgement's timestamp, or the log's batch column. */
+export const DriftBySchema = z.enum(['iso-week', 'batch']);
+
 export const LabelersSettingsSchema = z.object({
   /** Coverage of every interval. */
   level: probability.default(0.95),
@@ -35,6 +38,8 @@ export const LabelersSettingsSchema = z.object({
   maxIterations: z.number().int().positive().default(500),
   /** Dawid–Skene pseudo-count in every prior and confusion cell. */
   smoothing: z.number().positive().default(0.01),
+  /** Drift periods: ISO weeks of the timestamps, or the log's batch (queue) column. */
+  by: DriftBySchema.default('iso-week'),
 });
 export type LabelersSettings = z.infer<typeof LabelersSettingsSchema>;
 export type LabelersSettingsInput = z.input<typeof LabelersSettingsSchema>;
@@ -121,14 +126,43 @@ export const ConfusedPairSchema = z.object({
 
 export const PeriodRateSchema = RateSchema.extend({ period: z.string() });
 
-/** Accuracy against golden per period of the judgements' timestamps; null without timestamps. */
+/** One series (the team's or an annotator's): accuracy per period and the two stated tests. */
+export const DriftSeriesSchema = z.object({
+  periods: z.array(PeriodRateSchema),
+  /** Cochran–Armitage test for trend, scores = the periods' ranks; null with fewer than two periods or no variance. */
+  trend: z.object({ z: z.number(), pValue: z.number() }).nullable(),
+  /** Likelihood-ratio scan for one change, permutation p-value; null when not tested. */
+  changePoint: z
+    .object({
+      /** The first period after the change. */
+      period: z.string(),
+      statistic: z.number(),
+      before: RateSchema,
+      after: RateSchema,
+      pValue: z.number(),
+      /** Benjamini–Hochberg across the tested annotators of the view (the team's series: its own p). */
+      adjusted: z.number(),
+      resamples: count,
+    })
+    .nullable(),
+  /**
+   * `drop` / `rise`: the change point's (adjusted) p is at most `fdr`, and accuracy after it is
+   * lower / higher; `no evidence` otherwise; `not enough data`: fewer than two periods, or fewer
+   * than `minItems` placed golden-labelled judgements (not tested, not counted in the correction).
+   */
+  verdict: z.enum(['drop', 'rise', 'no evidence', 'not enough data']),
+});
+
+/** Accuracy against golden per period; null when no judgement can be placed in a period. */
 export const DriftSchema = z
   .object({
-    by: z.literal('iso-week'),
-    /** Golden-labelled judgements without a timestamp: not placed. */
-    undated: count,
-    team: z.array(PeriodRateSchema),
-    annotators: z.array(z.object({ annotator: z.string(), periods: z.array(PeriodRateSchema) })),
+    by: DriftBySchema,
+    /** Golden-labelled judgements without a timestamp (or batch): not placed. */
+    unplaced: count,
+    /** The tests and the verdict rule, in words. */
+    tests: z.string(),
+    team: DriftSeriesSchema,
+    annotators: z.array(DriftSeriesSchema.extend({ annotator: z.string() })),
   })
   .nullable();
 

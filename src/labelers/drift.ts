@@ -1,13 +1,16 @@
 import type { LabelersView } from '../contracts/labelers-report.js';
+import { adjustPValues } from '../metrics/multiplicity.js';
+import { changePointScan, cochranArmitage } from '../metrics/trend.js';
 import type { JudgementTable } from './judgements.js';
 import { rate } from './rates.js';
 import type { NominalView } from './views.js';
 
 /**
- * Accuracy against golden by ISO week (UTC) of the judgement's timestamp, for the team and each
- * annotator, with Wilson intervals: whether a drop is more than noise shows as intervals that no
- * longer overlap. Null when no judgement has a time (the wide column, a log without timestamps).
- * Judgements without a time are counted (`undated`), not placed.
+ * Accuracy against golden per period (the ISO week, UTC, of the judgement's timestamp, or its
+ * batch), for the team and each annotator, with Wilson intervals, and whether a drop is real:
+ * the Cochran–Armitage trend test and a change-point scan with a permutation p-value
+ * (src/metrics/trend.ts), the annotators' change-point p-values adjusted by Benjamini–Hochberg.
+ * Null when no judgement can be placed (the wide column, a log without timestamps or batches).
  */
 
 const DAY = 86_400_000;
@@ -24,43 +27,141 @@ export function isoWeek(ms: number): string {
   return `${year}-W${String(week).padStart(2, '0')}`;
 }
 
+type Drift = NonNullable<LabelersView['drift']>;
+type Series = Drift['team'];
+
+export interface DriftSettings {
+  readonly by: Drift['by'];
+  readonly level: number;
+  readonly minItems: number;
+  readonly fdr: number;
+  readonly resamples: number;
+  readonly seed: number;
+}
+
 interface Counts {
   x: number;
   n: number;
 }
 
-export function driftOf(table: JudgementTable, view: NominalView, level: number): LabelersView['drift'] {
+export function driftTests(s: DriftSettings): string {
+  return (
+    `accuracy per ${s.by === 'batch' ? 'batch (ordered by first timestamp, then name)' : 'ISO week'}; ` +
+    'trend: Cochran–Armitage, scores = period ranks, two-sided; change point: likelihood-ratio scan for one change ' +
+    `in the proportion, permutation p-value (${s.resamples} resamples, seed ${s.seed}), Benjamini–Hochberg across annotators; ` +
+    `drop or rise when the change point's adjusted p <= ${s.fdr}; fewer than two periods or ${s.minItems} placed ` +
+    'golden-labelled judgements: not enough data'
+  );
+}
+
+export function driftOf(table: JudgementTable, view: NominalView, s: DriftSettings): LabelersView['drift'] {
+  const periodOf = periodKeys(table, s.by);
   const team = new Map<string, Counts>();
   const byAnnotator = table.annotators.map(() => new Map<string, Counts>());
-  let undated = 0;
-  let dated = 0;
+  let unplaced = 0;
+  let placed = 0;
   for (let t = 0; t < table.item.length; t++) {
     const g = view.golden[table.item[t]!]!;
     if (g < 0) continue;
-    const ms = table.time[t]!;
-    if (Number.isNaN(ms)) {
-      undated++;
+    const period = periodOf[t];
+    if (period === null || period === undefined) {
+      unplaced++;
       continue;
     }
-    dated++;
-    const week = isoWeek(ms);
+    placed++;
     const right = view.label[t] === g ? 1 : 0;
     for (const m of [team, byAnnotator[table.annotator[t]!]!]) {
-      const c = m.get(week) ?? { x: 0, n: 0 };
+      const c = m.get(period) ?? { x: 0, n: 0 };
       c.x += right;
       c.n++;
-      m.set(week, c);
+      m.set(period, c);
     }
   }
-  if (dated === 0) return null;
-  const periods = (m: Map<string, Counts>) =>
-    [...m.keys()].sort().map((period) => ({ period, ...rate(m.get(period)!.x, m.get(period)!.n, level) }));
+  if (placed === 0) return null;
+  const order = periodOrder(table, periodOf, s.by);
+  const teamSeries = series(team, order, s, s.seed);
+  const annotators = table.annotators
+    .map((annotator, a) => ({ annotator, ...series(byAnnotator[a]!, order, s, s.seed + 1 + a) }))
+    .filter((a) => a.periods.length > 0);
+  // The annotators' change points are many tests: control the false discovery rate across them.
+  const adjusted = adjustPValues(
+    annotators.map((a) => a.changePoint?.pValue ?? null),
+    'benjamini-hochberg',
+  );
   return {
-    by: 'iso-week',
-    undated,
-    team: periods(team),
-    annotators: table.annotators
-      .map((annotator, a) => ({ annotator, periods: periods(byAnnotator[a]!) }))
-      .filter((a) => a.periods.length > 0),
+    by: s.by,
+    unplaced,
+    tests: driftTests(s),
+    team: withVerdict(teamSeries, teamSeries.changePoint?.pValue ?? null, s.fdr),
+    annotators: annotators.map((a, i) => withVerdict(a, adjusted[i] ?? null, s.fdr)),
   };
+}
+
+/** Each judgement's period, or null when it has none (no timestamp, no batch). */
+function periodKeys(table: JudgementTable, by: Drift['by']): (string | null)[] {
+  if (by === 'batch') return [...table.batch];
+  return Array.from(table.time, (ms) => (Number.isNaN(ms) ? null : isoWeek(ms)));
+}
+
+/** Weeks sort as text; batches by their earliest timestamp (any judgement), then by name. */
+function periodOrder(
+  table: JudgementTable,
+  periodOf: (string | null)[],
+  by: Drift['by'],
+): (a: string, b: string) => number {
+  const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  if (by === 'iso-week') return byName;
+  const first = new Map<string, number>();
+  periodOf.forEach((p, t) => {
+    const ms = table.time[t]!;
+    if (p === null || Number.isNaN(ms)) return;
+    first.set(p, Math.min(first.get(p) ?? ms, ms));
+  });
+  const at = (p: string) => first.get(p) ?? Number.POSITIVE_INFINITY;
+  return (a, b) => (at(a) === at(b) ? byName(a, b) : at(a) < at(b) ? -1 : 1);
+}
+
+function series(
+  m: Map<string, Counts>,
+  order: (a: string, b: string) => number,
+  s: DriftSettings,
+  seed: number,
+): Omit<Series, 'verdict' | 'changePoint'> & {
+  changePoint: Omit<NonNullable<Series['changePoint']>, 'adjusted'> | null;
+} {
+  const keys = [...m.keys()].sort(order);
+  const x = keys.map((k) => m.get(k)!.x);
+  const n = keys.map((k) => m.get(k)!.n);
+  const periods = keys.map((period, i) => ({ period, ...rate(x[i]!, n[i]!, s.level) }));
+  const total = n.reduce((a, b) => a + b, 0);
+  if (keys.length < 2 || total < s.minItems) return { periods, trend: null, changePoint: null };
+  const trend = cochranArmitage(x, n);
+  const c = changePointScan(x, n, { resamples: s.resamples, seed });
+  return {
+    periods,
+    trend,
+    changePoint:
+      c === null
+        ? null
+        : {
+            period: keys[c.at]!,
+            statistic: c.statistic,
+            before: rate(c.before.x, c.before.n, s.level),
+            after: rate(c.after.x, c.after.n, s.level),
+            pValue: c.pValue,
+            resamples: c.resamples,
+          },
+  };
+}
+
+function withVerdict<T extends ReturnType<typeof series>>(
+  v: T,
+  adjusted: number | null,
+  fdr: number,
+): Omit<T, 'changePoint'> & Series {
+  const c = v.changePoint;
+  if (c === null || adjusted === null) return { ...v, changePoint: null, verdict: 'not enough data' };
+  const real = adjusted <= fdr;
+  const verdict = !real ? 'no evidence' : c.after.value! < c.before.value! ? 'drop' : 'rise';
+  return { ...v, changePoint: { ...c, adjusted }, verdict };
 }

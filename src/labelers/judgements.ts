@@ -26,6 +26,8 @@ export interface RawJudgement {
   /** When it was made (ms since the epoch), or null. */
   readonly time: number | null;
   readonly seconds: number | null;
+  /** The log's batch (queue) value, or null. */
+  readonly batch: string | null;
   /** Position in the source (orders repeats without a time). */
   readonly seq: number;
   /** Where it was read, for error messages. */
@@ -45,6 +47,8 @@ export interface JudgementTable {
   readonly seconds: Float64Array;
   /** When each judgement was made (ms since the epoch); NaN where not known. */
   readonly time: Float64Array;
+  /** The batch (queue) of each judgement; null where not known. */
+  readonly batch: readonly (string | null)[];
   /** Row-major items × K golden flags, and whether the item has a golden label. */
   readonly goldenFlags: Uint8Array;
   readonly hasGolden: Uint8Array;

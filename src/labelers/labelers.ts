@@ -57,6 +57,12 @@ export async function labelersRun(
   if (raw.length === 0) {
     throw new BadInputError('no judgement of any dataset item was found', { file: opts.log ?? opts.dataset });
   }
+  if (opts.by === 'batch' && !raw.some((j) => j.batch !== null)) {
+    throw new BadInputError(
+      `drift by batch needs a batch column in the log (--batch-column, default "batch"); none of its judgements has one`,
+      { file: opts.log ?? opts.dataset },
+    );
+  }
   const table = buildTable(ds.items, raw, opts.log ?? opts.dataset);
   const judged = new Set(table.item).size;
   const report: LabelersReport = {
@@ -96,6 +102,7 @@ function settingsOf(o: ResolvedLabelersOptions): LabelersReport['settings'] {
     tolerance: o.tolerance,
     maxIterations: o.maxIterations,
     smoothing: o.smoothing,
+    by: o.by,
   };
 }
 
@@ -121,7 +128,7 @@ function viewReport(table: JudgementTable, view: NominalView, o: ResolvedLabeler
       seed: o.seed,
       minUnits: o.minItems,
     }),
-    drift: driftOf(table, view, o.level),
+    drift: driftOf(table, view, o),
   };
 }
 

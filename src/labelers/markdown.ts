@@ -110,16 +110,50 @@ function viewSection(v: LabelersView, level: number): string[] {
   ];
 }
 
-/** The team's accuracy per week, when the judgements have timestamps. */
+/** The team's accuracy per period, the drift tests, and the annotators whose accuracy changed. */
 function driftLines(v: LabelersView): string[] {
-  if (v.drift === null) return [];
+  const d = v.drift;
+  if (d === null) return [];
+  const unit = d.by === 'batch' ? 'batch' : 'ISO week';
+  const changed = d.annotators.filter((a) => a.verdict === 'drop' || a.verdict === 'rise');
   return [
     '',
-    `Team accuracy by ISO week (${count(v.drift.undated)} golden-labelled judgements without a timestamp not placed):`,
+    `Team accuracy by ${unit} (${count(d.unplaced)} golden-labelled judgements without a ${d.by === 'batch' ? 'batch' : 'timestamp'} not placed): ` +
+      `**${d.team.verdict}**${changeText(d.team)}${trendText(d.team)}. Tests: ${mdText(d.tests, 400)}.`,
     '',
     ...mdTable(
-      ['week', 'judgements', 'accuracy'],
-      v.drift.team.map((p) => [mdText(p.period), count(p.n), interval(p.interval)]),
+      [unit, 'judgements', 'accuracy'],
+      d.team.periods.map((p) => [mdText(p.period), count(p.n), interval(p.interval)]),
     ),
+    ...(changed.length > 0
+      ? [
+          '',
+          'Annotators whose accuracy changed:',
+          '',
+          ...mdTable(
+            ['annotator', 'verdict', 'from', 'before', 'after', 'adjusted p'],
+            changed.map((a) => [
+              mdCode(a.annotator),
+              `**${a.verdict}**`,
+              mdText(a.changePoint!.period),
+              interval(a.changePoint!.before.interval),
+              interval(a.changePoint!.after.interval),
+              pValue(a.changePoint!.adjusted),
+            ]),
+          ),
+        ]
+      : []),
   ];
+}
+
+type DriftSeries = NonNullable<LabelersView['drift']>['team'];
+
+function changeText(s: DriftSeries): string {
+  const c = s.changePoint;
+  if (c === null) return '';
+  return ` (change from ${mdText(c.period)}: ${interval(c.before.interval)} before, ${interval(c.after.interval)} after, p ${pValue(c.pValue)})`;
+}
+
+function trendText(s: DriftSeries): string {
+  return s.trend === null ? '' : `; trend z = ${f3(s.trend.z)}, p ${pValue(s.trend.pValue)}`;
 }

@@ -30,6 +30,8 @@ export const LabelersOptionsSchema = LabelersSettingsSchema.extend({
   timestampColumn: z.string().min(1).optional(),
   /** Log column of the seconds spent on the judgement; default `seconds` when present. */
   secondsColumn: z.string().min(1).optional(),
+  /** Log column of the batch or queue a judgement belongs to (Utf8), for `by: 'batch'`; default `batch` when present. */
+  batchColumn: z.string().min(1).optional(),
 });
 export type LabelersOptions = z.input<typeof LabelersOptionsSchema>;
 export type ResolvedLabelersOptions = z.output<typeof LabelersOptionsSchema>;

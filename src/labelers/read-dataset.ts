@@ -81,5 +81,5 @@ function judgement(
   row: number,
   field: string,
 ): RawJudgement {
-  return { item, annotator, labels, time: null, seconds: null, seq, where: { row, field } };
+  return { item, annotator, labels, time: null, seconds: null, batch: null, seq, where: { row, field } };
 }

@@ -107,6 +107,7 @@ function judgementOf(
     labels: [...new Set(labels)],
     time,
     seconds: v.seconds ?? null,
+    batch: null,
     seq,
     where: { row: v.row, field },
   };

@@ -40,6 +40,7 @@ interface Columns {
   label: string;
   timestamp: string | undefined;
   seconds: string | undefined;
+  batch: string | undefined;
 }
 
 export async function readLog(
@@ -97,12 +98,15 @@ function resolveColumns(opts: ResolvedLabelersOptions, types: Map<string, DataTy
     require(timestamp, (t) => isStringType(t) || isNumberType(t), 'Utf8 (ISO 8601) or a number (epoch ms)');
   }
   if (seconds !== undefined) require(seconds, isNumberType, 'a number');
+  const batch = optional(opts.batchColumn, 'batch');
+  if (batch !== undefined) require(batch, isStringType, 'Utf8');
   return {
     item: opts.itemColumn,
     annotator: opts.annotatorColumn,
     label: opts.labelColumn,
     timestamp,
     seconds,
+    batch,
   };
 }
 
@@ -140,8 +144,9 @@ function readBatch(
   const timeNumber = timeData && !timeText ? numberColumn(timeData) : undefined;
   const seconds = c.seconds !== undefined ? numberColumn(data(c.seconds)) : undefined;
   const { items, out, rejects } = sink;
+  const batches = c.batch !== undefined ? stringColumn(data(c.batch)) : undefined;
   const multiLabel = taskView(items.task).multiLabel;
-  const cells: Cells = { ids, who, list, text, timeText, timeNumber, seconds };
+  const cells: Cells = { ids, who, list, text, timeText, timeNumber, seconds, batches };
   for (let i = 0; i < batch.numRows; i++) {
     const row = offset + i;
     let id: string | null = null;
@@ -167,6 +172,7 @@ interface Cells {
   timeText: ReturnType<typeof stringColumn> | undefined;
   timeNumber: ReturnType<typeof numberColumn> | undefined;
   seconds: ReturnType<typeof numberColumn> | undefined;
+  batches: ReturnType<typeof stringColumn> | undefined;
 }
 
 /** One row as a judgement, `outside` for an item the dataset lacks; a bad cell throws RowProblem. */
@@ -198,7 +204,8 @@ function readRow(
   if (s !== null && !(Number.isFinite(s) && s >= 0)) {
     throw new RowProblem(`seconds must be a finite number >= 0, got ${s}`, c.seconds!);
   }
-  return { item, annotator, labels, time, seconds: s, seq: row, where: { row, field: c.label } };
+  const batch = cells.batches ? cell(() => cells.batches!.get(i), c.batch!) || null : null;
+  return { item, annotator, labels, time, seconds: s, batch, seq: row, where: { row, field: c.label } };
 }
 
 /** A cell read; malformed UTF-8 rejects the row, naming the field. */

@@ -28,11 +28,13 @@ export function buildTable(items: GoldenItems, raw: readonly RawJudgement[], fil
   const annotator = new Int32Array(n);
   const seconds = new Float64Array(n);
   const time = new Float64Array(n);
+  const batch = new Array<string | null>(n);
   ordered.forEach(({ j, a }, t) => {
     item[t] = j.item;
     annotator[t] = a;
     seconds[t] = j.seconds ?? Number.NaN;
     time[t] = j.time ?? Number.NaN;
+    batch[t] = j.batch;
     for (const label of j.labels) {
       const c = labelIndex.get(label);
       if (c === undefined) {
@@ -59,7 +61,7 @@ export function buildTable(items: GoldenItems, raw: readonly RawJudgement[], fil
       if (c !== undefined) goldenFlags[i * k + c] = 1;
     }
   });
-  return { items, labels, annotators, item, annotator, flags, seconds, time, goldenFlags, hasGolden };
+  return { items, labels, annotators, item, annotator, flags, seconds, time, batch, goldenFlags, hasGolden };
 }
 
 function byCodeUnits(a: string, b: string): number {

@@ -215,15 +215,15 @@ describe('labelers on a hand-made log', () => {
     const drift = r.views[0]!.drift!;
     expect(drift.by).toBe('iso-week');
     // weak and once gave no timestamps: 80 + 1 golden-labelled judgements.
-    expect(drift.undated).toBe(81);
+    expect(drift.unplaced).toBe(81);
     // Days 1-4 of January 2026 (and good1's 2025-12-31 repeat) are 2026-W01, the 5th is W02.
-    expect(drift.team.map((p) => p.period)).toEqual(['2026-W01', '2026-W02']);
-    const w2 = drift.team[1]!;
+    expect(drift.team.periods.map((p) => p.period)).toEqual(['2026-W01', '2026-W02']);
+    const w2 = drift.team.periods[1]!;
     expect(w2.n).toBe(3 * 16);
     expect(w2.x).toBe(48);
     expect(w2.interval!.method).toBe('wilson');
     expect(drift.annotators.map((a) => a.annotator)).toEqual(['__proto__', 'good1', 'good2']);
-    expect(drift.team[0]!.n + w2.n).toBe(3 * 80 + 1);
+    expect(drift.team.periods[0]!.n + w2.n).toBe(3 * 80 + 1);
   });
 
   it('with a target: the exact binomial test; the flag test is stated', async () => {

@@ -113,7 +113,7 @@ describe('chart specs carry names from data as values only', () => {
     );
     await check(
       classBarsChart({
-        level: 0.95,
+        caption: '95% intervals: Wilson for precision, recall; percentile bootstrap for F1',
         rows: NAMES.flatMap((label) =>
           ['precision', 'recall', 'F1'].map((metric) => ({
             label,

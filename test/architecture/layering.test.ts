@@ -31,6 +31,8 @@ const MAY_IMPORT = new Map<string, readonly string[]>([
   ['plan', ['util', 'metrics', 'task', 'evaluate', 'io']],
   // labelling QA: reads the dataset and a log, measures with metrics, renders its Markdown summary.
   ['labelers', ['util', 'render', 'metrics', 'dataset', 'task', 'io']],
+  // functional and robustness suites: text perturbations on the seeded PRNG (issue #24, slice 1).
+  ['suites', ['util']],
   [
     'report',
     [

@@ -32,6 +32,8 @@ const MAY_IMPORT = new Map<string, readonly string[]>([
   // labelling QA: reads the dataset and a log, measures with metrics, renders its Markdown summary.
   // review: the Label Studio and Argilla export readers, shared with `review import`.
   ['labelers', ['util', 'render', 'metrics', 'dataset', 'task', 'io', 'review']],
+  // functional and robustness suites: text perturbations on the seeded PRNG (issue #24, slice 1).
+  ['suites', ['util']],
   [
     'report',
     [

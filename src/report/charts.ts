@@ -98,8 +98,7 @@ export function confusionChart(c: ConfusionInput): ChartSpec {
 
 export interface ClassBarsInput {
   rows: { label: string; metric: string; estimate: number; low: number | null; high: number | null }[];
-  /** Which interval each whisker is (render/interval-caption.ts, read off the intervals drawn). */
-  caption: string;
+  caption: string; // which interval each whisker is, read off the intervals drawn
 }
 
 /** Precision, recall and F1 per class, bars with their intervals as whiskers. */

@@ -92,6 +92,7 @@ const cases: Case[] = [
       'label-delimiter': field('labelDelimiter'),
       'log-format': field('logFormat'),
       'on-invalid': field('onInvalid'),
+      by: field('by'),
       'min-items': field('minItems'),
       fdr: field('fdr'),
       level: field('level'),
